@@ -1,0 +1,12 @@
+import ArgumentParser
+import SluiceGateway
+
+@main
+struct Sluice: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sluice",
+        abstract: "An edge API gateway: HTTP JSON in, Thrift calls out, from IDL loaded at run time.",
+        version: GatewayVersion.string,
+        subcommands: []
+    )
+}
