@@ -40,6 +40,12 @@ final class HTTP1RequestHandler: ChannelInboundHandler, RemovableChannelHandler 
         }
     }
 
+    /// Parse errors were already answered with 400 by `HTTPServerProtocolErrorHandler`; a truncated request
+    /// on a connection we are closing (after a 413) lands here too. Either way the connection is done.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
     private func dispatch(head: HTTPRequestHead, body: ByteBuffer?, context: ChannelHandlerContext) {
         requestCount += 1
         let request = GatewayRequest(
