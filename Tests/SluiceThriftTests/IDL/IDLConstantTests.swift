@@ -108,7 +108,7 @@ struct IDLConstantTests {
             ])),
         ]))
         #expect(schema.constants["DOT"] == .map([ConstPair(key: .string("point"), value: origin)]))
-        #expect(schema.structure("Line")?.field("label")?.defaultValue == .string("line"))
+        #expect(schema.structNamed("Line")?.fieldNamed("label")?.defaultValue == .string("line"))
     }
 
     @Test("field defaults are typed against the field: enums, constants, containers, typedefs")
@@ -129,7 +129,7 @@ struct IDLConstantTests {
               8: i32 none
             }
             """)
-        let config = try #require(schema.structure("Config"))
+        let config = try #require(schema.structNamed("Config"))
         #expect(config.fields.map(\.defaultValue) == [
             .int(1), .int(100), .int(7), .double(1), .list([.string("a")]), .bool(true), .map([]), nil,
         ])

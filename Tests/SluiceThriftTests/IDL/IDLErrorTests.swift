@@ -84,7 +84,7 @@ struct IDLErrorTests {
 
     @Test("diagnose reports every semantic error in source order")
     func diagnoseAll() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try IDLTemporaryDirectory()
         let path = try directory.write(
             "many.thrift",
             """

@@ -45,7 +45,7 @@ struct IDLFuzzTests {
 
     @Test("random byte edits never crash")
     func mutations() {
-        var generator = SplitMix64(seed: 0x5EED)
+        var generator = IDLSplitMix64(seed: 0x5EED)
         let bytes = Array(Self.document.utf8)
         let alphabet = Array("{}()[]<>,;:=*&\"'/#.-+0x9aZ_ \n\u{00}é".utf8)
         for _ in 0..<400 {
@@ -72,7 +72,7 @@ struct IDLFuzzTests {
 }
 
 /// A small deterministic generator, so a failing mutation can be replayed.
-struct SplitMix64: RandomNumberGenerator {
+struct IDLSplitMix64: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {

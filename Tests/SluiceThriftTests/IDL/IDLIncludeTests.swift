@@ -12,10 +12,10 @@ struct IDLIncludeTests {
     @Test("included names are qualified by file stem; the root's are not")
     func qualifiedNames() throws {
         let schema = try ThriftIDL.load(path: try Self.fixture("root.thrift"))
-        #expect(schema.structure("Order") != nil)
-        #expect(schema.structure("shared.Box") != nil)
-        #expect(schema.structure("types.Item") != nil)
-        #expect(schema.enumeration("shared.Color")?.values.map(\.value) == [1, 2])
+        #expect(schema.structNamed("Order") != nil)
+        #expect(schema.structNamed("shared.Box") != nil)
+        #expect(schema.structNamed("types.Item") != nil)
+        #expect(schema.enumNamed("shared.Color")?.values.map(\.value) == [1, 2])
         #expect(schema.services["shared.Base"]?.name == "shared.Base")
         #expect(schema.constants["shared.HELLO"] == .string("hello"))
         #expect(schema.typedefs["shared.Tag"] == .string)
@@ -27,9 +27,9 @@ struct IDLIncludeTests {
     func diamond() throws {
         let schema = try ThriftIDL.load(path: try Self.fixture("root.thrift"))
         #expect(schema.structs.filter { $0.name == "types.Item" }.count == 1)
-        let item = try #require(schema.structID("types.Item"))
-        #expect(schema.structure("shared.Box")?.field("items")?.type == .list(.structure(item)))
-        #expect(schema.structure("Order")?.field("item")?.type == .structure(item))
+        let item = try #require(schema.structIDNamed("types.Item"))
+        #expect(schema.structNamed("shared.Box")?.fieldNamed("items")?.type == .list(.structure(item)))
+        #expect(schema.structNamed("Order")?.fieldNamed("item")?.type == .structure(item))
     }
 
     @Test("qualified constants, enum values and typedefs resolve across files")
@@ -37,12 +37,12 @@ struct IDLIncludeTests {
         let schema = try ThriftIDL.load(path: try Self.fixture("root.thrift"))
         #expect(schema.constants["DEFAULT_COLOR"] == .int(2))
         #expect(schema.constants["GREETING"] == .string("hello"))
-        let order = try #require(schema.structure("Order"))
-        #expect(order.field("color")?.type == .enumeration(try #require(schema.enumID("shared.Color"))))
-        #expect(order.field("color")?.defaultValue == .int(1))
-        #expect(order.field("tag")?.type == .string)
-        #expect(order.field("greeting")?.defaultValue == .string("hello"))
-        #expect(schema.structure("types.Item")?.field("price")?.defaultValue == .int(100))
+        let order = try #require(schema.structNamed("Order"))
+        #expect(order.fieldNamed("color")?.type == .enumeration(try #require(schema.enumIDNamed("shared.Color"))))
+        #expect(order.fieldNamed("color")?.defaultValue == .int(1))
+        #expect(order.fieldNamed("tag")?.type == .string)
+        #expect(order.fieldNamed("greeting")?.defaultValue == .string("hello"))
+        #expect(schema.structNamed("types.Item")?.fieldNamed("price")?.defaultValue == .int(100))
     }
 
     @Test("extends a qualified service; inherited methods keep their own structs")
@@ -53,7 +53,7 @@ struct IDLIncludeTests {
         #expect(service.methods.map(\.name) == ["place", "ping", "first"])
         let first = try #require(service.method(named: "first"))
         #expect(schema[first.arguments].name == "shared.Base.first_args")
-        #expect(schema[first.result].fields.first?.type == .structure(try #require(schema.structID("types.Item"))))
+        #expect(schema[first.result].fields.first?.type == .structure(try #require(schema.structIDNamed("types.Item"))))
         let place = try #require(service.method(named: "place"))
         #expect(schema[place.result].fields.map(\.name) == ["success", "problem"])
         #expect(schema.method("shared.Base.ping") != nil)
@@ -64,7 +64,7 @@ struct IDLIncludeTests {
         let root = try Self.fixture("uses_incdir.thrift")
         #expect(throws: ThriftIDLError.self) { try ThriftIDL.load(path: root) }
         let schema = try ThriftIDL.load(path: root, includeDirectories: [try Self.fixture("incdir")])
-        #expect(schema.structure("User")?.field("lib")?.type == .structure(try #require(schema.structID("lib.Lib"))))
+        #expect(schema.structNamed("User")?.fieldNamed("lib")?.type == .structure(try #require(schema.structIDNamed("lib.Lib"))))
     }
 
     @Test("an include cycle is reported at the include that closes it")
@@ -114,7 +114,7 @@ struct IDLIncludeTests {
                 "dir/lib/a.thrift": "include \"../common/b.thrift\"\nstruct A { 1: b.B b }",
                 "dir/common/b.thrift": "struct B {}",
             ])
-        #expect(schema.structure("a.A")?.field("b")?.type == .structure(try #require(schema.structID("b.B"))))
+        #expect(schema.structNamed("a.A")?.fieldNamed("b")?.type == .structure(try #require(schema.structIDNamed("b.B"))))
         do {
             _ = try parseIDL("include \"root.thrift\"", file: "root.thrift", files: [:])
             Issue.record("expected a cycle")

@@ -25,7 +25,7 @@ struct IDLParserTests {
               7: double g; 8: string h; 9: binary i; 10: uuid j
             }
             """)
-        let types = try #require(schema.structure("All")).fields.map(\.type)
+        let types = try #require(schema.structNamed("All")).fields.map(\.type)
         #expect(types == [.bool, .i8, .i8, .i16, .i32, .i64, .double, .string, .binary, .uuid])
     }
 
@@ -41,8 +41,8 @@ struct IDLParserTests {
               4: set<i64 (cpp.type = "int64_t")> s
             }
             """)
-        let c = try #require(schema.structure("C"))
-        let item = try #require(schema.structID("Item"))
+        let c = try #require(schema.structNamed("C"))
+        let item = try #require(schema.structIDNamed("Item"))
         #expect(c.fields[0].type == .list(.map(key: .string, value: .set(.list(.structure(item))))))
         #expect(c.fields[1].type == .map(key: .i32, value: .i32))
         #expect(c.fields[2].type == .list(.i32))
@@ -57,10 +57,10 @@ struct IDLParserTests {
             union U { 1: i32 a; 2: string b }
             exception E { 1: string message }
             """)
-        #expect(schema.structure("S")?.kind == .struct)
-        #expect(schema.structure("U")?.kind == .union)
-        #expect(schema.structure("U")?.fields.map(\.requiredness) == [.optional, .optional])
-        #expect(schema.structure("E")?.kind == .exception)
+        #expect(schema.structNamed("S")?.kind == .struct)
+        #expect(schema.structNamed("U")?.kind == .union)
+        #expect(schema.structNamed("U")?.fields.map(\.requiredness) == [.optional, .optional])
+        #expect(schema.structNamed("E")?.kind == .exception)
     }
 
     @Test("field ids: explicit, and implicit ones counting down from -1")
@@ -74,7 +74,7 @@ struct IDLParserTests {
               required i64 d;
             }
             """)
-        let fields = try #require(schema.structure("S")).fields
+        let fields = try #require(schema.structNamed("S")).fields
         #expect(fields.map(\.id) == [-1, 5, -2, -3])
         #expect(fields.map(\.name) == ["a", "b", "c", "d"])
     }
@@ -82,7 +82,7 @@ struct IDLParserTests {
     @Test("requiredness keywords")
     func requiredness() throws {
         let schema = try parseIDL("struct S { 1: required i32 a 2: optional i32 b 3: i32 c }")
-        #expect(schema.structure("S")?.fields.map(\.requiredness) == [.required, .optional, .default])
+        #expect(schema.structNamed("S")?.fields.map(\.requiredness) == [.required, .optional, .default])
     }
 
     @Test("',' and ';' separate fields, enum values, methods and annotations; both are optional")
@@ -93,9 +93,9 @@ struct IDLParserTests {
             struct S { 1: i32 a, 2: i32 b; 3: i32 c } (x = "1"; y = "2", z = "3")
             service Svc { void a(), void b(1: i32 x, 2: i32 y); void c() };
             """)
-        #expect(schema.enumeration("E")?.values.map(\.name) == ["A", "B", "C"])
-        #expect(schema.structure("S")?.fields.count == 3)
-        #expect(schema.structure("S")?.annotations == Annotations([("x", "1"), ("y", "2"), ("z", "3")]))
+        #expect(schema.enumNamed("E")?.values.map(\.name) == ["A", "B", "C"])
+        #expect(schema.structNamed("S")?.fields.count == 3)
+        #expect(schema.structNamed("S")?.annotations == Annotations([("x", "1"), ("y", "2"), ("z", "3")]))
         #expect(schema.services["Svc"]?.methods.map(\.name) == ["a", "b", "c"])
     }
 
@@ -113,27 +113,27 @@ struct IDLParserTests {
               string Say(1: Req req (api.body = "req")) (api.get = "/a", api.get = "/b")
             } (service.tag = "x")
             """)
-        let request = try #require(schema.structure("Req"))
+        let request = try #require(schema.structNamed("Req"))
         #expect(request.annotations["api.doc"] == "request")
-        let field = try #require(request.field("name"))
+        let field = try #require(request.fieldNamed("name"))
         #expect(field.annotations == Annotations([("api.path", "name"), ("api.query", "n"), ("bare_key", "1")]))
-        let color = try #require(schema.enumeration("Color"))
+        let color = try #require(schema.enumNamed("Color"))
         #expect(color.annotations["enum.kind"] == "closed")
         #expect(color.values[0].annotations["label"] == "red")
-        #expect(schema.structure("Oops")?.annotations["code"] == "500")
+        #expect(schema.structNamed("Oops")?.annotations["code"] == "500")
         let service = try #require(schema.services["Echo"])
         #expect(service.annotations["service.tag"] == "x")
         let say = try #require(service.method(named: "Say"))
         #expect(say.annotations.entries.map(\.value) == ["/a", "/b"])
         #expect(say.annotations["api.get"] == "/b")
-        #expect(schema[say.arguments].field("req")?.annotations["api.body"] == "req")
+        #expect(schema[say.arguments].fieldNamed("req")?.annotations["api.body"] == "req")
         #expect(schema.typedefs["MyInt"] == .i32)
     }
 
     @Test("enum values: implicit from 0, explicit, implicit continuing from the last explicit; hex and negative")
     func enumValues() throws {
         let schema = try parseIDL("enum E { A, B, C = 10, D, E = -3, F, G = 0x10, H }")
-        let values = try #require(schema.enumeration("E")).values
+        let values = try #require(schema.enumNamed("E")).values
         #expect(values.map(\.name) == ["A", "B", "C", "D", "E", "F", "G", "H"])
         #expect(values.map(\.value) == [0, 1, 10, 11, -3, -2, 16, 17])
     }
@@ -148,12 +148,12 @@ struct IDLParserTests {
             struct Final { 1: Color color }
             enum Color { RED }
             """)
-        let tree = try #require(schema.structID("Tree"))
-        let node = try #require(schema.structID("Node"))
-        let final = try #require(schema.structID("Final"))
+        let tree = try #require(schema.structIDNamed("Tree"))
+        let node = try #require(schema.structIDNamed("Node"))
+        let final = try #require(schema.structIDNamed("Final"))
         #expect(schema[tree].fields.map(\.type) == [.list(.structure(tree)), .structure(node), .structure(final)])
         #expect(schema[node].fields[0].type == .structure(tree))
-        #expect(schema[final].fields[0].type == .enumeration(try #require(schema.enumID("Color"))))
+        #expect(schema[final].fields[0].type == .enumeration(try #require(schema.enumIDNamed("Color"))))
     }
 
     @Test("typedef chains resolve to the final type, including containers of typedefs")
@@ -169,13 +169,13 @@ struct IDLParserTests {
         #expect(schema.typedefs["UserId"] == .i64)
         #expect(schema.typedefs["Ids"] == .list(.i64))
         #expect(schema.typedefs["Graph"] == .map(key: .i64, value: .list(.i64)))
-        #expect(schema.structure("S")?.fields.map(\.type) == [.i64, .map(key: .i64, value: .list(.i64))])
+        #expect(schema.structNamed("S")?.fields.map(\.type) == [.i64, .map(key: .i64, value: .list(.i64))])
     }
 
     @Test("the C++ reference marker '&' and xsd_all are accepted and ignored")
     func legacyMarkers() throws {
         let schema = try parseIDL("struct A xsd_all { 1: optional A & next }")
-        #expect(schema.structure("A")?.fields.first?.name == "next")
+        #expect(schema.structNamed("A")?.fields.first?.name == "next")
     }
 
     @Test("an empty document is an empty schema")

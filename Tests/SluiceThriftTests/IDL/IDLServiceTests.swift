@@ -43,10 +43,10 @@ struct IDLServiceTests {
         #expect(result.name == "Store.get_result")
         #expect(result.fields.map(\.id) == [0, 1, 2])
         #expect(result.fields.map(\.name) == ["success", "missing", "denied"])
-        #expect(result.fields[0].type == .structure(try #require(schema.structID("Item"))))
-        #expect(result.fields[1].type == .structure(try #require(schema.structID("NotFound"))))
+        #expect(result.fields[0].type == .structure(try #require(schema.structIDNamed("Item"))))
+        #expect(result.fields[1].type == .structure(try #require(schema.structIDNamed("NotFound"))))
         #expect(result.fields.allSatisfy { $0.requiredness == .optional })
-        #expect(get.returnType == .structure(try #require(schema.structID("Item"))))
+        #expect(get.returnType == .structure(try #require(schema.structIDNamed("Item"))))
     }
 
     @Test("void methods have no success field and no return type; oneway is recorded")

@@ -29,12 +29,12 @@ func parseIDL(_ source: String, file: String = "t.thrift", files: [String: Strin
 }
 
 extension ThriftSchema {
-    func structure(_ name: String) -> StructDescriptor? { structs.first { $0.name == name } }
-    func structID(_ name: String) -> StructID? { structs.firstIndex { $0.name == name }.map(StructID.init) }
-    func enumeration(_ name: String) -> EnumDescriptor? { enums.first { $0.name == name } }
-    func enumID(_ name: String) -> EnumID? { enums.firstIndex { $0.name == name }.map(EnumID.init) }
+    func structNamed(_ name: String) -> StructDescriptor? { structs.first { $0.name == name } }
+    func structIDNamed(_ name: String) -> StructID? { structs.firstIndex { $0.name == name }.map(StructID.init) }
+    func enumNamed(_ name: String) -> EnumDescriptor? { enums.first { $0.name == name } }
+    func enumIDNamed(_ name: String) -> EnumID? { enums.firstIndex { $0.name == name }.map(EnumID.init) }
 }
 
 extension StructDescriptor {
-    func field(_ name: String) -> FieldDescriptor? { fields.first { $0.name == name } }
+    func fieldNamed(_ name: String) -> FieldDescriptor? { fields.first { $0.name == name } }
 }

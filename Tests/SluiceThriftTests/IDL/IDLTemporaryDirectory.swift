@@ -1,7 +1,7 @@
 import Foundation
 
 /// A fresh directory under the system temporary directory, removed when the value is released.
-final class TemporaryDirectory {
+final class IDLTemporaryDirectory {
     let path: String
 
     init() throws {
