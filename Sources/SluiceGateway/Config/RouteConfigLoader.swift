@@ -9,7 +9,7 @@ public enum RouteConfigLoader {
     public static func load(
         directory: String,
         includeDirectories: [String] = [],
-        schemaLoader: SchemaLoader
+        schemaLoader: SchemaLoader = .thriftIDL
     ) throws(ConfigErrors) -> GatewayConfiguration {
         let (configuration, diagnostics) = build(directory: directory, includeDirectories: includeDirectories, schemaLoader: schemaLoader)
         guard let configuration, diagnostics.isEmpty else { throw ConfigErrors(diagnostics) }
@@ -20,7 +20,7 @@ public enum RouteConfigLoader {
     public static func check(
         directory: String,
         includeDirectories: [String] = [],
-        schemaLoader: SchemaLoader
+        schemaLoader: SchemaLoader = .thriftIDL
     ) -> [ConfigDiagnostic] {
         build(directory: directory, includeDirectories: includeDirectories, schemaLoader: schemaLoader).diagnostics
     }

@@ -46,10 +46,12 @@ struct RouteValidation {
             return schema
         } catch {
             // A file that is not there is the route file's mistake; anything else is the IDL's, at its position.
-            if error.line == 0, error.file == path {
-                diagnostics.append(service.idlOrigin.diagnostic("cannot load IDL '\(path)': \(error.message)"))
-            } else {
-                diagnostics.append(error)
+            for diagnostic in error.diagnostics {
+                if diagnostic.line == 0, diagnostic.file == path {
+                    diagnostics.append(service.idlOrigin.diagnostic("cannot load IDL '\(path)': \(diagnostic.message)"))
+                } else {
+                    diagnostics.append(diagnostic)
+                }
             }
             schemasByPath[path] = .some(nil)
             return nil

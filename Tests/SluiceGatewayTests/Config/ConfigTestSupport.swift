@@ -17,11 +17,11 @@ struct ConfigFixture {
         for (name, text) in files { try directory.write(name, text) }
         let idls = self.idls
         let idlErrors = self.idlErrors
-        let loader = SchemaLoader { path, _ throws(ConfigDiagnostic) in
+        let loader = SchemaLoader { path, _ throws(ConfigErrors) in
             let name = (path as NSString).lastPathComponent
-            if let error = idlErrors[name] { throw error }
+            if let error = idlErrors[name] { throw ConfigErrors([error]) }
             guard var schema = idls[name] else {
-                throw ConfigDiagnostic(file: path, line: 0, column: 0, message: "no such file")
+                throw ConfigErrors([ConfigDiagnostic(file: path, line: 0, column: 0, message: "no such file")])
             }
             schema.rootFile = path
             return schema

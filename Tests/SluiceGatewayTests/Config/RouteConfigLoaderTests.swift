@@ -65,7 +65,7 @@ struct RouteConfigLoaderTests {
         #expect(result.diagnostics.first?.hasSuffix(": no *.yaml route files") == true)
         let missing = RouteConfigLoader.check(
             directory: "/nonexistent/sluice-routes",
-            schemaLoader: SchemaLoader { path, _ throws(ConfigDiagnostic) in throw ConfigDiagnostic(file: path, line: 0, column: 0, message: "unused") }
+            schemaLoader: SchemaLoader { path, _ throws(ConfigErrors) in throw ConfigErrors([]) }
         )
         #expect(missing.map(\.description) == ["/nonexistent/sluice-routes: cannot read the routes directory"])
     }
