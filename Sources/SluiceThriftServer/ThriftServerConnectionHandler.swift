@@ -84,6 +84,7 @@ final class ThriftServerConnectionHandler: ChannelInboundHandler {
         var out = pendingReplies ?? context.channel.allocator.buffer(capacity: 256 + (result?.readableBytes ?? 64))
         let start = try Self.replyEnvelope(for: frame.envelope, sequenceID: message.sequenceID)
             .writeFrameStart(into: &out)
+        let innerStart = frame.payloadWasFramed ? FramedTransport.writeFrameStart(into: &out) : nil
         ThriftMessageHeader(
             name: message.name, type: failure == nil ? .reply : .exception, sequenceID: message.sequenceID
         ).write(to: &out, protocol: frame.protocolKind)
@@ -92,6 +93,7 @@ final class ThriftServerConnectionHandler: ChannelInboundHandler {
         } else if var result {
             out.writeBuffer(&result)
         }
+        try innerStart?.finish(in: &out, maxFrameLength: maxFrameLength)
         try start.finish(in: &out, maxFrameLength: maxFrameLength)
         pendingReplies = out
     }
