@@ -1,6 +1,6 @@
-import Logging
-import NIOCore
-import SluiceThrift
+internal import Logging
+internal import NIOCore
+internal import SluiceThrift
 
 /// One accepted connection: splits frames (transport detected from the first bytes), dispatches each call to the
 /// service handler, and answers in the request's transport and protocol with the request's seq id.

@@ -1,5 +1,5 @@
-import NIOCore
-import SluiceThrift
+internal import NIOCore
+internal import SluiceThrift
 
 /// The client end of one connection: writes calls with fresh seq ids, matches replies, enforces deadlines.
 ///

@@ -1,6 +1,6 @@
-import Logging
-import NIOCore
-import Synchronization
+internal import Logging
+internal import NIOCore
+internal import Synchronization
 
 /// TTHeader/THeader: `connectionsPerEndpoint` long connections per endpoint, each carrying many calls at once,
 /// picked round-robin. A connection that closes fails its calls (its handler does) and leaves an empty slot that

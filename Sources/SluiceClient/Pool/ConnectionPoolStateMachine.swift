@@ -1,4 +1,4 @@
-import NIOCore
+internal import NIOCore
 
 /// The pool of one endpoint for the one-request-per-connection transports (Framed, Buffered).
 ///
