@@ -12,6 +12,10 @@ let package = Package(
     products: [
         .executable(name: "sluice", targets: ["sluice"]),
         .library(name: "SluiceGateway", targets: ["SluiceGateway"]),
+        .library(name: "SluiceThrift", targets: ["SluiceThrift"]),
+        .library(name: "SluiceJSON", targets: ["SluiceJSON"]),
+        .library(name: "SluiceClient", targets: ["SluiceClient"]),
+        .library(name: "SluiceThriftServer", targets: ["SluiceThriftServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
