@@ -82,3 +82,32 @@ struct ThriftSkipperTests {
         }
     }
 }
+
+@Suite("ThriftParsingLengthFinder")
+struct ThriftParsingLengthFinderTests {
+    @Test("frames Buffered messages arriving a byte at a time")
+    func buffered() throws {
+        let first = hexBytes(ThriftSkipperTests.messages[0].1)
+        let second = hexBytes(ThriftSkipperTests.messages[1].1)
+        var buffer = ByteBuffer()
+        var messages: [[UInt8]] = []
+        for byte in first + second {
+            buffer.writeInteger(byte)
+            if let message = try BufferedTransport.readMessage(
+                from: &buffer, protocol: .binary, finder: ThriftParsingLengthFinder())
+            {
+                messages.append(Array(message.readableBytesView))
+            }
+        }
+        #expect(messages == [first, second])
+        #expect(buffer.readableBytes == 0)
+    }
+
+    @Test("turns malformed bytes into a transport error")
+    func malformed() {
+        var buffer = ByteBuffer(bytes: hexBytes("00000003 616464 01 00000000 00"))
+        #expect(throws: ThriftTransportError.self) {
+            _ = try BufferedTransport.readMessage(from: &buffer, protocol: .binary, finder: ThriftParsingLengthFinder())
+        }
+    }
+}
