@@ -71,7 +71,7 @@ final class PooledCallTransport: ThriftCallTransport {
             let id = state.nextWaiterID
             state.nextWaiterID += 1
             state.waiters[id] = Waiter(call: call, promise: promise, timer: nil)
-            let action = state.pools[endpoint].request(id)
+            let action = state.pools[endpoint].request(id, on: ObjectIdentifier(promise.futureResult.eventLoop))
             return (Self.resolve(action, endpoint: endpoint, in: &state), endpoint, id)
         }
         switch effect.0 {
@@ -198,8 +198,10 @@ final class PooledCallTransport: ThriftCallTransport {
             case .success(let connection):
                 let effect = state.withLock { state in
                     state.connections[key] = connection
+                    let loop = ObjectIdentifier(connection.eventLoop)
                     return Self.resolve(
-                        state.pools[key.endpoint].connected(key.id, now: .now()), endpoint: key.endpoint, in: &state)
+                        state.pools[key.endpoint].connected(key.id, on: loop, now: .now()), endpoint: key.endpoint,
+                        in: &state)
                 }
                 connection.channel.closeFuture.whenComplete { [self] _ in
                     let effect = state.withLock { state in
