@@ -151,7 +151,7 @@ final class PooledCallTransport: ThriftCallTransport {
                 self.send(call, promise: promise)
             }
         case .connect(let key):
-            connect(key, on: eventLoop ?? group.next())
+            connect(key, on: connectionLoop(preferring: eventLoop))
         case .park(let key, let connection, let deadline):
             let loop = connection?.eventLoop ?? group.next()
             loop.scheduleTask(deadline: deadline) { [self] in
@@ -166,7 +166,7 @@ final class PooledCallTransport: ThriftCallTransport {
             for connection in connections { connection.close() }
         case .closeAndConnect(let connection, let key):
             connection?.close()
-            connect(key, on: eventLoop ?? group.next())
+            connect(key, on: connectionLoop(preferring: eventLoop))
         case .fail(let waiters, let error):
             for waiter in waiters {
                 waiter.timer?.cancel()
@@ -179,6 +179,15 @@ final class PooledCallTransport: ThriftCallTransport {
             }
             for connection in connections { connection.close() }
         }
+    }
+
+    /// The caller's loop when it belongs to the client's group (the connection then lives where its callers
+    /// are), else the group's next loop: connections only ever run on the group the client was given.
+    private func connectionLoop(preferring preferred: (any EventLoop)?) -> any EventLoop {
+        if let preferred, group.makeIterator().contains(where: { $0 === preferred }) {
+            return preferred
+        }
+        return group.next()
     }
 
     private func connect(_ key: ConnectionKey, on eventLoop: any EventLoop) {
