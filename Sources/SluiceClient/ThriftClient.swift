@@ -1,6 +1,6 @@
-import Logging
-import NIOCore
-import SluiceThrift
+public import Logging
+public import NIOCore
+public import SluiceThrift
 
 /// A Thrift client for one backend service: connections, multiplexing or pooling, deadlines.
 ///

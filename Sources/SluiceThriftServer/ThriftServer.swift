@@ -1,8 +1,8 @@
-import Logging
-import NIOCore
-import NIOPosix
-import SluiceThrift
-import Synchronization
+public import Logging
+public import NIOCore
+internal import NIOPosix
+public import SluiceThrift
+internal import Synchronization
 
 /// A Thrift server on any transport: each connection's transport (TTHeader, THeader with or without ZLIB,
 /// framed or unframed Binary/Compact) is detected from its first bytes, and replies use the same.

@@ -1,5 +1,5 @@
-import NIOCore
-import SluiceThrift
+internal import NIOCore
+internal import SluiceThrift
 
 /// One call on its way to a connection.
 struct OutboundCall: Sendable {

@@ -43,12 +43,22 @@ public struct ThriftFrameDecoder: NIOSingleStepByteToMessageDecoder {
         guard let transport else { return nil }
         switch transport {
         case .ttheader:
-            guard let (header, payload) = try TTHeader.readFrame(from: &buffer, maxFrameLength: maxFrameLength) else {
+            guard var (header, payload) = try TTHeader.readFrame(from: &buffer, maxFrameLength: maxFrameLength) else {
                 return nil
             }
-            // Kitex writes protocol id 0 whatever the payload is and sniffs it, so we do too.
+            // Kitex writes protocol id 0 whatever the payload is and sniffs it, so we do too. Its TTHeaderFramed
+            // variant puts a u32 length before the message.
+            var innerFramed = false
+            if ThriftMessageHeader.detectProtocol(in: payload) == nil,
+                payload.getInteger(at: payload.readerIndex, as: UInt32.self) == UInt32(payload.readableBytes - 4),
+                ThriftMessageHeader.detectProtocol(in: payload, at: payload.readerIndex + 4) != nil
+            {
+                payload.moveReaderIndex(forwardBy: 4)
+                innerFramed = true
+            }
             let kind = try Self.payloadProtocol(payload)
-            return ThriftFrame(envelope: .ttheader(header), protocolKind: kind, payload: payload)
+            return ThriftFrame(
+                envelope: .ttheader(header), protocolKind: kind, payload: payload, payloadWasFramed: innerFramed)
         case .theader:
             guard let (header, payload) = try THeader.readFrame(from: &buffer, maxFrameLength: maxFrameLength) else {
                 return nil
