@@ -20,11 +20,10 @@ final class ThriftServerConnectionHandler: ChannelInboundHandler {
     init(
         handler: any ThriftServiceHandler,
         maxFrameLength: Int,
-        lengthFinder: (any ThriftMessageLengthFinder)?,
         logger: Logger
     ) {
         self.processor = NIOSingleStepByteToMessageProcessor(
-            ThriftFrameDecoder(transport: nil, maxFrameLength: maxFrameLength, lengthFinder: lengthFinder),
+            ThriftFrameDecoder(transport: nil, maxFrameLength: maxFrameLength),
             maximumBufferSize: nil)
         self.handler = handler
         self.maxFrameLength = maxFrameLength

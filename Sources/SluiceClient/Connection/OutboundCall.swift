@@ -22,5 +22,4 @@ struct ConnectionSettings: Sendable {
     var protocolKind: SluiceThrift.ThriftProtocolKind
     var serviceName: String
     var maxFrameLength: Int
-    var lengthFinder: (any SluiceThrift.ThriftMessageLengthFinder)?
 }

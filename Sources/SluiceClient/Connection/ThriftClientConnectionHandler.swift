@@ -35,9 +35,7 @@ final class ThriftClientConnectionHandler: ChannelInboundHandler {
         self.settings = settings
         self.onReleased = onReleased
         self.processor = NIOSingleStepByteToMessageProcessor(
-            ThriftFrameDecoder(
-                transport: settings.transport, maxFrameLength: settings.maxFrameLength,
-                lengthFinder: settings.lengthFinder),
+            ThriftFrameDecoder(transport: settings.transport, maxFrameLength: settings.maxFrameLength),
             maximumBufferSize: nil)
     }
 

@@ -12,11 +12,11 @@ public struct ThriftFrameDecoder: NIOSingleStepByteToMessageDecoder {
     /// Unframed only: the protocol, fixed by the first message.
     private var bufferedProtocol: ThriftProtocolKind?
     public let maxFrameLength: Int
-    private let lengthFinder: (any ThriftMessageLengthFinder)?
+    private let lengthFinder: any ThriftMessageLengthFinder
 
     /// - Parameters:
     ///   - transport: the transport to expect, or nil to detect it from the first bytes.
-    ///   - lengthFinder: required to read the Buffered transport; without it unframed input is rejected.
+    ///   - lengthFinder: finds where unframed (Buffered) messages end; nil parses them with ``ThriftSkipper``.
     public init(
         transport: ThriftTransportKind?,
         maxFrameLength: Int = FramedTransport.defaultMaxFrameLength,
@@ -24,7 +24,7 @@ public struct ThriftFrameDecoder: NIOSingleStepByteToMessageDecoder {
     ) {
         self.transport = transport
         self.maxFrameLength = maxFrameLength
-        self.lengthFinder = lengthFinder
+        self.lengthFinder = lengthFinder ?? ThriftParsingLengthFinder(maxLength: maxFrameLength)
     }
 
     /// The transport in use: the configured one, or the detected one once the first bytes have arrived.
@@ -70,10 +70,6 @@ public struct ThriftFrameDecoder: NIOSingleStepByteToMessageDecoder {
             }
             return ThriftFrame(envelope: .framed, protocolKind: try Self.payloadProtocol(payload), payload: payload)
         case .buffered:
-            guard let lengthFinder else {
-                throw ThriftTransportError(
-                    .unrecognizedTransport, offset: 0, "unframed messages cannot be read without a length finder")
-            }
             guard buffer.readableBytes >= 2 else { return nil }
             if bufferedProtocol == nil { bufferedProtocol = try Self.payloadProtocol(buffer) }
             guard let kind = bufferedProtocol else { return nil }
