@@ -95,12 +95,7 @@ public final class Gateway: Sendable {
             logger: logger,
             callGuard: callGuard,
             makeCaller: { clientConfiguration in
-                ThriftClient(
-                    configuration: clientConfiguration,
-                    eventLoopGroup: group,
-                    logger: clientLogger,
-                    lengthFinder: ThriftParsingLengthFinder()
-                )
+                ThriftClient(configuration: clientConfiguration, eventLoopGroup: group, logger: clientLogger)
             }
         )
     }
