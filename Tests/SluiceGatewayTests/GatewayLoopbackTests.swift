@@ -76,6 +76,27 @@ struct GatewayLoopbackTests {
         try await gateway.shutdown()
     }
 
+    @Test("shutdown closes idle keep-alive connections and stops listening")
+    func shutdownClosesConnections() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write("echo.thrift", Self.idl)
+        try directory.write("echo.yaml", Self.routes(path: "/v1/echo/{req.name}"))
+        let gateway = try await Gateway.start(
+            configuration: Gateway.Configuration(port: 0, routesDirectory: directory.path, logLevel: .critical)
+        )
+        let port = gateway.localPort
+        // Keep-alive: the client waits for the server to close.
+        let exchange = Task { try await RawHTTPClient.exchange(port: port, "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n") }
+        try await Task.sleep(nanoseconds: 200_000_000)
+        try await gateway.shutdown()
+        let response = try await exchange.value
+        #expect(response.hasPrefix("HTTP/1.1 404"))
+        await #expect(throws: (any Error).self) {
+            _ = try await RawHTTPClient.exchange(port: port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        }
+    }
+
     @Test("start fails with every route file error")
     func startFails() async throws {
         let directory = try TemporaryDirectory()
