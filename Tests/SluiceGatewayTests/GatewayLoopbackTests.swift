@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOCore
 import Testing
 @testable import SluiceGateway
 
@@ -86,11 +87,11 @@ struct GatewayLoopbackTests {
             configuration: Gateway.Configuration(port: 0, routesDirectory: directory.path, logLevel: .critical)
         )
         let port = gateway.localPort
-        // Keep-alive: the client waits for the server to close.
-        let exchange = Task { try await RawHTTPClient.exchange(port: port, "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n") }
-        try await Task.sleep(nanoseconds: 200_000_000)
+        // Keep-alive: after its response the connection stays open until the server closes it.
+        let exchange = try await RawHTTPClient.open(port: port, "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n")
+        try await exchange.firstRead.get()
         try await gateway.shutdown()
-        let response = try await exchange.value
+        let response = try await exchange.everything.get()
         #expect(response.hasPrefix("HTTP/1.1 404"))
         await #expect(throws: (any Error).self) {
             _ = try await RawHTTPClient.exchange(port: port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
