@@ -84,9 +84,9 @@ public enum ThriftJSONCodec {
                 if hasBody {
                     if encoder.scanner.offset == 0 {
                         // Bound values replaced the body's target outright; the body must still be valid JSON.
-                        try encoder.json { s throws(JSONError) in try s.skipValue() }
+                        try encoder.skipValue()
                     }
-                    try encoder.json { s throws(JSONError) in try s.finish() }
+                    try encoder.finishDocument()
                 }
             } catch {
                 encoder.writer.buffer.moveWriterIndex(to: start)
