@@ -73,12 +73,13 @@ extension JSONToThrift {
         }
     }
 
-    /// An enum value: its number, or its name.
-    mutating func readEnum(_ id: EnumID) throws(TranscodeError) -> Int32 {
+    /// An enum value: its number, or its name. `type` is `.enumeration(id)`, passed in so no new (boxed)
+    /// `ThriftType` is built per value.
+    mutating func readEnum(_ id: EnumID, type: ThriftType) throws(TranscodeError) -> Int32 {
         let kind = try peekKind()
         switch kind {
         case .number:
-            return Int32(truncatingIfNeeded: try readInteger(.enumeration(id)))
+            return Int32(truncatingIfNeeded: try readInteger(type))
         case .string:
             let token = try readString()
             let scanner = self.scanner
@@ -86,7 +87,7 @@ extension JSONToThrift {
                 try enumValue(text: bytes, id, offset: token.quoteOffset)
             }
         default:
-            throw wrongType(.enumeration(id), found: kind)
+            throw wrongType(type, found: kind)
         }
     }
 

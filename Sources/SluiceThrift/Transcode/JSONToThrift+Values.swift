@@ -33,7 +33,7 @@ extension JSONToThrift {
             let token = try readString()
             try writeUUID(token)
         case .enumeration(let id):
-            writer.writeI32(try readEnum(id))
+            writer.writeI32(try readEnum(id, type: type))
         case .list(let element), .set(let element):
             try encodeList(element)
         case .map(let key, let value):

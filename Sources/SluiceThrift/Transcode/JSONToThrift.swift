@@ -193,9 +193,11 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
 
     /// Requires the next value to be `kind`, else a wrong-type error naming `type`.
     @inline(__always)
-    mutating func expect(_ kind: JSONValueKind, for type: ThriftType) throws(TranscodeError) {
+    /// `type` is an autoclosure because building a `ThriftType` value allocates (the enum is indirect), and
+    /// it is only needed for the error.
+    mutating func expect(_ kind: JSONValueKind, for type: @autoclosure () -> ThriftType) throws(TranscodeError) {
         let found = try peekKind()
-        if found != kind { throw wrongType(type, found: found) }
+        if found != kind { throw wrongType(type(), found: found) }
     }
 
     func wrongType(_ type: ThriftType, found: JSONValueKind) -> TranscodeError {
