@@ -15,7 +15,8 @@ public final class ThriftClient: Sendable {
         self.init(configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger, lengthFinder: nil)
     }
 
-    /// - Parameter lengthFinder: finds where an unframed reply ends; needed by the Buffered transport.
+    /// - Parameter lengthFinder: finds where an unframed (Buffered) reply ends; nil parses replies with
+    ///   ``ThriftParsingLengthFinder``.
     public init(
         configuration: ThriftClientConfiguration,
         eventLoopGroup: any EventLoopGroup,

@@ -20,11 +20,11 @@ final class ThriftServerConnectionHandler: ChannelInboundHandler {
     init(
         handler: any ThriftServiceHandler,
         maxFrameLength: Int,
-        lengthFinder: (any ThriftMessageLengthFinder)?,
         logger: Logger
     ) {
         self.processor = NIOSingleStepByteToMessageProcessor(
-            ThriftFrameDecoder(transport: nil, maxFrameLength: maxFrameLength, lengthFinder: lengthFinder),
+            // Replies carry no info and handlers see none, so the request's info is only checked.
+            ThriftFrameDecoder(transport: nil, maxFrameLength: maxFrameLength, keepingInfo: false),
             maximumBufferSize: nil)
         self.handler = handler
         self.maxFrameLength = maxFrameLength

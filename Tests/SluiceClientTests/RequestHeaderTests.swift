@@ -83,7 +83,8 @@ struct RequestHeaderTests {
     }
 
     @Test("THeader and framed requests carry the message in the configured protocol", arguments: [
-        (ThriftTransportKind.theader, ThriftProtocolKind.compact), (.framed, .compact), (.framed, .binary),
+        (ThriftTransportKind.theader, ThriftProtocolKind.compact), (.framed, .compact), (.framed, .binary), (.buffered, .binary),
+        (.buffered, .compact),
     ])
     func others(transport: ThriftTransportKind, kind: ThriftProtocolKind) async throws {
         let frame = try await Self.capture(transport, kind)

@@ -32,11 +32,25 @@ final class HTTP1RequestHandler: ChannelInboundHandler, RemovableChannelHandler 
             break
         case .dispatch(let head, let body):
             dispatch(head: head, body: body, context: context)
+        case .sendContinue:
+            let head = HTTPResponseHead(version: .http1_1, status: .continue)
+            context.writeAndFlush(wrapOutboundOut(.head(head)), promise: nil)
         case .refuseTooLarge:
             let error = GatewayError(.payloadTooLarge, "the request body is larger than the limit")
             write(error.response(allocator: context.channel.allocator), keepAlive: false, context: context)
         case .close:
             context.close(promise: nil)
+        }
+    }
+
+    /// No bytes for the idle timeout: close unless a request is waiting on its backend (whose own timeout
+    /// answers it).
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            if case .responding = stateMachine.state { return }
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
         }
     }
 

@@ -93,6 +93,22 @@ struct HTTP1RequestHandlerTests {
         #expect(harness.handler.requests.isEmpty)
     }
 
+    @Test("Expect: 100-continue gets 100 Continue before the body, then the response")
+    func expectContinue() throws {
+        let harness = try HTTP1Harness()
+        try harness.send("POST /e HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n")
+        #expect(try harness.output() == "HTTP/1.1 100 Continue\r\n\r\n")
+        try harness.send("{}")
+        #expect(HTTP1Harness.responses(try harness.output()).first?.head.hasPrefix("HTTP/1.1 200") == true)
+    }
+
+    @Test("Expect: 100-continue over the limit is refused without 100 Continue")
+    func expectContinueTooLarge() throws {
+        let harness = try HTTP1Harness(maxBodySize: 1)
+        try harness.send("POST /e HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n")
+        #expect(try harness.output().hasPrefix("HTTP/1.1 413"))
+    }
+
     @Test("a body exactly at the limit is accepted")
     func atLimit() throws {
         let harness = try HTTP1Harness(maxBodySize: 5)
@@ -108,6 +124,25 @@ struct HTTP1RequestHandlerTests {
         #expect(responses.first?.head.contains("connection: close") == true)
         harness.channel.embeddedEventLoop.run()
         #expect(!harness.channel.isActive)
+    }
+
+    // IdleStateHandler measures with the wall clock, so the test fires its event rather than waiting for it.
+    @Test("an idle keep-alive connection closes on the idle event; one awaiting its backend does not")
+    func idleTimeout() throws {
+        let idle = try HTTP1Harness()
+        try idle.send("GET /x HTTP/1.1\r\nHost: h\r\n\r\n")
+        _ = try idle.output()
+        idle.channel.pipeline.fireUserInboundEventTriggered(IdleStateHandler.IdleStateEvent.read)
+        idle.channel.embeddedEventLoop.run()
+        #expect(!idle.channel.isActive)
+
+        let busy = try HTTP1Harness()
+        try busy.send("GET /slow HTTP/1.1\r\nHost: h\r\n\r\n")
+        busy.channel.pipeline.fireUserInboundEventTriggered(IdleStateHandler.IdleStateEvent.read)
+        busy.channel.embeddedEventLoop.run()
+        #expect(busy.channel.isActive)
+        busy.handler.releaseSlow()
+        #expect(HTTP1Harness.responses(try busy.output()).count == 1)
     }
 
     @Test("unparsable requests get NIOHTTP1's 400 and the connection closes")
