@@ -21,4 +21,6 @@ struct Response {
 
 service EchoService {
     Response Say(1: Request req),
+    /// The same, under the name Kitex's TTHeader golden vectors call (`Echo`).
+    Response Echo(1: Request req),
 }
