@@ -39,11 +39,11 @@ def test_parallel_requests_over_two_multiplexed_connections(start_gateway, pytho
     if backend_name == "theader-python":
         port = python_backends["theader"].port
         service = store_service("s", python_backends["theader"].address, "theader", "binary", timeout="10s",
-                                connections_per_endpoint=2)
+                                connections=2)
     else:
         port = demo_backend.port
         service = store_service("s", demo_backend.address, "ttheader", "binary", timeout="10s",
-                                connections_per_endpoint=2)
+                                connections=2)
     before = established_connections_to(port)
     gw = start_gateway({
         "services": [service],
