@@ -11,7 +11,7 @@ swift build --build-tests
 swift test --skip-build --parallel
 
 if [ -d Tests/Integration ] && ls Tests/Integration/test_*.py >/dev/null 2>&1; then
-    # The test build above already built the executable; this only finds it.
+    swift build --product sluice   # already built with the tests; this makes sure
     SLUICE_BIN="$(swift build --show-bin-path)/sluice"
     export SLUICE_BIN
     # A hung backend must not eat the CI budget: every test bounds its own waits, and this bounds the run.
