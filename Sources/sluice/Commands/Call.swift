@@ -37,7 +37,7 @@ struct Call: AsyncParsableCommand {
     var codec: ThriftProtocolKind = .binary
 
     @Option(help: ArgumentHelp("How long to wait for the answer (and for the connection).", valueName: "duration"))
-    var timeout: DurationArgument = DurationArgument(argument: "1s")!
+    var timeout = DurationArgument(.seconds(1), spelled: "1s")
 
     @Argument(help: ArgumentHelp("The method, as IDLService.method.", valueName: "SERVICE.METHOD"))
     var method: String

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import NIOCore
 import NIOPosix
 import SluiceGateway
 import SluiceThrift
@@ -45,7 +46,7 @@ struct Demo: AsyncParsableCommand {
         do {
             server = try await ThriftServer.start(
                 host: backend.host, port: backend.port, handler: handler, group: group,
-                lengthFinder: ThriftSkipperLengthFinder(), logger: logger)
+                lengthFinder: SkippingLengthFinder(), logger: logger)
         } catch {
             printError("sluice demo: cannot listen on \(backend): \(error)")
             try? await group.shutdownGracefully()
@@ -58,7 +59,7 @@ struct Demo: AsyncParsableCommand {
         var gateway: Gateway?
         if !backendOnly {
             do {
-                gateway = try await startGateway(backendAddress: backendAddress, group: group, logger: logger)
+                gateway = try await startDemoGateway(backendAddress: backendAddress, group: group, logger: logger)
             } catch {
                 try? await server.shutdown()
                 try? await group.shutdownGracefully()
@@ -67,35 +68,31 @@ struct Demo: AsyncParsableCommand {
         }
 
         _ = await ShutdownSignal.wait()
-        if let gateway { await gateway.shutdown() }
+        if let gateway { try? await gateway.shutdown() }
         try? await server.shutdown()
         try await group.shutdownGracefully()
     }
 
     /// The gateway over routes/, its endpoints pointed at the demo backend wherever it listens.
-    private func startGateway(backendAddress: HostPort, group: MultiThreadedEventLoopGroup, logger: Logger)
+    private func startDemoGateway(backendAddress: HostPort, group: MultiThreadedEventLoopGroup, logger: Logger)
         async throws -> Gateway
     {
         guard let routes = PackagePaths.locate("routes") else {
             printError("sluice demo: no routes/ here or in the package root; run it from the repository")
             throw ExitStatus.badInput
         }
-        var configuration = try loadRoutes(directory: routes, includeDirectories: [])
-        for index in configuration.services.indices {
-            configuration.services[index].endpoints = [
-                EndpointAddress(host: backendAddress.host, port: backendAddress.port)
-            ]
-        }
-        let gateway: Gateway
+        let directory: String
         do {
-            gateway = try await Gateway.start(
-                configuration: configuration, host: listen.host, port: listen.port, group: group, logger: logger)
+            directory = try DemoRoutes.aimed(at: backendAddress, directory: routes)
         } catch {
-            printError("sluice demo: cannot listen on \(listen): \(error)")
-            throw ExitStatus.backendFailure
+            printError("sluice demo: cannot prepare routes for \(backendAddress): \(error)")
+            throw ExitStatus.badInput
         }
+        let gateway = try await startGateway(
+            routesDirectory: directory, includeDirectories: [], listen: listen, logLevel: logLevel, group: group,
+            logger: logger)
         let base = "http://\(listen.with(port: gateway.localPort))"
-        print("sluice demo: gateway listening on \(base) (\(configuration.routes.count) routes from \(routes))")
+        print("sluice demo: gateway listening on \(base) (\(gateway.currentConfiguration.routes.count) routes from \(routes))")
         print("")
         print(DemoCatalog.render(base: base), terminator: "")
         print("# end of examples; Ctrl-C stops the demo")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import NIOCore
 import NIOPosix
 import SluiceGateway
 
@@ -13,7 +14,7 @@ struct Run: AsyncParsableCommand {
     var routes: String?
 
     @Option(help: ArgumentHelp("Where to accept HTTP; port 0 picks a free port.", valueName: "host:port"))
-    var listen: HostPort = HostPort(host: "127.0.0.1", port: 8080)
+    var listen = HostPort(host: "127.0.0.1", port: 8080)
 
     @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical."))
     var logLevel: Logger.Level = .info
@@ -25,26 +26,25 @@ struct Run: AsyncParsableCommand {
         bootstrapLogging(level: logLevel)
         let logger = Logger(label: "sluice.run")
         let directory = routes ?? PackagePaths.locate("routes") ?? "routes"
-        let configuration = try loadRoutes(directory: directory, includeDirectories: includeDirectories)
-
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let gateway: Gateway
         do {
-            gateway = try await Gateway.start(
-                configuration: configuration, host: listen.host, port: listen.port, group: group, logger: logger)
+            gateway = try await startGateway(
+                routesDirectory: directory, includeDirectories: includeDirectories, listen: listen,
+                logLevel: logLevel, group: group, logger: logger)
         } catch {
-            printError("sluice: cannot listen on \(listen): \(error)")
             try? await group.shutdownGracefully()
-            throw ExitStatus.backendFailure
+            throw error
         }
+        let running = gateway.currentConfiguration
         print(
             "sluice: listening on http://\(listen.with(port: gateway.localPort)) "
-                + "(\(configuration.routes.count) routes, \(configuration.services.count) services from \(directory))")
+                + "(\(running.routes.count) routes, \(running.services.count) services from \(directory))")
         flushStandardOutput()
 
         let signal = await ShutdownSignal.wait()
         logger.info("shutting down", metadata: ["signal": "\(signal)"])
-        await gateway.shutdown()
+        try await gateway.shutdown()
         try await group.shutdownGracefully()
     }
 }

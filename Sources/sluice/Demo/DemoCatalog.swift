@@ -1,10 +1,10 @@
 /// The curl commands `sluice demo` prints, each with what it shows and the status it answers.
 /// examples/curl.sh holds the same commands for the default address (a test keeps the two in step).
 enum DemoCatalog {
-    struct Example {
+    struct Example: Sendable {
         var title: String
         var status: Int
-        var command: (_ base: String) -> String
+        var command: @Sendable (_ base: String) -> String
     }
 
     static let examples: [Example] = [

@@ -15,5 +15,6 @@ func readStandardInput() -> [UInt8] {
 
 /// `print` is buffered when stdout is a pipe; a supervisor waiting for the "listening" line needs it now.
 func flushStandardOutput() {
-    fflush(stdout)
+    // fflush(nil) flushes every output stream, without touching the `stdout` global.
+    fflush(nil)
 }
