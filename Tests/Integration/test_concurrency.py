@@ -1,6 +1,7 @@
 """Many requests at once through the gateway over a multiplexed transport: each gets its own answer."""
 
 import concurrent.futures
+import os
 
 import pytest
 
@@ -9,15 +10,23 @@ from conftest import ECHO_IDL, store_service
 PARALLEL = 200
 
 
-def established_connections_to(port):
-    """Client-side TCP connections to 127.0.0.1:`port` on this machine (from /proc/net/tcp)."""
+def connections_to(pid, port):
+    """TCP connections process `pid` has open to 127.0.0.1:`port` (its sockets matched against /proc/net/tcp)."""
+    inodes = set()
+    for fd in os.listdir("/proc/%d/fd" % pid):
+        try:
+            target = os.readlink("/proc/%d/fd/%s" % (pid, fd))
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[len("socket:["):-1])
     count = 0
     with open("/proc/net/tcp") as table:
         next(table)
         for line in table:
             fields = line.split()
-            remote, state = fields[2], fields[3]
-            if state == "01" and remote == "0100007F:%04X" % port:
+            remote, state, inode = fields[2], fields[3], fields[9]
+            if state == "01" and remote == "0100007F:%04X" % port and inode in inodes:
                 count += 1
     return count
 
@@ -44,7 +53,6 @@ def test_parallel_requests_over_two_multiplexed_connections(start_gateway, pytho
         port = demo_backend.port
         service = store_service("s", demo_backend.address, "ttheader", "binary", timeout="10s",
                                 connections=2)
-    before = established_connections_to(port)
     gw = start_gateway({
         "services": [service],
         "routes": [{"method": "POST", "path": "/echo", "service": "s", "call": "StoreService.echoItem",
@@ -55,8 +63,8 @@ def test_parallel_requests_over_two_multiplexed_connections(start_gateway, pytho
                 for i in range(PARALLEL)]
     failures = fire(gw, requests)
     assert failures == [], failures[:5]
-    opened = established_connections_to(port) - before
-    assert 1 <= opened <= 2, "the gateway opened %d connections to the backend" % opened
+    opened = connections_to(gw.child.proc.pid, port)
+    assert opened == 2, "the gateway has %d connections to the backend" % opened
 
 
 def test_parallel_echo_over_ttheader(start_gateway, demo_backend):
