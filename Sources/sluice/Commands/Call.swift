@@ -30,10 +30,10 @@ struct Call: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The backend.", valueName: "host:port"))
     var to: HostPort
 
-    @Option(help: ArgumentHelp("ttheader, theader, framed or buffered.", valueName: "transport"))
+    @Option(help: ArgumentHelp("How messages are framed on the connection.", valueName: "transport"))
     var transport: ThriftTransportKind = .ttheader
 
-    @Option(help: ArgumentHelp("binary or compact.", valueName: "codec"))
+    @Option(help: ArgumentHelp("The Thrift protocol.", valueName: "codec"))
     var codec: ThriftProtocolKind = .binary
 
     @Option(help: ArgumentHelp("How long to wait for the answer (and for the connection).", valueName: "duration"))
@@ -80,7 +80,8 @@ struct Call: AsyncParsableCommand {
         configuration.connectTimeout = timeout.amount
         configuration.requestTimeout = timeout.amount
         configuration.connectionsPerEndpoint = 1
-        let client = ThriftClient(configuration: configuration, eventLoopGroup: group, logger: logger)
+        let client = ThriftClient(
+            configuration: configuration, eventLoopGroup: group, logger: logger, lengthFinder: ThriftParsingLengthFinder())
 
         let outcome: Result<ThriftReply, any Error>
         do {
@@ -97,7 +98,7 @@ struct Call: AsyncParsableCommand {
 
         switch outcome {
         case .failure(let error):
-            printError("\(to): \(error)")
+            printError("sluice call: \(CallDiagnostics.describe(failure: error))")
             throw ExitStatus.backendFailure
         case .success(let reply):
             try answer(reply, method: descriptor, schema: schema, allocator: allocator)
@@ -153,6 +154,22 @@ enum CallDiagnostics {
             .flatMap { service in service.methods.map { "\(service.name).\($0.name)" } }
             .sorted()
         return "\(schema.rootFile): no method '\(qualified)'; the IDL has: \(known.joined(separator: ", "))"
+    }
+
+    /// A client failure, led by what kind it is (the message says where and how long).
+    static func describe(failure error: any Error) -> String {
+        guard let error = error as? ClientError else { return "\(error)" }
+        let kind: String
+        switch error.kind {
+        case .noEndpoints: kind = "no endpoint"
+        case .connectFailed: kind = "cannot connect"
+        case .connectTimeout: kind = "connect timed out"
+        case .requestTimeout: kind = "timed out"
+        case .connectionClosed: kind = "connection closed"
+        case .protocolError: kind = "protocol error"
+        case .shutdown: kind = "client shut down"
+        }
+        return "\(kind): \(error.message)"
     }
 
     /// A transcode error as `$.path (byte N): message`.

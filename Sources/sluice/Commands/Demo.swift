@@ -46,7 +46,7 @@ struct Demo: AsyncParsableCommand {
         do {
             server = try await ThriftServer.start(
                 host: backend.host, port: backend.port, handler: handler, group: group,
-                lengthFinder: SkippingLengthFinder(), logger: logger)
+                lengthFinder: ThriftParsingLengthFinder(), logger: logger)
         } catch {
             printError("sluice demo: cannot listen on \(backend): \(error)")
             try? await group.shutdownGracefully()
