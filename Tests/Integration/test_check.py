@@ -50,7 +50,7 @@ def test_every_error_is_reported_with_its_line(sluice, tmp_path):
     out = result.stdout + result.stderr
     assert result.returncode != 0
     assert re.search(r"^%s:11:\d+: .*nope" % re.escape(str(routes)), out, re.MULTILINE), out
-    assert re.search(r"^%s:13:\d+: .*missing" % re.escape(str(routes)), out, re.MULTILINE), out
+    assert re.search(r"^%s:14:\d+: .*missing" % re.escape(str(routes)), out, re.MULTILINE), out
 
 
 def test_bad_idl_is_reported_at_its_position(sluice, tmp_path):
