@@ -80,8 +80,7 @@ struct Call: AsyncParsableCommand {
         configuration.connectTimeout = timeout.amount
         configuration.requestTimeout = timeout.amount
         configuration.connectionsPerEndpoint = 1
-        let client = ThriftClient(
-            configuration: configuration, eventLoopGroup: group, logger: logger, lengthFinder: ThriftParsingLengthFinder())
+        let client = ThriftClient(configuration: configuration, eventLoopGroup: group, logger: logger)
 
         let outcome: Result<ThriftReply, any Error>
         do {

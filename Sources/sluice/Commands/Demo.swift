@@ -45,8 +45,7 @@ struct Demo: AsyncParsableCommand {
         let server: ThriftServer
         do {
             server = try await ThriftServer.start(
-                host: backend.host, port: backend.port, handler: handler, group: group,
-                lengthFinder: ThriftParsingLengthFinder(), logger: logger)
+                host: backend.host, port: backend.port, handler: handler, group: group, logger: logger)
         } catch {
             printError("sluice demo: cannot listen on \(backend): \(error)")
             try? await group.shutdownGracefully()
