@@ -27,6 +27,7 @@ struct Demo: AsyncParsableCommand {
 
     func run() async throws {
         bootstrapLogging(level: logLevel)
+        let shutdown = ShutdownSignal.install()
         let logger = Logger(label: "sluice.demo")
         guard let examples = PackagePaths.locate("examples") else {
             printError("sluice demo: no examples/ here or in the package root; run it from the repository")
@@ -66,7 +67,7 @@ struct Demo: AsyncParsableCommand {
             }
         }
 
-        _ = await ShutdownSignal.wait()
+        _ = await shutdown.wait()
         if let gateway { try? await gateway.shutdown() }
         try? await server.shutdown()
         try await group.shutdownGracefully()

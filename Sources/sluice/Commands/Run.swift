@@ -24,6 +24,7 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         bootstrapLogging(level: logLevel)
+        let shutdown = ShutdownSignal.install()
         let logger = Logger(label: "sluice.run")
         let directory = routes ?? PackagePaths.locate("routes") ?? "routes"
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
@@ -42,7 +43,7 @@ struct Run: AsyncParsableCommand {
                 + "(\(running.routes.count) routes, \(running.services.count) services from \(directory))")
         flushStandardOutput()
 
-        let signal = await ShutdownSignal.wait()
+        let signal = await shutdown.wait()
         logger.info("shutting down", metadata: ["signal": "\(signal)"])
         try await gateway.shutdown()
         try await group.shutdownGracefully()
