@@ -57,9 +57,11 @@ struct Demo: AsyncParsableCommand {
         flushStandardOutput()
 
         var gateway: Gateway?
+        var rewrittenRoutes: String?
         if !backendOnly {
             do {
-                gateway = try await startDemoGateway(backendAddress: backendAddress, group: group, logger: logger)
+                (gateway, rewrittenRoutes) = try await startDemoGateway(
+                    backendAddress: backendAddress, group: group, logger: logger)
             } catch {
                 try? await server.shutdown()
                 try? await group.shutdownGracefully()
@@ -69,13 +71,15 @@ struct Demo: AsyncParsableCommand {
 
         _ = await shutdown.wait()
         if let gateway { try? await gateway.shutdown() }
+        if let rewrittenRoutes { DemoRoutes.remove(rewrittenRoutes) }
         try? await server.shutdown()
         try await group.shutdownGracefully()
     }
 
-    /// The gateway over routes/, its endpoints pointed at the demo backend wherever it listens.
+    /// The gateway over routes/, its endpoints pointed at the demo backend wherever it listens; also the
+    /// temporary routes directory made for that, if one was.
     private func startDemoGateway(backendAddress: HostPort, group: MultiThreadedEventLoopGroup, logger: Logger)
-        async throws -> Gateway
+        async throws -> (Gateway, String?)
     {
         guard let routes = PackagePaths.locate("routes") else {
             printError("sluice demo: no routes/ here or in the package root; run it from the repository")
@@ -88,15 +92,22 @@ struct Demo: AsyncParsableCommand {
             printError("sluice demo: cannot prepare routes for \(backendAddress): \(error)")
             throw ExitStatus.badInput
         }
-        let gateway = try await startGateway(
-            routesDirectory: directory, includeDirectories: [], listen: listen, logLevel: logLevel, group: group,
-            logger: logger)
+        let temporary = directory == routes ? nil : directory
+        let gateway: Gateway
+        do {
+            gateway = try await startGateway(
+                routesDirectory: directory, includeDirectories: [], listen: listen, logLevel: logLevel, group: group,
+                logger: logger)
+        } catch {
+            if let temporary { DemoRoutes.remove(temporary) }
+            throw error
+        }
         let base = "http://\(listen.with(port: gateway.localPort))"
         print("sluice demo: gateway listening on \(base) (\(gateway.currentConfiguration.routes.count) routes from \(routes))")
         print("")
         print(DemoCatalog.render(base: base), terminator: "")
         print("# end of examples; Ctrl-C stops the demo")
         flushStandardOutput()
-        return gateway
+        return (gateway, temporary)
     }
 }

@@ -28,6 +28,10 @@ enum DemoRoutes {
         return target.path
     }
 
+    static func remove(_ directory: String) {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
     private static func rewrite(_ line: String, base: URL, backend: HostPort) -> String {
         let indent = line.prefix { $0 == " " }
         let content = line.dropFirst(indent.count)
