@@ -48,10 +48,11 @@ public struct ThriftFrameDecoder: NIOSingleStepByteToMessageDecoder {
         guard let transport else { return nil }
         switch transport {
         case .ttheader:
-            guard var (header, payload) = try TTHeader.readFrame(
-                from: &buffer, maxFrameLength: maxFrameLength, keepingInfo: keepingInfo) else {
-                return nil
-            }
+            guard let frame = try TTHeader.readFrame(
+                from: &buffer, maxFrameLength: maxFrameLength, keepingInfo: keepingInfo)
+            else { return nil }
+            let header = frame.header
+            var payload = frame.payload
             // Kitex writes protocol id 0 whatever the payload is and sniffs it, so we do too. Its TTHeaderFramed
             // variant puts a u32 length before the message.
             var innerFramed = false
@@ -67,9 +68,8 @@ public struct ThriftFrameDecoder: NIOSingleStepByteToMessageDecoder {
                 envelope: .ttheader(header), protocolKind: kind, payload: payload, payloadWasFramed: innerFramed)
         case .theader:
             guard let (header, payload) = try THeader.readFrame(
-                from: &buffer, maxFrameLength: maxFrameLength, keepingInfo: keepingInfo) else {
-                return nil
-            }
+                from: &buffer, maxFrameLength: maxFrameLength, keepingInfo: keepingInfo)
+            else { return nil }
             return ThriftFrame(envelope: .theader(header), protocolKind: header.protocolKind, payload: payload)
         case .framed:
             guard let payload = try FramedTransport.readFrame(from: &buffer, maxFrameLength: maxFrameLength) else {
