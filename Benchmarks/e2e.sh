@@ -8,6 +8,8 @@
 #
 # Usage: Benchmarks/e2e.sh [--duration SECONDS] [--warmup SECONDS] [--connections N] [--wrk-threads N]
 #                          [--rounds N] [--only sluice|nginx] [--event-loops N] [--pin] [--no-build]
+#                          [--perf]   (also profile each proxy with `perf record -g` during the timed run;
+#                                      the profile costs CPU, so its table row is not a clean measurement)
 # Everything listens on 127.0.0.1 only; every process started here is stopped on exit.
 set -euo pipefail
 
@@ -23,6 +25,7 @@ ONLY=""
 EVENT_LOOPS=1
 PIN=0
 BUILD=1
+PERF=0
 
 # Fixed ports: Benchmarks/routes/echo.yaml names the backend's, so it cannot be picked at run time.
 SLUICE_PORT=18080
@@ -30,7 +33,7 @@ SLUICE_BACKEND_PORT=19090
 NGINX_PORT=18081
 NGINX_BACKEND_PORT=18082
 
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -43,6 +46,7 @@ while [ $# -gt 0 ]; do
         --event-loops) EVENT_LOOPS="$2"; shift 2 ;;
         --pin) PIN=1; shift ;;
         --no-build) BUILD=0; shift ;;
+        --perf) PERF=1; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "unknown option: $1" >&2; usage >&2; exit 64 ;;
     esac
@@ -67,6 +71,7 @@ ensure_tools() {
     command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
     command -v wrk >/dev/null || missing+=(wrk)
     command -v curl >/dev/null || missing+=(curl)
+    [ "$PERF" = 0 ] || command -v perf >/dev/null || missing+=(linux-perf)
     if [ ${#missing[@]} -gt 0 ]; then
         log "installing ${missing[*]}"
         export DEBIAN_FRONTEND=noninteractive
@@ -192,16 +197,47 @@ measure() { # name, url, "proxy pids command", "backend pids command", raw outpu
     p0="$(cpu_ticks $proxy_pids)"
     b0="$(cpu_ticks $backend_pids)"
     log "$name: measuring ${DURATION}s, ${CONNECTIONS} connections, load average before: $load"
+    local perf_pid=""
+    if [ "$PERF" = 1 ]; then
+        perf record -q -F 499 -g -o "$WORK/$name.perf.data" -p "$(tr ' ' ',' <<<"$proxy_pids")" \
+            -- sleep "$DURATION" >"$WORK/$name.perf.log" 2>&1 &
+        perf_pid=$!
+        STARTED_PIDS+=("$perf_pid")
+    fi
     run_wrk "$url" "$DURATION" "$raw.txt"
     p1="$(cpu_ticks $proxy_pids)"
     b1="$(cpu_ticks $backend_pids)"
     parse_wrk "$raw.txt"
+    if [ -n "$perf_pid" ]; then
+        wait "$perf_pid" 2>/dev/null || true
+        perf_report "$name" "$raw-perf.txt"
+    fi
     local proxy_us backend_us
     proxy_us="$(awk -v t=$((p1 - p0)) -v hz="$CLK_TCK" -v n="$W_REQUESTS" 'BEGIN {printf "%.1f", t * 1e6 / hz / n}')"
     backend_us="$(awk -v t=$((b1 - b0)) -v hz="$CLK_TCK" -v n="$W_REQUESTS" 'BEGIN {printf "%.1f", t * 1e6 / hz / n}')"
     ROWS+=("| $name | $W_RPS | $W_P50 | $W_P99 | $proxy_us | $backend_us | $W_REQUESTS | $W_ERRORS | $load |")
     log "$name: $W_RPS req/s, p50 ${W_P50} ms, p99 ${W_P99} ms, proxy ${proxy_us} µs CPU/req, errors $W_ERRORS"
     [ "$W_ERRORS" = 0 ] || log "$name: WARNING: $W_ERRORS non-2xx responses or socket errors; see $raw.txt"
+}
+
+# Flat profile (self time) by symbol, Swift names demangled, plus a caller view of the top entries.
+perf_report() { # name, output file
+    local demangle=cat
+    command -v swift >/dev/null && demangle="swift demangle --simplified"
+    # head closes the pipe early on purpose: no pipefail here.
+    (
+        set +o pipefail
+    {
+        echo "# perf record -F 499 -g of $1 during the timed run; self time by symbol"
+        perf report -i "$WORK/$1.perf.data" --no-children --sort dso,symbol --stdio -g none 2>/dev/null \
+            | grep -v '^$' | grep -E '^ +[0-9]' | head -60
+        echo
+        echo "# inclusive time (children) by symbol"
+        perf report -i "$WORK/$1.perf.data" --children --sort symbol --stdio -g none 2>/dev/null \
+            | grep -E '^ +[0-9]' | head -60
+    } | $demangle >"$2"
+    ) || log "$1: perf report failed"
+    log "$1: perf profile saved to $2"
 }
 
 # --- the two set-ups ------------------------------------------------------------------------------------
