@@ -1,0 +1,85 @@
+/// One parsed file of a load, with how its includes map to other files.
+struct IDLLoadedFile: Sendable {
+    var path: String
+    var document: IDLDocument
+    /// Include stem (`shared`) to index in ``IDLLoader/files``.
+    var includes: [String: Int]
+    /// Prefix of this file's names in the schema: `""` for the root file, `stem.` for included files.
+    var qualifier: String
+}
+
+/// Reads the root file and, depth first, everything it includes; detects cycles and missing files.
+///
+/// An include is looked up relative to the including file's directory, then in each include directory in
+/// order, as Apache Thrift does. A file included from several places is parsed once.
+struct IDLLoader {
+    private(set) var files: [IDLLoadedFile] = []
+    private var indexByPath: [String: Int] = [:]
+    private var stemOwners: [String: String] = [:]
+    /// Files whose includes are being loaded, outermost first: an include of one of them is a cycle.
+    private var loading: [String] = []
+    private let includeDirectories: [String]
+    private let readFile: (String) -> [UInt8]?
+
+    init(includeDirectories: [String], readFile: @escaping (String) -> [UInt8]?) {
+        self.includeDirectories = includeDirectories
+        self.readFile = readFile
+    }
+
+    /// Loads the root document; afterwards the root is the last of ``files``.
+    mutating func loadRoot(bytes: [UInt8], path: String) throws(ThriftIDLError) {
+        _ = try load(bytes: bytes, path: IDLPath.normalize(path), displayPath: path, isRoot: true)
+    }
+
+    private mutating func load(
+        bytes: [UInt8], path: String, displayPath: String, isRoot: Bool
+    ) throws(ThriftIDLError) -> Int {
+        let document = try IDLParser.parse(bytes, file: displayPath)
+        loading.append(path)
+        var includes: [String: Int] = [:]
+        for include in document.includes {
+            let index = try resolve(include, from: path)
+            let stem = IDLPath.stem(of: files[index].path)
+            if let existing = includes[stem], existing != index {
+                throw ThriftIDLError(
+                    location: include.location,
+                    message: "include '\(include.path)' and '\(files[existing].path)' would both be named '\(stem)'")
+            }
+            includes[stem] = index
+        }
+        loading.removeLast()
+        let qualifier = isRoot ? "" : IDLPath.stem(of: path) + "."
+        files.append(IDLLoadedFile(path: displayPath, document: document, includes: includes, qualifier: qualifier))
+        indexByPath[path] = files.count - 1
+        return files.count - 1
+    }
+
+    private mutating func resolve(_ include: IDLInclude, from includer: String) throws(ThriftIDLError) -> Int {
+        var candidates = [IDLPath.join(IDLPath.directory(of: includer), include.path)]
+        if !include.path.hasPrefix("/") {
+            candidates += includeDirectories.map { IDLPath.join($0, include.path) }
+        }
+        for candidate in candidates {
+            if let cycleStart = loading.firstIndex(of: candidate) {
+                let chain = (loading[cycleStart...] + [candidate]).map(IDLPath.fileName(of:))
+                throw ThriftIDLError(
+                    location: include.location, message: "include cycle \(chain.joined(separator: " -> "))")
+            }
+            if let index = indexByPath[candidate] { return index }
+            guard let bytes = readFile(candidate) else { continue }
+            let stem = IDLPath.stem(of: candidate)
+            if let owner = stemOwners[stem], owner != candidate {
+                throw ThriftIDLError(
+                    location: include.location,
+                    message: "included file '\(candidate)' has the same name '\(stem)' as '\(owner)'; "
+                        + "included names are qualified by file name, so they would collide")
+            }
+            stemOwners[stem] = candidate
+            return try load(bytes: bytes, path: candidate, displayPath: candidate, isRoot: false)
+        }
+        let places = candidates.map { "'\(IDLPath.directory(of: $0).isEmpty ? "." : IDLPath.directory(of: $0))'" }
+        throw ThriftIDLError(
+            location: include.location,
+            message: "cannot find included file '\(include.path)' (looked in \(places.joined(separator: ", ")))")
+    }
+}

@@ -1,0 +1,275 @@
+extension IDLResolver {
+    /// What an identifier in a constant expression names.
+    enum Reference {
+        case enumValue(enumIndex: Int, value: Int32)
+        case constant(value: ConstValue, type: ThriftType)
+    }
+
+    mutating func resolveConstant(_ index: Int) throws(ThriftIDLError) -> (value: ConstValue, type: ThriftType) {
+        switch constantStates[index] {
+        case .resolved(let resolved):
+            return resolved
+        case .failed(let error):
+            throw error
+        case .inProgress:
+            let start = constantStack.firstIndex(of: index) ?? 0
+            let chain = (constantStack[start...] + [index]).map { constants[$0].definition.name }
+            throw ThriftIDLError(
+                location: constants[index].definition.location,
+                message: "constant cycle \(chain.joined(separator: " -> "))")
+        case .pending:
+            constantStates[index] = .inProgress
+            constantStack.append(index)
+            defer { constantStack.removeLast() }
+            let (file, definition) = constants[index]
+            do throws(ThriftIDLError) {
+                let type = try resolveType(definition.type, in: file)
+                let value = try convert(definition.value, to: type, in: file, what: "constant '\(definition.name)'")
+                constantStates[index] = .resolved((value, type))
+                return (value, type)
+            } catch {
+                constantStates[index] = .failed(error)
+                throw error
+            }
+        }
+    }
+
+    /// Evaluates `value` as a `type`: references are replaced by what they name, enum values by their
+    /// numbers, and every literal is checked against the type (ranges, element types, struct fields).
+    mutating func convert(
+        _ value: IDLConstValue, to type: ThriftType, in file: Int, what: String
+    ) throws(ThriftIDLError) -> ConstValue {
+        let location = value.location
+        switch value.kind {
+        case .bool(let flag): return try coerce(.bool(flag), to: type, at: location, what: what)
+        case .int(let number): return try coerce(.int(number), to: type, at: location, what: what)
+        case .double(let number): return try coerce(.double(number), to: type, at: location, what: what)
+        case .string(let text): return try coerce(.string(text), to: type, at: location, what: what)
+        case .identifier(let name):
+            switch try reference(name, expecting: type, in: file, at: location) {
+            case .enumValue(let enumIndex, let number):
+                if case .enumeration(let expected) = type, expected.index != enumIndex {
+                    throw ThriftIDLError(
+                        location: location,
+                        message: "'\(name)' is a value of enum '\(enums[enumIndex].name)' but \(what) "
+                            + "must be a '\(enums[expected.index].name)'")
+                }
+                return try coerce(.int(Int64(number)), to: type, at: location, what: what)
+            case .constant(let constant, let constantType):
+                if case .enumeration(let expected) = type, case .enumeration(let actual) = constantType,
+                    expected != actual
+                {
+                    throw ThriftIDLError(
+                        location: location,
+                        message: "'\(name)' is a '\(enums[actual.index].name)' but \(what) "
+                            + "must be a '\(enums[expected.index].name)'")
+                }
+                return try coerce(constant, to: type, at: location, what: what)
+            }
+        case .list(let items):
+            let element: ThriftType
+            switch type {
+            case .list(let inner), .set(let inner): element = inner
+            default: throw mismatch("a list", type, at: location, what: what)
+            }
+            var values: [ConstValue] = []
+            for item in items {
+                values.append(try convert(item, to: element, in: file, what: Self.element(of: what)))
+            }
+            return .list(values)
+        case .map(let pairs):
+            switch type {
+            case .map(let keyType, let valueType):
+                var converted: [ConstPair] = []
+                for pair in pairs {
+                    converted.append(
+                        ConstPair(
+                            key: try convert(pair.key, to: keyType, in: file, what: "a key of \(what)"),
+                            value: try convert(pair.value, to: valueType, in: file, what: "a value of \(what)")))
+                }
+                return .map(converted)
+            case .structure(let id):
+                return try convertStructLiteral(pairs, to: id, in: file, at: location, what: what)
+            default:
+                throw mismatch("a map", type, at: location, what: what)
+            }
+        }
+    }
+
+    /// `{"name": "x", count: 2}`: keys are field names (quoted, or bare when they name a field).
+    private mutating func convertStructLiteral(
+        _ pairs: [(key: IDLConstValue, value: IDLConstValue)], to id: StructID, in file: Int,
+        at location: SourceLocation, what: String
+    ) throws(ThriftIDLError) -> ConstValue {
+        let descriptor = structs[id.index]
+        var converted: [ConstPair] = []
+        var seen: Set<String> = []
+        for pair in pairs {
+            let name: String
+            switch pair.key.kind {
+            case .string(let text): name = text
+            case .identifier(let text) where descriptor.fieldIndex(named: text) != nil: name = text
+            case .identifier(let text):
+                guard case .constant(.string(let text), _) = try reference(text, expecting: .string, in: file, at: pair.key.location)
+                else { throw ThriftIDLError(location: pair.key.location, message: "\(descriptor.kind.keyword) '\(descriptor.name)' has no field '\(text)'") }
+                name = text
+            default:
+                throw ThriftIDLError(
+                    location: pair.key.location,
+                    message: "expected a field name as the key of a '\(descriptor.name)' literal")
+            }
+            guard let index = descriptor.fieldIndex(named: name) else {
+                throw ThriftIDLError(
+                    location: pair.key.location,
+                    message: "\(descriptor.kind.keyword) '\(descriptor.name)' has no field '\(name)'")
+            }
+            guard seen.insert(name).inserted else {
+                throw ThriftIDLError(location: pair.key.location, message: "field '\(name)' is set twice in \(what)")
+            }
+            let field = descriptor.fields[index]
+            converted.append(
+                ConstPair(
+                    key: .string(name),
+                    value: try convert(pair.value, to: field.type, in: file, what: "field '\(name)' of \(what)")))
+        }
+        if descriptor.kind == .union && converted.count > 1 {
+            throw ThriftIDLError(
+                location: location, message: "\(what) sets \(converted.count) fields of union '\(descriptor.name)'; "
+                    + "a union holds at most one")
+        }
+        return .map(converted)
+    }
+
+    /// `NAME`, `Enum.VALUE`, `inc.NAME`, `inc.Enum.VALUE`; a bare `VALUE` also works where an enum is expected.
+    private mutating func reference(
+        _ name: String, expecting type: ThriftType, in file: Int, at location: SourceLocation
+    ) throws(ThriftIDLError) -> Reference {
+        if case .constant(let index) = symbols[file][name] {
+            let resolved = try resolveConstant(index)
+            return .constant(value: resolved.value, type: resolved.type)
+        }
+        if let dot = name.lastIndex(of: "."),
+            case .enumeration(let enumIndex) = lookup(String(name[..<dot]), in: file)
+        {
+            let valueName = String(name[name.index(after: dot)...])
+            guard let number = enums[enumIndex].value(named: valueName) else {
+                throw ThriftIDLError(
+                    location: location, message: "enum '\(enums[enumIndex].name)' has no value '\(valueName)'")
+            }
+            return .enumValue(enumIndex: enumIndex, value: number)
+        }
+        if case .constant(let index) = lookup(name, in: file) {
+            let resolved = try resolveConstant(index)
+            return .constant(value: resolved.value, type: resolved.type)
+        }
+        if case .enumeration(let id) = type, !name.contains("."), let number = enums[id.index].value(named: name) {
+            return .enumValue(enumIndex: id.index, value: number)
+        }
+        throw ThriftIDLError(location: location, message: "unknown constant or enum value '\(name)'")
+    }
+
+    /// Checks an evaluated value against `type`, converting where Thrift does (`true` is 1, ints widen to
+    /// doubles, `0`/`1` are booleans).
+    mutating func coerce(
+        _ value: ConstValue, to type: ThriftType, at location: SourceLocation, what: String
+    ) throws(ThriftIDLError) -> ConstValue {
+        switch (type, value) {
+        case (.bool, .bool):
+            return value
+        case (.bool, .int(let number)) where number == 0 || number == 1:
+            return .bool(number == 1)
+        case (.i8, .int(let number)), (.i16, .int(let number)), (.i32, .int(let number)),
+            (.i64, .int(let number)), (.enumeration, .int(let number)):
+            let range: ClosedRange<Int64> =
+                switch type {
+                case .i8: Int64(Int8.min)...Int64(Int8.max)
+                case .i16: Int64(Int16.min)...Int64(Int16.max)
+                case .i32, .enumeration: Int64(Int32.min)...Int64(Int32.max)
+                default: Int64.min...Int64.max
+                }
+            guard range.contains(number) else {
+                throw ThriftIDLError(
+                    location: location, message: "\(what): \(number) is out of range for \(typeName(type))")
+            }
+            return value
+        case (.i8, .bool(let flag)), (.i16, .bool(let flag)), (.i32, .bool(let flag)), (.i64, .bool(let flag)):
+            return .int(flag ? 1 : 0)
+        case (.double, .double):
+            return value
+        case (.double, .int(let number)):
+            return .double(Double(number))
+        case (.string, .string), (.binary, .string):
+            return value
+        case (.uuid, .string(let text)):
+            guard Self.isCanonicalUUID(text) else {
+                throw ThriftIDLError(
+                    location: location,
+                    message: "\(what): expected a uuid like \"00112233-4455-6677-8899-aabbccddeeff\" but found \"\(text)\"")
+            }
+            return value
+        case (.list(let element), .list(let items)), (.set(let element), .list(let items)):
+            var values: [ConstValue] = []
+            for item in items { values.append(try coerce(item, to: element, at: location, what: what)) }
+            return .list(values)
+        case (.map(let keyType, let valueType), .map(let pairs)):
+            var converted: [ConstPair] = []
+            for pair in pairs {
+                converted.append(
+                    ConstPair(
+                        key: try coerce(pair.key, to: keyType, at: location, what: what),
+                        value: try coerce(pair.value, to: valueType, at: location, what: what)))
+            }
+            return .map(converted)
+        case (.structure(let id), .map(let pairs)):
+            let descriptor = structs[id.index]
+            var converted: [ConstPair] = []
+            for pair in pairs {
+                guard case .string(let name) = pair.key, let index = descriptor.fieldIndex(named: name) else {
+                    throw mismatch(Self.describe(value), type, at: location, what: what)
+                }
+                converted.append(
+                    ConstPair(
+                        key: pair.key,
+                        value: try coerce(pair.value, to: descriptor.fields[index].type, at: location, what: what)))
+            }
+            return .map(converted)
+        default:
+            throw mismatch(Self.describe(value), type, at: location, what: what)
+        }
+    }
+
+    /// "an element of constant 'X'", without repeating the prefix for nested lists.
+    static func element(of what: String) -> String {
+        what.hasPrefix("an element of ") ? what : "an element of \(what)"
+    }
+
+    private func mismatch(
+        _ found: String, _ type: ThriftType, at location: SourceLocation, what: String
+    ) -> ThriftIDLError {
+        ThriftIDLError(location: location, message: "\(what) must be a \(typeName(type)) but is \(found)")
+    }
+
+    static func describe(_ value: ConstValue) -> String {
+        switch value {
+        case .bool(let flag): "the bool \(flag)"
+        case .int(let number): "the integer \(number)"
+        case .double(let number): "the double \(number)"
+        case .string(let text): "the string \"\(text.unicodeScalars.count > 40 ? String(text.unicodeScalars.prefix(40)) + "..." : text)\""
+        case .list: "a list"
+        case .map: "a map"
+        }
+    }
+
+    static func isCanonicalUUID(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 36 else { return false }
+        for (index, byte) in bytes.enumerated() {
+            if index == 8 || index == 13 || index == 18 || index == 23 {
+                guard byte == UInt8(ascii: "-") else { return false }
+            } else if !byte.isHexDigit {
+                return false
+            }
+        }
+        return true
+    }
+}

@@ -1,0 +1,82 @@
+// Thrift IDL is parsed at run time by this hand-written lexer, parser and resolver because no maintained
+// Swift package parses Thrift IDL at all (Apache Thrift's compiler is C++ and generates code ahead of time;
+// Kitex's thriftgo is Go). Sluice loads IDL when it reads its route files, so it needs its own front end.
+//
+// Pipeline: IDLLexer (UTF-8 bytes -> tokens with positions) -> IDLParser (tokens -> IDLDocument, one per
+// file) -> IDLLoader (includes, cycles) -> IDLResolver (names, typedefs, constants, method structs) ->
+// ThriftSchema.
+
+/// Loads Thrift IDL into a ``ThriftSchema``.
+///
+/// Names declared in the root file keep their names; names from included files are qualified by the
+/// included file's stem (`shared.Base`), transitively. Failures are ``ThriftIDLError``s with positions.
+public enum ThriftIDL {
+    /// Loads `path` and everything it includes (relative to the including file, then each include dir).
+    public static func load(path: String, includeDirectories: [String] = []) throws(ThriftIDLError) -> ThriftSchema {
+        guard let bytes = IDLFileSystem.read(path) else {
+            throw ThriftIDLError(
+                location: SourceLocation(file: path, line: 1, column: 1), message: "cannot read IDL file '\(path)'")
+        }
+        return try build(bytes: bytes, path: path, includeDirectories: includeDirectories, readFile: IDLFileSystem.read)
+    }
+
+    /// Parses an in-memory document; its includes are read from disk, relative to `fileName`'s directory
+    /// and then each include directory.
+    public static func parse(
+        source: String, fileName: String, includeDirectories: [String] = []
+    ) throws(ThriftIDLError) -> ThriftSchema {
+        try build(
+            bytes: Array(source.utf8), path: fileName, includeDirectories: includeDirectories,
+            readFile: IDLFileSystem.read)
+    }
+
+    /// Parses an in-memory document whose includes come from `readFile` (a path to its bytes, or `nil` when
+    /// there is no such file), e.g. IDL held in memory or fetched from elsewhere.
+    public static func parse(
+        source: String, fileName: String, includeDirectories: [String] = [],
+        readFile: @escaping (String) -> [UInt8]?
+    ) throws(ThriftIDLError) -> ThriftSchema {
+        try build(bytes: Array(source.utf8), path: fileName, includeDirectories: includeDirectories, readFile: readFile)
+    }
+
+    /// Every error in `path` and its includes, in source order (empty when the IDL is valid). Syntax errors
+    /// stop at the first one; semantic errors are all reported.
+    public static func diagnose(path: String, includeDirectories: [String] = []) -> [ThriftIDLError] {
+        guard let bytes = IDLFileSystem.read(path) else {
+            return [
+                ThriftIDLError(
+                    location: SourceLocation(file: path, line: 1, column: 1), message: "cannot read IDL file '\(path)'")
+            ]
+        }
+        return compile(bytes: bytes, path: path, includeDirectories: includeDirectories, readFile: IDLFileSystem.read)
+            .errors
+    }
+
+    private static func build(
+        bytes: [UInt8], path: String, includeDirectories: [String], readFile: @escaping (String) -> [UInt8]?
+    ) throws(ThriftIDLError) -> ThriftSchema {
+        let result = compile(bytes: bytes, path: path, includeDirectories: includeDirectories, readFile: readFile)
+        if let first = result.errors.first { throw first }
+        guard let schema = result.schema else {
+            // compile returns a schema whenever it returns no error; keep the invariant visible, not trapping.
+            throw ThriftIDLError(
+                location: SourceLocation(file: path, line: 1, column: 1), message: "internal error: no schema")
+        }
+        return schema
+    }
+
+    private static func compile(
+        bytes: [UInt8], path: String, includeDirectories: [String], readFile: @escaping (String) -> [UInt8]?
+    ) -> (schema: ThriftSchema?, errors: [ThriftIDLError]) {
+        var loader = IDLLoader(includeDirectories: includeDirectories, readFile: readFile)
+        do throws(ThriftIDLError) {
+            try loader.loadRoot(bytes: bytes, path: path)
+        } catch {
+            return (nil, [error])
+        }
+        var resolver = IDLResolver(files: loader.files)
+        let schema = resolver.resolve()
+        let errors = resolver.sortedErrors
+        return errors.isEmpty ? (schema, []) : (nil, errors)
+    }
+}

@@ -1,0 +1,2 @@
+include "broken.thrift"
+struct Fine {}

@@ -1,0 +1,3 @@
+struct Lib {
+  1: i32 version
+}

@@ -1,0 +1,5 @@
+include "lib.thrift"
+
+struct User {
+  1: lib.Lib lib
+}

@@ -1,0 +1,148 @@
+import Foundation
+import SluiceThrift
+import Testing
+
+@Suite("IDL includes")
+struct IDLIncludeTests {
+    static func fixture(_ name: String) throws -> String {
+        let base = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
+        return base.appendingPathComponent("idl").appendingPathComponent(name).path
+    }
+
+    @Test("included names are qualified by file stem; the root's are not")
+    func qualifiedNames() throws {
+        let schema = try ThriftIDL.load(path: try Self.fixture("root.thrift"))
+        #expect(schema.structNamed("Order") != nil)
+        #expect(schema.structNamed("shared.Box") != nil)
+        #expect(schema.structNamed("types.Item") != nil)
+        #expect(schema.enumNamed("shared.Color")?.values.map(\.value) == [1, 2])
+        #expect(schema.services["shared.Base"]?.name == "shared.Base")
+        #expect(schema.constants["shared.HELLO"] == .string("hello"))
+        #expect(schema.typedefs["shared.Tag"] == .string)
+        #expect(schema.namespaces == ["go": "fixtures.root"])
+        #expect(schema.rootFile.hasSuffix("idl/root.thrift"))
+    }
+
+    @Test("a file included twice (diamond) is loaded once")
+    func diamond() throws {
+        let schema = try ThriftIDL.load(path: try Self.fixture("root.thrift"))
+        #expect(schema.structs.filter { $0.name == "types.Item" }.count == 1)
+        let item = try #require(schema.structIDNamed("types.Item"))
+        #expect(schema.structNamed("shared.Box")?.fieldNamed("items")?.type == .list(.structure(item)))
+        #expect(schema.structNamed("Order")?.fieldNamed("item")?.type == .structure(item))
+    }
+
+    @Test("qualified constants, enum values and typedefs resolve across files")
+    func crossFileValues() throws {
+        let schema = try ThriftIDL.load(path: try Self.fixture("root.thrift"))
+        #expect(schema.constants["DEFAULT_COLOR"] == .int(2))
+        #expect(schema.constants["GREETING"] == .string("hello"))
+        let order = try #require(schema.structNamed("Order"))
+        #expect(order.fieldNamed("color")?.type == .enumeration(try #require(schema.enumIDNamed("shared.Color"))))
+        #expect(order.fieldNamed("color")?.defaultValue == .int(1))
+        #expect(order.fieldNamed("tag")?.type == .string)
+        #expect(order.fieldNamed("greeting")?.defaultValue == .string("hello"))
+        #expect(schema.structNamed("types.Item")?.fieldNamed("price")?.defaultValue == .int(100))
+    }
+
+    @Test("extends a qualified service; inherited methods keep their own structs")
+    func qualifiedExtends() throws {
+        let schema = try ThriftIDL.load(path: try Self.fixture("root.thrift"))
+        let service = try #require(schema.services["OrderService"])
+        #expect(service.extends == "shared.Base")
+        #expect(service.methods.map(\.name) == ["place", "ping", "first"])
+        let first = try #require(service.method(named: "first"))
+        #expect(schema[first.arguments].name == "shared.Base.first_args")
+        #expect(schema[first.result].fields.first?.type == .structure(try #require(schema.structIDNamed("types.Item"))))
+        let place = try #require(service.method(named: "place"))
+        #expect(schema[place.result].fields.map(\.name) == ["success", "problem"])
+        #expect(schema.method("shared.Base.ping") != nil)
+    }
+
+    @Test("includes are found in include directories after the including file's directory")
+    func includeDirectories() throws {
+        let root = try Self.fixture("uses_incdir.thrift")
+        #expect(throws: ThriftIDLError.self) { try ThriftIDL.load(path: root) }
+        let schema = try ThriftIDL.load(path: root, includeDirectories: [try Self.fixture("incdir")])
+        #expect(schema.structNamed("User")?.fieldNamed("lib")?.type == .structure(try #require(schema.structIDNamed("lib.Lib"))))
+    }
+
+    @Test("an include cycle is reported at the include that closes it")
+    func cycle() throws {
+        let path = try Self.fixture("errors/cycle_a.thrift")
+        do {
+            _ = try ThriftIDL.load(path: path)
+            Issue.record("expected an include cycle error")
+        } catch {
+            #expect(error.location.file.hasSuffix("errors/cycle_b.thrift"))
+            #expect((error.location.line, error.location.column) == (1, 9))
+            #expect(error.message == "include cycle cycle_a.thrift -> cycle_b.thrift -> cycle_a.thrift")
+        }
+    }
+
+    @Test("a missing include names the file and where it was looked for")
+    func missing() throws {
+        let path = try Self.fixture("errors/missing.thrift")
+        do {
+            _ = try ThriftIDL.load(path: path, includeDirectories: ["/nonexistent-dir"])
+            Issue.record("expected a missing include error")
+        } catch {
+            #expect(error.location == SourceLocation(file: path, line: 2, column: 9))
+            #expect(error.message.hasPrefix("cannot find included file 'nowhere.thrift' (looked in '"))
+            #expect(error.message.hasSuffix("errors', '/nonexistent-dir')"))
+        }
+    }
+
+    @Test("a syntax error in an included file is reported in that file")
+    func errorInIncludedFile() throws {
+        let path = try Self.fixture("errors/includes_broken.thrift")
+        do {
+            _ = try ThriftIDL.load(path: path)
+            Issue.record("expected a syntax error")
+        } catch {
+            #expect(error.location.file.hasSuffix("errors/broken.thrift"))
+            #expect((error.location.line, error.location.column) == (3, 5))
+            #expect(error.message == "expected ':' after field id 2 but found 'i32'")
+        }
+    }
+
+    @Test("in-memory includes through a reader: relative paths, '..', self-inclusion")
+    func inMemory() throws {
+        let schema = try parseIDL(
+            "include \"lib/a.thrift\"\nstruct R { 1: a.A a }", file: "dir/root.thrift",
+            files: [
+                "dir/lib/a.thrift": "include \"../common/b.thrift\"\nstruct A { 1: b.B b }",
+                "dir/common/b.thrift": "struct B {}",
+            ])
+        #expect(schema.structNamed("a.A")?.fieldNamed("b")?.type == .structure(try #require(schema.structIDNamed("b.B"))))
+        do {
+            _ = try parseIDL("include \"root.thrift\"", file: "root.thrift", files: [:])
+            Issue.record("expected a cycle")
+        } catch {
+            #expect(error.description == "root.thrift:1:9: include cycle root.thrift -> root.thrift")
+        }
+    }
+
+    @Test("names in an included file are not visible without its prefix, nor transitively")
+    func scoping() {
+        let files = ["a.thrift": "include \"b.thrift\"\nstruct A {}", "b.thrift": "struct B {}"]
+        #expect(throws: ThriftIDLError.self) { try parseIDL("include \"a.thrift\"\nstruct R { 1: A a }", files: files) }
+        #expect(throws: ThriftIDLError.self) { try parseIDL("include \"a.thrift\"\nstruct R { 1: b.B b }", files: files) }
+        #expect(throws: Never.self) { try parseIDL("include \"a.thrift\"\nstruct R { 1: a.A a }", files: files) }
+    }
+
+    @Test("two different included files with the same stem are rejected")
+    func stemCollision() {
+        let files = ["x/s.thrift": "struct X {}", "y/s.thrift": "struct Y {}"]
+        let error = #expect(throws: ThriftIDLError.self) {
+            try parseIDL("include \"x/s.thrift\"\ninclude \"y/s.thrift\"", files: files)
+        }
+        #expect(error?.location.line == 2)
+    }
+
+    @Test("load reports an unreadable root file")
+    func unreadableRoot() {
+        let error = #expect(throws: ThriftIDLError.self) { try ThriftIDL.load(path: "/no/such/file.thrift") }
+        #expect(error?.description == "/no/such/file.thrift:1:1: cannot read IDL file '/no/such/file.thrift'")
+    }
+}
