@@ -1,0 +1,26 @@
+import NIOCore
+import SluiceThrift
+
+/// One call on its way to a connection.
+struct OutboundCall: Sendable {
+    var method: String
+    var oneway: Bool
+    /// The encoded `_args` struct body.
+    var arguments: ByteBuffer
+    var deadline: NIODeadline
+    /// The caller's whole timeout, sent in TTHeader's RPCTimeout key.
+    var timeout: TimeAmount
+}
+
+/// A connection could not take the call (it closed before the call was written); the caller may pick another.
+typealias RetryHandler = @Sendable (OutboundCall, EventLoopPromise<ThriftReply>) -> Void
+
+/// What a connection needs to know about its peer and framing.
+struct ConnectionSettings: Sendable {
+    var endpoint: Endpoint
+    var transport: SluiceThrift.ThriftTransportKind
+    var protocolKind: SluiceThrift.ThriftProtocolKind
+    var serviceName: String
+    var maxFrameLength: Int
+    var lengthFinder: (any SluiceThrift.ThriftMessageLengthFinder)?
+}

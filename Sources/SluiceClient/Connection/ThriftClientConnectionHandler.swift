@@ -1,0 +1,223 @@
+import NIOCore
+import SluiceThrift
+
+/// The client end of one connection: writes calls with fresh seq ids, matches replies, enforces deadlines.
+///
+/// All state lives on the channel's event loop. Multiplexed connections carry many calls at once; exclusive
+/// (pooled Framed/Buffered) connections carry one and report back to their pool when it is done.
+final class ThriftClientConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    struct PendingCall {
+        var promise: EventLoopPromise<ThriftReply>
+        var timer: Scheduled<Void>?
+    }
+
+    private let settings: ConnectionSettings
+    /// Exclusive mode: tells the pool the connection is free again (true) or must be dropped (false).
+    private let onReleased: (@Sendable (_ reusable: Bool) -> Void)?
+    private var machine = MultiplexStateMachine<PendingCall>()
+    private var processor: NIOSingleStepByteToMessageProcessor<ThriftFrameDecoder>
+    private var context: ChannelHandlerContext?
+    private var flushScheduled = false
+
+    init(settings: ConnectionSettings, onReleased: (@Sendable (_ reusable: Bool) -> Void)?) {
+        self.settings = settings
+        self.onReleased = onReleased
+        self.processor = NIOSingleStepByteToMessageProcessor(
+            ThriftFrameDecoder(
+                transport: settings.transport, maxFrameLength: settings.maxFrameLength,
+                lengthFinder: settings.lengthFinder),
+            maximumBufferSize: nil)
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        failAll(ClientError(.connectionClosed, "connection to \(settings.endpoint) was torn down"))
+        self.context = nil
+    }
+
+    // MARK: Sending
+
+    func send(_ call: OutboundCall, promise: EventLoopPromise<ThriftReply>, retry: RetryHandler?) {
+        guard let context else {
+            notSent(call, promise, ClientError(.connectionClosed, "connection to \(settings.endpoint) is closed"), retry)
+            return
+        }
+        guard call.deadline > .now() else {
+            promise.fail(ClientError(.requestTimeout, "request timed out before it could be sent"))
+            onReleased?(true)
+            return
+        }
+        switch machine.send(PendingCall(promise: promise, timer: nil), expectsReply: !call.oneway) {
+        case .fail(let error):
+            notSent(call, promise, error, retry)
+        case .write(let sequenceID):
+            var buffer = context.channel.allocator.buffer(
+                capacity: call.arguments.readableBytes + call.method.utf8.count + 160)
+            do {
+                try encode(call, sequenceID: sequenceID, into: &buffer)
+            } catch {
+                _ = machine.timedOut(sequenceID: sequenceID)
+                promise.fail(ClientError(.protocolError, "cannot frame the request: \(error)"))
+                onReleased?(true)
+                return
+            }
+            if call.oneway {
+                writeOneway(buffer, promise: promise, context: context)
+            } else {
+                let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+                let timer = context.eventLoop.scheduleTask(deadline: call.deadline) {
+                    bound.value.deadlinePassed(sequenceID: sequenceID, timeout: call.timeout)
+                }
+                machine.modifyInFlight(sequenceID) { $0.timer = timer }
+                context.write(wrapOutboundOut(buffer), promise: nil)
+                scheduleFlush(context: context)
+            }
+        }
+    }
+
+    private func notSent(
+        _ call: OutboundCall, _ promise: EventLoopPromise<ThriftReply>, _ error: ClientError, _ retry: RetryHandler?
+    ) {
+        if let retry {
+            retry(call, promise)
+        } else {
+            promise.fail(error)
+        }
+    }
+
+    private func writeOneway(_ buffer: ByteBuffer, promise: EventLoopPromise<ThriftReply>, context: ChannelHandlerContext) {
+        let written = context.eventLoop.makePromise(of: Void.self)
+        let onReleased = self.onReleased
+        let endpoint = settings.endpoint
+        written.futureResult.whenComplete { result in
+            switch result {
+            case .success:
+                promise.succeed(ThriftReply(messageType: .oneway, body: ByteBuffer()))
+                onReleased?(true)
+            case .failure(let error):
+                promise.fail(ClientError(.connectionClosed, "writing a oneway call to \(endpoint) failed: \(error)"))
+                onReleased?(false)
+            }
+        }
+        context.writeAndFlush(wrapOutboundOut(buffer), promise: written)
+    }
+
+    /// Coalesces the flushes of calls sent in the same event loop tick into one syscall.
+    private func scheduleFlush(context: ChannelHandlerContext) {
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        context.eventLoop.execute {
+            let handler = bound.value
+            handler.flushScheduled = false
+            handler.context?.flush()
+        }
+    }
+
+    private func encode(_ call: OutboundCall, sequenceID: Int32, into buffer: inout ByteBuffer)
+        throws(ThriftTransportError)
+    {
+        let type: ThriftMessageType = call.oneway ? .oneway : .call
+        let envelope: ThriftEnvelope
+        switch settings.transport {
+        case .ttheader:
+            envelope = .ttheader(
+                TTHeader(
+                    sequenceID: sequenceID,
+                    protocolID: settings.protocolKind == .binary ? TTHeader.ProtocolID.binary : TTHeader.ProtocolID.compact,
+                    intInfo: [
+                        .toService: settings.serviceName,
+                        .toMethod: call.method,
+                        .msgType: String(type.rawValue),
+                        // The payload inside TTHeader carries no length prefix of its own.
+                        .transportType: "unframed",
+                        .rpcTimeout: String(max(1, call.timeout.nanoseconds / 1_000_000)),
+                    ],
+                    stringInfo: [TTHeaderStringKey.idlServiceName: settings.serviceName]))
+        case .theader:
+            envelope = .theader(THeader(sequenceID: sequenceID, protocolKind: settings.protocolKind))
+        case .framed:
+            envelope = .framed
+        case .buffered:
+            envelope = .buffered
+        }
+        let start = try envelope.writeFrameStart(into: &buffer)
+        ThriftMessageHeader(name: call.method, type: type, sequenceID: sequenceID)
+            .write(to: &buffer, protocol: settings.protocolKind)
+        var arguments = call.arguments
+        buffer.writeBuffer(&arguments)
+        try start.finish(in: &buffer, maxFrameLength: settings.maxFrameLength)
+    }
+
+    // MARK: Receiving
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let bytes = unwrapInboundIn(data)
+        do {
+            try processor.process(buffer: bytes) { frame in
+                try self.receive(frame)
+            }
+        } catch {
+            failAll(ClientError(.protocolError, "unreadable reply from \(settings.endpoint): \(error)"))
+            context.close(promise: nil)
+        }
+    }
+
+    private func receive(_ frame: ThriftFrame) throws {
+        var body = frame.payload
+        let header = try ThriftMessageHeader.read(from: &body, protocol: frame.protocolKind)
+        guard header.type == .reply || header.type == .exception else {
+            throw ClientError(.protocolError, "expected a reply, got a \(header.type) message '\(header.name)'")
+        }
+        switch machine.replyReceived(sequenceID: header.sequenceID) {
+        case .complete(let pending):
+            pending.timer?.cancel()
+            pending.promise.succeed(ThriftReply(messageType: header.type, body: body))
+            onReleased?(true)
+        case .drop:
+            // A reply whose caller gave up (timed out); nobody is waiting for it.
+            break
+        }
+    }
+
+    private func deadlinePassed(sequenceID: Int32, timeout: TimeAmount) {
+        guard case .complete(let pending) = machine.timedOut(sequenceID: sequenceID) else { return }
+        pending.promise.fail(
+            ClientError(
+                .requestTimeout,
+                "no reply from \(settings.endpoint) within \(timeout.nanoseconds / 1_000_000) ms"))
+        if let onReleased {
+            // Its reply may still arrive, so an exclusive connection cannot carry another call.
+            onReleased(false)
+            context?.close(promise: nil)
+        }
+    }
+
+    // MARK: Closing
+
+    func channelInactive(context: ChannelHandlerContext) {
+        failAll(ClientError(.connectionClosed, "connection to \(settings.endpoint) closed before the reply arrived"))
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        failAll(ClientError(.connectionClosed, "connection to \(settings.endpoint) failed: \(error)"))
+        context.close(promise: nil)
+    }
+
+    private func failAll(_ error: ClientError) {
+        for pending in machine.closed(error) {
+            pending.timer?.cancel()
+            pending.promise.fail(error)
+        }
+    }
+}
+
+@available(*, unavailable)
+extension ThriftClientConnectionHandler: Sendable {}

@@ -1,0 +1,122 @@
+import Logging
+import NIOCore
+import Synchronization
+
+/// TTHeader/THeader: `connectionsPerEndpoint` long connections per endpoint, each carrying many calls at once,
+/// picked round-robin. A connection that closes fails its calls (its handler does) and leaves an empty slot that
+/// the next pick reconnects.
+final class MultiplexedCallTransport: ThriftCallTransport {
+    private typealias Slots = ConnectionSlots<ThriftConnection, EventLoopPromise<ThriftConnection>>
+
+    private struct State {
+        var slots: Slots
+        var isShutdown = false
+    }
+
+    private let settings: [ConnectionSettings]
+    private let connectTimeout: TimeAmount
+    private let group: any EventLoopGroup
+    private let logger: Logger
+    private let state: Mutex<State>
+
+    init(
+        settings: [ConnectionSettings],
+        connectionsPerEndpoint: Int,
+        connectTimeout: TimeAmount,
+        group: any EventLoopGroup,
+        logger: Logger
+    ) {
+        self.settings = settings
+        self.connectTimeout = connectTimeout
+        self.group = group
+        self.logger = logger
+        self.state = Mutex(
+            State(slots: Slots(endpointCount: settings.count, connectionsPerEndpoint: connectionsPerEndpoint)))
+    }
+
+    func send(_ call: OutboundCall, promise: EventLoopPromise<ThriftReply>) {
+        send(call, promise: promise, attempt: 0)
+    }
+
+    private func send(_ call: OutboundCall, promise: EventLoopPromise<ThriftReply>, attempt: Int) {
+        let group = self.group
+        let action = state.withLock { state -> Slots.PickAction? in
+            if state.isShutdown { return nil }
+            return state.slots.pick { group.next().makePromise(of: ThriftConnection.self) }
+        }
+        // A connection that closed between the pick and the write did not see the call: try one more slot
+        // (which reconnects if it was that same one), so a peer's close does not fail calls it never received.
+        let retry: RetryHandler?
+        if attempt == 0 {
+            retry = { @Sendable [self] call, promise in self.send(call, promise: promise, attempt: 1) }
+        } else {
+            retry = nil
+        }
+        switch action {
+        case nil:
+            promise.fail(ClientError(.shutdown, "the client is shut down"))
+        case .noEndpoints:
+            promise.fail(ClientError(.noEndpoints, "no endpoints configured"))
+        case .use(let connection):
+            connection.send(call, promise: promise, retry: retry)
+        case .join(let pending):
+            pending.futureResult.whenComplete { result in
+                switch result {
+                case .success(let connection): connection.send(call, promise: promise, retry: retry)
+                case .failure(let error): promise.fail(Self.clientError(error))
+                }
+            }
+        case .connect(let slot, let id, let endpointIndex, let pending):
+            connect(slot: slot, id: id, settings: settings[endpointIndex], pending: pending)
+            pending.futureResult.whenComplete { result in
+                switch result {
+                case .success(let connection): connection.send(call, promise: promise, retry: retry)
+                case .failure(let error): promise.fail(Self.clientError(error))
+                }
+            }
+        }
+    }
+
+    private func connect(slot: Int, id: Int, settings: ConnectionSettings, pending: EventLoopPromise<ThriftConnection>) {
+        ThriftConnection.connect(
+            settings: settings, connectTimeout: connectTimeout, on: pending.futureResult.eventLoop, onReleased: nil
+        ).whenComplete { [self] result in
+            switch result {
+            case .success(let connection):
+                let kept = state.withLock { $0.slots.connected(slot: slot, id: id, connection) }
+                guard kept else {
+                    connection.close()
+                    pending.fail(ClientError(.shutdown, "the client is shut down"))
+                    return
+                }
+                logger.debug("connected", metadata: ["endpoint": "\(settings.endpoint)", "slot": "\(slot)"])
+                connection.channel.closeFuture.whenComplete { [self] _ in
+                    logger.debug("connection closed", metadata: ["endpoint": "\(settings.endpoint)", "slot": "\(slot)"])
+                    state.withLock { $0.slots.reset(slot: slot, id: id) }
+                }
+                pending.succeed(connection)
+            case .failure(let error):
+                logger.debug("connect failed", metadata: ["endpoint": "\(settings.endpoint)", "error": "\(error)"])
+                state.withLock { $0.slots.reset(slot: slot, id: id) }
+                pending.fail(error)
+            }
+        }
+    }
+
+    private static func clientError(_ error: any Error) -> ClientError {
+        error as? ClientError ?? ClientError(.connectFailed, "\(error)")
+    }
+
+    func shutdown() async {
+        let (connections, pending) = state.withLock { state in
+            state.isShutdown = true
+            return state.slots.removeAll()
+        }
+        for waiting in pending {
+            waiting.fail(ClientError(.shutdown, "the client is shut down"))
+        }
+        for connection in connections {
+            try? await connection.channel.close()
+        }
+    }
+}

@@ -1,0 +1,181 @@
+import NIOCore
+
+/// The pool of one endpoint for the one-request-per-connection transports (Framed, Buffered).
+///
+/// A pure value; the owner feeds it events (with the current time, so tests need no clock) and performs the
+/// returned action. Connections and waiting callers are known by ID; the owner keeps the objects.
+///
+/// Rules: at most `maxConnections` connections (connecting, idle or leased); callers beyond that wait in FIFO
+/// order and fail on their own timeout; a released connection goes to the oldest waiter, else idles, unless
+/// `maxIdleConnections` are idle already, in which case it is closed; an idle connection is closed after
+/// `idleTimeout`.
+struct ConnectionPoolStateMachine {
+    typealias ConnectionID = Int
+    typealias WaiterID = Int
+
+    struct Configuration: Hashable {
+        var maxConnections: Int
+        var maxIdleConnections: Int
+        var idleTimeout: TimeAmount
+    }
+
+    enum ConnectionState: Hashable {
+        case connecting
+        case idle(since: NIODeadline)
+        case leased
+    }
+
+    enum Action: Hashable {
+        case none
+        /// Give the connection to the waiter.
+        case lease(ConnectionID, to: WaiterID)
+        /// Open a new connection (the caller is queued and will get the first connection available).
+        case connect(ConnectionID)
+        /// The caller is queued behind a full pool.
+        case queued
+        /// The connection idles; arm its idle timer for `idleDeadline` (nil: a timer is armed already).
+        case park(ConnectionID, idleDeadline: NIODeadline?)
+        case close(ConnectionID)
+        /// A connection is gone and the queue needs a replacement.
+        case closeAndConnect(close: ConnectionID?, connect: ConnectionID)
+        case failWaiters([WaiterID], ClientError)
+        case shutdown(failWaiters: [WaiterID], close: [ConnectionID])
+    }
+
+    let configuration: Configuration
+    private(set) var connections: [ConnectionID: ConnectionState] = [:]
+    private(set) var waiters = CircularBuffer<WaiterID>()
+    private var nextConnectionID: ConnectionID = 0
+    private(set) var isShutdown = false
+    /// Connections with an idle timer scheduled. One timer per connection, re-armed when it fires early, so a
+    /// busy pool does not pile up a timer per request.
+    private var armedIdleTimers: Set<ConnectionID> = []
+
+    init(configuration: Configuration) {
+        self.configuration = configuration
+    }
+
+    var idleCount: Int { connections.values.count { if case .idle = $0 { true } else { false } } }
+
+    private mutating func newConnection() -> ConnectionID {
+        let id = nextConnectionID
+        nextConnectionID += 1
+        connections[id] = .connecting
+        return id
+    }
+
+    /// A caller wants a connection.
+    mutating func request(_ waiter: WaiterID) -> Action {
+        if isShutdown { return .failWaiters([waiter], ClientError(.shutdown, "the client is shut down")) }
+        // The most recently idled connection: it is the least likely to have been closed by the peer.
+        if let (id, _) = connections.filter({ if case .idle = $0.value { true } else { false } })
+            .max(by: { Self.idleSince($0.value) < Self.idleSince($1.value) })
+        {
+            connections[id] = .leased
+            return .lease(id, to: waiter)
+        }
+        waiters.append(waiter)
+        if connections.count < configuration.maxConnections {
+            return .connect(newConnection())
+        }
+        return .queued
+    }
+
+    private static func idleSince(_ state: ConnectionState) -> NIODeadline {
+        if case .idle(let since) = state { return since }
+        return .distantPast
+    }
+
+    /// A connection finished connecting.
+    mutating func connected(_ id: ConnectionID, now: NIODeadline) -> Action {
+        guard connections[id] == .connecting else { return .close(id) }
+        return makeAvailable(id, now: now)
+    }
+
+    /// A connection could not be opened. The oldest waiter gets the error; if no connection is left that could
+    /// serve the others, they all do (nothing would ever wake them otherwise before their timeouts).
+    mutating func connectFailed(_ id: ConnectionID, error: ClientError) -> Action {
+        guard connections.removeValue(forKey: id) != nil else { return .none }
+        var failed: [WaiterID] = []
+        if let first = waiters.popFirst() { failed.append(first) }
+        if connections.isEmpty {
+            while let waiter = waiters.popFirst() { failed.append(waiter) }
+        }
+        return failed.isEmpty ? .none : .failWaiters(failed, error)
+    }
+
+    /// A leased connection finished its request. `reusable: false` when the connection cannot carry another
+    /// request (it timed out, so its late reply may still arrive).
+    mutating func released(_ id: ConnectionID, reusable: Bool, now: NIODeadline) -> Action {
+        guard connections[id] == .leased else { return .none }
+        guard reusable, !isShutdown else {
+            connections.removeValue(forKey: id)
+            if !waiters.isEmpty, !isShutdown { return .closeAndConnect(close: id, connect: newConnection()) }
+            return .close(id)
+        }
+        return makeAvailable(id, now: now)
+    }
+
+    private mutating func makeAvailable(_ id: ConnectionID, now: NIODeadline) -> Action {
+        if isShutdown {
+            connections.removeValue(forKey: id)
+            return .close(id)
+        }
+        if let waiter = waiters.popFirst() {
+            connections[id] = .leased
+            return .lease(id, to: waiter)
+        }
+        if idleCount >= configuration.maxIdleConnections {
+            connections.removeValue(forKey: id)
+            return .close(id)
+        }
+        connections[id] = .idle(since: now)
+        guard armedIdleTimers.insert(id).inserted else { return .park(id, idleDeadline: nil) }
+        return .park(id, idleDeadline: now + configuration.idleTimeout)
+    }
+
+    /// A connection closed on its own (peer closed, error). A leased one's request is failed by its owner.
+    mutating func closed(_ id: ConnectionID) -> Action {
+        guard connections.removeValue(forKey: id) != nil else { return .none }
+        if !waiters.isEmpty, !isShutdown, connections.count < configuration.maxConnections {
+            return .closeAndConnect(close: nil, connect: newConnection())
+        }
+        return .none
+    }
+
+    /// A waiter's deadline passed while it was still queued.
+    mutating func waiterTimedOut(_ waiter: WaiterID) -> Action {
+        guard let index = waiters.firstIndex(of: waiter) else { return .none }
+        waiters.remove(at: index)
+        return .failWaiters([waiter], ClientError(.requestTimeout, "timed out waiting for a free connection"))
+    }
+
+    /// An idle timer fired; the connection is closed if it has idled for the whole timeout, and the timer is
+    /// re-armed if it idled again more recently.
+    mutating func idleTimerFired(_ id: ConnectionID, now: NIODeadline) -> Action {
+        armedIdleTimers.remove(id)
+        guard case .idle(let since) = connections[id] else { return .none }
+        let deadline = since + configuration.idleTimeout
+        guard deadline <= now else {
+            armedIdleTimers.insert(id)
+            return .park(id, idleDeadline: deadline)
+        }
+        connections.removeValue(forKey: id)
+        return .close(id)
+    }
+
+    /// Fails every waiter and closes idle connections; leased ones close when released.
+    mutating func shutdown() -> Action {
+        isShutdown = true
+        var failed: [WaiterID] = []
+        while let waiter = waiters.popFirst() { failed.append(waiter) }
+        let idle = connections.compactMap { id, state -> ConnectionID? in
+            if case .idle = state { return id }
+            return nil
+        }
+        for id in idle { connections.removeValue(forKey: id) }
+        let connecting = connections.filter { $0.value == .connecting }.map(\.key)
+        for id in connecting { connections.removeValue(forKey: id) }
+        return .shutdown(failWaiters: failed, close: (idle + connecting).sorted())
+    }
+}

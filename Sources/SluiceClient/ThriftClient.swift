@@ -1,0 +1,76 @@
+import Logging
+import NIOCore
+import SluiceThrift
+
+/// A Thrift client for one backend service: connections, multiplexing or pooling, deadlines.
+///
+/// Calls take and return bytes: the encoded `_args` struct body in, the `_result` (or TApplicationException)
+/// struct body out. The client writes the message header (with a per-connection seq id never reused while in
+/// flight) and the transport's framing; it knows nothing of JSON or IDL.
+public final class ThriftClient: Sendable {
+    public let configuration: ThriftClientConfiguration
+    private let transport: any ThriftCallTransport
+
+    public convenience init(configuration: ThriftClientConfiguration, eventLoopGroup: any EventLoopGroup, logger: Logger) {
+        self.init(configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger, lengthFinder: nil)
+    }
+
+    /// - Parameter lengthFinder: finds where an unframed reply ends; needed by the Buffered transport.
+    public init(
+        configuration: ThriftClientConfiguration,
+        eventLoopGroup: any EventLoopGroup,
+        logger: Logger,
+        lengthFinder: (any ThriftMessageLengthFinder)?
+    ) {
+        self.configuration = configuration
+        var logger = logger
+        logger[metadataKey: "thrift.service"] = "\(configuration.serviceName)"
+        let settings = configuration.endpoints.map { endpoint in
+            ConnectionSettings(
+                endpoint: endpoint, transport: configuration.transport, protocolKind: configuration.protocolKind,
+                serviceName: configuration.serviceName, maxFrameLength: configuration.maxFrameLength,
+                lengthFinder: lengthFinder)
+        }
+        if configuration.transport.isMultiplexed {
+            transport = MultiplexedCallTransport(
+                settings: settings, connectionsPerEndpoint: configuration.connectionsPerEndpoint,
+                connectTimeout: configuration.connectTimeout, group: eventLoopGroup, logger: logger)
+        } else {
+            transport = PooledCallTransport(
+                settings: settings,
+                pool: .init(
+                    maxConnections: max(1, configuration.maxConnections),
+                    maxIdleConnections: max(0, configuration.maxIdleConnections),
+                    idleTimeout: configuration.idleTimeout),
+                connectTimeout: configuration.connectTimeout, group: eventLoopGroup, logger: logger)
+        }
+    }
+
+    /// Sends one call.
+    ///
+    /// - Parameters:
+    ///   - arguments: the encoded `_args` struct body, in the configured protocol.
+    ///   - timeout: the whole call's deadline (waiting for a connection included); nil uses the configured one.
+    ///   - eventLoop: where the returned future completes.
+    /// - Returns: the reply; for `oneway`, a `.oneway` reply with an empty body once the call is written.
+    ///   Fails with ``ClientError``.
+    public func call(
+        method: String,
+        oneway: Bool,
+        arguments: ByteBuffer,
+        timeout: TimeAmount?,
+        on eventLoop: any EventLoop
+    ) -> EventLoopFuture<ThriftReply> {
+        let timeout = timeout ?? configuration.requestTimeout
+        let promise = eventLoop.makePromise(of: ThriftReply.self)
+        let call = OutboundCall(
+            method: method, oneway: oneway, arguments: arguments, deadline: .now() + timeout, timeout: timeout)
+        transport.send(call, promise: promise)
+        return promise.futureResult
+    }
+
+    /// Closes every connection; calls still waiting fail, later calls fail with `.shutdown`.
+    public func shutdown() async {
+        await transport.shutdown()
+    }
+}

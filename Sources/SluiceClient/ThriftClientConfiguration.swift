@@ -1,0 +1,52 @@
+import NIOCore
+import SluiceThrift
+
+/// How a ``ThriftClient`` reaches one backend service.
+public struct ThriftClientConfiguration: Sendable, Hashable {
+    public var endpoints: [Endpoint]
+    public var transport: ThriftTransportKind
+    public var protocolKind: ThriftProtocolKind
+    /// The IDL service name: TTHeader's `isn` string key and ToService int key.
+    public var serviceName: String
+    /// Default 1 s.
+    public var connectTimeout: TimeAmount
+    /// Per request, unless the call passes its own; default 1 s.
+    public var requestTimeout: TimeAmount
+    /// Multiplexed transports (TTHeader, THeader): connections per endpoint; default 2.
+    public var connectionsPerEndpoint: Int
+    /// Framed/Buffered: idle connections kept per endpoint; default 16.
+    public var maxIdleConnections: Int
+    /// Framed/Buffered: connections per endpoint (idle, busy or connecting); callers beyond wait in FIFO order;
+    /// default 64.
+    public var maxConnections: Int
+    /// Framed/Buffered: an idle connection is closed after this long; default 60 s.
+    public var idleTimeout: TimeAmount
+    /// Largest reply frame accepted; default 16384000 (Apache's).
+    public var maxFrameLength: Int
+
+    public init(
+        endpoints: [Endpoint],
+        transport: ThriftTransportKind = .ttheader,
+        protocolKind: ThriftProtocolKind = .binary,
+        serviceName: String,
+        connectTimeout: TimeAmount = .seconds(1),
+        requestTimeout: TimeAmount = .seconds(1),
+        connectionsPerEndpoint: Int = 2,
+        maxIdleConnections: Int = 16,
+        maxConnections: Int = 64,
+        idleTimeout: TimeAmount = .seconds(60),
+        maxFrameLength: Int = FramedTransport.defaultMaxFrameLength
+    ) {
+        self.endpoints = endpoints
+        self.transport = transport
+        self.protocolKind = protocolKind
+        self.serviceName = serviceName
+        self.connectTimeout = connectTimeout
+        self.requestTimeout = requestTimeout
+        self.connectionsPerEndpoint = connectionsPerEndpoint
+        self.maxIdleConnections = maxIdleConnections
+        self.maxConnections = maxConnections
+        self.idleTimeout = idleTimeout
+        self.maxFrameLength = maxFrameLength
+    }
+}

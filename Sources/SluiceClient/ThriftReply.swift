@@ -1,0 +1,15 @@
+import NIOCore
+import SluiceThrift
+
+/// A backend's answer to one call.
+public struct ThriftReply: Sendable {
+    /// `.reply` or `.exception`; `.oneway` (with an empty body) once a oneway call has been written.
+    public var messageType: ThriftMessageType
+    /// Positioned at the start of the `_result` struct (REPLY) or the TApplicationException struct (EXCEPTION).
+    public var body: ByteBuffer
+
+    public init(messageType: ThriftMessageType, body: ByteBuffer) {
+        self.messageType = messageType
+        self.body = body
+    }
+}

@@ -1,0 +1,71 @@
+extension RequestBinder {
+    /// Path segments line up with template segments: the router only matched templates of the same shape.
+    func bindPath(_ path: Substring, into bound: inout [BoundValue]) throws(BindingError) {
+        let utf8 = path.utf8
+        // Skip the leading '/'; the router has checked it is there.
+        var segmentStart = utf8.index(after: utf8.startIndex)
+        var segmentIndex = 0
+        var variables = pathVariables[...]
+        while let variable = variables.first {
+            let isVariable = segmentIndex == variable.segment
+            let segmentEnd =
+                isVariable && variable.isRest
+                ? utf8.endIndex : (utf8[segmentStart...].firstIndex(of: UInt8(ascii: "/")) ?? utf8.endIndex)
+            if isVariable {
+                guard let text = PercentDecoding.decode(utf8[segmentStart..<segmentEnd], plusAsSpace: false) else {
+                    throw BindingError(source: variable.source, message: "\(variable.source) is not valid percent-encoded UTF-8")
+                }
+                bound.append(BoundValue(path: variable.fieldPath, text: text, source: variable.source))
+                variables = variables.dropFirst()
+            }
+            guard segmentEnd != utf8.endIndex else { break }
+            segmentStart = utf8.index(after: segmentEnd)
+            segmentIndex += 1
+        }
+    }
+
+    /// `a=1&b=2&a=3` (RFC 3986 query, form-urlencoded values: `+` is a space). Unbound keys are ignored.
+    func bindQuery(_ query: Substring, into bound: inout [BoundValue]) throws(BindingError) {
+        for pair in query.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+            let equals = pair.firstIndex(of: UInt8(ascii: "="))
+            let rawKey = pair[..<(equals ?? pair.endIndex)]
+            let rawValue = equals.map { pair[pair.index(after: $0)...] } ?? pair[pair.endIndex...]
+            for parameter in self.query where Self.keyMatches(rawKey, parameter.name) {
+                guard let value = PercentDecoding.decode(rawValue, plusAsSpace: true) else {
+                    throw BindingError(source: parameter.source, message: "\(parameter.source) is not valid percent-encoded UTF-8")
+                }
+                bound.append(BoundValue(path: parameter.fieldPath, text: value, source: parameter.source))
+            }
+        }
+    }
+
+    /// `Cookie: a=1; b=2` (RFC 6265 §4.2.1); every `Cookie` field is read.
+    func bindCookies(_ headers: GatewayHeaders, into bound: inout [BoundValue]) {
+        for header in headers where GatewayHeaders.sameName(header.name, "cookie") {
+            for pair in header.value.split(separator: ";") {
+                let trimmed = pair.drop { $0 == " " }
+                guard let equals = trimmed.firstIndex(of: "=") else { continue }
+                let name = trimmed[..<equals]
+                var value = trimmed[trimmed.index(after: equals)...]
+                if value.count >= 2, value.first == "\"", value.last == "\"" { value = value.dropFirst().dropLast() }
+                for cookie in cookies where cookie.name == name {
+                    bound.append(BoundValue(path: cookie.fieldPath, text: String(value), source: cookie.source))
+                }
+            }
+        }
+    }
+
+    /// Compares a raw query key with a configured name, decoding the key only when it has escapes.
+    private static func keyMatches(_ rawKey: Substring.UTF8View.SubSequence, _ name: String) -> Bool {
+        if !rawKey.contains(UInt8(ascii: "%")), !rawKey.contains(UInt8(ascii: "+")) {
+            return rawKey.elementsEqual(name.utf8)
+        }
+        return PercentDecoding.decode(rawKey, plusAsSpace: true) == name
+    }
+}
+
+/// A request value that cannot be bound (bad percent-encoding): a 400.
+struct BindingError: Error, Sendable, Hashable {
+    var source: String
+    var message: String
+}

@@ -1,0 +1,19 @@
+public import SluiceThrift
+
+/// Everything a routes directory declares, validated against the IDLs it names.
+///
+/// Built off the request path by ``RouteConfigLoader``; the runtime compiles it into an immutable
+/// snapshot (router, binders, clients) that requests read.
+public struct GatewayConfiguration: Sendable {
+    public var services: [ServiceConfiguration]
+    /// Hand-written routes first (file by file, in file order), then routes generated from `api.*` annotations.
+    public var routes: [RouteConfiguration]
+    /// The loaded IDL of each service, by service name.
+    public var schemas: [String: ThriftSchema]
+
+    public init(services: [ServiceConfiguration], routes: [RouteConfiguration], schemas: [String: ThriftSchema]) {
+        self.services = services
+        self.routes = routes
+        self.schemas = schemas
+    }
+}

@@ -1,0 +1,98 @@
+/// One HTTP route: a method and path template mapped onto `Service.Method` of a service's IDL.
+public struct RouteConfiguration: Sendable, Hashable {
+    /// What fills the call's arguments from the request body.
+    public enum Body: Sendable, Hashable {
+        /// The body is ignored.
+        case none
+        /// The body is the whole arguments object (`body: "*"`).
+        case arguments
+        /// The body fills the field at this path (`body: req`).
+        case field([String])
+
+        /// The transcoder's `bodyTarget`; `nil` when the body is ignored.
+        public var target: [String]? {
+            switch self {
+            case .none: nil
+            case .arguments: []
+            case .field(let path): path
+            }
+        }
+    }
+
+    /// A query parameter, header or cookie bound to a field path of the arguments.
+    public struct Parameter: Sendable, Hashable {
+        /// As written; headers compare case-insensitively, query parameters and cookies exactly.
+        public var name: String
+        public var fieldPath: [String]
+        public var origin: ConfigOrigin
+
+        public init(name: String, fieldPath: [String], origin: ConfigOrigin) {
+            self.name = name
+            self.fieldPath = fieldPath
+            self.origin = origin
+        }
+    }
+
+    /// How results are written back as JSON.
+    public struct Options: Sendable, Hashable {
+        /// `void` methods answer `200 {}` instead of `204`.
+        public var voidAsEmptyObject: Bool
+        /// i64 values beyond ±2^53 are written as JSON strings.
+        public var int64AsString: Bool
+        /// Enums are written as their names instead of numbers.
+        public var enumsAsNames: Bool
+
+        public init(voidAsEmptyObject: Bool = false, int64AsString: Bool = false, enumsAsNames: Bool = false) {
+            self.voidAsEmptyObject = voidAsEmptyObject
+            self.int64AsString = int64AsString
+            self.enumsAsNames = enumsAsNames
+        }
+    }
+
+    /// Upper-case HTTP method (`GET`, `POST`, ...).
+    public var method: String
+    public var template: PathTemplate
+    /// The route file's `service:` name.
+    public var service: String
+    /// `IDLService.method`, as looked up in the service's schema.
+    public var call: String
+    public var body: Body
+    public var query: [Parameter]
+    public var headers: [Parameter]
+    public var cookies: [Parameter]
+    /// Unknown JSON fields are rejected with 400 instead of ignored.
+    public var strict: Bool
+    public var options: Options
+    /// HTTP status per declared exception, by the exception's type name or its `throws` field name.
+    /// Unlisted exceptions answer 500.
+    public var exceptionStatus: [String: Int]
+    public var origin: ConfigOrigin
+
+    public init(
+        method: String,
+        template: PathTemplate,
+        service: String,
+        call: String,
+        body: Body = .none,
+        query: [Parameter] = [],
+        headers: [Parameter] = [],
+        cookies: [Parameter] = [],
+        strict: Bool = false,
+        options: Options = Options(),
+        exceptionStatus: [String: Int] = [:],
+        origin: ConfigOrigin
+    ) {
+        self.method = method
+        self.template = template
+        self.service = service
+        self.call = call
+        self.body = body
+        self.query = query
+        self.headers = headers
+        self.cookies = cookies
+        self.strict = strict
+        self.options = options
+        self.exceptionStatus = exceptionStatus
+        self.origin = origin
+    }
+}

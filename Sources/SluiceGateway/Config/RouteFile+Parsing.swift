@@ -1,0 +1,176 @@
+internal import Foundation
+internal import NIOCore
+internal import SluiceThrift
+internal import Yams
+
+extension RouteFile {
+    static let serviceKeys = [
+        "name", "idl", "protocol", "transport", "codec", "endpoints", "timeout", "connect_timeout", "connections",
+        "pool", "routes_from_idl",
+    ]
+    static let poolKeys = ["max_idle", "max_total", "idle_timeout"]
+    static let routeKeys = [
+        "method", "path", "service", "call", "body", "query", "headers", "cookies", "strict", "options", "exceptions",
+    ]
+    static let optionKeys = ["void_as_empty_object", "int64_as_string", "enums_as_names"]
+    static let httpMethods = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
+
+    /// Parses `text` (the contents of `path`); every problem found is appended to `diagnostics`.
+    static func parse(text: String, path: String, diagnostics: inout [ConfigDiagnostic]) -> RouteFile {
+        var file = RouteFile(path: path)
+        var reader = YAMLReader(file: path)
+        defer { diagnostics.append(contentsOf: reader.diagnostics) }
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            reader.error(at: yamlErrorOrigin(error, file: path), yamlErrorMessage(error))
+            return file
+        }
+        guard let root else { return file }  // an empty file declares nothing
+        guard let top = reader.fields(of: root, what: "a route file", allowed: ["services", "routes"]) else {
+            return file
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        if let services = top["services"], let list = reader.sequence(services.value, what: "'services'") {
+            for node in list {
+                if let service = parseService(node, directory: directory, reader: &reader) { file.services.append(service) }
+            }
+        }
+        if let routes = top["routes"], let list = reader.sequence(routes.value, what: "'routes'") {
+            for node in list {
+                if let route = parseRoute(node, reader: &reader) { file.routes.append(route) }
+            }
+        }
+        return file
+    }
+
+    private static func parseService(_ node: Node, directory: String, reader: inout YAMLReader) -> ServiceDraft? {
+        guard let fields = reader.fields(of: node, what: "a service", allowed: serviceKeys) else { return nil }
+        var valid = true
+        func required(_ key: String) -> (key: Node, value: Node)? {
+            if let field = fields[key] { return field }
+            reader.error(at: node, "a service needs '\(key)'")
+            valid = false
+            return nil
+        }
+        let nameField = required("name")
+        let name = nameField.flatMap { reader.string($0.value, what: "'name'") }
+        let idl = required("idl").flatMap { reader.string($0.value, what: "'idl'") }
+        if let protocolField = fields["protocol"], let text = reader.string(protocolField.value, what: "'protocol'"),
+            text != "thrift"
+        {
+            reader.error(at: protocolField.value, "unsupported protocol '\(text)' (expected: thrift)")
+            valid = false
+        }
+        var transport = ThriftTransportKind.ttheader
+        if let field = fields["transport"], let text = reader.string(field.value, what: "'transport'") {
+            if let kind = ThriftTransportKind(rawValue: text) {
+                transport = kind
+            } else {
+                reader.error(at: field.value, "unknown transport '\(text)' (expected one of: ttheader, theader, framed, buffered)")
+                valid = false
+            }
+        }
+        var protocolKind = ThriftProtocolKind.binary
+        if let field = fields["codec"], let text = reader.string(field.value, what: "'codec'") {
+            if let kind = ThriftProtocolKind(rawValue: text) {
+                protocolKind = kind
+            } else {
+                reader.error(at: field.value, "unknown codec '\(text)' (expected one of: binary, compact)")
+                valid = false
+            }
+        }
+        var endpoints: [EndpointAddress] = []
+        if let field = required("endpoints"), let list = reader.sequence(field.value, what: "'endpoints'") {
+            if list.isEmpty {
+                reader.error(at: field.value, "'endpoints' must list at least one host:port")
+                valid = false
+            }
+            for item in list {
+                guard let text = reader.string(item, what: "an endpoint") else { valid = false; continue }
+                if let endpoint = EndpointAddress(parsing: text) {
+                    endpoints.append(endpoint)
+                } else {
+                    reader.error(at: item, "bad endpoint '\(text)' (expected host:port with a port in 1...65535)")
+                    valid = false
+                }
+            }
+        }
+        var configuration = ServiceConfiguration(
+            name: name ?? "",
+            idlPath: "",
+            transport: transport,
+            protocolKind: protocolKind,
+            endpoints: endpoints,
+            origin: reader.origin(of: node)
+        )
+        if let value = duration(fields["timeout"], what: "'timeout'", reader: &reader, valid: &valid) {
+            configuration.requestTimeout = value
+        }
+        if let value = duration(fields["connect_timeout"], what: "'connect_timeout'", reader: &reader, valid: &valid) {
+            configuration.connectTimeout = value
+        }
+        if let field = fields["connections"] {
+            if let value = reader.int(field.value, what: "'connections'", range: 1...1024) {
+                configuration.connectionsPerEndpoint = value
+            } else {
+                valid = false
+            }
+        }
+        if let field = fields["pool"] {
+            if let pool = reader.fields(of: field.value, what: "'pool'", allowed: poolKeys) {
+                if let item = pool["max_idle"] {
+                    if let value = reader.int(item.value, what: "'max_idle'", range: 0...65536) {
+                        configuration.pool.maxIdle = value
+                    } else { valid = false }
+                }
+                if let item = pool["max_total"] {
+                    if let value = reader.int(item.value, what: "'max_total'", range: 1...65536) {
+                        configuration.pool.maxTotal = value
+                    } else { valid = false }
+                }
+                if let value = duration(pool["idle_timeout"], what: "'idle_timeout'", reader: &reader, valid: &valid) {
+                    configuration.pool.idleTimeout = value
+                }
+            } else {
+                valid = false
+            }
+        }
+        if let field = fields["routes_from_idl"] {
+            if let value = reader.bool(field.value, what: "'routes_from_idl'") {
+                configuration.routesFromIDL = value
+            } else {
+                valid = false
+            }
+        }
+        guard valid, let name, let nameField, let idl, let idlField = fields["idl"] else { return nil }
+        if name.isEmpty {
+            reader.error(at: nameField.value, "a service name must not be empty")
+            return nil
+        }
+        configuration.name = name
+        configuration.idlPath = idl.hasPrefix("/") ? idl : (directory as NSString).appendingPathComponent(idl)
+        configuration.idlPath = (configuration.idlPath as NSString).standardizingPath
+        return ServiceDraft(configuration: configuration, idlOrigin: reader.origin(of: idlField.value))
+    }
+
+    private static func duration(
+        _ field: (key: Node, value: Node)?,
+        what: String,
+        reader: inout YAMLReader,
+        valid: inout Bool
+    ) -> TimeAmount? {
+        guard let field else { return nil }
+        guard let text = reader.string(field.value, what: what) else {
+            valid = false
+            return nil
+        }
+        guard let value = ConfigDuration.parse(text), value > .zero else {
+            reader.error(at: field.value, "bad duration '\(text)' for \(what) (expected a positive number with a unit: 500ms, 1s, 2m)")
+            valid = false
+            return nil
+        }
+        return value
+    }
+}

@@ -1,0 +1,23 @@
+/// One parsed route file, before anything is checked against IDLs or other files.
+struct RouteFile: Sendable {
+    struct ServiceDraft: Sendable {
+        var configuration: ServiceConfiguration
+        /// Where `idl:` is written, for IDL files that cannot be loaded.
+        var idlOrigin: ConfigOrigin
+    }
+
+    /// A route with the positions of the parts later checks may complain about.
+    struct RouteDraft: Sendable {
+        var configuration: RouteConfiguration
+        var pathOrigin: ConfigOrigin
+        var serviceOrigin: ConfigOrigin
+        var callOrigin: ConfigOrigin
+        var bodyOrigin: ConfigOrigin?
+        /// Exception names as written in `exceptions:`, each with its key's position.
+        var exceptionOrigins: [(name: String, origin: ConfigOrigin)]
+    }
+
+    var path: String
+    var services: [ServiceDraft] = []
+    var routes: [RouteDraft] = []
+}

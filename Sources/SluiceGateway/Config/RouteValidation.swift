@@ -1,0 +1,159 @@
+internal import SluiceThrift
+
+/// Cross-file checks: unique services, IDLs that load, routes that name real calls and real fields,
+/// no two routes for the same method and path shape.
+struct RouteValidation {
+    let includeDirectories: [String]
+    let schemaLoader: SchemaLoader
+    private(set) var diagnostics: [ConfigDiagnostic] = []
+    private(set) var services: [RouteFile.ServiceDraft] = []
+    private(set) var schemas: [String: ThriftSchema] = [:]
+    private(set) var routes: [RouteConfiguration] = []
+    /// Route shape (`METHOD path-shape`) -> where it was first defined.
+    private var routeShapes: [String: ConfigOrigin] = [:]
+    /// IDL path -> loaded schema (or `nil` when it failed and was reported), so a shared IDL loads once.
+    private var schemasByPath: [String: ThriftSchema?] = [:]
+
+    init(includeDirectories: [String], schemaLoader: SchemaLoader) {
+        self.includeDirectories = includeDirectories
+        self.schemaLoader = schemaLoader
+    }
+
+    var configuration: GatewayConfiguration {
+        GatewayConfiguration(services: services.map(\.configuration), routes: routes, schemas: schemas)
+    }
+
+    mutating func addServices(of file: RouteFile) {
+        for service in file.services {
+            let name = service.configuration.name
+            if let existing = services.first(where: { $0.configuration.name == name }) {
+                diagnostics.append(
+                    service.configuration.origin.diagnostic("duplicate service '\(name)': already defined at \(existing.configuration.origin)")
+                )
+                continue
+            }
+            services.append(service)
+            if let schema = loadSchema(service) { schemas[name] = schema }
+        }
+    }
+
+    private mutating func loadSchema(_ service: RouteFile.ServiceDraft) -> ThriftSchema? {
+        let path = service.configuration.idlPath
+        if let cached = schemasByPath[path] { return cached }
+        do {
+            let schema = try schemaLoader.load(path, includeDirectories)
+            schemasByPath[path] = schema
+            return schema
+        } catch {
+            // A file that is not there is the route file's mistake; anything else is the IDL's, at its position.
+            for diagnostic in error.diagnostics {
+                if diagnostic.line == 0, diagnostic.file == path {
+                    diagnostics.append(service.idlOrigin.diagnostic("cannot load IDL '\(path)': \(diagnostic.message)"))
+                } else {
+                    diagnostics.append(diagnostic)
+                }
+            }
+            schemasByPath[path] = .some(nil)
+            return nil
+        }
+    }
+
+    mutating func addRoutes(of file: RouteFile) {
+        for draft in file.routes {
+            guard services.contains(where: { $0.configuration.name == draft.configuration.service }) else {
+                let known = services.map(\.configuration.name).joined(separator: ", ")
+                diagnostics.append(
+                    draft.serviceOrigin.diagnostic("unknown service '\(draft.configuration.service)' (services: \(known.isEmpty ? "none" : known))")
+                )
+                continue
+            }
+            // The IDL failed to load and has been reported; its routes cannot be checked further.
+            guard let schema = schemas[draft.configuration.service] else { continue }
+            if check(draft, schema: schema) { addRoute(draft.configuration, at: draft.pathOrigin) }
+        }
+    }
+
+    /// Adds `route` unless another route already has its method and path shape.
+    mutating func addRoute(_ route: RouteConfiguration, at origin: ConfigOrigin) {
+        let key = "\(route.method) \(route.template.shape)"
+        if let existing = routeShapes[key] {
+            diagnostics.append(origin.diagnostic("duplicate route \(route.method) \(route.template.text): already defined at \(existing)"))
+            return
+        }
+        routeShapes[key] = origin
+        routes.append(route)
+    }
+
+    /// Reports every problem of one hand-written route; `true` when there is none.
+    private mutating func check(_ draft: RouteFile.RouteDraft, schema: ThriftSchema) -> Bool {
+        let route = draft.configuration
+        guard let (_, method) = lookUpCall(route.call, in: schema, at: draft.callOrigin) else { return false }
+        var valid = true
+        for variable in route.template.variables {
+            valid = checkBound(variable.fieldPath, what: "path variable '\(variable.name)'", at: draft.pathOrigin, method: method, schema: schema) && valid
+        }
+        for (kind, parameters) in [("query parameter", route.query), ("header", route.headers), ("cookie", route.cookies)] {
+            for parameter in parameters {
+                valid = checkBound(parameter.fieldPath, what: "\(kind) '\(parameter.name)'", at: parameter.origin, method: method, schema: schema) && valid
+            }
+        }
+        if case .field(let path) = route.body, let origin = draft.bodyOrigin {
+            if case .failure(let problem) = FieldPathResolution.resolve(path, arguments: method.arguments, schema: schema) {
+                diagnostics.append(origin.diagnostic("body '\(path.joined(separator: "."))' is not an argument of \(route.call): \(problem.message)"))
+                valid = false
+            }
+        }
+        let declared = declaredExceptions(method, schema: schema)
+        for (name, origin) in draft.exceptionOrigins where !declared.contains(name) {
+            let list = declared.isEmpty ? "it declares none" : "declared: \(declared.joined(separator: ", "))"
+            diagnostics.append(origin.diagnostic("\(route.call) does not throw '\(name)' (\(list))"))
+            valid = false
+        }
+        return valid
+    }
+
+    mutating func lookUpCall(_ call: String, in schema: ThriftSchema, at origin: ConfigOrigin) -> (ServiceDescriptor, MethodDescriptor)? {
+        if let found = schema.method(call) { return found }
+        let serviceName = call.lastIndex(of: ".").map { String(call[..<$0]) } ?? call
+        if let service = schema.services[serviceName] {
+            let methods = service.methods.map(\.name).joined(separator: ", ")
+            diagnostics.append(origin.diagnostic("unknown call '\(call)': service \(serviceName) has no such method (methods: \(methods))"))
+        } else {
+            let known = schema.services.keys.sorted().joined(separator: ", ")
+            diagnostics.append(origin.diagnostic("unknown call '\(call)': \(schema.rootFile) has no service '\(serviceName)' (services: \(known.isEmpty ? "none" : known))"))
+        }
+        return nil
+    }
+
+    private mutating func checkBound(_ path: [String], what: String, at origin: ConfigOrigin, method: MethodDescriptor, schema: ThriftSchema) -> Bool {
+        switch FieldPathResolution.resolve(path, arguments: method.arguments, schema: schema) {
+        case .failure(let problem):
+            diagnostics.append(origin.diagnostic("\(what) binds '\(path.joined(separator: "."))', which is not in the arguments of \(method.name): \(problem.message)"))
+            return false
+        case .success(let type) where !FieldPathResolution.acceptsText(type):
+            diagnostics.append(
+                origin.diagnostic("\(what) binds '\(path.joined(separator: "."))', which is \(FieldPathResolution.describe(type, schema)); only scalars and lists of scalars can be bound from text")
+            )
+            return false
+        case .success:
+            return true
+        }
+    }
+
+    /// Exception type names (qualified and short) and `throws` field names a route may give a status to.
+    func declaredExceptions(_ method: MethodDescriptor, schema: ThriftSchema) -> [String] {
+        var names: [String] = []
+        for field in schema[method.result].fields where field.id != 0 {
+            if case .structure(let id) = field.type {
+                let typeName = schema[id].name
+                names.append(typeName)
+                if let dot = typeName.lastIndex(of: ".") { names.append(String(typeName[typeName.index(after: dot)...])) }
+            }
+            names.append(field.name)
+        }
+        var seen: Set<String> = []
+        return names.filter { seen.insert($0).inserted }
+    }
+
+    mutating func report(_ diagnostic: ConfigDiagnostic) { diagnostics.append(diagnostic) }
+}

@@ -1,0 +1,75 @@
+public import NIOCore
+public import SluiceThrift
+
+/// One backend service from a route file's `services:` list.
+///
+/// `Hashable` on purpose: a reload reuses the running client of a service whose configuration compares equal.
+public struct ServiceConfiguration: Sendable, Hashable {
+    /// Long-connection pool limits for `framed` and `buffered` (one request in flight per connection).
+    public struct Pool: Sendable, Hashable {
+        /// Idle connections kept open; default 8.
+        public var maxIdle: Int
+        /// Connections open at once, idle or busy; default 64.
+        public var maxTotal: Int
+        /// How long an idle connection stays open; default 60 s.
+        public var idleTimeout: TimeAmount
+
+        public init(maxIdle: Int = 8, maxTotal: Int = 64, idleTimeout: TimeAmount = .seconds(60)) {
+            self.maxIdle = maxIdle
+            self.maxTotal = maxTotal
+            self.idleTimeout = idleTimeout
+        }
+    }
+
+    public var name: String
+    /// The IDL path as resolved against the route file's directory.
+    public var idlPath: String
+    public var transport: ThriftTransportKind
+    public var protocolKind: ThriftProtocolKind
+    public var endpoints: [EndpointAddress]
+    /// Per-request timeout; default 1 s.
+    public var requestTimeout: TimeAmount
+    /// Default 1 s.
+    public var connectTimeout: TimeAmount
+    /// Connections per endpoint for the multiplexed transports (`ttheader`, `theader`); default 2.
+    public var connectionsPerEndpoint: Int
+    public var pool: Pool
+    /// Generate routes from the IDL's `api.*` annotations.
+    public var routesFromIDL: Bool
+    public var origin: ConfigOrigin
+
+    public init(
+        name: String,
+        idlPath: String,
+        transport: ThriftTransportKind = .ttheader,
+        protocolKind: ThriftProtocolKind = .binary,
+        endpoints: [EndpointAddress],
+        requestTimeout: TimeAmount = .seconds(1),
+        connectTimeout: TimeAmount = .seconds(1),
+        connectionsPerEndpoint: Int = 2,
+        pool: Pool = Pool(),
+        routesFromIDL: Bool = false,
+        origin: ConfigOrigin
+    ) {
+        self.name = name
+        self.idlPath = idlPath
+        self.transport = transport
+        self.protocolKind = protocolKind
+        self.endpoints = endpoints
+        self.requestTimeout = requestTimeout
+        self.connectTimeout = connectTimeout
+        self.connectionsPerEndpoint = connectionsPerEndpoint
+        self.pool = pool
+        self.routesFromIDL = routesFromIDL
+        self.origin = origin
+    }
+
+    /// Whether a running client built for `other` can serve this configuration unchanged.
+    /// The origin and route generation do not affect the connection, so they are not compared.
+    func sameBackend(as other: ServiceConfiguration) -> Bool {
+        name == other.name && transport == other.transport && protocolKind == other.protocolKind
+            && endpoints == other.endpoints && requestTimeout == other.requestTimeout
+            && connectTimeout == other.connectTimeout && connectionsPerEndpoint == other.connectionsPerEndpoint
+            && pool == other.pool
+    }
+}

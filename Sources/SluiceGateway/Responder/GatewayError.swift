@@ -1,0 +1,82 @@
+public import NIOCore
+
+/// A failure the gateway answers itself, mapped to a status and a JSON body
+/// `{"error":{"code":"<code>","message":"...","field":"$.path"?,"offset":N?}}`.
+///
+/// Every gateway-made error goes through ``response(allocator:)``, so the wire shape lives in one place.
+public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        public let name: String
+        public let status: Int
+
+        private init(_ name: String, _ status: Int) {
+            self.name = name
+            self.status = status
+        }
+
+        public static let badRequest = Code("bad_request", 400)
+        public static let invalidArgument = Code("invalid_argument", 400)
+        public static let routeNotFound = Code("route_not_found", 404)
+        public static let methodNotAllowed = Code("method_not_allowed", 405)
+        public static let payloadTooLarge = Code("payload_too_large", 413)
+        public static let internalError = Code("internal_error", 500)
+        public static let badGateway = Code("bad_gateway", 502)
+        public static let applicationException = Code("application_exception", 502)
+        public static let unavailable = Code("unavailable", 503)
+        public static let gatewayTimeout = Code("gateway_timeout", 504)
+
+        public var description: String { name }
+    }
+
+    public var code: Code
+    public var message: String
+    /// JSON path of the offending field (`$.req.name`), for transcode errors.
+    public var field: String?
+    /// Byte offset in the request body, for JSON syntax errors.
+    public var offset: Int?
+    /// A `TApplicationException`'s type.
+    public var applicationExceptionType: Int32?
+    /// `Allow` for 405.
+    public var allow: [String]
+
+    public init(
+        _ code: Code,
+        _ message: String,
+        field: String? = nil,
+        offset: Int? = nil,
+        applicationExceptionType: Int32? = nil,
+        allow: [String] = []
+    ) {
+        self.code = code
+        self.message = message
+        self.field = field
+        self.offset = offset
+        self.applicationExceptionType = applicationExceptionType
+        self.allow = allow
+    }
+
+    public var description: String { "\(code.status) \(code.name): \(message)" }
+
+    public func response(allocator: ByteBufferAllocator) -> GatewayResponse {
+        var body = allocator.buffer(capacity: 64 + message.utf8.count)
+        body.writeStaticString(#"{"error":{"code":"#)
+        ErrorJSON.writeString(code.name, into: &body)
+        if let applicationExceptionType {
+            body.writeStaticString(#","type":"#)
+            body.writeString(String(applicationExceptionType))
+        }
+        body.writeStaticString(#","message":"#)
+        ErrorJSON.writeString(message, into: &body)
+        if let field {
+            body.writeStaticString(#","field":"#)
+            ErrorJSON.writeString(field, into: &body)
+        }
+        if let offset {
+            body.writeStaticString(#","offset":"#)
+            body.writeString(String(offset))
+        }
+        body.writeStaticString("}}")
+        let headers = allow.isEmpty ? [] : [(name: "allow", value: allow.joined(separator: ", "))]
+        return GatewayResponse(status: code.status, headers: headers, body: body)
+    }
+}

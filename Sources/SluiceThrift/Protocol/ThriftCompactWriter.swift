@@ -1,0 +1,175 @@
+import NIOCore
+
+/// Compact protocol values: zigzag varints, field-id deltas, bools in the field header, little-endian doubles.
+public struct ThriftCompactWriter: ThriftProtocolWriter {
+    public var buffer: ByteBuffer
+    /// The last field id written in the current struct (deltas are taken from it).
+    @usableFromInline var lastFieldID: Int16 = 0
+    /// A bool field whose header waits for its value.
+    @usableFromInline var pendingBoolField: Int16? = nil
+
+    public init(buffer: ByteBuffer) { self.buffer = buffer }
+
+    public static var protocolKind: ThriftProtocolKind { .compact }
+
+    public mutating func writeStructBegin() -> ThriftStructMark {
+        let mark = ThriftStructMark(lastFieldID: lastFieldID)
+        lastFieldID = 0
+        return mark
+    }
+
+    public mutating func writeStructEnd(_ mark: ThriftStructMark) {
+        buffer.writeInteger(UInt8(0))
+        lastFieldID = mark.lastFieldID
+    }
+
+    public mutating func writeFieldBegin(_ type: WireType, id: Int16) {
+        if type == .bool {
+            pendingBoolField = id
+            return
+        }
+        writeFieldHeader(CompactType.nibble(type), id: id)
+    }
+
+    private mutating func writeFieldHeader(_ nibble: UInt8, id: Int16) {
+        let delta = Int(id) - Int(lastFieldID)
+        if delta > 0 && delta <= 15 {
+            buffer.writeInteger(UInt8(delta << 4) | nibble)
+        } else {
+            buffer.writeInteger(nibble)
+            writeVarint(zigzag(Int64(id)))
+        }
+        lastFieldID = id
+    }
+
+    public mutating func writeBool(_ value: Bool) {
+        let nibble = value ? CompactType.boolTrue : CompactType.boolFalse
+        if let id = pendingBoolField {
+            pendingBoolField = nil
+            writeFieldHeader(nibble, id: id)
+        } else {
+            buffer.writeInteger(nibble)
+        }
+    }
+
+    public mutating func writeI8(_ value: Int8) { buffer.writeInteger(value) }
+    public mutating func writeI16(_ value: Int16) { writeVarint(zigzag(Int64(value))) }
+    public mutating func writeI32(_ value: Int32) { writeVarint(zigzag(Int64(value))) }
+    public mutating func writeI64(_ value: Int64) { writeVarint(zigzag(value)) }
+    public mutating func writeDouble(_ value: Double) {
+        buffer.writeInteger(value.bitPattern, endianness: .little)
+    }
+
+    public mutating func writeBinary(_ bytes: UnsafeRawBufferPointer) {
+        writeVarint(UInt64(bytes.count))
+        buffer.writeBytes(bytes)
+    }
+
+    public mutating func writeBinaryLength(_ count: Int) { writeVarint(UInt64(count)) }
+
+    public mutating func writeUUID(_ bytes: UnsafeRawBufferPointer) { buffer.writeBytes(bytes) }
+
+    public mutating func writeListBegin(_ element: WireType, count: Int) {
+        let nibble = CompactType.nibble(element)
+        if count <= 14 {
+            buffer.writeInteger(UInt8(count << 4) | nibble)
+        } else {
+            buffer.writeInteger(0xF0 | nibble)
+            writeVarint(UInt64(count))
+        }
+    }
+
+    public mutating func writeMapBegin(key: WireType, value: WireType, count: Int) {
+        if count == 0 {
+            buffer.writeInteger(UInt8(0))
+            return
+        }
+        writeVarint(UInt64(count))
+        buffer.writeInteger(CompactType.nibble(key) << 4 | CompactType.nibble(value))
+    }
+
+    public mutating func beginList(_ element: WireType) -> ThriftContainerMark {
+        let index = buffer.writerIndex
+        buffer.writeInteger(UInt8(0))
+        return ThriftContainerMark(headerIndex: index, types: CompactType.nibble(element))
+    }
+
+    public mutating func endList(_ mark: ThriftContainerMark, count: Int) {
+        if count <= 14 {
+            buffer.setInteger(UInt8(count << 4) | mark.types, at: mark.headerIndex)
+            return
+        }
+        // One byte was reserved; the long form needs the size varint after it.
+        let sizeLength = Self.varintLength(UInt64(count))
+        buffer.insertGap(at: mark.headerIndex + 1, count: sizeLength)
+        buffer.setInteger(0xF0 | mark.types, at: mark.headerIndex)
+        setVarint(UInt64(count), at: mark.headerIndex + 1)
+    }
+
+    public mutating func beginMap(key: WireType, value: WireType) -> ThriftContainerMark {
+        let index = buffer.writerIndex
+        buffer.writeInteger(UInt16(0))
+        return ThriftContainerMark(
+            headerIndex: index, types: CompactType.nibble(key) << 4 | CompactType.nibble(value))
+    }
+
+    public mutating func endMap(_ mark: ThriftContainerMark, count: Int) {
+        if count == 0 {
+            // An empty map is the single byte 0 with no types; nothing was written after the header.
+            buffer.moveWriterIndex(to: mark.headerIndex)
+            buffer.writeInteger(UInt8(0))
+            return
+        }
+        // Two bytes were reserved: a one-byte size (< 128) and the types.
+        let sizeLength = Self.varintLength(UInt64(count))
+        if sizeLength > 1 {
+            buffer.insertGap(at: mark.headerIndex + 2, count: sizeLength - 1)
+        }
+        setVarint(UInt64(count), at: mark.headerIndex)
+        buffer.setInteger(mark.types, at: mark.headerIndex + sizeLength)
+    }
+
+    @inline(__always)
+    func zigzag(_ value: Int64) -> UInt64 {
+        UInt64(bitPattern: (value << 1) ^ (value >> 63))
+    }
+
+    mutating func writeVarint(_ value: UInt64) {
+        if value < 0x80 {
+            buffer.writeInteger(UInt8(value))
+            return
+        }
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 10) { output in
+            var value = value
+            var index = 0
+            while value >= 0x80 {
+                output[index] = UInt8(truncatingIfNeeded: value) | 0x80
+                value >>= 7
+                index += 1
+            }
+            output[index] = UInt8(value)
+            return index + 1
+        }
+    }
+
+    private mutating func setVarint(_ value: UInt64, at index: Int) {
+        var value = value
+        var index = index
+        while value >= 0x80 {
+            buffer.setInteger(UInt8(truncatingIfNeeded: value) | 0x80, at: index)
+            value >>= 7
+            index += 1
+        }
+        buffer.setInteger(UInt8(value), at: index)
+    }
+
+    static func varintLength(_ value: UInt64) -> Int {
+        var length = 1
+        var value = value >> 7
+        while value > 0 {
+            length += 1
+            value >>= 7
+        }
+        return length
+    }
+}

@@ -1,0 +1,160 @@
+import NIOCore
+import SluiceJSON
+
+extension JSONToThrift {
+    /// Encodes the next JSON value as `type` (its field header, if any, is already written).
+    mutating func encodeValue(_ type: ThriftType, node: Int?) throws(TranscodeError) {
+        switch type {
+        case .bool:
+            try expect(.bool, for: type)
+            writer.writeBool(try json { s throws(JSONError) in try s.readBool() })
+        case .i8:
+            writer.writeI8(Int8(truncatingIfNeeded: try readInteger(type)))
+        case .i16:
+            writer.writeI16(Int16(truncatingIfNeeded: try readInteger(type)))
+        case .i32:
+            writer.writeI32(Int32(truncatingIfNeeded: try readInteger(type)))
+        case .i64:
+            writer.writeI64(try readInteger(type))
+        case .double:
+            writer.writeDouble(try readDouble())
+        case .string:
+            try expect(.string, for: type)
+            let token = try json { s throws(JSONError) in try s.readString() }
+            writer.writeBinaryLength(token.decodedCount)
+            scanner.write(token, into: &writer.buffer)
+        case .binary:
+            try expect(.string, for: type)
+            let token = try json { s throws(JSONError) in try s.readString() }
+            try writeBase64(token)
+        case .uuid:
+            try expect(.string, for: type)
+            let token = try json { s throws(JSONError) in try s.readString() }
+            try writeUUID(token)
+        case .enumeration(let id):
+            writer.writeI32(try readEnum(id))
+        case .list(let element), .set(let element):
+            try encodeList(element)
+        case .map(let key, let value):
+            if key.isObjectKeyable {
+                try encodeObjectMap(key: key, value: value)
+            } else {
+                try encodePairMap(key: key, value: value)
+            }
+        case .structure(let id):
+            try encodeStruct(id, fromJSON: true, node: node)
+        }
+    }
+
+    private mutating func encodeList(_ element: ThriftType) throws(TranscodeError) {
+        try expect(.array, for: .list(element))
+        var cursor = try json { s throws(JSONError) in try s.beginArray() }
+        let mark = writer.beginList(element.wireType)
+        var count = 0
+        while try json({ s throws(JSONError) in try s.nextElement(&cursor) }) {
+            do throws(TranscodeError) {
+                try encodeElement(element)
+            } catch {
+                throw error.under(index: count)
+            }
+            count += 1
+        }
+        writer.endList(mark, count: count)
+    }
+
+    /// A container element: like a value, but `null` has no Thrift meaning here.
+    private mutating func encodeElement(_ type: ThriftType) throws(TranscodeError) {
+        let kind = try json { s throws(JSONError) in try s.peekKind() }
+        if kind == .null { throw wrongType(type, found: .null) }
+        try encodeValue(type, node: nil)
+    }
+
+    /// `{"key": value}` with keys parsed to the key type.
+    private mutating func encodeObjectMap(key: ThriftType, value: ThriftType) throws(TranscodeError) {
+        try expect(.object, for: .map(key: key, value: value))
+        var cursor = try json { s throws(JSONError) in try s.beginObject() }
+        let mark = writer.beginMap(key: key.wireType, value: value.wireType)
+        var count = 0
+        while let token = try json({ s throws(JSONError) in try s.nextKey(&cursor) }) {
+            do throws(TranscodeError) {
+                try writeKey(token, as: key)
+                try encodeElement(value)
+            } catch {
+                throw error.under(key: scanner.decodedString(token))
+            }
+            count += 1
+        }
+        writer.endMap(mark, count: count)
+    }
+
+    /// `[[key, value], ...]` for keys JSON objects cannot hold (structs, lists, bools, binary, uuids).
+    private mutating func encodePairMap(key: ThriftType, value: ThriftType) throws(TranscodeError) {
+        try expect(.array, for: .map(key: key, value: value))
+        var cursor = try json { s throws(JSONError) in try s.beginArray() }
+        let mark = writer.beginMap(key: key.wireType, value: value.wireType)
+        var count = 0
+        while try json({ s throws(JSONError) in try s.nextElement(&cursor) }) {
+            do throws(TranscodeError) {
+                let kind = try json { s throws(JSONError) in try s.peekKind() }
+                guard kind == .array else {
+                    throw TranscodeError(
+                        .wrongType, offset: scanner.offset, "expected a [key, value] pair but found \(kind)")
+                }
+                let start = scanner.offset
+                var pair = try json { s throws(JSONError) in try s.beginArray() }
+                var elements = 0
+                while try json({ s throws(JSONError) in try s.nextElement(&pair) }) {
+                    guard elements < 2 else {
+                        throw TranscodeError(.invalidValue, offset: start, "a map entry needs exactly [key, value]")
+                    }
+                    do throws(TranscodeError) {
+                        try encodeElement(elements == 0 ? key : value)
+                    } catch {
+                        throw error.under(index: elements)
+                    }
+                    elements += 1
+                }
+                guard elements == 2 else {
+                    throw TranscodeError(.invalidValue, offset: start, "a map entry needs exactly [key, value]")
+                }
+            } catch {
+                throw error.under(index: count)
+            }
+            count += 1
+        }
+        writer.endMap(mark, count: count)
+    }
+
+    /// A map key from its JSON object key text.
+    private mutating func writeKey(_ token: JSONStringToken, as type: ThriftType) throws(TranscodeError) {
+        switch type {
+        case .string:
+            writer.writeBinaryLength(token.decodedCount)
+            scanner.write(token, into: &writer.buffer)
+        case .enumeration(let id):
+            let value = try scanner.withDecodedBytes(token) { bytes throws(TranscodeError) in
+                try enumValue(text: bytes, id, offset: token.quoteOffset)
+            }
+            writer.writeI32(value)
+        case .double:
+            let text = scanner.decodedString(token)
+            guard let value = parseDouble(text) else {
+                throw TranscodeError(.wrongType, offset: token.quoteOffset, "map key \"\(text)\" is not a double")
+            }
+            writer.writeDouble(value)
+        default:
+            let parsed = scanner.withDecodedBytes(token) { IntegerText.parse($0) }
+            let value = try checkInteger(parsed, type, offset: token.quoteOffset)
+            writeInteger(value, as: type)
+        }
+    }
+
+    mutating func writeInteger(_ value: Int64, as type: ThriftType) {
+        switch type {
+        case .i8: writer.writeI8(Int8(truncatingIfNeeded: value))
+        case .i16: writer.writeI16(Int16(truncatingIfNeeded: value))
+        case .i64: writer.writeI64(value)
+        default: writer.writeI32(Int32(truncatingIfNeeded: value))
+        }
+    }
+}

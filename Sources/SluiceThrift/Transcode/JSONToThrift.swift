@@ -1,0 +1,164 @@
+import NIOCore
+import SluiceJSON
+
+/// Writes Thrift straight from JSON tokens, one struct level per call, with the descriptors deciding what
+/// each value must be. Generic over the protocol so each gets a specialised copy.
+///
+/// No tree is built: keys are matched as bytes against field names, values go from the scanner to the
+/// writer, and the only per-struct state is a bitset of the fields written (for duplicates, required
+/// fields, defaults and unions).
+struct JSONToThrift<Writer: ThriftProtocolWriter> {
+    let schema: ThriftSchema
+    let options: TranscodeOptions
+    var writer: Writer
+    var scanner: JSONScanner
+    let hasBody: Bool
+    /// Empty when nothing is bound and the body is the whole struct (the common, fast case).
+    let overrides: OverrideTree?
+    let bound: [BoundValue]
+
+    /// Encodes struct `id`; its JSON object is next in the scanner when `fromJSON`.
+    mutating func encodeStruct(_ id: StructID, fromJSON: Bool, node: Int?) throws(TranscodeError) {
+        let descriptor = schema[id]
+        let fields = descriptor.fields
+        var written = FieldBitSet()
+        let mark = writer.writeStructBegin()
+        if fromJSON {
+            try expect(.object, for: .structure(id))
+            var cursor = try json { s throws(JSONError) in try s.beginObject() }
+            while let key = try json({ s throws(JSONError) in try s.nextKey(&cursor) }) {
+                guard let index = fieldIndex(of: key, in: fields) else {
+                    if options.strict {
+                        let name = scanner.decodedString(key)
+                        throw TranscodeError(
+                            .unknownField, offset: key.quoteOffset, "\(descriptor.name) has no field '\(name)'"
+                        ).under(field: name)
+                    }
+                    try json { s throws(JSONError) in try s.skipValue() }
+                    continue
+                }
+                let field = fields[index]
+                let child = node.flatMap { overrides?.child(of: $0, field: index) }
+                if let child, !(overrides?.nodes[child].values.isEmpty ?? true) {
+                    // A bound value replaces this field; the body's value only needs to be well formed.
+                    try json { s throws(JSONError) in try s.skipValue() }
+                    continue
+                }
+                if try json({ s throws(JSONError) in try s.readNullIfPresent() }) {
+                    continue  // null is absent
+                }
+                if written.contains(index) {
+                    throw TranscodeError(.invalidValue, offset: key.quoteOffset, "duplicate field '\(field.name)'")
+                        .under(field: field.name)
+                }
+                written.insert(index)
+                do throws(TranscodeError) {
+                    writer.writeFieldBegin(field.type.wireType, id: field.id)
+                    try encodeValue(field.type, node: child)
+                } catch {
+                    throw error.under(field: field.name)
+                }
+            }
+        }
+        if let node, let overrides {
+            for child in overrides.nodes[node].children where !written.contains(overrides.nodes[child].fieldIndex) {
+                let index = overrides.nodes[child].fieldIndex
+                let field = fields[index]
+                do throws(TranscodeError) {
+                    if try encodeOverride(field, node: child) { written.insert(index) }
+                } catch {
+                    throw error.under(field: field.name)
+                }
+            }
+        }
+        if written.count < fields.count {
+            try finishAbsentFields(descriptor, written: &written)
+        }
+        if descriptor.kind == .union && written.count != 1 {
+            throw TranscodeError(
+                .unionFieldCount, offset: nil,
+                "union \(descriptor.name) needs exactly one field set, found \(written.count)")
+        }
+        writer.writeStructEnd(mark)
+    }
+
+    /// Writes IDL defaults for absent fields and rejects absent required ones.
+    private mutating func finishAbsentFields(
+        _ descriptor: StructDescriptor, written: inout FieldBitSet
+    ) throws(TranscodeError) {
+        for (index, field) in descriptor.fields.enumerated() where !written.contains(index) {
+            // Optional fields stay absent even with a default: absence is what `optional` lets a caller say.
+            if let value = field.defaultValue, descriptor.kind != .union, field.requiredness != .optional {
+                written.insert(index)
+                writer.writeFieldBegin(field.type.wireType, id: field.id)
+                do throws(TranscodeError) {
+                    try writeConstant(value, as: field.type)
+                } catch {
+                    throw error.under(field: field.name)
+                }
+            } else if field.requiredness == .required {
+                throw TranscodeError(
+                    .missingRequired, "required field '\(field.name)' of \(descriptor.name) is missing"
+                ).under(field: field.name)
+            }
+        }
+    }
+
+    /// Writes a field that comes from outside this struct's JSON; false when it turned out absent.
+    private mutating func encodeOverride(_ field: FieldDescriptor, node: Int) throws(TranscodeError) -> Bool {
+        guard let overrides else { return false }
+        let entry = overrides.nodes[node]
+        if !entry.values.isEmpty {
+            writer.writeFieldBegin(field.type.wireType, id: field.id)
+            try writeBound(entry.values, as: field.type)
+            return true
+        }
+        if entry.takesBody && hasBody {
+            if try json({ s throws(JSONError) in try s.readNullIfPresent() }) {
+                if entry.children.isEmpty { return false }
+                writer.writeFieldBegin(field.type.wireType, id: field.id)
+                guard case .structure(let id) = field.type else { return true }
+                try encodeStruct(id, fromJSON: false, node: node)
+                return true
+            }
+            writer.writeFieldBegin(field.type.wireType, id: field.id)
+            try encodeValue(field.type, node: node)
+            return true
+        }
+        guard case .structure(let id) = field.type, !entry.children.isEmpty else { return false }
+        writer.writeFieldBegin(field.type.wireType, id: field.id)
+        try encodeStruct(id, fromJSON: false, node: node)
+        return true
+    }
+
+    /// The field whose name equals `key`, compared as bytes.
+    @inline(__always)
+    private func fieldIndex(of key: JSONStringToken, in fields: [FieldDescriptor]) -> Int? {
+        for index in fields.indices where scanner.string(key, equals: fields[index].name) {
+            return index
+        }
+        return nil
+    }
+
+    /// Runs a scanner operation, turning its error into a transcoding error.
+    @inline(__always)
+    mutating func json<T>(_ body: (inout JSONScanner) throws(JSONError) -> T) throws(TranscodeError) -> T {
+        do {
+            return try body(&scanner)
+        } catch {
+            throw TranscodeError(error)
+        }
+    }
+
+    /// Requires the next value to be `kind`, else a wrong-type error naming `type`.
+    @inline(__always)
+    mutating func expect(_ kind: JSONValueKind, for type: ThriftType) throws(TranscodeError) {
+        let found = try json { s throws(JSONError) in try s.peekKind() }
+        if found != kind { throw wrongType(type, found: found) }
+    }
+
+    func wrongType(_ type: ThriftType, found: JSONValueKind) -> TranscodeError {
+        TranscodeError(
+            .wrongType, offset: scanner.offset, "expected \(schema.displayName(of: type)) but found \(found)")
+    }
+}

@@ -1,0 +1,198 @@
+import NIOCore
+import SluiceJSON
+
+/// Writes JSON straight from Thrift values, the descriptors naming fields and choosing representations.
+///
+/// Fields the descriptor does not know, or whose wire type differs from the declared one, are skipped as
+/// Thrift readers do. Strings are checked to be UTF-8 before they are written.
+struct ThriftToJSON<Reader: ThriftProtocolReader> {
+    let schema: ThriftSchema
+    let options: TranscodeOptions
+    var reader: Reader
+    var json: JSONWriter
+
+    /// `{ ...fields }` of struct `id`.
+    mutating func decodeStruct(_ id: StructID, depth: Int) throws(TranscodeError) {
+        json.beginObject()
+        try decodeMembers(id, depth: depth)
+        json.endObject()
+    }
+
+    /// The fields of struct `id` as object members, without braces.
+    mutating func decodeMembers(_ id: StructID, depth: Int) throws(TranscodeError) {
+        guard depth > 0 else { throw tooDeep() }
+        let fields = schema[id].fields
+        let mark = reader.readStructBegin()
+        while true {
+            let header = try thrift { r throws(ThriftProtocolError) in try r.readFieldBegin() }
+            if header.type == .stop { break }
+            guard let index = fields.firstIndex(where: { $0.id == header.id }),
+                fields[index].type.wireType == header.type
+            else {
+                try skip(header.type, depth: depth)
+                continue
+            }
+            let field = fields[index]
+            json.key(field.name)
+            do throws(TranscodeError) {
+                try decodeValue(field.type, depth: depth - 1)
+            } catch {
+                throw error.under(field: field.name)
+            }
+        }
+        reader.readStructEnd(mark)
+    }
+
+    mutating func decodeValue(_ type: ThriftType, depth: Int) throws(TranscodeError) {
+        switch type {
+        case .bool:
+            json.bool(try thrift { r throws(ThriftProtocolError) in try r.readBool() })
+        case .i8:
+            json.int(try thrift { r throws(ThriftProtocolError) in try r.readI8() })
+        case .i16:
+            json.int(try thrift { r throws(ThriftProtocolError) in try r.readI16() })
+        case .i32:
+            json.int(try thrift { r throws(ThriftProtocolError) in try r.readI32() })
+        case .i64:
+            let value = try thrift { r throws(ThriftProtocolError) in try r.readI64() }
+            if options.int64AsString && value.magnitude > 1 << 53 {
+                json.quotedInt(value)
+            } else {
+                json.int(value)
+            }
+        case .double:
+            json.double(try thrift { r throws(ThriftProtocolError) in try r.readDouble() })
+        case .string:
+            let bytes = try thrift { r throws(ThriftProtocolError) in try r.readBinary() }
+            guard json.string(utf8: bytes) else {
+                throw TranscodeError(.malformedThrift, "string is not valid UTF-8")
+            }
+        case .binary:
+            json.base64(try thrift { r throws(ThriftProtocolError) in try r.readBinary() })
+        case .uuid:
+            let bytes = try thrift { r throws(ThriftProtocolError) in try r.readUUID() }
+            writeUUID(bytes)
+        case .enumeration(let id):
+            let value = try thrift { r throws(ThriftProtocolError) in try r.readI32() }
+            if options.enumsAsNames, let name = schema[id].name(of: value) {
+                json.string(name)
+            } else {
+                json.int(value)
+            }
+        case .list(let element), .set(let element):
+            guard depth > 0 else { throw tooDeep() }
+            let header = try thrift { r throws(ThriftProtocolError) in try r.readListBegin() }
+            try checkElementType(header.element, element, count: header.count)
+            json.beginArray()
+            for index in 0..<header.count {
+                do throws(TranscodeError) {
+                    try decodeValue(element, depth: depth - 1)
+                } catch {
+                    throw error.under(index: index)
+                }
+            }
+            json.endArray()
+        case .map(let key, let value):
+            guard depth > 0 else { throw tooDeep() }
+            let header = try thrift { r throws(ThriftProtocolError) in try r.readMapBegin() }
+            try checkElementType(header.key, key, count: header.count)
+            try checkElementType(header.value, value, count: header.count)
+            if key.isObjectKeyable {
+                try decodeObjectMap(key: key, value: value, count: header.count, depth: depth)
+            } else {
+                try decodePairMap(key: key, value: value, count: header.count, depth: depth)
+            }
+        case .structure(let id):
+            try decodeStruct(id, depth: depth)
+        }
+    }
+
+    private mutating func decodeObjectMap(key: ThriftType, value: ThriftType, count: Int, depth: Int) throws(TranscodeError) {
+        json.beginObject()
+        for index in 0..<count {
+            do throws(TranscodeError) {
+                try decodeKey(key)
+                try decodeValue(value, depth: depth - 1)
+            } catch {
+                throw error.under(index: index)
+            }
+        }
+        json.endObject()
+    }
+
+    private mutating func decodePairMap(key: ThriftType, value: ThriftType, count: Int, depth: Int) throws(TranscodeError) {
+        json.beginArray()
+        for index in 0..<count {
+            do throws(TranscodeError) {
+                json.beginArray()
+                try decodeValue(key, depth: depth - 1)
+                try decodeValue(value, depth: depth - 1)
+                json.endArray()
+            } catch {
+                throw error.under(index: index)
+            }
+        }
+        json.endArray()
+    }
+
+    /// A map key as a JSON object key.
+    private mutating func decodeKey(_ type: ThriftType) throws(TranscodeError) {
+        switch type {
+        case .string:
+            let bytes = try thrift { r throws(ThriftProtocolError) in try r.readBinary() }
+            guard json.key(utf8: bytes) else {
+                throw TranscodeError(.malformedThrift, "map key is not valid UTF-8")
+            }
+        case .i8: json.intKey(Int64(try thrift { r throws(ThriftProtocolError) in try r.readI8() }))
+        case .i16: json.intKey(Int64(try thrift { r throws(ThriftProtocolError) in try r.readI16() }))
+        case .i32: json.intKey(Int64(try thrift { r throws(ThriftProtocolError) in try r.readI32() }))
+        case .i64: json.intKey(try thrift { r throws(ThriftProtocolError) in try r.readI64() })
+        case .double:
+            let value = try thrift { r throws(ThriftProtocolError) in try r.readDouble() }
+            json.key(value.isNaN ? "NaN" : value.isInfinite ? (value < 0 ? "-Infinity" : "Infinity") : value.description)
+        case .enumeration(let id):
+            let value = try thrift { r throws(ThriftProtocolError) in try r.readI32() }
+            if options.enumsAsNames, let name = schema[id].name(of: value) {
+                json.key(name)
+            } else {
+                json.intKey(Int64(value))
+            }
+        default:
+            preconditionFailure("only object-keyable types reach decodeKey")
+        }
+    }
+
+    private func checkElementType(_ found: WireType, _ declared: ThriftType, count: Int) throws(TranscodeError) {
+        // Writers put arbitrary types on empty containers (Compact writes none at all).
+        guard count > 0, found != declared.wireType else { return }
+        throw TranscodeError(
+            .malformedThrift,
+            "container holds \(found) elements where \(schema.displayName(of: declared)) was declared")
+    }
+
+    private mutating func writeUUID(_ bytes: UnsafeRawBufferPointer) {
+        withUnsafeTemporaryAllocation(byteCount: UUIDText.length + 2, alignment: 1) { raw in
+            raw[0] = UInt8(ascii: "\"")
+            UUIDText.format(bytes, into: UnsafeMutableRawBufferPointer(rebasing: raw[1...UUIDText.length]))
+            raw[UUIDText.length + 1] = UInt8(ascii: "\"")
+            json.rawValue(UnsafeRawBufferPointer(raw))
+        }
+    }
+
+    mutating func skip(_ type: WireType, depth: Int) throws(TranscodeError) {
+        try thrift { r throws(ThriftProtocolError) in try ThriftSkipper.skip(type, reader: &r, maxDepth: depth) }
+    }
+
+    @inline(__always)
+    mutating func thrift<T>(_ body: (inout Reader) throws(ThriftProtocolError) -> T) throws(TranscodeError) -> T {
+        do {
+            return try body(&reader)
+        } catch {
+            throw TranscodeError(error)
+        }
+    }
+
+    func tooDeep() -> TranscodeError {
+        TranscodeError(.tooDeep, "Thrift values nested deeper than \(options.maxDepth)")
+    }
+}

@@ -1,0 +1,92 @@
+import NIOCore
+
+extension TTHeader {
+    /// Reads one TTHeader frame from the front of `buffer`.
+    ///
+    /// Returns nil (leaving `buffer` untouched) until the whole frame is there. The length is checked against
+    /// `maxFrameLength` as soon as its 4 bytes arrive, before anything is buffered for it. The payload is a slice
+    /// of the frame, not a copy.
+    public static func readFrame(
+        from buffer: inout ByteBuffer,
+        maxFrameLength: Int = FramedTransport.defaultMaxFrameLength
+    ) throws(ThriftTransportError) -> (header: TTHeader, payload: ByteBuffer)? {
+        guard let length = try FramedTransport.peekLength(in: buffer, maxFrameLength: maxFrameLength),
+            buffer.readableBytes >= 4 + length
+        else { return nil }
+        buffer.moveReaderIndex(forwardBy: 4)
+        guard var frame = buffer.readSlice(length: length) else { return nil }
+        let header = try readHeader(from: &frame)
+        return (header, frame)
+    }
+
+    /// Parses the part after the length: preamble, header section and padding; leaves `frame` at the payload.
+    static func readHeader(from frame: inout ByteBuffer) throws(ThriftTransportError) -> TTHeader {
+        guard let magic = frame.readInteger(as: UInt16.self), let flags = frame.readInteger(as: UInt16.self),
+            let sequenceID = frame.readInteger(as: Int32.self), let words = frame.readInteger(as: UInt16.self)
+        else {
+            throw ThriftTransportError(.malformedHeader, offset: 4, "TTHeader preamble is truncated")
+        }
+        guard magic == Self.magic else {
+            throw ThriftTransportError(
+                .malformedHeader, offset: 4, "expected TTHeader magic 0x1000, found 0x\(String(magic, radix: 16))")
+        }
+        let headerBytes = Int(words) * 4
+        guard headerBytes >= 2, headerBytes <= maxHeaderBytes, var section = frame.readSlice(length: headerBytes)
+        else {
+            throw ThriftTransportError(
+                .malformedHeader, offset: 12,
+                "TTHeader header size of \(headerBytes) bytes does not fit the frame (2...\(maxHeaderBytes))")
+        }
+        // Offsets in errors count from the frame's length field, as a hex dump of the frame would; the section
+        // is a slice, so its indices start at 0 at frame byte 14.
+        func positioned(_ message: String) -> ThriftTransportError {
+            ThriftTransportError(.malformedHeader, offset: 14 + section.readerIndex, message)
+        }
+        guard let protocolID = section.readInteger(as: UInt8.self),
+            let transformCount = section.readInteger(as: UInt8.self),
+            let transformIDs = section.readBytes(length: Int(transformCount))
+        else { throw positioned("TTHeader transform ids are truncated") }
+
+        var header = TTHeader(flags: flags, sequenceID: sequenceID, protocolID: protocolID, transformIDs: transformIDs)
+        while let infoID = section.readInteger(as: UInt8.self) {
+            switch infoID {
+            case InfoID.padding:
+                continue
+            case InfoID.keyValue:
+                guard let count = section.readInteger(as: UInt16.self) else {
+                    throw positioned("string info count is truncated")
+                }
+                header.stringInfo.reserveCapacity(Int(count))
+                for _ in 0..<count {
+                    guard let key = readString(from: &section), let value = readString(from: &section) else {
+                        throw positioned("string info entry is truncated")
+                    }
+                    header.stringInfo[key] = value
+                }
+            case InfoID.intKeyValue:
+                guard let count = section.readInteger(as: UInt16.self) else {
+                    throw positioned("int info count is truncated")
+                }
+                header.intInfo.reserveCapacity(Int(count))
+                for _ in 0..<count {
+                    guard let key = section.readInteger(as: UInt16.self), let value = readString(from: &section)
+                    else { throw positioned("int info entry is truncated") }
+                    header.intInfo[TTHeaderIntKey(key)] = value
+                }
+            case InfoID.aclToken:
+                guard let token = readString(from: &section) else { throw positioned("ACL token is truncated") }
+                header.aclToken = token
+            default:
+                throw ThriftTransportError(
+                    .unknownInfoID, offset: 14 + section.readerIndex - 1,
+                    "unknown TTHeader info id 0x\(String(infoID, radix: 16))")
+            }
+        }
+        return header
+    }
+
+    private static func readString(from buffer: inout ByteBuffer) -> String? {
+        guard let length = buffer.readInteger(as: UInt16.self) else { return nil }
+        return buffer.readString(length: Int(length))
+    }
+}

@@ -1,0 +1,121 @@
+import NIOCore
+import Testing
+@testable import SluiceGateway
+
+@Suite("Binder")
+struct RequestBinderTests {
+    static let origin = ConfigOrigin(file: "t.yaml", line: 1, column: 1)
+
+    static func route(
+        _ path: String,
+        body: RouteConfiguration.Body = .none,
+        query: [(String, [String])] = [],
+        headers: [(String, [String])] = [],
+        cookies: [(String, [String])] = []
+    ) throws -> RouteConfiguration {
+        func parameters(_ list: [(String, [String])]) -> [RouteConfiguration.Parameter] {
+            list.map { RouteConfiguration.Parameter(name: $0.0, fieldPath: $0.1, origin: origin) }
+        }
+        return RouteConfiguration(
+            method: "POST",
+            template: try PathTemplate.parse(path),
+            service: "echo",
+            call: "EchoService.Say",
+            body: body,
+            query: parameters(query),
+            headers: parameters(headers),
+            cookies: parameters(cookies),
+            origin: origin
+        )
+    }
+
+    static func bind(_ route: RouteConfiguration, _ target: String, headers: [(String, String)] = [], body: String? = nil) throws -> CallInput {
+        let request = GatewayRequest(
+            method: "POST",
+            target: target,
+            headers: GatewayHeaders(headers.map { (name: $0.0, value: $0.1) }),
+            body: body.map { ByteBuffer(string: $0) }
+        )
+        return try RequestBinder(route: route).bind(request)
+    }
+
+    @Test("path variables are percent-decoded; ** keeps its slashes")
+    func pathVariables() throws {
+        let route = try Self.route("/v1/{req.user}/x/{req.name=**}")
+        let input = try Self.bind(route, "/v1/al%20ice/x/a/b%2Fc.txt?ignored=1")
+        #expect(input.bound == [
+            BoundValue(path: ["req", "user"], text: "al ice", source: "path parameter 'req.user'"),
+            BoundValue(path: ["req", "name"], text: "a/b/c.txt", source: "path parameter 'req.name'"),
+        ])
+        #expect(input.body == nil)
+    }
+
+    @Test("an api-style :param binds its field path")
+    func colonParam() throws {
+        var route = try Self.route("/items/:id/tags")
+        route.template.segments[1] = .single(.init(name: "id", fieldPath: ["req", "page"]))
+        let input = try Self.bind(route, "/items/7/tags")
+        #expect(input.bound == [BoundValue(path: ["req", "page"], text: "7", source: "path parameter 'id'")])
+    }
+
+    @Test("query parameters: decoded, + is a space, repeated keys repeat, unknown keys are ignored")
+    func query() throws {
+        let route = try Self.route("/q", query: [("verbose", ["req", "verbose"]), ("tag", ["req", "tags"]), ("a b", ["req", "name"])])
+        let input = try Self.bind(route, "/q?tag=x&verbose=true&other=1&tag=y%2Bz&tag=&a+b=hello+world&&flag")
+        #expect(input.bound == [
+            BoundValue(path: ["req", "tags"], text: "x", source: "query parameter 'tag'"),
+            BoundValue(path: ["req", "verbose"], text: "true", source: "query parameter 'verbose'"),
+            BoundValue(path: ["req", "tags"], text: "y+z", source: "query parameter 'tag'"),
+            BoundValue(path: ["req", "tags"], text: "", source: "query parameter 'tag'"),
+            BoundValue(path: ["req", "name"], text: "hello world", source: "query parameter 'a b'"),
+        ])
+    }
+
+    @Test("headers match case-insensitively; cookies by exact name")
+    func headersAndCookies() throws {
+        let route = try Self.route("/h", headers: [("X-User", ["req", "user"])], cookies: [("session", ["req", "name"])])
+        let input = try Self.bind(
+            route,
+            "/h",
+            headers: [("x-user", "alice"), ("Cookie", "theme=dark; session=\"abc\""), ("cookie", "Session=no")]
+        )
+        #expect(input.bound == [
+            BoundValue(path: ["req", "user"], text: "alice", source: "header 'X-User'"),
+            BoundValue(path: ["req", "name"], text: "abc", source: "cookie 'session'"),
+        ])
+    }
+
+    @Test("the body goes to the body target; no target ignores it; an empty body is no body")
+    func body() throws {
+        let field = try Self.bind(try Self.route("/b", body: .field(["req"])), "/b", body: #"{"name":"x"}"#)
+        #expect(field.bodyTarget == ["req"])
+        #expect(field.body.map { String(buffer: $0) } == #"{"name":"x"}"#)
+        let whole = try Self.bind(try Self.route("/b", body: .arguments), "/b", body: "{}")
+        #expect(whole.bodyTarget == [])
+        #expect(whole.body != nil)
+        let ignored = try Self.bind(try Self.route("/b"), "/b", body: "{}")
+        #expect(ignored.body == nil)
+        let empty = try Self.bind(try Self.route("/b", body: .field(["req"])), "/b", body: "")
+        #expect(empty.body == nil)
+    }
+
+    @Test("bad percent-encoding is a binding error naming the source")
+    func badEncoding() throws {
+        #expect(throws: BindingError(source: "path parameter 'req.name'", message: "path parameter 'req.name' is not valid percent-encoded UTF-8")) {
+            try Self.bind(try Self.route("/v1/{req.name}"), "/v1/%zz")
+        }
+        #expect(throws: BindingError(source: "query parameter 'q'", message: "query parameter 'q' is not valid percent-encoded UTF-8")) {
+            try Self.bind(try Self.route("/v1", query: [("q", ["req", "name"])]), "/v1?q=%FF")
+        }
+    }
+
+    @Test("a request target splits into path and query, dropping the fragment")
+    func target() {
+        let request = GatewayRequest(method: "GET", target: "/a/b?x=1&y=2#frag", headers: GatewayHeaders(), body: nil)
+        #expect(request.path == "/a/b")
+        #expect(request.query == "x=1&y=2")
+        let bare = GatewayRequest(method: "GET", target: "/a", headers: GatewayHeaders(), body: nil)
+        #expect(bare.path == "/a")
+        #expect(bare.query == "")
+    }
+}
