@@ -259,7 +259,12 @@ check_echo() { # url, name
     status="$(curl -sS -o "$WORK/$2-check.json" -w '%{http_code}' -H 'Content-Type: application/json' \
         --data-binary "@$BODY_FILE" "$1")" || die "$2: curl to $1 failed"
     [ "$status" = 200 ] || die "$2: POST $1 answered $status: $(head -c 400 "$WORK/$2-check.json")"
-    log "$2: sanity POST ok, $(wc -c <"$WORK/$2-check.json") byte response"
+    # Both set-ups echo: the answer must be the request's JSON (same members and values).
+    if command -v python3 >/dev/null; then
+        python3 -c 'import json, sys; sys.exit(json.load(open(sys.argv[1])) != json.load(open(sys.argv[2])))' \
+            "$BODY_FILE" "$WORK/$2-check.json" || die "$2: the answer is not the request's JSON: $(head -c 400 "$WORK/$2-check.json")"
+    fi
+    log "$2: sanity POST ok, $(wc -c <"$WORK/$2-check.json") byte response equal to the request JSON"
 }
 
 SLUICE_PID=""
@@ -362,6 +367,8 @@ run_nginx() { # round
 }
 
 # --- main ---------------------------------------------------------------------------------------------
+# From the repository root: `sluice demo` finds examples/ relative to it.
+cd "$ROOT"
 ensure_tools
 [ -f "$BODY_FILE" ] || die "missing payload $BODY_FILE"
 mkdir -p "$OUT_DIR"
