@@ -1,4 +1,4 @@
-import NIOCore
+internal import NIOCore
 
 /// How calls reach connections: the seam between ``ThriftClient`` and its connection management.
 ///

@@ -1,6 +1,6 @@
-import Logging
-import NIOCore
-import SluiceThrift
+public import Logging
+public import NIOCore
+public import SluiceThrift
 
 /// A Thrift client for one backend service: connections, multiplexing or pooling, deadlines.
 ///
@@ -11,25 +11,14 @@ public final class ThriftClient: Sendable {
     public let configuration: ThriftClientConfiguration
     private let transport: any ThriftCallTransport
 
-    public convenience init(configuration: ThriftClientConfiguration, eventLoopGroup: any EventLoopGroup, logger: Logger) {
-        self.init(configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger, lengthFinder: nil)
-    }
-
-    /// - Parameter lengthFinder: finds where an unframed reply ends; needed by the Buffered transport.
-    public init(
-        configuration: ThriftClientConfiguration,
-        eventLoopGroup: any EventLoopGroup,
-        logger: Logger,
-        lengthFinder: (any ThriftMessageLengthFinder)?
-    ) {
+    public init(configuration: ThriftClientConfiguration, eventLoopGroup: any EventLoopGroup, logger: Logger) {
         self.configuration = configuration
         var logger = logger
         logger[metadataKey: "thrift.service"] = "\(configuration.serviceName)"
         let settings = configuration.endpoints.map { endpoint in
             ConnectionSettings(
                 endpoint: endpoint, transport: configuration.transport, protocolKind: configuration.protocolKind,
-                serviceName: configuration.serviceName, maxFrameLength: configuration.maxFrameLength,
-                lengthFinder: lengthFinder)
+                serviceName: configuration.serviceName, maxFrameLength: configuration.maxFrameLength)
         }
         if configuration.transport.isMultiplexed {
             transport = MultiplexedCallTransport(

@@ -1,5 +1,5 @@
-import NIOCore
-import SluiceThrift
+public import NIOCore
+public import SluiceThrift
 
 /// How a ``ThriftClient`` reaches one backend service.
 public struct ThriftClientConfiguration: Sendable, Hashable {

@@ -1,5 +1,5 @@
-import NIOCore
-import SluiceThrift
+public import NIOCore
+public import SluiceThrift
 
 /// A backend's answer to one call.
 public struct ThriftReply: Sendable {

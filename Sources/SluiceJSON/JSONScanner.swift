@@ -140,3 +140,7 @@ public enum JSONValueKind: Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
+
+// Borrows memory that is valid only inside a `withUnsafeReadableBytes` closure.
+@available(*, unavailable)
+extension JSONScanner: Sendable {}

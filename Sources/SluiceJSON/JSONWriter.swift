@@ -6,7 +6,7 @@ import NIOCore
 /// container start clears it. Callers pair begin/end calls and put a key before each object member.
 /// Take ``buffer`` back when done; create the writer from a buffer nobody else holds, or the first write
 /// copies it.
-public struct JSONWriter {
+public struct JSONWriter: Sendable {
     public var buffer: ByteBuffer
     @usableFromInline var needsSeparator = false
 

@@ -1,5 +1,5 @@
-import NIOCore
-import SluiceThrift
+internal import NIOCore
+internal import SluiceThrift
 
 extension ThriftApplicationFailure {
     /// Writes the TApplicationException struct body: `1: string message`, `2: i32 type`, STOP.

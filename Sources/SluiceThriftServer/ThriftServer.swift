@@ -1,8 +1,8 @@
-import Logging
-import NIOCore
-import NIOPosix
-import SluiceThrift
-import Synchronization
+public import Logging
+public import NIOCore
+internal import NIOPosix
+public import SluiceThrift
+internal import Synchronization
 
 /// A Thrift server on any transport: each connection's transport (TTHeader, THeader with or without ZLIB,
 /// framed or unframed Binary/Compact) is detected from its first bytes, and replies use the same.
@@ -24,13 +24,11 @@ public final class ThriftServer: Sendable {
     ///
     /// - Parameters:
     ///   - port: 0 picks a free port; read it back from ``port``.
-    ///   - lengthFinder: finds message ends for unframed (Buffered) connections; without one they are refused.
     public static func start(
         host: String,
         port: Int,
         handler: any ThriftServiceHandler,
         group: any EventLoopGroup,
-        lengthFinder: (any ThriftMessageLengthFinder)? = nil,
         maxFrameLength: Int = FramedTransport.defaultMaxFrameLength,
         logger: Logger = Logger(label: "sluice.thrift-server")
     ) async throws -> ThriftServer {
@@ -45,7 +43,7 @@ public final class ThriftServer: Sendable {
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
                         ThriftServerConnectionHandler(
-                            handler: handler, maxFrameLength: maxFrameLength, lengthFinder: lengthFinder,
+                            handler: handler, maxFrameLength: maxFrameLength,
                             logger: logger))
                 }
             }

@@ -1,6 +1,6 @@
-import Logging
-import NIOCore
-import SluiceThrift
+internal import Logging
+internal import NIOCore
+internal import SluiceThrift
 
 /// One accepted connection: splits frames (transport detected from the first bytes), dispatches each call to the
 /// service handler, and answers in the request's transport and protocol with the request's seq id.
@@ -20,11 +20,10 @@ final class ThriftServerConnectionHandler: ChannelInboundHandler {
     init(
         handler: any ThriftServiceHandler,
         maxFrameLength: Int,
-        lengthFinder: (any ThriftMessageLengthFinder)?,
         logger: Logger
     ) {
         self.processor = NIOSingleStepByteToMessageProcessor(
-            ThriftFrameDecoder(transport: nil, maxFrameLength: maxFrameLength, lengthFinder: lengthFinder),
+            ThriftFrameDecoder(transport: nil, maxFrameLength: maxFrameLength),
             maximumBufferSize: nil)
         self.handler = handler
         self.maxFrameLength = maxFrameLength
@@ -84,6 +83,7 @@ final class ThriftServerConnectionHandler: ChannelInboundHandler {
         var out = pendingReplies ?? context.channel.allocator.buffer(capacity: 256 + (result?.readableBytes ?? 64))
         let start = try Self.replyEnvelope(for: frame.envelope, sequenceID: message.sequenceID)
             .writeFrameStart(into: &out)
+        let innerStart = frame.payloadWasFramed ? FramedTransport.writeFrameStart(into: &out) : nil
         ThriftMessageHeader(
             name: message.name, type: failure == nil ? .reply : .exception, sequenceID: message.sequenceID
         ).write(to: &out, protocol: frame.protocolKind)
@@ -92,6 +92,7 @@ final class ThriftServerConnectionHandler: ChannelInboundHandler {
         } else if var result {
             out.writeBuffer(&result)
         }
+        try innerStart?.finish(in: &out, maxFrameLength: maxFrameLength)
         try start.finish(in: &out, maxFrameLength: maxFrameLength)
         pendingReplies = out
     }

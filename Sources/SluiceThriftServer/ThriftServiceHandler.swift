@@ -1,5 +1,5 @@
-import NIOCore
-import SluiceThrift
+public import NIOCore
+public import SluiceThrift
 
 /// What a ``ThriftServer`` calls for each request. Runs on the connection's event loop, so it must not block.
 public protocol ThriftServiceHandler: Sendable {

@@ -67,7 +67,7 @@ struct ThriftClientTests {
 
     static let everyTransport: [(ThriftTransportKind, ThriftProtocolKind)] = [
         (.ttheader, .binary), (.ttheader, .compact), (.theader, .binary), (.theader, .compact),
-        (.framed, .binary), (.framed, .compact),
+        (.framed, .binary), (.framed, .compact), (.buffered, .binary), (.buffered, .compact),
     ]
 
     @Test("200 parallel requests over 2 multiplexed connections all get their own answers", arguments: [
@@ -110,7 +110,7 @@ struct ThriftClientTests {
     }
 
     @Test("a TApplicationException comes back as an EXCEPTION reply", arguments: [
-        ThriftTransportKind.ttheader, .framed,
+        ThriftTransportKind.ttheader, .framed, .buffered,
     ])
     func exceptions(transport: ThriftTransportKind) async throws {
         try await Self.withHarness { harness in
@@ -151,10 +151,12 @@ struct ThriftClientTests {
         }
     }
 
-    @Test("framed: a timed-out connection is closed rather than reused")
-    func framedTimeoutCloses() async throws {
+    @Test("framed, buffered: a timed-out connection is closed rather than reused", arguments: [
+        ThriftTransportKind.framed, .buffered,
+    ])
+    func framedTimeoutCloses(transport: ThriftTransportKind) async throws {
         try await Self.withHarness { harness in
-            var configuration = harness.configuration(.framed)
+            var configuration = harness.configuration(transport)
             configuration.maxConnections = 1
             let client = harness.client(configuration)
             let reply = try await harness.call(client, "echo", 1)
@@ -171,7 +173,7 @@ struct ThriftClientTests {
     }
 
     @Test("killing the server fails every request in flight at once, and the client reconnects afterwards",
-          arguments: [ThriftTransportKind.ttheader, .theader, .framed])
+          arguments: [ThriftTransportKind.ttheader, .theader, .framed, .buffered])
     func serverKilled(transport: ThriftTransportKind) async throws {
         let serverGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let clientGroup = MultiThreadedEventLoopGroup(numberOfThreads: 2)
@@ -274,7 +276,9 @@ struct ThriftClientTests {
         }
     }
 
-    @Test("oneway calls complete once written and reach the server", arguments: [ThriftTransportKind.ttheader, .framed])
+    @Test("oneway calls complete once written and reach the server", arguments: [
+        ThriftTransportKind.ttheader, .framed, .buffered,
+    ])
     func oneway(transport: ThriftTransportKind) async throws {
         try await Self.withHarness { harness in
             var configuration = harness.configuration(transport)

@@ -171,3 +171,56 @@ struct JSONScannerTests {
         }
     }
 }
+
+@Suite("JSONScanner tokens")
+struct JSONScannerTokenTests {
+    @Test("walks a document token by token")
+    func walk() throws {
+        try Array(#" {"a": null, "b": [true, {"c": "d"}], "e": -1.5 } "#.utf8).withUnsafeBytes { raw in
+            var scanner = JSONScanner(bytes: raw)
+            var object = try scanner.beginObject()
+            var key = try #require(try scanner.nextKey(&object))
+            #expect(scanner.decodedString(key) == "a")
+            #expect(try scanner.readNullIfPresent())
+            key = try #require(try scanner.nextKey(&object))
+            #expect(try scanner.peekKind() == .array)
+            #expect(try !scanner.readNullIfPresent())
+            try scanner.skipValue()
+            key = try #require(try scanner.nextKey(&object))
+            #expect(scanner.decodedString(key) == "e")
+            let number = try scanner.readNumber()
+            #expect(!number.isInteger)
+            #expect(String(decoding: scanner.rawBytes(of: number), as: UTF8.self) == "-1.5")
+            #expect(try scanner.nextKey(&object) == nil)
+            let atEnd = scanner.isAtEnd()
+            #expect(atEnd)
+            try scanner.finish()
+        }
+    }
+
+    @Test("reports a wrong token with what was expected")
+    func wrongToken() throws {
+        try Array("[1]".utf8).withUnsafeBytes { raw in
+            var scanner = JSONScanner(bytes: raw)
+            #expect(throws: JSONError.self) { try scanner.beginObject() }
+            do throws(JSONError) {
+                _ = try scanner.readBool()
+            } catch {
+                #expect(error.message == "expected true or false but found '['")
+                #expect(error.offset == 0)
+            }
+        }
+    }
+}
+
+@Suite("UTF8Validation")
+struct UTF8ValidationTests {
+    @Test("accepts well-formed text and rejects the rest")
+    func validation() {
+        #expect(Array("aé日😀".utf8).withUnsafeBytes { UTF8Validation.isValid($0) })
+        #expect([UInt8]([0xE0, 0x9F, 0x80]).withUnsafeBytes { !UTF8Validation.isValid($0) })  // overlong
+        #expect([UInt8]([0xF0, 0x8F, 0x80, 0x80]).withUnsafeBytes { !UTF8Validation.isValid($0) })  // overlong
+        #expect([UInt8]([0xF4, 0x8F, 0xBF, 0xBF]).withUnsafeBytes { UTF8Validation.isValid($0) })  // U+10FFFF
+        #expect([UInt8]([0xC1, 0xBF]).withUnsafeBytes { !UTF8Validation.isValid($0) })
+    }
+}

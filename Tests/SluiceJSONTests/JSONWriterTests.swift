@@ -70,3 +70,16 @@ struct JSONWriterTests {
         #expect(![UInt8]([0xED, 0xA0, 0x80]).withUnsafeBytes { writer.string(utf8: $0) })
     }
 }
+
+@Suite("JSONWriter raw and binary values")
+struct JSONWriterRawTests {
+    @Test("writes base64 and pre-formatted values with separators")
+    func rawValues() {
+        var writer = JSONWriter(buffer: ByteBuffer())
+        writer.beginArray()
+        [UInt8]([0, 1, 2, 0xFF]).withUnsafeBytes { writer.base64($0) }
+        Array("\"x\"".utf8).withUnsafeBytes { writer.rawValue($0) }
+        writer.endArray()
+        #expect(String(buffer: writer.buffer) == #"["AAEC/w==","x"]"#)
+    }
+}

@@ -1,5 +1,5 @@
-import NIOCore
-import SluiceThrift
+internal import NIOCore
+internal import SluiceThrift
 
 /// One call on its way to a connection.
 struct OutboundCall: Sendable {
@@ -22,5 +22,4 @@ struct ConnectionSettings: Sendable {
     var protocolKind: SluiceThrift.ThriftProtocolKind
     var serviceName: String
     var maxFrameLength: Int
-    var lengthFinder: (any SluiceThrift.ThriftMessageLengthFinder)?
 }

@@ -1,5 +1,5 @@
-import NIOCore
-import SluiceThrift
+internal import NIOCore
+internal import SluiceThrift
 
 /// The client end of one connection: writes calls with fresh seq ids, matches replies, enforces deadlines.
 ///
@@ -21,14 +21,21 @@ final class ThriftClientConnectionHandler: ChannelInboundHandler {
     private var processor: NIOSingleStepByteToMessageProcessor<ThriftFrameDecoder>
     private var context: ChannelHandlerContext?
     private var flushScheduled = false
+    /// TTHeader request headers by what varies between calls; bounded, since method names come from routes.
+    private var headerTemplates: [HeaderKey: TTHeaderTemplate] = [:]
+    private static let maxHeaderTemplates = 256
+
+    private struct HeaderKey: Hashable {
+        var method: String
+        var oneway: Bool
+        var timeoutMillis: Int64
+    }
 
     init(settings: ConnectionSettings, onReleased: (@Sendable (_ reusable: Bool) -> Void)?) {
         self.settings = settings
         self.onReleased = onReleased
         self.processor = NIOSingleStepByteToMessageProcessor(
-            ThriftFrameDecoder(
-                transport: settings.transport, maxFrameLength: settings.maxFrameLength,
-                lengthFinder: settings.lengthFinder),
+            ThriftFrameDecoder(transport: settings.transport, maxFrameLength: settings.maxFrameLength),
             maximumBufferSize: nil)
     }
 
@@ -124,35 +131,49 @@ final class ThriftClientConnectionHandler: ChannelInboundHandler {
         throws(ThriftTransportError)
     {
         let type: ThriftMessageType = call.oneway ? .oneway : .call
-        let envelope: ThriftEnvelope
+        let start: ThriftFrameStart
         switch settings.transport {
         case .ttheader:
-            envelope = .ttheader(
-                TTHeader(
-                    sequenceID: sequenceID,
-                    protocolID: settings.protocolKind == .binary ? TTHeader.ProtocolID.binary : TTHeader.ProtocolID.compact,
-                    intInfo: [
-                        .toService: settings.serviceName,
-                        .toMethod: call.method,
-                        .msgType: String(type.rawValue),
-                        // The payload inside TTHeader carries no length prefix of its own.
-                        .transportType: "unframed",
-                        .rpcTimeout: String(max(1, call.timeout.nanoseconds / 1_000_000)),
-                    ],
-                    stringInfo: [TTHeaderStringKey.idlServiceName: settings.serviceName]))
+            start = try ttheaderTemplate(for: call, type: type).writeFrameStart(sequenceID: sequenceID, into: &buffer)
         case .theader:
-            envelope = .theader(THeader(sequenceID: sequenceID, protocolKind: settings.protocolKind))
+            start = try THeader(sequenceID: sequenceID, protocolKind: settings.protocolKind)
+                .writeFrameStart(into: &buffer)
         case .framed:
-            envelope = .framed
+            start = FramedTransport.writeFrameStart(into: &buffer)
         case .buffered:
-            envelope = .buffered
+            start = BufferedTransport.writeFrameStart(into: &buffer)
         }
-        let start = try envelope.writeFrameStart(into: &buffer)
         ThriftMessageHeader(name: call.method, type: type, sequenceID: sequenceID)
             .write(to: &buffer, protocol: settings.protocolKind)
         var arguments = call.arguments
         buffer.writeBuffer(&arguments)
         try start.finish(in: &buffer, maxFrameLength: settings.maxFrameLength)
+    }
+
+    /// The int keys Kitex's `ClientTTHeaderHandler` writes (to service/method, message type, payload framing,
+    /// timeout) and the `isn` string key a multi-service Kitex server selects the service by.
+    private func ttheaderTemplate(for call: OutboundCall, type: ThriftMessageType) throws(ThriftTransportError)
+        -> TTHeaderTemplate
+    {
+        let timeoutMillis = max(1, call.timeout.nanoseconds / 1_000_000)
+        let key = HeaderKey(method: call.method, oneway: call.oneway, timeoutMillis: timeoutMillis)
+        if let template = headerTemplates[key] { return template }
+        let template = try TTHeaderTemplate(
+            TTHeader(
+                sequenceID: 0,
+                protocolID: settings.protocolKind == .binary ? TTHeader.ProtocolID.binary : TTHeader.ProtocolID.compact,
+                intInfo: [
+                    .toService: settings.serviceName,
+                    .toMethod: call.method,
+                    .msgType: String(type.rawValue),
+                    // The payload inside TTHeader carries no length prefix of its own.
+                    .transportType: "unframed",
+                    .rpcTimeout: String(timeoutMillis),
+                ],
+                stringInfo: [TTHeaderStringKey.idlServiceName: settings.serviceName]))
+        if headerTemplates.count >= Self.maxHeaderTemplates { headerTemplates.removeAll(keepingCapacity: true) }
+        headerTemplates[key] = template
+        return template
     }
 
     // MARK: Receiving

@@ -1,7 +1,7 @@
-import Logging
-import NIOCore
-import NIOPosix
-import SluiceThrift
+internal import Logging
+internal import NIOCore
+internal import NIOPosix
+internal import SluiceThrift
 
 /// A connected channel and its handler; safe to use from any thread (calls hop onto the channel's loop).
 final class ThriftConnection: Sendable {

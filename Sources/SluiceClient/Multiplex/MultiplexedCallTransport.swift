@@ -1,6 +1,6 @@
-import Logging
-import NIOCore
-import Synchronization
+internal import Logging
+internal import NIOCore
+internal import Synchronization
 
 /// TTHeader/THeader: `connectionsPerEndpoint` long connections per endpoint, each carrying many calls at once,
 /// picked round-robin. A connection that closes fails its calls (its handler does) and leaves an empty slot that
@@ -60,19 +60,32 @@ final class MultiplexedCallTransport: ThriftCallTransport {
         case .use(let connection):
             connection.send(call, promise: promise, retry: retry)
         case .join(let pending):
-            pending.futureResult.whenComplete { result in
-                switch result {
-                case .success(let connection): connection.send(call, promise: promise, retry: retry)
-                case .failure(let error): promise.fail(Self.clientError(error))
-                }
-            }
+            Self.send(call, promise: promise, retry: retry, after: pending.futureResult)
         case .connect(let slot, let id, let endpointIndex, let pending):
             connect(slot: slot, id: id, settings: settings[endpointIndex], pending: pending)
-            pending.futureResult.whenComplete { result in
-                switch result {
-                case .success(let connection): connection.send(call, promise: promise, retry: retry)
-                case .failure(let error): promise.fail(Self.clientError(error))
-                }
+            Self.send(call, promise: promise, retry: retry, after: pending.futureResult)
+        }
+    }
+
+    /// Sends once the connection is up, unless the call's deadline passes first: a connect may take up to the
+    /// connect timeout, which can be longer than the call's own.
+    private static func send(
+        _ call: OutboundCall,
+        promise: EventLoopPromise<ThriftReply>,
+        retry: RetryHandler?,
+        after connection: EventLoopFuture<ThriftConnection>
+    ) {
+        let claim = CallClaim()
+        let timer = promise.futureResult.eventLoop.scheduleTask(deadline: call.deadline) {
+            guard claim.take() else { return }
+            promise.fail(ClientError(.requestTimeout, "timed out while connecting"))
+        }
+        connection.whenComplete { result in
+            guard claim.take() else { return }
+            timer.cancel()
+            switch result {
+            case .success(let connection): connection.send(call, promise: promise, retry: retry)
+            case .failure(let error): promise.fail(Self.clientError(error))
             }
         }
     }
@@ -118,5 +131,15 @@ final class MultiplexedCallTransport: ThriftCallTransport {
         for connection in connections {
             try? await connection.channel.close()
         }
+    }
+}
+
+/// Decides which of two racing events (connected, deadline) gets to complete a call.
+private final class CallClaim: Sendable {
+    private let taken = Atomic<Bool>(false)
+
+    /// True for the first caller only.
+    func take() -> Bool {
+        !taken.exchange(true, ordering: .acquiringAndReleasing)
     }
 }

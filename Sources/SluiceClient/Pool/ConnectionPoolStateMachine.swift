@@ -1,4 +1,4 @@
-import NIOCore
+internal import NIOCore
 
 /// The pool of one endpoint for the one-request-per-connection transports (Framed, Buffered).
 ///
@@ -55,7 +55,18 @@ struct ConnectionPoolStateMachine {
         self.configuration = configuration
     }
 
-    var idleCount: Int { connections.values.count { if case .idle = $0 { true } else { false } } }
+    /// Idle connections, most recently idled last: callers take from the end, so the pool reuses the warmest
+    /// connection (the least likely to have been dropped by the peer) and lets the others reach the idle timeout.
+    private var idleStack: [ConnectionID] = []
+
+    var idleCount: Int { idleStack.count }
+
+    /// Removes a connection, wherever it is.
+    private mutating func forget(_ id: ConnectionID) {
+        if case .idle = connections.removeValue(forKey: id), let index = idleStack.lastIndex(of: id) {
+            idleStack.remove(at: index)
+        }
+    }
 
     private mutating func newConnection() -> ConnectionID {
         let id = nextConnectionID
@@ -67,10 +78,7 @@ struct ConnectionPoolStateMachine {
     /// A caller wants a connection.
     mutating func request(_ waiter: WaiterID) -> Action {
         if isShutdown { return .failWaiters([waiter], ClientError(.shutdown, "the client is shut down")) }
-        // The most recently idled connection: it is the least likely to have been closed by the peer.
-        if let (id, _) = connections.filter({ if case .idle = $0.value { true } else { false } })
-            .max(by: { Self.idleSince($0.value) < Self.idleSince($1.value) })
-        {
+        if let id = idleStack.popLast() {
             connections[id] = .leased
             return .lease(id, to: waiter)
         }
@@ -79,11 +87,6 @@ struct ConnectionPoolStateMachine {
             return .connect(newConnection())
         }
         return .queued
-    }
-
-    private static func idleSince(_ state: ConnectionState) -> NIODeadline {
-        if case .idle(let since) = state { return since }
-        return .distantPast
     }
 
     /// A connection finished connecting.
@@ -130,13 +133,16 @@ struct ConnectionPoolStateMachine {
             return .close(id)
         }
         connections[id] = .idle(since: now)
+        idleStack.append(id)
         guard armedIdleTimers.insert(id).inserted else { return .park(id, idleDeadline: nil) }
         return .park(id, idleDeadline: now + configuration.idleTimeout)
     }
 
     /// A connection closed on its own (peer closed, error). A leased one's request is failed by its owner.
     mutating func closed(_ id: ConnectionID) -> Action {
-        guard connections.removeValue(forKey: id) != nil else { return .none }
+        guard connections[id] != nil else { return .none }
+        forget(id)
+        armedIdleTimers.remove(id)
         if !waiters.isEmpty, !isShutdown, connections.count < configuration.maxConnections {
             return .closeAndConnect(close: nil, connect: newConnection())
         }
@@ -160,7 +166,7 @@ struct ConnectionPoolStateMachine {
             armedIdleTimers.insert(id)
             return .park(id, idleDeadline: deadline)
         }
-        connections.removeValue(forKey: id)
+        forget(id)
         return .close(id)
     }
 
@@ -169,11 +175,8 @@ struct ConnectionPoolStateMachine {
         isShutdown = true
         var failed: [WaiterID] = []
         while let waiter = waiters.popFirst() { failed.append(waiter) }
-        let idle = connections.compactMap { id, state -> ConnectionID? in
-            if case .idle = state { return id }
-            return nil
-        }
-        for id in idle { connections.removeValue(forKey: id) }
+        let idle = idleStack
+        for id in idle { forget(id) }
         let connecting = connections.filter { $0.value == .connecting }.map(\.key)
         for id in connecting { connections.removeValue(forKey: id) }
         return .shutdown(failWaiters: failed, close: (idle + connecting).sorted())

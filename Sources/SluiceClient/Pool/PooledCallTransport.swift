@@ -1,6 +1,6 @@
-import Logging
-import NIOCore
-import Synchronization
+internal import Logging
+internal import NIOCore
+internal import Synchronization
 
 /// Framed/Buffered: per endpoint, a pool of long connections carrying one call at a time (see
 /// ``ConnectionPoolStateMachine``). Endpoints are picked round-robin.

@@ -1,3 +1,5 @@
+internal import SluiceThrift
+
 extension RequestBinder {
     /// Path segments line up with template segments: the router only matched templates of the same shape.
     func bindPath(_ path: Substring, into bound: inout [BoundValue]) throws(BindingError) {

@@ -1,4 +1,5 @@
 internal import NIOCore
+internal import SluiceThrift
 
 /// Turns a matched request into the call's input: path variables, query parameters (repeated keys give
 /// repeated values), headers and cookies become ``BoundValue``s; the body goes to the route's body target.

@@ -32,6 +32,9 @@ final class HTTP1RequestHandler: ChannelInboundHandler, RemovableChannelHandler 
             break
         case .dispatch(let head, let body):
             dispatch(head: head, body: body, context: context)
+        case .sendContinue:
+            let head = HTTPResponseHead(version: .http1_1, status: .continue)
+            context.writeAndFlush(wrapOutboundOut(.head(head)), promise: nil)
         case .refuseTooLarge:
             let error = GatewayError(.payloadTooLarge, "the request body is larger than the limit")
             write(error.response(allocator: context.channel.allocator), keepAlive: false, context: context)

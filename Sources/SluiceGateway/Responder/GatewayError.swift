@@ -15,7 +15,17 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
         }
 
         public static let badRequest = Code("bad_request", 400)
+        /// A value bound from the path, query, a header or a cookie is unusable.
         public static let invalidArgument = Code("invalid_argument", 400)
+        // Request bodies that do not fit the method's arguments, one code per transcode error kind.
+        public static let invalidJSON = Code("invalid_json", 400)
+        public static let wrongType = Code("wrong_type", 400)
+        public static let missingRequiredField = Code("missing_required_field", 400)
+        public static let outOfRange = Code("out_of_range", 400)
+        public static let invalidUnion = Code("invalid_union", 400)
+        public static let unknownField = Code("unknown_field", 400)
+        public static let tooDeep = Code("too_deep", 400)
+        public static let invalidValue = Code("invalid_value", 400)
         public static let routeNotFound = Code("route_not_found", 404)
         public static let methodNotAllowed = Code("method_not_allowed", 405)
         public static let payloadTooLarge = Code("payload_too_large", 413)

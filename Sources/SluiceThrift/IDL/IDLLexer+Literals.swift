@@ -81,6 +81,11 @@ extension IDLLexer {
                 advance()
                 break
             }
+            if byte == UInt8(ascii: "\n") {
+                throw error(
+                    "unterminated string literal: expected \(quote == UInt8(ascii: "\"") ? "'\"'" : "\"'\"") before the end of the line",
+                    line: line, column: column)
+            }
             if byte != UInt8(ascii: "\\") {
                 buffer.append(byte)
                 advance()

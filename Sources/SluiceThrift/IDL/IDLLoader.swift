@@ -1,3 +1,12 @@
+/// Where IDL text comes from: the file system, or a caller's reader.
+struct IDLSource {
+    /// The bytes at `path`, or `nil` if there is no such file.
+    var read: (String) -> [UInt8]?
+    /// One name per file, however a path spells it (`a/../b.thrift`, symbolic links), so a file reached
+    /// twice is loaded once and include cycles are seen.
+    var identity: (String) -> String
+}
+
 /// One parsed file of a load, with how its includes map to other files.
 struct IDLLoadedFile: Sendable {
     var path: String
@@ -19,16 +28,16 @@ struct IDLLoader {
     /// Files whose includes are being loaded, outermost first: an include of one of them is a cycle.
     private var loading: [String] = []
     private let includeDirectories: [String]
-    private let readFile: (String) -> [UInt8]?
+    private let source: IDLSource
 
-    init(includeDirectories: [String], readFile: @escaping (String) -> [UInt8]?) {
+    init(includeDirectories: [String], source: IDLSource) {
         self.includeDirectories = includeDirectories
-        self.readFile = readFile
+        self.source = source
     }
 
     /// Loads the root document; afterwards the root is the last of ``files``.
     mutating func loadRoot(bytes: [UInt8], path: String) throws(ThriftIDLError) {
-        _ = try load(bytes: bytes, path: IDLPath.normalize(path), displayPath: path, isRoot: true)
+        _ = try load(bytes: bytes, path: source.identity(path), displayPath: path, isRoot: true)
     }
 
     private mutating func load(
@@ -60,22 +69,23 @@ struct IDLLoader {
             candidates += includeDirectories.map { IDLPath.join($0, include.path) }
         }
         for candidate in candidates {
-            if let cycleStart = loading.firstIndex(of: candidate) {
-                let chain = (loading[cycleStart...] + [candidate]).map(IDLPath.fileName(of:))
+            let identity = source.identity(candidate)
+            if let cycleStart = loading.firstIndex(of: identity) {
+                let chain = (loading[cycleStart...] + [identity]).map(IDLPath.fileName(of:))
                 throw ThriftIDLError(
                     location: include.location, message: "include cycle \(chain.joined(separator: " -> "))")
             }
-            if let index = indexByPath[candidate] { return index }
-            guard let bytes = readFile(candidate) else { continue }
+            if let index = indexByPath[identity] { return index }
+            guard let bytes = source.read(candidate) else { continue }
             let stem = IDLPath.stem(of: candidate)
-            if let owner = stemOwners[stem], owner != candidate {
+            if let owner = stemOwners[stem], owner != identity {
                 throw ThriftIDLError(
                     location: include.location,
                     message: "included file '\(candidate)' has the same name '\(stem)' as '\(owner)'; "
                         + "included names are qualified by file name, so they would collide")
             }
-            stemOwners[stem] = candidate
-            return try load(bytes: bytes, path: candidate, displayPath: candidate, isRoot: false)
+            stemOwners[stem] = identity
+            return try load(bytes: bytes, path: identity, displayPath: candidate, isRoot: false)
         }
         let places = candidates.map { "'\(IDLPath.directory(of: $0).isEmpty ? "." : IDLPath.directory(of: $0))'" }
         throw ThriftIDLError(

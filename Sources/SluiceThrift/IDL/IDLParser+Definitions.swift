@@ -1,6 +1,9 @@
 extension IDLParser {
     mutating func parseDefinition() throws(ThriftIDLError) -> IDLDefinition {
         guard case .keyword(let keyword) = current.kind else {
+            if case .identifier(let name) = current.kind, let scope = Self.legacyNamespaceKeywords[name] {
+                throw error("'\(name)' is no longer supported; write 'namespace \(scope) <name>'", at: current)
+            }
             throw expected("a definition (struct, union, exception, enum, const, typedef or service)")
         }
         switch keyword {
@@ -11,12 +14,21 @@ extension IDLParser {
         case .union: return .structure(try parseStruct(.union))
         case .exception: return .structure(try parseStruct(.exception))
         case .service: return .service(try parseService())
-        case .senum, .slist, .async:
+        case .senum, .slist:
             throw error("'\(keyword.rawValue)' is no longer part of the Thrift language", at: current)
+        case .xsd_namespace:
+            throw error("'xsd_namespace' is no longer supported; write 'namespace xsd <name>'", at: current)
         default:
             throw expected("a definition (struct, union, exception, enum, const, typedef or service)")
         }
     }
+
+    /// Pre-`namespace` declarations that Apache Thrift now rejects, with the scope that replaces each.
+    static let legacyNamespaceKeywords: [String: String] = [
+        "cpp_namespace": "cpp", "java_package": "java", "csharp_namespace": "csharp", "delphi_namespace": "delphi",
+        "php_namespace": "php", "py_module": "py", "perl_package": "perl", "ruby_namespace": "rb",
+        "smalltalk_category": "st", "smalltalk_prefix": "st",
+    ]
 
     private mutating func parseTypedef() throws(ThriftIDLError) -> IDLTypedef {
         advance()
@@ -107,7 +119,7 @@ extension IDLParser {
 
     private mutating func parseFunction(service: String) throws(ThriftIDLError) -> IDLFunction {
         let start = current
-        let oneway = consume(.oneway)
+        let oneway = consume(.oneway) || consume(.async)  // `async` is the old spelling of `oneway`.
         var returnType: IDLTypeReference?
         if consume(.void) {
             _ = try parseAnnotations()
@@ -120,11 +132,13 @@ extension IDLParser {
         }
         let (name, token) = try expectName("a method name")
         try expect(.leftParen, "to open the arguments of '\(service).\(name)'")
-        let arguments = try parseFieldList(closing: .rightParen, owner: "the arguments of '\(service).\(name)'")
+        let arguments = try parseFieldList(
+            closing: .rightParen, owner: "the arguments of '\(service).\(name)'", inMethod: true)
         var exceptions: [IDLField] = []
         if consume(.throws) {
             try expect(.leftParen, "after 'throws'")
-            exceptions = try parseFieldList(closing: .rightParen, owner: "the throws clause of '\(service).\(name)'")
+            exceptions = try parseFieldList(
+                closing: .rightParen, owner: "the throws clause of '\(service).\(name)'", inMethod: true)
         }
         if oneway && returnType != nil {
             throw error("oneway method '\(service).\(name)' must return void", at: start)

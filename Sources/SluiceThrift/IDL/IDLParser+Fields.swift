@@ -1,11 +1,18 @@
 extension IDLParser {
     /// Fields up to `closing` (`}` for structs, `)` for arguments and `throws`). Omitted ids count down
     /// from -1 within each list, as Apache Thrift assigns them.
-    mutating func parseFieldList(closing: IDLSymbol, owner: String) throws(ThriftIDLError) -> [IDLField] {
+    ///
+    /// In a method's argument and throws lists `optional` means nothing, as in Apache Thrift (where it is
+    /// ignored with a warning): such fields keep the default requiredness.
+    mutating func parseFieldList(
+        closing: IDLSymbol, owner: String, inMethod: Bool = false
+    ) throws(ThriftIDLError) -> [IDLField] {
         var fields: [IDLField] = []
         var nextImplicitID = -1
         while !consume(closing) {
-            fields.append(try parseField(closing: closing, owner: owner, nextImplicitID: &nextImplicitID))
+            var field = try parseField(closing: closing, owner: owner, nextImplicitID: &nextImplicitID)
+            if inMethod && field.requiredness == .optional { field.requiredness = .default }
+            fields.append(field)
         }
         return fields
     }
@@ -23,12 +30,15 @@ extension IDLParser {
         if case .int(let value) = current.kind {
             advance()
             guard consume(.colon) else { throw expected("':' after field id \(value)") }
-            guard value >= 1 && value <= Int64(Int16.max) else {
+            guard value <= Int64(Int16.max) else {
                 throw error("field id \(value) is out of range: ids must be between 1 and 32767", at: start)
             }
-            id = Int16(value)
             explicit = true
+        }
+        if explicit, case .int(let value) = start.kind, value >= 1 {
+            id = Int16(value)
         } else {
+            // Omitted, or not positive: Apache Thrift assigns the next negative id to both.
             guard nextImplicitID >= Int(Int16.min) else {
                 throw error("too many fields without an id in \(owner)", at: start)
             }
@@ -50,7 +60,7 @@ extension IDLParser {
         _ = consume(.ampersand)  // C++ `cpp.ref` marker; it does not change the wire type.
         let name: String
         do throws(ThriftIDLError) {
-            name = try expectName("a field name").name
+            name = try expectFieldName()
         } catch {
             if !explicit && requiredness == .default, case .identifier = start.kind { throw expected(unclosed) }
             throw error
@@ -70,6 +80,21 @@ extension IDLParser {
             annotations: annotations, location: location(start))
     }
 
+    /// Field names may also be most keywords (`1: string type`, `2: i32 list`), as Apache Thrift allows.
+    private mutating func expectFieldName() throws(ThriftIDLError) -> String {
+        if case .keyword(let keyword) = current.kind, Self.keywordsAllowedAsFieldNames.contains(keyword) {
+            advance()
+            return keyword.rawValue
+        }
+        return try expectName("a field name").name
+    }
+
+    static let keywordsAllowedAsFieldNames: Set<IDLKeyword> = [
+        .namespace, .cpp_include, .include, .void, .bool, .byte, .i8, .i16, .i32, .i64, .double, .string, .binary,
+        .uuid, .map, .list, .set, .oneway, .async, .typedef, .struct, .union, .exception, .extends, .throws,
+        .service, .enum, .const, .required, .optional,
+    ]
+
     var startsDefinition: Bool {
         guard case .keyword(let keyword) = current.kind else { return false }
         switch keyword {
@@ -83,7 +108,9 @@ extension IDLParser {
     var startsType: Bool {
         switch current.kind {
         case .identifier: return true
-        case .keyword(let keyword): return Self.baseTypes[keyword] != nil || keyword == .map || keyword == .set || keyword == .list
+        case .keyword(let keyword):
+            // `slist` and `senum` count so that parseFieldType can say they were removed.
+            return Self.baseTypes[keyword] != nil || [.map, .set, .list, .slist, .senum].contains(keyword)
         default: return false
         }
     }
@@ -108,6 +135,9 @@ extension IDLParser {
             }
             guard keyword == .map || keyword == .set || keyword == .list else {
                 if keyword == .void { throw error("'void' can only be the return type of a method", at: token) }
+                if keyword == .slist || keyword == .senum {
+                    throw error("'\(keyword.rawValue)' is no longer part of the Thrift language; use 'string'", at: token)
+                }
                 throw expected("a type")
             }
             try enterNesting(token)

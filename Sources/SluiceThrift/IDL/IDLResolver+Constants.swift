@@ -191,6 +191,11 @@ extension IDLResolver {
                 throw ThriftIDLError(
                     location: location, message: "\(what): \(number) is out of range for \(typeName(type))")
             }
+            // Apache Thrift also rejects a number that names no value of the enum.
+            if case .enumeration(let id) = type, enums[id.index].name(of: Int32(truncatingIfNeeded: number)) == nil {
+                throw ThriftIDLError(
+                    location: location, message: "\(what): \(number) is not a value of enum '\(enums[id.index].name)'")
+            }
             return value
         case (.i8, .bool(let flag)), (.i16, .bool(let flag)), (.i32, .bool(let flag)), (.i64, .bool(let flag)):
             return .int(flag ? 1 : 0)

@@ -17,7 +17,7 @@ public enum ThriftIDL {
             throw ThriftIDLError(
                 location: SourceLocation(file: path, line: 1, column: 1), message: "cannot read IDL file '\(path)'")
         }
-        return try build(bytes: bytes, path: path, includeDirectories: includeDirectories, readFile: IDLFileSystem.read)
+        return try build(bytes: bytes, path: path, includeDirectories: includeDirectories, source: IDLFileSystem.source)
     }
 
     /// Parses an in-memory document; its includes are read from disk, relative to `fileName`'s directory
@@ -27,7 +27,7 @@ public enum ThriftIDL {
     ) throws(ThriftIDLError) -> ThriftSchema {
         try build(
             bytes: Array(source.utf8), path: fileName, includeDirectories: includeDirectories,
-            readFile: IDLFileSystem.read)
+            source: IDLFileSystem.source)
     }
 
     /// Parses an in-memory document whose includes come from `readFile` (a path to its bytes, or `nil` when
@@ -36,7 +36,9 @@ public enum ThriftIDL {
         source: String, fileName: String, includeDirectories: [String] = [],
         readFile: @escaping (String) -> [UInt8]?
     ) throws(ThriftIDLError) -> ThriftSchema {
-        try build(bytes: Array(source.utf8), path: fileName, includeDirectories: includeDirectories, readFile: readFile)
+        try build(
+            bytes: Array(source.utf8), path: fileName, includeDirectories: includeDirectories,
+            source: IDLSource(read: readFile, identity: IDLPath.normalize))
     }
 
     /// Every error in `path` and its includes, in source order (empty when the IDL is valid). Syntax errors
@@ -48,14 +50,14 @@ public enum ThriftIDL {
                     location: SourceLocation(file: path, line: 1, column: 1), message: "cannot read IDL file '\(path)'")
             ]
         }
-        return compile(bytes: bytes, path: path, includeDirectories: includeDirectories, readFile: IDLFileSystem.read)
+        return compile(bytes: bytes, path: path, includeDirectories: includeDirectories, source: IDLFileSystem.source)
             .errors
     }
 
     private static func build(
-        bytes: [UInt8], path: String, includeDirectories: [String], readFile: @escaping (String) -> [UInt8]?
+        bytes: [UInt8], path: String, includeDirectories: [String], source: IDLSource
     ) throws(ThriftIDLError) -> ThriftSchema {
-        let result = compile(bytes: bytes, path: path, includeDirectories: includeDirectories, readFile: readFile)
+        let result = compile(bytes: bytes, path: path, includeDirectories: includeDirectories, source: source)
         if let first = result.errors.first { throw first }
         guard let schema = result.schema else {
             // compile returns a schema whenever it returns no error; keep the invariant visible, not trapping.
@@ -66,9 +68,9 @@ public enum ThriftIDL {
     }
 
     private static func compile(
-        bytes: [UInt8], path: String, includeDirectories: [String], readFile: @escaping (String) -> [UInt8]?
+        bytes: [UInt8], path: String, includeDirectories: [String], source: IDLSource
     ) -> (schema: ThriftSchema?, errors: [ThriftIDLError]) {
-        var loader = IDLLoader(includeDirectories: includeDirectories, readFile: readFile)
+        var loader = IDLLoader(includeDirectories: includeDirectories, source: source)
         do throws(ThriftIDLError) {
             try loader.loadRoot(bytes: bytes, path: path)
         } catch {

@@ -58,3 +58,7 @@ public struct ThriftBinaryReader: ThriftProtocolReader {
         return (key, value, count)
     }
 }
+
+// Borrows memory that is valid only inside a `withUnsafeReadableBytes` closure.
+@available(*, unavailable)
+extension ThriftBinaryReader: Sendable {}

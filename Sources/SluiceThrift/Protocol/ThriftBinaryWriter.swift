@@ -1,7 +1,7 @@
 import NIOCore
 
 /// Strict Binary protocol values (big-endian, `type:i8 id:i16` field headers).
-public struct ThriftBinaryWriter: ThriftProtocolWriter {
+public struct ThriftBinaryWriter: ThriftProtocolWriter, Sendable {
     public var buffer: ByteBuffer
 
     public init(buffer: ByteBuffer) { self.buffer = buffer }

@@ -125,3 +125,7 @@ public struct ThriftCompactReader: ThriftProtocolReader {
         return Int64(bitPattern: raw >> 1) ^ -Int64(bitPattern: raw & 1)
     }
 }
+
+// Borrows memory that is valid only inside a `withUnsafeReadableBytes` closure.
+@available(*, unavailable)
+extension ThriftCompactReader: Sendable {}

@@ -1,7 +1,7 @@
 import NIOCore
 
 /// Compact protocol values: zigzag varints, field-id deltas, bools in the field header, little-endian doubles.
-public struct ThriftCompactWriter: ThriftProtocolWriter {
+public struct ThriftCompactWriter: ThriftProtocolWriter, Sendable {
     public var buffer: ByteBuffer
     /// The last field id written in the current struct (deltas are taken from it).
     @usableFromInline var lastFieldID: Int16 = 0

@@ -19,8 +19,8 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
 
     /// Encodes struct `id`; its JSON object is next in the scanner when `fromJSON`.
     mutating func encodeStruct(_ id: StructID, fromJSON: Bool, node: Int?) throws(TranscodeError) {
-        let descriptor = schema[id]
-        let fields = descriptor.fields
+        // Only the field list is needed per key; the rest of the descriptor is read on errors and at the end.
+        let fields = schema.structs[id.index].fields
         var written = FieldBitSet()
         let mark = writer.writeStructBegin()
         if fromJSON {
@@ -31,13 +31,12 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
                     if options.strict {
                         let name = scanner.decodedString(key)
                         throw TranscodeError(
-                            .unknownField, offset: key.quoteOffset, "\(descriptor.name) has no field '\(name)'"
+                            .unknownField, offset: key.quoteOffset, "\(schema[id].name) has no field '\(name)'"
                         ).under(field: name)
                     }
                     try json { s throws(JSONError) in try s.skipValue() }
                     continue
                 }
-                let field = fields[index]
                 let child = node.flatMap { overrides?.child(of: $0, field: index) }
                 if let child, !(overrides?.nodes[child].values.isEmpty ?? true) {
                     // A bound value replaces this field; the body's value only needs to be well formed.
@@ -48,15 +47,16 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
                     continue  // null is absent
                 }
                 if written.contains(index) {
-                    throw TranscodeError(.invalidValue, offset: key.quoteOffset, "duplicate field '\(field.name)'")
-                        .under(field: field.name)
+                    throw TranscodeError(.invalidValue, offset: key.quoteOffset, "duplicate field '\(fields[index].name)'")
+                        .under(field: fields[index].name)
                 }
                 written.insert(index)
+                let type = fields[index].type
                 do throws(TranscodeError) {
-                    writer.writeFieldBegin(field.type.wireType, id: field.id)
-                    try encodeValue(field.type, node: child)
+                    writer.writeFieldBegin(type.wireType, id: fields[index].id)
+                    try encodeValue(type, node: child)
                 } catch {
-                    throw error.under(field: field.name)
+                    throw error.under(field: fields[index].name)
                 }
             }
         }
@@ -71,13 +71,14 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
                 }
             }
         }
+        let kind = schema.structs[id.index].kind
         if written.count < fields.count {
-            try finishAbsentFields(descriptor, written: &written)
+            try finishAbsentFields(schema.structs[id.index], written: &written)
         }
-        if descriptor.kind == .union && written.count != 1 {
+        if kind == .union && written.count != 1 {
             throw TranscodeError(
                 .unionFieldCount, offset: nil,
-                "union \(descriptor.name) needs exactly one field set, found \(written.count)")
+                "union \(schema[id].name) needs exactly one field set, found \(written.count)")
         }
         writer.writeStructEnd(mark)
     }

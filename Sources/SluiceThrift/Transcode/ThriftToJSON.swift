@@ -21,7 +21,7 @@ struct ThriftToJSON<Reader: ThriftProtocolReader> {
     /// The fields of struct `id` as object members, without braces.
     mutating func decodeMembers(_ id: StructID, depth: Int) throws(TranscodeError) {
         guard depth > 0 else { throw tooDeep() }
-        let fields = schema[id].fields
+        let fields = schema.structs[id.index].fields
         let mark = reader.readStructBegin()
         while true {
             let header = try thrift { r throws(ThriftProtocolError) in try r.readFieldBegin() }
@@ -32,12 +32,11 @@ struct ThriftToJSON<Reader: ThriftProtocolReader> {
                 try skip(header.type, depth: depth)
                 continue
             }
-            let field = fields[index]
-            json.key(field.name)
+            json.key(fields[index].name)
             do throws(TranscodeError) {
-                try decodeValue(field.type, depth: depth - 1)
+                try decodeValue(fields[index].type, depth: depth - 1)
             } catch {
-                throw error.under(field: field.name)
+                throw error.under(field: fields[index].name)
             }
         }
         reader.readStructEnd(mark)

@@ -34,10 +34,16 @@ public struct ThriftFrame: Sendable {
     public var envelope: ThriftEnvelope
     public var protocolKind: ThriftProtocolKind
     public var payload: ByteBuffer
+    /// TTHeader only: the message inside carried its own u32 length (Kitex's TTHeaderFramed), which has been
+    /// removed from `payload`. A reply should be framed the same way.
+    public var payloadWasFramed: Bool
 
-    public init(envelope: ThriftEnvelope, protocolKind: ThriftProtocolKind, payload: ByteBuffer) {
+    public init(
+        envelope: ThriftEnvelope, protocolKind: ThriftProtocolKind, payload: ByteBuffer, payloadWasFramed: Bool = false
+    ) {
         self.envelope = envelope
         self.protocolKind = protocolKind
         self.payload = payload
+        self.payloadWasFramed = payloadWasFramed
     }
 }

@@ -12,11 +12,11 @@ public struct ThriftFrameDecoder: NIOSingleStepByteToMessageDecoder {
     /// Unframed only: the protocol, fixed by the first message.
     private var bufferedProtocol: ThriftProtocolKind?
     public let maxFrameLength: Int
-    private let lengthFinder: (any ThriftMessageLengthFinder)?
+    private let lengthFinder: any ThriftMessageLengthFinder
 
     /// - Parameters:
     ///   - transport: the transport to expect, or nil to detect it from the first bytes.
-    ///   - lengthFinder: required to read the Buffered transport; without it unframed input is rejected.
+    ///   - lengthFinder: finds where unframed (Buffered) messages end; nil parses them with ``ThriftSkipper``.
     public init(
         transport: ThriftTransportKind?,
         maxFrameLength: Int = FramedTransport.defaultMaxFrameLength,
@@ -24,7 +24,7 @@ public struct ThriftFrameDecoder: NIOSingleStepByteToMessageDecoder {
     ) {
         self.transport = transport
         self.maxFrameLength = maxFrameLength
-        self.lengthFinder = lengthFinder
+        self.lengthFinder = lengthFinder ?? ThriftParsingLengthFinder(maxLength: maxFrameLength)
     }
 
     /// The transport in use: the configured one, or the detected one once the first bytes have arrived.
@@ -43,12 +43,22 @@ public struct ThriftFrameDecoder: NIOSingleStepByteToMessageDecoder {
         guard let transport else { return nil }
         switch transport {
         case .ttheader:
-            guard let (header, payload) = try TTHeader.readFrame(from: &buffer, maxFrameLength: maxFrameLength) else {
+            guard var (header, payload) = try TTHeader.readFrame(from: &buffer, maxFrameLength: maxFrameLength) else {
                 return nil
             }
-            // Kitex writes protocol id 0 whatever the payload is and sniffs it, so we do too.
+            // Kitex writes protocol id 0 whatever the payload is and sniffs it, so we do too. Its TTHeaderFramed
+            // variant puts a u32 length before the message.
+            var innerFramed = false
+            if ThriftMessageHeader.detectProtocol(in: payload) == nil,
+                payload.getInteger(at: payload.readerIndex, as: UInt32.self) == UInt32(payload.readableBytes - 4),
+                ThriftMessageHeader.detectProtocol(in: payload, at: payload.readerIndex + 4) != nil
+            {
+                payload.moveReaderIndex(forwardBy: 4)
+                innerFramed = true
+            }
             let kind = try Self.payloadProtocol(payload)
-            return ThriftFrame(envelope: .ttheader(header), protocolKind: kind, payload: payload)
+            return ThriftFrame(
+                envelope: .ttheader(header), protocolKind: kind, payload: payload, payloadWasFramed: innerFramed)
         case .theader:
             guard let (header, payload) = try THeader.readFrame(from: &buffer, maxFrameLength: maxFrameLength) else {
                 return nil
@@ -60,10 +70,6 @@ public struct ThriftFrameDecoder: NIOSingleStepByteToMessageDecoder {
             }
             return ThriftFrame(envelope: .framed, protocolKind: try Self.payloadProtocol(payload), payload: payload)
         case .buffered:
-            guard let lengthFinder else {
-                throw ThriftTransportError(
-                    .unrecognizedTransport, offset: 0, "unframed messages cannot be read without a length finder")
-            }
             guard buffer.readableBytes >= 2 else { return nil }
             if bufferedProtocol == nil { bufferedProtocol = try Self.payloadProtocol(buffer) }
             guard let kind = bufferedProtocol else { return nil }

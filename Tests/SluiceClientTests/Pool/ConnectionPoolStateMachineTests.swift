@@ -75,6 +75,26 @@ struct ConnectionPoolStateMachineTests {
         #expect(pool.idleCount == 1)
     }
 
+    @Test("callers take the most recently idled connection; a closed idle connection is never handed out")
+    func lifo() {
+        var pool = Self.pool(max: 3, maxIdle: 3)
+        _ = pool.request(1)
+        _ = pool.request(2)
+        _ = pool.request(3)
+        _ = pool.connected(0, now: Self.t0)
+        _ = pool.connected(1, now: Self.t0)
+        _ = pool.connected(2, now: Self.t0)
+        _ = pool.released(1, reusable: true, now: Self.t0)
+        _ = pool.released(0, reusable: true, now: Self.t0)
+        _ = pool.released(2, reusable: true, now: Self.t0)
+        #expect(pool.idleCount == 3)
+        #expect(pool.closed(2) == .none)
+        #expect(pool.request(4) == .lease(0, to: 4))
+        #expect(pool.request(5) == .lease(1, to: 5))
+        #expect(pool.request(6) == .connect(3))
+        #expect(pool.idleCount == 0)
+    }
+
     @Test("an idle connection closes after the idle timeout; reuse in between re-arms the one timer")
     func idleTimeout() {
         var pool = Self.pool()

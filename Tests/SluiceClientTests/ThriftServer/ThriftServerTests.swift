@@ -111,3 +111,29 @@ struct ThriftServerTests {
         }
     }
 }
+
+extension ThriftServerTests {
+    @Test("Kitex's TTHeaderFramed (a length inside the TTHeader payload) is answered the same way")
+    func ttheaderFramed() async throws {
+        try await Self.withServer { server, group in
+            let connection = try await RawConnection.connect(port: server.port, group: group)
+            var request = ByteBuffer()
+            let start = try TTHeader(sequenceID: 4, intInfo: [.transportType: "framed"]).writeFrameStart(into: &request)
+            let inner = FramedTransport.writeFrameStart(into: &request)
+            ThriftMessageHeader(name: "echo", type: .call, sequenceID: 4).write(to: &request, protocol: .binary)
+            var body = argumentsBody(8, protocol: .binary)
+            request.writeBuffer(&body)
+            try inner.finish(in: &request)
+            try start.finish(in: &request)
+            try await connection.send(request)
+            var received = try await connection.receive(atLeast: 40)
+            var decoder = ThriftFrameDecoder(transport: .ttheader)
+            let frame = try #require(try decoder.decode(buffer: &received))
+            #expect(frame.payloadWasFramed)
+            var payload = frame.payload
+            #expect(try ThriftMessageHeader.read(from: &payload, protocol: .binary).type == .reply)
+            #expect(payload == argumentsBody(8, protocol: .binary))
+            await connection.close()
+        }
+    }
+}

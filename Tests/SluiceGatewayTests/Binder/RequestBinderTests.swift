@@ -1,4 +1,5 @@
 import NIOCore
+import SluiceThrift
 import Testing
 @testable import SluiceGateway
 

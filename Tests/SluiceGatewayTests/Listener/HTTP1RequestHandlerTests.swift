@@ -93,6 +93,22 @@ struct HTTP1RequestHandlerTests {
         #expect(harness.handler.requests.isEmpty)
     }
 
+    @Test("Expect: 100-continue gets 100 Continue before the body, then the response")
+    func expectContinue() throws {
+        let harness = try HTTP1Harness()
+        try harness.send("POST /e HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n")
+        #expect(try harness.output() == "HTTP/1.1 100 Continue\r\n\r\n")
+        try harness.send("{}")
+        #expect(HTTP1Harness.responses(try harness.output()).first?.head.hasPrefix("HTTP/1.1 200") == true)
+    }
+
+    @Test("Expect: 100-continue over the limit is refused without 100 Continue")
+    func expectContinueTooLarge() throws {
+        let harness = try HTTP1Harness(maxBodySize: 1)
+        try harness.send("POST /e HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n")
+        #expect(try harness.output().hasPrefix("HTTP/1.1 413"))
+    }
+
     @Test("a body exactly at the limit is accepted")
     func atLimit() throws {
         let harness = try HTTP1Harness(maxBodySize: 5)

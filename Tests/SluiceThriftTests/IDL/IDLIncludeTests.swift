@@ -140,6 +140,22 @@ struct IDLIncludeTests {
         #expect(error?.location.line == 2)
     }
 
+    @Test("one file reached by two spellings (a symbolic link, '..') is loaded once")
+    func samePathTwoSpellings() throws {
+        let directory = try IDLTemporaryDirectory()
+        try directory.write("lib/s.thrift", "struct S {}")
+        try FileManager.default.createSymbolicLink(
+            atPath: directory.path + "/liblink", withDestinationPath: directory.path + "/lib")
+        try directory.write("app/other.thrift", "include \"../lib/s.thrift\"\nstruct O { 1: s.S s }")
+        let root = try directory.write(
+            "app/root.thrift", "include \"s.thrift\"\ninclude \"other.thrift\"\nstruct R { 1: s.S s; 2: other.O o }")
+        let schema = try ThriftIDL.load(path: root, includeDirectories: [directory.path + "/liblink"])
+        #expect(schema.structs.filter { $0.name == "s.S" }.count == 1)
+        let s = try #require(schema.structIDNamed("s.S"))
+        #expect(schema.structNamed("other.O")?.fieldNamed("s")?.type == .structure(s))
+        #expect(schema.structNamed("R")?.fieldNamed("s")?.type == .structure(s))
+    }
+
     @Test("load reports an unreadable root file")
     func unreadableRoot() {
         let error = #expect(throws: ThriftIDLError.self) { try ThriftIDL.load(path: "/no/such/file.thrift") }

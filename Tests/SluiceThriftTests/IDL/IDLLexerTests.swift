@@ -67,7 +67,8 @@ struct IDLLexerTests {
     @Test(
         "lexical errors carry positions",
         arguments: [
-            ("struct A {\n  1: string s = \"abc\n}", "t.thrift:2:17: unterminated string literal: expected '\"' to close it"),
+            ("struct A {\n  1: string s = \"abc\n}", "t.thrift:2:17: unterminated string literal: expected '\"' before the end of the line"),
+            ("x = 'abc", "t.thrift:1:5: unterminated string literal: expected \"'\" to close it"),
             ("/* open\n", "t.thrift:1:1: unterminated comment: expected '*/' to close it"),
             ("x = 99999999999999999999", "t.thrift:1:5: integer '99999999999999999999' is out of the i64 range"),
             ("x 0x", "t.thrift:1:3: expected hexadecimal digits after '0x'"),

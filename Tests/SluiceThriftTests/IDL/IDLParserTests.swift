@@ -79,6 +79,26 @@ struct IDLParserTests {
         #expect(fields.map(\.name) == ["a", "b", "c", "d"])
     }
 
+    @Test("non-positive explicit ids get the next implicit id, as Apache Thrift assigns them")
+    func nonPositiveIDs() throws {
+        let schema = try parseIDL("struct S { 0: i32 a; string b; -5: i32 c; 2: i32 d }")
+        #expect(schema.structNamed("S")?.fields.map(\.id) == [-1, -2, -3, 2])
+    }
+
+    @Test("most keywords may name fields, as in Apache Thrift")
+    func keywordFieldNames() throws {
+        let schema = try parseIDL(
+            """
+            struct S { 1: string type; 2: i32 list; 3: bool required; 4: map<string, string> map; 5: i64 service }
+            service Svc { void send(1: string struct, 2: i32 oneway) throws (1: E exception) }
+            exception E {}
+            """)
+        #expect(schema.structNamed("S")?.fields.map(\.name) == ["type", "list", "required", "map", "service"])
+        let send = try #require(schema.services["Svc"]?.method(named: "send"))
+        #expect(schema[send.arguments].fields.map(\.name) == ["struct", "oneway"])
+        #expect(schema[send.result].fields.map(\.name) == ["exception"])
+    }
+
     @Test("requiredness keywords")
     func requiredness() throws {
         let schema = try parseIDL("struct S { 1: required i32 a 2: optional i32 b 3: i32 c }")

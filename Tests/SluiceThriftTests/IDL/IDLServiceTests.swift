@@ -29,7 +29,8 @@ struct IDLServiceTests {
         #expect(args.fields.map(\.id) == [1, 2])
         #expect(args.fields.map(\.name) == ["key", "fresh"])
         #expect(args.fields.map(\.type) == [.string, .bool])
-        #expect(args.fields[1].requiredness == .optional)
+        // `optional` means nothing in an argument list (Apache Thrift ignores it too).
+        #expect(args.fields.map(\.requiredness) == [.default, .default])
         #expect(args.fields[1].defaultValue == .bool(false))
         let scan = try #require(schema.services["Store"]?.method(named: "scan"))
         #expect(schema[scan.arguments].fields.map(\.id) == [-1, -2])
@@ -72,6 +73,14 @@ struct IDLServiceTests {
         let ping = try #require(store.method(named: "ping"))
         #expect(schema[ping.arguments].name == "Base.ping_args")
         #expect(schema.method("Store.ping")?.method.name == "ping")
+    }
+
+    @Test("'async' is the old spelling of 'oneway'; required arguments stay required")
+    func asyncOneway() throws {
+        let schema = try parseIDL("service S { async void fire(1: required string id) }")
+        let fire = try #require(schema.services["S"]?.method(named: "fire"))
+        #expect(fire.oneway)
+        #expect(schema[fire.arguments].fields.first?.requiredness == .required)
     }
 
     @Test("multi-level inheritance declared in any order")

@@ -190,3 +190,30 @@ struct CompactProtocolTests {
         #expect(hex(writer.buffer) == "000000000000f03f" + hex(uuid))
     }
 }
+
+@Suite("Compact bool fields")
+struct CompactBoolFieldTests {
+    @Test("a bool field beyond a delta of 15 carries its value in the type nibble of the long form")
+    func longFormBool() throws {
+        var writer = ThriftCompactWriter(buffer: ByteBuffer())
+        let mark = writer.writeStructBegin()
+        writer.writeFieldBegin(.bool, id: 100)
+        writer.writeBool(true)
+        writer.writeFieldBegin(.bool, id: 101)
+        writer.writeBool(false)
+        writer.writeStructEnd(mark)
+        #expect(hex(writer.buffer) == "01c801" + "12" + "00")
+        let bytes = Array(writer.buffer.readableBytesView)
+        try bytes.withUnsafeBytes { raw throws in
+            var reader = ThriftCompactReader(bytes: raw)
+            _ = reader.readStructBegin()
+            var field = try reader.readFieldBegin()
+            #expect(field.id == 100 && field.type == .bool)
+            #expect(try reader.readBool())
+            field = try reader.readFieldBegin()
+            #expect(field.id == 101 && field.type == .bool)
+            #expect(try !reader.readBool())
+            #expect(try reader.readFieldBegin().type == .stop)
+        }
+    }
+}

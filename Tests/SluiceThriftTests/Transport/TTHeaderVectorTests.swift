@@ -120,3 +120,19 @@ struct TTHeaderVectorTests {
         #expect(throws: ThriftTransportError.self) { _ = try TTHeader.readFrame(from: &input) }
     }
 }
+
+@Suite("TTHeader templates")
+struct TTHeaderTemplateTests {
+    @Test("a template stamps the seq id and otherwise writes what the header writes")
+    func template() throws {
+        let header = TTHeader(sequenceID: 0, intInfo: [.toMethod: "Echo"], stringInfo: ["isn": "EchoService"])
+        let template = try TTHeaderTemplate(header)
+        var fromTemplate = ByteBuffer()
+        let start = template.writeFrameStart(sequenceID: 1, into: &fromTemplate)
+        ThriftMessageHeader(name: "Echo", type: .call, sequenceID: 1).write(to: &fromTemplate, protocol: .binary)
+        var body = TTHeaderVectorTests.argsBody
+        fromTemplate.writeBuffer(&body)
+        try start.finish(in: &fromTemplate)
+        #expect(hexString(fromTemplate) == hexString(hexBuffer(TTHeaderVectorTests.t1)))
+    }
+}

@@ -19,12 +19,18 @@ struct FixedBodyLengthFinder: ThriftMessageLengthFinder {
 
 @Suite("Frame decoder")
 struct ThriftFrameDecoderTests {
-    static let body = hexBuffer("08 0001 00000001 00")
+    /// `{1: i32 1}` in each protocol.
+    static func body(_ kind: ThriftProtocolKind) -> ByteBuffer {
+        switch kind {
+        case .binary: hexBuffer("08 0001 00000001 00")
+        case .compact: hexBuffer("15 02 00")
+        }
+    }
 
     static func message(_ kind: ThriftProtocolKind, seq: Int32 = 9) -> ByteBuffer {
         var out = ByteBuffer()
         ThriftMessageHeader(name: "add", type: .call, sequenceID: seq).write(to: &out, protocol: kind)
-        var body = body
+        var body = body(kind)
         out.writeBuffer(&body)
         return out
     }
@@ -51,8 +57,8 @@ struct ThriftFrameDecoderTests {
 
     @Test("detects every transport and protocol, fed one byte at a time, two frames back to back")
     func detectsDripFed() throws {
-        let finder = FixedBodyLengthFinder(bodyLength: Self.body.readableBytes)
         for (envelope, kind) in Self.cases {
+            let finder = FixedBodyLengthFinder(bodyLength: Self.body(kind).readableBytes)
             var decoder = ThriftFrameDecoder(transport: nil, lengthFinder: finder)
             let frame = try Self.encoded(envelope, kind)
             var stream = ByteBuffer()
@@ -90,10 +96,25 @@ struct ThriftFrameDecoderTests {
         #expect(throws: ThriftTransportError.self) { _ = try decoder.decode(buffer: &input) }
     }
 
-    @Test("unframed input without a length finder is refused")
-    func noFinder() {
+    @Test("unframed messages are delimited by parsing them, by default", arguments: ThriftProtocolKind.allCases)
+    func unframedByDefault(kind: ThriftProtocolKind) throws {
         var decoder = ThriftFrameDecoder(transport: nil)
-        var input = Self.message(.binary)
+        var stream = ByteBuffer()
+        var frames: [ThriftFrame] = []
+        let message = Self.message(kind)
+        for byte in Array(message.readableBytesView) + Array(message.readableBytesView) {
+            stream.writeInteger(byte)
+            while let frame = try decoder.decode(buffer: &stream) { frames.append(frame) }
+        }
+        #expect(frames.map(\.payload) == [message, message])
+        #expect(frames.allSatisfy { $0.envelope == .buffered && $0.protocolKind == kind })
+    }
+
+    @Test("a malformed unframed message is an error")
+    func unframedMalformed() {
+        var decoder = ThriftFrameDecoder(transport: .buffered)
+        // A struct field of type 0x7f does not exist.
+        var input = hexBuffer("80010001 00000003 616464 00000000 7f 0001 00")
         #expect(throws: ThriftTransportError.self) { _ = try decoder.decode(buffer: &input) }
     }
 

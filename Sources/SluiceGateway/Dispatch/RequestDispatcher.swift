@@ -1,0 +1,104 @@
+internal import Logging
+public import NIOCore
+internal import SluiceThrift
+
+/// The protocol-neutral request path: router -> binder -> transcoder -> guard -> client -> transcoder ->
+/// response. Runs entirely on the request's event loop: no locks beyond reading the snapshot, no async.
+final class RequestDispatcher: GatewayRequestHandler {
+    let state: RuntimeState
+    let callGuard: any CallGuard
+    let logger: Logger
+
+    init(state: RuntimeState, callGuard: any CallGuard, logger: Logger) {
+        self.state = state
+        self.callGuard = callGuard
+        self.logger = logger
+    }
+
+    func handle<Responder: GatewayResponder>(
+        _ request: GatewayRequest,
+        on eventLoop: any EventLoop,
+        allocator: ByteBufferAllocator,
+        responder: Responder
+    ) {
+        // One read per request: the request keeps this snapshot even if a reload swaps in another.
+        let snapshot = state.current
+        let route: CompiledRoute
+        switch snapshot.router.match(method: request.method, path: request.path) {
+        case .route(let index):
+            route = snapshot.routes[index]
+        case .notFound:
+            let error = GatewayError(.routeNotFound, "no route for \(request.method) \(request.path)")
+            return responder.respond(error.response(allocator: allocator))
+        case .methodNotAllowed(let allowed):
+            let error = GatewayError(
+                .methodNotAllowed,
+                "\(request.path) does not accept \(request.method) (allowed: \(allowed.joined(separator: ", ")))",
+                allow: allowed
+            )
+            return responder.respond(error.response(allocator: allocator))
+        }
+
+        let input: CallInput
+        do throws(BindingError) {
+            input = try route.binder.bind(request)
+        } catch {
+            return responder.respond(GatewayError(binding: error).response(allocator: allocator))
+        }
+        // Encode before the guard: a request that cannot be sent never takes a guard's permit.
+        var arguments = allocator.buffer(capacity: (input.body?.readableBytes ?? 0) + 64)
+        do throws(TranscodeError) {
+            try ThriftJSONCodec.encodeArguments(
+                method: route.method,
+                schema: route.schema,
+                input: input,
+                protocol: route.service.configuration.protocolKind,
+                options: route.options,
+                into: &arguments
+            )
+        } catch {
+            return responder.respond(GatewayError(request: error).response(allocator: allocator))
+        }
+
+        switch callGuard.admit(route.guardedCall) {
+        case .admit:
+            call(route, arguments: arguments, on: eventLoop, allocator: allocator, responder: responder)
+        case .delay(let delay):
+            eventLoop.assumeIsolated().scheduleTask(in: delay) {
+                self.call(route, arguments: arguments, on: eventLoop, allocator: allocator, responder: responder)
+            }
+        case .reject(let error):
+            responder.respond(error.response(allocator: allocator))
+        }
+    }
+
+    private func call<Responder: GatewayResponder>(
+        _ route: CompiledRoute,
+        arguments: ByteBuffer,
+        on eventLoop: any EventLoop,
+        allocator: ByteBufferAllocator,
+        responder: Responder
+    ) {
+        let started = NIODeadline.now()
+        let reply = route.service.caller.call(
+            method: route.method.name,
+            oneway: route.method.oneway,
+            arguments: arguments,
+            timeout: route.service.configuration.requestTimeout,
+            on: eventLoop
+        )
+        reply.assumeIsolated().whenComplete { result in
+            let response: GatewayResponse
+            let outcome: GuardOutcome
+            switch result {
+            case .success(let reply):
+                (response, outcome) = ReplyResponse.make(reply, route: route, allocator: allocator)
+            case .failure(let error):
+                self.logger.debug("backend call failed", metadata: ["call": "\(route.configuration.call)", "error": "\(error)"])
+                (response, outcome) = (GatewayError(client: error).response(allocator: allocator), .failure)
+            }
+            self.callGuard.completed(route.guardedCall, outcome: outcome, latency: NIODeadline.now() - started)
+            responder.respond(response)
+        }
+    }
+}

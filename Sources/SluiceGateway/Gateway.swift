@@ -1,0 +1,178 @@
+public import Logging
+public import NIOCore
+public import NIOPosix
+internal import SluiceClient
+internal import SluiceThrift
+internal import Synchronization
+
+/// The running gateway: an HTTP/1.1 listener in front of the routes of one routes directory, with a client
+/// per service. Built for the `sluice` command line; everything it does is also reachable piecemeal.
+public final class Gateway: Sendable {
+    public struct Configuration: Sendable {
+        public var host: String
+        /// 0 picks a free port; see ``Gateway/localPort``.
+        public var port: Int
+        public var routesDirectory: String
+        /// Extra directories `include`s are looked up in, after the including file's own directory.
+        public var includeDirectories: [String]
+        /// Larger request bodies are refused with 413. Default 1 MiB.
+        public var maxBodySize: Int
+        public var logLevel: Logger.Level
+
+        public init(
+            host: String = "127.0.0.1",
+            port: Int = 8080,
+            routesDirectory: String = "routes",
+            includeDirectories: [String] = [],
+            maxBodySize: Int = 1 << 20,
+            logLevel: Logger.Level = .info
+        ) {
+            self.host = host
+            self.port = port
+            self.routesDirectory = routesDirectory
+            self.includeDirectories = includeDirectories
+            self.maxBodySize = maxBodySize
+            self.logLevel = logLevel
+        }
+    }
+
+    public let configuration: Configuration
+    /// The port the listener is bound to (the chosen one when ``Configuration/port`` was 0).
+    public let localPort: Int
+    private let channel: any Channel
+    private let state: RuntimeState
+    private let group: any EventLoopGroup
+    private let logger: Logger
+    private let makeCaller: @Sendable (ThriftClientConfiguration) -> any ThriftCaller
+    /// Serialises reloads, so each builds on the snapshot the previous one installed.
+    private let reloading = Mutex(())
+
+    private init(
+        configuration: Configuration,
+        localPort: Int,
+        channel: any Channel,
+        state: RuntimeState,
+        group: any EventLoopGroup,
+        logger: Logger,
+        makeCaller: @escaping @Sendable (ThriftClientConfiguration) -> any ThriftCaller
+    ) {
+        self.configuration = configuration
+        self.localPort = localPort
+        self.channel = channel
+        self.state = state
+        self.group = group
+        self.logger = logger
+        self.makeCaller = makeCaller
+    }
+
+    /// Loads the routes directory (throwing ``ConfigErrors`` listing every problem), connects nothing yet
+    /// (clients connect on first use), and starts listening.
+    public static func start(
+        configuration: Configuration,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger? = nil,
+        callGuard: any CallGuard = AdmitAll()
+    ) async throws -> Gateway {
+        var logger = logger ?? Logger(label: "sluice.gateway")
+        logger.logLevel = configuration.logLevel
+        let clientLogger = logger
+        let loaded = try RouteConfigLoader.load(
+            directory: configuration.routesDirectory,
+            includeDirectories: configuration.includeDirectories
+        )
+        return try await start(
+            configuration: configuration,
+            loaded: loaded,
+            group: group,
+            logger: logger,
+            callGuard: callGuard,
+            makeCaller: { clientConfiguration in
+                ThriftClient(
+                    configuration: clientConfiguration,
+                    eventLoopGroup: group,
+                    logger: clientLogger,
+                    lengthFinder: ThriftParsingLengthFinder()
+                )
+            }
+        )
+    }
+
+    /// Starts on an already loaded configuration with callers from `makeCaller` (tests answer from memory).
+    static func start(
+        configuration: Configuration,
+        loaded: GatewayConfiguration,
+        group: any EventLoopGroup,
+        logger: Logger,
+        callGuard: any CallGuard,
+        makeCaller: @escaping @Sendable (ThriftClientConfiguration) -> any ThriftCaller
+    ) async throws -> Gateway {
+        let (snapshot, _) = RuntimeSnapshot.build(configuration: loaded, previous: nil, makeCaller: makeCaller)
+        let state = RuntimeState(snapshot)
+        let dispatcher = RequestDispatcher(state: state, callGuard: callGuard, logger: logger)
+        let channel: any Channel
+        do {
+            channel = try await HTTP1Listener.bind(
+                host: configuration.host,
+                port: configuration.port,
+                group: group,
+                maxBodySize: configuration.maxBodySize,
+                handler: dispatcher
+            ).get()
+        } catch {
+            for service in snapshot.services.values { await service.caller.shutdown() }
+            throw error
+        }
+        let localPort = channel.localAddress?.port ?? configuration.port
+        logger.info(
+            "listening",
+            metadata: [
+                "address": "\(configuration.host):\(localPort)",
+                "routes": "\(snapshot.routes.count)",
+                "services": "\(snapshot.services.count)",
+            ]
+        )
+        return Gateway(
+            configuration: configuration,
+            localPort: localPort,
+            channel: channel,
+            state: state,
+            group: group,
+            logger: logger,
+            makeCaller: makeCaller
+        )
+    }
+
+    /// The running configuration.
+    public var currentConfiguration: GatewayConfiguration { state.current.configuration }
+
+    /// Loads `directory` (default: the one the gateway started with) into a new snapshot and swaps it in.
+    /// On any error the running configuration stays as it was and the errors are thrown. Clients of services
+    /// whose settings did not change carry over; the others are shut down once in-flight calls had time
+    /// to finish.
+    public func reload(directory: String? = nil) throws(ConfigErrors) {
+        let loaded = try RouteConfigLoader.load(
+            directory: directory ?? configuration.routesDirectory,
+            includeDirectories: configuration.includeDirectories
+        )
+        let retired: [ServiceRuntime] = reloading.withLock { _ in
+            let (snapshot, retired) = RuntimeSnapshot.build(configuration: loaded, previous: state.current, makeCaller: makeCaller)
+            _ = state.swap(snapshot)
+            return retired
+        }
+        logger.info("reloaded", metadata: ["routes": "\(loaded.routes.count)", "retired-services": "\(retired.count)"])
+        for service in retired {
+            let grace = service.configuration.requestTimeout + service.configuration.connectTimeout
+            Task {
+                try? await Task.sleep(nanoseconds: UInt64(max(0, grace.nanoseconds)))
+                await service.caller.shutdown()
+            }
+        }
+    }
+
+    /// Stops listening, then shuts every client down.
+    public func shutdown() async throws {
+        try await channel.close()
+        for service in state.current.services.values { await service.caller.shutdown() }
+        logger.info("stopped")
+    }
+}

@@ -1,0 +1,54 @@
+internal import NIOCore
+internal import SluiceClient
+internal import SluiceThrift
+
+/// Turns a backend reply into the HTTP-neutral response: success 200, void 204 (or 200 `{}`), oneway 202,
+/// a declared exception with the route's status, a TApplicationException 502.
+enum ReplyResponse {
+    static func make(_ reply: ThriftReply, route: CompiledRoute, allocator: ByteBufferAllocator) -> (GatewayResponse, GuardOutcome) {
+        let protocolKind = route.service.configuration.protocolKind
+        var body = reply.body
+        switch reply.messageType {
+        case .reply:
+            // JSON is usually larger than the Thrift it comes from; start at twice the size to grow rarely.
+            var output = allocator.buffer(capacity: 2 * body.readableBytes + 16)
+            do throws(TranscodeError) {
+                let outcome = try ThriftJSONCodec.decodeResult(
+                    method: route.method,
+                    schema: route.schema,
+                    from: &body,
+                    protocol: protocolKind,
+                    options: route.options,
+                    into: &output
+                )
+                switch outcome {
+                case .success:
+                    return (GatewayResponse(status: 200, body: output), .success)
+                case .void:
+                    if route.configuration.options.voidAsEmptyObject {
+                        output.writeStaticString("{}")
+                        return (GatewayResponse(status: 200, body: output), .success)
+                    }
+                    return (GatewayResponse(status: 204, body: nil), .success)
+                case .exception(_, let fieldID):
+                    return (GatewayResponse(status: route.status(forExceptionField: fieldID), body: output), .success)
+                }
+            } catch {
+                return (GatewayError(reply: error).response(allocator: allocator), .failure)
+            }
+        case .exception:
+            do throws(TranscodeError) {
+                let exception = try ThriftJSONCodec.decodeApplicationException(from: &body, protocol: protocolKind)
+                let error = GatewayError(.applicationException, exception.message, applicationExceptionType: exception.type)
+                return (error.response(allocator: allocator), .failure)
+            } catch {
+                return (GatewayError(reply: error).response(allocator: allocator), .failure)
+            }
+        case .oneway:
+            return (GatewayResponse(status: 202, body: nil), .success)
+        case .call:
+            let error = GatewayError(.badGateway, "the backend answered with a CALL message")
+            return (error.response(allocator: allocator), .failure)
+        }
+    }
+}

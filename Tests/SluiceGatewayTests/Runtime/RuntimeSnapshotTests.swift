@@ -1,0 +1,67 @@
+import Foundation
+import NIOCore
+import SluiceClient
+import SluiceThrift
+import Testing
+@testable import SluiceGateway
+
+@Suite("Runtime snapshot")
+struct RuntimeSnapshotTests {
+    static func configuration(endpoint: String = "127.0.0.1:9090", extraRoute: String = "") throws -> GatewayConfiguration {
+        let yaml = echoServiceYAML.replacingOccurrences(of: "127.0.0.1:9090", with: endpoint) + """
+        routes:
+          - {method: GET, path: /v1/ping, service: echo, call: EchoService.Ping}
+        \(extraRoute)
+        """
+        let result = try ConfigFixture(["echo.yaml": yaml]).run()
+        return try #require(result.configuration)
+    }
+
+    static func make(_ clientConfiguration: ThriftClientConfiguration) -> any ThriftCaller {
+        FakeCaller(configuration: clientConfiguration) { _ in .failure(ClientError(.shutdown, "unused")) }
+    }
+
+    @Test("client settings come from the service and the IDL service its routes call")
+    func clientConfiguration() throws {
+        let (snapshot, _) = RuntimeSnapshot.build(configuration: try Self.configuration(), previous: nil, makeCaller: Self.make)
+        let service = try #require(snapshot.services["echo"])
+        #expect(service.clientConfiguration.serviceName == "EchoService")
+        #expect(service.clientConfiguration.endpoints == [Endpoint(host: "127.0.0.1", port: 9090)])
+        #expect(service.clientConfiguration.transport == .ttheader)
+        #expect(service.clientConfiguration.requestTimeout == .seconds(1))
+        #expect(snapshot.router.match(method: "GET", path: "/v1/ping") == .route(0))
+    }
+
+    @Test("a rebuild reuses the client of an unchanged service, even when its routes change")
+    func reusesClients() throws {
+        let (first, _) = RuntimeSnapshot.build(configuration: try Self.configuration(), previous: nil, makeCaller: Self.make)
+        let changedRoutes = try Self.configuration(extraRoute: "  - {method: GET, path: /v1/ping2, service: echo, call: EchoService.Ping}")
+        let (second, retired) = RuntimeSnapshot.build(configuration: changedRoutes, previous: first, makeCaller: Self.make)
+        #expect(retired.isEmpty)
+        #expect(second.services["echo"]?.caller === first.services["echo"]?.caller)
+        #expect(second.router.match(method: "GET", path: "/v1/ping2") == .route(1))
+        #expect(first.router.match(method: "GET", path: "/v1/ping2") == .notFound)
+    }
+
+    @Test("a changed endpoint gets a new client and retires the old one")
+    func replacesClients() throws {
+        let (first, _) = RuntimeSnapshot.build(configuration: try Self.configuration(), previous: nil, makeCaller: Self.make)
+        let moved = try Self.configuration(endpoint: "127.0.0.1:9091")
+        let (second, retired) = RuntimeSnapshot.build(configuration: moved, previous: first, makeCaller: Self.make)
+        #expect(second.services["echo"]?.caller !== first.services["echo"]?.caller)
+        #expect(retired.count == 1)
+        #expect(retired.first?.caller === first.services["echo"]?.caller)
+    }
+
+    @Test("the state swaps whole snapshots; a request holding the old one keeps it")
+    func swap() throws {
+        let (first, _) = RuntimeSnapshot.build(configuration: try Self.configuration(), previous: nil, makeCaller: Self.make)
+        let state = RuntimeState(first)
+        let held = state.current
+        let (second, _) = RuntimeSnapshot.build(configuration: try Self.configuration(endpoint: "127.0.0.1:1"), previous: first, makeCaller: Self.make)
+        let previous = state.swap(second)
+        #expect(previous === first)
+        #expect(state.current === second)
+        #expect(held === first)
+    }
+}
