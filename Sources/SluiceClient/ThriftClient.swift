@@ -11,14 +11,26 @@ public final class ThriftClient: Sendable {
     public let configuration: ThriftClientConfiguration
     private let transport: any ThriftCallTransport
 
-    public init(configuration: ThriftClientConfiguration, eventLoopGroup: any EventLoopGroup, logger: Logger) {
+    public convenience init(configuration: ThriftClientConfiguration, eventLoopGroup: any EventLoopGroup, logger: Logger) {
+        self.init(configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger, lengthFinder: nil)
+    }
+
+    /// - Parameter lengthFinder: finds where an unframed (Buffered) reply ends; nil parses replies with
+    ///   ``ThriftParsingLengthFinder``.
+    public init(
+        configuration: ThriftClientConfiguration,
+        eventLoopGroup: any EventLoopGroup,
+        logger: Logger,
+        lengthFinder: (any ThriftMessageLengthFinder)?
+    ) {
         self.configuration = configuration
         var logger = logger
         logger[metadataKey: "thrift.service"] = "\(configuration.serviceName)"
         let settings = configuration.endpoints.map { endpoint in
             ConnectionSettings(
                 endpoint: endpoint, transport: configuration.transport, protocolKind: configuration.protocolKind,
-                serviceName: configuration.serviceName, maxFrameLength: configuration.maxFrameLength)
+                serviceName: configuration.serviceName, maxFrameLength: configuration.maxFrameLength,
+                lengthFinder: lengthFinder)
         }
         if configuration.transport.isMultiplexed {
             transport = MultiplexedCallTransport(

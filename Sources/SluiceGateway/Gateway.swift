@@ -17,6 +17,9 @@ public final class Gateway: Sendable {
         public var includeDirectories: [String]
         /// Larger request bodies are refused with 413. Default 1 MiB.
         public var maxBodySize: Int
+        /// A connection that sends nothing for this long is closed (unless a request on it awaits its
+        /// backend). Default 60 s.
+        public var idleTimeout: TimeAmount
         public var logLevel: Logger.Level
 
         public init(
@@ -25,6 +28,7 @@ public final class Gateway: Sendable {
             routesDirectory: String = "routes",
             includeDirectories: [String] = [],
             maxBodySize: Int = 1 << 20,
+            idleTimeout: TimeAmount = .seconds(60),
             logLevel: Logger.Level = .info
         ) {
             self.host = host
@@ -32,6 +36,7 @@ public final class Gateway: Sendable {
             self.routesDirectory = routesDirectory
             self.includeDirectories = includeDirectories
             self.maxBodySize = maxBodySize
+            self.idleTimeout = idleTimeout
             self.logLevel = logLevel
         }
     }
@@ -40,6 +45,7 @@ public final class Gateway: Sendable {
     /// The port the listener is bound to (the chosen one when ``Configuration/port`` was 0).
     public let localPort: Int
     private let channel: any Channel
+    private let connections: HTTP1Connections
     private let state: RuntimeState
     private let group: any EventLoopGroup
     private let logger: Logger
@@ -51,6 +57,7 @@ public final class Gateway: Sendable {
         configuration: Configuration,
         localPort: Int,
         channel: any Channel,
+        connections: HTTP1Connections,
         state: RuntimeState,
         group: any EventLoopGroup,
         logger: Logger,
@@ -59,6 +66,7 @@ public final class Gateway: Sendable {
         self.configuration = configuration
         self.localPort = localPort
         self.channel = channel
+        self.connections = connections
         self.state = state
         self.group = group
         self.logger = logger
@@ -87,12 +95,7 @@ public final class Gateway: Sendable {
             logger: logger,
             callGuard: callGuard,
             makeCaller: { clientConfiguration in
-                ThriftClient(
-                    configuration: clientConfiguration,
-                    eventLoopGroup: group,
-                    logger: clientLogger,
-                    lengthFinder: ThriftParsingLengthFinder()
-                )
+                ThriftClient(configuration: clientConfiguration, eventLoopGroup: group, logger: clientLogger)
             }
         )
     }
@@ -109,6 +112,7 @@ public final class Gateway: Sendable {
         let (snapshot, _) = RuntimeSnapshot.build(configuration: loaded, previous: nil, makeCaller: makeCaller)
         let state = RuntimeState(snapshot)
         let dispatcher = RequestDispatcher(state: state, callGuard: callGuard, logger: logger)
+        let connections = HTTP1Connections()
         let channel: any Channel
         do {
             channel = try await HTTP1Listener.bind(
@@ -116,6 +120,8 @@ public final class Gateway: Sendable {
                 port: configuration.port,
                 group: group,
                 maxBodySize: configuration.maxBodySize,
+                idleTimeout: configuration.idleTimeout,
+                connections: connections,
                 handler: dispatcher
             ).get()
         } catch {
@@ -135,6 +141,7 @@ public final class Gateway: Sendable {
             configuration: configuration,
             localPort: localPort,
             channel: channel,
+            connections: connections,
             state: state,
             group: group,
             logger: logger,
@@ -169,10 +176,18 @@ public final class Gateway: Sendable {
         }
     }
 
-    /// Stops listening, then shuts every client down.
+    /// Stops accepting connections, lets each open connection finish the response it owes (idle ones close
+    /// at once), waits for them up to the longest request timeout, then shuts every client down.
     public func shutdown() async throws {
         try await channel.close()
-        for service in state.current.services.values { await service.caller.shutdown() }
+        connections.quiesce()
+        let services = state.current.services.values
+        let longest = services.map { $0.configuration.requestTimeout }.max() ?? .zero
+        let deadline = NIODeadline.now() + longest + .seconds(1)
+        while connections.count > 0, NIODeadline.now() < deadline {
+            try? await Task.sleep(nanoseconds: 10_000_000)
+        }
+        for service in services { await service.caller.shutdown() }
         logger.info("stopped")
     }
 }

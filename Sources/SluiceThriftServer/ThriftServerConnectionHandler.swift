@@ -23,7 +23,8 @@ final class ThriftServerConnectionHandler: ChannelInboundHandler {
         logger: Logger
     ) {
         self.processor = NIOSingleStepByteToMessageProcessor(
-            ThriftFrameDecoder(transport: nil, maxFrameLength: maxFrameLength),
+            // Replies carry no info and handlers see none, so the request's info is only checked.
+            ThriftFrameDecoder(transport: nil, maxFrameLength: maxFrameLength, keepingInfo: false),
             maximumBufferSize: nil)
         self.handler = handler
         self.maxFrameLength = maxFrameLength

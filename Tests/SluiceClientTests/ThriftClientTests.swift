@@ -53,6 +53,16 @@ struct ThriftClientTests {
         if let failure { throw failure }
     }
 
+    /// Polls `condition` every 10 ms until it holds or `within` passes.
+    static func eventually(within: Duration = .milliseconds(700), _ condition: () -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + within
+        while ContinuousClock.now < deadline {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return condition()
+    }
+
     static func clientError(_ body: () async throws -> Void) async -> ClientError? {
         do {
             try await body()
@@ -91,6 +101,8 @@ struct ThriftClientTests {
                 }
                 #expect(harness.server.connectionCount == 2)
                 await client.shutdown()
+                // The server notices the close asynchronously; the next round counts its own connections.
+                #expect(await Self.eventually(within: .seconds(3)) { harness.server.connectionCount == 0 })
             }
         }
     }
@@ -258,7 +270,7 @@ struct ThriftClientTests {
             var configuration = harness.configuration(.framed)
             configuration.maxConnections = 4
             configuration.maxIdleConnections = 1
-            configuration.idleTimeout = .milliseconds(200)
+            configuration.idleTimeout = .milliseconds(800)
             let client = harness.client(configuration)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for n in Int32(0)..<4 {
@@ -266,10 +278,13 @@ struct ThriftClientTests {
                 }
                 try await group.waitForAll()
             }
-            try await Task.sleep(for: .milliseconds(100))
-            #expect(harness.server.connectionCount == 1)
-            try await Task.sleep(for: .milliseconds(400))
-            #expect(harness.server.connectionCount == 0)
+            let clock = ContinuousClock()
+            let released = clock.now
+            // Polled rather than slept, so a loaded machine does not make the test flaky.
+            #expect(await Self.eventually { harness.server.connectionCount == 1 })
+            #expect(clock.now - released < .milliseconds(800))
+            // The survivor has idled since the first of the four calls finished; the timeout closes it.
+            #expect(await Self.eventually(within: .seconds(3)) { harness.server.connectionCount == 0 })
             let reply = try await harness.call(client, "echo", 7)
             #expect(reply.body == argumentsBody(7, protocol: .binary))
             await client.shutdown()

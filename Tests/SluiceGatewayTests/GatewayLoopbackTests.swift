@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOCore
 import Testing
 @testable import SluiceGateway
 
@@ -74,6 +75,27 @@ struct GatewayLoopbackTests {
         #expect(moved.hasPrefix("HTTP/1.1 404"))
 
         try await gateway.shutdown()
+    }
+
+    @Test("shutdown closes idle keep-alive connections and stops listening")
+    func shutdownClosesConnections() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write("echo.thrift", Self.idl)
+        try directory.write("echo.yaml", Self.routes(path: "/v1/echo/{req.name}"))
+        let gateway = try await Gateway.start(
+            configuration: Gateway.Configuration(port: 0, routesDirectory: directory.path, logLevel: .critical)
+        )
+        let port = gateway.localPort
+        // Keep-alive: after its response the connection stays open until the server closes it.
+        let exchange = try await RawHTTPClient.open(port: port, "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n")
+        try await exchange.firstRead.get()
+        try await gateway.shutdown()
+        let response = try await exchange.everything.get()
+        #expect(response.hasPrefix("HTTP/1.1 404"))
+        await #expect(throws: (any Error).self) {
+            _ = try await RawHTTPClient.exchange(port: port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        }
     }
 
     @Test("start fails with every route file error")

@@ -22,4 +22,5 @@ struct ConnectionSettings: Sendable {
     var protocolKind: SluiceThrift.ThriftProtocolKind
     var serviceName: String
     var maxFrameLength: Int
+    var lengthFinder: (any SluiceThrift.ThriftMessageLengthFinder)?
 }

@@ -35,7 +35,9 @@ final class ThriftClientConnectionHandler: ChannelInboundHandler {
         self.settings = settings
         self.onReleased = onReleased
         self.processor = NIOSingleStepByteToMessageProcessor(
-            ThriftFrameDecoder(transport: settings.transport, maxFrameLength: settings.maxFrameLength),
+            ThriftFrameDecoder(
+                transport: settings.transport, maxFrameLength: settings.maxFrameLength,
+                lengthFinder: settings.lengthFinder),
             maximumBufferSize: nil)
     }
 

@@ -12,6 +12,9 @@ internal import NIOCore
 struct ConnectionPoolStateMachine {
     typealias ConnectionID = Int
     typealias WaiterID = Int
+    /// Identifies an event loop (`ObjectIdentifier` of the loop), so callers can be given a connection on their
+    /// own loop and skip two thread hops per call.
+    typealias LoopID = ObjectIdentifier
 
     struct Configuration: Hashable {
         var maxConnections: Int
@@ -55,17 +58,29 @@ struct ConnectionPoolStateMachine {
         self.configuration = configuration
     }
 
-    /// Idle connections, most recently idled last: callers take from the end, so the pool reuses the warmest
-    /// connection (the least likely to have been dropped by the peer) and lets the others reach the idle timeout.
+    /// Idle connections, most recently idled last: callers take from the end (preferring their own loop), so the
+    /// pool reuses the warmest connections (the least likely to have been dropped by the peer) and lets the
+    /// others reach the idle timeout.
     private var idleStack: [ConnectionID] = []
+    /// The loop each connection runs on, once connected.
+    private var loops: [ConnectionID: LoopID] = [:]
 
     var idleCount: Int { idleStack.count }
 
     /// Removes a connection, wherever it is.
     private mutating func forget(_ id: ConnectionID) {
+        loops.removeValue(forKey: id)
         if case .idle = connections.removeValue(forKey: id), let index = idleStack.lastIndex(of: id) {
             idleStack.remove(at: index)
         }
+    }
+
+    /// The most recently idled connection on `loop`, else the most recently idled one.
+    private mutating func popIdle(preferring loop: LoopID?) -> ConnectionID? {
+        if let loop, let index = idleStack.lastIndex(where: { loops[$0] == loop }) {
+            return idleStack.remove(at: index)
+        }
+        return idleStack.popLast()
     }
 
     private mutating func newConnection() -> ConnectionID {
@@ -75,10 +90,10 @@ struct ConnectionPoolStateMachine {
         return id
     }
 
-    /// A caller wants a connection.
-    mutating func request(_ waiter: WaiterID) -> Action {
+    /// A caller wants a connection; one on `loop` (the caller's) is preferred.
+    mutating func request(_ waiter: WaiterID, on loop: LoopID? = nil) -> Action {
         if isShutdown { return .failWaiters([waiter], ClientError(.shutdown, "the client is shut down")) }
-        if let id = idleStack.popLast() {
+        if let id = popIdle(preferring: loop) {
             connections[id] = .leased
             return .lease(id, to: waiter)
         }
@@ -89,16 +104,18 @@ struct ConnectionPoolStateMachine {
         return .queued
     }
 
-    /// A connection finished connecting.
-    mutating func connected(_ id: ConnectionID, now: NIODeadline) -> Action {
+    /// A connection finished connecting, on `loop`.
+    mutating func connected(_ id: ConnectionID, on loop: LoopID? = nil, now: NIODeadline) -> Action {
         guard connections[id] == .connecting else { return .close(id) }
+        loops[id] = loop
         return makeAvailable(id, now: now)
     }
 
     /// A connection could not be opened. The oldest waiter gets the error; if no connection is left that could
     /// serve the others, they all do (nothing would ever wake them otherwise before their timeouts).
     mutating func connectFailed(_ id: ConnectionID, error: ClientError) -> Action {
-        guard connections.removeValue(forKey: id) != nil else { return .none }
+        guard connections[id] != nil else { return .none }
+        forget(id)
         var failed: [WaiterID] = []
         if let first = waiters.popFirst() { failed.append(first) }
         if connections.isEmpty {
@@ -112,7 +129,7 @@ struct ConnectionPoolStateMachine {
     mutating func released(_ id: ConnectionID, reusable: Bool, now: NIODeadline) -> Action {
         guard connections[id] == .leased else { return .none }
         guard reusable, !isShutdown else {
-            connections.removeValue(forKey: id)
+            forget(id)
             if !waiters.isEmpty, !isShutdown { return .closeAndConnect(close: id, connect: newConnection()) }
             return .close(id)
         }
@@ -121,7 +138,7 @@ struct ConnectionPoolStateMachine {
 
     private mutating func makeAvailable(_ id: ConnectionID, now: NIODeadline) -> Action {
         if isShutdown {
-            connections.removeValue(forKey: id)
+            forget(id)
             return .close(id)
         }
         if let waiter = waiters.popFirst() {
@@ -129,7 +146,7 @@ struct ConnectionPoolStateMachine {
             return .lease(id, to: waiter)
         }
         if idleCount >= configuration.maxIdleConnections {
-            connections.removeValue(forKey: id)
+            forget(id)
             return .close(id)
         }
         connections[id] = .idle(since: now)
@@ -178,7 +195,7 @@ struct ConnectionPoolStateMachine {
         let idle = idleStack
         for id in idle { forget(id) }
         let connecting = connections.filter { $0.value == .connecting }.map(\.key)
-        for id in connecting { connections.removeValue(forKey: id) }
+        for id in connecting { forget(id) }
         return .shutdown(failWaiters: failed, close: (idle + connecting).sorted())
     }
 }

@@ -71,7 +71,7 @@ final class PooledCallTransport: ThriftCallTransport {
             let id = state.nextWaiterID
             state.nextWaiterID += 1
             state.waiters[id] = Waiter(call: call, promise: promise, timer: nil)
-            let action = state.pools[endpoint].request(id)
+            let action = state.pools[endpoint].request(id, on: ObjectIdentifier(promise.futureResult.eventLoop))
             return (Self.resolve(action, endpoint: endpoint, in: &state), endpoint, id)
         }
         switch effect.0 {
@@ -151,7 +151,7 @@ final class PooledCallTransport: ThriftCallTransport {
                 self.send(call, promise: promise)
             }
         case .connect(let key):
-            connect(key, on: eventLoop ?? group.next())
+            connect(key, on: connectionLoop(preferring: eventLoop))
         case .park(let key, let connection, let deadline):
             let loop = connection?.eventLoop ?? group.next()
             loop.scheduleTask(deadline: deadline) { [self] in
@@ -166,7 +166,7 @@ final class PooledCallTransport: ThriftCallTransport {
             for connection in connections { connection.close() }
         case .closeAndConnect(let connection, let key):
             connection?.close()
-            connect(key, on: eventLoop ?? group.next())
+            connect(key, on: connectionLoop(preferring: eventLoop))
         case .fail(let waiters, let error):
             for waiter in waiters {
                 waiter.timer?.cancel()
@@ -179,6 +179,15 @@ final class PooledCallTransport: ThriftCallTransport {
             }
             for connection in connections { connection.close() }
         }
+    }
+
+    /// The caller's loop when it belongs to the client's group (the connection then lives where its callers
+    /// are), else the group's next loop: connections only ever run on the group the client was given.
+    private func connectionLoop(preferring preferred: (any EventLoop)?) -> any EventLoop {
+        if let preferred, group.makeIterator().contains(where: { $0 === preferred }) {
+            return preferred
+        }
+        return group.next()
     }
 
     private func connect(_ key: ConnectionKey, on eventLoop: any EventLoop) {
@@ -198,8 +207,10 @@ final class PooledCallTransport: ThriftCallTransport {
             case .success(let connection):
                 let effect = state.withLock { state in
                     state.connections[key] = connection
+                    let loop = ObjectIdentifier(connection.eventLoop)
                     return Self.resolve(
-                        state.pools[key.endpoint].connected(key.id, now: .now()), endpoint: key.endpoint, in: &state)
+                        state.pools[key.endpoint].connected(key.id, on: loop, now: .now()), endpoint: key.endpoint,
+                        in: &state)
                 }
                 connection.channel.closeFuture.whenComplete { [self] _ in
                     let effect = state.withLock { state in

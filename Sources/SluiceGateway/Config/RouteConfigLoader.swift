@@ -1,5 +1,5 @@
 internal import Foundation
-public import SluiceThrift
+internal import SluiceThrift
 
 /// Reads every `*.yaml` file of a routes directory, loads the IDLs they name and checks each route against
 /// them. Every problem is reported with its `file:line:col`, not just the first.

@@ -1,5 +1,5 @@
 internal import Logging
-public import NIOCore
+internal import NIOCore
 internal import SluiceThrift
 
 /// The protocol-neutral request path: router -> binder -> transcoder -> guard -> client -> transcoder ->

@@ -10,6 +10,8 @@ enum HTTP1Listener {
         port: Int,
         group: any EventLoopGroup,
         maxBodySize: Int,
+        idleTimeout: TimeAmount,
+        connections: HTTP1Connections,
         handler: any GatewayRequestHandler
     ) -> EventLoopFuture<any Channel> {
         ServerBootstrap(group: group)
@@ -18,7 +20,10 @@ enum HTTP1Listener {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                connections.add(channel)
+                return channel.eventLoop.makeCompletedFuture {
+                    // Idle keep-alive connections (and stalled request bodies) are closed after `idleTimeout`.
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                         withPipeliningAssistance: true,
                         withErrorHandling: true

@@ -43,6 +43,17 @@ final class HTTP1RequestHandler: ChannelInboundHandler, RemovableChannelHandler 
         }
     }
 
+    /// No bytes for the idle timeout: close unless a request is waiting on its backend (whose own timeout
+    /// answers it).
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            if case .responding = stateMachine.state { return }
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
     /// Parse errors were already answered with 400 by `HTTPServerProtocolErrorHandler`; a truncated request
     /// on a connection we are closing (after a 413) lands here too. Either way the connection is done.
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -1,5 +1,5 @@
-public import NIOCore
-public import NIOHTTP1
+internal import NIOCore
+internal import NIOHTTP1
 
 /// The request side of one HTTP/1.1 connection as a pure value: collects a request's body up to a limit and
 /// says when to dispatch it, when to refuse it with 413, and when the connection must close.

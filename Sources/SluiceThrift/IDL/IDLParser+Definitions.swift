@@ -49,6 +49,7 @@ extension IDLParser {
         var nextValue: Int64 = 0
         while !consume(.rightBrace) {
             guard case .identifier = current.kind else {
+                if startsDefinition { throw expected("'}' to close enum '\(name)'") }
                 if case .keyword = current.kind { _ = try expectName("an enum value name") }
                 throw expected("an enum value name or '}' to close enum '\(name)'")
             }
@@ -125,7 +126,7 @@ extension IDLParser {
             _ = try parseAnnotations()
         } else {
             guard startsType else {
-                if case .end = current.kind { throw expected("'}' to close service '\(service)'") }
+                if current.kind == .end || startsDefinition { throw expected("'}' to close service '\(service)'") }
                 throw expected("a method (return type or 'void') or '}' to close service '\(service)'")
             }
             returnType = try parseFieldType()

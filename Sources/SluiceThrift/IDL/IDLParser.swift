@@ -122,7 +122,7 @@ struct IDLParser {
     }
 
     private mutating func parseHeader(_ keyword: IDLKeyword, into document: inout IDLDocument) throws(ThriftIDLError) {
-        let start = advance()
+        advance()
         switch keyword {
         case .include, .cpp_include:
             guard case .string(let path) = current.kind else {
@@ -152,7 +152,6 @@ struct IDLParser {
             _ = try parseAnnotations()
             document.namespaces.append((scope, name))
         }
-        _ = start
         _ = consume(.semicolon)
     }
 }

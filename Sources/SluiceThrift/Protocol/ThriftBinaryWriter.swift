@@ -35,6 +35,11 @@ public struct ThriftBinaryWriter: ThriftProtocolWriter, Sendable {
     @inlinable public mutating func writeUUID(_ bytes: UnsafeRawBufferPointer) { buffer.writeBytes(bytes) }
 
     @inlinable
+    public mutating func withBuffer<T, E: Error>(_ body: (inout ByteBuffer) throws(E) -> T) throws(E) -> T {
+        try body(&buffer)
+    }
+
+    @inlinable
     public mutating func writeListBegin(_ element: WireType, count: Int) {
         buffer.writeMultipleIntegers(element.rawValue, Int32(truncatingIfNeeded: count))
     }

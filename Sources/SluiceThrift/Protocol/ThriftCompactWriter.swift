@@ -69,6 +69,11 @@ public struct ThriftCompactWriter: ThriftProtocolWriter, Sendable {
 
     public mutating func writeUUID(_ bytes: UnsafeRawBufferPointer) { buffer.writeBytes(bytes) }
 
+    @inlinable
+    public mutating func withBuffer<T, E: Error>(_ body: (inout ByteBuffer) throws(E) -> T) throws(E) -> T {
+        try body(&buffer)
+    }
+
     public mutating func writeListBegin(_ element: WireType, count: Int) {
         let nibble = CompactType.nibble(element)
         if count <= 14 {

@@ -27,6 +27,10 @@ public protocol ThriftProtocolWriter {
     mutating func writeBinaryLength(_ count: Int)
     /// 16 raw bytes.
     mutating func writeUUID(_ bytes: UnsafeRawBufferPointer)
+    /// Lends ``buffer`` for appending raw bytes (such as a string's bytes after ``writeBinaryLength(_:)``).
+    /// A method rather than `&writer.buffer`, which unspecialised generic code reaches through an
+    /// allocating accessor coroutine.
+    mutating func withBuffer<T, E: Error>(_ body: (inout ByteBuffer) throws(E) -> T) throws(E) -> T
 
     /// A list or set header when the size is known up front.
     mutating func writeListBegin(_ element: WireType, count: Int)

@@ -50,7 +50,7 @@ extension JSONToThrift {
                 let raw = UnsafeRawBufferPointer(utf8)
                 guard let count = Base64.decodedCount(raw) else { return false }
                 writer.writeBinaryLength(count)
-                return Base64.decode(raw, into: &writer.buffer)
+                return writer.withBuffer { Base64.decode(raw, into: &$0) }
             }
             if !ok { throw invalid("base64") }
         case .uuid:

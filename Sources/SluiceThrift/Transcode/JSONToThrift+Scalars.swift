@@ -5,10 +5,10 @@ extension JSONToThrift {
     /// An integer of `type` (i8...i64 or an enum's i32): a JSON number; for i64 also a string of digits.
     /// A number written with a fraction or exponent is accepted when its value is a whole number.
     mutating func readInteger(_ type: ThriftType) throws(TranscodeError) -> Int64 {
-        let kind = try json { s throws(JSONError) in try s.peekKind() }
+        let kind = try peekKind()
         switch kind {
         case .number:
-            let token = try json { s throws(JSONError) in try s.readNumber() }
+            let token = try readNumber()
             var parsed = scanner.integer(token)
             if !token.isInteger {
                 let value = scanner.double(token)
@@ -22,7 +22,7 @@ extension JSONToThrift {
             }
             return try checkInteger(parsed, type, offset: token.start)
         case .string where type == .i64:
-            let token = try json { s throws(JSONError) in try s.readString() }
+            let token = try readString()
             let parsed = scanner.withDecodedBytes(token) { IntegerText.parse($0) }
             if case .invalid = parsed {
                 throw TranscodeError(
@@ -54,13 +54,13 @@ extension JSONToThrift {
 
     /// A double: a JSON number, or one of the strings "NaN", "Infinity", "-Infinity".
     mutating func readDouble() throws(TranscodeError) -> Double {
-        let kind = try json { s throws(JSONError) in try s.peekKind() }
+        let kind = try peekKind()
         switch kind {
         case .number:
-            let token = try json { s throws(JSONError) in try s.readNumber() }
+            let token = try readNumber()
             return scanner.double(token)
         case .string:
-            let token = try json { s throws(JSONError) in try s.readString() }
+            let token = try readString()
             let text = scanner.decodedString(token)
             guard let value = specialDouble(text) else {
                 throw TranscodeError(
@@ -73,20 +73,21 @@ extension JSONToThrift {
         }
     }
 
-    /// An enum value: its number, or its name.
-    mutating func readEnum(_ id: EnumID) throws(TranscodeError) -> Int32 {
-        let kind = try json { s throws(JSONError) in try s.peekKind() }
+    /// An enum value: its number, or its name. `type` is `.enumeration(id)`, passed in so no new (boxed)
+    /// `ThriftType` is built per value.
+    mutating func readEnum(_ id: EnumID, type: ThriftType) throws(TranscodeError) -> Int32 {
+        let kind = try peekKind()
         switch kind {
         case .number:
-            return Int32(truncatingIfNeeded: try readInteger(.enumeration(id)))
+            return Int32(truncatingIfNeeded: try readInteger(type))
         case .string:
-            let token = try json { s throws(JSONError) in try s.readString() }
+            let token = try readString()
             let scanner = self.scanner
             return try scanner.withDecodedBytes(token) { bytes throws(TranscodeError) in
                 try enumValue(text: bytes, id, offset: token.quoteOffset)
             }
         default:
-            throw wrongType(.enumeration(id), found: kind)
+            throw wrongType(type, found: kind)
         }
     }
 
@@ -111,7 +112,7 @@ extension JSONToThrift {
                 throw TranscodeError(.invalidValue, offset: token.quoteOffset, "invalid base64 (bad length)")
             }
             writer.writeBinaryLength(count)
-            guard Base64.decode(text, into: &writer.buffer) else {
+            guard writer.withBuffer({ Base64.decode(text, into: &$0) }) else {
                 throw TranscodeError(.invalidValue, offset: token.quoteOffset, "invalid base64 character")
             }
         }

@@ -7,7 +7,7 @@ extension JSONToThrift {
         switch type {
         case .bool:
             try expect(.bool, for: type)
-            writer.writeBool(try json { s throws(JSONError) in try s.readBool() })
+            writer.writeBool(try readBool())
         case .i8:
             writer.writeI8(Int8(truncatingIfNeeded: try readInteger(type)))
         case .i16:
@@ -20,19 +20,20 @@ extension JSONToThrift {
             writer.writeDouble(try readDouble())
         case .string:
             try expect(.string, for: type)
-            let token = try json { s throws(JSONError) in try s.readString() }
+            let token = try readString()
             writer.writeBinaryLength(token.decodedCount)
-            scanner.write(token, into: &writer.buffer)
+            let scanner = self.scanner
+            writer.withBuffer { scanner.write(token, into: &$0) }
         case .binary:
             try expect(.string, for: type)
-            let token = try json { s throws(JSONError) in try s.readString() }
+            let token = try readString()
             try writeBase64(token)
         case .uuid:
             try expect(.string, for: type)
-            let token = try json { s throws(JSONError) in try s.readString() }
+            let token = try readString()
             try writeUUID(token)
         case .enumeration(let id):
-            writer.writeI32(try readEnum(id))
+            writer.writeI32(try readEnum(id, type: type))
         case .list(let element), .set(let element):
             try encodeList(element)
         case .map(let key, let value):
@@ -48,10 +49,10 @@ extension JSONToThrift {
 
     private mutating func encodeList(_ element: ThriftType) throws(TranscodeError) {
         try expect(.array, for: .list(element))
-        var cursor = try json { s throws(JSONError) in try s.beginArray() }
+        var cursor = try beginArray()
         let mark = writer.beginList(element.wireType)
         var count = 0
-        while try json({ s throws(JSONError) in try s.nextElement(&cursor) }) {
+        while try nextElement(&cursor) {
             do throws(TranscodeError) {
                 try encodeElement(element)
             } catch {
@@ -64,7 +65,7 @@ extension JSONToThrift {
 
     /// A container element: like a value, but `null` has no Thrift meaning here.
     private mutating func encodeElement(_ type: ThriftType) throws(TranscodeError) {
-        let kind = try json { s throws(JSONError) in try s.peekKind() }
+        let kind = try peekKind()
         if kind == .null { throw wrongType(type, found: .null) }
         try encodeValue(type, node: nil)
     }
@@ -72,10 +73,10 @@ extension JSONToThrift {
     /// `{"key": value}` with keys parsed to the key type.
     private mutating func encodeObjectMap(key: ThriftType, value: ThriftType) throws(TranscodeError) {
         try expect(.object, for: .map(key: key, value: value))
-        var cursor = try json { s throws(JSONError) in try s.beginObject() }
+        var cursor = try beginObject()
         let mark = writer.beginMap(key: key.wireType, value: value.wireType)
         var count = 0
-        while let token = try json({ s throws(JSONError) in try s.nextKey(&cursor) }) {
+        while let token = try nextKey(&cursor) {
             do throws(TranscodeError) {
                 try writeKey(token, as: key)
                 try encodeElement(value)
@@ -90,20 +91,20 @@ extension JSONToThrift {
     /// `[[key, value], ...]` for keys JSON objects cannot hold (structs, lists, bools, binary, uuids).
     private mutating func encodePairMap(key: ThriftType, value: ThriftType) throws(TranscodeError) {
         try expect(.array, for: .map(key: key, value: value))
-        var cursor = try json { s throws(JSONError) in try s.beginArray() }
+        var cursor = try beginArray()
         let mark = writer.beginMap(key: key.wireType, value: value.wireType)
         var count = 0
-        while try json({ s throws(JSONError) in try s.nextElement(&cursor) }) {
+        while try nextElement(&cursor) {
             do throws(TranscodeError) {
-                let kind = try json { s throws(JSONError) in try s.peekKind() }
+                let kind = try peekKind()
                 guard kind == .array else {
                     throw TranscodeError(
                         .wrongType, offset: scanner.offset, "expected a [key, value] pair but found \(kind)")
                 }
                 let start = scanner.offset
-                var pair = try json { s throws(JSONError) in try s.beginArray() }
+                var pair = try beginArray()
                 var elements = 0
-                while try json({ s throws(JSONError) in try s.nextElement(&pair) }) {
+                while try nextElement(&pair) {
                     guard elements < 2 else {
                         throw TranscodeError(.invalidValue, offset: start, "a map entry needs exactly [key, value]")
                     }
@@ -130,7 +131,8 @@ extension JSONToThrift {
         switch type {
         case .string:
             writer.writeBinaryLength(token.decodedCount)
-            scanner.write(token, into: &writer.buffer)
+            let scanner = self.scanner
+            writer.withBuffer { scanner.write(token, into: &$0) }
         case .enumeration(let id):
             let value = try scanner.withDecodedBytes(token) { bytes throws(TranscodeError) in
                 try enumValue(text: bytes, id, offset: token.quoteOffset)

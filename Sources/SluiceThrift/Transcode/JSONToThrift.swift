@@ -25,8 +25,8 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
         let mark = writer.writeStructBegin()
         if fromJSON {
             try expect(.object, for: .structure(id))
-            var cursor = try json { s throws(JSONError) in try s.beginObject() }
-            while let key = try json({ s throws(JSONError) in try s.nextKey(&cursor) }) {
+            var cursor = try beginObject()
+            while let key = try nextKey(&cursor) {
                 guard let index = fieldIndex(of: key, in: fields) else {
                     if options.strict {
                         let name = scanner.decodedString(key)
@@ -34,16 +34,19 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
                             .unknownField, offset: key.quoteOffset, "\(schema[id].name) has no field '\(name)'"
                         ).under(field: name)
                     }
-                    try json { s throws(JSONError) in try s.skipValue() }
+                    try skipValue()
                     continue
                 }
-                let child = node.flatMap { overrides?.child(of: $0, field: index) }
+                var child: Int? = nil
+                if let node, let overrides {
+                    child = overrides.child(of: node, field: index)
+                }
                 if let child, !(overrides?.nodes[child].values.isEmpty ?? true) {
                     // A bound value replaces this field; the body's value only needs to be well formed.
-                    try json { s throws(JSONError) in try s.skipValue() }
+                    try skipValue()
                     continue
                 }
-                if try json({ s throws(JSONError) in try s.readNullIfPresent() }) {
+                if try readNullIfPresent() {
                     continue  // null is absent
                 }
                 if written.contains(index) {
@@ -115,7 +118,7 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
             return true
         }
         if entry.takesBody && hasBody {
-            if try json({ s throws(JSONError) in try s.readNullIfPresent() }) {
+            if try readNullIfPresent() {
                 if entry.children.isEmpty { return false }
                 writer.writeFieldBegin(field.type.wireType, id: field.id)
                 guard case .structure(let id) = field.type else { return true }
@@ -141,21 +144,60 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
         return nil
     }
 
-    /// Runs a scanner operation, turning its error into a transcoding error.
-    @inline(__always)
-    mutating func json<T>(_ body: (inout JSONScanner) throws(JSONError) -> T) throws(TranscodeError) -> T {
-        do {
-            return try body(&scanner)
-        } catch {
-            throw TranscodeError(error)
-        }
+    // Scanner operations with their errors turned into transcoding errors. Plain methods rather than one
+    // closure-taking helper: a closure capturing the container cursor would box it on every struct.
+
+    mutating func peekKind() throws(TranscodeError) -> JSONValueKind {
+        do { return try scanner.peekKind() } catch { throw TranscodeError(error) }
+    }
+
+    mutating func beginObject() throws(TranscodeError) -> JSONContainerCursor {
+        do { return try scanner.beginObject() } catch { throw TranscodeError(error) }
+    }
+
+    mutating func beginArray() throws(TranscodeError) -> JSONContainerCursor {
+        do { return try scanner.beginArray() } catch { throw TranscodeError(error) }
+    }
+
+    mutating func nextKey(_ cursor: inout JSONContainerCursor) throws(TranscodeError) -> JSONStringToken? {
+        do { return try scanner.nextKey(&cursor) } catch { throw TranscodeError(error) }
+    }
+
+    mutating func nextElement(_ cursor: inout JSONContainerCursor) throws(TranscodeError) -> Bool {
+        do { return try scanner.nextElement(&cursor) } catch { throw TranscodeError(error) }
+    }
+
+    mutating func readString() throws(TranscodeError) -> JSONStringToken {
+        do { return try scanner.readString() } catch { throw TranscodeError(error) }
+    }
+
+    mutating func readNumber() throws(TranscodeError) -> JSONNumberToken {
+        do { return try scanner.readNumber() } catch { throw TranscodeError(error) }
+    }
+
+    mutating func readBool() throws(TranscodeError) -> Bool {
+        do { return try scanner.readBool() } catch { throw TranscodeError(error) }
+    }
+
+    mutating func readNullIfPresent() throws(TranscodeError) -> Bool {
+        do { return try scanner.readNullIfPresent() } catch { throw TranscodeError(error) }
+    }
+
+    mutating func skipValue() throws(TranscodeError) {
+        do { try scanner.skipValue() } catch { throw TranscodeError(error) }
+    }
+
+    mutating func finishDocument() throws(TranscodeError) {
+        do { try scanner.finish() } catch { throw TranscodeError(error) }
     }
 
     /// Requires the next value to be `kind`, else a wrong-type error naming `type`.
     @inline(__always)
-    mutating func expect(_ kind: JSONValueKind, for type: ThriftType) throws(TranscodeError) {
-        let found = try json { s throws(JSONError) in try s.peekKind() }
-        if found != kind { throw wrongType(type, found: found) }
+    /// `type` is an autoclosure because building a `ThriftType` value allocates (the enum is indirect), and
+    /// it is only needed for the error.
+    mutating func expect(_ kind: JSONValueKind, for type: @autoclosure () -> ThriftType) throws(TranscodeError) {
+        let found = try peekKind()
+        if found != kind { throw wrongType(type(), found: found) }
     }
 
     func wrongType(_ type: ThriftType, found: JSONValueKind) -> TranscodeError {

@@ -73,6 +73,7 @@ public enum ThriftJSONCodec {
         try json.withUnsafeReadableBytes { bytes throws(TranscodeError) in
             var scanner = JSONScanner(bytes: bytes, maxDepth: options.maxDepth)
             let hasBody = !scanner.isAtEnd()
+            let bodyStart = scanner.offset
             var encoder = JSONToThrift(
                 schema: schema, options: options, writer: Writer(buffer: buffer), scanner: scanner,
                 hasBody: hasBody, overrides: overrides, bound: bound)
@@ -82,11 +83,11 @@ public enum ThriftJSONCodec {
                 let rootTakesBody = overrides.map { $0.nodes[0].takesBody } ?? true
                 try encoder.encodeStruct(id, fromJSON: hasBody && rootTakesBody, node: overrides == nil ? nil : 0)
                 if hasBody {
-                    if encoder.scanner.offset == 0 {
+                    if encoder.scanner.offset == bodyStart {
                         // Bound values replaced the body's target outright; the body must still be valid JSON.
-                        try encoder.json { s throws(JSONError) in try s.skipValue() }
+                        try encoder.skipValue()
                     }
-                    try encoder.json { s throws(JSONError) in try s.finish() }
+                    try encoder.finishDocument()
                 }
             } catch {
                 encoder.writer.buffer.moveWriterIndex(to: start)

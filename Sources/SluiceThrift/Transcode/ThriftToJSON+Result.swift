@@ -10,7 +10,7 @@ extension ThriftToJSON {
         while true {
             let header = try thrift { r throws(ThriftProtocolError) in try r.readFieldBegin() }
             if header.type == .stop { break }
-            guard outcome == nil, let index = fields.firstIndex(where: { $0.id == header.id }),
+            guard outcome == nil, let index = Self.index(of: header.id, in: fields),
                 fields[index].type.wireType == header.type
             else {
                 try skip(header.type, depth: options.maxDepth)

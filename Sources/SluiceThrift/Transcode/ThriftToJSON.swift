@@ -26,9 +26,7 @@ struct ThriftToJSON<Reader: ThriftProtocolReader> {
         while true {
             let header = try thrift { r throws(ThriftProtocolError) in try r.readFieldBegin() }
             if header.type == .stop { break }
-            guard let index = fields.firstIndex(where: { $0.id == header.id }),
-                fields[index].type.wireType == header.type
-            else {
+            guard let index = Self.index(of: header.id, in: fields), fields[index].type.wireType == header.type else {
                 try skip(header.type, depth: depth)
                 continue
             }
@@ -176,6 +174,17 @@ struct ThriftToJSON<Reader: ThriftProtocolReader> {
             raw[UUIDText.length + 1] = UInt8(ascii: "\"")
             json.rawValue(UnsafeRawBufferPointer(raw))
         }
+    }
+
+    /// The field with wire id `id` (a plain loop: it runs once per field read).
+    @inline(__always)
+    static func index(of id: Int16, in fields: [FieldDescriptor]) -> Int? {
+        var index = 0
+        while index < fields.count {
+            if fields[index].id == id { return index }
+            index += 1
+        }
+        return nil
     }
 
     mutating func skip(_ type: WireType, depth: Int) throws(TranscodeError) {

@@ -58,17 +58,19 @@ extension THeader {
 
     /// Reads one THeader frame from the front of `buffer`, or nil until it is complete.
     ///
-    /// The returned payload has its transforms undone (ZLIB inflated, bounded by `maxFrameLength`).
+    /// The returned payload has its transforms undone (ZLIB inflated, bounded by `maxFrameLength`). With
+    /// `keepingInfo: false` the KEYVALUE info is checked but not stored.
     public static func readFrame(
         from buffer: inout ByteBuffer,
-        maxFrameLength: Int = FramedTransport.defaultMaxFrameLength
+        maxFrameLength: Int = FramedTransport.defaultMaxFrameLength,
+        keepingInfo: Bool = true
     ) throws(ThriftTransportError) -> (header: THeader, payload: ByteBuffer)? {
         guard let length = try FramedTransport.peekLength(in: buffer, maxFrameLength: maxFrameLength),
             buffer.readableBytes >= 4 + length
         else { return nil }
         buffer.moveReaderIndex(forwardBy: 4)
         guard var frame = buffer.readSlice(length: length) else { return nil }
-        let header = try readHeader(from: &frame)
+        let header = try readHeader(from: &frame, keepingInfo: keepingInfo)
         var payload = frame
         // Transforms are undone in reverse order of application.
         for transform in header.transforms.reversed() {
@@ -82,7 +84,7 @@ extension THeader {
     }
 
     /// Parses the part after the length; leaves `frame` at the payload.
-    static func readHeader(from frame: inout ByteBuffer) throws(ThriftTransportError) -> THeader {
+    static func readHeader(from frame: inout ByteBuffer, keepingInfo: Bool) throws(ThriftTransportError) -> THeader {
         guard let magic = frame.readInteger(as: UInt16.self), let flags = frame.readInteger(as: UInt16.self),
             let sequenceID = frame.readInteger(as: Int32.self), let words = frame.readInteger(as: UInt16.self)
         else {
@@ -114,6 +116,12 @@ extension THeader {
             return string
         }
 
+        func skipString() throws(ThriftTransportError) {
+            let length = try varint()
+            guard length <= UInt64(section.readableBytes) else { throw positioned("THeader info string is truncated") }
+            section.moveReaderIndex(forwardBy: Int(length))
+        }
+
         let protocolKind: ThriftProtocolKind
         switch try varint() {
         case 0: protocolKind = .binary
@@ -137,6 +145,11 @@ extension THeader {
             let count = try varint()
             guard count <= UInt64(section.readableBytes) else { throw positioned("THeader info count is too large") }
             for _ in 0..<count {
+                guard keepingInfo else {
+                    try skipString()
+                    try skipString()
+                    continue
+                }
                 let key = try string()
                 info[key] = try string()
             }

@@ -5,22 +5,24 @@ extension TTHeader {
     ///
     /// Returns nil (leaving `buffer` untouched) until the whole frame is there. The length is checked against
     /// `maxFrameLength` as soon as its 4 bytes arrive, before anything is buffered for it. The payload is a slice
-    /// of the frame, not a copy.
+    /// of the frame, not a copy. With `keepingInfo: false` the info blocks are checked but not stored (for readers
+    /// that only need the payload: no dictionaries, no strings).
     public static func readFrame(
         from buffer: inout ByteBuffer,
-        maxFrameLength: Int = FramedTransport.defaultMaxFrameLength
+        maxFrameLength: Int = FramedTransport.defaultMaxFrameLength,
+        keepingInfo: Bool = true
     ) throws(ThriftTransportError) -> (header: TTHeader, payload: ByteBuffer)? {
         guard let length = try FramedTransport.peekLength(in: buffer, maxFrameLength: maxFrameLength),
             buffer.readableBytes >= 4 + length
         else { return nil }
         buffer.moveReaderIndex(forwardBy: 4)
         guard var frame = buffer.readSlice(length: length) else { return nil }
-        let header = try readHeader(from: &frame)
+        let header = try readHeader(from: &frame, keepingInfo: keepingInfo)
         return (header, frame)
     }
 
     /// Parses the part after the length: preamble, header section and padding; leaves `frame` at the payload.
-    static func readHeader(from frame: inout ByteBuffer) throws(ThriftTransportError) -> TTHeader {
+    static func readHeader(from frame: inout ByteBuffer, keepingInfo: Bool) throws(ThriftTransportError) -> TTHeader {
         guard let magic = frame.readInteger(as: UInt16.self), let flags = frame.readInteger(as: UInt16.self),
             let sequenceID = frame.readInteger(as: Int32.self), let words = frame.readInteger(as: UInt16.self)
         else {
@@ -56,8 +58,14 @@ extension TTHeader {
                 guard let count = section.readInteger(as: UInt16.self) else {
                     throw positioned("string info count is truncated")
                 }
-                header.stringInfo.reserveCapacity(Int(count))
+                if keepingInfo { header.stringInfo.reserveCapacity(Int(count)) }
                 for _ in 0..<count {
+                    guard keepingInfo else {
+                        guard skipString(in: &section), skipString(in: &section) else {
+                            throw positioned("string info entry is truncated")
+                        }
+                        continue
+                    }
                     guard let key = readString(from: &section), let value = readString(from: &section) else {
                         throw positioned("string info entry is truncated")
                     }
@@ -67,13 +75,25 @@ extension TTHeader {
                 guard let count = section.readInteger(as: UInt16.self) else {
                     throw positioned("int info count is truncated")
                 }
-                header.intInfo.reserveCapacity(Int(count))
+                if keepingInfo { header.intInfo.reserveCapacity(Int(count)) }
                 for _ in 0..<count {
-                    guard let key = section.readInteger(as: UInt16.self), let value = readString(from: &section)
-                    else { throw positioned("int info entry is truncated") }
+                    guard let key = section.readInteger(as: UInt16.self) else {
+                        throw positioned("int info entry is truncated")
+                    }
+                    guard keepingInfo else {
+                        guard skipString(in: &section) else { throw positioned("int info entry is truncated") }
+                        continue
+                    }
+                    guard let value = readString(from: &section) else {
+                        throw positioned("int info entry is truncated")
+                    }
                     header.intInfo[TTHeaderIntKey(key)] = value
                 }
             case InfoID.aclToken:
+                guard keepingInfo else {
+                    guard skipString(in: &section) else { throw positioned("ACL token is truncated") }
+                    continue
+                }
                 guard let token = readString(from: &section) else { throw positioned("ACL token is truncated") }
                 header.aclToken = token
             default:
@@ -83,6 +103,14 @@ extension TTHeader {
             }
         }
         return header
+    }
+
+    private static func skipString(in buffer: inout ByteBuffer) -> Bool {
+        guard let length = buffer.readInteger(as: UInt16.self), buffer.readableBytes >= Int(length) else {
+            return false
+        }
+        buffer.moveReaderIndex(forwardBy: Int(length))
+        return true
     }
 
     private static func readString(from buffer: inout ByteBuffer) -> String? {

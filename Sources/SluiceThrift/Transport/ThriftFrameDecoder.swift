@@ -13,16 +13,21 @@ public struct ThriftFrameDecoder: NIOSingleStepByteToMessageDecoder {
     private var bufferedProtocol: ThriftProtocolKind?
     public let maxFrameLength: Int
     private let lengthFinder: any ThriftMessageLengthFinder
+    private let keepingInfo: Bool
 
     /// - Parameters:
     ///   - transport: the transport to expect, or nil to detect it from the first bytes.
     ///   - lengthFinder: finds where unframed (Buffered) messages end; nil parses them with ``ThriftSkipper``.
+    ///   - keepingInfo: false to check TTHeader/THeader info blocks without storing them, for readers that need
+    ///     only the payload.
     public init(
         transport: ThriftTransportKind?,
         maxFrameLength: Int = FramedTransport.defaultMaxFrameLength,
-        lengthFinder: (any ThriftMessageLengthFinder)? = nil
+        lengthFinder: (any ThriftMessageLengthFinder)? = nil,
+        keepingInfo: Bool = true
     ) {
         self.transport = transport
+        self.keepingInfo = keepingInfo
         self.maxFrameLength = maxFrameLength
         self.lengthFinder = lengthFinder ?? ThriftParsingLengthFinder(maxLength: maxFrameLength)
     }
@@ -43,9 +48,11 @@ public struct ThriftFrameDecoder: NIOSingleStepByteToMessageDecoder {
         guard let transport else { return nil }
         switch transport {
         case .ttheader:
-            guard var (header, payload) = try TTHeader.readFrame(from: &buffer, maxFrameLength: maxFrameLength) else {
-                return nil
-            }
+            guard let frame = try TTHeader.readFrame(
+                from: &buffer, maxFrameLength: maxFrameLength, keepingInfo: keepingInfo)
+            else { return nil }
+            let header = frame.header
+            var payload = frame.payload
             // Kitex writes protocol id 0 whatever the payload is and sniffs it, so we do too. Its TTHeaderFramed
             // variant puts a u32 length before the message.
             var innerFramed = false
@@ -60,9 +67,9 @@ public struct ThriftFrameDecoder: NIOSingleStepByteToMessageDecoder {
             return ThriftFrame(
                 envelope: .ttheader(header), protocolKind: kind, payload: payload, payloadWasFramed: innerFramed)
         case .theader:
-            guard let (header, payload) = try THeader.readFrame(from: &buffer, maxFrameLength: maxFrameLength) else {
-                return nil
-            }
+            guard let (header, payload) = try THeader.readFrame(
+                from: &buffer, maxFrameLength: maxFrameLength, keepingInfo: keepingInfo)
+            else { return nil }
             return ThriftFrame(envelope: .theader(header), protocolKind: header.protocolKind, payload: payload)
         case .framed:
             guard let payload = try FramedTransport.readFrame(from: &buffer, maxFrameLength: maxFrameLength) else {

@@ -95,6 +95,26 @@ struct ConnectionPoolStateMachineTests {
         #expect(pool.idleCount == 0)
     }
 
+    @Test("a caller gets an idle connection on its own event loop when there is one")
+    func loopAffinity() {
+        final class Loop {}
+        let (loopA, loopB) = (Loop(), Loop())
+        let (a, b) = (ObjectIdentifier(loopA), ObjectIdentifier(loopB))
+        var pool = Self.pool(max: 2, maxIdle: 2)
+        _ = pool.request(1, on: a)
+        _ = pool.request(2, on: b)
+        _ = pool.connected(0, on: a, now: Self.t0)
+        _ = pool.connected(1, on: b, now: Self.t0)
+        _ = pool.released(0, reusable: true, now: Self.t0)
+        _ = pool.released(1, reusable: true, now: Self.t0)
+        #expect(pool.request(3, on: a) == .lease(0, to: 3))
+        #expect(pool.request(4, on: a) == .lease(1, to: 4))
+        _ = pool.released(1, reusable: true, now: Self.t0)
+        _ = pool.released(0, reusable: true, now: Self.t0)
+        #expect(pool.request(5, on: b) == .lease(1, to: 5))
+        #expect(pool.request(6) == .lease(0, to: 6))
+    }
+
     @Test("an idle connection closes after the idle timeout; reuse in between re-arms the one timer")
     func idleTimeout() {
         var pool = Self.pool()

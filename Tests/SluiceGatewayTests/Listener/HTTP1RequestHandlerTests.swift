@@ -126,6 +126,25 @@ struct HTTP1RequestHandlerTests {
         #expect(!harness.channel.isActive)
     }
 
+    // IdleStateHandler measures with the wall clock, so the test fires its event rather than waiting for it.
+    @Test("an idle keep-alive connection closes on the idle event; one awaiting its backend does not")
+    func idleTimeout() throws {
+        let idle = try HTTP1Harness()
+        try idle.send("GET /x HTTP/1.1\r\nHost: h\r\n\r\n")
+        _ = try idle.output()
+        idle.channel.pipeline.fireUserInboundEventTriggered(IdleStateHandler.IdleStateEvent.read)
+        idle.channel.embeddedEventLoop.run()
+        #expect(!idle.channel.isActive)
+
+        let busy = try HTTP1Harness()
+        try busy.send("GET /slow HTTP/1.1\r\nHost: h\r\n\r\n")
+        busy.channel.pipeline.fireUserInboundEventTriggered(IdleStateHandler.IdleStateEvent.read)
+        busy.channel.embeddedEventLoop.run()
+        #expect(busy.channel.isActive)
+        busy.handler.releaseSlow()
+        #expect(HTTP1Harness.responses(try busy.output()).count == 1)
+    }
+
     @Test("unparsable requests get NIOHTTP1's 400 and the connection closes")
     func garbage() throws {
         let harness = try HTTP1Harness()

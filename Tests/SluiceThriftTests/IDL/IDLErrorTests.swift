@@ -43,6 +43,8 @@ struct IDLErrorTests {
             ("enum E { A = x }", "t.thrift:1:14: expected an integer value for 'E.A' but found 'x'"),
             ("enum E { A = 2147483648 }", "t.thrift:1:10: value 2147483648 of 'E.A' is out of the i32 range"),
             ("enum E { A = 2147483647, B }", "t.thrift:1:26: value 2147483648 of 'E.B' is out of the i32 range"),
+            ("enum E { A\nstruct S {}", "t.thrift:2:1: expected '}' to close enum 'E' but found 'struct'"),
+            ("service S { void f()\nenum E {}", "t.thrift:2:1: expected '}' to close service 'S' but found 'enum'"),
             ("enum E { 1 }", "t.thrift:1:10: expected an enum value name or '}' to close enum 'E' but found '1'"),
             ("typedef i32", "t.thrift:1:12: expected a typedef name but found end of file"),
             ("typedef i32 a.b", "t.thrift:1:13: a typedef name 'a.b' cannot contain '.'"),

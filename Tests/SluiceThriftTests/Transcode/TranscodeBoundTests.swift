@@ -110,5 +110,7 @@ struct TranscodeBoundTests {
     func replacedBodyStillValidated(_ kind: ThriftProtocolKind) throws {
         let input = CallInput(body: ByteBuffer(string: "[1,"), bodyTarget: ["page"], bound: [bound("page", "1")])
         #expect(transcodeError { _ = try encodeArguments(input, kind) }?.kind == .syntax)
+        let valid = CallInput(body: ByteBuffer(string: " 5 "), bodyTarget: ["page"], bound: [bound("page", "1")])
+        #expect(try arguments(valid, kind) == #"{"page":1}"#)
     }
 }

@@ -88,6 +88,21 @@ struct TTHeaderVectorTests {
         #expect(14 + Int(words) * 4 + 4 == out.readableBytes)
     }
 
+    @Test("info can be checked without being kept; a truncated entry is still an error")
+    func skippingInfo() throws {
+        var input = hexBuffer(Self.t1)
+        let (header, payload) = try #require(try TTHeader.readFrame(from: &input, keepingInfo: false))
+        #expect(header == TTHeader(sequenceID: 1))
+        var message = payload
+        #expect(try ThriftMessageHeader.read(from: &message, protocol: .binary).name == "Echo")
+        // The int entry claims a 0x20-byte value that runs past the header section.
+        var truncated = hexBuffer("00000016 10000000 00000001 0003 | 00 00 10 0001 0009 0020 000000")
+        #expect(throws: ThriftTransportError.self) { _ = try TTHeader.readFrame(from: &truncated, keepingInfo: false) }
+        var theader = hexBuffer(THeaderVectorTests.fixture)
+        let (theaderHeader, _) = try #require(try THeader.readFrame(from: &theader, keepingInfo: false))
+        #expect(theaderHeader.info.isEmpty)
+    }
+
     @Test("an unknown info id is an error, with its position")
     func unknownInfoID() throws {
         var input = hexBuffer("0000000e 10000000 00000001 0001 | 00 00 22 00")

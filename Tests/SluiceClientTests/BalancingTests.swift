@@ -1,0 +1,42 @@
+import Logging
+import NIOCore
+import NIOPosix
+import SluiceClient
+import SluiceThrift
+import SluiceThriftServer
+import Synchronization
+import Testing
+
+@Suite("Round-robin over endpoints")
+struct BalancingTests {
+    @Test("calls alternate between two endpoints", arguments: [
+        ThriftTransportKind.ttheader, .theader, .framed, .buffered,
+    ])
+    func alternates(transport: ThriftTransportKind) async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        let handlers = [EchoHandler(), EchoHandler()]
+        var servers: [ThriftServer] = []
+        for handler in handlers {
+            servers.append(try await ThriftServer.start(host: "127.0.0.1", port: 0, handler: handler, group: group))
+        }
+        let client = ThriftClient(
+            configuration: ThriftClientConfiguration(
+                endpoints: servers.map { Endpoint(host: "127.0.0.1", port: $0.port) }, transport: transport,
+                serviceName: "EchoService"),
+            eventLoopGroup: group, logger: Logger(label: "t"))
+        for n in Int32(0)..<10 {
+            let reply = try await client.call(
+                method: "echo", oneway: false, arguments: argumentsBody(n, protocol: .binary), timeout: nil,
+                on: group.next()
+            ).get()
+            #expect(reply.body == argumentsBody(n, protocol: .binary))
+        }
+        #expect(handlers.map { $0.calls.load(ordering: .relaxed) } == [5, 5])
+        if transport.isMultiplexed {
+            #expect(servers.map(\.connectionCount) == [2, 2])
+        }
+        await client.shutdown()
+        for server in servers { try await server.shutdown() }
+        try await group.shutdownGracefully()
+    }
+}
