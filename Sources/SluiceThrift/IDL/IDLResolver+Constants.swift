@@ -144,7 +144,7 @@ extension IDLResolver {
     private mutating func reference(
         _ name: String, expecting type: ThriftType, in file: Int, at location: SourceLocation
     ) throws(ThriftIDLError) -> Reference {
-        if case .constant(let index) = symbols[file][name] {
+        if case .constant(let index) = constantSymbols[file][name] {
             let resolved = try resolveConstant(index)
             return .constant(value: resolved.value, type: resolved.type)
         }
@@ -158,7 +158,7 @@ extension IDLResolver {
             }
             return .enumValue(enumIndex: enumIndex, value: number)
         }
-        if case .constant(let index) = lookup(name, in: file) {
+        if case .constant(let index) = lookup(name, in: file, constants: true) {
             let resolved = try resolveConstant(index)
             return .constant(value: resolved.value, type: resolved.type)
         }
