@@ -107,12 +107,18 @@ extension IDLResolver {
         for pair in pairs {
             let name: String
             switch pair.key.kind {
-            case .string(let text): name = text
-            case .identifier(let text) where descriptor.fieldIndex(named: text) != nil: name = text
-            case .identifier(let text):
-                guard case .constant(.string(let text), _) = try reference(text, expecting: .string, in: file, at: pair.key.location)
-                else { throw ThriftIDLError(location: pair.key.location, message: "\(descriptor.kind.keyword) '\(descriptor.name)' has no field '\(text)'") }
+            case .string(let text):
                 name = text
+            case .identifier(let text):
+                // A bare name is the field it names; failing that, a string constant holding a field name.
+                if descriptor.fieldIndex(named: text) == nil,
+                    case .constant(.string(let constantText), _)? = try? reference(
+                        text, expecting: .string, in: file, at: pair.key.location)
+                {
+                    name = constantText
+                } else {
+                    name = text
+                }
             default:
                 throw ThriftIDLError(
                     location: pair.key.location,
