@@ -23,9 +23,12 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
         let fields = schema.structs[id.index].fields
         var written = FieldBitSet()
         let mark = writer.writeStructBegin()
+        // Where the object began, for errors about the object as a whole (nil when it is not in the body).
+        var objectStart: Int? = nil
         if fromJSON {
             try expect(.object, for: .structure(id))
             var cursor = try beginObject()
+            objectStart = cursor.start
             while let key = try nextKey(&cursor) {
                 guard let index = fieldIndex(of: key, in: fields) else {
                     if options.strict {
@@ -76,11 +79,11 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
         }
         let kind = schema.structs[id.index].kind
         if written.count < fields.count {
-            try finishAbsentFields(schema.structs[id.index], written: &written)
+            try finishAbsentFields(schema.structs[id.index], written: &written, objectStart: objectStart)
         }
         if kind == .union && written.count != 1 {
             throw TranscodeError(
-                .unionFieldCount, offset: nil,
+                .unionFieldCount, offset: objectStart,
                 "union \(schema[id].name) needs exactly one field set, found \(written.count)")
         }
         writer.writeStructEnd(mark)
@@ -88,7 +91,7 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
 
     /// Writes IDL defaults for absent fields and rejects absent required ones.
     private mutating func finishAbsentFields(
-        _ descriptor: StructDescriptor, written: inout FieldBitSet
+        _ descriptor: StructDescriptor, written: inout FieldBitSet, objectStart: Int?
     ) throws(TranscodeError) {
         for (index, field) in descriptor.fields.enumerated() where !written.contains(index) {
             // Optional fields stay absent even with a default: absence is what `optional` lets a caller say.
@@ -102,7 +105,7 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
                 }
             } else if field.requiredness == .required {
                 throw TranscodeError(
-                    .missingRequired, "required field '\(field.name)' of \(descriptor.name) is missing"
+                    .missingRequired, offset: objectStart, "required field '\(field.name)' of \(descriptor.name) is missing"
                 ).under(field: field.name)
             }
         }
