@@ -1,15 +1,34 @@
 #!/usr/bin/env bash
-# The system and Python packages the tests talk to. Safe to run again; skips what is already there.
+# The system and Python packages the tests talk to: curl, Debian's Thrift compiler (generates the Python
+# test servers' code at test time), and from PyPI Apache Thrift's Python library (>= 0.19, for `uuid`)
+# and pytest. Meant for a fresh Debian machine as root; safe to run again (skips what is already there).
 set -euo pipefail
+
+as_root=()
+[ "$(id -u)" -eq 0 ] || as_root=(sudo)
 
 need_apt=()
 command -v curl >/dev/null || need_apt+=(curl)
 command -v thrift >/dev/null || need_apt+=(thrift-compiler)
+command -v python3 >/dev/null || need_apt+=(python3)
+if ! python3 -m pip --version >/dev/null 2>&1; then need_apt+=(python3-pip); fi
 if [ ${#need_apt[@]} -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq "${need_apt[@]}" >/dev/null
+    "${as_root[@]}" apt-get update -qq
+    "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
-python3 -c 'import thrift' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check 'thrift>=0.17'
-python3 -c 'import pytest' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check pytest
+# Debian marks its Python as externally managed (PEP 668); these test-only packages go in anyway.
+export PIP_BREAK_SYSTEM_PACKAGES=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
+pip_install() { python3 -m pip install -q "$@"; }
+
+python3 - <<'PY' 2>/dev/null || pip_install 'thrift>=0.19'
+from thrift.protocol.TBinaryProtocol import TBinaryProtocol
+from thrift.transport.THeaderTransport import THeaderTransport
+assert hasattr(TBinaryProtocol, "readUuid")
+PY
+python3 -c 'import pytest' 2>/dev/null || pip_install 'pytest>=7'
+
+echo "test dependencies: curl $(curl --version | head -1 | cut -d' ' -f2), $(thrift --version)," \
+     "python thrift $(python3 -c 'import importlib.metadata as m; print(m.version("thrift"))')," \
+     "pytest $(python3 -c 'import pytest; print(pytest.__version__)')"

@@ -7,6 +7,6 @@ struct Sluice: AsyncParsableCommand {
         commandName: "sluice",
         abstract: "An edge API gateway: HTTP JSON in, Thrift calls out, from IDL loaded at run time.",
         version: GatewayVersion.string,
-        subcommands: []
+        subcommands: [Run.self, Call.self, Check.self, Demo.self]
     )
 }

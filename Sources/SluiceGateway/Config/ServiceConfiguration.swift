@@ -3,7 +3,8 @@ public import SluiceThrift
 
 /// One backend service from a route file's `services:` list.
 ///
-/// `Hashable` on purpose: a reload reuses the running client of a service whose configuration compares equal.
+/// A reload reuses the running client of a service whose client settings (endpoints, transport, codec,
+/// timeouts, pool) are unchanged.
 public struct ServiceConfiguration: Sendable, Hashable {
     /// Long-connection pool limits for `framed` and `buffered` (one request in flight per connection).
     public struct Pool: Sendable, Hashable {
@@ -62,14 +63,5 @@ public struct ServiceConfiguration: Sendable, Hashable {
         self.pool = pool
         self.routesFromIDL = routesFromIDL
         self.origin = origin
-    }
-
-    /// Whether a running client built for `other` can serve this configuration unchanged.
-    /// The origin and route generation do not affect the connection, so they are not compared.
-    func sameBackend(as other: ServiceConfiguration) -> Bool {
-        name == other.name && transport == other.transport && protocolKind == other.protocolKind
-            && endpoints == other.endpoints && requestTimeout == other.requestTimeout
-            && connectTimeout == other.connectTimeout && connectionsPerEndpoint == other.connectionsPerEndpoint
-            && pool == other.pool
     }
 }

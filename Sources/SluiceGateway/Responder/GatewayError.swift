@@ -1,4 +1,5 @@
 public import NIOCore
+internal import SluiceJSON
 
 /// A failure the gateway answers itself, mapped to a status and a JSON body
 /// `{"error":{"code":"<code>","message":"...","field":"$.path"?,"offset":N?}}`.
@@ -68,25 +69,29 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(code.status) \(code.name): \(message)" }
 
     public func response(allocator: ByteBufferAllocator) -> GatewayResponse {
-        var body = allocator.buffer(capacity: 64 + message.utf8.count)
-        body.writeStaticString(#"{"error":{"code":"#)
-        ErrorJSON.writeString(code.name, into: &body)
+        var json = JSONWriter(buffer: allocator.buffer(capacity: 64 + message.utf8.count))
+        json.beginObject()
+        json.key("error")
+        json.beginObject()
+        json.key("code")
+        json.string(code.name)
         if let applicationExceptionType {
-            body.writeStaticString(#","type":"#)
-            body.writeString(String(applicationExceptionType))
+            json.key("type")
+            json.int(applicationExceptionType)
         }
-        body.writeStaticString(#","message":"#)
-        ErrorJSON.writeString(message, into: &body)
+        json.key("message")
+        json.string(message)
         if let field {
-            body.writeStaticString(#","field":"#)
-            ErrorJSON.writeString(field, into: &body)
+            json.key("field")
+            json.string(field)
         }
         if let offset {
-            body.writeStaticString(#","offset":"#)
-            body.writeString(String(offset))
+            json.key("offset")
+            json.int(offset)
         }
-        body.writeStaticString("}}")
+        json.endObject()
+        json.endObject()
         let headers = allow.isEmpty ? [] : [(name: "allow", value: allow.joined(separator: ", "))]
-        return GatewayResponse(status: code.status, headers: headers, body: body)
+        return GatewayResponse(status: code.status, headers: headers, body: json.buffer)
     }
 }

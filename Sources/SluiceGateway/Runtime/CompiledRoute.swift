@@ -1,7 +1,8 @@
 internal import SluiceThrift
 
 /// A route made ready for requests: everything a request needs is looked up once, here.
-struct CompiledRoute: Sendable {
+/// A class so the request path's closures retain one reference instead of copying every field.
+final class CompiledRoute: Sendable {
     let configuration: RouteConfiguration
     let binder: RequestBinder
     let method: MethodDescriptor

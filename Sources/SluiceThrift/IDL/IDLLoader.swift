@@ -24,7 +24,8 @@ struct IDLLoadedFile: Sendable {
 struct IDLLoader {
     private(set) var files: [IDLLoadedFile] = []
     private var indexByPath: [String: Int] = [:]
-    private var stemOwners: [String: String] = [:]
+    /// Which file (identity, and path for messages) took each stem: two files cannot share one.
+    private var stemOwners: [String: (identity: String, path: String)] = [:]
     /// Files whose includes are being loaded, outermost first: an include of one of them is a cycle.
     private var loading: [String] = []
     private let includeDirectories: [String]
@@ -35,34 +36,42 @@ struct IDLLoader {
         self.source = source
     }
 
+    /// Syntax errors (one per file at most: parsing a file stops at its first) and include errors. A file
+    /// that does not parse is loaded as empty, so the other files are still checked.
+    private(set) var errors: [ThriftIDLError] = []
+
     /// Loads the root document; afterwards the root is the last of ``files``.
-    mutating func loadRoot(bytes: [UInt8], path: String) throws(ThriftIDLError) {
-        _ = try load(bytes: bytes, path: source.identity(path), displayPath: path, isRoot: true)
+    mutating func loadRoot(bytes: [UInt8], path: String) {
+        _ = load(bytes: bytes, path: source.identity(path), displayPath: path, isRoot: true)
     }
 
-    private mutating func load(
-        bytes: [UInt8], path: String, displayPath: String, isRoot: Bool
-    ) throws(ThriftIDLError) -> Int {
-        let document = try IDLParser.parse(bytes, file: displayPath)
+    private mutating func load(bytes: [UInt8], path: String, displayPath: String, isRoot: Bool) -> Int {
+        var document: IDLDocument
+        do throws(ThriftIDLError) {
+            document = try IDLParser.parse(bytes, file: displayPath)
+        } catch {
+            errors.append(error)
+            document = IDLDocument(file: displayPath)
+        }
         loading.append(path)
         var includes: [String: Int] = [:]
         for include in document.includes {
-            let index = try resolve(include, from: path)
-            let stem = IDLPath.stem(of: files[index].path)
-            if let existing = includes[stem], existing != index {
-                throw ThriftIDLError(
-                    location: include.location,
-                    message: "include '\(include.path)' and '\(files[existing].path)' would both be named '\(stem)'")
+            do throws(ThriftIDLError) {
+                let index = try resolve(include, from: displayPath)
+                includes[IDLPath.stem(of: files[index].path)] = index
+            } catch {
+                errors.append(error)
             }
-            includes[stem] = index
         }
         loading.removeLast()
-        let qualifier = isRoot ? "" : IDLPath.stem(of: path) + "."
+        let qualifier = isRoot ? "" : IDLPath.stem(of: displayPath) + "."
         files.append(IDLLoadedFile(path: displayPath, document: document, includes: includes, qualifier: qualifier))
         indexByPath[path] = files.count - 1
         return files.count - 1
     }
 
+    /// The file `include` names, loaded if it is new. Paths keep the includer's spelling (for messages);
+    /// ``IDLSource/identity`` decides whether two spellings are one file.
     private mutating func resolve(_ include: IDLInclude, from includer: String) throws(ThriftIDLError) -> Int {
         var candidates = [IDLPath.join(IDLPath.directory(of: includer), include.path)]
         if !include.path.hasPrefix("/") {
@@ -78,14 +87,14 @@ struct IDLLoader {
             if let index = indexByPath[identity] { return index }
             guard let bytes = source.read(candidate) else { continue }
             let stem = IDLPath.stem(of: candidate)
-            if let owner = stemOwners[stem], owner != identity {
+            if let owner = stemOwners[stem], owner.identity != identity {
                 throw ThriftIDLError(
                     location: include.location,
-                    message: "included file '\(candidate)' has the same name '\(stem)' as '\(owner)'; "
+                    message: "included file '\(candidate)' has the same name '\(stem)' as '\(owner.path)'; "
                         + "included names are qualified by file name, so they would collide")
             }
-            stemOwners[stem] = identity
-            return try load(bytes: bytes, path: identity, displayPath: candidate, isRoot: false)
+            stemOwners[stem] = (identity, candidate)
+            return load(bytes: bytes, path: identity, displayPath: candidate, isRoot: false)
         }
         let places = candidates.map { "'\(IDLPath.directory(of: $0).isEmpty ? "." : IDLPath.directory(of: $0))'" }
         throw ThriftIDLError(

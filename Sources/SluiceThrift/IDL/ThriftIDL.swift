@@ -41,8 +41,8 @@ public enum ThriftIDL {
             source: IDLSource(read: readFile, identity: IDLPath.normalize))
     }
 
-    /// Every error in `path` and its includes, in source order (empty when the IDL is valid). Syntax errors
-    /// stop at the first one; semantic errors are all reported.
+    /// Every error in `path` and its includes (empty when the IDL is valid): the first syntax error of each
+    /// file and every include error; or, when all files parse, every semantic error, in source order.
     public static func diagnose(path: String, includeDirectories: [String] = []) -> [ThriftIDLError] {
         guard let bytes = IDLFileSystem.read(path) else {
             return [
@@ -71,11 +71,9 @@ public enum ThriftIDL {
         bytes: [UInt8], path: String, includeDirectories: [String], source: IDLSource
     ) -> (schema: ThriftSchema?, errors: [ThriftIDLError]) {
         var loader = IDLLoader(includeDirectories: includeDirectories, source: source)
-        do throws(ThriftIDLError) {
-            try loader.loadRoot(bytes: bytes, path: path)
-        } catch {
-            return (nil, [error])
-        }
+        loader.loadRoot(bytes: bytes, path: path)
+        // Resolving names across files that failed to load would only repeat those failures.
+        if !loader.errors.isEmpty { return (nil, loader.errors) }
         var resolver = IDLResolver(files: loader.files)
         let schema = resolver.resolve()
         let errors = resolver.sortedErrors

@@ -1,3 +1,4 @@
+import Foundation
 import SluiceThrift
 import Testing
 @testable import SluiceGateway
@@ -307,5 +308,3 @@ struct RouteConfigDiagnosticsTests {
         #expect(result.diagnostics.count == 3)
     }
 }
-
-import Foundation

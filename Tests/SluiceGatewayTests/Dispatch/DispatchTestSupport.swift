@@ -1,9 +1,10 @@
-import Logging
 import Foundation
+import Logging
 import NIOCore
 import NIOEmbedded
 import SluiceClient
 import SluiceThrift
+import Testing
 @testable import SluiceGateway
 
 /// A backend answered from memory: records each call and replies with what `answer` returns.
@@ -137,5 +138,3 @@ struct DispatchHarness {
         return .success(ThriftReply(messageType: .exception, body: body))
     }
 }
-
-import Testing

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
@@ -73,5 +74,3 @@ struct HTTP1Harness {
         return result
     }
 }
-
-import Foundation

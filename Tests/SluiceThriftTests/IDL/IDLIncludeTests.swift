@@ -23,6 +23,27 @@ struct IDLIncludeTests {
         #expect(schema.rootFile.hasSuffix("idl/root.thrift"))
     }
 
+    @Test("a Kitex-style IDL: base.thrift, field 255, api.* annotations on methods and fields")
+    func kitexStyle() throws {
+        let schema = try ThriftIDL.load(path: try Self.fixture("kitex/item.thrift"))
+        let service = try #require(schema.services["ItemService"])
+        let getItem = try #require(service.method(named: "GetItem"))
+        #expect(getItem.annotations["api.get"] == "/v1/items/:id")
+        let request = try #require(schema.structNamed("GetItemRequest"))
+        #expect(request.fields.map(\.id) == [1, 2, 3, 255])
+        #expect(request.fieldNamed("ItemID")?.annotations["api.path"] == "id")
+        #expect(request.fieldNamed("ItemID")?.requiredness == .required)
+        #expect(request.fieldNamed("Token")?.annotations["api.header"] == "X-Token")
+        let base = try #require(schema.structIDNamed("base.Base"))
+        #expect(request.fieldNamed("Base")?.type == .structure(base))
+        #expect(schema[base].fieldNamed("TrafficEnv")?.type == .structure(try #require(schema.structIDNamed("base.TrafficEnv"))))
+        #expect(schema.structNamed("base.TrafficEnv")?.fieldNamed("Open")?.defaultValue == .bool(false))
+        #expect(schema.structNamed("Item")?.fieldNamed("Status")?.defaultValue == .int(0))
+        #expect(schema[getItem.arguments].fieldNamed("req")?.type == .structure(try #require(schema.structIDNamed("GetItemRequest"))))
+        #expect(schema[getItem.result].fields.map(\.name) == ["success", "notFound"])
+        #expect(schema.namespaces["go"] == "example.item")
+    }
+
     @Test("a file included twice (diamond) is loaded once")
     func diamond() throws {
         let schema = try ThriftIDL.load(path: try Self.fixture("root.thrift"))
@@ -106,6 +127,29 @@ struct IDLIncludeTests {
         }
     }
 
+    @Test("diagnose reports the first syntax error of every file and every include error")
+    func diagnoseAcrossFiles() throws {
+        let path = try Self.fixture("errors/several.thrift")
+        let errors = ThriftIDL.diagnose(path: path)
+        #expect(errors.count == 3)
+        #expect(errors.map { fileName(of: $0.location.file) } == ["broken.thrift", "broken2.thrift", "several.thrift"])
+        #expect(errors.map(\.message) == [
+            "expected ':' after field id 2 but found 'i32'",
+            "expected an integer value for 'Broken2.A' but found string \"x\"",
+            "cannot find included file 'nowhere.thrift' (looked in '\(directoryName(of: path))')",
+        ])
+        #expect(errors.first?.location.file.hasPrefix(directoryName(of: path)) == true)
+    }
+
+    @Test("included files are named by the includer's spelling of their path")
+    func includedPathSpelling() {
+        let files = ["dir/sub/x.thrift": "struct X { 1: Nope n }"]
+        let error = #expect(throws: ThriftIDLError.self) {
+            try parseIDL("include \"sub/x.thrift\"", file: "dir/root.thrift", files: files)
+        }
+        #expect(error?.description == "dir/sub/x.thrift:1:15: unknown type 'Nope'")
+    }
+
     @Test("in-memory includes through a reader: relative paths, '..', self-inclusion")
     func inMemory() throws {
         let schema = try parseIDL(
@@ -161,4 +205,15 @@ struct IDLIncludeTests {
         let error = #expect(throws: ThriftIDLError.self) { try ThriftIDL.load(path: "/no/such/file.thrift") }
         #expect(error?.description == "/no/such/file.thrift:1:1: cannot read IDL file '/no/such/file.thrift'")
     }
+}
+
+/// The last path component.
+private func fileName(of path: String) -> String {
+    path.split(separator: "/").last.map(String.init) ?? path
+}
+
+/// Everything before the last `/`.
+private func directoryName(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "." }
+    return String(path[..<slash])
 }

@@ -1,0 +1,161 @@
+"""The store example's StoreService on Apache Thrift's Python library, for Sluice's integration tests.
+
+Usage: store_server.py --gen-dir DIR --transport theader|framed|buffered --protocol binary|compact
+
+Listens on 127.0.0.1 on a free port and prints `listening <port>` on stdout once it accepts connections.
+Each connection gets its own thread; requests on one connection are answered in order (which is what a
+multiplexed THeader client must cope with). Handler state is in memory and shared by all connections.
+"""
+
+import argparse
+import socket
+import sys
+import threading
+import time
+
+
+def build_handler(ttypes, ctypes, TApplicationException):
+    class Handler:
+        def __init__(self):
+            self.lock = threading.Lock()
+            self.items = {}
+            self.logged = []
+            for item in seed_items(ttypes, ctypes):
+                self.items[item.id] = item
+
+        def ping(self):
+            return "pong"
+
+        def getItem(self, req):
+            with self.lock:
+                item = self.items.get(req.id)
+            if item is None:
+                raise ctypes.NotFound(id=str(req.id), message="no item %d" % req.id)
+            return item
+
+        def createItem(self, req):
+            item = req.item
+            if not item.name:
+                raise ctypes.Invalid(field="item.name", reason="must not be empty")
+            if not req.dry_run:
+                with self.lock:
+                    self.items[item.id] = item
+            return item
+
+        def search(self, req):
+            with self.lock:
+                items = sorted(self.items.values(), key=lambda i: i.id)
+            if req.q:
+                items = [i for i in items if req.q.lower() in i.name.lower()]
+            if req.color is not None:
+                items = [i for i in items if i.colors and req.color in i.colors]
+            return ttypes.SearchResult(items=items[: max(req.limit, 0)], total=len(items))
+
+        def deleteItem(self, req):
+            with self.lock:
+                if self.items.pop(req.id, None) is None:
+                    raise ctypes.NotFound(id=str(req.id), message="no item %d" % req.id)
+
+        def find(self, selector):
+            with self.lock:
+                items = sorted(self.items.values(), key=lambda i: i.id)
+            if selector.id is not None:
+                found = [i for i in items if i.id == selector.id]
+                key = str(selector.id)
+            elif selector.name is not None:
+                found = [i for i in items if i.name == selector.name]
+                key = selector.name
+            elif selector.tags is not None:
+                if not selector.tags:
+                    raise ctypes.Invalid(field="selector.tags", reason="must not be empty")
+                found = [i for i in items if i.tags and set(selector.tags) <= set(i.tags)]
+                key = ",".join(selector.tags)
+            else:
+                raise ctypes.Invalid(field="selector", reason="no field set")
+            if not found:
+                raise ctypes.NotFound(id=key, message="nothing matches %s" % key)
+            return found[0]
+
+        def echoItem(self, item):
+            return item
+
+        def logEvent(self, event, attrs):
+            with self.lock:
+                self.logged.append(event)
+
+        def events(self):
+            with self.lock:
+                return list(self.logged)
+
+        def fail(self, type, message):
+            raise TApplicationException(type, message)
+
+        def slow(self, millis):
+            time.sleep(millis / 1000.0)
+            return "slept %d ms" % millis
+
+    return Handler()
+
+
+def seed_items(ttypes, ctypes):
+    """The same three items Sluice's demo backend starts with."""
+    return [
+        ttypes.Item(id=1, name="Widget", description="A small widget",
+                    price=ctypes.Money(units=12, nanos=500000000, currency="EUR"),
+                    status=ctypes.Status.ACTIVE, tags=["tools", "small"], colors={ttypes.Color.RED},
+                    stock={"berlin": 3, "paris": 0}, featured=True, rating=4, shelf=12, weight=0.25),
+        ttypes.Item(id=2, name="Gadget", price=ctypes.Money(units=99, nanos=0, currency="USD"),
+                    status=ctypes.Status.ACTIVE, tags=["tools"], colors={ttypes.Color.GREEN, ttypes.Color.BLUE},
+                    rating=5, shelf=3, weight=1.5),
+        ttypes.Item(id=3, name="Gizmo", status=ctypes.Status.DISCONTINUED, tags=["toys"], weight=1.5),
+    ]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--gen-dir", required=True)
+    parser.add_argument("--transport", choices=["theader", "framed", "buffered"], required=True)
+    parser.add_argument("--protocol", choices=["binary", "compact"], default="binary")
+    args = parser.parse_args()
+    sys.path.insert(0, args.gen_dir)
+
+    from thrift.Thrift import TApplicationException
+    from thrift.protocol import TBinaryProtocol, TCompactProtocol
+    from thrift.protocol.THeaderProtocol import THeaderProtocolFactory
+    from thrift.server import TServer
+    from thrift.transport import TSocket, TTransport
+    from thrift.transport.THeaderTransport import THeaderClientType, THeaderSubprotocolID
+
+    from common import ttypes as ctypes
+    from store import StoreService
+    from store import ttypes
+
+    handler = build_handler(ttypes, ctypes, TApplicationException)
+    processor = StoreService.Processor(handler)
+
+    if args.transport == "theader":
+        default = THeaderSubprotocolID.COMPACT if args.protocol == "compact" else THeaderSubprotocolID.BINARY
+        tfactory = TTransport.TTransportFactoryBase()
+        pfactory = THeaderProtocolFactory(allowed_client_types=(THeaderClientType.HEADERS,), default_protocol=default)
+    else:
+        if args.transport == "framed":
+            tfactory = TTransport.TFramedTransportFactory()
+        else:
+            tfactory = TTransport.TBufferedTransportFactory()
+        if args.protocol == "compact":
+            pfactory = TCompactProtocol.TCompactProtocolFactory()
+        else:
+            pfactory = TBinaryProtocol.TBinaryProtocolFactory(strictRead=True, strictWrite=True)
+
+    server_socket = TSocket.TServerSocket(host="127.0.0.1", port=0, socket_family=socket.AF_INET)
+    server = TServer.TThreadedServer(processor, server_socket, tfactory, pfactory, daemon=True)
+    # Listen here rather than in serve(), so the chosen port can be reported before the first accept.
+    server_socket.listen()
+    server_socket.listen = lambda: None
+    port = server_socket.handle.getsockname()[1]
+    print("listening %d" % port, flush=True)
+    server.serve()
+
+
+if __name__ == "__main__":
+    main()

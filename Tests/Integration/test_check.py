@@ -1,0 +1,75 @@
+"""`sluice check`: validates route files and the IDLs they name; every error as file:line:col: message."""
+
+import re
+
+from conftest import REPO, STORE_IDL
+
+GOOD_SERVICE = """services:
+  - name: store
+    idl: %s
+    transport: framed
+    codec: binary
+    endpoints: ["127.0.0.1:9"]
+""" % STORE_IDL
+
+
+def test_repository_routes_are_ok(sluice):
+    result = sluice("check", REPO / "routes")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"^ok: \d+ routes, 3 services$", result.stdout, re.MULTILINE), result.stdout
+
+
+def test_default_directory_is_routes(sluice):
+    result = sluice("check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("ok: ")
+
+
+def test_yaml_syntax_error_has_position(sluice, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("services:\n  - name: x\n    idl: [unclosed\n")
+    result = sluice("check", tmp_path)
+    assert result.returncode != 0
+    assert re.search(r"^%s:\d+:\d+: " % re.escape(str(bad)), result.stdout + result.stderr, re.MULTILINE), \
+        result.stdout + result.stderr
+
+
+def test_every_error_is_reported_with_its_line(sluice, tmp_path):
+    routes = tmp_path / "routes.yaml"
+    routes.write_text(GOOD_SERVICE + """routes:
+  - method: GET
+    path: /a/{req.id}
+    service: store
+    call: StoreService.nope
+  - method: GET
+    path: /b
+    service: missing
+    call: StoreService.ping
+""")
+    result = sluice("check", tmp_path)
+    out = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert re.search(r"^%s:11:\d+: .*nope" % re.escape(str(routes)), out, re.MULTILINE), out
+    assert re.search(r"^%s:14:\d+: .*missing" % re.escape(str(routes)), out, re.MULTILINE), out
+
+
+def test_bad_idl_is_reported_at_its_position(sluice, tmp_path):
+    idl = tmp_path / "broken.thrift"
+    idl.write_text("service S {\n  void ping(\n}\n")
+    (tmp_path / "routes.yaml").write_text("""services:
+  - name: s
+    idl: broken.thrift
+    transport: framed
+    endpoints: ["127.0.0.1:9"]
+""")
+    result = sluice("check", tmp_path)
+    out = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert re.search(r"%s:3:\d+: " % re.escape(str(idl)), out), out
+
+
+def test_run_refuses_a_bad_route_file(sluice, tmp_path):
+    (tmp_path / "routes.yaml").write_text("services: 3\n")
+    result = sluice("run", "--routes", tmp_path, "--listen", "127.0.0.1:0", timeout=30)
+    assert result.returncode != 0
+    assert "routes.yaml:1:" in result.stdout + result.stderr

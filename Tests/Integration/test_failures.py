@@ -1,0 +1,84 @@
+"""Backends that die or dawdle: the gateway answers 502 / 504 promptly and keeps serving."""
+
+import concurrent.futures
+import signal
+import time
+
+from conftest import store_service
+from support.processes import free_port
+
+
+def slow_routes(service):
+    return [
+        {"method": "POST", "path": "/slow", "service": service, "call": "StoreService.slow", "body": "*"},
+        {"method": "GET", "path": "/ping", "service": service, "call": "StoreService.ping"},
+    ]
+
+
+def test_killed_backend_is_502_promptly(start_gateway, private_python_backend):
+    backend = private_python_backend
+    gw = start_gateway({
+        "services": [store_service("s", backend.address, "theader", "binary", timeout="5s")],
+        "routes": slow_routes("s"),
+    })
+    assert gw.get("/ping").status == 200
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        in_flight = pool.submit(gw.post, "/slow", {"millis": 4000})
+        time.sleep(0.5)  # the slow call is now waiting on the backend
+        started = time.monotonic()
+        backend.child.kill()
+        response = in_flight.result(timeout=10)
+        assert response.status == 502, response
+        assert time.monotonic() - started < 2.0
+    started = time.monotonic()
+    again = gw.get("/ping")
+    assert again.status == 502, again
+    assert time.monotonic() - started < 2.0
+    assert again.json["error"]["code"]
+
+
+def test_unreachable_backend_is_502(start_gateway):
+    gw = start_gateway({
+        "services": [store_service("s", "127.0.0.1:%d" % free_port(), "framed", "binary")],
+        "routes": slow_routes("s"),
+    })
+    response = gw.get("/ping")
+    assert response.status == 502, response
+    assert response.json["error"]["code"]
+
+
+def test_slow_backend_is_504_after_the_timeout(start_gateway, python_backends):
+    backend = python_backends["framed-binary"]
+    gw = start_gateway({
+        "services": [store_service("s", backend.address, "framed", "binary", timeout="300ms")],
+        "routes": slow_routes("s"),
+    })
+    started = time.monotonic()
+    response = gw.post("/slow", {"millis": 2000})
+    elapsed = time.monotonic() - started
+    assert response.status == 504, response
+    assert 0.25 < elapsed < 1.5
+    assert response.json["error"]["code"]
+    fast = gw.post("/slow", {"millis": 1})
+    assert fast.status == 200 and fast.json == "slept 1 ms"
+
+
+def test_run_stops_cleanly_on_sigterm(start_gateway, python_backends):
+    backend = python_backends["framed-binary"]
+    gw = start_gateway({"services": [store_service("s", backend.address, "framed", "binary")],
+                        "routes": slow_routes("s")})
+    assert gw.get("/ping").status == 200
+    started = time.monotonic()
+    gw.child.signal(signal.SIGTERM)
+    gw.child.proc.wait(timeout=10)
+    assert gw.child.proc.returncode == 0, gw.child.text()
+    assert time.monotonic() - started < 5
+
+
+def test_run_stops_cleanly_on_sigint(start_gateway, python_backends):
+    backend = python_backends["framed-binary"]
+    gw = start_gateway({"services": [store_service("s", backend.address, "framed", "binary")],
+                        "routes": slow_routes("s")})
+    gw.child.signal(signal.SIGINT)
+    gw.child.proc.wait(timeout=10)
+    assert gw.child.proc.returncode == 0, gw.child.text()

@@ -1,0 +1,3 @@
+enum Broken2 {
+  A = "x"
+}

@@ -1,0 +1,5 @@
+include "broken.thrift"
+include "broken2.thrift"
+include "nowhere.thrift"
+
+struct Fine {}
