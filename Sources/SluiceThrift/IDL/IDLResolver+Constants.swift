@@ -107,12 +107,18 @@ extension IDLResolver {
         for pair in pairs {
             let name: String
             switch pair.key.kind {
-            case .string(let text): name = text
-            case .identifier(let text) where descriptor.fieldIndex(named: text) != nil: name = text
-            case .identifier(let text):
-                guard case .constant(.string(let text), _) = try reference(text, expecting: .string, in: file, at: pair.key.location)
-                else { throw ThriftIDLError(location: pair.key.location, message: "\(descriptor.kind.keyword) '\(descriptor.name)' has no field '\(text)'") }
+            case .string(let text):
                 name = text
+            case .identifier(let text):
+                // A bare name is the field it names; failing that, a string constant holding a field name.
+                if descriptor.fieldIndex(named: text) == nil,
+                    case .constant(.string(let constantText), _)? = try? reference(
+                        text, expecting: .string, in: file, at: pair.key.location)
+                {
+                    name = constantText
+                } else {
+                    name = text
+                }
             default:
                 throw ThriftIDLError(
                     location: pair.key.location,
@@ -144,7 +150,7 @@ extension IDLResolver {
     private mutating func reference(
         _ name: String, expecting type: ThriftType, in file: Int, at location: SourceLocation
     ) throws(ThriftIDLError) -> Reference {
-        if case .constant(let index) = symbols[file][name] {
+        if case .constant(let index) = constantSymbols[file][name] {
             let resolved = try resolveConstant(index)
             return .constant(value: resolved.value, type: resolved.type)
         }
@@ -158,7 +164,7 @@ extension IDLResolver {
             }
             return .enumValue(enumIndex: enumIndex, value: number)
         }
-        if case .constant(let index) = lookup(name, in: file) {
+        if case .constant(let index) = lookup(name, in: file, constants: true) {
             let resolved = try resolveConstant(index)
             return .constant(value: resolved.value, type: resolved.type)
         }

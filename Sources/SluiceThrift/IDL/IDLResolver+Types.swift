@@ -24,6 +24,9 @@ extension IDLResolver {
     }
 
     private func unknownType(_ name: String, at location: SourceLocation, in file: Int) -> ThriftIDLError {
+        if lookup(name, in: file, constants: true) != nil {
+            return ThriftIDLError(location: location, message: "expected a type but '\(name)' is a constant")
+        }
         if let dot = name.firstIndex(of: "."), files[file].includes[String(name[..<dot])] == nil {
             let prefix = name[..<dot]
             return ThriftIDLError(

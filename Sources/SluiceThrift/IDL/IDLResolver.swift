@@ -22,7 +22,11 @@ struct IDLResolver {
     }
 
     let files: [IDLLoadedFile]
+    /// Per file: its types and services by name.
     var symbols: [[String: Symbol]] = []
+    /// Per file: its constants. Apache Thrift keeps them apart from types, so `const i32 A` and `struct A`
+    /// may coexist.
+    var constantSymbols: [[String: Symbol]] = []
     var structs: [StructDescriptor] = []
     /// Declared structs, by index in `structs` (synthetic method structs come after them).
     var structSources: [(file: Int, definition: IDLStruct)] = []
@@ -87,17 +91,24 @@ struct IDLResolver {
     private mutating func declare() {
         for (fileIndex, file) in files.enumerated() {
             var table: [String: Symbol] = [:]
+            var constantTable: [String: Symbol] = [:]
             var declaredAt: [String: SourceLocation] = [:]
+            var constantDeclaredAt: [String: SourceLocation] = [:]
             let qualifier = file.qualifier
             for definition in file.document.definitions {
-                if let previous = declaredAt[definition.name] {
+                let isConstant = if case .const = definition { true } else { false }
+                if let previous = isConstant ? constantDeclaredAt[definition.name] : declaredAt[definition.name] {
                     record(
                         ThriftIDLError(
                             location: definition.location,
                             message: "'\(definition.name)' is already declared at line \(previous.line)"))
                     continue
                 }
-                declaredAt[definition.name] = definition.location
+                if isConstant {
+                    constantDeclaredAt[definition.name] = definition.location
+                } else {
+                    declaredAt[definition.name] = definition.location
+                }
                 switch definition {
                 case .structure(let structure):
                     table[structure.name] = .structure(structs.count)
@@ -114,7 +125,7 @@ struct IDLResolver {
                     typedefs.append((fileIndex, typedef))
                     typedefStates.append(.pending)
                 case .const(let constant):
-                    table[constant.name] = .constant(constants.count)
+                    constantTable[constant.name] = .constant(constants.count)
                     constants.append((fileIndex, constant))
                     constantStates.append(.pending)
                 case .service(let service):
@@ -125,6 +136,7 @@ struct IDLResolver {
                 }
             }
             symbols.append(table)
+            constantSymbols.append(constantTable)
         }
     }
 
@@ -148,14 +160,16 @@ struct IDLResolver {
             location: enumeration.location)
     }
 
-    /// `Name` in `file` itself, or `inc.Name` in the file it includes as `inc`.
-    func lookup(_ name: String, in file: Int) -> Symbol? {
-        if let symbol = symbols[file][name] { return symbol }
+    /// `Name` in `file` itself, or `inc.Name` in the file it includes as `inc`; a type or service, or
+    /// with `constants` a constant.
+    func lookup(_ name: String, in file: Int, constants: Bool = false) -> Symbol? {
+        let tables = constants ? constantSymbols : symbols
+        if let symbol = tables[file][name] { return symbol }
         guard let dot = name.firstIndex(of: ".") else { return nil }
         let prefix = String(name[..<dot])
         let rest = String(name[name.index(after: dot)...])
         guard let included = files[file].includes[prefix] else { return nil }
-        return symbols[included][rest]
+        return tables[included][rest]
     }
 
     private func assemble() -> ThriftSchema {

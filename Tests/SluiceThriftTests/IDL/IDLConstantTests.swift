@@ -96,6 +96,8 @@ struct IDLConstantTests {
             const Point ORIGIN = {"x": 0, "y": 0}
             const Line DIAGONAL = {"from": ORIGIN, to: {x: 1, y: 1}}
             const Shape DOT = {"point": ORIGIN}
+            const string X_FIELD = "x"
+            const Point BY_CONSTANT_KEY = {X_FIELD: 4}
             """)
         let origin = ConstValue.map([
             ConstPair(key: .string("x"), value: .int(0)), ConstPair(key: .string("y"), value: .int(0)),
@@ -108,6 +110,7 @@ struct IDLConstantTests {
             ])),
         ]))
         #expect(schema.constants["DOT"] == .map([ConstPair(key: .string("point"), value: origin)]))
+        #expect(schema.constants["BY_CONSTANT_KEY"] == .map([ConstPair(key: .string("x"), value: .int(4))]))
         #expect(schema.structNamed("Line")?.fieldNamed("label")?.defaultValue == .string("line"))
     }
 
@@ -148,6 +151,8 @@ struct IDLConstantTests {
             ("const uuid X = \"nope\"",
              "t.thrift:1:16: constant 'X': expected a uuid like \"00112233-4455-6677-8899-aabbccddeeff\" but found \"nope\""),
             ("struct P { 1: i32 x }\nconst P X = {\"y\": 1}", "t.thrift:2:14: struct 'P' has no field 'y'"),
+            ("struct P { 1: i32 x }\nconst P X = {y: 1}", "t.thrift:2:14: struct 'P' has no field 'y'"),
+            ("struct P { 1: i32 x }\nconst P X = {x: 1, \"x\": 2}", "t.thrift:2:20: field 'x' is set twice in constant 'X'"),
             ("union U { 1: i32 a; 2: i32 b }\nconst U X = {\"a\": 1, \"b\": 2}",
              "t.thrift:2:13: constant 'X' sets 2 fields of union 'U'; a union holds at most one"),
             ("enum A { X }\nenum B { Y }\nconst A V = B.Y",

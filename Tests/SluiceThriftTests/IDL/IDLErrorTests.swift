@@ -80,6 +80,8 @@ struct IDLErrorTests {
             ("struct A {\n  1: i32 a\n  1: i32 b\n}", "t.thrift:3:3: duplicate field id 1 in struct 'A': 'b' and 'a' (line 2)"),
             ("struct A {\n  1: i32 a\n  2: i32 a\n}", "t.thrift:3:3: duplicate field name 'a' in struct 'A' (first declared at line 2)"),
             ("struct A {}\nenum A { X }", "t.thrift:2:6: 'A' is already declared at line 1"),
+            ("service A {}\ntypedef i32 A", "t.thrift:2:13: 'A' is already declared at line 1"),
+            ("const i32 A = 1\nconst i64 A = 2", "t.thrift:2:11: 'A' is already declared at line 1"),
             ("enum E { X, X }", "t.thrift:1:13: duplicate value name 'X' in enum 'E' (first declared at line 1)"),
             ("typedef B A\ntypedef A B", "t.thrift:1:11: typedef cycle A -> B -> A"),
             ("const i32 C = 1\nstruct A { 1: C c }", "t.thrift:2:15: expected a type but 'C' is a constant"),

@@ -23,6 +23,27 @@ struct IDLIncludeTests {
         #expect(schema.rootFile.hasSuffix("idl/root.thrift"))
     }
 
+    @Test("a Kitex-style IDL: base.thrift, field 255, api.* annotations on methods and fields")
+    func kitexStyle() throws {
+        let schema = try ThriftIDL.load(path: try Self.fixture("kitex/item.thrift"))
+        let service = try #require(schema.services["ItemService"])
+        let getItem = try #require(service.method(named: "GetItem"))
+        #expect(getItem.annotations["api.get"] == "/v1/items/:id")
+        let request = try #require(schema.structNamed("GetItemRequest"))
+        #expect(request.fields.map(\.id) == [1, 2, 3, 255])
+        #expect(request.fieldNamed("ItemID")?.annotations["api.path"] == "id")
+        #expect(request.fieldNamed("ItemID")?.requiredness == .required)
+        #expect(request.fieldNamed("Token")?.annotations["api.header"] == "X-Token")
+        let base = try #require(schema.structIDNamed("base.Base"))
+        #expect(request.fieldNamed("Base")?.type == .structure(base))
+        #expect(schema[base].fieldNamed("TrafficEnv")?.type == .structure(try #require(schema.structIDNamed("base.TrafficEnv"))))
+        #expect(schema.structNamed("base.TrafficEnv")?.fieldNamed("Open")?.defaultValue == .bool(false))
+        #expect(schema.structNamed("Item")?.fieldNamed("Status")?.defaultValue == .int(0))
+        #expect(schema[getItem.arguments].fieldNamed("req")?.type == .structure(try #require(schema.structIDNamed("GetItemRequest"))))
+        #expect(schema[getItem.result].fields.map(\.name) == ["success", "notFound"])
+        #expect(schema.namespaces["go"] == "example.item")
+    }
+
     @Test("a file included twice (diamond) is loaded once")
     func diamond() throws {
         let schema = try ThriftIDL.load(path: try Self.fixture("root.thrift"))

@@ -198,6 +198,13 @@ struct IDLParserTests {
         #expect(schema.structNamed("A")?.fields.first?.name == "next")
     }
 
+    @Test("constants live apart from types, as in Apache Thrift")
+    func constantNamespace() throws {
+        let schema = try parseIDL("const i32 Limit = 3\nstruct Limit { 1: i32 value = Limit }")
+        #expect(schema.constants["Limit"] == .int(3))
+        #expect(schema.structNamed("Limit")?.fieldNamed("value")?.defaultValue == .int(3))
+    }
+
     @Test("an empty document is an empty schema")
     func empty() throws {
         let schema = try parseIDL("// nothing here\n")
