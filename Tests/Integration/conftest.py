@@ -16,7 +16,7 @@ import pytest
 
 from support import codegen
 from support.gateway import Gateway, write_routes
-from support.processes import Child
+from support.processes import Child, wait_for_port
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
@@ -76,6 +76,7 @@ def start_python_backend(workdir, gen_py, name, transport, protocol):
                    "--gen-dir", gen_py, "--transport", transport, "--protocol", protocol],
                   workdir / ("python-%s.log" % name))
     port = int(child.wait_for_line(r"listening (\d+)", timeout=20).group(1))
+    wait_for_port(port)
     return PythonBackend(name, transport, protocol, child, port)
 
 
@@ -113,6 +114,7 @@ def demo_backend(sluice_bin, workdir):
                   cwd=REPO)
     match = child.wait_for_line(r"backend listening on 127\.0\.0\.1:(\d+)", timeout=30)
     child.port = int(match.group(1))
+    wait_for_port(child.port)
     child.address = "127.0.0.1:%d" % child.port
     yield child
     child.stop()
