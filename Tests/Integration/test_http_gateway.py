@@ -194,6 +194,18 @@ def test_bad_values_are_400_with_field_path(gateway, body, path_part):
     assert isinstance(error.get("offset"), int), error
 
 
+def test_invalid_utf8_is_400(gateway):
+    response = gateway.post("/py/framed-binary/echo", b'{"id": 1, "name": "bad \xff byte"}')
+    assert response.status == 400, response
+    assert error_of(response)["offset"] in range(18, 24)
+
+
+def test_pairs_map_needs_pairs(gateway):
+    response = gateway.post("/py/framed-binary/echo", {"id": 1, "name": "x", "flags": {"true": "yes"}})
+    assert response.status == 400, response
+    assert error_of(response)["field"].startswith("$.item.flags")
+
+
 def test_missing_required_field_is_400(gateway):
     response = gateway.post("/py/framed-binary/echo", {"id": 1})
     assert response.status == 400, response
