@@ -107,7 +107,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SluiceGatewayTests",
-            dependencies: ["SluiceGateway", .product(name: "NIOEmbedded", package: "swift-nio")],
+            dependencies: [
+                "SluiceGateway", "SluiceThriftServer",
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -47,11 +47,11 @@ public final class Gateway: Sendable {
     private let channel: any Channel
     private let connections: HTTP1Connections
     private let state: RuntimeState
-    private let group: any EventLoopGroup
     private let logger: Logger
     private let makeCaller: @Sendable (ThriftClientConfiguration) -> any ThriftCaller
     /// Serialises reloads, so each builds on the snapshot the previous one installed.
     private let reloading = Mutex(())
+    private let isShutDown = Mutex(false)
 
     private init(
         configuration: Configuration,
@@ -59,7 +59,6 @@ public final class Gateway: Sendable {
         channel: any Channel,
         connections: HTTP1Connections,
         state: RuntimeState,
-        group: any EventLoopGroup,
         logger: Logger,
         makeCaller: @escaping @Sendable (ThriftClientConfiguration) -> any ThriftCaller
     ) {
@@ -68,7 +67,6 @@ public final class Gateway: Sendable {
         self.channel = channel
         self.connections = connections
         self.state = state
-        self.group = group
         self.logger = logger
         self.makeCaller = makeCaller
     }
@@ -143,7 +141,6 @@ public final class Gateway: Sendable {
             channel: channel,
             connections: connections,
             state: state,
-            group: group,
             logger: logger,
             makeCaller: makeCaller
         )
@@ -178,7 +175,13 @@ public final class Gateway: Sendable {
 
     /// Stops accepting connections, lets each open connection finish the response it owes (idle ones close
     /// at once), waits for them up to the longest request timeout, then shuts every client down.
+    /// Calling it again does nothing.
     public func shutdown() async throws {
+        let first = isShutDown.withLock { isShutDown in
+            defer { isShutDown = true }
+            return !isShutDown
+        }
+        guard first else { return }
         try await channel.close()
         connections.quiesce()
         let services = state.current.services.values

@@ -16,7 +16,7 @@ import pytest
 
 from support import codegen
 from support.gateway import Gateway, write_routes
-from support.processes import Child
+from support.processes import Child, wait_for_port
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
@@ -76,6 +76,7 @@ def start_python_backend(workdir, gen_py, name, transport, protocol):
                    "--gen-dir", gen_py, "--transport", transport, "--protocol", protocol],
                   workdir / ("python-%s.log" % name))
     port = int(child.wait_for_line(r"listening (\d+)", timeout=20).group(1))
+    wait_for_port(port)
     return PythonBackend(name, transport, protocol, child, port)
 
 
@@ -113,6 +114,7 @@ def demo_backend(sluice_bin, workdir):
                   cwd=REPO)
     match = child.wait_for_line(r"backend listening on 127\.0\.0\.1:(\d+)", timeout=30)
     child.port = int(match.group(1))
+    wait_for_port(child.port)
     child.address = "127.0.0.1:%d" % child.port
     yield child
     child.stop()
@@ -155,12 +157,16 @@ def store_routes(service, prefix):
 
 @pytest.fixture(scope="session")
 def gateway(sluice_bin, workdir, python_backends, demo_backend):
-    """One `sluice run` with routes to every Python server (prefix /py/<name>) and the demo backend."""
+    """One `sluice run` with routes to every Python server (prefix /py/<name>, plus THeader with Compact
+    at /py/theader-compact) and to the demo backend over TTHeader (/demo/ttheader)."""
     services = []
     routes = []
     for name, backend in python_backends.items():
         services.append(store_service("py-" + name, backend.address, backend.transport, backend.protocol))
         routes += store_routes("py-" + name, "/py/" + name)
+    # The THeader server answers in the protocol each request names: Compact too.
+    services.append(store_service("py-theader-compact", python_backends["theader"].address, "theader", "compact"))
+    routes += store_routes("py-theader-compact", "/py/theader-compact")
     services.append(store_service("demo-ttheader", demo_backend.address, "ttheader", "binary"))
     routes += store_routes("demo-ttheader", "/demo/ttheader")
     services.append({"name": "echo", "idl": str(ECHO_IDL), "transport": "ttheader", "codec": "binary",

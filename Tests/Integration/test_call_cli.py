@@ -170,3 +170,11 @@ def test_demo_backend_detects_every_transport(sluice, demo_backend, transport, c
                     "--codec", codec, "StoreService.echoItem", json.dumps({"item": FULL_ITEM}))
     assert result.returncode == 0, result.stderr
     assert normalise(json.loads(result.stdout)) == with_defaults(FULL_ITEM)
+
+
+def test_theader_compact(sluice, python_backends):
+    backend = python_backends["theader"]
+    result = sluice("call", "--idl", STORE_IDL, "--to", backend.address, "--transport", "theader", "--codec", "compact",
+                    "StoreService.echoItem", json.dumps({"item": FULL_ITEM}))
+    assert result.returncode == 0, result.stderr
+    assert normalise(json.loads(result.stdout)) == with_defaults(FULL_ITEM)

@@ -73,3 +73,12 @@ def test_run_refuses_a_bad_route_file(sluice, tmp_path):
     result = sluice("run", "--routes", tmp_path, "--listen", "127.0.0.1:0", timeout=30)
     assert result.returncode != 0
     assert "routes.yaml:1:" in result.stdout + result.stderr
+
+
+def test_routes_and_examples_are_found_from_the_package_root(sluice_bin, tmp_path):
+    """Started outside the repository, the binary finds routes/ (and examples/) next to its .build folder."""
+    import subprocess
+
+    result = subprocess.run([sluice_bin, "check"], cwd=tmp_path, capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("ok: ")

@@ -5,7 +5,7 @@ import signal
 import time
 
 from conftest import store_service
-from support.processes import free_port
+from support.processes import free_port, port_is_closed
 
 
 def slow_routes(service):
@@ -73,6 +73,7 @@ def test_run_stops_cleanly_on_sigterm(start_gateway, python_backends):
     gw.child.proc.wait(timeout=10)
     assert gw.child.proc.returncode == 0, gw.child.text()
     assert time.monotonic() - started < 5
+    assert port_is_closed(gw.port)
 
 
 def test_run_stops_cleanly_on_sigint(start_gateway, python_backends):

@@ -9,8 +9,8 @@ import pytest
 from support.processes import free_port
 from support.values import FULL_ITEM, normalise, with_defaults
 
-# Route prefixes of the session gateway (see conftest.gateway): the four Python servers and the demo backend.
-PREFIXES = ["/py/theader", "/py/framed-binary", "/py/framed-compact", "/py/buffered-binary", "/demo/ttheader"]
+# Route prefixes of the session gateway (see conftest.gateway): the Python servers and the demo backend.
+PREFIXES = ["/py/theader", "/py/theader-compact", "/py/framed-binary", "/py/framed-compact", "/py/buffered-binary", "/demo/ttheader"]
 
 
 @pytest.fixture(params=PREFIXES)
@@ -192,6 +192,18 @@ def test_bad_values_are_400_with_field_path(gateway, body, path_part):
     error = error_of(response)
     assert error["field"].startswith(path_part), error
     assert isinstance(error.get("offset"), int), error
+
+
+def test_invalid_utf8_is_400(gateway):
+    response = gateway.post("/py/framed-binary/echo", b'{"id": 1, "name": "bad \xff byte"}')
+    assert response.status == 400, response
+    assert error_of(response)["offset"] in range(18, 24)
+
+
+def test_pairs_map_needs_pairs(gateway):
+    response = gateway.post("/py/framed-binary/echo", {"id": 1, "name": "x", "flags": {"true": "yes"}})
+    assert response.status == 400, response
+    assert error_of(response)["field"].startswith("$.item.flags")
 
 
 def test_missing_required_field_is_400(gateway):

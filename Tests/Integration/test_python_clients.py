@@ -58,7 +58,7 @@ def test_every_type_round_trips(client):
                 sku=uuid.UUID("123e4567-e89b-12d3-a456-426614174000"),
                 dims=Dimensions(width=1.5, height=-2.25, depth=1e300), featured=True, rating=-128, shelf=32767,
                 weight=0.1, labels={-7: "minus"}, boxes={Color.GREEN: [Dimensions(width=1.0, height=2.0)]},
-                created_at=-2 ** 63)
+                created_at=-2 ** 63, flags={True: "yes"}, digests={b"\x00\x01": 1})
     assert client.echoItem(item) == item
 
 

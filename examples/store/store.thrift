@@ -53,6 +53,9 @@ struct Item {
     17: optional map<i32, string> labels,
     18: optional map<Color, list<Dimensions>> boxes,
     19: optional i64 created_at,
+    /// Keys JSON cannot write as object keys: these maps are arrays of [key, value] pairs in JSON.
+    20: optional map<bool, string> flags,
+    21: optional map<binary, i32> digests,
 }
 
 struct GetItemRequest {

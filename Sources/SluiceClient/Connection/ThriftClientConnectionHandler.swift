@@ -11,8 +11,12 @@ final class ThriftClientConnectionHandler: ChannelInboundHandler {
 
     struct PendingCall {
         var promise: EventLoopPromise<ThriftReply>
-        var timer: Scheduled<Void>?
+        var deadline: NIODeadline
+        var timeout: TimeAmount
     }
+
+    /// Deadlines are enforced by one timer per connection, woken at most this often (see ``DeadlineQueue``).
+    static let deadlineGranularity = TimeAmount.milliseconds(10)
 
     private let settings: ConnectionSettings
     /// Exclusive mode: tells the pool the connection is free again (true) or must be dropped (false).
@@ -21,6 +25,8 @@ final class ThriftClientConnectionHandler: ChannelInboundHandler {
     private var processor: NIOSingleStepByteToMessageProcessor<ThriftFrameDecoder>
     private var context: ChannelHandlerContext?
     private var flushScheduled = false
+    private var deadlines = DeadlineQueue()
+    private var deadlineTimer: (task: Scheduled<Void>, wakeUp: NIODeadline)?
     /// TTHeader request headers by what varies between calls; bounded, since method names come from routes.
     private var headerTemplates: [HeaderKey: TTHeaderTemplate] = [:]
     private static let maxHeaderTemplates = 256
@@ -62,7 +68,8 @@ final class ThriftClientConnectionHandler: ChannelInboundHandler {
             onReleased?(true)
             return
         }
-        switch machine.send(PendingCall(promise: promise, timer: nil), expectsReply: !call.oneway) {
+        let pending = PendingCall(promise: promise, deadline: call.deadline, timeout: call.timeout)
+        switch machine.send(pending, expectsReply: !call.oneway) {
         case .fail(let error):
             notSent(call, promise, error, retry)
         case .write(let sequenceID):
@@ -79,11 +86,8 @@ final class ThriftClientConnectionHandler: ChannelInboundHandler {
             if call.oneway {
                 writeOneway(buffer, promise: promise, context: context)
             } else {
-                let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
-                let timer = context.eventLoop.scheduleTask(deadline: call.deadline) {
-                    bound.value.deadlinePassed(sequenceID: sequenceID, timeout: call.timeout)
-                }
-                machine.modifyInFlight(sequenceID) { $0.timer = timer }
+                deadlines.push(call.deadline, sequenceID: sequenceID)
+                armDeadlineTimer(context: context)
                 context.write(wrapOutboundOut(buffer), promise: nil)
                 scheduleFlush(context: context)
             }
@@ -200,7 +204,7 @@ final class ThriftClientConnectionHandler: ChannelInboundHandler {
         }
         switch machine.replyReceived(sequenceID: header.sequenceID) {
         case .complete(let pending):
-            pending.timer?.cancel()
+            // Its deadline entry stays queued and is skipped when it comes up.
             pending.promise.succeed(ThriftReply(messageType: header.type, body: body))
             onReleased?(true)
         case .drop:
@@ -209,17 +213,43 @@ final class ThriftClientConnectionHandler: ChannelInboundHandler {
         }
     }
 
-    private func deadlinePassed(sequenceID: Int32, timeout: TimeAmount) {
-        guard case .complete(let pending) = machine.timedOut(sequenceID: sequenceID) else { return }
-        pending.promise.fail(
-            ClientError(
-                .requestTimeout,
-                "no reply from \(settings.endpoint) within \(timeout.nanoseconds / 1_000_000) ms"))
-        if let onReleased {
-            // Its reply may still arrive, so an exclusive connection cannot carry another call.
-            onReleased(false)
-            context?.close(promise: nil)
+    // MARK: Deadlines
+
+    /// Makes sure the timer wakes for the earliest deadline (rounded up to the granularity).
+    private func armDeadlineTimer(context: ChannelHandlerContext) {
+        guard let earliest = deadlines.earliest else { return }
+        let wakeUp = DeadlineQueue.wakeUp(for: earliest, granularity: Self.deadlineGranularity)
+        if let armed = deadlineTimer {
+            guard wakeUp < armed.wakeUp else { return }
+            armed.task.cancel()
         }
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let task = context.eventLoop.scheduleTask(deadline: wakeUp) {
+            bound.value.deadlineTimerFired(at: wakeUp)
+        }
+        deadlineTimer = (task, wakeUp)
+    }
+
+    private func deadlineTimerFired(at wakeUp: NIODeadline) {
+        deadlineTimer = nil
+        // The later of the two: a late wake-up expires everything due by now, and on a virtual clock (tests) the
+        // wake-up time is the present.
+        let now = max(wakeUp, NIODeadline.now())
+        while let entry = deadlines.popExpired(now: now) {
+            // Skip entries whose call completed, and a seq id reused since (its deadline differs).
+            guard let pending = machine.inFlight(entry.sequenceID), pending.deadline == entry.deadline else { continue }
+            _ = machine.timedOut(sequenceID: entry.sequenceID)
+            pending.promise.fail(
+                ClientError(
+                    .requestTimeout,
+                    "no reply from \(settings.endpoint) within \(pending.timeout.nanoseconds / 1_000_000) ms"))
+            if let onReleased {
+                // Its reply may still arrive, so an exclusive connection cannot carry another call.
+                onReleased(false)
+                context?.close(promise: nil)
+            }
+        }
+        if let context { armDeadlineTimer(context: context) }
     }
 
     // MARK: Closing
@@ -235,8 +265,10 @@ final class ThriftClientConnectionHandler: ChannelInboundHandler {
     }
 
     private func failAll(_ error: ClientError) {
+        deadlineTimer?.task.cancel()
+        deadlineTimer = nil
+        deadlines.removeAll()
         for pending in machine.closed(error) {
-            pending.timer?.cancel()
             pending.promise.fail(error)
         }
     }

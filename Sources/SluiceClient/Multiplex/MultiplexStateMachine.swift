@@ -54,15 +54,10 @@ struct MultiplexStateMachine<Request> {
         id == Int32.max ? 1 : id + 1
     }
 
-    /// Lets the owner attach what it learns after the write (the timeout's handle) to a request in flight.
-    mutating func modifyInFlight(_ sequenceID: Int32, _ body: (inout Request) -> Void) {
-        guard case .open(var inFlight) = state else { return }
-        state = .modifying
-        if var request = inFlight[sequenceID] {
-            body(&request)
-            inFlight[sequenceID] = request
-        }
-        state = .open(inFlight: inFlight)
+    /// The request waiting under `sequenceID`, if any.
+    func inFlight(_ sequenceID: Int32) -> Request? {
+        guard case .open(let inFlight) = state else { return nil }
+        return inFlight[sequenceID]
     }
 
     enum CompletionAction {
@@ -101,10 +96,5 @@ struct MultiplexStateMachine<Request> {
     var inFlightCount: Int {
         if case .open(let inFlight) = state { return inFlight.count }
         return 0
-    }
-
-    var isClosed: Bool {
-        if case .closed = state { return true }
-        return false
     }
 }

@@ -1,6 +1,18 @@
 internal import Foundation
 internal import SluiceThrift
 
+/// One route file: its YAML text and the path it is reported under (relative `idl:` paths resolve against
+/// that path's directory). A directory is one source of these; a watched key-value prefix can be another.
+public struct RouteDocument: Sendable, Hashable {
+    public var path: String
+    public var text: String
+
+    public init(path: String, text: String) {
+        self.path = path
+        self.text = text
+    }
+}
+
 /// Reads every `*.yaml` file of a routes directory, loads the IDLs they name and checks each route against
 /// them. Every problem is reported with its `file:line:col`, not just the first.
 public enum RouteConfigLoader {
@@ -25,13 +37,37 @@ public enum RouteConfigLoader {
         build(directory: directory, includeDirectories: includeDirectories, schemaLoader: schemaLoader).diagnostics
     }
 
+    /// Loads and validates route files that did not come from a directory.
+    /// - Throws: ``ConfigErrors`` listing every problem.
+    public static func load(
+        documents: [RouteDocument],
+        includeDirectories: [String] = [],
+        schemaLoader: SchemaLoader = .thriftIDL
+    ) throws(ConfigErrors) -> GatewayConfiguration {
+        var diagnostics: [ConfigDiagnostic] = []
+        let configuration = build(documents: documents, includeDirectories: includeDirectories, schemaLoader: schemaLoader, diagnostics: &diagnostics)
+        guard let configuration, diagnostics.isEmpty else { throw ConfigErrors(diagnostics) }
+        return configuration
+    }
+
     static func build(
         directory: String,
         includeDirectories: [String],
         schemaLoader: SchemaLoader
     ) -> (configuration: GatewayConfiguration?, diagnostics: [ConfigDiagnostic]) {
         var diagnostics: [ConfigDiagnostic] = []
-        let files = readFiles(directory: directory, diagnostics: &diagnostics)
+        let documents = readDocuments(directory: directory, diagnostics: &diagnostics)
+        let configuration = build(documents: documents, includeDirectories: includeDirectories, schemaLoader: schemaLoader, diagnostics: &diagnostics)
+        return (diagnostics.isEmpty ? configuration : nil, diagnostics)
+    }
+
+    private static func build(
+        documents: [RouteDocument],
+        includeDirectories: [String],
+        schemaLoader: SchemaLoader,
+        diagnostics: inout [ConfigDiagnostic]
+    ) -> GatewayConfiguration? {
+        let files = documents.map { RouteFile.parse(text: $0.text, path: $0.path, diagnostics: &diagnostics) }
         var validation = RouteValidation(includeDirectories: includeDirectories, schemaLoader: schemaLoader)
         for file in files {
             validation.addServices(of: file)
@@ -41,12 +77,11 @@ public enum RouteConfigLoader {
         }
         validation.addGeneratedRoutes()
         diagnostics.append(contentsOf: validation.diagnostics)
-        guard diagnostics.isEmpty else { return (nil, diagnostics) }
-        return (validation.configuration, [])
+        return diagnostics.isEmpty ? validation.configuration : nil
     }
 
-    /// Parses the directory's `*.yaml` files in name order.
-    private static func readFiles(directory: String, diagnostics: inout [ConfigDiagnostic]) -> [RouteFile] {
+    /// The directory's `*.yaml` files in name order.
+    private static func readDocuments(directory: String, diagnostics: inout [ConfigDiagnostic]) -> [RouteDocument] {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
@@ -60,7 +95,7 @@ public enum RouteConfigLoader {
             diagnostics.append(ConfigDiagnostic(file: directory, line: 0, column: 0, message: "no *.yaml route files"))
             return []
         }
-        var files: [RouteFile] = []
+        var documents: [RouteDocument] = []
         for name in names {
             let path = (directory as NSString).appendingPathComponent(name)
             guard let data = FileManager.default.contents(atPath: path) else {
@@ -71,8 +106,8 @@ public enum RouteConfigLoader {
                 diagnostics.append(ConfigDiagnostic(file: path, line: 0, column: 0, message: "the file is not UTF-8"))
                 continue
             }
-            files.append(RouteFile.parse(text: text, path: path, diagnostics: &diagnostics))
+            documents.append(RouteDocument(path: path, text: text))
         }
-        return files
+        return documents
     }
 }

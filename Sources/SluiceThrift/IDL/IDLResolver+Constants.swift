@@ -18,6 +18,11 @@ extension IDLResolver {
                 location: constants[index].definition.location,
                 message: "constant cycle \(chain.joined(separator: " -> "))")
         case .pending:
+            guard constantStack.count < Self.maximumChain else {
+                throw ThriftIDLError(
+                    location: constants[index].definition.location,
+                    message: "constant chain longer than \(Self.maximumChain) is not supported")
+            }
             constantStates[index] = .inProgress
             constantStack.append(index)
             defer { constantStack.removeLast() }

@@ -51,6 +51,10 @@ extension IDLResolver {
         guard case .service(let base) = symbol else {
             throw ThriftIDLError(location: location, message: "'extends' needs a service but '\(name)' is not one")
         }
+        guard serviceStack.count < Self.maximumChain else {
+            throw ThriftIDLError(
+                location: location, message: "'extends' chain longer than \(Self.maximumChain) is not supported")
+        }
         if case .inProgress = serviceStates[base] {
             let start = serviceStack.firstIndex(of: base) ?? 0
             let chain = (serviceStack[start...] + [base]).map { services[$0].definition.name }

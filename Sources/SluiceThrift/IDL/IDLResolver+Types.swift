@@ -49,6 +49,11 @@ extension IDLResolver {
                 location: typedefs[index].definition.location,
                 message: "typedef cycle \(chain.joined(separator: " -> "))")
         case .pending:
+            guard typedefStack.count < Self.maximumChain else {
+                throw ThriftIDLError(
+                    location: typedefs[index].definition.location,
+                    message: "typedef chain longer than \(Self.maximumChain) is not supported")
+            }
             typedefStates[index] = .inProgress
             typedefStack.append(index)
             defer { typedefStack.removeLast() }

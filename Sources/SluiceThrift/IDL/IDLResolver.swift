@@ -42,6 +42,9 @@ struct IDLResolver {
     var serviceExtends: [String?] = []
     var serviceStack: [Int] = []
     private(set) var errors: [ThriftIDLError] = []
+    /// Longest chain of typedefs, constants or `extends` followed; resolution recurses along a chain, so
+    /// a hostile file cannot exhaust the stack.
+    static let maximumChain = 200
 
     init(files: [IDLLoadedFile]) {
         self.files = files

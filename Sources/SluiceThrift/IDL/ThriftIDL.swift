@@ -1,6 +1,6 @@
-// Thrift IDL is parsed at run time by this hand-written lexer, parser and resolver because no maintained
-// Swift package parses Thrift IDL at all (Apache Thrift's compiler is C++ and generates code ahead of time;
-// Kitex's thriftgo is Go). Sluice loads IDL when it reads its route files, so it needs its own front end.
+// Why hand-written: no maintained Swift package parses Thrift IDL at run time. Apache Thrift's compiler
+// (C++) and Kitex's thriftgo (Go) generate code ahead of time; Sluice reads `.thrift` files when it loads
+// its route files and drives the transcoder from the result, so it needs its own front end.
 //
 // Pipeline: IDLLexer (UTF-8 bytes -> tokens with positions) -> IDLParser (tokens -> IDLDocument, one per
 // file) -> IDLLoader (includes, cycles) -> IDLResolver (names, typedefs, constants, method structs) ->

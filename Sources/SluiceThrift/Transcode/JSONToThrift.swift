@@ -23,9 +23,12 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
         let fields = schema.structs[id.index].fields
         var written = FieldBitSet()
         let mark = writer.writeStructBegin()
+        // Where the object began, for errors about the object as a whole (nil when it is not in the body).
+        var objectStart: Int? = nil
         if fromJSON {
             try expect(.object, for: .structure(id))
             var cursor = try beginObject()
+            objectStart = cursor.start
             while let key = try nextKey(&cursor) {
                 guard let index = fieldIndex(of: key, in: fields) else {
                     if options.strict {
@@ -76,11 +79,11 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
         }
         let kind = schema.structs[id.index].kind
         if written.count < fields.count {
-            try finishAbsentFields(schema.structs[id.index], written: &written)
+            try finishAbsentFields(schema.structs[id.index], written: &written, objectStart: objectStart)
         }
         if kind == .union && written.count != 1 {
             throw TranscodeError(
-                .unionFieldCount, offset: nil,
+                .unionFieldCount, offset: objectStart,
                 "union \(schema[id].name) needs exactly one field set, found \(written.count)")
         }
         writer.writeStructEnd(mark)
@@ -88,7 +91,7 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
 
     /// Writes IDL defaults for absent fields and rejects absent required ones.
     private mutating func finishAbsentFields(
-        _ descriptor: StructDescriptor, written: inout FieldBitSet
+        _ descriptor: StructDescriptor, written: inout FieldBitSet, objectStart: Int?
     ) throws(TranscodeError) {
         for (index, field) in descriptor.fields.enumerated() where !written.contains(index) {
             // Optional fields stay absent even with a default: absence is what `optional` lets a caller say.
@@ -102,7 +105,7 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
                 }
             } else if field.requiredness == .required {
                 throw TranscodeError(
-                    .missingRequired, "required field '\(field.name)' of \(descriptor.name) is missing"
+                    .missingRequired, offset: objectStart, "required field '\(field.name)' of \(descriptor.name) is missing"
                 ).under(field: field.name)
             }
         }
@@ -138,63 +141,21 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
     /// The field whose name equals `key`, compared as bytes.
     @inline(__always)
     private func fieldIndex(of key: JSONStringToken, in fields: [FieldDescriptor]) -> Int? {
+        if key.hasEscapes {
+            // Rare: decode once rather than once per field compared.
+            let name = scanner.decodedString(key)
+            return fields.firstIndex { $0.name == name }
+        }
         for index in fields.indices where scanner.string(key, equals: fields[index].name) {
             return index
         }
         return nil
     }
 
-    // Scanner operations with their errors turned into transcoding errors. Plain methods rather than one
-    // closure-taking helper: a closure capturing the container cursor would box it on every struct.
-
-    mutating func peekKind() throws(TranscodeError) -> JSONValueKind {
-        do { return try scanner.peekKind() } catch { throw TranscodeError(error) }
-    }
-
-    mutating func beginObject() throws(TranscodeError) -> JSONContainerCursor {
-        do { return try scanner.beginObject() } catch { throw TranscodeError(error) }
-    }
-
-    mutating func beginArray() throws(TranscodeError) -> JSONContainerCursor {
-        do { return try scanner.beginArray() } catch { throw TranscodeError(error) }
-    }
-
-    mutating func nextKey(_ cursor: inout JSONContainerCursor) throws(TranscodeError) -> JSONStringToken? {
-        do { return try scanner.nextKey(&cursor) } catch { throw TranscodeError(error) }
-    }
-
-    mutating func nextElement(_ cursor: inout JSONContainerCursor) throws(TranscodeError) -> Bool {
-        do { return try scanner.nextElement(&cursor) } catch { throw TranscodeError(error) }
-    }
-
-    mutating func readString() throws(TranscodeError) -> JSONStringToken {
-        do { return try scanner.readString() } catch { throw TranscodeError(error) }
-    }
-
-    mutating func readNumber() throws(TranscodeError) -> JSONNumberToken {
-        do { return try scanner.readNumber() } catch { throw TranscodeError(error) }
-    }
-
-    mutating func readBool() throws(TranscodeError) -> Bool {
-        do { return try scanner.readBool() } catch { throw TranscodeError(error) }
-    }
-
-    mutating func readNullIfPresent() throws(TranscodeError) -> Bool {
-        do { return try scanner.readNullIfPresent() } catch { throw TranscodeError(error) }
-    }
-
-    mutating func skipValue() throws(TranscodeError) {
-        do { try scanner.skipValue() } catch { throw TranscodeError(error) }
-    }
-
-    mutating func finishDocument() throws(TranscodeError) {
-        do { try scanner.finish() } catch { throw TranscodeError(error) }
-    }
-
     /// Requires the next value to be `kind`, else a wrong-type error naming `type`.
-    @inline(__always)
     /// `type` is an autoclosure because building a `ThriftType` value allocates (the enum is indirect), and
     /// it is only needed for the error.
+    @inline(__always)
     mutating func expect(_ kind: JSONValueKind, for type: @autoclosure () -> ThriftType) throws(TranscodeError) {
         let found = try peekKind()
         if found != kind { throw wrongType(type(), found: found) }

@@ -23,7 +23,8 @@ public struct TranscodeError: Error, Sendable, Hashable, CustomStringConvertible
     public var kind: Kind
     /// JSON path of the offending value: `$.req.items[3].name` (`$` is the arguments object or the document).
     public var path: String
-    /// Byte offset in the JSON input, when the error is in JSON.
+    /// Byte offset in the JSON input, when the error is in JSON: the offending value, or for a missing
+    /// required field or a union's field count, the `{` of the object concerned.
     public var offset: Int?
     /// What was wrong, as a sentence fragment: "expected i32 but found string".
     public var message: String

@@ -33,10 +33,10 @@ struct Demo: AsyncParsableCommand {
             printError("sluice demo: no examples/ here or in the package root; run it from the repository")
             throw ExitStatus.badInput
         }
-        let storeIDL = examples + "/store/store.thrift"
         let handler: DemoBackend
         do {
-            handler = try DemoBackend(storeSchema: ThriftIDL.load(path: storeIDL))
+            try EchoReply.verify(ThriftIDL.load(path: examples + "/echo/echo.thrift"))
+            handler = try DemoBackend(storeSchema: ThriftIDL.load(path: examples + "/store/store.thrift"))
         } catch {
             printError("\(error)")
             throw ExitStatus.badInput

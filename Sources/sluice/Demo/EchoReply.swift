@@ -8,6 +8,28 @@ import SluiceThriftServer
 /// `_args` struct — field 1 holding the request, then STOP — becomes its `_result` struct by re-tagging
 /// field 1 as field 0 (`success`). The rest of the bytes are copied as they are.
 enum EchoReply {
+    /// Checks that echo.thrift still allows the re-tagging: `Say` and `Echo` take `1: Request` and return a
+    /// `Response` with the same field ids and types.
+    static func verify(_ schema: ThriftSchema) throws(DemoSetupError) {
+        guard let service = schema.services["EchoService"] else {
+            throw DemoSetupError("\(schema.rootFile): no EchoService")
+        }
+        for name in ["Say", "Echo"] {
+            guard let method = service.method(named: name) else {
+                throw DemoSetupError("\(schema.rootFile): EchoService has no method \(name)")
+            }
+            let arguments = schema[method.arguments].fields
+            guard arguments.count == 1, arguments[0].id == 1, case .structure(let request) = arguments[0].type,
+                case .structure(let response)? = method.returnType,
+                schema[request].fields.elementsEqual(schema[response].fields, by: { $0.id == $1.id && $0.type == $1.type })
+            else {
+                throw DemoSetupError(
+                    "\(method.location): the demo echoes bytes, so \(name) must take (1: Request req) and return a "
+                        + "Response with Request's field ids and types")
+            }
+        }
+    }
+
     static func make(arguments: ByteBuffer, protocol: ThriftProtocolKind, allocator: ByteBufferAllocator) throws
         -> ByteBuffer
     {

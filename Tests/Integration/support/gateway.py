@@ -5,7 +5,7 @@ import json
 import pathlib
 import socket
 
-from support.processes import Child
+from support.processes import Child, wait_for_port
 
 
 def write_routes(directory, document, name="routes.yaml"):
@@ -45,6 +45,7 @@ class Gateway:
     def start(cls, sluice_bin, routes_dir, log_path, extra=()):
         child = Child([sluice_bin, "run", "--routes", routes_dir, "--listen", "127.0.0.1:0", *extra], log_path)
         port = int(child.wait_for_line(r"listening on http://127\.0\.0\.1:(\d+)", timeout=30).group(1))
+        wait_for_port(port)
         return cls(child, port)
 
     @property

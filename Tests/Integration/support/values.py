@@ -24,6 +24,8 @@ FULL_ITEM = {
     "labels": {"1": "one", "-7": "minus seven"},
     "boxes": {"2": [{"width": 1.0, "height": 2.0}], "4": []},
     "created_at": -9223372036854775808,
+    "flags": [[True, "yes"], [False, "no"]],
+    "digests": [["AAE=", 1], ["", -1]],
 }
 
 # Fields with an IDL default, and that default: written when the JSON leaves them out.
@@ -43,8 +45,9 @@ def with_defaults(item):
 
 
 def normalise(item):
-    """Sets come back in the backend's order: compare them sorted."""
+    """Sets and maps written as [key, value] pairs come back in the backend's order: compare them sorted."""
     out = copy.deepcopy(item)
-    if "colors" in out and out["colors"] is not None:
-        out["colors"] = sorted(out["colors"])
+    for key in ("colors", "flags", "digests"):
+        if out.get(key) is not None:
+            out[key] = sorted(out[key])
     return out

@@ -74,9 +74,10 @@ struct ThriftClientConnectionHandlerTests {
     }
 
     static func result(_ future: EventLoopFuture<ThriftReply>) -> Result<ThriftReply, any Error>? {
-        var result: Result<ThriftReply, any Error>?
-        future.whenComplete { result = $0 }
-        return result
+        // Embedded futures complete synchronously; the box only satisfies Sendable checking.
+        let result = Mutex<Result<ThriftReply, any Error>?>(nil)
+        future.whenComplete { completed in result.withLock { $0 = completed } }
+        return result.withLock { $0 }
     }
 
     static func failure(_ future: EventLoopFuture<ThriftReply>) -> ClientError? {
@@ -108,7 +109,7 @@ struct ThriftClientConnectionHandlerTests {
         let (late, deadline) = harness.send(1, timeout: .milliseconds(100))
         let (other, _) = harness.send(2, timeout: .seconds(5))
         let requests = try harness.written()
-        harness.loop.advanceTime(to: deadline)
+        harness.loop.advanceTime(to: deadline + ThriftClientConnectionHandler.deadlineGranularity)
         #expect(Self.failure(late)?.kind == .requestTimeout)
         #expect(Self.result(other) == nil)
         try harness.reply(to: requests[0].0, body: requests[0].1)  // late: nobody waits
@@ -119,6 +120,32 @@ struct ThriftClientConnectionHandlerTests {
         }
         #expect(reply.body == argumentsBody(2, protocol: .binary))
         #expect(harness.channel.isActive)
+    }
+
+    @Test("one timer serves every deadline: none fires early, a later shorter timeout re-arms it sooner")
+    func sharedTimer() throws {
+        let harness = try Harness()
+        let (long, longDeadline) = harness.send(1, timeout: .seconds(5))
+        let (short, shortDeadline) = harness.send(2, timeout: .milliseconds(200))
+        let answered = (Int32(3)...40).map { harness.send($0, timeout: .milliseconds(300)).0 }
+        let requests = try harness.written()
+        for (sequenceID, body) in requests.dropFirst(2) { try harness.reply(to: sequenceID, body: body) }
+        harness.loop.advanceTime(to: shortDeadline - .milliseconds(1))
+        #expect(Self.result(short) == nil)
+        harness.loop.advanceTime(to: shortDeadline + ThriftClientConnectionHandler.deadlineGranularity)
+        #expect(Self.failure(short)?.kind == .requestTimeout)
+        #expect(Self.result(long) == nil)
+        // The answered calls' deadlines pass without touching them.
+        harness.loop.advanceTime(by: .seconds(1))
+        for call in answered {
+            guard case .success = Self.result(call) else {
+                Issue.record("an answered call was disturbed")
+                return
+            }
+        }
+        #expect(Self.result(long) == nil)
+        harness.loop.advanceTime(to: longDeadline + ThriftClientConnectionHandler.deadlineGranularity)
+        #expect(Self.failure(long)?.kind == .requestTimeout)
     }
 
     @Test("a closing connection fails every call in flight at once; later calls go to the retry handler")
@@ -174,7 +201,7 @@ struct ThriftClientConnectionHandlerTests {
 
         let (second, deadline) = harness.send(2, timeout: .milliseconds(50))
         requests = try harness.written()
-        harness.loop.advanceTime(to: deadline)
+        harness.loop.advanceTime(to: deadline + ThriftClientConnectionHandler.deadlineGranularity)
         #expect(Self.failure(second)?.kind == .requestTimeout)
         #expect(harness.releases.values == [true, false])
         #expect(!harness.channel.isActive)

@@ -89,3 +89,31 @@ struct RouteConfigLoaderTests {
         #expect(result.configuration?.routes.map(\.template.text) == ["/b", "/c"])
     }
 }
+
+@Suite("Route documents from any source")
+struct RouteDocumentTests {
+    @Test("documents load without a directory; IDL paths resolve against the document's path")
+    func documents() throws {
+        let loader = SchemaLoader { path, _ throws(ConfigErrors) in
+            guard path == "/etc/sluice/idl/echo.thrift" else {
+                throw ConfigErrors([ConfigDiagnostic(file: path, line: 0, column: 0, message: "no such file")])
+            }
+            return TestSchemas.echo()
+        }
+        let configuration = try RouteConfigLoader.load(
+            documents: [
+                RouteDocument(path: "/etc/sluice/routes/a.yaml", text: """
+                services:
+                  - {name: echo, idl: ../idl/echo.thrift, endpoints: ["127.0.0.1:1"]}
+                routes:
+                  - {method: GET, path: /ping, service: echo, call: EchoService.Ping}
+                """)
+            ],
+            schemaLoader: loader
+        )
+        #expect(configuration.routes.map(\.template.text) == ["/ping"])
+        #expect(throws: ConfigErrors.self) {
+            try RouteConfigLoader.load(documents: [RouteDocument(path: "b.yaml", text: "routes: [1]")], schemaLoader: loader)
+        }
+    }
+}

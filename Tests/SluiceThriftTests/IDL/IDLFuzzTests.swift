@@ -62,6 +62,20 @@ struct IDLFuzzTests {
         }
     }
 
+    @Test("long typedef, constant and extends chains are errors, not stack overflows")
+    func longChains() throws {
+        let count = 1_000
+        let typedefs = (0..<count).map { "typedef T\($0 + 1) T\($0)" }.joined(separator: "\n") + "\ntypedef i32 T\(count)"
+        #expect(idlError(typedefs)?.message == "typedef chain longer than 200 is not supported")
+        let constants = (0..<count).map { "const i32 C\($0) = C\($0 + 1)" }.joined(separator: "\n") + "\nconst i32 C\(count) = 1"
+        #expect(idlError(constants)?.message == "constant chain longer than 200 is not supported")
+        let services = (0..<count).map { "service S\($0) extends S\($0 + 1) {}" }.joined(separator: "\n") + "\nservice S\(count) {}"
+        #expect(idlError(services)?.message == "'extends' chain longer than 200 is not supported")
+        // Chains of ordinary length resolve.
+        let schema = try parseIDL((0..<50).map { "typedef T\($0 + 1) T\($0)" }.joined(separator: "\n") + "\ntypedef i64 T50")
+        #expect(schema.typedefs["T0"] == .i64)
+    }
+
     @Test("pathological nesting is an error, not a stack overflow")
     func deepNesting() {
         let deepType = "typedef " + String(repeating: "list<", count: 5000) + "i32" + String(repeating: ">", count: 5000) + " T"

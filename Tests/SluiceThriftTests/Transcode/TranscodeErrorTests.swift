@@ -96,6 +96,7 @@ struct TranscodeErrorTests {
         var failure = try #require(error(#"{"items":[{"name":"x"}]}"#, kind))
         #expect(failure.kind == .missingRequired)
         #expect(failure.path == "$.items[0].id")
+        #expect(failure.offset == 10)  // the object missing it
         failure = try #require(error(#"{"id":null}"#, kind, TestSchema.item))
         #expect(failure.kind == .missingRequired)
         #expect(failure.path == "$.id")
@@ -107,6 +108,7 @@ struct TranscodeErrorTests {
             let failure = try #require(error(json, kind), "\(json)")
             #expect(failure.kind == .unionFieldCount, "\(json)")
             #expect(failure.path == "$.choice", "\(json)")
+            #expect(failure.offset == 10, "\(json)")
         }
         #expect(try roundTrip(#"{"choice":{"number":1}}"#, TestSchema.allTypes, kind) == #"{"choice":{"number":1}}"#)
     }

@@ -35,6 +35,7 @@ struct TranscodeRoundTripTests {
             (#"{"str":"\ud83d\ude00\u00e9\/"}"#, #"{"str":"😀é/"}"#),
             (#"{"str":null,"item":null,"b":true}"#, #"{"b":true}"#),
             (#"{"dbl":100}"#, #"{"dbl":100.0}"#),
+            (#"{"b\u0079te":1,"\u0073tr":"s"}"#, #"{"byte":1,"str":"s"}"#),
             (#"{"unknown":{"deep":[1,{"x":null}]},"b":true}"#, #"{"b":true}"#),
         ]
         for (input, output) in cases {

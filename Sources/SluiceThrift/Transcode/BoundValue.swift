@@ -1,0 +1,16 @@
+/// One value bound from outside the JSON body (path segment, query parameter, header), as text.
+public struct BoundValue: Sendable, Hashable {
+    /// Field path from the arguments object, e.g. `["req", "name"]`.
+    public var path: [String]
+    /// Converted to the field's type: integers (range-checked), `double`, bools (`true`/`false`/`1`/`0`),
+    /// strings, binary as base64, enums by name or number, uuids.
+    public var text: String
+    /// Names the origin in errors, e.g. "path parameter 'name'".
+    public var source: String
+
+    public init(path: [String], text: String, source: String) {
+        self.path = path
+        self.text = text
+        self.source = source
+    }
+}
