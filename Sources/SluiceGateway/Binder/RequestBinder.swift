@@ -56,8 +56,8 @@ struct RequestBinder: Sendable {
         if !pathVariables.isEmpty { try bindPath(request.path, into: &bound) }
         if !query.isEmpty { try bindQuery(request.query, into: &bound) }
         for header in headers {
-            for value in request.headers.values(header.name) {
-                bound.append(BoundValue(path: header.fieldPath, text: value, source: header.source))
+            for field in request.headers where GatewayHeaders.sameName(field.name, header.name) {
+                bound.append(BoundValue(path: header.fieldPath, text: field.value, source: header.source))
             }
         }
         if !cookies.isEmpty { bindCookies(request.headers, into: &bound) }
