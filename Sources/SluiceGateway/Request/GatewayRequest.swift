@@ -23,8 +23,9 @@ public struct GatewayRequest: Sendable {
 
     /// Splits a request target (`/v1/x?a=1`) into path and query; both share the target's storage.
     public init(method: String, target: String, headers: GatewayHeaders, body: ByteBuffer?) {
-        let withoutFragment = target.firstIndex(of: "#").map { target[..<$0] } ?? target[...]
-        if let mark = withoutFragment.firstIndex(of: "?") {
+        // Searched as bytes: both marks are ASCII, and a byte scan skips grapheme breaking.
+        let withoutFragment = target.utf8.firstIndex(of: UInt8(ascii: "#")).map { target[..<$0] } ?? target[...]
+        if let mark = withoutFragment.utf8.firstIndex(of: UInt8(ascii: "?")) {
             self.init(
                 method: method,
                 path: withoutFragment[..<mark],
