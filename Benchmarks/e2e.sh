@@ -135,16 +135,25 @@ start_bg() { # name, cpus ("" = any), command...
     STARTED_PIDS+=("$LAST_PID")
 }
 
-# CPU time (utime+stime, clock ticks) of a process and all its threads; several pids are summed.
+# CPU time of a process and all its threads, in clock ticks, as "utime stime"; several pids are summed.
 cpu_ticks() {
-    local total=0 pid fields
+    local user=0 sys=0 pid fields
     for pid in "$@"; do
         # Field 2 (comm) may contain spaces: drop everything up to the last ')' so utime/stime are
         # fields 12 and 13 of what remains (14 and 15 of the whole line).
         fields="$(sed 's/^.*) //' "/proc/$pid/stat")"
-        total=$((total + $(awk '{print $12 + $13}' <<<"$fields")))
+        user=$((user + $(awk '{print $12}' <<<"$fields")))
+        sys=$((sys + $(awk '{print $13}' <<<"$fields")))
     done
-    echo "$total"
+    echo "$user $sys"
+}
+
+# Microseconds of CPU per request from two "utime stime" readings: prints "total user sys".
+cpu_per_request() { # before, after, requests
+    awk -v b="$1" -v a="$2" -v n="$3" -v hz="$CLK_TCK" 'BEGIN {
+        split(b, x, " "); split(a, y, " ")
+        u = (y[1] - x[1]) * 1e6 / hz / n; s = (y[2] - x[2]) * 1e6 / hz / n
+        printf "%.1f %.1f %.1f", u + s, u, s }'
 }
 
 # nginx's master plus its workers, so the proxy's CPU includes everything the proxy instance does.
@@ -212,10 +221,10 @@ measure() { # name, url, "proxy pids command", "backend pids command", raw outpu
         wait "$perf_pid" 2>/dev/null || true
         perf_report "$name" "$raw-perf.txt"
     fi
-    local proxy_us backend_us
-    proxy_us="$(awk -v t=$((p1 - p0)) -v hz="$CLK_TCK" -v n="$W_REQUESTS" 'BEGIN {printf "%.1f", t * 1e6 / hz / n}')"
-    backend_us="$(awk -v t=$((b1 - b0)) -v hz="$CLK_TCK" -v n="$W_REQUESTS" 'BEGIN {printf "%.1f", t * 1e6 / hz / n}')"
-    ROWS+=("| $name | $W_RPS | $W_P50 | $W_P99 | $proxy_us | $backend_us | $W_REQUESTS | $W_ERRORS | $load |")
+    local proxy_us proxy_user proxy_sys backend_us
+    read -r proxy_us proxy_user proxy_sys <<<"$(cpu_per_request "$p0" "$p1" "$W_REQUESTS")"
+    backend_us="$(cpu_per_request "$b0" "$b1" "$W_REQUESTS" | cut -d' ' -f1)"
+    ROWS+=("| $name | $W_RPS | $W_P50 | $W_P99 | $proxy_us | $proxy_user / $proxy_sys | $backend_us | $W_REQUESTS | $W_ERRORS | $load |")
     log "$name: $W_RPS req/s, p50 ${W_P50} ms, p99 ${W_P99} ms, proxy ${proxy_us} µs CPU/req, errors $W_ERRORS"
     [ "$W_ERRORS" = 0 ] || log "$name: WARNING: $W_ERRORS non-2xx responses or socket errors; see $raw.txt"
 }
@@ -283,7 +292,7 @@ run_sluice() { # round
         loop_args=(--event-loops "$EVENT_LOOPS")
         SLUICE_LOOP_NOTE="sluice run --event-loops $EVENT_LOOPS"
     else
-        SLUICE_LOOP_NOTE="sluice run has no --event-loops flag: default event loop count"
+        SLUICE_LOOP_NOTE="sluice run has no --event-loops flag: it runs one event loop per core ($(nproc))"
     fi
     start_bg sluice 0 "$SLUICE_BIN" run --routes "$HERE/routes" --listen "127.0.0.1:$SLUICE_PORT" \
         --log-level error "${loop_args[@]}"
@@ -397,8 +406,8 @@ REPORT="$OUT_DIR/e2e-$STAMP.md"
     fi
     echo "- CPU µs/req = (utime+stime of the proxy process(es), from /proc/PID/stat, over the timed run) / requests"
     echo
-    echo "| proxy | requests/s | p50 ms | p99 ms | proxy CPU µs/req | backend CPU µs/req | requests | errors | load avg before |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
+    echo "| proxy | requests/s | p50 ms | p99 ms | proxy CPU µs/req | user / sys | backend CPU µs/req | requests | errors | load avg before |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
     printf '%s\n' "${ROWS[@]}"
 } >"$REPORT"
 cp "$REPORT" "$OUT_DIR/e2e-latest.md"

@@ -12,12 +12,14 @@ public struct ThriftClientConfiguration: Sendable, Hashable {
     public var connectTimeout: TimeAmount
     /// Per request, unless the call passes its own; default 1 s.
     public var requestTimeout: TimeAmount
-    /// Multiplexed transports (TTHeader, THeader): connections per endpoint; default 2.
+    /// Multiplexed transports (TTHeader, THeader): connections per endpoint; default 2. Each is opened (lazily) on
+    /// a home event loop of the client's group, spread so every loop reaches every endpoint; a call made on a loop
+    /// that has connections uses them, without a thread hop.
     public var connectionsPerEndpoint: Int
     /// Framed/Buffered: idle connections kept per endpoint; default 16.
     public var maxIdleConnections: Int
-    /// Framed/Buffered: connections per endpoint (idle, busy or connecting); callers beyond wait in FIFO order;
-    /// default 64.
+    /// Framed/Buffered: connections per endpoint (idle, busy or connecting); callers beyond wait in FIFO order
+    /// and fail on their own timeout; default 64. An idle connection on the caller's loop is preferred.
     public var maxConnections: Int
     /// Framed/Buffered: an idle connection is closed after this long; default 60 s.
     public var idleTimeout: TimeAmount

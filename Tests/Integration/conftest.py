@@ -157,12 +157,16 @@ def store_routes(service, prefix):
 
 @pytest.fixture(scope="session")
 def gateway(sluice_bin, workdir, python_backends, demo_backend):
-    """One `sluice run` with routes to every Python server (prefix /py/<name>) and the demo backend."""
+    """One `sluice run` with routes to every Python server (prefix /py/<name>, plus THeader with Compact
+    at /py/theader-compact) and to the demo backend over TTHeader (/demo/ttheader)."""
     services = []
     routes = []
     for name, backend in python_backends.items():
         services.append(store_service("py-" + name, backend.address, backend.transport, backend.protocol))
         routes += store_routes("py-" + name, "/py/" + name)
+    # The THeader server answers in the protocol each request names: Compact too.
+    services.append(store_service("py-theader-compact", python_backends["theader"].address, "theader", "compact"))
+    routes += store_routes("py-theader-compact", "/py/theader-compact")
     services.append(store_service("demo-ttheader", demo_backend.address, "ttheader", "binary"))
     routes += store_routes("demo-ttheader", "/demo/ttheader")
     services.append({"name": "echo", "idl": str(ECHO_IDL), "transport": "ttheader", "codec": "binary",

@@ -9,8 +9,8 @@ import pytest
 from support.processes import free_port
 from support.values import FULL_ITEM, normalise, with_defaults
 
-# Route prefixes of the session gateway (see conftest.gateway): the four Python servers and the demo backend.
-PREFIXES = ["/py/theader", "/py/framed-binary", "/py/framed-compact", "/py/buffered-binary", "/demo/ttheader"]
+# Route prefixes of the session gateway (see conftest.gateway): the Python servers and the demo backend.
+PREFIXES = ["/py/theader", "/py/theader-compact", "/py/framed-binary", "/py/framed-compact", "/py/buffered-binary", "/demo/ttheader"]
 
 
 @pytest.fixture(params=PREFIXES)

@@ -1,5 +1,4 @@
 internal import NIOCore
-internal import SluiceThrift
 
 /// One call on its way to a connection.
 struct OutboundCall: Sendable {
@@ -14,13 +13,3 @@ struct OutboundCall: Sendable {
 
 /// A connection could not take the call (it closed before the call was written); the caller may pick another.
 typealias RetryHandler = @Sendable (OutboundCall, EventLoopPromise<ThriftReply>) -> Void
-
-/// What a connection needs to know about its peer and framing.
-struct ConnectionSettings: Sendable {
-    var endpoint: Endpoint
-    var transport: SluiceThrift.ThriftTransportKind
-    var protocolKind: SluiceThrift.ThriftProtocolKind
-    var serviceName: String
-    var maxFrameLength: Int
-    var lengthFinder: (any SluiceThrift.ThriftMessageLengthFinder)?
-}

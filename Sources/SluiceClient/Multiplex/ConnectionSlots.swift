@@ -1,6 +1,11 @@
 /// The multiplexed transports' connection table: `connectionsPerEndpoint` slots per endpoint, interleaved so
 /// round-robin over the slots also rotates over endpoints.
 ///
+/// Each slot also has a home event loop, chosen so that every loop holds connections to every endpoint when
+/// there are enough slots: slot `i` lives on loop `(i / endpointCount) % loopCount`. A caller on a loop that
+/// has slots is served round-robin from that loop's slots, so its call and reply never cross threads; a caller
+/// on any other loop is served round-robin from all slots.
+///
 /// A pure value. `Connection` is the connected object; `Pending` is what callers join while a slot connects.
 struct ConnectionSlots<Connection, Pending> {
     enum Slot {
@@ -11,27 +16,56 @@ struct ConnectionSlots<Connection, Pending> {
 
     private(set) var slots: [Slot]
     let endpointCount: Int
+    /// Each loop's slots, by loop index.
+    private let slotsByLoop: [[Int]]
     private var next = 0
+    private var nextByLoop: [Int]
     private var nextConnectionID = 0
 
-    init(endpointCount: Int, connectionsPerEndpoint: Int) {
+    init(endpointCount: Int, connectionsPerEndpoint: Int, loopCount: Int = 1) {
         self.endpointCount = endpointCount
-        self.slots = Array(repeating: .empty, count: endpointCount * max(1, connectionsPerEndpoint))
+        let count = endpointCount * max(1, connectionsPerEndpoint)
+        self.slots = Array(repeating: .empty, count: count)
+        let loopCount = max(1, loopCount)
+        var slotsByLoop = Array(repeating: [Int](), count: loopCount)
+        for slot in 0..<count {
+            slotsByLoop[Self.loop(ofSlot: slot, endpointCount: endpointCount, loopCount: loopCount)].append(slot)
+        }
+        self.slotsByLoop = slotsByLoop
+        self.nextByLoop = Array(repeating: 0, count: loopCount)
+    }
+
+    private static func loop(ofSlot slot: Int, endpointCount: Int, loopCount: Int) -> Int {
+        (slot / max(1, endpointCount)) % loopCount
+    }
+
+    /// The loop index slot `slot` connects on.
+    func loop(ofSlot slot: Int) -> Int {
+        Self.loop(ofSlot: slot, endpointCount: endpointCount, loopCount: slotsByLoop.count)
     }
 
     enum PickAction {
         case use(Connection)
         case join(Pending)
-        /// Open connection `id` to endpoint `endpointIndex` for slot `slot`; `pending` is already in place.
-        case connect(slot: Int, id: Int, endpointIndex: Int, Pending)
+        /// Open connection `id` to endpoint `endpointIndex` on loop `loopIndex` for slot `slot`; `pending` is
+        /// already in place.
+        case connect(slot: Int, id: Int, endpointIndex: Int, loopIndex: Int, Pending)
         case noEndpoints
     }
 
-    /// Picks the next slot round-robin. `makePending` is called only when the slot must connect.
-    mutating func pick(makePending: () -> Pending) -> PickAction {
+    /// Picks the next slot round-robin: among the caller's loop's slots when it has any, else among all.
+    /// `makePending` is called with the slot's loop index, only when the slot must connect.
+    mutating func pick(callerLoop: Int? = nil, makePending: (_ loopIndex: Int) -> Pending) -> PickAction {
         guard !slots.isEmpty else { return .noEndpoints }
-        let index = next
-        next = (next + 1) % slots.count
+        let index: Int
+        if let callerLoop, slotsByLoop.indices.contains(callerLoop), !slotsByLoop[callerLoop].isEmpty {
+            let local = slotsByLoop[callerLoop]
+            index = local[nextByLoop[callerLoop] % local.count]
+            nextByLoop[callerLoop] = (nextByLoop[callerLoop] + 1) % local.count
+        } else {
+            index = next
+            next = (next + 1) % slots.count
+        }
         switch slots[index] {
         case .ready(_, let connection):
             return .use(connection)
@@ -40,9 +74,11 @@ struct ConnectionSlots<Connection, Pending> {
         case .empty:
             let id = nextConnectionID
             nextConnectionID += 1
-            let pending = makePending()
+            let loopIndex = loop(ofSlot: index)
+            let pending = makePending(loopIndex)
             slots[index] = .connecting(id: id, pending)
-            return .connect(slot: index, id: id, endpointIndex: index % endpointCount, pending)
+            return .connect(
+                slot: index, id: id, endpointIndex: index % endpointCount, loopIndex: loopIndex, pending)
         }
     }
 

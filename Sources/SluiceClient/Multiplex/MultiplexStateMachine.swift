@@ -97,9 +97,4 @@ struct MultiplexStateMachine<Request> {
         if case .open(let inFlight) = state { return inFlight.count }
         return 0
     }
-
-    var isClosed: Bool {
-        if case .closed = state { return true }
-        return false
-    }
 }

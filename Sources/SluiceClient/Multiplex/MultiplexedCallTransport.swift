@@ -16,6 +16,9 @@ final class MultiplexedCallTransport: ThriftCallTransport {
     private let settings: [ConnectionSettings]
     private let connectTimeout: TimeAmount
     private let group: any EventLoopGroup
+    /// The group's loops, and each one's index, for the slots' home loops.
+    private let loops: [any EventLoop]
+    private let loopIndices: [ObjectIdentifier: Int]
     private let logger: Logger
     private let state: Mutex<State>
 
@@ -30,8 +33,16 @@ final class MultiplexedCallTransport: ThriftCallTransport {
         self.connectTimeout = connectTimeout
         self.group = group
         self.logger = logger
+        var loops = Array(group.makeIterator())
+        if loops.isEmpty { loops = [group.next()] }
+        self.loops = loops
+        self.loopIndices = Dictionary(
+            loops.enumerated().map { (ObjectIdentifier($0.element), $0.offset) }, uniquingKeysWith: { first, _ in first })
         self.state = Mutex(
-            State(slots: Slots(endpointCount: settings.count, connectionsPerEndpoint: connectionsPerEndpoint)))
+            State(
+                slots: Slots(
+                    endpointCount: settings.count, connectionsPerEndpoint: connectionsPerEndpoint,
+                    loopCount: loops.count)))
     }
 
     func send(_ call: OutboundCall, promise: EventLoopPromise<ThriftReply>) {
@@ -39,10 +50,13 @@ final class MultiplexedCallTransport: ThriftCallTransport {
     }
 
     private func send(_ call: OutboundCall, promise: EventLoopPromise<ThriftReply>, attempt: Int) {
-        let group = self.group
+        let loops = self.loops
+        let callerLoop = loopIndices[ObjectIdentifier(promise.futureResult.eventLoop)]
         let action = state.withLock { state -> Slots.PickAction? in
             if state.isShutdown { return nil }
-            return state.slots.pick { group.next().makePromise(of: ThriftConnection.self) }
+            return state.slots.pick(callerLoop: callerLoop) { loopIndex in
+                loops[loopIndex].makePromise(of: ThriftConnection.self)
+            }
         }
         // A connection that closed between the pick and the write did not see the call: try one more slot
         // (which reconnects if it was that same one), so a peer's close does not fail calls it never received.
@@ -61,7 +75,7 @@ final class MultiplexedCallTransport: ThriftCallTransport {
             connection.send(call, promise: promise, retry: retry)
         case .join(let pending):
             Self.send(call, promise: promise, retry: retry, after: pending.futureResult)
-        case .connect(let slot, let id, let endpointIndex, let pending):
+        case .connect(let slot, let id, let endpointIndex, _, let pending):
             connect(slot: slot, id: id, settings: settings[endpointIndex], pending: pending)
             Self.send(call, promise: promise, retry: retry, after: pending.futureResult)
         }

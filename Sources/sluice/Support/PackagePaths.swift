@@ -21,7 +21,9 @@ enum PackagePaths {
 
     /// The nearest ancestor of the executable that holds `Package.swift`.
     static func packageRoot() -> URL? {
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        // Bundle.main knows the real path even when the binary was found through PATH (argv[0] is then bare).
+        let executable = (Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0]))
+            .resolvingSymlinksInPath()
         var directory = executable.deletingLastPathComponent()
         for _ in 0..<8 {
             if FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {

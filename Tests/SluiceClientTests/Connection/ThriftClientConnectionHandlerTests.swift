@@ -74,9 +74,10 @@ struct ThriftClientConnectionHandlerTests {
     }
 
     static func result(_ future: EventLoopFuture<ThriftReply>) -> Result<ThriftReply, any Error>? {
-        var result: Result<ThriftReply, any Error>?
-        future.whenComplete { result = $0 }
-        return result
+        // Embedded futures complete synchronously; the box only satisfies Sendable checking.
+        let result = Mutex<Result<ThriftReply, any Error>?>(nil)
+        future.whenComplete { completed in result.withLock { $0 = completed } }
+        return result.withLock { $0 }
     }
 
     static func failure(_ future: EventLoopFuture<ThriftReply>) -> ClientError? {

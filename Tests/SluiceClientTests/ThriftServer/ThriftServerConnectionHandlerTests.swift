@@ -61,7 +61,7 @@ struct ThriftServerConnectionHandlerTests {
     @Test("a REPLY sent to the server closes the connection")
     func replyToServer() throws {
         let channel = try Self.channel()
-        try? channel.writeInbound(try Self.request("echo", 1, type: .reply))
+        _ = try? channel.writeInbound(try Self.request("echo", 1, type: .reply))
         #expect(!channel.isActive)
     }
 }

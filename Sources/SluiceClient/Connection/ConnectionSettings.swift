@@ -1,0 +1,13 @@
+internal import SluiceThrift
+
+/// What a connection needs to know about its peer and framing.
+struct ConnectionSettings: Sendable {
+    var endpoint: Endpoint
+    var transport: ThriftTransportKind
+    var protocolKind: ThriftProtocolKind
+    /// TTHeader's ToService and `isn`.
+    var serviceName: String
+    var maxFrameLength: Int
+    /// Buffered replies' ends; nil parses them with ``ThriftParsingLengthFinder``.
+    var lengthFinder: (any ThriftMessageLengthFinder)?
+}
