@@ -52,10 +52,17 @@ final class RuntimeSnapshot: Sendable {
                 runtime = Self.runtime(for: key, service: service, previous: previous, makeCaller: makeCaller)
                 services[key] = runtime
             }
-            routes.append(CompiledRoute(index: routes.count, configuration: route, method: method, schema: schema, service: runtime))
+            routes.append(
+                CompiledRoute(index: routes.count, configuration: route, method: method, schema: schema, service: runtime)
+            )
             table.append((route.method, route.template))
         }
-        let snapshot = RuntimeSnapshot(configuration: configuration, router: Router(routes: table), routes: routes, services: services)
+        let snapshot = RuntimeSnapshot(
+            configuration: configuration,
+            router: Router(routes: table),
+            routes: routes,
+            services: services
+        )
         let kept = Set(services.values.map { ObjectIdentifier($0.caller) })
         let retired = previous?.services.values.filter { !kept.contains(ObjectIdentifier($0.caller)) } ?? []
         return (snapshot, retired)

@@ -28,7 +28,10 @@ final class ServiceRuntime: Sendable {
     /// The client settings for calling `idlService` (qualified as in the schema) on `service`'s endpoints.
     /// The callee name is the service's declared name, without an include prefix, as a Kitex server
     /// registers it.
-    static func clientConfiguration(for service: ServiceConfiguration, idlService: String) -> ThriftClientConfiguration {
+    static func clientConfiguration(
+        for service: ServiceConfiguration,
+        idlService: String
+    ) -> ThriftClientConfiguration {
         let declaredName = idlService.lastIndex(of: ".").map { String(idlService[idlService.index(after: $0)...]) }
         return ThriftClientConfiguration(
             endpoints: service.endpoints.map { Endpoint(host: $0.host, port: $0.port) },

@@ -77,8 +77,8 @@ private final class VoidReplier: ChannelInboundHandler {
             recorder.callees.withLock { $0.append(callee) }
 
             var reply = context.channel.allocator.buffer(capacity: 64)
-            let envelope = ThriftEnvelope.ttheader(TTHeader(sequenceID: message.sequenceID, protocolID: header.protocolID))
-            let start = try envelope.writeFrameStart(into: &reply)
+            let replyHeader = TTHeader(sequenceID: message.sequenceID, protocolID: header.protocolID)
+            let start = try ThriftEnvelope.ttheader(replyHeader).writeFrameStart(into: &reply)
             ThriftMessageHeader(name: message.name, type: .reply, sequenceID: message.sequenceID)
                 .write(to: &reply, protocol: frame.protocolKind)
             reply.writeInteger(UInt8(0))  // an empty `_result` struct: STOP, in Binary and Compact alike

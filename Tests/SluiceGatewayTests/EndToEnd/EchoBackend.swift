@@ -55,7 +55,9 @@ final class EchoBackend: ThriftServiceHandler {
         case "Say":
             result.writeStaticString(#"{"success":"#)
             var arguments = arguments
-            try ThriftJSONCodec.decodeStruct(method.arguments, schema: schema, from: &arguments, protocol: kind, into: &result)
+            try ThriftJSONCodec.decodeStruct(
+                method.arguments, schema: schema, from: &arguments, protocol: kind, into: &result
+            )
             result.writeStaticString("}")
         case "Find":
             result.writeStaticString(#"{"notFound":{"message":"nothing is called that"}}"#)
@@ -71,7 +73,9 @@ final class EchoBackend: ThriftServiceHandler {
             return nil
         }
         var reply = allocator.buffer(capacity: result.readableBytes)
-        try ThriftJSONCodec.encodeStruct(method.result, schema: schema, json: result, protocol: kind, into: &reply)
+        try ThriftJSONCodec.encodeStruct(
+            method.result, schema: schema, json: result, protocol: kind, into: &reply
+        )
         return reply
     }
 }

@@ -4,7 +4,7 @@ import NIOHTTP1
 import NIOPosix
 import SluiceThrift
 import SluiceThriftServer
-@testable import SluiceGateway
+import SluiceGateway
 
 /// A real Thrift backend and a real gateway in front of it, both on loopback ports picked by the system,
 /// with the route file and IDL written to a temporary directory.
@@ -43,9 +43,7 @@ struct EndToEnd {
         let gateway: Gateway
         do {
             try directory.write("echo.yaml", routeFile(settings, port: settings.endpointPort ?? backend.port))
-            gateway = try await Gateway.start(
-                configuration: Gateway.Configuration(port: 0, routesDirectory: directory.path, logLevel: .critical)
-            )
+            gateway = try await Gateway.start(configuration: .loopback(routes: directory.path))
         } catch {
             try await backend.shutdown()
             throw error
@@ -90,7 +88,12 @@ struct EndToEnd {
             service: echo
             call: EchoService.Say
             query: {count: req.count}
-          - {method: POST, path: /v1/find, service: echo, call: EchoService.Find, body: "*", exceptions: {NotFound: 404}}
+          - method: POST
+            path: /v1/find
+            service: echo
+            call: EchoService.Find
+            body: "*"
+            exceptions: {NotFound: 404}
           - {method: POST, path: /v1/ping, service: echo, call: EchoService.Ping}
           - {method: POST, path: /v1/fire, service: echo, call: EchoService.Fire, body: "*"}
           - {method: POST, path: /v1/boom, service: echo, call: EchoService.Boom}
@@ -106,5 +109,12 @@ struct EndToEnd {
         body: String? = nil
     ) async throws -> HTTPTestResponse {
         try await HTTPTestClient.send(method, target, headers: headers, body: body, port: gateway.localPort)
+    }
+}
+
+extension Gateway.Configuration {
+    /// A gateway on a free loopback port that logs only what is critical.
+    static func loopback(routes directory: String) -> Self {
+        Self(host: "127.0.0.1", port: 0, routesDirectory: directory, logLevel: .critical)
     }
 }

@@ -30,9 +30,7 @@ struct EndToEndCalleeTests {
         let backend = try await CalleeRecordingBackend.start()
         try directory.write("both.thrift", Self.idl)
         try directory.write("both.yaml", Self.routeFile(port: backend.port))
-        let gateway = try await Gateway.start(
-            configuration: Gateway.Configuration(port: 0, routesDirectory: directory.path, logLevel: .critical)
-        )
+        let gateway = try await Gateway.start(configuration: .loopback(routes: directory.path))
         let statuses = [
             try? await HTTPTestClient.send(.POST, "/echo/ping", port: gateway.localPort).status,
             try? await HTTPTestClient.send(.POST, "/admin/ping", port: gateway.localPort).status,

@@ -23,8 +23,8 @@ struct EndToEndConcurrencyTests {
                 for index in 0..<200 {
                     group.addTask {
                         let response = try await endToEnd.send(.GET, "/v1/echo/n\(index)?count=\(index)")
-                        let echoed = try response.decode(Echoed.self)
-                        return response.status == 200 && echoed == Echoed(name: "n\(index)", count: Int32(index))
+                        let expected = Echoed(name: "n\(index)", count: Int32(index))
+                        return try response.status == 200 && response.decode(Echoed.self) == expected
                     }
                 }
                 return try await group.reduce(0) { $0 + ($1 ? 0 : 1) }

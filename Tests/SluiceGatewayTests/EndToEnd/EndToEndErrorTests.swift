@@ -31,7 +31,8 @@ struct EndToEndErrorTests {
             #expect(badQuery.status == 400)
             #expect(
                 badQuery.body == #"""
-                    {"error":{"code":"invalid_value","message":"query parameter 'count': expected i32 but found \"x\"",\#
+                    {"error":{"code":"invalid_value",\#
+                    "message":"query parameter 'count': expected i32 but found \"x\"",\#
                     "field":"$.req.count"}}
                     """#
             )
@@ -43,7 +44,8 @@ struct EndToEndErrorTests {
         try await EndToEnd.run { endToEnd in
             let notFound = try await endToEnd.send(.GET, "/v2/nothing")
             #expect(notFound.status == 404)
-            #expect(notFound.body == #"{"error":{"code":"route_not_found","message":"no route for GET /v2/nothing"}}"#)
+            let message = "no route for GET /v2/nothing"
+            #expect(notFound.body == #"{"error":{"code":"route_not_found","message":"\#(message)"}}"#)
 
             let notAllowed = try await endToEnd.send(.DELETE, "/v1/echo/bob")
             #expect(notAllowed.status == 405)

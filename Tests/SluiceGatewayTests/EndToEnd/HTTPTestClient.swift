@@ -54,7 +54,9 @@ enum HTTPTestClient {
                 case .body(var chunk):
                     received.writeBuffer(&chunk)
                 case .end:
-                    guard let response else { throw HTTPTestClientError(description: "a response end without a head") }
+                    guard let response else {
+                        throw HTTPTestClientError(description: "a response end without a head")
+                    }
                     return HTTPTestResponse(
                         status: Int(response.status.code),
                         headers: response.headers,

@@ -24,7 +24,9 @@ struct GatewayRequestTests {
 
     @Test("header names compare case-insensitively; values keep their order")
     func headers() {
-        let headers = GatewayHeaders([(name: "X-User", value: "a"), (name: "Accept", value: "*/*"), (name: "x-user", value: "b")])
+        let headers = GatewayHeaders([
+            (name: "X-User", value: "a"), (name: "Accept", value: "*/*"), (name: "x-user", value: "b"),
+        ])
         #expect(headers.first("x-USER") == "a")
         #expect(headers.values("X-User") == ["a", "b"])
         #expect(headers.count == 3)
