@@ -132,7 +132,7 @@ public final class Gateway: Sendable {
             metadata: [
                 "address": "\(configuration.host):\(localPort)",
                 "routes": "\(snapshot.routes.count)",
-                "services": "\(snapshot.services.count)",
+                "clients": "\(snapshot.services.count)",
             ]
         )
         return Gateway(

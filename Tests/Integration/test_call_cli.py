@@ -149,9 +149,9 @@ def test_connection_refused_exits_2(sluice):
 
 def test_timeout_exits_2(sluice, python_backends):
     started = time.monotonic()
-    result = call(sluice, python_backends["framed-binary"], "slow", {"millis": 3000}, "--timeout", "300ms")
+    result = call(sluice, python_backends["framed-binary"], "slow", {"millis": 6000}, "--timeout", "300ms")
     assert result.returncode == 2
-    assert time.monotonic() - started < 2.5
+    assert time.monotonic() - started < 4.0  # well before the backend answers, with room for a loaded machine
     assert "tim" in result.stderr.lower()
 
 

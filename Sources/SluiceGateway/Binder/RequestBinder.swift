@@ -27,6 +27,8 @@ struct RequestBinder: Sendable {
     let cookies: [Parameter]
     /// `nil`: the body is ignored.
     let bodyTarget: [String]?
+    /// Path variables, query parameters, headers and cookies configured, together.
+    let boundSources: Int
 
     init(route: RouteConfiguration) {
         var pathVariables: [PathVariable] = []
@@ -49,15 +51,19 @@ struct RequestBinder: Sendable {
         self.headers = route.headers.map { Parameter(name: $0.name, fieldPath: $0.fieldPath, source: "header '\($0.name)'") }
         self.cookies = route.cookies.map { Parameter(name: $0.name, fieldPath: $0.fieldPath, source: "cookie '\($0.name)'") }
         self.bodyTarget = route.body.target
+        self.boundSources = pathVariables.count + query.count + headers.count + cookies.count
     }
 
     func bind(_ request: GatewayRequest) throws(BindingError) -> CallInput {
         var bound: [BoundValue] = []
+        // One value per configured source is the common case (repeated keys may add more); an unbound
+        // route reserves nothing and so allocates nothing.
+        bound.reserveCapacity(boundSources)
         if !pathVariables.isEmpty { try bindPath(request.path, into: &bound) }
         if !query.isEmpty { try bindQuery(request.query, into: &bound) }
         for header in headers {
-            for value in request.headers.values(header.name) {
-                bound.append(BoundValue(path: header.fieldPath, text: value, source: header.source))
+            for field in request.headers where GatewayHeaders.sameName(field.name, header.name) {
+                bound.append(BoundValue(path: header.fieldPath, text: field.value, source: header.source))
             }
         }
         if !cookies.isEmpty { bindCookies(request.headers, into: &bound) }

@@ -65,7 +65,7 @@ final class HTTP1RequestHandler: ChannelInboundHandler, RemovableChannelHandler 
         let request = GatewayRequest(
             method: head.method.rawValue,
             target: head.uri,
-            headers: GatewayHeaders(head.headers),
+            headers: GatewayHeaders(http1: head.headers),
             body: body
         )
         let responder = Responder(handler: self, context: context, request: requestCount)

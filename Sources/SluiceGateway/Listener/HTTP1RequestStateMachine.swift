@@ -51,6 +51,8 @@ struct HTTP1RequestStateMachine {
             return .refuseTooLarge
         }
         state = .receiving(head: head, body: nil)
+        // Most requests carry no `Expect`; look for the name before collecting its values.
+        guard head.headers.contains(name: "expect") else { return .none }
         let expectsContinue = head.headers["expect"].contains { $0.lowercased() == "100-continue" }
         let atLeast11 = head.version.major > 1 || (head.version.major == 1 && head.version.minor >= 1)
         return expectsContinue && atLeast11 ? .sendContinue : .none

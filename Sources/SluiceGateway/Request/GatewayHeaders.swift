@@ -1,33 +1,47 @@
+internal import NIOHTTP1
+
 /// Request header fields in arrival order; names compare case-insensitively (RFC 9110 §5.1).
+///
+/// Wraps NIO's `HTTPHeaders` as they are, so the HTTP/1.1 listener hands a request's fields over without
+/// copying them (a request may carry dozens; a route binds a few, if any).
 public struct GatewayHeaders: Sendable, Hashable, Sequence {
     public typealias Element = (name: String, value: String)
 
-    @usableFromInline var fields: [Element]
+    public struct Iterator: IteratorProtocol {
+        var base: IndexingIterator<HTTPHeaders>
 
-    public init(_ fields: [Element] = []) { self.fields = fields }
+        public mutating func next() -> Element? { base.next() }
+    }
 
-    public init<S: Sequence>(_ fields: S) where S.Element == Element { self.fields = Array(fields) }
+    let storage: HTTPHeaders
 
-    public func makeIterator() -> IndexingIterator<[Element]> { fields.makeIterator() }
+    public init(_ fields: [Element] = []) {
+        storage = HTTPHeaders(fields.map { ($0.name, $0.value) })
+    }
 
-    public var count: Int { fields.count }
+    public init<S: Sequence>(_ fields: S) where S.Element == Element {
+        storage = HTTPHeaders(fields.map { ($0.name, $0.value) })
+    }
+
+    init(http1 headers: HTTPHeaders) { storage = headers }
+
+    public func makeIterator() -> Iterator { Iterator(base: storage.makeIterator()) }
+
+    public var count: Int { storage.count }
 
     /// The first value of `name`.
-    public func first(_ name: String) -> String? {
-        fields.first { Self.sameName($0.name, name) }?.value
-    }
+    public func first(_ name: String) -> String? { storage.first(name: name) }
 
     /// Every value of `name`, in order.
-    public func values(_ name: String) -> [String] {
-        fields.filter { Self.sameName($0.name, name) }.map(\.value)
-    }
+    public func values(_ name: String) -> [String] { storage[name] }
 
+    /// Order matters, and names compare as sent: two requests are equal when they carried the same fields.
     public static func == (lhs: GatewayHeaders, rhs: GatewayHeaders) -> Bool {
-        lhs.fields.elementsEqual(rhs.fields) { $0.name == $1.name && $0.value == $1.value }
+        lhs.storage.elementsEqual(rhs.storage) { $0.name == $1.name && $0.value == $1.value }
     }
 
     public func hash(into hasher: inout Hasher) {
-        for field in fields {
+        for field in storage {
             hasher.combine(field.name)
             hasher.combine(field.value)
         }

@@ -22,18 +22,37 @@ public struct GatewayRequest: Sendable {
     }
 
     /// Splits a request target (`/v1/x?a=1`) into path and query; both share the target's storage.
+    /// An absolute-form target (`http://host/v1/x?a=1`), which servers must accept (RFC 9112 §3.2.2),
+    /// is reduced to its path and query.
     public init(method: String, target: String, headers: GatewayHeaders, body: ByteBuffer?) {
-        let withoutFragment = target.firstIndex(of: "#").map { target[..<$0] } ?? target[...]
-        if let mark = withoutFragment.firstIndex(of: "?") {
+        // Searched as bytes: the marks are ASCII, and a byte scan skips grapheme breaking.
+        let withoutFragment = target.utf8.firstIndex(of: UInt8(ascii: "#")).map { target[..<$0] } ?? target[...]
+        let origin = Self.originForm(withoutFragment)
+        if let mark = origin.utf8.firstIndex(of: UInt8(ascii: "?")) {
             self.init(
                 method: method,
-                path: withoutFragment[..<mark],
-                query: withoutFragment[withoutFragment.index(after: mark)...],
+                path: origin[..<mark],
+                query: origin[origin.index(after: mark)...],
                 headers: headers,
                 body: body
             )
         } else {
-            self.init(method: method, path: withoutFragment, query: "", headers: headers, body: body)
+            self.init(method: method, path: origin, query: "", headers: headers, body: body)
         }
+    }
+
+    /// `scheme://authority/path?query` -> `/path?query` (`/` when the path is empty); anything not starting
+    /// with a scheme is returned as is.
+    private static func originForm(_ target: Substring) -> Substring {
+        let bytes = target.utf8
+        guard bytes.first != UInt8(ascii: "/"),
+            let colon = bytes.firstIndex(of: UInt8(ascii: ":")),
+            bytes[colon...].starts(with: "://".utf8)
+        else { return target }
+        let authority = bytes.index(colon, offsetBy: 3)
+        guard let slash = bytes[authority...].firstIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") })
+        else { return "/" }
+        if bytes[slash] == UInt8(ascii: "?") { return Substring("/" + target[slash...]) }
+        return target[slash...]
     }
 }

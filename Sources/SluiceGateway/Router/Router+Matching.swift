@@ -1,10 +1,15 @@
 extension Router {
     /// Finds the route for `method` and a raw (still percent-encoded) `path` without its query.
+    ///
+    /// `HEAD` is `GET` without the body (RFC 9110 §9.3.2): a path with no `HEAD` route of its own is served
+    /// by its `GET` route, and the protocol adapter leaves the body out.
     public func match(method: String, path: Substring) -> Match {
         var path = path
         let found = path.withUTF8 { bytes -> Int? in
             guard bytes.first == UInt8(ascii: "/") else { return nil }
-            return self.find(node: 0, bytes: bytes, position: 1, method: method)
+            if let route = self.find(node: 0, bytes: bytes, position: 1, method: method) { return route }
+            guard method == "HEAD" else { return nil }
+            return self.find(node: 0, bytes: bytes, position: 1, method: "GET")
         }
         if let found { return .route(found) }
         // Slow path: only unmatched requests pay for collecting every method the path allows.
@@ -14,6 +19,7 @@ extension Router {
                 self.collectMethods(node: 0, bytes: bytes, position: 1, into: &allowed)
             }
         }
+        if allowed.contains("GET") { allowed.insert("HEAD") }
         return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed.sorted())
     }
 

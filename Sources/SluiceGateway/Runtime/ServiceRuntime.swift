@@ -1,8 +1,19 @@
 internal import SluiceClient
 internal import SluiceThrift
 
-/// A configured service as it runs: its schema and its client.
+/// The client a configured service uses for one IDL service its routes call.
+///
+/// `ThriftClient` names its callee service (TTHeader's ToService and `isn`) once, in its configuration, so
+/// a route-file service whose routes call several IDL services gets one client per IDL service. They share
+/// no connections: `connections` and the pool limits apply to each.
 final class ServiceRuntime: Sendable {
+    struct Key: Sendable, Hashable {
+        /// The route file's service name.
+        var service: String
+        /// The called IDL service, as qualified in the schema (`EchoService`, `shared.Base`).
+        var idlService: String
+    }
+
     let configuration: ServiceConfiguration
     /// What the client was built from; a reload reuses the client when the new one compares equal.
     let clientConfiguration: ThriftClientConfiguration
@@ -14,22 +25,19 @@ final class ServiceRuntime: Sendable {
         self.caller = caller
     }
 
-    /// The client settings for `service`. `serviceName` (TTHeader's callee service) is the IDL service the
-    /// service's routes call; a service whose routes call several IDL services sends the first one's name.
+    /// The client settings for calling `idlService` (qualified as in the schema) on `service`'s endpoints.
+    /// The callee name is the service's declared name, without an include prefix, as a Kitex server
+    /// registers it.
     static func clientConfiguration(
         for service: ServiceConfiguration,
-        routes: [RouteConfiguration],
-        schema: ThriftSchema
+        idlService: String
     ) -> ThriftClientConfiguration {
-        let called = routes.first { $0.service == service.name }.map { route in
-            route.call.lastIndex(of: ".").map { String(route.call[..<$0]) } ?? route.call
-        }
-        let serviceName = called ?? schema.services.keys.sorted().first ?? service.name
+        let declaredName = idlService.lastIndex(of: ".").map { String(idlService[idlService.index(after: $0)...]) }
         return ThriftClientConfiguration(
             endpoints: service.endpoints.map { Endpoint(host: $0.host, port: $0.port) },
             transport: service.transport,
             protocolKind: service.protocolKind,
-            serviceName: serviceName,
+            serviceName: declaredName ?? idlService,
             connectTimeout: service.connectTimeout,
             requestTimeout: service.requestTimeout,
             connectionsPerEndpoint: service.connectionsPerEndpoint,

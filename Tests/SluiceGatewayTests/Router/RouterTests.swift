@@ -14,6 +14,9 @@ struct RouterTests {
         ("GET", "/"),  // 7
         ("GET", "/v1/echo/"),  // 8
         ("PUT", "/v1/files/{path=**}"),  // 9
+        ("HEAD", "/v1/heads/{x}"),  // 10
+        ("GET", "/v1/heads/{x}"),  // 11
+        ("GET", "/v1/heads/literal"),  // 12
     ]
 
     static func router() throws -> Router {
@@ -37,6 +40,11 @@ struct RouterTests {
             ("GET", "/", .route(7)),
             ("GET", "/v1/echo/", .route(8)),
             ("GET", "/v1/echo/al%20ice", .route(0)),
+            // HEAD falls back to the GET route (RFC 9110 §9.3.2) unless the path has a HEAD route of its own.
+            ("HEAD", "/v1/echo/alice", .route(0)),
+            ("HEAD", "/v1/files/a/b", .route(3)),
+            ("HEAD", "/v1/heads/x", .route(10)),
+            ("HEAD", "/v1/heads/literal", .route(10)),  // any HEAD route wins over the GET fallback
         ]
     )
     func matches(method: String, path: String, expected: Router.Match) throws {
@@ -54,11 +62,13 @@ struct RouterTests {
     @Test("a known path with the wrong method lists every method it allows")
     func methodNotAllowed() throws {
         let router = try Self.router()
-        #expect(router.match(method: "DELETE", path: "/v1/echo/alice") == .methodNotAllowed(allowed: ["GET", "POST"]))
-        #expect(router.match(method: "POST", path: "/v1/files/x") == .methodNotAllowed(allowed: ["GET", "PUT"]))
+        #expect(router.match(method: "DELETE", path: "/v1/echo/alice") == .methodNotAllowed(allowed: ["GET", "HEAD", "POST"]))
+        #expect(router.match(method: "POST", path: "/v1/files/x") == .methodNotAllowed(allowed: ["GET", "HEAD", "PUT"]))
         // Both the literal and the variable match: the union of their methods.
-        #expect(router.match(method: "PATCH", path: "/v1/echo/special") == .methodNotAllowed(allowed: ["GET", "POST"]))
+        #expect(router.match(method: "PATCH", path: "/v1/echo/special") == .methodNotAllowed(allowed: ["GET", "HEAD", "POST"]))
         #expect(router.match(method: "GET", path: "/v1/items/3") == .methodNotAllowed(allowed: ["DELETE"]))
+        // No GET route, so no HEAD either.
+        #expect(router.match(method: "HEAD", path: "/v1/items/3") == .methodNotAllowed(allowed: ["DELETE"]))
     }
 
     @Test("an empty table finds nothing")
