@@ -108,4 +108,48 @@ public struct ThriftBinaryWriter: ThriftProtocolWriter, Sendable {
             bytes.storeBytes(of: UInt32(truncatingIfNeeded: count).bigEndian, toByteOffset: offset, as: UInt32.self)
         }
     }
+
+    @inlinable
+    public mutating func writeIntegerField(_ type: WireType, id: Int16, value: Int64) {
+        buffer.appendRaw(capacity: 11) { output in
+            output.storeBytes(of: type.rawValue, as: UInt8.self)
+            output.storeBytes(of: UInt16(bitPattern: id).bigEndian, toByteOffset: 1, as: UInt16.self)
+            switch type {
+            case .i8:
+                output.storeBytes(of: UInt8(truncatingIfNeeded: value), toByteOffset: 3, as: UInt8.self)
+                return 4
+            case .i16:
+                output.storeBytes(of: UInt16(truncatingIfNeeded: value).bigEndian, toByteOffset: 3, as: UInt16.self)
+                return 5
+            case .i32:
+                output.storeBytes(of: UInt32(truncatingIfNeeded: value).bigEndian, toByteOffset: 3, as: UInt32.self)
+                return 7
+            default:
+                output.storeBytes(of: UInt64(bitPattern: value).bigEndian, toByteOffset: 3, as: UInt64.self)
+                return 11
+            }
+        }
+    }
+
+    @inlinable
+    public mutating func writeDoubleField(id: Int16, value: Double) {
+        buffer.appendRaw(capacity: 11) { output in
+            output.storeBytes(of: WireType.double.rawValue, as: UInt8.self)
+            output.storeBytes(of: UInt16(bitPattern: id).bigEndian, toByteOffset: 1, as: UInt16.self)
+            output.storeBytes(of: value.bitPattern.bigEndian, toByteOffset: 3, as: UInt64.self)
+            return 11
+        }
+    }
+
+    @inlinable
+    public mutating func writeBinaryField(id: Int16, bytes: UnsafeRawBufferPointer) {
+        let count = bytes.count
+        buffer.appendRaw(capacity: 7 + count) { output in
+            output.storeBytes(of: WireType.string.rawValue, as: UInt8.self)
+            output.storeBytes(of: UInt16(bitPattern: id).bigEndian, toByteOffset: 1, as: UInt16.self)
+            output.storeBytes(of: UInt32(truncatingIfNeeded: count).bigEndian, toByteOffset: 3, as: UInt32.self)
+            if let source = bytes.baseAddress { (output + 7).copyMemory(from: source, byteCount: count) }
+            return 7 + count
+        }
+    }
 }

@@ -198,4 +198,60 @@ public struct ThriftCompactWriter: ThriftProtocolWriter, Sendable {
         let offset = index - buffer.readerIndex
         buffer.withUnsafeMutableReadableBytes { bytes in bytes[offset] = byte }
     }
+
+    public mutating func writeIntegerField(_ type: WireType, id: Int16, value: Int64) {
+        let header = fieldHeader(CompactType.nibble(type), id: id)
+        let encoded = zigzag(value)
+        buffer.appendRaw(capacity: 21) { output in
+            let written = Self.storeFieldHeader(header, to: output)
+            if type == .i8 {
+                output.storeBytes(of: UInt8(truncatingIfNeeded: value), toByteOffset: written, as: UInt8.self)
+                return written + 1
+            }
+            return written + Self.storeVarint(encoded, to: output + written)
+        }
+    }
+
+    public mutating func writeDoubleField(id: Int16, value: Double) {
+        let header = fieldHeader(CompactType.nibble(.double), id: id)
+        buffer.appendRaw(capacity: 19) { output in
+            let written = Self.storeFieldHeader(header, to: output)
+            output.storeBytes(of: value.bitPattern.littleEndian, toByteOffset: written, as: UInt64.self)
+            return written + 8
+        }
+    }
+
+    public mutating func writeBinaryField(id: Int16, bytes: UnsafeRawBufferPointer) {
+        let header = fieldHeader(CompactType.nibble(.string), id: id)
+        let count = bytes.count
+        buffer.appendRaw(capacity: 21 + count) { output in
+            var written = Self.storeFieldHeader(header, to: output)
+            written += Self.storeVarint(UInt64(count), to: output + written)
+            if let source = bytes.baseAddress { (output + written).copyMemory(from: source, byteCount: count) }
+            return written + count
+        }
+    }
+
+    /// A field header to store: the short form's one byte, or the long form's nibble and zigzag id.
+    struct FieldHeader {
+        let byte: UInt8
+        let longID: UInt64?
+    }
+
+    /// Computes the header of field `id` and makes it the last field written.
+    private mutating func fieldHeader(_ nibble: UInt8, id: Int16) -> FieldHeader {
+        let delta = Int(id) - Int(lastFieldID)
+        lastFieldID = id
+        if delta > 0 && delta <= 15 {
+            return FieldHeader(byte: UInt8(delta << 4) | nibble, longID: nil)
+        }
+        return FieldHeader(byte: nibble, longID: zigzag(Int64(id)))
+    }
+
+    @inline(__always)
+    private static func storeFieldHeader(_ header: FieldHeader, to output: UnsafeMutableRawPointer) -> Int {
+        output.storeBytes(of: header.byte, as: UInt8.self)
+        guard let id = header.longID else { return 1 }
+        return 1 + storeVarint(id, to: output + 1)
+    }
 }

@@ -64,8 +64,7 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
                 written.insert(index)
                 let type = fields[index].type
                 do throws(TranscodeError) {
-                    writer.writeFieldBegin(type.wireType, id: fields[index].id)
-                    try encodeValue(type, node: child)
+                    try encodeField(type, id: fields[index].id, node: child)
                 } catch {
                     throw error.under(field: fields[index].name)
                 }
