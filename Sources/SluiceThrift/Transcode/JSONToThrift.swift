@@ -16,11 +16,15 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
     /// Empty when nothing is bound and the body is the whole struct (the common, fast case).
     let overrides: OverrideTree?
     let bound: [BoundValue]
+    /// The schema's field names as bytes, for matching keys.
+    let lookup: FieldLookupTable
 
     /// Encodes struct `id`; its JSON object is next in the scanner when `fromJSON`.
     mutating func encodeStruct(_ id: StructID, fromJSON: Bool, node: Int?) throws(TranscodeError) {
         // Only the field list is needed per key; the rest of the descriptor is read on errors and at the end.
         let fields = schema.structs[id.index].fields
+        let range = lookup.range(of: id)
+        var next = 0
         var written = FieldBitSet()
         let mark = writer.writeStructBegin()
         // Where the object began, for errors about the object as a whole (nil when it is not in the body).
@@ -30,7 +34,7 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
             var cursor = try beginObject()
             objectStart = cursor.start
             while let key = try nextKey(&cursor) {
-                guard let index = fieldIndex(of: key, in: fields) else {
+                guard let index = fieldIndex(of: key, in: fields, range: range, hint: next) else {
                     if options.strict {
                         let name = scanner.decodedString(key)
                         throw TranscodeError(
@@ -40,6 +44,7 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
                     try skipValue()
                     continue
                 }
+                next = index + 1
                 var child: Int? = nil
                 if let node, let overrides {
                     child = overrides.child(of: node, field: index)
@@ -59,8 +64,7 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
                 written.insert(index)
                 let type = fields[index].type
                 do throws(TranscodeError) {
-                    writer.writeFieldBegin(type.wireType, id: fields[index].id)
-                    try encodeValue(type, node: child)
+                    try encodeField(type, id: fields[index].id, node: child)
                 } catch {
                     throw error.under(field: fields[index].name)
                 }
@@ -140,16 +144,15 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
 
     /// The field whose name equals `key`, compared as bytes.
     @inline(__always)
-    private func fieldIndex(of key: JSONStringToken, in fields: [FieldDescriptor]) -> Int? {
+    private func fieldIndex(
+        of key: JSONStringToken, in fields: [FieldDescriptor], range: FieldLookupTable.StructRange, hint: Int
+    ) -> Int? {
         if key.hasEscapes {
             // Rare: decode once rather than once per field compared.
             let name = scanner.decodedString(key)
             return fields.firstIndex { $0.name == name }
         }
-        for index in fields.indices where scanner.string(key, equals: fields[index].name) {
-            return index
-        }
-        return nil
+        return lookup.index(ofName: scanner.rawBytes(of: key), in: range, hint: hint)
     }
 
     /// Requires the next value to be `kind`, else a wrong-type error naming `type`.

@@ -76,7 +76,7 @@ public enum ThriftJSONCodec {
             let bodyStart = scanner.offset
             var encoder = JSONToThrift(
                 schema: schema, options: options, writer: Writer(buffer: buffer), scanner: scanner,
-                hasBody: hasBody, overrides: overrides, bound: bound)
+                hasBody: hasBody, overrides: overrides, bound: bound, lookup: schema.fieldLookup)
             buffer = ByteBuffer()  // the writer now holds the only reference, so appends never copy
             defer { buffer = encoder.writer.buffer }
             do throws(TranscodeError) {

@@ -10,6 +10,16 @@ struct ThriftToJSON<Reader: ThriftProtocolReader> {
     let options: TranscodeOptions
     var reader: Reader
     var json: JSONWriter
+    /// The schema's field ids and prepared JSON keys.
+    let lookup: FieldLookupTable
+
+    init(schema: ThriftSchema, options: TranscodeOptions, reader: Reader, json: JSONWriter) {
+        self.schema = schema
+        self.options = options
+        self.reader = reader
+        self.json = json
+        self.lookup = schema.fieldLookup
+    }
 
     /// `{ ...fields }` of struct `id`.
     mutating func decodeStruct(_ id: StructID, depth: Int) throws(TranscodeError) {
@@ -22,15 +32,21 @@ struct ThriftToJSON<Reader: ThriftProtocolReader> {
     mutating func decodeMembers(_ id: StructID, depth: Int) throws(TranscodeError) {
         guard depth > 0 else { throw tooDeep() }
         let fields = schema.structs[id.index].fields
+        let range = lookup.range(of: id)
+        var next = 0
         let mark = reader.readStructBegin()
         while true {
-            let header = try thrift { r throws(ThriftProtocolError) in try r.readFieldBegin() }
+            let header: (type: WireType, id: Int16)
+            do { header = try reader.readFieldBegin() } catch { throw TranscodeError(error) }
             if header.type == .stop { break }
-            guard let index = Self.index(of: header.id, in: fields), fields[index].type.wireType == header.type else {
+            guard let index = lookup.index(ofID: header.id, in: range, hint: next),
+                fields[index].type.wireType == header.type
+            else {
                 try skip(header.type, depth: depth)
                 continue
             }
-            json.key(fields[index].name)
+            next = index + 1
+            json.rawKey(lookup.key(lookup.entry(index, in: range)))
             do throws(TranscodeError) {
                 try decodeValue(fields[index].type, depth: depth - 1)
             } catch {

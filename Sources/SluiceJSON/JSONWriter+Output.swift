@@ -1,0 +1,82 @@
+import NIOCore
+
+// The writer's appends: separator and text reserved and written together.
+extension JSONWriter {
+    @inlinable @inline(__always)
+    mutating func open(_ bracket: UInt8) {
+        let comma = needsSeparator
+        buffer.appendRaw(capacity: 2) { output in
+            var count = 0
+            if comma { output.put(UInt8(ascii: ","), &count) }
+            output.put(bracket, &count)
+            return count
+        }
+        needsSeparator = false
+    }
+
+    @inlinable @inline(__always)
+    mutating func close(_ bracket: UInt8) {
+        buffer.appendByte(bracket)
+        needsSeparator = true
+    }
+
+    /// `,` if a value came before, then `text`.
+    @inlinable @inline(__always)
+    mutating func writeSeparated(_ text: UnsafeRawBufferPointer) {
+        let comma = needsSeparator
+        buffer.appendRaw(capacity: text.count + 1) { output in
+            var count = 0
+            if comma { output.put(UInt8(ascii: ","), &count) }
+            if let source = text.baseAddress {
+                (output + count).copyMemory(from: source, byteCount: text.count)
+                count += text.count
+            }
+            return count
+        }
+    }
+
+    @inlinable @inline(__always)
+    mutating func writeSeparated(literal: StaticString) {
+        writeSeparated(UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+
+    /// `[,]["]-digits["][:]` in one append.
+    @inlinable
+    mutating func writeInteger(negative: Bool, _ magnitude: UInt64, quoted: Bool, colon: Bool) {
+        var digits = 1
+        var rest = magnitude
+        while rest >= 10 {
+            digits += 1
+            rest /= 10
+        }
+        let comma = needsSeparator
+        buffer.appendRaw(capacity: digits + 5) { output in
+            var count = 0
+            if comma { output.put(UInt8(ascii: ","), &count) }
+            if quoted { output.put(UInt8(ascii: "\""), &count) }
+            if negative { output.put(UInt8(ascii: "-"), &count) }
+            var value = magnitude
+            var index = count + digits - 1
+            while true {
+                output.storeBytes(
+                    of: UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10), toByteOffset: index, as: UInt8.self)
+                value /= 10
+                if value == 0 { break }
+                index -= 1
+            }
+            count += digits
+            if quoted { output.put(UInt8(ascii: "\""), &count) }
+            if colon { output.put(UInt8(ascii: ":"), &count) }
+            return count
+        }
+    }
+}
+
+extension UnsafeMutableRawPointer {
+    /// Stores `byte` at `count` and advances it.
+    @inlinable @inline(__always)
+    package func put(_ byte: UInt8, _ count: inout Int) {
+        storeBytes(of: byte, toByteOffset: count, as: UInt8.self)
+        count += 1
+    }
+}
