@@ -42,7 +42,10 @@ extension JSONWriter {
 
     /// `[,]["]-digits["][:]` in one append.
     @inlinable
-    mutating func writeInteger(negative: Bool, _ magnitude: UInt64, quoted: Bool, colon: Bool) {
+    mutating func writeInteger(
+        negative: Bool, _ magnitude: UInt64, quoted: Bool, colon: Bool,
+        key: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)
+    ) {
         var digits = 1
         var rest = magnitude
         while rest >= 10 {
@@ -50,9 +53,13 @@ extension JSONWriter {
             rest /= 10
         }
         let comma = needsSeparator
-        buffer.appendRaw(capacity: digits + 5) { output in
+        buffer.appendRaw(capacity: key.count + digits + 5) { output in
             var count = 0
             if comma { output.put(UInt8(ascii: ","), &count) }
+            if let source = key.baseAddress {
+                output.advanced(by: count).copyMemory(from: source, byteCount: key.count)
+                count += key.count
+            }
             if quoted { output.put(UInt8(ascii: "\""), &count) }
             if negative { output.put(UInt8(ascii: "-"), &count) }
             var value = magnitude

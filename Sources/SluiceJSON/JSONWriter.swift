@@ -133,6 +133,26 @@ public struct JSONWriter: Sendable {
 }
 
 extension JSONWriter {
+    // A member — key prepared as by ``rawKey(_:)``, then its value — in one append, for transcoders that
+    // write many small members.
+
+    /// `key` then the integer `value`.
+    @inlinable
+    public mutating func int(_ value: Int64, afterKey key: UnsafeRawBufferPointer) {
+        writeInteger(negative: value < 0, value.magnitude, quoted: false, colon: false, key: key)
+        needsSeparator = true
+    }
+
+    /// `key` then a string from UTF-8 bytes; false if they are not valid UTF-8 (the output is then unusable).
+    @inlinable @discardableResult
+    public mutating func string(utf8 bytes: UnsafeRawBufferPointer, afterKey key: UnsafeRawBufferPointer) -> Bool {
+        let valid = writeQuoted(bytes, validate: true, colon: false, key: key)
+        needsSeparator = true
+        return valid
+    }
+}
+
+extension JSONWriter {
     /// An integer as an object key: `"42":`.
     @inlinable
     public mutating func intKey(_ value: Int64) {

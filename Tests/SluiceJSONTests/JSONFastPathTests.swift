@@ -77,4 +77,20 @@ struct JSONFastPathTests {
             #expect(parsed?.bitPattern == expected?.bitPattern, "\(text)")
         }
     }
+
+    @Test("members written with a prepared key match key-then-value")
+    func preparedKeys() {
+        let key = Array(#""k":"#.utf8)
+        var writer = JSONWriter(buffer: ByteBuffer())
+        writer.beginObject()
+        key.withUnsafeBytes { key in
+            writer.int(-42, afterKey: key)
+            #expect(Array("plain".utf8).withUnsafeBytes { writer.string(utf8: $0, afterKey: key) })
+            #expect(Array("needs \"escape\" é".utf8).withUnsafeBytes { writer.string(utf8: $0, afterKey: key) })
+            writer.rawKey(key)
+            writer.null()
+        }
+        writer.endObject()
+        #expect(String(buffer: writer.buffer) == #"{"k":-42,"k":"plain","k":"needs \"escape\" é","k":null}"#)
+    }
 }
