@@ -33,12 +33,12 @@ extension JSONWriter {
             var written = 0
             if comma { output.put(UInt8(ascii: ","), &written) }
             if let source = key.baseAddress {
-                (output + written).copyMemory(from: source, byteCount: key.count)
+                (output + written).copySmall(from: source, count: key.count)
                 written += key.count
             }
             output.put(UInt8(ascii: "\""), &written)
             if let source = bytes.baseAddress {
-                (output + written).copyMemory(from: source, byteCount: count)
+                (output + written).copySmall(from: source, count: count)
                 written += count
             }
             output.put(UInt8(ascii: "\""), &written)

@@ -28,7 +28,7 @@ extension JSONWriter {
             var count = 0
             if comma { output.put(UInt8(ascii: ","), &count) }
             if let source = text.baseAddress {
-                (output + count).copyMemory(from: source, byteCount: text.count)
+                (output + count).copySmall(from: source, count: text.count)
                 count += text.count
             }
             return count
@@ -57,7 +57,7 @@ extension JSONWriter {
             var count = 0
             if comma { output.put(UInt8(ascii: ","), &count) }
             if let source = key.baseAddress {
-                output.advanced(by: count).copyMemory(from: source, byteCount: key.count)
+                (output + count).copySmall(from: source, count: key.count)
                 count += key.count
             }
             if quoted { output.put(UInt8(ascii: "\""), &count) }

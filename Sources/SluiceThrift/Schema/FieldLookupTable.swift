@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NIOCore
 import SluiceJSON
 
@@ -106,22 +113,19 @@ final class FieldLookupTable: @unchecked Sendable {
         guard name.count == Int(entry.nameCount), let base = text.baseAddress, let other = name.baseAddress else {
             return name.count == Int(entry.nameCount)
         }
-        let stored = base + Int(entry.nameStart)
-        var index = 0
-        while index + 8 <= name.count {
-            if stored.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                != other.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            {
-                return false
-            }
-            index += 8
+        let stored = UnsafeRawPointer(base + Int(entry.nameStart))
+        let count = name.count
+        // Two overlapping loads cover 4...16 bytes, the length of nearly every field name.
+        if count >= 8 && count <= 16 {
+            return stored.loadUnaligned(as: UInt64.self) == other.loadUnaligned(as: UInt64.self)
+                && stored.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+                    == other.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
         }
-        while index < name.count {
-            if stored.load(fromByteOffset: index, as: UInt8.self) != other.load(fromByteOffset: index, as: UInt8.self) {
-                return false
-            }
-            index += 1
+        if count >= 4 && count < 8 {
+            return stored.loadUnaligned(as: UInt32.self) == other.loadUnaligned(as: UInt32.self)
+                && stored.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+                    == other.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
         }
-        return true
+        return memcmp(stored, other, count) == 0
     }
 }

@@ -54,7 +54,9 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
                     try skipValue()
                     continue
                 }
-                if try readNullIfPresent() {
+                let kind = try peekKind()
+                if kind == .null {
+                    _ = try readNullIfPresent()
                     continue  // null is absent
                 }
                 if written.contains(index) {
@@ -64,7 +66,7 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
                 written.insert(index)
                 let type = fields[index].type
                 do throws(TranscodeError) {
-                    try encodeField(type, id: fields[index].id, node: child)
+                    try encodeField(type, id: fields[index].id, node: child, kind: kind)
                 } catch {
                     throw error.under(field: fields[index].name)
                 }
