@@ -17,8 +17,18 @@ import SluiceJSON
 final class FieldLookupTable: @unchecked Sendable {
     // @unchecked: the memory below is written only in `init` and never after, then freed in `deinit`; it is
     // read-only while shared.
+    /// What the JSON -> Thrift direction does when the field is absent from the JSON object.
+    enum AbsentAction: UInt8 {
+        case none
+        /// Write the IDL default (not for unions, nor for `optional` fields: absence is what they allow).
+        case writeDefault
+        /// A required field without a default: an error.
+        case missing
+    }
+
     struct Entry {
         let id: Int16
+        let absent: AbsentAction
         let nameStart: Int32
         let nameCount: Int32
         let keyStart: Int32
@@ -49,9 +59,17 @@ final class FieldLookupTable: @unchecked Sendable {
                 var writer = JSONWriter(buffer: ByteBuffer())
                 writer.key(field.name)
                 text.append(contentsOf: writer.buffer.readableBytesView)
+                let absent: AbsentAction
+                if field.defaultValue != nil && descriptor.kind != .union && field.requiredness != .optional {
+                    absent = .writeDefault
+                } else if field.requiredness == .required {
+                    absent = .missing
+                } else {
+                    absent = .none
+                }
                 entries.append(
                     Entry(
-                        id: field.id, nameStart: Int32(nameStart), nameCount: Int32(keyStart - nameStart),
+                        id: field.id, absent: absent, nameStart: Int32(nameStart), nameCount: Int32(keyStart - nameStart),
                         keyStart: Int32(keyStart), keyCount: Int32(text.count - keyStart)))
             }
         }
