@@ -93,4 +93,25 @@ struct JSONFastPathTests {
         writer.endObject()
         #expect(String(buffer: writer.buffer) == #"{"k":-42,"k":"plain","k":"needs \"escape\" é","k":null}"#)
     }
+
+    @Test("integers of every length are written like String(_:)")
+    func integerLengths() {
+        var values: [Int64] = [0, 1, 9, Int64.max, Int64.min, Int64.min + 1]
+        var power: Int64 = 10
+        while true {
+            values += [power - 1, power, power + 1, -(power - 1), -power]
+            let (next, overflow) = power.multipliedReportingOverflow(by: 10)
+            if overflow { break }
+            power = next
+        }
+        for value in values {
+            var writer = JSONWriter(buffer: ByteBuffer())
+            writer.int(value)
+            #expect(String(buffer: writer.buffer) == String(value))
+        }
+        var writer = JSONWriter(buffer: ByteBuffer())
+        writer.uint(UInt64.max)
+        writer.uint(10_000_000_000_000_000_000)
+        #expect(String(buffer: writer.buffer) == "18446744073709551615,10000000000000000000")
+    }
 }
