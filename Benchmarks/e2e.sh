@@ -8,6 +8,7 @@
 #
 # Usage: Benchmarks/e2e.sh [--duration SECONDS] [--warmup SECONDS] [--connections N] [--wrk-threads N]
 #                          [--rounds N] [--only sluice|nginx] [--event-loops N] [--pin] [--no-build]
+#                          [--sluice-bin PATH] (use this sluice binary; implies --no-build)
 #                          [--perf]   (also profile each proxy with `perf record -g` during the timed run;
 #                                      the profile costs CPU, so its table row is not a clean measurement)
 # Everything listens on 127.0.0.1 only; every process started here is stopped on exit.
@@ -26,6 +27,7 @@ EVENT_LOOPS=1
 PIN=0
 BUILD=1
 PERF=0
+SLUICE_BIN=""
 
 # Fixed ports: Benchmarks/routes/echo.yaml names the backend's, so it cannot be picked at run time.
 SLUICE_PORT=18080
@@ -33,7 +35,7 @@ SLUICE_BACKEND_PORT=19090
 NGINX_PORT=18081
 NGINX_BACKEND_PORT=18082
 
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -47,6 +49,7 @@ while [ $# -gt 0 ]; do
         --pin) PIN=1; shift ;;
         --no-build) BUILD=0; shift ;;
         --perf) PERF=1; shift ;;
+        --sluice-bin) SLUICE_BIN="$2"; BUILD=0; shift 2 ;;
         -h|--help) usage; exit 0 ;;
         *) echo "unknown option: $1" >&2; usage >&2; exit 64 ;;
     esac
@@ -250,11 +253,14 @@ perf_report() { # name, output file
 }
 
 # --- the two set-ups ------------------------------------------------------------------------------------
-SLUICE_BIN=""
 SLUICE_THREADS=""
 SLUICE_LOOP_NOTE=""
 
 build_sluice() {
+    if [ -n "$SLUICE_BIN" ]; then
+        [ -x "$SLUICE_BIN" ] || die "--sluice-bin $SLUICE_BIN is not an executable"
+        return 0
+    fi
     if [ "$BUILD" = 1 ]; then
         log "building sluice (release)"
         (cd "$ROOT" && swift build -c release --product sluice >&2)
@@ -398,6 +404,7 @@ REPORT="$OUT_DIR/e2e-$STAMP.md"
     echo "# Sluice vs nginx, HTTP/1.1, $(wc -c <"$BODY_FILE") byte JSON POST"
     echo
     echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC'); host: $(nproc) cores, $(uname -sr)"
+    echo "- commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD -- Sources 2>/dev/null || echo ' (Sources/ modified)'); sluice binary: ${SLUICE_BIN:-none}"
     echo "- wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s --latency (after a ${WARMUP}s warm-up), rounds: $ROUNDS"
     echo "- pinning: $([ "$PIN" = 1 ] && echo 'proxy on CPU 0; backend and wrk on CPU 1' || echo 'none (all processes share all cores)')"
     echo "- nginx $(nginx -v 2>&1 | sed 's/^nginx version: //'): worker_processes 1, keepalive upstream (64), access_log off"

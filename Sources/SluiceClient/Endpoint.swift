@@ -8,7 +8,7 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
         self.port = port
     }
 
-    /// Parses `host:port`, `[v6]:port`; nil when the port is missing or out of range.
+    /// Parses `host:port` or `[v6]:port`; nil unless the host is non-empty and the port is in 1...65535.
     public init?(parsing text: String) {
         let host: Substring
         let portText: Substring
@@ -25,7 +25,9 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
             // An unbracketed IPv6 address is ambiguous.
             if host.contains(":") { return nil }
         }
-        guard !host.isEmpty, let port = Int(portText), (1...65535).contains(port) else { return nil }
+        guard !host.isEmpty, !host.contains(where: \.isWhitespace),
+            !portText.isEmpty, portText.allSatisfy(\.isASCII), let port = Int(portText), (1...65535).contains(port)
+        else { return nil }
         self.host = String(host)
         self.port = port
     }

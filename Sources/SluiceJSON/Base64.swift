@@ -11,31 +11,32 @@ public enum Base64 {
     public static func encodedCount(_ count: Int) -> Int { (count + 2) / 3 * 4 }
 
     public static func encode(_ bytes: UnsafeRawBufferPointer, into buffer: inout ByteBuffer) {
-        let outputCount = encodedCount(bytes.count)
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: outputCount) { output in
-            let table = alphabet.utf8Start
-            var read = 0
-            var write = 0
-            while read + 3 <= bytes.count {
-                let chunk = UInt32(bytes[read]) << 16 | UInt32(bytes[read + 1]) << 8 | UInt32(bytes[read + 2])
-                output[write] = table[Int(chunk >> 18)]
-                output[write + 1] = table[Int((chunk >> 12) & 0x3F)]
-                output[write + 2] = table[Int((chunk >> 6) & 0x3F)]
-                output[write + 3] = table[Int(chunk & 0x3F)]
-                read += 3
-                write += 4
-            }
-            let rest = bytes.count - read
-            if rest > 0 {
-                let chunk = UInt32(bytes[read]) << 16 | (rest == 2 ? UInt32(bytes[read + 1]) << 8 : 0)
-                output[write] = table[Int(chunk >> 18)]
-                output[write + 1] = table[Int((chunk >> 12) & 0x3F)]
-                output[write + 2] = rest == 2 ? table[Int((chunk >> 6) & 0x3F)] : UInt8(ascii: "=")
-                output[write + 3] = UInt8(ascii: "=")
-                write += 4
-            }
-            return write
+        buffer.appendRaw(capacity: encodedCount(bytes.count)) { output in encode(bytes, to: output) }
+    }
+
+    /// Writes the encoding to `output`, which has room for ``encodedCount(_:)`` bytes; returns that count.
+    static func encode(_ bytes: UnsafeRawBufferPointer, to output: UnsafeMutableRawPointer) -> Int {
+        let table = alphabet.utf8Start
+        var read = 0
+        var write = 0
+        while read + 3 <= bytes.count {
+            let chunk = UInt32(bytes[read]) << 16 | UInt32(bytes[read + 1]) << 8 | UInt32(bytes[read + 2])
+            let quad =
+                UInt32(table[Int(chunk >> 18)]) | UInt32(table[Int((chunk >> 12) & 0x3F)]) << 8
+                | UInt32(table[Int((chunk >> 6) & 0x3F)]) << 16 | UInt32(table[Int(chunk & 0x3F)]) << 24
+            output.storeBytes(of: quad.littleEndian, toByteOffset: write, as: UInt32.self)
+            read += 3
+            write += 4
         }
+        let rest = bytes.count - read
+        if rest > 0 {
+            let chunk = UInt32(bytes[read]) << 16 | (rest == 2 ? UInt32(bytes[read + 1]) << 8 : 0)
+            output.put(table[Int(chunk >> 18)], &write)
+            output.put(table[Int((chunk >> 12) & 0x3F)], &write)
+            output.put(rest == 2 ? table[Int((chunk >> 6) & 0x3F)] : UInt8(ascii: "="), &write)
+            output.put(UInt8(ascii: "="), &write)
+        }
+        return write
     }
 
     public static func encode(_ bytes: [UInt8]) -> String {

@@ -108,11 +108,71 @@ extension JSONScanner {
         if token.isInteger, case .value(let value) = integer(token), value.magnitude < (1 << 53) {
             return Double(value)
         }
+        if let value = Self.exactDouble(rawBytes(of: token)) {
+            return value
+        }
         // Short numbers fit a small String without allocating.
         let text = String(decoding: rawBytes(of: token), as: UTF8.self)
         return Double(text) ?? .nan
     }
+
+    /// Clinger's fast path: when the digits form an integer below 2^53 and the decimal exponent is within
+    /// ±22, both are exact doubles and one multiplication or division rounds correctly, as `strtod` would.
+    /// nil otherwise (more digits, larger exponents), for the general parser. `text` is valid JSON number syntax.
+    static func exactDouble(_ text: UnsafeRawBufferPointer) -> Double? {
+        var index = 0
+        let negative = text.count > 0 && text[0] == UInt8(ascii: "-")
+        if negative { index = 1 }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var exponent = 0
+        var seenPoint = false
+        while index < text.count {
+            let byte = text[index]
+            if byte == UInt8(ascii: ".") {
+                seenPoint = true
+            } else if isDigit(byte) {
+                // Leading zeros add no precision.
+                if mantissa != 0 || byte != UInt8(ascii: "0") { digits += 1 }
+                guard digits <= 15 else { return nil }
+                mantissa = mantissa &* 10 &+ UInt64(byte &- UInt8(ascii: "0"))
+                if seenPoint { exponent -= 1 }
+            } else {
+                break  // `e` or `E`
+            }
+            index += 1
+        }
+        if index < text.count {
+            index += 1
+            var exponentNegative = false
+            if text[index] == UInt8(ascii: "-") || text[index] == UInt8(ascii: "+") {
+                exponentNegative = text[index] == UInt8(ascii: "-")
+                index += 1
+            }
+            var written = 0
+            while index < text.count {
+                written = written * 10 + Int(text[index] &- UInt8(ascii: "0"))
+                guard written <= 1000 else { return nil }
+                index += 1
+            }
+            exponent += exponentNegative ? -written : written
+        }
+        guard exponent >= -22 && exponent <= 22 else { return mantissa == 0 ? (negative ? -0.0 : 0.0) : nil }
+        var value = Double(mantissa)
+        if exponent < 0 {
+            value /= exactPowersOfTen[-exponent]
+        } else {
+            value *= exactPowersOfTen[exponent]
+        }
+        return negative ? -value : value
+    }
 }
+
+/// 10^0 ... 10^22, every one exactly representable as a `Double`.
+private let exactPowersOfTen: [Double] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+    1e20, 1e21, 1e22,
+]
 
 @inline(__always)
 func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }

@@ -9,7 +9,14 @@ extension JSONScanner {
         var decodedCount = 0
         var hasEscapes = false
         let end = bytes.count
+        guard let base = bytes.baseAddress else {
+            throw JSONError(.unexpectedEnd, at: index, "unterminated string starting at byte \(start - 1)")
+        }
         while true {
+            // Plain bytes decode to themselves: skip them a word at a time.
+            let plainEnd = JSONByteScan.firstSpecial(base, from: index, to: end)
+            decodedCount += plainEnd - index
+            index = plainEnd
             guard index < end else {
                 throw JSONError(.unexpectedEnd, at: index, "unterminated string starting at byte \(start - 1)")
             }

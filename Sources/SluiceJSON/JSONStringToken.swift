@@ -109,7 +109,7 @@ extension JSONScanner {
     /// Appends the decoded bytes to `buffer`.
     public func write(_ token: JSONStringToken, into buffer: inout ByteBuffer) {
         if !token.hasEscapes {
-            buffer.writeBytes(rawBytes(of: token))
+            buffer.appendBytes(rawBytes(of: token))
             return
         }
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: token.decodedCount) { output in

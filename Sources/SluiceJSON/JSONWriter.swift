@@ -6,6 +6,9 @@ import NIOCore
 /// container start clears it. Callers pair begin/end calls and put a key before each object member.
 /// Take ``buffer`` back when done; create the writer from a buffer nobody else holds, or the first write
 /// copies it.
+///
+/// Each call appends its separator, punctuation and text in one reserved step (``ByteBuffer/appendRaw``),
+/// not byte by byte: that is most of what a transcoder writing JSON does.
 public struct JSONWriter: Sendable {
     public var buffer: ByteBuffer
     @usableFromInline var needsSeparator = false
@@ -15,173 +18,152 @@ public struct JSONWriter: Sendable {
     }
 
     @inlinable
-    mutating func separator() {
-        if needsSeparator { buffer.writeInteger(UInt8(ascii: ",")) }
-    }
+    public mutating func beginObject() { open(UInt8(ascii: "{")) }
 
-    public mutating func beginObject() {
-        separator()
-        buffer.writeInteger(UInt8(ascii: "{"))
-        needsSeparator = false
-    }
+    @inlinable
+    public mutating func endObject() { close(UInt8(ascii: "}")) }
 
-    public mutating func endObject() {
-        buffer.writeInteger(UInt8(ascii: "}"))
-        needsSeparator = true
-    }
+    @inlinable
+    public mutating func beginArray() { open(UInt8(ascii: "[")) }
 
-    public mutating func beginArray() {
-        separator()
-        buffer.writeInteger(UInt8(ascii: "["))
-        needsSeparator = false
-    }
-
-    public mutating func endArray() {
-        buffer.writeInteger(UInt8(ascii: "]"))
-        needsSeparator = true
-    }
+    @inlinable
+    public mutating func endArray() { close(UInt8(ascii: "]")) }
 
     /// An object key (escaped as needed) and its `:`.
     public mutating func key(_ name: String) {
-        separator()
         var name = name
-        name.withUTF8 { writeEscaped(UnsafeRawBufferPointer($0)) }
-        buffer.writeInteger(UInt8(ascii: ":"))
+        name.withUTF8 { _ = writeQuoted(UnsafeRawBufferPointer($0), validate: false, colon: true) }
         needsSeparator = false
     }
 
     /// An object key from UTF-8 bytes; false (nothing sensible written) if they are not valid UTF-8.
-    @discardableResult
+    @inlinable @discardableResult
     public mutating func key(utf8 bytes: UnsafeRawBufferPointer) -> Bool {
-        separator()
-        guard writeEscapedValidating(bytes) else { return false }
-        buffer.writeInteger(UInt8(ascii: ":"))
+        guard writeQuoted(bytes, validate: true, colon: true) else { return false }
         needsSeparator = false
         return true
     }
 
+    /// An object key already in JSON form — quoted, escaped, followed by `:` — such as one a schema
+    /// prepared once per field; the caller vouches for it.
+    @inlinable
+    public mutating func rawKey(_ quotedKeyAndColon: UnsafeRawBufferPointer) {
+        writeSeparated(quotedKeyAndColon)
+        needsSeparator = false
+    }
+
     public mutating func string(_ value: String) {
-        separator()
         var value = value
-        value.withUTF8 { writeEscaped(UnsafeRawBufferPointer($0)) }
+        value.withUTF8 { _ = writeQuoted(UnsafeRawBufferPointer($0), validate: false, colon: false) }
         needsSeparator = true
     }
 
     /// A string from UTF-8 bytes; false if they are not valid UTF-8 (the output is then unusable).
-    @discardableResult
+    @inlinable @discardableResult
     public mutating func string(utf8 bytes: UnsafeRawBufferPointer) -> Bool {
-        separator()
+        let valid = writeQuoted(bytes, validate: true, colon: false)
         needsSeparator = true
-        return writeEscapedValidating(bytes)
+        return valid
     }
 
+    @inlinable
     public mutating func bool(_ value: Bool) {
-        separator()
         if value {
-            buffer.writeStaticString("true")
+            writeSeparated(literal: "true")
         } else {
-            buffer.writeStaticString("false")
+            writeSeparated(literal: "false")
         }
         needsSeparator = true
     }
 
+    @inlinable
     public mutating func null() {
-        separator()
-        buffer.writeStaticString("null")
+        writeSeparated(literal: "null")
         needsSeparator = true
     }
 
+    @inlinable
     public mutating func int<T: BinaryInteger>(_ value: T) {
-        separator()
-        if value < 0 {
-            buffer.writeInteger(UInt8(ascii: "-"))
-            writeDigits(UInt64(value.magnitude))
-        } else {
-            writeDigits(UInt64(value))
-        }
+        writeInteger(negative: value < 0, UInt64(value.magnitude), quoted: false, colon: false)
         needsSeparator = true
     }
 
+    @inlinable
     public mutating func uint(_ value: UInt64) {
-        separator()
-        writeDigits(value)
+        writeInteger(negative: false, value, quoted: false, colon: false)
         needsSeparator = true
     }
 
     /// Finite values as the shortest text that reads back to the same `Double`; NaN and the infinities as the
     /// strings `"NaN"`, `"Infinity"` and `"-Infinity"`, which JSON has no numbers for.
     public mutating func double(_ value: Double) {
-        separator()
         if value.isNaN {
-            buffer.writeStaticString("\"NaN\"")
+            writeSeparated(literal: "\"NaN\"")
         } else if value.isInfinite {
-            buffer.writeStaticString(value < 0 ? "\"-Infinity\"" : "\"Infinity\"")
+            writeSeparated(literal: value < 0 ? "\"-Infinity\"" : "\"Infinity\"")
         } else {
             // `description` is Swift's shortest round-trip form; it is always valid JSON for finite values
             // ("1.0", "1e-05", "-0.0"), and fits a small String, so no allocation.
-            buffer.writeString(value.description)
+            var text = value.description
+            text.withUTF8 { writeSeparated(UnsafeRawBufferPointer($0)) }
         }
         needsSeparator = true
     }
 
     /// A string holding `bytes` in standard, padded base64.
     public mutating func base64(_ bytes: UnsafeRawBufferPointer) {
-        separator()
-        buffer.writeInteger(UInt8(ascii: "\""))
-        Base64.encode(bytes, into: &buffer)
-        buffer.writeInteger(UInt8(ascii: "\""))
+        let comma = needsSeparator
+        buffer.appendRaw(capacity: Base64.encodedCount(bytes.count) + 3) { output in
+            var count = 0
+            if comma { output.put(UInt8(ascii: ","), &count) }
+            output.put(UInt8(ascii: "\""), &count)
+            count += Base64.encode(bytes, to: output + count)
+            output.put(UInt8(ascii: "\""), &count)
+            return count
+        }
         needsSeparator = true
     }
 
     /// Pre-formatted JSON for one value (for example a string already quoted); the caller vouches for it.
+    @inlinable
     public mutating func rawValue(_ json: UnsafeRawBufferPointer) {
-        separator()
-        buffer.writeBytes(json)
+        writeSeparated(json)
+        needsSeparator = true
+    }
+}
+
+extension JSONWriter {
+    // A member — key prepared as by ``rawKey(_:)``, then its value — in one append, for transcoders that
+    // write many small members.
+
+    /// `key` then the integer `value`.
+    @inlinable
+    public mutating func int(_ value: Int64, afterKey key: UnsafeRawBufferPointer) {
+        writeInteger(negative: value < 0, value.magnitude, quoted: false, colon: false, key: key)
         needsSeparator = true
     }
 
-    mutating func writeDigits(_ value: UInt64) {
-        var digits = 1
-        var rest = value / 10
-        while rest > 0 {
-            digits += 1
-            rest /= 10
-        }
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: digits) { output in
-            var value = value
-            var index = digits - 1
-            while true {
-                output[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10)
-                value /= 10
-                if index == 0 { break }
-                index -= 1
-            }
-            return digits
-        }
+    /// `key` then a string from UTF-8 bytes; false if they are not valid UTF-8 (the output is then unusable).
+    @inlinable @discardableResult
+    public mutating func string(utf8 bytes: UnsafeRawBufferPointer, afterKey key: UnsafeRawBufferPointer) -> Bool {
+        let valid = writeQuoted(bytes, validate: true, colon: false, key: key)
+        needsSeparator = true
+        return valid
     }
 }
 
 extension JSONWriter {
     /// An integer as an object key: `"42":`.
+    @inlinable
     public mutating func intKey(_ value: Int64) {
-        separator()
-        buffer.writeInteger(UInt8(ascii: "\""))
-        writeSigned(value)
-        buffer.writeStaticString("\":")
+        writeInteger(negative: value < 0, value.magnitude, quoted: true, colon: true)
         needsSeparator = false
     }
 
     /// An integer as a string value: `"9007199254740993"`, for readers whose numbers are doubles.
+    @inlinable
     public mutating func quotedInt(_ value: Int64) {
-        separator()
-        buffer.writeInteger(UInt8(ascii: "\""))
-        writeSigned(value)
-        buffer.writeInteger(UInt8(ascii: "\""))
+        writeInteger(negative: value < 0, value.magnitude, quoted: true, colon: false)
         needsSeparator = true
-    }
-
-    private mutating func writeSigned(_ value: Int64) {
-        if value < 0 { buffer.writeInteger(UInt8(ascii: "-")) }
-        writeDigits(value.magnitude)
     }
 }

@@ -2,6 +2,7 @@ internal import Foundation
 internal import NIOCore
 internal import SluiceThrift
 internal import Yams
+internal import SluiceClient
 
 extension RouteFile {
     static let serviceKeys = [
@@ -81,7 +82,7 @@ extension RouteFile {
                 valid = false
             }
         }
-        var endpoints: [EndpointAddress] = []
+        var endpoints: [SluiceClient.Endpoint] = []
         if let field = required("endpoints"), let list = reader.sequence(field.value, what: "'endpoints'") {
             if list.isEmpty {
                 reader.error(at: field.value, "'endpoints' must list at least one host:port")
@@ -89,7 +90,7 @@ extension RouteFile {
             }
             for item in list {
                 guard let text = reader.string(item, what: "an endpoint") else { valid = false; continue }
-                if let endpoint = EndpointAddress(parsing: text) {
+                if let endpoint = SluiceClient.Endpoint(parsing: text) {
                     endpoints.append(endpoint)
                 } else {
                     reader.error(at: item, "bad endpoint '\(text)' (expected host:port with a port in 1...65535)")

@@ -1,5 +1,6 @@
 public import NIOCore
 public import SluiceThrift
+public import SluiceClient
 
 /// One backend service from a route file's `services:` list.
 ///
@@ -27,7 +28,7 @@ public struct ServiceConfiguration: Sendable, Hashable {
     public var idlPath: String
     public var transport: ThriftTransportKind
     public var protocolKind: ThriftProtocolKind
-    public var endpoints: [EndpointAddress]
+    public var endpoints: [SluiceClient.Endpoint]
     /// Per-request timeout; default 1 s.
     public var requestTimeout: TimeAmount
     /// Default 1 s.
@@ -44,7 +45,7 @@ public struct ServiceConfiguration: Sendable, Hashable {
         idlPath: String,
         transport: ThriftTransportKind = .ttheader,
         protocolKind: ThriftProtocolKind = .binary,
-        endpoints: [EndpointAddress],
+        endpoints: [SluiceClient.Endpoint],
         requestTimeout: TimeAmount = .seconds(1),
         connectTimeout: TimeAmount = .seconds(1),
         connectionsPerEndpoint: Int = 2,

@@ -34,7 +34,7 @@ final class ServiceRuntime: Sendable {
     ) -> ThriftClientConfiguration {
         let declaredName = idlService.lastIndex(of: ".").map { String(idlService[idlService.index(after: $0)...]) }
         return ThriftClientConfiguration(
-            endpoints: service.endpoints.map { Endpoint(host: $0.host, port: $0.port) },
+            endpoints: service.endpoints,
             transport: service.transport,
             protocolKind: service.protocolKind,
             serviceName: declaredName ?? idlService,

@@ -63,8 +63,7 @@ struct ThriftByteCursor {
     mutating func bigEndian<T: FixedWidthInteger>(_: T.Type) throws(ThriftProtocolError) -> T {
         let size = MemoryLayout<T>.size
         try need(size)
-        var value = T.zero
-        withUnsafeMutableBytes(of: &value) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + size)])) }
+        let value = bytes.loadUnaligned(fromByteOffset: offset, as: T.self)
         offset += size
         return T(bigEndian: value)
     }
@@ -73,8 +72,7 @@ struct ThriftByteCursor {
     mutating func littleEndian<T: FixedWidthInteger>(_: T.Type) throws(ThriftProtocolError) -> T {
         let size = MemoryLayout<T>.size
         try need(size)
-        var value = T.zero
-        withUnsafeMutableBytes(of: &value) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + size)])) }
+        let value = bytes.loadUnaligned(fromByteOffset: offset, as: T.self)
         offset += size
         return T(littleEndian: value)
     }

@@ -32,6 +32,11 @@ public protocol ThriftProtocolWriter {
     /// allocating accessor coroutine.
     mutating func withBuffer<T, E: Error>(_ body: (inout ByteBuffer) throws(E) -> T) throws(E) -> T
 
+    /// A field header and its value in one append; see `ThriftProtocolWriter+Fields.swift`.
+    mutating func writeIntegerField(_ type: WireType, id: Int16, value: Int64)
+    mutating func writeDoubleField(id: Int16, value: Double)
+    mutating func writeBinaryField(id: Int16, bytes: UnsafeRawBufferPointer)
+
     /// A list or set header when the size is known up front.
     mutating func writeListBegin(_ element: WireType, count: Int)
     mutating func writeMapBegin(key: WireType, value: WireType, count: Int)

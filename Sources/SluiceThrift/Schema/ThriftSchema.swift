@@ -3,7 +3,9 @@
 /// Built once off the request path by ``ThriftIDL``; immutable afterwards and shared by every request.
 public struct ThriftSchema: Sendable {
     /// Structs, unions, exceptions and the synthetic `_args` / `_result` structs of every method.
-    public var structs: [StructDescriptor]
+    public var structs: [StructDescriptor] {
+        didSet { fieldLookupCache = FieldLookupCache() }
+    }
     public var enums: [EnumDescriptor]
     /// Keyed by name as the root file sees it: `Service` for its own, `include.Service` for included ones.
     public var services: [String: ServiceDescriptor]
@@ -15,6 +17,8 @@ public struct ThriftSchema: Sendable {
     public var namespaces: [String: String]
     /// The root file's path, as given.
     public var rootFile: String
+    /// Lookup tables derived from ``structs`` on first use (see `FieldLookupTable`).
+    var fieldLookupCache = FieldLookupCache()
 
     public init(
         structs: [StructDescriptor] = [],

@@ -2,6 +2,45 @@ import NIOCore
 import SluiceJSON
 
 extension JSONToThrift {
+    /// Encodes the next JSON value as field `id` of `type`: scalars and plain strings with their header in
+    /// one append, everything else as header then value.
+    /// `kind` is what ``peekKind()`` returned for the value.
+    mutating func encodeField(_ type: ThriftType, id: Int16, node: Int?, kind: JSONValueKind) throws(TranscodeError) {
+        switch type {
+        case .i8, .i16, .i32, .i64:
+            let value = try readInteger(type, kind: kind)
+            writer.writeIntegerField(type.wireType, id: id, value: value)
+        case .double:
+            writer.writeDoubleField(id: id, value: try readDouble(kind: kind))
+        case .enumeration(let enumID):
+            writer.writeIntegerField(.i32, id: id, value: Int64(try readEnum(enumID, type: type, kind: kind)))
+        case .string:
+            if kind != .string { throw wrongType(type, found: kind) }
+            let token = try readString()
+            if token.hasEscapes {
+                writer.writeFieldBegin(.string, id: id)
+                writeString(token)
+            } else {
+                writer.writeBinaryField(id: id, bytes: scanner.rawBytes(of: token))
+            }
+        default:
+            writer.writeFieldBegin(type.wireType, id: id)
+            try encodeValue(type, node: node)
+        }
+    }
+
+    /// A string's length and decoded bytes.
+    @inline(__always)
+    mutating func writeString(_ token: JSONStringToken) {
+        if !token.hasEscapes {
+            writer.writeBinary(scanner.rawBytes(of: token))
+            return
+        }
+        writer.writeBinaryLength(token.decodedCount)
+        let scanner = self.scanner
+        writer.withBuffer { scanner.write(token, into: &$0) }
+    }
+
     /// Encodes the next JSON value as `type` (its field header, if any, is already written).
     mutating func encodeValue(_ type: ThriftType, node: Int?) throws(TranscodeError) {
         switch type {
@@ -20,10 +59,7 @@ extension JSONToThrift {
             writer.writeDouble(try readDouble())
         case .string:
             try expect(.string, for: type)
-            let token = try readString()
-            writer.writeBinaryLength(token.decodedCount)
-            let scanner = self.scanner
-            writer.withBuffer { scanner.write(token, into: &$0) }
+            writeString(try readString())
         case .binary:
             try expect(.string, for: type)
             let token = try readString()

@@ -16,11 +16,15 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
     /// Empty when nothing is bound and the body is the whole struct (the common, fast case).
     let overrides: OverrideTree?
     let bound: [BoundValue]
+    /// The schema's field names as bytes, for matching keys.
+    let lookup: FieldLookupTable
 
     /// Encodes struct `id`; its JSON object is next in the scanner when `fromJSON`.
     mutating func encodeStruct(_ id: StructID, fromJSON: Bool, node: Int?) throws(TranscodeError) {
         // Only the field list is needed per key; the rest of the descriptor is read on errors and at the end.
         let fields = schema.structs[id.index].fields
+        let range = lookup.range(of: id)
+        var next = 0
         var written = FieldBitSet()
         let mark = writer.writeStructBegin()
         // Where the object began, for errors about the object as a whole (nil when it is not in the body).
@@ -30,7 +34,7 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
             var cursor = try beginObject()
             objectStart = cursor.start
             while let key = try nextKey(&cursor) {
-                guard let index = fieldIndex(of: key, in: fields) else {
+                guard let index = fieldIndex(of: key, in: fields, range: range, hint: next) else {
                     if options.strict {
                         let name = scanner.decodedString(key)
                         throw TranscodeError(
@@ -40,6 +44,7 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
                     try skipValue()
                     continue
                 }
+                next = index + 1
                 var child: Int? = nil
                 if let node, let overrides {
                     child = overrides.child(of: node, field: index)
@@ -49,7 +54,9 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
                     try skipValue()
                     continue
                 }
-                if try readNullIfPresent() {
+                let kind = try peekKind()
+                if kind == .null {
+                    _ = try readNullIfPresent()
                     continue  // null is absent
                 }
                 if written.contains(index) {
@@ -59,8 +66,7 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
                 written.insert(index)
                 let type = fields[index].type
                 do throws(TranscodeError) {
-                    writer.writeFieldBegin(type.wireType, id: fields[index].id)
-                    try encodeValue(type, node: child)
+                    try encodeField(type, id: fields[index].id, node: child, kind: kind)
                 } catch {
                     throw error.under(field: fields[index].name)
                 }
@@ -79,7 +85,7 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
         }
         let kind = schema.structs[id.index].kind
         if written.count < fields.count {
-            try finishAbsentFields(schema.structs[id.index], written: &written, objectStart: objectStart)
+            try finishAbsentFields(id, range: range, written: &written, objectStart: objectStart)
         }
         if kind == .union && written.count != 1 {
             throw TranscodeError(
@@ -89,13 +95,18 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
         writer.writeStructEnd(mark)
     }
 
-    /// Writes IDL defaults for absent fields and rejects absent required ones.
+    /// Writes IDL defaults for absent fields and rejects absent required ones. The lookup table says which
+    /// fields need either, so absent optional fields cost a bit test, not a descriptor copy.
     private mutating func finishAbsentFields(
-        _ descriptor: StructDescriptor, written: inout FieldBitSet, objectStart: Int?
+        _ id: StructID, range: FieldLookupTable.StructRange, written: inout FieldBitSet, objectStart: Int?
     ) throws(TranscodeError) {
-        for (index, field) in descriptor.fields.enumerated() where !written.contains(index) {
-            // Optional fields stay absent even with a default: absence is what `optional` lets a caller say.
-            if let value = field.defaultValue, descriptor.kind != .union, field.requiredness != .optional {
+        for index in 0..<Int(range.count) where !written.contains(index) {
+            switch lookup.entry(index, in: range).absent {
+            case .none:
+                continue
+            case .writeDefault:
+                let field = schema.structs[id.index].fields[index]
+                guard let value = field.defaultValue else { continue }
                 written.insert(index)
                 writer.writeFieldBegin(field.type.wireType, id: field.id)
                 do throws(TranscodeError) {
@@ -103,9 +114,11 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
                 } catch {
                     throw error.under(field: field.name)
                 }
-            } else if field.requiredness == .required {
+            case .missing:
+                let field = schema.structs[id.index].fields[index]
                 throw TranscodeError(
-                    .missingRequired, offset: objectStart, "required field '\(field.name)' of \(descriptor.name) is missing"
+                    .missingRequired, offset: objectStart,
+                    "required field '\(field.name)' of \(schema.structs[id.index].name) is missing"
                 ).under(field: field.name)
             }
         }
@@ -140,16 +153,15 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
 
     /// The field whose name equals `key`, compared as bytes.
     @inline(__always)
-    private func fieldIndex(of key: JSONStringToken, in fields: [FieldDescriptor]) -> Int? {
+    private func fieldIndex(
+        of key: JSONStringToken, in fields: [FieldDescriptor], range: FieldLookupTable.StructRange, hint: Int
+    ) -> Int? {
         if key.hasEscapes {
             // Rare: decode once rather than once per field compared.
             let name = scanner.decodedString(key)
             return fields.firstIndex { $0.name == name }
         }
-        for index in fields.indices where scanner.string(key, equals: fields[index].name) {
-            return index
-        }
-        return nil
+        return lookup.index(ofName: scanner.rawBytes(of: key), in: range, hint: hint)
     }
 
     /// Requires the next value to be `kind`, else a wrong-type error naming `type`.

@@ -70,13 +70,15 @@ public enum ThriftJSONCodec {
         bound: [BoundValue], options: TranscodeOptions, into buffer: inout ByteBuffer
     ) throws(TranscodeError) {
         let start = buffer.writerIndex
+        // Thrift is rarely longer than its JSON: one allocation up front rather than growing by doubling.
+        buffer.reserveCapacity(minimumWritableBytes: json.readableBytes)
         try json.withUnsafeReadableBytes { bytes throws(TranscodeError) in
             var scanner = JSONScanner(bytes: bytes, maxDepth: options.maxDepth)
             let hasBody = !scanner.isAtEnd()
             let bodyStart = scanner.offset
             var encoder = JSONToThrift(
                 schema: schema, options: options, writer: Writer(buffer: buffer), scanner: scanner,
-                hasBody: hasBody, overrides: overrides, bound: bound)
+                hasBody: hasBody, overrides: overrides, bound: bound, lookup: schema.fieldLookup)
             buffer = ByteBuffer()  // the writer now holds the only reference, so appends never copy
             defer { buffer = encoder.writer.buffer }
             do throws(TranscodeError) {

@@ -10,6 +10,16 @@ struct ThriftToJSON<Reader: ThriftProtocolReader> {
     let options: TranscodeOptions
     var reader: Reader
     var json: JSONWriter
+    /// The schema's field ids and prepared JSON keys.
+    let lookup: FieldLookupTable
+
+    init(schema: ThriftSchema, options: TranscodeOptions, reader: Reader, json: JSONWriter) {
+        self.schema = schema
+        self.options = options
+        self.reader = reader
+        self.json = json
+        self.lookup = schema.fieldLookup
+    }
 
     /// `{ ...fields }` of struct `id`.
     mutating func decodeStruct(_ id: StructID, depth: Int) throws(TranscodeError) {
@@ -22,22 +32,61 @@ struct ThriftToJSON<Reader: ThriftProtocolReader> {
     mutating func decodeMembers(_ id: StructID, depth: Int) throws(TranscodeError) {
         guard depth > 0 else { throw tooDeep() }
         let fields = schema.structs[id.index].fields
+        let range = lookup.range(of: id)
+        var next = 0
         let mark = reader.readStructBegin()
         while true {
-            let header = try thrift { r throws(ThriftProtocolError) in try r.readFieldBegin() }
+            let header: (type: WireType, id: Int16)
+            do { header = try reader.readFieldBegin() } catch { throw TranscodeError(error) }
             if header.type == .stop { break }
-            guard let index = Self.index(of: header.id, in: fields), fields[index].type.wireType == header.type else {
+            guard let index = lookup.index(ofID: header.id, in: range, hint: next),
+                fields[index].type.wireType == header.type
+            else {
                 try skip(header.type, depth: depth)
                 continue
             }
-            json.key(fields[index].name)
+            next = index + 1
+            let key = lookup.key(lookup.entry(index, in: range))
             do throws(TranscodeError) {
-                try decodeValue(fields[index].type, depth: depth - 1)
+                try decodeField(fields[index].type, key: key, depth: depth - 1)
             } catch {
                 throw error.under(field: fields[index].name)
             }
         }
         reader.readStructEnd(mark)
+    }
+
+    /// A member: its prepared `key` and value, in one append for integers and strings.
+    @inline(__always)
+    mutating func decodeField(_ type: ThriftType, key: UnsafeRawBufferPointer, depth: Int) throws(TranscodeError) {
+        let value: Int64
+        switch type {
+        case .i8:
+            do { value = Int64(try reader.readI8()) } catch { throw TranscodeError(error) }
+        case .i16:
+            do { value = Int64(try reader.readI16()) } catch { throw TranscodeError(error) }
+        case .i32:
+            do { value = Int64(try reader.readI32()) } catch { throw TranscodeError(error) }
+        case .i64:
+            do { value = try reader.readI64() } catch { throw TranscodeError(error) }
+            if options.int64AsString && value.magnitude > 1 << 53 {
+                json.rawKey(key)
+                json.quotedInt(value)
+                return
+            }
+        case .string:
+            let bytes: UnsafeRawBufferPointer
+            do { bytes = try reader.readBinary() } catch { throw TranscodeError(error) }
+            guard json.string(utf8: bytes, afterKey: key) else {
+                throw TranscodeError(.malformedThrift, "string is not valid UTF-8")
+            }
+            return
+        default:
+            json.rawKey(key)
+            try decodeValue(type, depth: depth)
+            return
+        }
+        json.int(value, afterKey: key)
     }
 
     mutating func decodeValue(_ type: ThriftType, depth: Int) throws(TranscodeError) {

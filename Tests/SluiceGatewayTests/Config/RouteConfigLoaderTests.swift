@@ -1,4 +1,5 @@
 import NIOCore
+import SluiceClient
 import SluiceThrift
 import Testing
 @testable import SluiceGateway
@@ -36,7 +37,7 @@ struct RouteConfigLoaderTests {
         #expect(service.idlPath == result.directory + "/echo.thrift")
         #expect(service.transport == .ttheader)
         #expect(service.protocolKind == .binary)
-        #expect(service.endpoints == [EndpointAddress(host: "127.0.0.1", port: 9090)])
+        #expect(service.endpoints == [Endpoint(host: "127.0.0.1", port: 9090)])
         #expect(service.requestTimeout == .seconds(1))
         #expect(service.connectTimeout == .milliseconds(250))
         #expect(service.connectionsPerEndpoint == 4)
