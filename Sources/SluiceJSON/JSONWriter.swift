@@ -101,6 +101,8 @@ public struct JSONWriter: Sendable {
             writeSeparated(literal: "\"NaN\"")
         } else if value.isInfinite {
             writeSeparated(literal: value < 0 ? "\"-Infinity\"" : "\"Infinity\"")
+        } else if writeShortDouble(value) {
+            // Written without a String.
         } else {
             // `description` is Swift's shortest round-trip form; it is always valid JSON for finite values
             // ("1.0", "1e-05", "-0.0"), and fits a small String, so no allocation.
