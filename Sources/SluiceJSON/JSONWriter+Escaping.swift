@@ -4,8 +4,12 @@ extension JSONWriter {
     /// Writes `[,]"…"[:]` escaping `"`, `\` and control characters (RFC 8259 §7), checking UTF-8 first when
     /// `validate`; false at the first invalid sequence. Text needing no escapes — nearly all of it — is
     /// found a word at a time and copied in one append with its punctuation.
+    /// `key`, when not empty, is a member key already in JSON form written first (see ``rawKey(_:)``).
     @inlinable
-    mutating func writeQuoted(_ bytes: UnsafeRawBufferPointer, validate: Bool, colon: Bool) -> Bool {
+    mutating func writeQuoted(
+        _ bytes: UnsafeRawBufferPointer, validate: Bool, colon: Bool,
+        key: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)
+    ) -> Bool {
         let count = bytes.count
         if let base = bytes.baseAddress {
             var index = 0
@@ -13,6 +17,7 @@ extension JSONWriter {
                 index = JSONByteScan.firstSpecial(base, from: index, to: count)
                 if index == count { break }
                 if base.load(fromByteOffset: index, as: UInt8.self) < 0x80 {
+                    if key.count > 0 { rawKey(key) }
                     return writeQuotedEscaping(bytes, validate: validate, colon: colon)
                 }
                 if validate {
@@ -24,12 +29,16 @@ extension JSONWriter {
             }
         }
         let comma = needsSeparator
-        buffer.appendRaw(capacity: count + 4) { output in
+        buffer.appendRaw(capacity: key.count + count + 4) { output in
             var written = 0
             if comma { output.put(UInt8(ascii: ","), &written) }
+            if let source = key.baseAddress {
+                (output + written).copySmall(from: source, count: key.count)
+                written += key.count
+            }
             output.put(UInt8(ascii: "\""), &written)
             if let source = bytes.baseAddress {
-                (output + written).copyMemory(from: source, byteCount: count)
+                (output + written).copySmall(from: source, count: count)
                 written += count
             }
             output.put(UInt8(ascii: "\""), &written)

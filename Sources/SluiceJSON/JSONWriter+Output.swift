@@ -28,7 +28,7 @@ extension JSONWriter {
             var count = 0
             if comma { output.put(UInt8(ascii: ","), &count) }
             if let source = text.baseAddress {
-                (output + count).copyMemory(from: source, byteCount: text.count)
+                (output + count).copySmall(from: source, count: text.count)
                 count += text.count
             }
             return count
@@ -42,27 +42,47 @@ extension JSONWriter {
 
     /// `[,]["]-digits["][:]` in one append.
     @inlinable
-    mutating func writeInteger(negative: Bool, _ magnitude: UInt64, quoted: Bool, colon: Bool) {
+    mutating func writeInteger(
+        negative: Bool, _ magnitude: UInt64, quoted: Bool, colon: Bool,
+        key: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)
+    ) {
         var digits = 1
-        var rest = magnitude
-        while rest >= 10 {
+        var limit: UInt64 = 10
+        while digits < 20 && magnitude >= limit {
             digits += 1
-            rest /= 10
+            limit &*= 10
         }
         let comma = needsSeparator
-        buffer.appendRaw(capacity: digits + 5) { output in
+        buffer.appendRaw(capacity: key.count + digits + 5) { output in
             var count = 0
             if comma { output.put(UInt8(ascii: ","), &count) }
+            if let source = key.baseAddress {
+                (output + count).copySmall(from: source, count: key.count)
+                count += key.count
+            }
             if quoted { output.put(UInt8(ascii: "\""), &count) }
             if negative { output.put(UInt8(ascii: "-"), &count) }
+            // Two digits per division, from the right.
+            let pairs: StaticString = """
+                00010203040506070809101112131415161718192021222324252627282930313233343536373839\
+                40414243444546474849505152535455565758596061626364656667686970717273747576777879\
+                8081828384858687888990919293949596979899
+                """
             var value = magnitude
-            var index = count + digits - 1
-            while true {
-                output.storeBytes(
-                    of: UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10), toByteOffset: index, as: UInt8.self)
-                value /= 10
-                if value == 0 { break }
-                index -= 1
+            var end = count + digits
+            while value >= 100 {
+                let pair = Int(value % 100) &* 2
+                value /= 100
+                end -= 2
+                output.storeBytes(of: pairs.utf8Start[pair], toByteOffset: end, as: UInt8.self)
+                output.storeBytes(of: pairs.utf8Start[pair + 1], toByteOffset: end + 1, as: UInt8.self)
+            }
+            if value >= 10 {
+                let pair = Int(value) &* 2
+                output.storeBytes(of: pairs.utf8Start[pair], toByteOffset: end - 2, as: UInt8.self)
+                output.storeBytes(of: pairs.utf8Start[pair + 1], toByteOffset: end - 1, as: UInt8.self)
+            } else {
+                output.storeBytes(of: UInt8(ascii: "0") &+ UInt8(value), toByteOffset: end - 1, as: UInt8.self)
             }
             count += digits
             if quoted { output.put(UInt8(ascii: "\""), &count) }

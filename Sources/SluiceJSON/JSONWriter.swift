@@ -101,6 +101,8 @@ public struct JSONWriter: Sendable {
             writeSeparated(literal: "\"NaN\"")
         } else if value.isInfinite {
             writeSeparated(literal: value < 0 ? "\"-Infinity\"" : "\"Infinity\"")
+        } else if writeShortDouble(value) {
+            // Written without a String.
         } else {
             // `description` is Swift's shortest round-trip form; it is always valid JSON for finite values
             // ("1.0", "1e-05", "-0.0"), and fits a small String, so no allocation.
@@ -129,6 +131,26 @@ public struct JSONWriter: Sendable {
     public mutating func rawValue(_ json: UnsafeRawBufferPointer) {
         writeSeparated(json)
         needsSeparator = true
+    }
+}
+
+extension JSONWriter {
+    // A member — key prepared as by ``rawKey(_:)``, then its value — in one append, for transcoders that
+    // write many small members.
+
+    /// `key` then the integer `value`.
+    @inlinable
+    public mutating func int(_ value: Int64, afterKey key: UnsafeRawBufferPointer) {
+        writeInteger(negative: value < 0, value.magnitude, quoted: false, colon: false, key: key)
+        needsSeparator = true
+    }
+
+    /// `key` then a string from UTF-8 bytes; false if they are not valid UTF-8 (the output is then unusable).
+    @inlinable @discardableResult
+    public mutating func string(utf8 bytes: UnsafeRawBufferPointer, afterKey key: UnsafeRawBufferPointer) -> Bool {
+        let valid = writeQuoted(bytes, validate: true, colon: false, key: key)
+        needsSeparator = true
+        return valid
     }
 }
 

@@ -77,4 +77,63 @@ struct JSONFastPathTests {
             #expect(parsed?.bitPattern == expected?.bitPattern, "\(text)")
         }
     }
+
+    @Test("members written with a prepared key match key-then-value")
+    func preparedKeys() {
+        let key = Array(#""k":"#.utf8)
+        var writer = JSONWriter(buffer: ByteBuffer())
+        writer.beginObject()
+        key.withUnsafeBytes { key in
+            writer.int(-42, afterKey: key)
+            #expect(Array("plain".utf8).withUnsafeBytes { writer.string(utf8: $0, afterKey: key) })
+            #expect(Array("needs \"escape\" é".utf8).withUnsafeBytes { writer.string(utf8: $0, afterKey: key) })
+            writer.rawKey(key)
+            writer.null()
+        }
+        writer.endObject()
+        #expect(String(buffer: writer.buffer) == #"{"k":-42,"k":"plain","k":"needs \"escape\" é","k":null}"#)
+    }
+
+    @Test("integers of every length are written like String(_:)")
+    func integerLengths() {
+        var values: [Int64] = [0, 1, 9, Int64.max, Int64.min, Int64.min + 1]
+        var power: Int64 = 10
+        while true {
+            values += [power - 1, power, power + 1, -(power - 1), -power]
+            let (next, overflow) = power.multipliedReportingOverflow(by: 10)
+            if overflow { break }
+            power = next
+        }
+        for value in values {
+            var writer = JSONWriter(buffer: ByteBuffer())
+            writer.int(value)
+            #expect(String(buffer: writer.buffer) == String(value))
+        }
+        var writer = JSONWriter(buffer: ByteBuffer())
+        writer.uint(UInt64.max)
+        writer.uint(10_000_000_000_000_000_000)
+        #expect(String(buffer: writer.buffer) == "18446744073709551615,10000000000000000000")
+    }
+
+    @Test("doubles are written exactly as Double.description writes them")
+    func doubleText() {
+        var generator = SystemRandomNumberGenerator()
+        var values: [Double] = [
+            0, -0.0, 0.001, 0.000999, 0.1, 0.2, 0.3, 19.25, 19.99, 100, 1e14, 1e15, 999999999999999, 1e15 - 0.5,
+            123456789012345.6, 0.30000000000000004, 1e-5, 5e-324, .greatestFiniteMagnitude, 4.35, 2.675, 1.005,
+        ]
+        for _ in 0..<3000 {
+            let cents = Double(Int64.random(in: -10_000_000...10_000_000, using: &generator))
+            values.append(cents / 100)
+            values.append(cents / 1000)
+            values.append(Double(bitPattern: UInt64.random(in: 0...UInt64.max, using: &generator)))
+            values.append(Double.random(in: 0.001..<1e15, using: &generator))
+            values.append(Double.random(in: 0...1, using: &generator))
+        }
+        for value in values where value.isFinite {
+            var writer = JSONWriter(buffer: ByteBuffer())
+            writer.double(value)
+            #expect(String(buffer: writer.buffer) == value.description, "\(value.bitPattern)")
+        }
+    }
 }

@@ -2,7 +2,7 @@ internal import NIOCore
 internal import Synchronization
 
 /// The listener's open connections, so shutdown can ask each to finish its current response and close
-/// (`ChannelShouldQuiesceEvent`, which `HTTPServerPipelineHandler` turns into a graceful close).
+/// (`ChannelShouldQuiesceEvent`, which `HTTP1ConnectionHandler` turns into a graceful close).
 final class HTTP1Connections: Sendable {
     private let channels = Mutex<[ObjectIdentifier: any Channel]>([:])
 

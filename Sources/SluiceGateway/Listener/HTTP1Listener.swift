@@ -3,8 +3,11 @@ internal import NIOHTTP1
 internal import NIOPosix
 
 /// The HTTP/1.1 server socket: keep-alive, pipelining (responses in request order), chunked and
-/// Content-Length bodies, NIOHTTP1's 400 for unparsable requests.
+/// Content-Length bodies, 400 for unparsable requests, 413, idle timeout, graceful shutdown.
 enum HTTP1Listener {
+    /// Requests one connection may have dispatched and unanswered; reading pauses at this many queued.
+    static let maxPendingRequests = 16
+
     static func bind(
         host: String,
         port: Int,
@@ -22,17 +25,37 @@ enum HTTP1Listener {
             .childChannelInitializer { channel in
                 connections.add(channel)
                 return channel.eventLoop.makeCompletedFuture {
-                    // Idle keep-alive connections (and stalled request bodies) are closed after `idleTimeout`.
-                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                        withPipeliningAssistance: true,
-                        withErrorHandling: true
-                    )
-                    try channel.pipeline.syncOperations.addHandler(
-                        HTTP1RequestHandler(handler: handler, maxBodySize: maxBodySize)
+                    try configure(
+                        channel.pipeline.syncOperations,
+                        handler: handler,
+                        maxBodySize: maxBodySize,
+                        idleTimeout: idleTimeout
                     )
                 }
             }
             .bind(host: host, port: port)
+    }
+
+    /// A connection's whole pipeline: NIO's llhttp-based request decoder, then the gateway's own connection
+    /// handler, which writes finished response bytes (no NIO response encoder, pipelining, error or idle
+    /// handler; ``HTTP1ConnectionHandler`` says why).
+    static func configure(
+        _ pipeline: ChannelPipeline.SynchronousOperations,
+        handler: any GatewayRequestHandler,
+        maxBodySize: Int,
+        idleTimeout: TimeAmount,
+        maxPendingRequests: Int = maxPendingRequests
+    ) throws {
+        try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
+        try pipeline.addHandler(
+            HTTP1ConnectionHandler(
+                handler: handler,
+                configuration: HTTP1ConnectionStateMachine.Configuration(
+                    maxBodySize: maxBodySize,
+                    maxPendingRequests: maxPendingRequests,
+                    idleTimeout: idleTimeout
+                )
+            )
+        )
     }
 }

@@ -33,7 +33,7 @@ public struct ThriftBinaryWriter: ThriftProtocolWriter, Sendable {
         let count = bytes.count
         buffer.appendRaw(capacity: 4 + count) { output in
             output.storeBytes(of: UInt32(truncatingIfNeeded: count).bigEndian, as: UInt32.self)
-            if let source = bytes.baseAddress { (output + 4).copyMemory(from: source, byteCount: count) }
+            if let source = bytes.baseAddress { (output + 4).copySmall(from: source, count: count) }
             return 4 + count
         }
     }
@@ -148,7 +148,7 @@ public struct ThriftBinaryWriter: ThriftProtocolWriter, Sendable {
             output.storeBytes(of: WireType.string.rawValue, as: UInt8.self)
             output.storeBytes(of: UInt16(bitPattern: id).bigEndian, toByteOffset: 1, as: UInt16.self)
             output.storeBytes(of: UInt32(truncatingIfNeeded: count).bigEndian, toByteOffset: 3, as: UInt32.self)
-            if let source = bytes.baseAddress { (output + 7).copyMemory(from: source, byteCount: count) }
+            if let source = bytes.baseAddress { (output + 7).copySmall(from: source, count: count) }
             return 7 + count
         }
     }

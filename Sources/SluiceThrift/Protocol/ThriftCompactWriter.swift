@@ -71,7 +71,7 @@ public struct ThriftCompactWriter: ThriftProtocolWriter, Sendable {
         let count = bytes.count
         buffer.appendRaw(capacity: 10 + count) { output in
             let prefix = Self.storeVarint(UInt64(count), to: output)
-            if let source = bytes.baseAddress { (output + prefix).copyMemory(from: source, byteCount: count) }
+            if let source = bytes.baseAddress { (output + prefix).copySmall(from: source, count: count) }
             return prefix + count
         }
     }
@@ -227,7 +227,7 @@ public struct ThriftCompactWriter: ThriftProtocolWriter, Sendable {
         buffer.appendRaw(capacity: 21 + count) { output in
             var written = Self.storeFieldHeader(header, to: output)
             written += Self.storeVarint(UInt64(count), to: output + written)
-            if let source = bytes.baseAddress { (output + written).copyMemory(from: source, byteCount: count) }
+            if let source = bytes.baseAddress { (output + written).copySmall(from: source, count: count) }
             return written + count
         }
     }

@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NIOCore
 import SluiceJSON
 
@@ -10,8 +17,18 @@ import SluiceJSON
 final class FieldLookupTable: @unchecked Sendable {
     // @unchecked: the memory below is written only in `init` and never after, then freed in `deinit`; it is
     // read-only while shared.
+    /// What the JSON -> Thrift direction does when the field is absent from the JSON object.
+    enum AbsentAction: UInt8 {
+        case none
+        /// Write the IDL default (not for unions, nor for `optional` fields: absence is what they allow).
+        case writeDefault
+        /// A required field without a default: an error.
+        case missing
+    }
+
     struct Entry {
         let id: Int16
+        let absent: AbsentAction
         let nameStart: Int32
         let nameCount: Int32
         let keyStart: Int32
@@ -42,9 +59,17 @@ final class FieldLookupTable: @unchecked Sendable {
                 var writer = JSONWriter(buffer: ByteBuffer())
                 writer.key(field.name)
                 text.append(contentsOf: writer.buffer.readableBytesView)
+                let absent: AbsentAction
+                if field.defaultValue != nil && descriptor.kind != .union && field.requiredness != .optional {
+                    absent = .writeDefault
+                } else if field.requiredness == .required {
+                    absent = .missing
+                } else {
+                    absent = .none
+                }
                 entries.append(
                     Entry(
-                        id: field.id, nameStart: Int32(nameStart), nameCount: Int32(keyStart - nameStart),
+                        id: field.id, absent: absent, nameStart: Int32(nameStart), nameCount: Int32(keyStart - nameStart),
                         keyStart: Int32(keyStart), keyCount: Int32(text.count - keyStart)))
             }
         }
@@ -106,22 +131,19 @@ final class FieldLookupTable: @unchecked Sendable {
         guard name.count == Int(entry.nameCount), let base = text.baseAddress, let other = name.baseAddress else {
             return name.count == Int(entry.nameCount)
         }
-        let stored = base + Int(entry.nameStart)
-        var index = 0
-        while index + 8 <= name.count {
-            if stored.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                != other.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            {
-                return false
-            }
-            index += 8
+        let stored = UnsafeRawPointer(base + Int(entry.nameStart))
+        let count = name.count
+        // Two overlapping loads cover 4...16 bytes, the length of nearly every field name.
+        if count >= 8 && count <= 16 {
+            return stored.loadUnaligned(as: UInt64.self) == other.loadUnaligned(as: UInt64.self)
+                && stored.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+                    == other.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
         }
-        while index < name.count {
-            if stored.load(fromByteOffset: index, as: UInt8.self) != other.load(fromByteOffset: index, as: UInt8.self) {
-                return false
-            }
-            index += 1
+        if count >= 4 && count < 8 {
+            return stored.loadUnaligned(as: UInt32.self) == other.loadUnaligned(as: UInt32.self)
+                && stored.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+                    == other.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
         }
-        return true
+        return memcmp(stored, other, count) == 0
     }
 }

@@ -4,8 +4,10 @@ import SluiceJSON
 extension JSONToThrift {
     /// An integer of `type` (i8...i64 or an enum's i32): a JSON number; for i64 also a string of digits.
     /// A number written with a fraction or exponent is accepted when its value is a whole number.
-    mutating func readInteger(_ type: ThriftType) throws(TranscodeError) -> Int64 {
-        let kind = try peekKind()
+    /// `known` is the value's kind when the caller already peeked it.
+    mutating func readInteger(_ type: ThriftType, kind known: JSONValueKind? = nil) throws(TranscodeError) -> Int64 {
+        let kind: JSONValueKind
+        if let known { kind = known } else { kind = try peekKind() }
         switch kind {
         case .number:
             let token = try readNumber()
@@ -53,8 +55,9 @@ extension JSONToThrift {
     }
 
     /// A double: a JSON number, or one of the strings "NaN", "Infinity", "-Infinity".
-    mutating func readDouble() throws(TranscodeError) -> Double {
-        let kind = try peekKind()
+    mutating func readDouble(kind known: JSONValueKind? = nil) throws(TranscodeError) -> Double {
+        let kind: JSONValueKind
+        if let known { kind = known } else { kind = try peekKind() }
         switch kind {
         case .number:
             let token = try readNumber()
@@ -75,8 +78,9 @@ extension JSONToThrift {
 
     /// An enum value: its number, or its name. `type` is `.enumeration(id)`, passed in so no new (boxed)
     /// `ThriftType` is built per value.
-    mutating func readEnum(_ id: EnumID, type: ThriftType) throws(TranscodeError) -> Int32 {
-        let kind = try peekKind()
+    mutating func readEnum(_ id: EnumID, type: ThriftType, kind known: JSONValueKind? = nil) throws(TranscodeError) -> Int32 {
+        let kind: JSONValueKind
+        if let known { kind = known } else { kind = try peekKind() }
         switch kind {
         case .number:
             return Int32(truncatingIfNeeded: try readInteger(type))

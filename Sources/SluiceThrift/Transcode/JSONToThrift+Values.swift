@@ -4,17 +4,18 @@ import SluiceJSON
 extension JSONToThrift {
     /// Encodes the next JSON value as field `id` of `type`: scalars and plain strings with their header in
     /// one append, everything else as header then value.
-    mutating func encodeField(_ type: ThriftType, id: Int16, node: Int?) throws(TranscodeError) {
+    /// `kind` is what ``peekKind()`` returned for the value.
+    mutating func encodeField(_ type: ThriftType, id: Int16, node: Int?, kind: JSONValueKind) throws(TranscodeError) {
         switch type {
         case .i8, .i16, .i32, .i64:
-            let value = try readInteger(type)
+            let value = try readInteger(type, kind: kind)
             writer.writeIntegerField(type.wireType, id: id, value: value)
         case .double:
-            writer.writeDoubleField(id: id, value: try readDouble())
+            writer.writeDoubleField(id: id, value: try readDouble(kind: kind))
         case .enumeration(let enumID):
-            writer.writeIntegerField(.i32, id: id, value: Int64(try readEnum(enumID, type: type)))
+            writer.writeIntegerField(.i32, id: id, value: Int64(try readEnum(enumID, type: type, kind: kind)))
         case .string:
-            try expect(.string, for: type)
+            if kind != .string { throw wrongType(type, found: kind) }
             let token = try readString()
             if token.hasEscapes {
                 writer.writeFieldBegin(.string, id: id)

@@ -54,7 +54,9 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
                     try skipValue()
                     continue
                 }
-                if try readNullIfPresent() {
+                let kind = try peekKind()
+                if kind == .null {
+                    _ = try readNullIfPresent()
                     continue  // null is absent
                 }
                 if written.contains(index) {
@@ -64,7 +66,7 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
                 written.insert(index)
                 let type = fields[index].type
                 do throws(TranscodeError) {
-                    try encodeField(type, id: fields[index].id, node: child)
+                    try encodeField(type, id: fields[index].id, node: child, kind: kind)
                 } catch {
                     throw error.under(field: fields[index].name)
                 }
@@ -83,7 +85,7 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
         }
         let kind = schema.structs[id.index].kind
         if written.count < fields.count {
-            try finishAbsentFields(schema.structs[id.index], written: &written, objectStart: objectStart)
+            try finishAbsentFields(id, range: range, written: &written, objectStart: objectStart)
         }
         if kind == .union && written.count != 1 {
             throw TranscodeError(
@@ -93,13 +95,18 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
         writer.writeStructEnd(mark)
     }
 
-    /// Writes IDL defaults for absent fields and rejects absent required ones.
+    /// Writes IDL defaults for absent fields and rejects absent required ones. The lookup table says which
+    /// fields need either, so absent optional fields cost a bit test, not a descriptor copy.
     private mutating func finishAbsentFields(
-        _ descriptor: StructDescriptor, written: inout FieldBitSet, objectStart: Int?
+        _ id: StructID, range: FieldLookupTable.StructRange, written: inout FieldBitSet, objectStart: Int?
     ) throws(TranscodeError) {
-        for (index, field) in descriptor.fields.enumerated() where !written.contains(index) {
-            // Optional fields stay absent even with a default: absence is what `optional` lets a caller say.
-            if let value = field.defaultValue, descriptor.kind != .union, field.requiredness != .optional {
+        for index in 0..<Int(range.count) where !written.contains(index) {
+            switch lookup.entry(index, in: range).absent {
+            case .none:
+                continue
+            case .writeDefault:
+                let field = schema.structs[id.index].fields[index]
+                guard let value = field.defaultValue else { continue }
                 written.insert(index)
                 writer.writeFieldBegin(field.type.wireType, id: field.id)
                 do throws(TranscodeError) {
@@ -107,9 +114,11 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
                 } catch {
                     throw error.under(field: field.name)
                 }
-            } else if field.requiredness == .required {
+            case .missing:
+                let field = schema.structs[id.index].fields[index]
                 throw TranscodeError(
-                    .missingRequired, offset: objectStart, "required field '\(field.name)' of \(descriptor.name) is missing"
+                    .missingRequired, offset: objectStart,
+                    "required field '\(field.name)' of \(schema.structs[id.index].name) is missing"
                 ).under(field: field.name)
             }
         }

@@ -70,6 +70,8 @@ public enum ThriftJSONCodec {
         bound: [BoundValue], options: TranscodeOptions, into buffer: inout ByteBuffer
     ) throws(TranscodeError) {
         let start = buffer.writerIndex
+        // Thrift is rarely longer than its JSON: one allocation up front rather than growing by doubling.
+        buffer.reserveCapacity(minimumWritableBytes: json.readableBytes)
         try json.withUnsafeReadableBytes { bytes throws(TranscodeError) in
             var scanner = JSONScanner(bytes: bytes, maxDepth: options.maxDepth)
             let hasBody = !scanner.isAtEnd()

@@ -46,14 +46,47 @@ struct ThriftToJSON<Reader: ThriftProtocolReader> {
                 continue
             }
             next = index + 1
-            json.rawKey(lookup.key(lookup.entry(index, in: range)))
+            let key = lookup.key(lookup.entry(index, in: range))
             do throws(TranscodeError) {
-                try decodeValue(fields[index].type, depth: depth - 1)
+                try decodeField(fields[index].type, key: key, depth: depth - 1)
             } catch {
                 throw error.under(field: fields[index].name)
             }
         }
         reader.readStructEnd(mark)
+    }
+
+    /// A member: its prepared `key` and value, in one append for integers and strings.
+    @inline(__always)
+    mutating func decodeField(_ type: ThriftType, key: UnsafeRawBufferPointer, depth: Int) throws(TranscodeError) {
+        let value: Int64
+        switch type {
+        case .i8:
+            do { value = Int64(try reader.readI8()) } catch { throw TranscodeError(error) }
+        case .i16:
+            do { value = Int64(try reader.readI16()) } catch { throw TranscodeError(error) }
+        case .i32:
+            do { value = Int64(try reader.readI32()) } catch { throw TranscodeError(error) }
+        case .i64:
+            do { value = try reader.readI64() } catch { throw TranscodeError(error) }
+            if options.int64AsString && value.magnitude > 1 << 53 {
+                json.rawKey(key)
+                json.quotedInt(value)
+                return
+            }
+        case .string:
+            let bytes: UnsafeRawBufferPointer
+            do { bytes = try reader.readBinary() } catch { throw TranscodeError(error) }
+            guard json.string(utf8: bytes, afterKey: key) else {
+                throw TranscodeError(.malformedThrift, "string is not valid UTF-8")
+            }
+            return
+        default:
+            json.rawKey(key)
+            try decodeValue(type, depth: depth)
+            return
+        }
+        json.int(value, afterKey: key)
     }
 
     mutating func decodeValue(_ type: ThriftType, depth: Int) throws(TranscodeError) {

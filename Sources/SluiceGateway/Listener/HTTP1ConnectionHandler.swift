@@ -1,0 +1,258 @@
+internal import NIOCore
+internal import NIOHTTP1
+
+/// Adapts one HTTP/1.1 connection onto ``GatewayRequest``: NIO's llhttp-based `HTTPRequestDecoder` parses,
+/// ``HTTP1ConnectionStateMachine`` decides, ``HTTP1ResponseSerializer`` writes each response as one buffer.
+/// Pipelined responses go out in request order; responses produced while a read is being processed are
+/// flushed once, at `channelReadComplete`.
+///
+/// It is the last handler and writes bytes straight to the socket: no NIO response encoder, pipelining,
+/// error or idle handler sits behind it (each cost a pipeline hop per write; see the state machine and
+/// serializer for why each was replaced).
+final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private var machine: HTTP1ConnectionStateMachine
+    private let configuration: HTTP1ConnectionStateMachine.Configuration
+    private let handler: any GatewayRequestHandler
+    private var context: ChannelHandlerContext?
+    /// Inside `channelRead`…`channelReadComplete`: flushes wait for the read to complete.
+    private var isReading = false
+    private var needsFlush = false
+    /// A `read()` held back while the queue is full.
+    private var readPending = false
+    private var idleTimer: Scheduled<Void>?
+    /// Reused for each response when the previous one has left the socket (then it is uniquely referenced and
+    /// `clear` keeps its storage): one allocation per connection instead of one per response.
+    private var output = ByteBuffer()
+    /// Larger leftovers are not kept around per idle connection.
+    private static let maxRetainedOutput = 64 * 1024
+
+    init(handler: any GatewayRequestHandler, configuration: HTTP1ConnectionStateMachine.Configuration) {
+        self.handler = handler
+        self.configuration = configuration
+        // Replaced in `channelActive`/`handlerAdded` with the loop's clock.
+        self.machine = HTTP1ConnectionStateMachine(configuration: configuration, now: .uptimeNanoseconds(0))
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        if context.channel.isActive { start(context: context) }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        idleTimer?.cancel()
+        idleTimer = nil
+        self.context = nil
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        start(context: context)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        idleTimer?.cancel()
+        idleTimer = nil
+        context.fireChannelInactive()
+    }
+
+    private func start(context: ChannelHandlerContext) {
+        guard idleTimer == nil else { return }
+        let now = context.eventLoop.now
+        machine = HTTP1ConnectionStateMachine(configuration: configuration, now: now)
+        scheduleIdleCheck(at: now + configuration.idleTimeout, context: context)
+    }
+
+    // MARK: inbound
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        isReading = true
+        let action: HTTP1ConnectionStateMachine.Action
+        switch unwrapInboundIn(data) {
+        case .head(let head): action = machine.receivedHead(head)
+        case .body(let chunk): action = machine.receivedBody(chunk)
+        case .end: action = machine.receivedEnd()
+        }
+        perform(action, context: context)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        isReading = false
+        machine.sawActivity(at: context.eventLoop.now)
+        if needsFlush {
+            needsFlush = false
+            context.flush()
+        }
+        context.fireChannelReadComplete()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent {
+            perform(machine.quiesce(), context: context)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        switch error {
+        case is HTTPParserError:
+            // Answered after the responses owed to the requests before it, then the connection closes.
+            let error = GatewayError(.badRequest, "the request is not valid HTTP/1.1")
+            perform(machine.receivedMalformedRequest(error.response(allocator: context.channel.allocator)), context: context)
+        case ByteToMessageDecoderError.dataReceivedInErrorState:
+            // Bytes after the malformed request, read before reading stopped; the 400 is already queued.
+            break
+        default:
+            // I/O errors (a reset peer): nothing can be answered.
+            context.close(promise: nil)
+        }
+    }
+
+    // MARK: outbound
+
+    func read(context: ChannelHandlerContext) {
+        if machine.wantsToRead {
+            context.read()
+        } else {
+            readPending = true
+        }
+    }
+
+    // MARK: requests and responses
+
+    private func perform(_ action: HTTP1ConnectionStateMachine.Action, context: ChannelHandlerContext) {
+        switch action {
+        case .none:
+            return
+        case .dispatch(let id, let head, let body):
+            dispatch(id, head: head, body: body, context: context)
+        case .sendContinue:
+            var buffer = context.channel.allocator.buffer(capacity: 32)
+            buffer.writeStaticString(HTTP1ResponseSerializer.continueResponse)
+            context.write(wrapOutboundOut(buffer), promise: nil)
+            // The client is waiting for this before sending the body.
+            context.flush()
+        case .drain:
+            drain(context: context)
+        case .close:
+            context.close(promise: nil)
+        }
+    }
+
+    private func dispatch(
+        _ id: HTTP1ConnectionStateMachine.RequestID,
+        head: HTTPRequestHead,
+        body: ByteBuffer?,
+        context: ChannelHandlerContext
+    ) {
+        let request = GatewayRequest(
+            method: head.method.rawValue,
+            target: head.uri,
+            headers: GatewayHeaders(http1: head.headers),
+            body: body
+        )
+        let responder = Responder(connection: self, request: id)
+        handler.handle(request, on: context.eventLoop, allocator: context.channel.allocator, responder: responder)
+    }
+
+    fileprivate func respond(_ response: GatewayResponse, request: HTTP1ConnectionStateMachine.RequestID) {
+        guard let context else { return }  // the connection is gone
+        context.eventLoop.assertInEventLoop()
+        if machine.responseReady(response, for: request) {
+            drain(context: context)
+        }
+    }
+
+    /// Writes every response that is next in order, dispatches parked requests, and flushes once (now, or at
+    /// `channelReadComplete` when called while reading). Re-entered when a dispatched request is answered
+    /// synchronously; the state machine is not borrowed across calls, so that is safe.
+    private func drain(context: ChannelHandlerContext) {
+        var wrote = false
+        while let output = machine.nextOutput() {
+            switch output {
+            case .write(let response, let framing):
+                write(response, framing: framing, promise: nil, context: context)
+                wrote = true
+            case .writeAndClose(let response, let framing):
+                let written = context.eventLoop.makePromise(of: Void.self)
+                write(response, framing: framing, promise: written, context: context)
+                needsFlush = false
+                context.flush()
+                // Close only once the response is on the wire; closing at once could drop unsent bytes.
+                written.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+                return
+            case .dispatch(let id, let head, let body):
+                dispatch(id, head: head, body: body, context: context)
+            case .sendContinue:
+                perform(.sendContinue, context: context)
+            case .close:
+                context.close(promise: nil)
+                return
+            }
+        }
+        if wrote {
+            if isReading {
+                needsFlush = true
+            } else {
+                needsFlush = false
+                context.flush()
+                machine.sawActivity(at: context.eventLoop.now)
+            }
+        }
+        if readPending && machine.wantsToRead {
+            readPending = false
+            context.read()
+        }
+    }
+
+    private func write(
+        _ response: GatewayResponse,
+        framing: HTTP1ResponseFraming,
+        promise: EventLoopPromise<Void>?,
+        context: ChannelHandlerContext
+    ) {
+        let capacity = HTTP1ResponseSerializer.capacity(for: response)
+        if output.capacity > Self.maxRetainedOutput && capacity <= Self.maxRetainedOutput {
+            output = context.channel.allocator.buffer(capacity: capacity)
+        } else {
+            output.clear(minimumCapacity: capacity)
+        }
+        HTTP1ResponseSerializer.write(response, framing: framing, into: &output)
+        context.write(wrapOutboundOut(output), promise: promise)
+    }
+
+    // MARK: idle timeout
+
+    private func scheduleIdleCheck(at deadline: NIODeadline, context: ChannelHandlerContext) {
+        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
+            self.idleTimerFired()
+        }
+    }
+
+    private func idleTimerFired() {
+        idleTimer = nil
+        guard let context else { return }
+        switch machine.idleTimerFired(now: context.eventLoop.now) {
+        case .close: context.close(promise: nil)
+        case .check(let deadline): scheduleIdleCheck(at: deadline, context: context)
+        case .stop: break
+        }
+    }
+
+    /// One request's way back to this handler; lives on the connection's event loop.
+    private struct Responder: GatewayResponder {
+        let connection: HTTP1ConnectionHandler
+        let request: HTTP1ConnectionStateMachine.RequestID
+
+        func respond(_ response: GatewayResponse) {
+            connection.respond(response, request: request)
+        }
+    }
+}
+
+@available(*, unavailable)
+extension HTTP1ConnectionHandler: Sendable {}

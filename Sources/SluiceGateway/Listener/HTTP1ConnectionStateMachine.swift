@@ -1,0 +1,296 @@
+internal import NIOCore
+internal import NIOHTTP1
+
+/// One HTTP/1.1 connection as a pure value: collects each request's body up to a limit, numbers the requests,
+/// and releases their responses strictly in request order however they complete (pipelining, RFC 9112 §9.3.2).
+///
+/// Why not NIO's `HTTPServerPipelineHandler`: it withholds `read()` from the moment a request ends until its
+/// response is written, so the channel drops and re-adds EPOLLIN around every request (two `epoll_ctl`
+/// calls per request on a keep-alive connection), and it handles one request at a time. Here reading goes
+/// on while responses are pending; it stops only when ``Configuration/maxPendingRequests`` are queued, and
+/// requests beyond the in-flight bound are parked, not dispatched, so a client pipelining thousands of
+/// requests in one burst never puts more than that bound on the backends.
+struct HTTP1ConnectionStateMachine {
+    struct Configuration: Sendable {
+        /// Larger request bodies are refused with 413.
+        var maxBodySize: Int
+        /// Requests dispatched and not yet answered, at most; reading also pauses at this many queued.
+        var maxPendingRequests: Int
+        /// No bytes in either direction for this long, and no response owed: the connection closes.
+        var idleTimeout: TimeAmount
+    }
+
+    /// The request currently arriving.
+    enum Receive {
+        case idle
+        /// `continueDeferred`: the client waits for `100 Continue`, which may only go out once every earlier
+        /// response has (a 1xx is part of this request's answer, so it keeps the response order too).
+        case receiving(head: HTTPRequestHead, body: ByteBuffer?, continueDeferred: Bool)
+        /// The connection closes after the responses already queued; whatever else arrives is dropped.
+        case discarding
+    }
+
+    enum Action {
+        case none
+        /// Hand the complete request to the gateway; answer with ``responseReady(_:for:)``.
+        case dispatch(RequestID, head: HTTPRequestHead, body: ByteBuffer?)
+        /// Answer `100 Continue` now (RFC 9110 §10.1.1), so the client sends its body instead of waiting
+        /// for its own timeout (curl waits 1 s).
+        case sendContinue
+        /// Something may be writable: call ``nextOutput()`` until it returns nil.
+        case drain
+        /// Close the connection now; nothing is owed.
+        case close
+    }
+
+    enum Output {
+        case write(GatewayResponse, HTTP1ResponseFraming)
+        /// Write, then close once it is on the wire.
+        case writeAndClose(GatewayResponse, HTTP1ResponseFraming)
+        case dispatch(RequestID, head: HTTPRequestHead, body: ByteBuffer?)
+        case sendContinue
+        case close
+    }
+
+    enum IdleAction: Equatable {
+        case close
+        case check(at: NIODeadline)
+        /// The connection is closing anyway.
+        case stop
+    }
+
+    /// Numbers requests in arrival order; a responder holds its request's number.
+    struct RequestID: Hashable {
+        fileprivate var value: Int
+    }
+
+    private enum Slot {
+        /// Received while ``Configuration/maxPendingRequests`` were in flight; dispatched as others finish.
+        case parked(head: HTTPRequestHead, body: ByteBuffer?)
+        case inFlight
+        case ready(GatewayResponse)
+    }
+
+    private struct Pending {
+        var framing: HTTP1ResponseFraming
+        var slot: Slot
+    }
+
+    let configuration: Configuration
+    private(set) var receive: Receive = .idle
+    /// Requests not yet answered on the wire, oldest first; `queue.first` is request number `firstID`.
+    private var queue: CircularBuffer<Pending>
+    private var firstID = 0
+    private var inFlight = 0
+    /// Parked requests are always the newest ones: the queue's tail.
+    private var parked = 0
+    private var quiescing = false
+    /// The last response was written (or close decided); nothing more happens on this connection.
+    private(set) var isClosing = false
+    private var lastActivity: NIODeadline
+
+    init(configuration: Configuration, now: NIODeadline) {
+        self.configuration = configuration
+        self.queue = CircularBuffer(initialCapacity: 4)
+        self.lastActivity = now
+    }
+
+    /// Whether to pass `read()` on: not while the queue is full (backpressure), nor when the connection is
+    /// going to close after what it owes.
+    var wantsToRead: Bool {
+        if isClosing { return false }
+        if case .discarding = receive { return false }
+        return queue.count < configuration.maxPendingRequests
+    }
+
+    /// Requests received and not yet answered on the wire.
+    var pendingCount: Int { queue.count }
+
+    // MARK: request parts
+
+    mutating func receivedHead(_ head: HTTPRequestHead) -> Action {
+        switch receive {
+        case .idle: break
+        case .discarding: return .none
+        case .receiving:
+            // HTTPRequestDecoder never starts a head inside a request; close rather than guess.
+            assertionFailure("a request head arrived while receiving another")
+            return close()
+        }
+        if quiescing {
+            receive = .discarding
+            return .none
+        }
+        if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > configuration.maxBodySize {
+            return refuseTooLarge()
+        }
+        // Most requests carry no `Expect`; look for the name before collecting its values.
+        var wantsContinue = false
+        if head.headers.contains(name: "expect") {
+            let atLeast11 = head.version.major > 1 || (head.version.major == 1 && head.version.minor >= 1)
+            wantsContinue = atLeast11 && head.headers["expect"].contains { $0.lowercased() == "100-continue" }
+        }
+        receive = .receiving(head: head, body: nil, continueDeferred: wantsContinue && !queue.isEmpty)
+        return wantsContinue && queue.isEmpty ? .sendContinue : .none
+    }
+
+    mutating func receivedBody(_ chunk: ByteBuffer) -> Action {
+        switch receive {
+        case .receiving(let head, var body, _):
+            // Drop our reference while appending so the buffer is uniquely referenced (no copy-on-write).
+            receive = .discarding
+            let total = (body?.readableBytes ?? 0) + chunk.readableBytes
+            guard total <= configuration.maxBodySize else { return refuseTooLarge() }
+            if var collected = body {
+                body = nil
+                var chunk = chunk
+                collected.writeBuffer(&chunk)
+                body = collected
+            } else {
+                body = chunk
+            }
+            // The body is coming: a `100 Continue` not yet sent is moot.
+            receive = .receiving(head: head, body: body, continueDeferred: false)
+            return .none
+        case .discarding:
+            return .none
+        case .idle:
+            assertionFailure("body data arrived outside a request")
+            return close()
+        }
+    }
+
+    mutating func receivedEnd() -> Action {
+        switch receive {
+        case .receiving(let head, let body, _):
+            let keepAlive = head.isKeepAlive
+            receive = keepAlive && !quiescing ? .idle : .discarding
+            let framing = HTTP1ResponseFraming(
+                omitsBody: head.method == .HEAD,
+                connection: !keepAlive ? .close : head.version == .http1_0 ? .keepAliveHTTP10 : .keepAlive
+            )
+            let id = RequestID(value: firstID + queue.count)
+            if inFlight < configuration.maxPendingRequests && parked == 0 {
+                inFlight += 1
+                queue.append(Pending(framing: framing, slot: .inFlight))
+                return .dispatch(id, head: head, body: body)
+            }
+            parked += 1
+            queue.append(Pending(framing: framing, slot: .parked(head: head, body: body)))
+            return .none
+        case .discarding:
+            return .none
+        case .idle:
+            assertionFailure("a request end arrived outside a request")
+            return close()
+        }
+    }
+
+    /// The request could not be parsed: answer 400 after the responses owed, then close.
+    mutating func receivedMalformedRequest(_ response: GatewayResponse) -> Action {
+        if isClosing { return .none }
+        if case .discarding = receive { return .none }  // already closing after a queued response
+        receive = .discarding
+        queue.append(Pending(framing: .closing, slot: .ready(response)))
+        return .drain
+    }
+
+    // MARK: responses
+
+    /// The gateway answered request `id`. Returns whether to drain; a second answer to the same request, or
+    /// an answer after the connection decided to close, is ignored.
+    mutating func responseReady(_ response: GatewayResponse, for id: RequestID) -> Bool {
+        let index = id.value - firstID
+        guard !isClosing, index >= 0, index < queue.count, case .inFlight = queue[queue.index(queue.startIndex, offsetBy: index)].slot
+        else { return false }
+        queue[queue.index(queue.startIndex, offsetBy: index)].slot = .ready(response)
+        inFlight -= 1
+        return index == 0 || parked > 0
+    }
+
+    /// What to do next, in order; call until nil after every ``Action/drain`` and ``responseReady(_:for:)``.
+    mutating func nextOutput() -> Output? {
+        if isClosing { return nil }
+        if let first = queue.first, case .ready(let response) = first.slot {
+            queue.removeFirst()
+            firstID += 1
+            var framing = first.framing
+            if quiescing && queue.isEmpty && !isReceiving { framing.connection = .close }
+            if framing.connection == .close {
+                isClosing = true
+                receive = .discarding
+                return .writeAndClose(response, framing)
+            }
+            return .write(response, framing)
+        }
+        if parked > 0 && inFlight < configuration.maxPendingRequests {
+            let index = queue.index(queue.startIndex, offsetBy: queue.count - parked)
+            guard case .parked(let head, let body) = queue[index].slot else {
+                assertionFailure("parked requests are the queue's tail")
+                return nil
+            }
+            queue[index].slot = .inFlight
+            parked -= 1
+            inFlight += 1
+            return .dispatch(RequestID(value: firstID + queue.distance(from: queue.startIndex, to: index)), head: head, body: body)
+        }
+        if queue.isEmpty, case .receiving(let head, let body, continueDeferred: true) = receive {
+            receive = .receiving(head: head, body: body, continueDeferred: false)
+            return .sendContinue
+        }
+        if quiescing && queue.isEmpty && !isReceiving {
+            isClosing = true
+            return .close
+        }
+        return nil
+    }
+
+    // MARK: connection events
+
+    /// Graceful shutdown: close now when nothing is owed; otherwise finish the request arriving, answer
+    /// everything received, and close after the last response (which says `connection: close`).
+    mutating func quiesce() -> Action {
+        quiescing = true
+        if isClosing { return .none }
+        if queue.isEmpty && !isReceiving { return close() }
+        if !isReceiving { receive = .discarding }
+        return .none
+    }
+
+    /// Bytes went in or out.
+    mutating func sawActivity(at now: NIODeadline) {
+        lastActivity = now
+    }
+
+    /// The connection's one idle timer fired. A connection owing a response stays open (the backend's own
+    /// timeout answers it); otherwise it closes once `idleTimeout` passed without activity, including a
+    /// request body that stalled. The timer is re-armed only here, not per read.
+    mutating func idleTimerFired(now: NIODeadline) -> IdleAction {
+        if isClosing { return .stop }
+        if !queue.isEmpty { return .check(at: now + configuration.idleTimeout) }
+        let deadline = lastActivity + configuration.idleTimeout
+        if now >= deadline {
+            isClosing = true
+            return .close
+        }
+        return .check(at: deadline)
+    }
+
+    private var isReceiving: Bool {
+        if case .receiving = receive { return true }
+        return false
+    }
+
+    private mutating func refuseTooLarge() -> Action {
+        receive = .discarding
+        let error = GatewayError(.payloadTooLarge, "the request body is larger than the limit")
+        queue.append(Pending(framing: .closing, slot: .ready(error.response(allocator: ByteBufferAllocator()))))
+        return .drain
+    }
+
+    private mutating func close() -> Action {
+        isClosing = true
+        receive = .discarding
+        return .close
+    }
+}
