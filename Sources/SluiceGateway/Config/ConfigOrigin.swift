@@ -1,17 +1,10 @@
+public import SluiceThrift
+
 /// Where in a route file something was written, so later checks (duplicates, IDL lookups) can point at it.
-public struct ConfigOrigin: Sendable, Hashable, CustomStringConvertible {
-    public var file: String
-    public var line: Int
-    public var column: Int
+/// The same value the IDL parser uses for `.thrift` positions.
+public typealias ConfigOrigin = SourceLocation
 
-    public init(file: String, line: Int, column: Int) {
-        self.file = file
-        self.line = line
-        self.column = column
-    }
-
-    public var description: String { "\(file):\(line):\(column)" }
-
+extension SourceLocation {
     func diagnostic(_ message: String) -> ConfigDiagnostic {
         ConfigDiagnostic(file: file, line: line, column: column, message: message)
     }

@@ -1,3 +1,4 @@
+internal import SluiceThrift
 internal import Yams
 
 /// Positions and messages for Yams' parse errors.

@@ -1,3 +1,4 @@
+internal import SluiceThrift
 internal import Yams
 
 /// Reads a composed YAML tree with positions, collecting every problem as a diagnostic instead of

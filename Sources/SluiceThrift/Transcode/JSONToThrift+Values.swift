@@ -103,6 +103,10 @@ extension JSONToThrift {
     private mutating func encodeElement(_ type: ThriftType) throws(TranscodeError) {
         let kind = try peekKind()
         if kind == .null { throw wrongType(type, found: .null) }
+        if case .string = type, kind == .string {
+            writeString(try readString())  // lists of strings are common: no second peek
+            return
+        }
         try encodeValue(type, node: nil)
     }
 
