@@ -2,23 +2,51 @@
 ///
 /// Built once off the request path by ``ThriftIDL``; immutable afterwards and shared by every request.
 public struct ThriftSchema: Sendable {
+    /// One reference for the whole schema: the transcoder keeps a schema per call, and copying one
+    /// reference instead of seven (each retained and released by both event loops) is measurable there.
+    private var storage: Storage
+
     /// Structs, unions, exceptions and the synthetic `_args` / `_result` structs of every method.
     public var structs: [StructDescriptor] {
-        didSet { fieldLookupCache = FieldLookupCache() }
+        get { storage.structs }
+        _modify {
+            let storage = uniqueStorage()
+            yield &storage.structs
+            storage.fieldLookup = FieldLookupTable(storage.structs)
+        }
     }
-    public var enums: [EnumDescriptor]
+    public var enums: [EnumDescriptor] {
+        get { storage.enums }
+        _modify { yield &uniqueStorage().enums }
+    }
     /// Keyed by name as the root file sees it: `Service` for its own, `include.Service` for included ones.
-    public var services: [String: ServiceDescriptor]
+    public var services: [String: ServiceDescriptor] {
+        get { storage.services }
+        _modify { yield &uniqueStorage().services }
+    }
     /// Keyed like ``services``.
-    public var constants: [String: ConstValue]
+    public var constants: [String: ConstValue] {
+        get { storage.constants }
+        _modify { yield &uniqueStorage().constants }
+    }
     /// Keyed like ``services``; values are the resolved types (typedef chains followed to the end).
-    public var typedefs: [String: ThriftType]
+    public var typedefs: [String: ThriftType] {
+        get { storage.typedefs }
+        _modify { yield &uniqueStorage().typedefs }
+    }
     /// `namespace` declarations of the root file, by scope (`go`, `py`, `*`, ...).
-    public var namespaces: [String: String]
+    public var namespaces: [String: String] {
+        get { storage.namespaces }
+        _modify { yield &uniqueStorage().namespaces }
+    }
     /// The root file's path, as given.
-    public var rootFile: String
-    /// Lookup tables derived from ``structs`` on first use (see `FieldLookupTable`).
-    var fieldLookupCache = FieldLookupCache()
+    public var rootFile: String {
+        get { storage.rootFile }
+        _modify { yield &uniqueStorage().rootFile }
+    }
+    /// Field ids, names and JSON keys of every struct, for the transcoder's per-field loops; rebuilt
+    /// whenever ``structs`` changes, so it never describes other structs than the schema's.
+    var fieldLookup: FieldLookupTable { storage.fieldLookup }
 
     public init(
         structs: [StructDescriptor] = [],
@@ -29,13 +57,48 @@ public struct ThriftSchema: Sendable {
         namespaces: [String: String] = [:],
         rootFile: String = "<memory>"
     ) {
-        self.structs = structs
-        self.enums = enums
-        self.services = services
-        self.constants = constants
-        self.typedefs = typedefs
-        self.namespaces = namespaces
-        self.rootFile = rootFile
+        self.storage = Storage(
+            structs: structs, enums: enums, services: services, constants: constants, typedefs: typedefs,
+            namespaces: namespaces, rootFile: rootFile, fieldLookup: FieldLookupTable(structs))
+    }
+
+    private mutating func uniqueStorage() -> Storage {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        return storage
+    }
+
+    // @unchecked: written only through ThriftSchema's accessors, after `uniqueStorage()` made this instance
+    // the schema's own (copy-on-write), so an instance that is shared is never written.
+    private final class Storage: @unchecked Sendable {
+        var structs: [StructDescriptor]
+        var enums: [EnumDescriptor]
+        var services: [String: ServiceDescriptor]
+        var constants: [String: ConstValue]
+        var typedefs: [String: ThriftType]
+        var namespaces: [String: String]
+        var rootFile: String
+        var fieldLookup: FieldLookupTable
+
+        init(
+            structs: [StructDescriptor], enums: [EnumDescriptor], services: [String: ServiceDescriptor],
+            constants: [String: ConstValue], typedefs: [String: ThriftType], namespaces: [String: String],
+            rootFile: String, fieldLookup: FieldLookupTable
+        ) {
+            self.structs = structs
+            self.enums = enums
+            self.services = services
+            self.constants = constants
+            self.typedefs = typedefs
+            self.namespaces = namespaces
+            self.rootFile = rootFile
+            self.fieldLookup = fieldLookup
+        }
+
+        func copy() -> Storage {
+            Storage(
+                structs: structs, enums: enums, services: services, constants: constants, typedefs: typedefs,
+                namespaces: namespaces, rootFile: rootFile, fieldLookup: fieldLookup)
+        }
     }
 
     @inlinable
