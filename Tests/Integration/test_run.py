@@ -1,4 +1,4 @@
-"""`sluice run` options: --include-dir, --log-level, --listen."""
+"""`sluice run` options: --include-dir, --log-level, --listen, --event-loops."""
 
 import json
 
@@ -59,3 +59,19 @@ def test_call_arguments_must_be_an_object(sluice, python_backends):
                     "StoreService.ping", json.dumps([1, 2]))
     assert result.returncode == 1
     assert result.stderr.strip()
+
+
+def test_event_loops(sluice, sluice_bin, tmp_path, python_backends):
+    routes = write_routes(tmp_path / "routes", {
+        "services": [store_service("s", python_backends["framed-binary"].address, "framed", "binary")],
+        "routes": [{"method": "GET", "path": "/ping", "service": "s", "call": "StoreService.ping"}],
+    })
+    refused = sluice("run", "--routes", routes, "--event-loops", "0")
+    assert refused.returncode == 64
+    assert "--event-loops" in refused.stderr
+    gw = Gateway.start(sluice_bin, routes, tmp_path / "one-loop.log", extra=("--event-loops", "1"))
+    try:
+        responses = [gw.get("/ping") for _ in range(5)]
+        assert all(r.status == 200 and r.json == "pong" for r in responses)
+    finally:
+        gw.stop()

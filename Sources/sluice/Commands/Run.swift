@@ -22,12 +22,21 @@ struct Run: AsyncParsableCommand {
     @Option(name: .customLong("include-dir"), help: ArgumentHelp("Another directory to find IDL includes in.", valueName: "dir"))
     var includeDirectories: [String] = []
 
+    @Option(
+        name: .customLong("event-loops"),
+        help: ArgumentHelp("Event loop threads serving requests (default: one per core).", valueName: "n"))
+    var eventLoops: Int?
+
+    func validate() throws {
+        if let eventLoops, eventLoops < 1 { throw ValidationError("--event-loops must be at least 1") }
+    }
+
     func run() async throws {
         bootstrapLogging(level: logLevel)
         let shutdown = ShutdownSignal.install()
         let logger = Logger(label: "sluice.run")
         let directory = routes ?? PackagePaths.locate("routes") ?? "routes"
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: eventLoops ?? System.coreCount)
         let gateway: Gateway
         do {
             gateway = try await startGateway(
