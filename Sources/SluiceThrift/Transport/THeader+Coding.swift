@@ -85,18 +85,10 @@ extension THeader {
 
     /// Parses the part after the length; leaves `frame` at the payload.
     static func readHeader(from frame: inout ByteBuffer, keepingInfo: Bool) throws(ThriftTransportError) -> THeader {
-        guard let magic = frame.readInteger(as: UInt16.self), let flags = frame.readInteger(as: UInt16.self),
-            let sequenceID = frame.readInteger(as: Int32.self), let words = frame.readInteger(as: UInt16.self)
-        else {
-            throw ThriftTransportError(.malformedHeader, offset: 4, "THeader preamble is truncated")
-        }
-        guard magic == Self.magic else {
+        let preamble = try HeaderPreamble.read(from: &frame, magic: Self.magic, format: "THeader")
+        guard var section = frame.readSlice(length: preamble.headerBytes) else {
             throw ThriftTransportError(
-                .malformedHeader, offset: 4, "expected THeader magic 0x0FFF, found 0x\(String(magic, radix: 16))")
-        }
-        guard var section = frame.readSlice(length: Int(words) * 4) else {
-            throw ThriftTransportError(
-                .malformedHeader, offset: 12, "THeader header size of \(Int(words) * 4) bytes does not fit the frame")
+                .malformedHeader, offset: 12, "THeader header size of \(preamble.headerBytes) bytes does not fit the frame")
         }
         // The section is a slice: its index 0 is frame byte 14.
         func positioned(_ message: String) -> ThriftTransportError {
@@ -155,6 +147,6 @@ extension THeader {
             }
         }
         return THeader(
-            flags: flags, sequenceID: sequenceID, protocolKind: protocolKind, transforms: transforms, info: info)
+            flags: preamble.flags, sequenceID: preamble.sequenceID, protocolKind: protocolKind, transforms: transforms, info: info)
     }
 }

@@ -23,16 +23,8 @@ extension TTHeader {
 
     /// Parses the part after the length: preamble, header section and padding; leaves `frame` at the payload.
     static func readHeader(from frame: inout ByteBuffer, keepingInfo: Bool) throws(ThriftTransportError) -> TTHeader {
-        guard let magic = frame.readInteger(as: UInt16.self), let flags = frame.readInteger(as: UInt16.self),
-            let sequenceID = frame.readInteger(as: Int32.self), let words = frame.readInteger(as: UInt16.self)
-        else {
-            throw ThriftTransportError(.malformedHeader, offset: 4, "TTHeader preamble is truncated")
-        }
-        guard magic == Self.magic else {
-            throw ThriftTransportError(
-                .malformedHeader, offset: 4, "expected TTHeader magic 0x1000, found 0x\(String(magic, radix: 16))")
-        }
-        let headerBytes = Int(words) * 4
+        let preamble = try HeaderPreamble.read(from: &frame, magic: Self.magic, format: "TTHeader")
+        let headerBytes = preamble.headerBytes
         guard headerBytes >= 2, headerBytes <= maxHeaderBytes, var section = frame.readSlice(length: headerBytes)
         else {
             throw ThriftTransportError(
@@ -49,7 +41,7 @@ extension TTHeader {
             let transformIDs = section.readBytes(length: Int(transformCount))
         else { throw positioned("TTHeader transform ids are truncated") }
 
-        var header = TTHeader(flags: flags, sequenceID: sequenceID, protocolID: protocolID, transformIDs: transformIDs)
+        var header = TTHeader(flags: preamble.flags, sequenceID: preamble.sequenceID, protocolID: protocolID, transformIDs: transformIDs)
         while let infoID = section.readInteger(as: UInt8.self) {
             switch infoID {
             case InfoID.padding:
