@@ -12,11 +12,10 @@ extension TTHeader {
         maxFrameLength: Int = FramedTransport.defaultMaxFrameLength,
         keepingInfo: Bool = true
     ) throws(ThriftTransportError) -> (header: TTHeader, payload: ByteBuffer)? {
-        guard let length = try FramedTransport.peekLength(in: buffer, maxFrameLength: maxFrameLength),
-            buffer.readableBytes >= 4 + length
-        else { return nil }
-        buffer.moveReaderIndex(forwardBy: 4)
-        guard var frame = buffer.readSlice(length: length) else { return nil }
+        // The length prefix is the same as Framed's: checked against the limit before anything is buffered.
+        guard var frame = try FramedTransport.readFrame(from: &buffer, maxFrameLength: maxFrameLength) else {
+            return nil
+        }
         let header = try readHeader(from: &frame, keepingInfo: keepingInfo)
         return (header, frame)
     }
