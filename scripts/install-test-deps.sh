@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The system and Python packages the tests talk to: curl, Debian's Thrift compiler (generates the Python
-# test servers' code at test time), and from PyPI Apache Thrift's Python library (>= 0.19, for `uuid`)
+# test servers' code at test time), and from PyPI Apache Thrift's Python library (>= 0.23, the first with `uuid`)
 # and pytest. Meant for a fresh Debian machine as root; safe to run again (skips what is already there).
 set -euo pipefail
 
@@ -22,10 +22,14 @@ fi
 export PIP_BREAK_SYSTEM_PACKAGES=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 pip_install() { python3 -m pip install -q "$@"; }
 
-python3 - <<'PY' 2>/dev/null || pip_install 'thrift>=0.19'
+# Python's thrift reads and writes `uuid` from 0.23 on (0.19 to 0.22 have it in other languages only), so an
+# older copy is upgraded explicitly: a plain `pip install 'thrift>=…'` would leave any installed one in place.
+python3 - <<'PY' 2>/dev/null || pip_install --upgrade 'thrift>=0.23'
+from thrift.Thrift import TType
 from thrift.protocol.TBinaryProtocol import TBinaryProtocol
+from thrift.protocol.TCompactProtocol import TCompactProtocol
 from thrift.transport.THeaderTransport import THeaderTransport
-assert hasattr(TBinaryProtocol, "readUuid")
+assert hasattr(TType, "UUID") and hasattr(TBinaryProtocol, "readUuid") and hasattr(TCompactProtocol, "readUuid")
 PY
 python3 -c 'import pytest' 2>/dev/null || pip_install 'pytest>=7'
 

@@ -120,6 +120,22 @@ def test_unknown_method_is_bad_input(sluice, python_backends):
     assert "nope" in result.stderr
 
 
+@pytest.mark.parametrize("spelling", ["1", "1.5s", "0s", "1 s", "1sec"])
+def test_timeout_without_a_unit_says_which_units_are_accepted(sluice, spelling):
+    result = sluice("call", "--idl", STORE_IDL, "--to", "127.0.0.1:1", "--timeout", spelling, "StoreService.ping", "{}")
+    assert result.returncode != 0
+    assert "'%s' is not a duration" % spelling in result.stderr, result.stderr
+    assert "us, ms, s, m or h" in result.stderr, result.stderr
+
+
+def test_help_names_the_default_transport_and_the_apache_ones(sluice):
+    result = sluice("call", "--help")
+    assert result.returncode == 0
+    text = " ".join(result.stdout.split())
+    assert "ttheader (Kitex's TTHeader, the default)" in text, text
+    assert "Apache Thrift servers need theader, framed or buffered" in text, text
+
+
 def test_bad_idl_names_file_line_column(sluice, tmp_path):
     idl = tmp_path / "bad.thrift"
     idl.write_text("struct A {\n  1: i32 x\n  2: strin y\n}\n")

@@ -37,14 +37,22 @@ def test_killed_backend_is_502_promptly(start_gateway, private_python_backend):
     assert again.json["error"]["code"]
 
 
-def test_unreachable_backend_is_502(start_gateway):
+def test_unreachable_backend_is_502_naming_the_service_not_the_address(start_gateway):
+    port = free_port()
     gw = start_gateway({
-        "services": [store_service("s", "127.0.0.1:%d" % free_port(), "framed", "binary")],
-        "routes": slow_routes("s"),
+        "services": [store_service("store-svc", "127.0.0.1:%d" % port, "framed", "binary")],
+        "routes": slow_routes("store-svc"),
     })
     response = gw.get("/ping")
     assert response.status == 502, response
-    assert response.json["error"]["code"]
+    error = response.json["error"]
+    assert error["code"] == "bad_gateway"
+    assert "store-svc" in error["message"], error
+    # The client learns which service failed, not where it runs nor SwiftNIO's internals ...
+    assert str(port) not in response.body.decode() and "127.0.0.1" not in response.body.decode(), error
+    assert "Failure" not in error["message"] and "IPv4" not in error["message"], error
+    # ... the operator's log has the detail.
+    gw.child.wait_for_line(r"(?=.*backend call failed)(?=.*store-svc)(?=.*127\.0\.0\.1:%d)" % port, timeout=5)
 
 
 def test_slow_backend_is_504_after_the_timeout(start_gateway, python_backends):

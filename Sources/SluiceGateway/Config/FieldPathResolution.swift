@@ -8,9 +8,9 @@ enum FieldPathResolution {
         var type = ThriftType.structure(arguments)
         for (depth, name) in path.enumerated() {
             guard let index = structure.fieldIndex(named: name) else {
-                let owner = depth == 0 ? "the arguments" : "'\(path[..<depth].joined(separator: "."))'"
+                let owner = depth == 0 ? "the arguments have" : "'\(path[..<depth].joined(separator: "."))' has"
                 let names = structure.fields.map(\.name).joined(separator: ", ")
-                return .failure(FieldPathProblem(message: "\(owner) have no field '\(name)' (fields: \(names.isEmpty ? "none" : names))"))
+                return .failure(FieldPathProblem(message: "\(owner) no field '\(name)' (fields: \(names.isEmpty ? "none" : names))"))
             }
             type = structure.fields[index].type
             if depth < path.count - 1 {

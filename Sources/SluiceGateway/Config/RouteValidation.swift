@@ -93,8 +93,16 @@ struct RouteValidation {
             valid = checkBound(variable.fieldPath, what: "path variable '\(variable.name)'", at: draft.pathOrigin, method: method, schema: schema) && valid
         }
         for (kind, parameters) in [("query parameter", route.query), ("header", route.headers), ("cookie", route.cookies)] {
+            // Two names filling one field leave its value to whichever the request happens to carry.
+            var bound: [[String]: String] = [:]
             for parameter in parameters {
                 valid = checkBound(parameter.fieldPath, what: "\(kind) '\(parameter.name)'", at: parameter.origin, method: method, schema: schema) && valid
+                if let other = bound.updateValue(parameter.name, forKey: parameter.fieldPath) {
+                    diagnostics.append(parameter.origin.diagnostic(
+                        "\(kind)s '\(other)' and '\(parameter.name)' both bind '\(parameter.fieldPath.joined(separator: "."))'; bind a field from one \(kind) only"
+                    ))
+                    valid = false
+                }
             }
         }
         if case .field(let path) = route.body, let origin = draft.bodyOrigin {

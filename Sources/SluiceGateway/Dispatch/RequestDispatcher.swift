@@ -94,8 +94,12 @@ final class RequestDispatcher: GatewayRequestHandler {
             case .success(let reply):
                 (response, outcome) = ReplyResponse.make(reply, route: route, allocator: allocator)
             case .failure(let error):
-                self.logger.debug("backend call failed", metadata: ["call": "\(route.configuration.call)", "error": "\(error)"])
-                (response, outcome) = (GatewayError(client: error).response(allocator: allocator), .failure)
+                self.logger.warning(
+                    "backend call failed",
+                    metadata: ["service": "\(route.configuration.service)", "call": "\(route.configuration.call)", "error": "\(error)"]
+                )
+                let error = GatewayError(client: error, service: route.configuration.service)
+                (response, outcome) = (error.response(allocator: allocator), .failure)
             }
             self.callGuard.completed(route.guardedCall, outcome: outcome, latency: NIODeadline.now() - started)
             responder.respond(response)

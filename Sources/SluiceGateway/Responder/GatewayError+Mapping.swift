@@ -28,12 +28,25 @@ extension GatewayError {
     }
 
     /// Timeouts are 504; every other client failure (refused, reset, closed, protocol error) is 502.
-    init(client error: any Error) {
-        if let error = error as? ClientError {
-            self.init(error.isTimeout ? .gatewayTimeout : .badGateway, error.message)
-        } else {
-            self.init(.badGateway, "backend call failed: \(error)")
+    ///
+    /// The client hears what went wrong and with which service, never backend addresses or the transport's own
+    /// text; the dispatcher logs those.
+    init(client error: any Error, service: String) {
+        guard let error = error as? ClientError else {
+            self.init(.badGateway, "the call to service '\(service)' failed")
+            return
         }
+        let what: String
+        switch error.kind {
+        case .noEndpoints: what = "has no endpoints"
+        case .connectFailed: what = "is unreachable: no connection to its backend could be opened"
+        case .connectTimeout: what = "did not accept a connection in time"
+        case .requestTimeout: what = "did not answer in time"
+        case .connectionClosed: what = "closed the connection before answering"
+        case .protocolError: what = "sent a reply that is not valid Thrift framing"
+        case .shutdown: what = "is shutting down"
+        }
+        self.init(error.isTimeout ? .gatewayTimeout : .badGateway, "service '\(service)' \(what)")
     }
 
     init(binding error: BindingError) {

@@ -30,13 +30,21 @@ struct Call: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The backend.", valueName: "host:port"))
     var to: HostPort
 
-    @Option(help: ArgumentHelp("How messages are framed on the connection.", valueName: "transport"))
+    @Option(
+        help: ArgumentHelp(
+            "How messages are framed: ttheader (Kitex's TTHeader, the default), theader, framed or buffered. Apache Thrift servers need theader, framed or buffered.",
+            valueName: "transport"
+        ))
     var transport: ThriftTransportKind = .ttheader
 
     @Option(help: ArgumentHelp("The Thrift protocol.", valueName: "codec"))
     var codec: ThriftProtocolKind = .binary
 
-    @Option(help: ArgumentHelp("How long to wait for the answer (and for the connection).", valueName: "duration"))
+    @Option(
+        help: ArgumentHelp(
+            "How long to wait for the answer (and for the connection): \(DurationArgument.units).", valueName: "duration"),
+        transform: DurationArgument.parse
+    )
     var timeout = DurationArgument(.seconds(1), spelled: "1s")
 
     @Argument(help: ArgumentHelp("The method, as IDLService.method.", valueName: "SERVICE.METHOD"))

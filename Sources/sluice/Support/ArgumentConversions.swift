@@ -10,7 +10,9 @@ extension ThriftProtocolKind: ExpressibleByArgument {}
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 
 /// A duration as route files write it (`250ms`, `1s`, `2m`).
-struct DurationArgument: Sendable, Hashable, ExpressibleByArgument, CustomStringConvertible {
+struct DurationArgument: Sendable, Hashable, CustomStringConvertible {
+    static let units = "an integer and a unit: us, ms, s, m or h (250ms, 2s)"
+
     var amount: TimeAmount
     var description: String
 
@@ -19,9 +21,12 @@ struct DurationArgument: Sendable, Hashable, ExpressibleByArgument, CustomString
         self.description = description
     }
 
-    init?(argument: String) {
-        guard let amount = ConfigDuration.parse(argument), amount.nanoseconds > 0 else { return nil }
-        self.amount = amount
-        self.description = argument
+    /// Parses `text`, or throws an error that says which spellings are accepted (ArgumentParser's own message for
+    /// a failed conversion names only the option).
+    static func parse(_ text: String) throws -> DurationArgument {
+        guard let amount = ConfigDuration.parse(text), amount.nanoseconds > 0 else {
+            throw ValidationError("'\(text)' is not a duration: write \(units)")
+        }
+        return DurationArgument(amount, spelled: text)
     }
 }

@@ -77,7 +77,7 @@ struct RouteConfigDiagnosticsTests {
                 service: echo
                 call: EchoService.Say
             """),
-            ["echo.yaml:10:11: path variable 'req.nam' binds 'req.nam', which is not in the arguments of Say: 'req' have no field 'nam' (fields: name, verbose, user, tags, inner, attrs, page)"]
+            ["echo.yaml:10:11: path variable 'req.nam' binds 'req.nam', which is not in the arguments of Say: 'req' has no field 'nam' (fields: name, verbose, user, tags, inner, attrs, page)"]
         ),
         (
             "query parameter naming a missing argument",
@@ -89,6 +89,17 @@ struct RouteConfigDiagnosticsTests {
                 query: {verbose: request.verbose}
             """),
             ["echo.yaml:13:22: query parameter 'verbose' binds 'request.verbose', which is not in the arguments of Say: the arguments have no field 'request' (fields: req)"]
+        ),
+        (
+            "two query parameters binding one field",
+            route("""
+              - method: GET
+                path: /v1/echo
+                service: echo
+                call: EchoService.Say
+                query: {verbose: req.verbose, v: req.verbose}
+            """),
+            ["echo.yaml:13:38: query parameters 'verbose' and 'v' both bind 'req.verbose'; bind a field from one query parameter only"]
         ),
         (
             "header bound to a struct",

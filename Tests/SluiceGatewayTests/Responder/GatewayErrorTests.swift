@@ -42,9 +42,19 @@ struct GatewayErrorTests {
 
     @Test("client timeouts are 504, other client failures 502")
     func clientErrors() {
-        #expect(GatewayError(client: ClientError(.connectTimeout, "slow")).code.status == 504)
-        #expect(GatewayError(client: ClientError(.requestTimeout, "slow")).code.status == 504)
-        #expect(GatewayError(client: ClientError(.connectionClosed, "gone")).code.status == 502)
-        #expect(GatewayError(client: ClientError(.connectFailed, "refused")).code.name == "bad_gateway")
+        #expect(GatewayError(client: ClientError(.connectTimeout, "slow"), service: "s").code.status == 504)
+        #expect(GatewayError(client: ClientError(.requestTimeout, "slow"), service: "s").code.status == 504)
+        #expect(GatewayError(client: ClientError(.connectionClosed, "gone"), service: "s").code.status == 502)
+        #expect(GatewayError(client: ClientError(.connectFailed, "refused"), service: "s").code.name == "bad_gateway")
+    }
+
+    @Test("client failures name the service and keep the transport's text (addresses, NIO errors) to the log")
+    func clientErrorMessages() {
+        let detail = "cannot connect to 127.0.0.1:9: SingleConnectionFailure(target: [IPv4]127.0.0.1/127.0.0.1:9)"
+        let error = GatewayError(client: ClientError(.connectFailed, detail), service: "store")
+        #expect(error.message == "service 'store' is unreachable: no connection to its backend could be opened")
+        let other = GatewayError(client: CancellationError(), service: "store")
+        #expect(other.message == "the call to service 'store' failed")
+        #expect(other.code.status == 502)
     }
 }
