@@ -100,3 +100,10 @@ def test_raw_body(student_gateway):
     response = student_gateway.request("PUT", "/raw?kind=txt", "hello raw", headers={"Content-Type": "text/plain"})
     assert response.status == 200, response
     assert response.json == {"message": "txt|hello raw"}
+
+
+def test_check_notes_api_vd_as_ignored(sluice, workdir, student_gateway):
+    result = sluice("check", workdir / "routes-student")
+    assert result.returncode == 0, result
+    assert "student.thrift:7:5: note: api.vd on QueryStudentRequest.id is ignored" in result.stdout
+    assert "ok: 4 routes, 1 services" in result.stdout

@@ -7,7 +7,8 @@ internal import SluiceThrift
 ///   `api.query` and `api.header` lists take comma-separated values;
 /// - `api.body="key"` names the JSON body key (read through the schema's HTTP key table); on GET it is ignored;
 /// - `api.form="key"`, or any field of a method with `api.serializer="form"`, is read from form bodies;
-/// - `api.raw_body` receives the body's bytes; `api.none` is never bound;
+/// - `api.raw_body` receives the body's bytes; `api.none` is never bound; `api.vd` is not evaluated, and
+///   noted as ignored;
 /// - a field without any of these comes from the query on GET and DELETE (HEAD is served by GET), and from
 ///   the body (JSON, or a form where the route takes forms) otherwise, keyed by its name.
 extension RouteValidation {
@@ -27,6 +28,10 @@ extension RouteValidation {
         let queryMethod = Self.isQueryMethod(route.method)
         let takesForms = !queryMethod
             && (method.annotations["api.serializer"] == "form" || request.fields.contains { $0.annotations["api.form"] != nil })
+        for field in request.fields where field.annotations["api.vd"] != nil {
+            let origin = ConfigOrigin(file: field.location.file, line: field.location.line, column: field.location.column)
+            note(origin.diagnostic("note: api.vd on \(request.name).\(field.name) is ignored: Sluice does not evaluate Hertz validation expressions"))
+        }
         for field in request.fields where !bound.contains(field.name) && field.annotations["api.none"] == nil {
             let origin = ConfigOrigin(file: field.location.file, line: field.location.line, column: field.location.column)
             let path = [argument, field.name]

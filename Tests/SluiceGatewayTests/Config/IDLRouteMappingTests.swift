@@ -78,4 +78,18 @@ struct IDLRouteMappingTests {
         let (_, bad) = try generate(("api.post", "/v1"), fields: ["page": [("api.raw_body", "")]])
         #expect(bad == ["echo.thrift:17:1: api.raw_body on EchoRequest.page, which is an i32; only string and binary fields can hold the raw body"])
     }
+
+    @Test("api.vd is noted as ignored, not an error")
+    func validationNoted() throws {
+        let schema = TestSchemas.echo(
+            sayAnnotations: [("api.get", "/a"), ("api.post", "/b")], fieldAnnotations: ["page": [("api.query", "p"), ("api.vd", "$>0")]]
+        )
+        var fixture = ConfigFixture(["echo.yaml": IDLRouteGenerationTests.services])
+        fixture.idls = ["echo.thrift": schema]
+        let result = try fixture.run()
+        #expect(result.diagnostics == [])
+        #expect(result.configuration?.notes.map(\.description) == [
+            "echo.thrift:17:1: note: api.vd on EchoRequest.page is ignored: Sluice does not evaluate Hertz validation expressions"
+        ])
+    }
 }

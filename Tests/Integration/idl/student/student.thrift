@@ -4,7 +4,7 @@ namespace go student
 namespace py student
 
 struct QueryStudentRequest {
-    1: i64 id (api.query = "id", api.js_conv = "true")
+    1: i64 id (api.query = "id", api.js_conv = "true", api.vd = "$>=0")
     2: string name
     3: list<string> tags (api.query = "tags")
     4: string token (api.header = "X-Token")
