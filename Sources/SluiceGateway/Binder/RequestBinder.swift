@@ -118,8 +118,9 @@ struct RequestBinder: Sendable {
             bound.append(BoundValue(path: parameter.fieldPath, text: text, source: parameter.source))
             return
         }
-        for piece in text.split(separator: ",", omittingEmptySubsequences: true) {
-            bound.append(BoundValue(path: parameter.fieldPath, text: String(piece), source: parameter.source))
+        // Header lists are written `a, b` (RFC 9110 §5.6.1): the spaces around a piece are not part of it.
+        for piece in text.split(separator: ",") where !piece.trimmingSpaces.isEmpty {
+            bound.append(BoundValue(path: parameter.fieldPath, text: String(piece.trimmingSpaces), source: parameter.source))
         }
     }
 }

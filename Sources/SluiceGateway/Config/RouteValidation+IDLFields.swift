@@ -61,7 +61,7 @@ extension RouteValidation {
                     return false
                 }
                 let name = value.isEmpty ? field.name : value
-                let splits = key != "api.cookie" && key != "api.form" && field.type.isListLike
+                let splits = key != "api.cookie" && key != "api.form" && field.type.isList
                 let parameter = RouteConfiguration.Parameter(
                     name: name, fieldPath: path, origin: origin, splitsCommas: splits, isBinary: field.type == .binary
                 )
@@ -90,14 +90,5 @@ extension RouteValidation {
         }
         route.body = route.method == "GET" ? .fieldWithoutBody([argument]) : .field([argument])
         return true
-    }
-}
-
-extension ThriftType {
-    var isListLike: Bool {
-        switch self {
-        case .list, .set: true
-        default: false
-        }
     }
 }

@@ -87,7 +87,8 @@ struct OverrideTree {
 }
 
 extension ThriftType {
-    var isList: Bool {
+    /// A list or a set: bound values add one element each.
+    public var isList: Bool {
         switch self {
         case .list, .set: true
         default: false

@@ -126,7 +126,7 @@ struct RequestBinderBodyTests {
         route.query = [Self.parameter("items", ["req", "tags"], commas: true), Self.parameter("q", ["req", "name"])]
         route.headers = [Self.parameter("X-Ids", ["req", "ids"], commas: true)]
         let request = GatewayRequest(
-            method: "GET", target: "/b?items=a,b&items=c&q=x,y", headers: GatewayHeaders([(name: "x-ids", value: "1,2")]), body: nil
+            method: "GET", target: "/b?items=a,b&items=c&q=x,y", headers: GatewayHeaders([(name: "x-ids", value: "1, 2,,")]), body: nil
         )
         let input = try RequestBinder(route: route).bind(request)
         #expect(input.bound.map(\.text) == ["a", "b", "c", "x,y", "1", "2"])
