@@ -107,3 +107,8 @@ def test_check_notes_api_vd_as_ignored(sluice, workdir, student_gateway):
     assert result.returncode == 0, result
     assert "student.thrift:7:5: note: api.vd on QueryStudentRequest.id is ignored" in result.stdout
     assert "ok: 4 routes, 1 services" in result.stdout
+
+
+def test_run_logs_the_api_vd_note(student_gateway):
+    log = pathlib.Path(student_gateway.child.log_path).read_text()
+    assert "note: api.vd on QueryStudentRequest.id is ignored" in log
