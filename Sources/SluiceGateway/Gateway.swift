@@ -86,6 +86,8 @@ public final class Gateway: Sendable {
             directory: configuration.routesDirectory,
             includeDirectories: configuration.includeDirectories
         )
+        // What loads but is not acted on (api.vd) is worth one line, as `sluice check` prints it.
+        for note in loaded.notes { logger.notice("\(note)") }
         return try await start(
             configuration: configuration,
             loaded: loaded,

@@ -26,17 +26,18 @@ extension RequestBinder {
         }
     }
 
-    /// `a=1&b=2&a=3` (RFC 3986 query, form-urlencoded values: `+` is a space). Unbound keys are ignored.
-    func bindQuery(_ query: Substring, into bound: inout [BoundValue]) throws(BindingError) {
-        for pair in query.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+    /// `a=1&b=2&a=3` (an RFC 3986 query or an `application/x-www-form-urlencoded` body: `+` is a space).
+    /// Keys no parameter names are ignored.
+    func bindPairs(_ pairs: Substring, parameters: [Parameter], into bound: inout [BoundValue]) throws(BindingError) {
+        for pair in pairs.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
             let equals = pair.firstIndex(of: UInt8(ascii: "="))
             let rawKey = pair[..<(equals ?? pair.endIndex)]
             let rawValue = equals.map { pair[pair.index(after: $0)...] } ?? pair[pair.endIndex...]
-            for parameter in self.query where Self.keyMatches(rawKey, parameter.name) {
+            for parameter in parameters where Self.keyMatches(rawKey, parameter.name) {
                 guard let value = PercentDecoding.decode(rawValue, plusAsSpace: true) else {
                     throw BindingError(source: parameter.source, message: "\(parameter.source) is not valid percent-encoded UTF-8")
                 }
-                bound.append(BoundValue(path: parameter.fieldPath, text: value, source: parameter.source))
+                Self.append(value, for: parameter, into: &bound)
             }
         }
     }
@@ -51,7 +52,7 @@ extension RequestBinder {
                 var value = trimmed[trimmed.index(after: equals)...]
                 if value.count >= 2, value.first == "\"", value.last == "\"" { value = value.dropFirst().dropLast() }
                 for cookie in cookies where cookie.name == name {
-                    bound.append(BoundValue(path: cookie.fieldPath, text: String(value), source: cookie.source))
+                    Self.append(String(value), for: cookie, into: &bound)
                 }
             }
         }
@@ -66,8 +67,21 @@ extension RequestBinder {
     }
 }
 
-/// A request value that cannot be bound (bad percent-encoding): a 400.
+/// A request value that cannot be bound (bad percent-encoding, a malformed form): a 400; or a body the
+/// route cannot read: a 415.
 struct BindingError: Error, Sendable, Hashable {
+    enum Kind: Sendable, Hashable {
+        case invalid
+        case unsupportedMediaType
+    }
+
+    var kind: Kind
     var source: String
     var message: String
+
+    init(_ kind: Kind = .invalid, source: String, message: String) {
+        self.kind = kind
+        self.source = source
+        self.message = message
+    }
 }

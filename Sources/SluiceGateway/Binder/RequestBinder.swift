@@ -2,7 +2,8 @@ internal import NIOCore
 internal import SluiceThrift
 
 /// Turns a matched request into the call's input: path variables, query parameters (repeated keys give
-/// repeated values), headers and cookies become ``BoundValue``s; the body goes to the route's body target.
+/// repeated values), headers and cookies become ``BoundValue``s; the body goes to the route's body target,
+/// or, when it is a form, becomes bound values too.
 ///
 /// Built once per route when a snapshot is built; binding walks the request's bytes and allocates only
 /// for the values it captures.
@@ -19,14 +20,30 @@ struct RequestBinder: Sendable {
         var name: String
         var fieldPath: [String]
         var source: String
+        var splitsCommas: Bool
+        var isBinary: Bool
+
+        init(_ parameter: RouteConfiguration.Parameter, kind: String) {
+            name = parameter.name
+            fieldPath = parameter.fieldPath
+            source = "\(kind) '\(parameter.name)'"
+            splitsCommas = parameter.splitsCommas
+            isBinary = parameter.isBinary
+        }
     }
 
     let pathVariables: [PathVariable]
     let query: [Parameter]
     let headers: [Parameter]
     let cookies: [Parameter]
-    /// `nil`: the body is ignored.
+    /// Keys of form bodies; empty when the route takes only JSON.
+    let form: [Parameter]
+    let rawBody: RouteConfiguration.RawBody?
+    /// `nil`: the arguments get no body target.
     let bodyTarget: [String]?
+    let readsBody: Bool
+    /// Generated routes always send their request struct, as Kitex does, even when nothing fills it.
+    let sendsEmptyTarget: Bool
     /// Path variables, query parameters, headers and cookies configured, together.
     let boundSources: Int
 
@@ -47,10 +64,14 @@ struct RequestBinder: Sendable {
             }
         }
         self.pathVariables = pathVariables
-        self.query = route.query.map { Parameter(name: $0.name, fieldPath: $0.fieldPath, source: "query parameter '\($0.name)'") }
-        self.headers = route.headers.map { Parameter(name: $0.name, fieldPath: $0.fieldPath, source: "header '\($0.name)'") }
-        self.cookies = route.cookies.map { Parameter(name: $0.name, fieldPath: $0.fieldPath, source: "cookie '\($0.name)'") }
+        self.query = route.query.map { Parameter($0, kind: "query parameter") }
+        self.headers = route.headers.map { Parameter($0, kind: "header") }
+        self.cookies = route.cookies.map { Parameter($0, kind: "cookie") }
+        self.form = route.form.map { Parameter($0, kind: "form field") }
+        self.rawBody = route.rawBody
         self.bodyTarget = route.body.target
+        self.readsBody = route.body.readsBody
+        self.sendsEmptyTarget = route.httpAnnotations
         self.boundSources = pathVariables.count + query.count + headers.count + cookies.count
     }
 
@@ -60,15 +81,46 @@ struct RequestBinder: Sendable {
         // route reserves nothing and so allocates nothing.
         bound.reserveCapacity(boundSources)
         if !pathVariables.isEmpty { try bindPath(request.path, into: &bound) }
-        if !query.isEmpty { try bindQuery(request.query, into: &bound) }
+        if !query.isEmpty { try bindPairs(request.query, parameters: query, into: &bound) }
         for header in headers {
             for field in request.headers where GatewayHeaders.sameName(field.name, header.name) {
-                bound.append(BoundValue(path: header.fieldPath, text: field.value, source: header.source))
+                Self.append(field.value, for: header, into: &bound)
             }
         }
         if !cookies.isEmpty { bindCookies(request.headers, into: &bound) }
         guard let bodyTarget else { return CallInput(body: nil, bodyTarget: [], bound: bound) }
-        let body = request.body.flatMap { $0.readableBytes > 0 ? $0 : nil }
-        return CallInput(body: body, bodyTarget: bodyTarget, bound: bound)
+        guard readsBody, let body = request.body, body.readableBytes > 0 else {
+            return CallInput(body: nil, bodyTarget: bodyTarget, bound: bound, sendsEmptyTarget: sendsEmptyTarget)
+        }
+        let format = try BodyFormat.of(
+            contentType: request.headers.first("content-type"), body: body, takesForms: !form.isEmpty, takesRaw: rawBody != nil
+        )
+        if let rawBody { try bindRawBody(body, to: rawBody, into: &bound) }
+        let json: ByteBuffer?
+        switch format {
+        case .json:
+            json = body
+        case .formURLEncoded:
+            try bindFormURLEncoded(body, into: &bound)
+            json = nil
+        case .multipart(let boundary):
+            try bindMultipart(body, boundary: boundary, into: &bound)
+            json = nil
+        case .raw:
+            json = nil
+        }
+        return CallInput(body: json, bodyTarget: bodyTarget, bound: bound, sendsEmptyTarget: sendsEmptyTarget)
+    }
+
+    /// Appends `text` for `parameter`: one value, or one per comma-separated piece for list parameters.
+    static func append(_ text: String, for parameter: Parameter, into bound: inout [BoundValue]) {
+        guard parameter.splitsCommas, text.utf8.contains(UInt8(ascii: ",")) else {
+            bound.append(BoundValue(path: parameter.fieldPath, text: text, source: parameter.source))
+            return
+        }
+        // Header lists are written `a, b` (RFC 9110 §5.6.1): the spaces around a piece are not part of it.
+        for piece in text.split(separator: ",") where !piece.trimmingSpaces.isEmpty {
+            bound.append(BoundValue(path: parameter.fieldPath, text: String(piece.trimmingSpaces), source: parameter.source))
+        }
     }
 }

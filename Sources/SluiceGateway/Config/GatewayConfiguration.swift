@@ -10,10 +10,15 @@ public struct GatewayConfiguration: Sendable {
     public var routes: [RouteConfiguration]
     /// The loaded IDL of each service, by service name.
     public var schemas: [String: ThriftSchema]
+    /// What loads but is not acted on (an `api.vd` expression): `sluice check` prints these, they fail nothing.
+    public var notes: [ConfigDiagnostic]
 
-    public init(services: [ServiceConfiguration], routes: [RouteConfiguration], schemas: [String: ThriftSchema]) {
+    public init(
+        services: [ServiceConfiguration], routes: [RouteConfiguration], schemas: [String: ThriftSchema], notes: [ConfigDiagnostic] = []
+    ) {
         self.services = services
         self.routes = routes
         self.schemas = schemas
+        self.notes = notes
     }
 }

@@ -8,13 +8,24 @@ public struct RouteConfiguration: Sendable, Hashable {
         case arguments
         /// The body fills the field at this path (`body: req`).
         case field([String])
+        /// The body is ignored, but the struct at this path is sent even when nothing binds into it (a GET
+        /// route made from `api.get`, whose request struct is filled from the query).
+        case fieldWithoutBody([String])
 
-        /// The transcoder's `bodyTarget`; `nil` when the body is ignored.
+        /// The transcoder's `bodyTarget`; `nil` when there is none.
         public var target: [String]? {
             switch self {
             case .none: nil
             case .arguments: []
-            case .field(let path): path
+            case .field(let path), .fieldWithoutBody(let path): path
+            }
+        }
+
+        /// Whether the request body is read at all.
+        public var readsBody: Bool {
+            switch self {
+            case .none, .fieldWithoutBody: false
+            case .arguments, .field: true
             }
         }
     }
@@ -25,11 +36,28 @@ public struct RouteConfiguration: Sendable, Hashable {
         public var name: String
         public var fieldPath: [String]
         public var origin: ConfigOrigin
+        /// `a,b` gives two list elements (`api.query` and `api.header` lists, as the Kitex/Hertz mapping says).
+        public var splitsCommas: Bool
+        /// The field is `binary`: a multipart file part's bytes go into it as they are.
+        public var isBinary: Bool
 
-        public init(name: String, fieldPath: [String], origin: ConfigOrigin) {
+        public init(name: String, fieldPath: [String], origin: ConfigOrigin, splitsCommas: Bool = false, isBinary: Bool = false) {
             self.name = name
             self.fieldPath = fieldPath
             self.origin = origin
+            self.splitsCommas = splitsCommas
+            self.isBinary = isBinary
+        }
+    }
+
+    /// A `string` or `binary` field that receives the request body's bytes as they came.
+    public struct RawBody: Sendable, Hashable {
+        public var fieldPath: [String]
+        public var isBinary: Bool
+
+        public init(fieldPath: [String], isBinary: Bool) {
+            self.fieldPath = fieldPath
+            self.isBinary = isBinary
         }
     }
 
@@ -60,6 +88,14 @@ public struct RouteConfiguration: Sendable, Hashable {
     public var query: [Parameter]
     public var headers: [Parameter]
     public var cookies: [Parameter]
+    /// Form body keys (`application/x-www-form-urlencoded`, `multipart/form-data`); a route with none takes
+    /// only JSON bodies.
+    public var form: [Parameter]
+    /// The field that receives the raw request body (`api.raw_body`).
+    public var rawBody: RawBody?
+    /// The route came from `api.*` annotations: JSON keys, `api.none`, `api.js_conv` and the response
+    /// annotations (`api.header`, `api.cookie`, `api.http_code`) follow the IDL.
+    public var httpAnnotations: Bool
     /// Unknown JSON fields are rejected with 400 instead of ignored.
     public var strict: Bool
     public var options: Options
@@ -77,6 +113,8 @@ public struct RouteConfiguration: Sendable, Hashable {
         query: [Parameter] = [],
         headers: [Parameter] = [],
         cookies: [Parameter] = [],
+        form: [Parameter] = [],
+        httpAnnotations: Bool = false,
         strict: Bool = false,
         options: Options = Options(),
         exceptionStatus: [String: Int] = [:],
@@ -90,6 +128,8 @@ public struct RouteConfiguration: Sendable, Hashable {
         self.query = query
         self.headers = headers
         self.cookies = cookies
+        self.form = form
+        self.httpAnnotations = httpAnnotations
         self.strict = strict
         self.options = options
         self.exceptionStatus = exceptionStatus

@@ -2,10 +2,9 @@ internal import SluiceThrift
 
 /// Routes generated from Kitex/Hertz `api.*` annotations for services with `routes_from_idl: true`.
 ///
-/// As Hertz reads them: `api.get|post|put|delete|patch = "/path/:id"` on a method makes a route; fields of
-/// the method's FIRST argument (a struct) are bound by `api.path` (the variable's name, else the field's own
-/// name), `api.query`, `api.header` and `api.cookie`; every other field comes from the JSON body, which fills
-/// that first argument.
+/// As CloudWeGo's Thrift-HTTP mapping specification reads them: `api.get|post|put|delete|patch = "/path/:id"`
+/// on a method makes a route (a path without its leading `/` gets one, as hz does); fields of the method's
+/// FIRST argument (a struct) are bound as `RouteValidation+IDLFields.swift` describes.
 extension RouteValidation {
     static let routeAnnotations: [(key: String, method: String)] = [
         ("api.get", "GET"), ("api.post", "POST"), ("api.put", "PUT"), ("api.delete", "DELETE"), ("api.patch", "PATCH"),
@@ -53,13 +52,17 @@ extension RouteValidation {
         let origin = ConfigOrigin(file: method.location.file, line: method.location.line, column: method.location.column)
         let call = "\(idlService.name).\(method.name)"
         var template: PathTemplate
+        // hz serves `api.get="student/query"` at `/student/query`.
+        let path = path.hasPrefix("/") ? path : "/" + path
         do {
             template = try PathTemplate.parse(path)
         } catch {
             report(origin.diagnostic("bad path '\(path)' in \(call)'s api annotation: \(error)"))
             return
         }
-        var route = RouteConfiguration(method: httpMethod, template: template, service: service, call: call, origin: origin)
+        var route = RouteConfiguration(
+            method: httpMethod, template: template, service: service, call: call, httpAnnotations: true, origin: origin
+        )
         let arguments = schema[method.arguments]
         guard let first = arguments.fields.first else {
             if let variable = template.variables.first {
@@ -105,27 +108,9 @@ extension RouteValidation {
             }
         }
         route.template = template
-        for field in request.fields where !bound.contains(field.name) {
-            let fieldOrigin = ConfigOrigin(file: field.location.file, line: field.location.line, column: field.location.column)
-            for (key, kind) in [("api.query", 0), ("api.header", 1), ("api.cookie", 2)] {
-                guard let name = field.annotations[key] else { continue }
-                guard FieldPathResolution.acceptsText(field.type) else {
-                    report(fieldOrigin.diagnostic("\(key) on \(request.name).\(field.name), which is \(FieldPathResolution.describe(field.type, schema)); only scalars and lists of scalars can be bound from text"))
-                    return
-                }
-                let parameter = RouteConfiguration.Parameter(name: name, fieldPath: [first.name, field.name], origin: fieldOrigin)
-                switch kind {
-                case 0: route.query.append(parameter)
-                case 1: route.headers.append(parameter)
-                default: route.cookies.append(parameter)
-                }
-            }
-            if let key = field.annotations["api.body"], key != field.name {
-                report(fieldOrigin.diagnostic("api.body=\"\(key)\" on \(request.name).\(field.name): Sluice reads body fields by their IDL names, so the key must be '\(field.name)'"))
-                return
-            }
+        guard bindFields(of: request, argument: first.name, call: call, bound: bound, method: method, into: &route, schema: schema) else {
+            return
         }
-        route.body = .field([first.name])
         addRoute(route, at: origin)
     }
 }

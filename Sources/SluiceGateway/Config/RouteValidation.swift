@@ -6,6 +6,8 @@ struct RouteValidation {
     let includeDirectories: [String]
     let schemaLoader: SchemaLoader
     private(set) var diagnostics: [ConfigDiagnostic] = []
+    /// Accepted but not acted on; see ``GatewayConfiguration/notes``.
+    private(set) var notes: [ConfigDiagnostic] = []
     private(set) var services: [RouteFile.ServiceDraft] = []
     private(set) var schemas: [String: ThriftSchema] = [:]
     private(set) var routes: [RouteConfiguration] = []
@@ -20,7 +22,7 @@ struct RouteValidation {
     }
 
     var configuration: GatewayConfiguration {
-        GatewayConfiguration(services: services.map(\.configuration), routes: routes, schemas: schemas)
+        GatewayConfiguration(services: services.map(\.configuration), routes: routes, schemas: schemas, notes: notes)
     }
 
     mutating func addServices(of file: RouteFile) {
@@ -164,4 +166,9 @@ struct RouteValidation {
     }
 
     mutating func report(_ diagnostic: ConfigDiagnostic) { diagnostics.append(diagnostic) }
+
+    /// Notes once, however many routes share the struct noted.
+    mutating func note(_ diagnostic: ConfigDiagnostic) {
+        if !notes.contains(diagnostic) { notes.append(diagnostic) }
+    }
 }

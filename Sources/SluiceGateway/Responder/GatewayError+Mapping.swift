@@ -50,6 +50,9 @@ extension GatewayError {
     }
 
     init(binding error: BindingError) {
-        self.init(.invalidArgument, error.message)
+        switch error.kind {
+        case .invalid: self.init(.invalidArgument, error.message)
+        case .unsupportedMediaType: self.init(.unsupportedMediaType, error.message)
+        }
     }
 }

@@ -30,6 +30,8 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let routeNotFound = Code("route_not_found", 404)
         public static let methodNotAllowed = Code("method_not_allowed", 405)
         public static let payloadTooLarge = Code("payload_too_large", 413)
+        /// A body whose `Content-Type` the route does not read.
+        public static let unsupportedMediaType = Code("unsupported_media_type", 415)
         public static let internalError = Code("internal_error", 500)
         public static let badGateway = Code("bad_gateway", 502)
         public static let applicationException = Code("application_exception", 502)

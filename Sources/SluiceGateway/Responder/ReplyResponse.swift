@@ -13,15 +13,22 @@ enum ReplyResponse {
             // JSON is usually larger than the Thrift it comes from; start at twice the size to grow rarely.
             var output = allocator.buffer(capacity: 2 * body.readableBytes + 16)
             do throws(TranscodeError) {
-                let outcome = try ThriftJSONCodec.decodeResult(
-                    method: route.method,
-                    schema: route.schema,
-                    from: &body,
-                    protocol: protocolKind,
-                    options: route.options,
-                    into: &output
-                )
+                let outcome: ResultOutcome
+                var extracted: [HTTPResponseValue] = []
+                if let plan = route.responsePlan {
+                    (outcome, extracted) = try ThriftJSONCodec.decodeResult(
+                        method: route.method, schema: route.schema, from: &body, protocol: protocolKind,
+                        options: route.options, responsePlan: plan, into: &output
+                    )
+                } else {
+                    outcome = try ThriftJSONCodec.decodeResult(
+                        method: route.method, schema: route.schema, from: &body, protocol: protocolKind,
+                        options: route.options, into: &output
+                    )
+                }
                 switch outcome {
+                case .success where !extracted.isEmpty:
+                    return (GatewayResponse(mapping: extracted, body: output), .success)
                 case .success:
                     return (GatewayResponse(status: 200, body: output), .success)
                 case .void:

@@ -10,6 +10,8 @@ final class CompiledRoute: Sendable {
     let service: ServiceRuntime
     let options: TranscodeOptions
     let guardedCall: GuardedCall
+    /// Success fields that become headers, cookies or the status (routes from `api.*` annotations only).
+    let responsePlan: HTTPResponsePlan?
     /// HTTP status for each declared exception, by its `throws` field id.
     let exceptionStatus: [(fieldID: Int16, status: Int)]
 
@@ -22,8 +24,14 @@ final class CompiledRoute: Sendable {
         self.options = TranscodeOptions(
             strict: configuration.strict,
             int64AsString: configuration.options.int64AsString,
-            enumsAsNames: configuration.options.enumsAsNames
+            enumsAsNames: configuration.options.enumsAsNames,
+            httpAnnotations: configuration.httpAnnotations
         )
+        if configuration.httpAnnotations, case .structure(let success)? = method.returnType {
+            self.responsePlan = HTTPResponsePlan(success: schema[success])
+        } else {
+            self.responsePlan = nil
+        }
         self.guardedCall = GuardedCall(service: configuration.service, call: configuration.call, route: index)
         var statuses: [(fieldID: Int16, status: Int)] = []
         for field in schema[method.result].fields where field.id != 0 {

@@ -29,6 +29,8 @@ final class FieldLookupTable: @unchecked Sendable {
     struct Entry {
         let id: Int16
         let absent: AbsentAction
+        /// ``omitted`` and ``jsConv`` bits; always 0 in a table built without HTTP annotations.
+        let flags: UInt8
         let nameStart: Int32
         let nameCount: Int32
         let keyStart: Int32
@@ -41,11 +43,21 @@ final class FieldLookupTable: @unchecked Sendable {
         let count: Int32
     }
 
+    /// `api.none`: the field is neither read from JSON nor written to it.
+    static let omitted: UInt8 = 1
+    /// `api.js_conv`: integers are read from strings too and written as strings.
+    static let jsConv: UInt8 = 2
+
+    /// Some entry has flags; when not, the transcoder never looks at them.
+    let hasFlags: Bool
     let structs: UnsafeMutableBufferPointer<StructRange>
     let entries: UnsafeMutableBufferPointer<Entry>
     let text: UnsafeMutableRawBufferPointer
 
-    init(_ descriptors: [StructDescriptor]) {
+    /// With `httpAnnotations`, a field's JSON key is its `api.body` value when it has one, and `api.none` and
+    /// `api.js_conv` set its flags (the Kitex/Hertz HTTP mapping); without, keys are the IDL names.
+    init(_ descriptors: [StructDescriptor], httpAnnotations: Bool = false) {
+        var hasFlags = false
         var ranges: [StructRange] = []
         var entries: [Entry] = []
         var text: [UInt8] = []
@@ -53,11 +65,19 @@ final class FieldLookupTable: @unchecked Sendable {
         for descriptor in descriptors {
             ranges.append(StructRange(start: Int32(entries.count), count: Int32(descriptor.fields.count)))
             for field in descriptor.fields {
+                var name = field.name
+                var flags: UInt8 = 0
+                if httpAnnotations {
+                    if let key = field.annotations["api.body"], !key.isEmpty { name = key }
+                    if field.annotations["api.none"] != nil { flags |= Self.omitted }
+                    if field.annotations["api.js_conv"] != nil { flags |= Self.jsConv }
+                    hasFlags = hasFlags || flags != 0
+                }
                 let nameStart = text.count
-                text.append(contentsOf: field.name.utf8)
+                text.append(contentsOf: name.utf8)
                 let keyStart = text.count
                 var writer = JSONWriter(buffer: ByteBuffer())
-                writer.key(field.name)
+                writer.key(name)
                 text.append(contentsOf: writer.buffer.readableBytesView)
                 let absent: AbsentAction
                 if field.defaultValue != nil && descriptor.kind != .union && field.requiredness != .optional {
@@ -69,10 +89,11 @@ final class FieldLookupTable: @unchecked Sendable {
                 }
                 entries.append(
                     Entry(
-                        id: field.id, absent: absent, nameStart: Int32(nameStart), nameCount: Int32(keyStart - nameStart),
+                        id: field.id, absent: absent, flags: flags, nameStart: Int32(nameStart), nameCount: Int32(keyStart - nameStart),
                         keyStart: Int32(keyStart), keyCount: Int32(text.count - keyStart)))
             }
         }
+        self.hasFlags = hasFlags
         self.structs = .allocate(capacity: ranges.count)
         _ = self.structs.initialize(from: ranges)
         self.entries = .allocate(capacity: entries.count)
@@ -93,6 +114,16 @@ final class FieldLookupTable: @unchecked Sendable {
     /// Entry `index` of the struct whose range is `range`.
     @inline(__always)
     func entry(_ index: Int, in range: StructRange) -> Entry { entries[Int(range.start) + index] }
+
+    /// Whether a table built with HTTP annotations would differ from the plain one.
+    static func annotationsMatter(_ descriptors: [StructDescriptor]) -> Bool {
+        descriptors.contains { descriptor in
+            descriptor.fields.contains { field in
+                field.annotations["api.none"] != nil || field.annotations["api.js_conv"] != nil
+                    || field.annotations["api.body"].map { !$0.isEmpty && $0 != field.name } == true
+            }
+        }
+    }
 
     /// The field's key as JSON: `"name":`.
     @inline(__always)

@@ -13,6 +13,7 @@ public struct ThriftSchema: Sendable {
             let storage = uniqueStorage()
             yield &storage.structs
             storage.fieldLookup = FieldLookupTable(storage.structs)
+            storage.httpFieldLookup = Self.httpLookup(storage.structs, plain: storage.fieldLookup)
         }
     }
     public var enums: [EnumDescriptor] {
@@ -47,6 +48,13 @@ public struct ThriftSchema: Sendable {
     /// Field ids, names and JSON keys of every struct, for the transcoder's per-field loops; rebuilt
     /// whenever ``structs`` changes, so it never describes other structs than the schema's.
     var fieldLookup: FieldLookupTable { storage.fieldLookup }
+    /// The same with Kitex/Hertz HTTP annotations applied (`api.body` keys, `api.none`, `api.js_conv`); the
+    /// plain table itself when no field has them.
+    var httpFieldLookup: FieldLookupTable { storage.httpFieldLookup }
+
+    private static func httpLookup(_ structs: [StructDescriptor], plain: FieldLookupTable) -> FieldLookupTable {
+        FieldLookupTable.annotationsMatter(structs) ? FieldLookupTable(structs, httpAnnotations: true) : plain
+    }
 
     public init(
         structs: [StructDescriptor] = [],
@@ -57,9 +65,11 @@ public struct ThriftSchema: Sendable {
         namespaces: [String: String] = [:],
         rootFile: String = "<memory>"
     ) {
+        let fieldLookup = FieldLookupTable(structs)
         self.storage = Storage(
             structs: structs, enums: enums, services: services, constants: constants, typedefs: typedefs,
-            namespaces: namespaces, rootFile: rootFile, fieldLookup: FieldLookupTable(structs))
+            namespaces: namespaces, rootFile: rootFile, fieldLookup: fieldLookup,
+            httpFieldLookup: Self.httpLookup(structs, plain: fieldLookup))
     }
 
     private mutating func uniqueStorage() -> Storage {
@@ -78,11 +88,12 @@ public struct ThriftSchema: Sendable {
         var namespaces: [String: String]
         var rootFile: String
         var fieldLookup: FieldLookupTable
+        var httpFieldLookup: FieldLookupTable
 
         init(
             structs: [StructDescriptor], enums: [EnumDescriptor], services: [String: ServiceDescriptor],
             constants: [String: ConstValue], typedefs: [String: ThriftType], namespaces: [String: String],
-            rootFile: String, fieldLookup: FieldLookupTable
+            rootFile: String, fieldLookup: FieldLookupTable, httpFieldLookup: FieldLookupTable
         ) {
             self.structs = structs
             self.enums = enums
@@ -92,12 +103,13 @@ public struct ThriftSchema: Sendable {
             self.namespaces = namespaces
             self.rootFile = rootFile
             self.fieldLookup = fieldLookup
+            self.httpFieldLookup = httpFieldLookup
         }
 
         func copy() -> Storage {
             Storage(
                 structs: structs, enums: enums, services: services, constants: constants, typedefs: typedefs,
-                namespaces: namespaces, rootFile: rootFile, fieldLookup: fieldLookup)
+                namespaces: namespaces, rootFile: rootFile, fieldLookup: fieldLookup, httpFieldLookup: httpFieldLookup)
         }
     }
 

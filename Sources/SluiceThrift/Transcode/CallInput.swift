@@ -9,10 +9,14 @@ public struct CallInput: Sendable {
     /// Bound values win over body values for the same field. When several share a path, a list or set field
     /// gets one element per value; any other field takes the first.
     public var bound: [BoundValue]
+    /// The struct at `bodyTarget` is sent (with its defaults) even when neither the body nor a bound value
+    /// fills it, as Kitex sends an HTTP-mapped request struct.
+    public var sendsEmptyTarget: Bool
 
-    public init(body: ByteBuffer?, bodyTarget: [String] = [], bound: [BoundValue] = []) {
+    public init(body: ByteBuffer?, bodyTarget: [String] = [], bound: [BoundValue] = [], sendsEmptyTarget: Bool = false) {
         self.body = body
         self.bodyTarget = bodyTarget
         self.bound = bound
+        self.sendsEmptyTarget = sendsEmptyTarget
     }
 }

@@ -45,6 +45,11 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
                     continue
                 }
                 next = index + 1
+                let flags = lookup.hasFlags ? lookup.entry(index, in: range).flags : 0
+                if flags & FieldLookupTable.omitted != 0 {
+                    try skipValue()  // api.none: never read from the body
+                    continue
+                }
                 var child: Int? = nil
                 if let node, let overrides {
                     child = overrides.child(of: node, field: index)
@@ -66,7 +71,11 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
                 written.insert(index)
                 let type = fields[index].type
                 do throws(TranscodeError) {
-                    try encodeField(type, id: fields[index].id, node: child, kind: kind)
+                    if flags & FieldLookupTable.jsConv != 0 {
+                        try encodeJSConvField(type, id: fields[index].id, node: child, kind: kind)
+                    } else {
+                        try encodeField(type, id: fields[index].id, node: child, kind: kind)
+                    }
                 } catch {
                     throw error.under(field: fields[index].name)
                 }
@@ -145,7 +154,7 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
             try encodeValue(field.type, node: node)
             return true
         }
-        guard case .structure(let id) = field.type, !entry.children.isEmpty else { return false }
+        guard case .structure(let id) = field.type, !entry.children.isEmpty || entry.sentEmpty else { return false }
         writer.writeFieldBegin(field.type.wireType, id: field.id)
         try encodeStruct(id, fromJSON: false, node: node)
         return true
@@ -158,8 +167,8 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
     ) -> Int? {
         if key.hasEscapes {
             // Rare: decode once rather than once per field compared.
-            let name = scanner.decodedString(key)
-            return fields.firstIndex { $0.name == name }
+            var name = scanner.decodedString(key)
+            return name.withUTF8 { lookup.index(ofName: UnsafeRawBufferPointer($0), in: range, hint: hint) }
         }
         return lookup.index(ofName: scanner.rawBytes(of: key), in: range, hint: hint)
     }

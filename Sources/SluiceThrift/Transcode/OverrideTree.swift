@@ -14,6 +14,8 @@ struct OverrideTree {
         /// Indices into the bound values, in order.
         var values: [Int] = []
         var takesBody = false
+        /// A struct written even when nothing fills it (``CallInput/sendsEmptyTarget``).
+        var sentEmpty = false
         /// `$.a.b`, for errors.
         var path: String
     }
@@ -33,6 +35,9 @@ struct OverrideTree {
         if bodyPresent || input.bodyTarget.isEmpty {
             let node = try walk(input.bodyTarget, schema: schema, source: "the request body")
             nodes[node].takesBody = true
+        } else if input.sendsEmptyTarget {
+            let node = try walk(input.bodyTarget, schema: schema, source: "the request body")
+            nodes[node].sentEmpty = true
         }
         for node in nodes where !node.values.isEmpty {
             guard node.type.acceptsText else {
@@ -82,7 +87,8 @@ struct OverrideTree {
 }
 
 extension ThriftType {
-    var isList: Bool {
+    /// A list or a set: bound values add one element each.
+    public var isList: Bool {
         switch self {
         case .list, .set: true
         default: false

@@ -14,9 +14,26 @@ extension ThriftJSONCodec {
         options: TranscodeOptions = TranscodeOptions(),
         into output: inout ByteBuffer
     ) throws(TranscodeError) -> ResultOutcome {
-        let outcome = try decode(
+        let (outcome, _) = try decode(
             .result(method), from: &buffer, protocol: kind, options: options, schema: schema, into: &output)
         return outcome ?? .void
+    }
+
+    /// ``decodeResult(method:schema:from:protocol:options:into:)`` for an HTTP-mapped route: the success
+    /// struct's fields that `responsePlan` names are returned as text instead of written as members.
+    public static func decodeResult(
+        method: MethodDescriptor,
+        schema: ThriftSchema,
+        from buffer: inout ByteBuffer,
+        protocol kind: ThriftProtocolKind,
+        options: TranscodeOptions,
+        responsePlan: HTTPResponsePlan,
+        into output: inout ByteBuffer
+    ) throws(TranscodeError) -> (ResultOutcome, [HTTPResponseValue]) {
+        let (outcome, extracted) = try decode(
+            .result(method), from: &buffer, protocol: kind, options: options, schema: schema, responsePlan: responsePlan,
+            into: &output)
+        return (outcome ?? .void, extracted)
     }
 
     /// Reads struct `id` and writes it as a JSON object.
@@ -80,28 +97,33 @@ extension ThriftJSONCodec {
 
     private static func decode(
         _ target: DecodeTarget, from buffer: inout ByteBuffer, protocol kind: ThriftProtocolKind,
-        options: TranscodeOptions, schema: ThriftSchema, into output: inout ByteBuffer
-    ) throws(TranscodeError) -> ResultOutcome? {
+        options: TranscodeOptions, schema: ThriftSchema, responsePlan: HTTPResponsePlan? = nil,
+        into output: inout ByteBuffer
+    ) throws(TranscodeError) -> (ResultOutcome?, [HTTPResponseValue]) {
         switch kind {
         case .binary:
-            try decode(ThriftBinaryReader.self, target, from: &buffer, options: options, schema: schema, into: &output)
+            try decode(ThriftBinaryReader.self, target, from: &buffer, options: options, schema: schema,
+                       responsePlan: responsePlan, into: &output)
         case .compact:
-            try decode(ThriftCompactReader.self, target, from: &buffer, options: options, schema: schema, into: &output)
+            try decode(ThriftCompactReader.self, target, from: &buffer, options: options, schema: schema,
+                       responsePlan: responsePlan, into: &output)
         }
     }
 
     private static func decode<Reader: ThriftProtocolReader>(
         _: Reader.Type, _ target: DecodeTarget, from buffer: inout ByteBuffer, options: TranscodeOptions,
-        schema: ThriftSchema, into output: inout ByteBuffer
-    ) throws(TranscodeError) -> ResultOutcome? {
+        schema: ThriftSchema, responsePlan: HTTPResponsePlan?, into output: inout ByteBuffer
+    ) throws(TranscodeError) -> (ResultOutcome?, [HTTPResponseValue]) {
         let start = output.writerIndex
         // JSON is typically 1.2-2x its Thrift (names instead of ids): one allocation up front, not several.
         output.reserveCapacity(minimumWritableBytes: buffer.readableBytes * 2 + 64)
+        var extracted: [HTTPResponseValue] = []
         let (outcome, consumed) = try buffer.withUnsafeReadableBytes {
             bytes throws(TranscodeError) -> (ResultOutcome?, Int) in
             var decoder = ThriftToJSON(
                 schema: schema, options: options, reader: Reader(bytes: bytes, maxSize: bytes.count),
-                json: JSONWriter(buffer: output))
+                json: JSONWriter(buffer: output), responsePlan: responsePlan)
+            defer { extracted = decoder.extracted }
             output = ByteBuffer()  // the writer now holds the only reference, so appends never copy
             defer { output = decoder.json.buffer }
             do throws(TranscodeError) {
@@ -118,6 +140,6 @@ extension ThriftJSONCodec {
             }
         }
         buffer.moveReaderIndex(forwardBy: consumed)
-        return outcome
+        return (outcome, extracted)
     }
 }

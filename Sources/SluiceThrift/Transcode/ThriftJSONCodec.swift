@@ -78,7 +78,8 @@ public enum ThriftJSONCodec {
             let bodyStart = scanner.offset
             var encoder = JSONToThrift(
                 schema: schema, options: options, writer: Writer(buffer: buffer), scanner: scanner,
-                hasBody: hasBody, overrides: overrides, bound: bound, lookup: schema.fieldLookup)
+                hasBody: hasBody, overrides: overrides, bound: bound,
+                lookup: options.httpAnnotations ? schema.httpFieldLookup : schema.fieldLookup)
             buffer = ByteBuffer()  // the writer now holds the only reference, so appends never copy
             defer { buffer = encoder.writer.buffer }
             do throws(TranscodeError) {

@@ -18,7 +18,7 @@ extension ThriftToJSON {
             }
             let field = fields[index]
             if field.id == 0 && method.returnType != nil {
-                try decodeValue(field.type, depth: options.maxDepth)
+                try decodeSuccess(field.type)
                 outcome = .success
             } else if case .structure(let id) = field.type {
                 let name = Self.unqualified(schema[id].name)

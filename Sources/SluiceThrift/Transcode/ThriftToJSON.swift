@@ -12,13 +12,18 @@ struct ThriftToJSON<Reader: ThriftProtocolReader> {
     var json: JSONWriter
     /// The schema's field ids and prepared JSON keys.
     let lookup: FieldLookupTable
+    /// Fields of the success struct that become response headers, cookies or the status instead of members.
+    let responsePlan: HTTPResponsePlan?
+    /// What ``responsePlan`` took out of the reply.
+    var extracted: [HTTPResponseValue] = []
 
-    init(schema: ThriftSchema, options: TranscodeOptions, reader: Reader, json: JSONWriter) {
+    init(schema: ThriftSchema, options: TranscodeOptions, reader: Reader, json: JSONWriter, responsePlan: HTTPResponsePlan? = nil) {
         self.schema = schema
         self.options = options
         self.reader = reader
         self.json = json
-        self.lookup = schema.fieldLookup
+        self.lookup = options.httpAnnotations ? schema.httpFieldLookup : schema.fieldLookup
+        self.responsePlan = responsePlan
     }
 
     /// `{ ...fields }` of struct `id`.
@@ -28,8 +33,8 @@ struct ThriftToJSON<Reader: ThriftProtocolReader> {
         json.endObject()
     }
 
-    /// The fields of struct `id` as object members, without braces.
-    mutating func decodeMembers(_ id: StructID, depth: Int) throws(TranscodeError) {
+    /// The fields of struct `id` as object members, without braces; with `plan`, its fields are taken out.
+    mutating func decodeMembers(_ id: StructID, depth: Int, plan: HTTPResponsePlan? = nil) throws(TranscodeError) {
         guard depth > 0 else { throw tooDeep() }
         let fields = schema.structs[id.index].fields
         let range = lookup.range(of: id)
@@ -46,9 +51,16 @@ struct ThriftToJSON<Reader: ThriftProtocolReader> {
                 continue
             }
             next = index + 1
-            let key = lookup.key(lookup.entry(index, in: range))
+            let entry = lookup.entry(index, in: range)
+            let key = lookup.key(entry)
             do throws(TranscodeError) {
-                try decodeField(fields[index].type, key: key, depth: depth - 1)
+                if let plan, let target = plan.target(ofField: header.id) {
+                    try extract(fields[index].type, to: target, depth: depth - 1)
+                } else if lookup.hasFlags && entry.flags != 0 {
+                    try decodeFlaggedField(fields[index].type, flags: entry.flags, key: key, depth: depth - 1)
+                } else {
+                    try decodeField(fields[index].type, key: key, depth: depth - 1)
+                }
             } catch {
                 throw error.under(field: fields[index].name)
             }

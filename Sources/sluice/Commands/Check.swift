@@ -18,6 +18,7 @@ struct Check: ParsableCommand {
         do {
             let configuration = try RouteConfigLoader.load(
                 directory: directory, includeDirectories: includeDirectories, schemaLoader: .thriftIDL)
+            for note in configuration.notes { print(note.description) }
             print("ok: \(configuration.routes.count) routes, \(configuration.services.count) services")
         } catch {
             for diagnostic in error.diagnostics {

@@ -43,7 +43,10 @@ struct IDLRouteGenerationTests {
         ])
         let get = routes[0]
         #expect(get.template.variables == [PathTemplate.Variable(name: "name", fieldPath: ["req", "name"])])
-        #expect(get.body == .field(["req"]))
+        // GET ignores the body but always sends the request struct; POST reads it.
+        #expect(get.body == .fieldWithoutBody(["req"]))
+        #expect(routes[1].body == .field(["req"]))
+        #expect(get.httpAnnotations)
         #expect(get.query.map { "\($0.name)=\($0.fieldPath.joined(separator: "."))" } == ["verbose=req.verbose", "tag=req.tags"])
         #expect(get.headers.map { "\($0.name)=\($0.fieldPath.joined(separator: "."))" } == ["X-User=req.user"])
         #expect(get.origin == ConfigOrigin(file: "echo.thrift", line: 30, column: 5))
@@ -81,15 +84,6 @@ struct IDLRouteGenerationTests {
         let (_, diagnostics) = try load(schema)
         #expect(diagnostics == [
             "echo.thrift:15:1: api.query on EchoRequest.inner, which is struct Inner; only scalars and lists of scalars can be bound from text"
-        ])
-    }
-
-    @Test("api.body renaming a field is reported, since body fields are read by IDL name")
-    func bodyRename() throws {
-        let schema = TestSchemas.echo(sayAnnotations: [("api.post", "/v1")], fieldAnnotations: ["name": [("api.body", "full_name")]])
-        let (_, diagnostics) = try load(schema)
-        #expect(diagnostics == [
-            #"echo.thrift:11:1: api.body="full_name" on EchoRequest.name: Sluice reads body fields by their IDL names, so the key must be 'name'"#
         ])
     }
 
