@@ -87,11 +87,11 @@ struct RequestDispatcherTests {
         let timeout = try DispatchHarness { _ in .failure(ClientError(.requestTimeout, "no reply within 1s")) }
         let timedOut = timeout.send("GET", "/v1/ping")
         #expect(timedOut.only?.status == 504)
-        #expect(timedOut.bodyText == #"{"error":{"code":"gateway_timeout","message":"no reply within 1s"}}"#)
+        #expect(timedOut.bodyText == #"{"error":{"code":"gateway_timeout","message":"service 'echo' did not answer in time"}}"#)
         let refused = try DispatchHarness { _ in .failure(ClientError(.connectFailed, "connection refused")) }
         let failed = refused.send("GET", "/v1/ping")
         #expect(failed.only?.status == 502)
-        #expect(failed.bodyText == #"{"error":{"code":"bad_gateway","message":"connection refused"}}"#)
+        #expect(failed.bodyText == #"{"error":{"code":"bad_gateway","message":"service 'echo' is unreachable: no connection to its backend could be opened"}}"#)
     }
 
     @Test("a reply that is not valid Thrift is 502")
