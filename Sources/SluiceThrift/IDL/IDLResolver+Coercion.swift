@@ -43,6 +43,11 @@ extension IDLResolver {
                     message: "\(what): expected a uuid like \"00112233-4455-6677-8899-aabbccddeeff\" but found \"\(text)\"")
             }
             return value
+        // An empty literal of the other kind, as Apache Thrift takes it (see `convert`).
+        case (.map, .list(let items)) where items.isEmpty:
+            return .map([])
+        case (.list, .map(let pairs)) where pairs.isEmpty, (.set, .map(let pairs)) where pairs.isEmpty:
+            return .list([])
         case (.list(let element), .list(let items)), (.set(let element), .list(let items)):
             var values: [ConstValue] = []
             for item in items { values.append(try coerce(item, to: element, at: location, what: what)) }

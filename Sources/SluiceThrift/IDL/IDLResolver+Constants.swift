@@ -51,6 +51,11 @@ extension IDLResolver {
         case .double(let number): return try coerce(.double(number), to: type, at: location, what: what)
         case .string(let text): return try coerce(.string(text), to: type, at: location, what: what)
         case .identifier(let name):
+            if case .enumeration(let expected) = type,
+                let number = try enumValueIgnoringPrefix(name, of: expected, in: file, at: location, what: what)
+            {
+                return .int(Int64(number))
+            }
             switch try reference(name, expecting: type, in: file, at: location) {
             case .enumValue(let enumIndex, let number):
                 if case .enumeration(let expected) = type, expected.index != enumIndex {
@@ -75,6 +80,8 @@ extension IDLResolver {
             let element: ThriftType
             switch type {
             case .list(let inner), .set(let inner): element = inner
+            // Apache Thrift takes `[]` for an empty map, as it takes `{}` for an empty list.
+            case .map where items.isEmpty: return .map([])
             default: throw mismatch("a list", type, at: location, what: what)
             }
             var values: [ConstValue] = []
@@ -95,6 +102,10 @@ extension IDLResolver {
                 return .map(converted)
             case .structure(let id):
                 return try convertStructLiteral(pairs, to: id, in: file, at: location, what: what)
+            case .list, .set:
+                // `set<binary> s = {}` is in Apache Thrift's own ThriftTest.thrift.
+                guard pairs.isEmpty else { throw mismatch("a map", type, at: location, what: what) }
+                return .list([])
             default:
                 throw mismatch("a map", type, at: location, what: what)
             }
@@ -148,7 +159,50 @@ extension IDLResolver {
                 location: location, message: "\(what) sets \(converted.count) fields of union '\(descriptor.name)'; "
                     + "a union holds at most one")
         }
-        return .map(converted)
+        return .map(converted + declaredDefaults(of: id, except: seen))
+    }
+
+    /// The declared defaults of the fields a struct literal leaves out, as the generated constructor would set
+    /// them: not for unions (one field at most) nor `optional` fields (absence is what they allow). A struct
+    /// whose defaults are being evaluated (a default that contains its own struct) adds none.
+    private mutating func declaredDefaults(of id: StructID, except listed: Set<String>) -> [ConstPair] {
+        guard id.index < structSources.count, structs[id.index].kind != .union else { return [] }
+        resolveDefaults(ofStruct: id.index)
+        guard case .resolved = defaultStates[id.index] else { return [] }
+        return structs[id.index].fields.compactMap { field in
+            guard let value = field.defaultValue, field.requiredness != .optional, !listed.contains(field.name) else {
+                return nil
+            }
+            return ConstPair(key: .string(field.name), value: value)
+        }
+    }
+
+    /// Where an enum is expected, Apache Thrift reads `Prefix.VALUE` as `VALUE` of that enum whatever the
+    /// prefix says (its own test IDL writes `MyEnum2 f = MyEnum1.ME2_2`); `nil` when `name` is not such a
+    /// name, so the usual lookup reports it. A prefix other than the enum's name or file gets a warning.
+    private mutating func enumValueIgnoringPrefix(
+        _ name: String, of expected: EnumID, in file: Int, at location: SourceLocation, what: String
+    ) throws(ThriftIDLError) -> Int32? {
+        guard let dot = name.lastIndex(of: "."),
+            try lookup(name, in: file, at: location, constants: true) == nil
+        else { return nil }
+        let prefix = String(name[..<dot])
+        let valueName = String(name[name.index(after: dot)...])
+        let enumeration = enums[expected.index]
+        guard let number = enumeration.value(named: valueName) else { return nil }
+        let namesExpected: Bool
+        if case .enumeration(let named)? = try? lookup(prefix, in: file, at: location) {
+            namesExpected = named == expected.index
+        } else {
+            // `inc.VALUE`: the included file's prefix alone, which Apache Thrift's own tests use.
+            namesExpected = files[file].includes[prefix] != nil && enumeration.name.hasPrefix(prefix + ".")
+        }
+        if !namesExpected {
+            warn(
+                "'\(name)' is read as '\(enumeration.name).\(valueName)', as Apache Thrift reads it: \(what) is a "
+                    + "'\(enumeration.name)', so the prefix '\(prefix)' is ignored", at: location)
+        }
+        return number
     }
 
     /// `NAME`, `Enum.VALUE`, `inc.NAME`, `inc.Enum.VALUE`; a bare `VALUE` also works where an enum is expected.
@@ -160,7 +214,7 @@ extension IDLResolver {
             return .constant(value: resolved.value, type: resolved.type)
         }
         if let dot = name.lastIndex(of: "."),
-            case .enumeration(let enumIndex) = lookup(String(name[..<dot]), in: file)
+            case .enumeration(let enumIndex) = try lookup(String(name[..<dot]), in: file, at: location)
         {
             let valueName = String(name[name.index(after: dot)...])
             guard let number = enums[enumIndex].value(named: valueName) else {
@@ -169,7 +223,7 @@ extension IDLResolver {
             }
             return .enumValue(enumIndex: enumIndex, value: number)
         }
-        if case .constant(let index) = lookup(name, in: file, constants: true) {
+        if case .constant(let index) = try lookup(name, in: file, at: location, constants: true) {
             let resolved = try resolveConstant(index)
             return .constant(value: resolved.value, type: resolved.type)
         }

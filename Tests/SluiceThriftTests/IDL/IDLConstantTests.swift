@@ -86,7 +86,7 @@ struct IDLConstantTests {
         #expect(schema.constants["AS_DOUBLE"] == .double(7))
     }
 
-    @Test("struct literals: quoted or bare field names, nested structs, union with one field")
+    @Test("struct literals: quoted or bare field names, nested structs, union with one field, defaults filled")
     func structLiterals() throws {
         let schema = try parseIDL(
             """
@@ -108,6 +108,7 @@ struct IDLConstantTests {
             ConstPair(key: .string("to"), value: .map([
                 ConstPair(key: .string("x"), value: .int(1)), ConstPair(key: .string("y"), value: .int(1)),
             ])),
+            ConstPair(key: .string("label"), value: .string("line")),
         ]))
         #expect(schema.constants["DOT"] == .map([ConstPair(key: .string("point"), value: origin)]))
         #expect(schema.constants["BY_CONSTANT_KEY"] == .map([ConstPair(key: .string("x"), value: .int(4))]))

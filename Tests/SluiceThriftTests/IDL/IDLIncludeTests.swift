@@ -175,13 +175,50 @@ struct IDLIncludeTests {
         #expect(throws: Never.self) { try parseIDL("include \"a.thrift\"\nstruct R { 1: a.A a }", files: files) }
     }
 
-    @Test("two different included files with the same stem are rejected")
-    func stemCollision() {
-        let files = ["x/s.thrift": "struct X {}", "y/s.thrift": "struct Y {}"]
-        let error = #expect(throws: ThriftIDLError.self) {
-            try parseIDL("include \"x/s.thrift\"\ninclude \"y/s.thrift\"", files: files)
-        }
-        #expect(error?.location.line == 2)
+    @Test("two included files with one stem: 'b.' names resolve in whichever declares them")
+    func sharedStem() throws {
+        let files = [
+            "b.thrift": "struct B { 1: i32 a }\nconst i32 K = 1\nenum E { X = 3 }",
+            "sub/b.thrift": "struct B2 { 1: string s }\nconst i32 K2 = 2\nservice S { B2 get() }",
+        ]
+        let schema = try parseIDL(
+            """
+            include "b.thrift"
+            include "sub/b.thrift"
+            struct R { 1: b.B x; 2: b.B2 y = {"s": "q"}; 3: i32 k = b.K2; 4: b.E e = b.E.X; 5: i32 k1 = b.K }
+            service Mine extends b.S {}
+            """, files: files)
+        let r = try #require(schema.structNamed("R"))
+        #expect(r.fieldNamed("x")?.type == .structure(try #require(schema.structIDNamed("b.B"))))
+        #expect(r.fieldNamed("y")?.type == .structure(try #require(schema.structIDNamed("b.B2"))))
+        #expect(r.fields.map(\.defaultValue) == [
+            nil, .map([ConstPair(key: .string("s"), value: .string("q"))]), .int(2), .int(3), .int(1),
+        ])
+        #expect(schema.services["Mine"]?.extends == "b.S")
+        #expect(schema.constants["b.K"] == .int(1))
+        #expect(schema.constants["b.K2"] == .int(2))
+    }
+
+    @Test("a name both same-stem includes declare is ambiguous where it is used")
+    func sharedStemAmbiguity() {
+        let files = ["b.thrift": "struct B {}\nstruct Only {}", "sub/b.thrift": "struct B {}"]
+        let error = idlError(
+            "include \"b.thrift\"\ninclude \"sub/b.thrift\"\nstruct R { 1: b.Only o }\nstruct T { 1: b.B b }",
+            files: files)
+        #expect(
+            error?.description
+                == "t.thrift:4:15: 'b.B' is ambiguous: 'b.thrift' and 'sub/b.thrift' are both included as 'b' "
+                + "and both declare 'B'")
+    }
+
+    @Test("two same-stem files declaring one service name are an error: routes could not name either")
+    func sharedStemServices() {
+        let files = ["b.thrift": "service S {}", "sub/b.thrift": "service S {}"]
+        let error = idlError("include \"b.thrift\"\ninclude \"sub/b.thrift\"", files: files)
+        #expect(
+            error?.description
+                == "sub/b.thrift:1:9: service 'b.S' is also declared in 'b.thrift'; both files are included as 'b', "
+                + "so routes could not tell the two apart")
     }
 
     @Test("one file reached by two spellings (a symbolic link, '..') is loaded once")
