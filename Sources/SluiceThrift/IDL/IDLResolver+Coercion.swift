@@ -37,12 +37,15 @@ extension IDLResolver {
         case (.string, .string), (.binary, .string):
             return value
         case (.uuid, .string(let text)):
-            guard Self.isCanonicalUUID(text) else {
+            // Apache Thrift also takes the Windows GUID form, `{...}`; the braces are not part of the value.
+            let braced = text.utf8.count == 38 && text.hasPrefix("{") && text.hasSuffix("}")
+            let canonical = braced ? String(text.dropFirst().dropLast()) : text
+            guard Self.isCanonicalUUID(canonical) else {
                 throw ThriftIDLError(
                     location: location,
                     message: "\(what): expected a uuid like \"00112233-4455-6677-8899-aabbccddeeff\" but found \"\(text)\"")
             }
-            return value
+            return .string(canonical)
         // An empty literal of the other kind, as Apache Thrift takes it (see `convert`).
         case (.map, .list(let items)) where items.isEmpty:
             return .map([])

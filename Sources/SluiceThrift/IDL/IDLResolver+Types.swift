@@ -31,7 +31,9 @@ extension IDLResolver {
         if (try? lookup(name, in: file, at: location, constants: true)) != nil {
             return ThriftIDLError(location: location, message: "expected a type but '\(name)' is a constant")
         }
-        if let dot = name.firstIndex(of: "."), files[file].includes[String(name[..<dot])] == nil {
+        if let dot = name.firstIndex(of: "."),
+            Self.splits(of: name).allSatisfy({ files[file].includes[$0.prefix] == nil })
+        {
             let prefix = name[..<dot]
             return ThriftIDLError(
                 location: location, message: "unknown type '\(name)': this file includes no file named '\(prefix)'")

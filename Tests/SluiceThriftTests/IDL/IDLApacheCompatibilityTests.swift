@@ -40,6 +40,23 @@ struct IDLApacheCompatibilityTests {
         #expect(idlError(source)?.description == expected)
     }
 
+    @Test("a uuid constant may be written in braces, as a Windows GUID; the value is the canonical form")
+    func bracedUUID() throws {
+        let schema = try parseIDL(
+            """
+            typedef uuid MyUUID
+            const uuid PLAIN = '00000000-4444-CCCC-ffff-0123456789ab'
+            const MyUUID GUID = '{00112233-4455-6677-8899-aaBBccDDeeFF}'
+            const set<uuid> BOTH = ['{00112233-4455-6677-8899-aaBBccDDeeFF}', PLAIN]
+            """)
+        #expect(schema.constants["PLAIN"] == .string("00000000-4444-CCCC-ffff-0123456789ab"))
+        #expect(schema.constants["GUID"] == .string("00112233-4455-6677-8899-aaBBccDDeeFF"))
+        #expect(schema.constants["BOTH"] == .list([
+            .string("00112233-4455-6677-8899-aaBBccDDeeFF"), .string("00000000-4444-CCCC-ffff-0123456789ab"),
+        ]))
+        #expect(idlError("const uuid X = '{00112233-4455-6677-8899-aabbccddeeff'") != nil)
+    }
+
     @Test("an enum value written with another enum's prefix is read in the field's own enum, with a warning")
     func enumValueWithAnotherPrefix() throws {
         let schema = try parseIDL(

@@ -199,6 +199,22 @@ struct IDLIncludeTests {
         #expect(schema.constants["b.K2"] == .int(2))
     }
 
+    @Test("a file whose stem holds dots is included under the whole stem")
+    func dottedStem() throws {
+        let files = ["app.objs.thrift": "enum Kind { A = 1, B = 2 }\nconst i32 LIMIT = 3\nservice Objs {}"]
+        let schema = try parseIDL(
+            """
+            include "app.objs.thrift"
+            struct R { 1: set<app.objs.Kind> kinds = [Kind.A, app.objs.Kind.B]; 2: i32 n = app.objs.LIMIT }
+            service S extends app.objs.Objs {}
+            """, files: files)
+        let kind = try #require(schema.enumIDNamed("app.objs.Kind"))
+        let r = try #require(schema.structNamed("R"))
+        #expect(r.fieldNamed("kinds")?.type == .set(.enumeration(kind)))
+        #expect(r.fields.map(\.defaultValue) == [.list([.int(1), .int(2)]), .int(3)])
+        #expect(schema.services["S"]?.extends == "app.objs.Objs")
+    }
+
     @Test("a name both same-stem includes declare is ambiguous where it is used")
     func sharedStemAmbiguity() {
         let files = ["b.thrift": "struct B {}\nstruct Only {}", "sub/b.thrift": "struct B {}"]
