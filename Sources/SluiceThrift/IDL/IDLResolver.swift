@@ -45,6 +45,8 @@ struct IDLResolver {
     var serviceExtends: [String?] = []
     var serviceStack: [Int] = []
     private(set) var errors: [ThriftIDLError] = []
+    /// Qualified names (`const `-prefixed for constants) that two included files with one stem both declare.
+    var sharedNames: Set<String> = []
     /// What Apache Thrift accepts but is probably a mistake (an enum value written with another enum's name).
     private(set) var warnings: [ThriftIDLWarning] = []
     /// Longest chain of typedefs, constants or `extends` followed; resolution recurses along a chain, so
@@ -108,9 +110,8 @@ struct IDLResolver {
 
     /// Registers every top-level name of every file, so forward references resolve.
     private mutating func declare() {
-        // Routes name services as the schema qualifies them; two included files with one stem must not both
-        // declare a service of the same name.
-        var serviceFiles: [String: Int] = [:]
+        // Which file first declared each qualified name; constants are keyed apart (`const K` and `struct K`).
+        var declaringFile: [String: Int] = [:]
         for (fileIndex, file) in files.enumerated() {
             var table: [String: Symbol] = [:]
             var constantTable: [String: Symbol] = [:]
@@ -130,6 +131,18 @@ struct IDLResolver {
                     constantDeclaredAt[definition.name] = definition.location
                 } else {
                     declaredAt[definition.name] = definition.location
+                }
+                let key = (isConstant ? "const " : "") + qualifier + definition.name
+                if let other = declaringFile[key] {
+                    sharedNames.insert(key)
+                    if case .service = definition {
+                        warn(
+                            "service '\(qualifier + definition.name)' is also declared in '\(files[other].path)', which "
+                                + "is included as '\(qualifier.dropLast())' too: no route can call either by that name",
+                            at: definition.location)
+                    }
+                } else {
+                    declaringFile[key] = fileIndex
                 }
                 switch definition {
                 case .structure(let structure):
@@ -152,16 +165,6 @@ struct IDLResolver {
                     constants.append((fileIndex, constant))
                     constantStates.append(.pending)
                 case .service(let service):
-                    if let other = serviceFiles[qualifier + service.name] {
-                        record(
-                            ThriftIDLError(
-                                location: service.location,
-                                message: "service '\(qualifier + service.name)' is also declared in '\(files[other].path)'; "
-                                    + "both files are included as '\(qualifier.dropLast())', so routes could not tell "
-                                    + "the two apart"))
-                        continue
-                    }
-                    serviceFiles[qualifier + service.name] = fileIndex
                     table[service.name] = .service(services.count)
                     services.append((fileIndex, service))
                     serviceStates.append(.pending)
@@ -231,24 +234,24 @@ struct IDLResolver {
     private func assemble() -> ThriftSchema {
         var schema = ThriftSchema(structs: structs, enums: enums, rootFile: files.last?.path ?? "<memory>")
         schema.warnings = sortedWarnings
+        // A qualified name that two included files with one stem both declare names neither in the schema's
+        // tables; definitions reach each through their own file's lookup.
         for (index, (file, service)) in services.enumerated() {
-            guard case .resolved(let methods) = serviceStates[index] else { continue }
             let name = files[file].qualifier + service.name
+            guard case .resolved(let methods) = serviceStates[index], !sharedNames.contains(name) else { continue }
             schema.services[name] = ServiceDescriptor(
                 name: name, extends: serviceExtends[index], methods: methods, annotations: service.annotations,
                 location: service.location)
         }
-        // Two included files with one stem may both declare a constant or typedef of the same name; the
-        // first keeps the schema's key (definitions use them by lookup, not by these keys).
         for (index, (file, constant)) in constants.enumerated() {
             let name = files[file].qualifier + constant.name
-            if case .resolved(let resolved) = constantStates[index], schema.constants[name] == nil {
+            if case .resolved(let resolved) = constantStates[index], !sharedNames.contains("const " + name) {
                 schema.constants[name] = resolved.value
             }
         }
         for (index, (file, typedef)) in typedefs.enumerated() {
             let name = files[file].qualifier + typedef.name
-            if case .resolved(let type) = typedefStates[index], schema.typedefs[name] == nil {
+            if case .resolved(let type) = typedefStates[index], !sharedNames.contains(name) {
                 schema.typedefs[name] = type
                 let annotations = typedefAnnotations(index)
                 if !annotations.isEmpty { schema.typedefAnnotations[name] = annotations }

@@ -227,14 +227,27 @@ struct IDLIncludeTests {
                 + "and both declare 'B'")
     }
 
-    @Test("two same-stem files declaring one service name are an error: routes could not name either")
-    func sharedStemServices() {
-        let files = ["b.thrift": "service S {}", "sub/b.thrift": "service S {}"]
-        let error = idlError("include \"b.thrift\"\ninclude \"sub/b.thrift\"", files: files)
-        #expect(
-            error?.description
-                == "sub/b.thrift:1:9: service 'b.S' is also declared in 'b.thrift'; both files are included as 'b', "
-                + "so routes could not tell the two apart")
+    @Test("a service name two same-stem files both declare is left out of the schema's services, with a warning")
+    func sharedStemServices() throws {
+        let files = [
+            "b/a.thrift": "include \"../c/a.thrift\"\nstruct ABC { 1: a.ADC adc }\nservice X extends a.X {}\nconst i32 K = 1",
+            "c/a.thrift": "struct ADC { 1: string adc }\nservice X { ADC get() }\nconst i32 K = 2",
+        ]
+        let schema = try parseIDL(
+            "include \"b/a.thrift\"\ninclude \"c/a.thrift\"\nservice X { a.ADC first(1: a.ABC abc) }",
+            files: files)
+        #expect(schema.services.keys.sorted() == ["X"])
+        #expect(schema.constants["a.K"] == nil)
+        #expect(schema.warnings.map(\.description) == [
+            "b/a.thrift:3:9: warning: service 'a.X' is also declared in 'c/a.thrift', which is included as 'a' too: "
+                + "no route can call either by that name"
+        ])
+        // Each file still reaches its own definitions.
+        let adc = try #require(schema.structIDNamed("a.ADC"))
+        #expect(schema.structNamed("a.ABC")?.fieldNamed("adc")?.type == .structure(adc))
+        #expect(schema.services["X"]?.methods.map(\.name) == ["first"])
+        #expect(idlError("include \"b/a.thrift\"\ninclude \"c/a.thrift\"\nconst i32 L = a.K", files: files)?.message
+            == "'a.K' is ambiguous: 'b/a.thrift' and 'c/a.thrift' are both included as 'a' and both declare 'K'")
     }
 
     @Test("one file reached by two spellings (a symbolic link, '..') is loaded once")
