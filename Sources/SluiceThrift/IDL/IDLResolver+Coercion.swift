@@ -1,14 +1,18 @@
 extension IDLResolver {
     /// Checks an evaluated value against `type`, converting where Thrift does (`true` is 1, ints widen to
-    /// doubles, `0`/`1` are booleans).
+    /// doubles, integers are booleans).
     mutating func coerce(
         _ value: ConstValue, to type: ThriftType, at location: SourceLocation, what: String
     ) throws(ThriftIDLError) -> ConstValue {
         switch (type, value) {
         case (.bool, .bool):
             return value
-        case (.bool, .int(let number)) where number == 0 || number == 1:
-            return .bool(number == 1)
+        case (.bool, .int(let number)):
+            // Apache Thrift takes any integer, as C does; only 0 and 1 say what they mean.
+            if number != 0 && number != 1 {
+                warn("\(what): \(number) is read as true, as Apache Thrift reads it; write true", at: location)
+            }
+            return .bool(number != 0)
         case (.i8, .int(let number)), (.i16, .int(let number)), (.i32, .int(let number)),
             (.i64, .int(let number)), (.enumeration, .int(let number)):
             let range: ClosedRange<Int64> =

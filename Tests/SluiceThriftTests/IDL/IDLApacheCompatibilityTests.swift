@@ -57,6 +57,37 @@ struct IDLApacheCompatibilityTests {
         #expect(idlError("const uuid X = '{00112233-4455-6677-8899-aabbccddeeff'") != nil)
     }
 
+    @Test("any integer is a bool, as in C; one other than 0 or 1 gets a warning")
+    func integerBooleans() throws {
+        let schema = try parseIDL("const list<bool> FLAGS = [0, 1, 2, -1]")
+        #expect(schema.constants["FLAGS"] == .list([.bool(false), .bool(true), .bool(true), .bool(true)]))
+        #expect(schema.warnings.map(\.description) == [
+            "t.thrift:1:33: warning: an element of constant 'FLAGS': 2 is read as true, as Apache Thrift reads it; write true",
+            "t.thrift:1:36: warning: an element of constant 'FLAGS': -1 is read as true, as Apache Thrift reads it; write true",
+        ])
+    }
+
+    @Test("xsd_optional, xsd_nillable and xsd_attrs after a field are parsed and change nothing")
+    func xsdModifiers() throws {
+        let schema = try parseIDL(
+            """
+            struct S {
+              1: string s = "x" xsd_optional xsd_nillable xsd_attrs { 1: i32 b, 2: string c } (a = "b"),
+              2: i32 n xsd_nillable
+              3: i32 m xsd_attrs {}
+            }
+            """)
+        let s = try #require(schema.structNamed("S"))
+        #expect(s.fields.map(\.name) == ["s", "n", "m"])
+        #expect(s.fieldNamed("s")?.annotations["a"] == "b")
+        #expect(s.fieldNamed("s")?.defaultValue == .string("x"))
+        #expect(idlError("struct S { 1: i32 a xsd_attrs 1: i32 b }")?.description
+            == "t.thrift:1:31: expected '{' after 'xsd_attrs' but found '1'")
+        let nested = "struct S { " + String(repeating: "1: i32 a xsd_attrs { ", count: 500)
+            + String(repeating: "}", count: 501)
+        #expect(idlError(nested)?.message == "nesting deeper than 100 levels is not supported")
+    }
+
     @Test("an enum value written with another enum's prefix is read in the field's own enum, with a warning")
     func enumValueWithAnotherPrefix() throws {
         let schema = try parseIDL(
