@@ -191,9 +191,12 @@ extension IDLResolver {
         let enumeration = enums[expected.index]
         guard let number = enumeration.value(named: valueName) else { return nil }
         let namesExpected: Bool
-        if case .enumeration(let named)? = try? lookup(prefix, in: file, at: location) {
+        switch try? lookup(prefix, in: file, at: location) {
+        case .enumeration(let named)?:
             namesExpected = named == expected.index
-        } else {
+        case .typedef(let index)?:
+            namesExpected = (try? resolveTypedef(index)) == .enumeration(expected)
+        default:
             // `inc.VALUE`: the included file's prefix alone, which Apache Thrift's own tests use.
             namesExpected = files[file].includes[prefix] != nil && enumeration.name.hasPrefix(prefix + ".")
         }

@@ -98,10 +98,12 @@ struct IDLApacheCompatibilityTests {
               1: MyEnum2 me2_2 = MyEnum1.ME2_2
               2: MyEnum2 me2_1 = MyEnum2.ME2_1
               3: list<MyEnum2> some = [Unknown.ME2_0]
+              4: Alias through_typedef = Alias.ME2_1
             }
+            typedef MyEnum2 Alias
             """)
         let fields = try #require(schema.structNamed("MyStruct")).fields
-        #expect(fields.map(\.defaultValue) == [.int(2), .int(1), .list([.int(0)])])
+        #expect(fields.map(\.defaultValue) == [.int(2), .int(1), .list([.int(0)]), .int(1)])
         #expect(schema.warnings.map(\.description) == [
             "t.thrift:4:22: warning: 'MyEnum1.ME2_2' is read as 'MyEnum2.ME2_2', as Apache Thrift reads it: "
                 + "default value of 'me2_2' is a 'MyEnum2', so the prefix 'MyEnum1' is ignored",
