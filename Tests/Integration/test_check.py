@@ -1,6 +1,10 @@
 """`sluice check`: validates route files and the IDLs they name; every error as file:line:col: message."""
 
+import pathlib
 import re
+import subprocess
+
+import pytest
 
 from conftest import REPO, STORE_IDL
 
@@ -82,3 +86,54 @@ def test_routes_and_examples_are_found_from_the_package_root(sluice_bin, tmp_pat
     result = subprocess.run([sluice_bin, "check"], cwd=tmp_path, capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("ok: ")
+
+
+# Our own IDLs reproducing the constructs of Apache Thrift's test IDLs (ThriftTest, EnumTest, AnnotationTest,
+# ConstantsDemo, includes): whatever Apache's compiler accepts, `sluice check` must load, and the other way
+# round for the ones it rejects.
+IDL_COMPAT = pathlib.Path(__file__).parent / "idl_compat"
+
+
+def check_idl(sluice, tmp_path, idl):
+    (tmp_path / "routes.yaml").write_text("""services:
+  - name: s
+    idl: %s
+    transport: framed
+    endpoints: ["127.0.0.1:9"]
+""" % idl)
+    return sluice("check", tmp_path)
+
+
+def apache_accepts(idl, out_dir):
+    result = subprocess.run(["thrift", "--gen", "py", "-o", str(out_dir), str(idl)], capture_output=True, text=True,
+                            timeout=30)
+    return result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("idl", sorted((IDL_COMPAT / "accept").glob("*.thrift")), ids=lambda p: p.stem)
+def test_loads_what_apache_thrift_accepts(sluice, tmp_path, idl):
+    accepted, output = apache_accepts(idl, tmp_path)
+    assert accepted, "the fixture must be one Apache Thrift's compiler accepts: " + output
+    result = check_idl(sluice, tmp_path, idl)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"^ok: 0 routes, 1 services$", result.stdout, re.MULTILINE), result.stdout
+
+
+@pytest.mark.parametrize("idl", sorted((IDL_COMPAT / "reject").glob("*.thrift")), ids=lambda p: p.stem)
+def test_rejects_what_apache_thrift_rejects(sluice, tmp_path, idl):
+    accepted, _ = apache_accepts(idl, tmp_path)
+    assert not accepted, "the fixture must be one Apache Thrift's compiler rejects"
+    result = check_idl(sluice, tmp_path, idl)
+    assert result.returncode != 0
+    assert re.search(r"^%s:\d+:\d+: " % re.escape(str(idl)), result.stdout, re.MULTILINE), result.stdout
+
+
+def test_warnings_are_printed_and_do_not_fail(sluice, tmp_path):
+    """An enum default written with another enum's prefix loads, as in Apache Thrift, with a warning."""
+    idl = IDL_COMPAT / "accept" / "enum_values.thrift"
+    line = next(number for number, text in enumerate(idl.read_text().splitlines(), 1) if "First.S_2" in text)
+    result = check_idl(sluice, tmp_path, idl)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"^%s:%d:\d+: warning: 'First\.S_2' is read as 'Second\.S_2'" % (re.escape(str(idl)), line),
+                     result.stdout, re.MULTILINE), result.stdout
+    assert result.stdout.rstrip().endswith("ok: 0 routes, 1 services")

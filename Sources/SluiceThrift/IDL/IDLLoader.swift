@@ -11,8 +11,9 @@ struct IDLSource {
 struct IDLLoadedFile: Sendable {
     var path: String
     var document: IDLDocument
-    /// Include stem (`shared`) to index in ``IDLLoader/files``.
-    var includes: [String: Int]
+    /// Include stem (`shared`) to indexes in ``IDLLoader/files``: `include "b.thrift"` and
+    /// `include "sub/b.thrift"` both answer to `b.`, as in Apache Thrift and thriftgo.
+    var includes: [String: [Int]]
     /// Prefix of this file's names in the schema: `""` for the root file, `stem.` for included files.
     var qualifier: String
 }
@@ -24,8 +25,6 @@ struct IDLLoadedFile: Sendable {
 struct IDLLoader {
     private(set) var files: [IDLLoadedFile] = []
     private var indexByPath: [String: Int] = [:]
-    /// Which file (identity, and path for messages) took each stem: two files cannot share one.
-    private var stemOwners: [String: (identity: String, path: String)] = [:]
     /// Files whose includes are being loaded, outermost first: an include of one of them is a cycle.
     private var loading: [String] = []
     private let includeDirectories: [String]
@@ -54,11 +53,12 @@ struct IDLLoader {
             document = IDLDocument(file: displayPath)
         }
         loading.append(path)
-        var includes: [String: Int] = [:]
+        var includes: [String: [Int]] = [:]
         for include in document.includes {
             do throws(ThriftIDLError) {
                 let index = try resolve(include, from: displayPath)
-                includes[IDLPath.stem(of: files[index].path)] = index
+                let stem = IDLPath.stem(of: files[index].path)
+                if includes[stem]?.contains(index) != true { includes[stem, default: []].append(index) }
             } catch {
                 errors.append(error)
             }
@@ -86,14 +86,6 @@ struct IDLLoader {
             }
             if let index = indexByPath[identity] { return index }
             guard let bytes = source.read(candidate) else { continue }
-            let stem = IDLPath.stem(of: candidate)
-            if let owner = stemOwners[stem], owner.identity != identity {
-                throw ThriftIDLError(
-                    location: include.location,
-                    message: "included file '\(candidate)' has the same name '\(stem)' as '\(owner.path)'; "
-                        + "included names are qualified by file name, so they would collide")
-            }
-            stemOwners[stem] = (identity, candidate)
             return load(bytes: bytes, path: identity, displayPath: candidate, isRoot: false)
         }
         let places = candidates.map { "'\(IDLPath.directory(of: $0).isEmpty ? "." : IDLPath.directory(of: $0))'" }

@@ -73,11 +73,25 @@ extension IDLParser {
         if consume(.equals) {
             defaultValue = try parseConstValue()
         }
+        try skipXSDModifiers(of: name)
         let annotations = try parseAnnotations()
         skipSeparator()
         return IDLField(
             id: id, name: name, type: type, requiredness: requiredness, defaultValue: defaultValue,
             annotations: annotations, location: location(start))
+    }
+
+    /// `xsd_optional`, `xsd_nillable` and `xsd_attrs { fields }` after a field: XML Schema hints Apache
+    /// Thrift still parses. They change nothing on the wire.
+    private mutating func skipXSDModifiers(of field: String) throws(ThriftIDLError) {
+        _ = consume(.xsd_optional)
+        _ = consume(.xsd_nillable)
+        let attributes = current
+        guard consume(.xsd_attrs) else { return }
+        try enterNesting(attributes)
+        defer { depth -= 1 }
+        try expect(.leftBrace, "after 'xsd_attrs'")
+        _ = try parseFieldList(closing: .rightBrace, owner: "the xsd_attrs of '\(field)'")
     }
 
     /// Field names may also be most keywords (`1: string type`, `2: i32 list`), as Apache Thrift allows.

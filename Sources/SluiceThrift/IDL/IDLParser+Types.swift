@@ -14,8 +14,7 @@ extension IDLParser {
         case .keyword(let keyword):
             if let base = Self.baseTypes[keyword] {
                 advance()
-                _ = try parseAnnotations()
-                return .base(base)
+                return try annotated(.base(base))
             }
             guard keyword == .map || keyword == .set || keyword == .list else {
                 if keyword == .void { throw error("'void' can only be the return type of a method", at: token) }
@@ -41,11 +40,16 @@ extension IDLParser {
             }
             try expect(.rightAngle, "to close '\(keyword.rawValue)<'")
             try skipCppType()
-            _ = try parseAnnotations()
-            return type
+            return try annotated(type)
         default:
             throw expected("a type")
         }
+    }
+
+    /// `type` with the annotations that follow it, if any.
+    private mutating func annotated(_ type: IDLTypeReference) throws(ThriftIDLError) -> IDLTypeReference {
+        let annotations = try parseAnnotations()
+        return annotations.isEmpty ? type : .annotated(type, annotations)
     }
 
     private mutating func skipCppType() throws(ThriftIDLError) {

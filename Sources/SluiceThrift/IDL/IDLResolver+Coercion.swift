@@ -1,14 +1,18 @@
 extension IDLResolver {
     /// Checks an evaluated value against `type`, converting where Thrift does (`true` is 1, ints widen to
-    /// doubles, `0`/`1` are booleans).
+    /// doubles, integers are booleans).
     mutating func coerce(
         _ value: ConstValue, to type: ThriftType, at location: SourceLocation, what: String
     ) throws(ThriftIDLError) -> ConstValue {
         switch (type, value) {
         case (.bool, .bool):
             return value
-        case (.bool, .int(let number)) where number == 0 || number == 1:
-            return .bool(number == 1)
+        case (.bool, .int(let number)):
+            // Apache Thrift takes any integer, as C does; only 0 and 1 say what they mean.
+            if number != 0 && number != 1 {
+                warn("\(what): \(number) is read as true, as Apache Thrift reads it; write true", at: location)
+            }
+            return .bool(number != 0)
         case (.i8, .int(let number)), (.i16, .int(let number)), (.i32, .int(let number)),
             (.i64, .int(let number)), (.enumeration, .int(let number)):
             let range: ClosedRange<Int64> =
@@ -37,12 +41,20 @@ extension IDLResolver {
         case (.string, .string), (.binary, .string):
             return value
         case (.uuid, .string(let text)):
-            guard Self.isCanonicalUUID(text) else {
+            // Apache Thrift also takes the Windows GUID form, `{...}`; the braces are not part of the value.
+            let braced = text.utf8.count == 38 && text.hasPrefix("{") && text.hasSuffix("}")
+            let canonical = braced ? String(text.dropFirst().dropLast()) : text
+            guard Self.isCanonicalUUID(canonical) else {
                 throw ThriftIDLError(
                     location: location,
                     message: "\(what): expected a uuid like \"00112233-4455-6677-8899-aabbccddeeff\" but found \"\(text)\"")
             }
-            return value
+            return .string(canonical)
+        // An empty literal of the other kind, as Apache Thrift takes it (see `convert`).
+        case (.map, .list(let items)) where items.isEmpty:
+            return .map([])
+        case (.list, .map(let pairs)) where pairs.isEmpty, (.set, .map(let pairs)) where pairs.isEmpty:
+            return .list([])
         case (.list(let element), .list(let items)), (.set(let element), .list(let items)):
             var values: [ConstValue] = []
             for item in items { values.append(try coerce(item, to: element, at: location, what: what)) }

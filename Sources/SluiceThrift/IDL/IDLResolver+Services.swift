@@ -45,7 +45,7 @@ extension IDLResolver {
     }
 
     private func baseService(_ name: String, at location: SourceLocation, in file: Int) throws(ThriftIDLError) -> Int {
-        guard let symbol = lookup(name, in: file) else {
+        guard let symbol = try lookup(name, in: file, at: location) else {
             throw ThriftIDLError(location: location, message: "unknown service '\(name)' in 'extends'")
         }
         guard case .service(let base) = symbol else {
@@ -76,10 +76,11 @@ extension IDLResolver {
             function.arguments, in: file, owner: "the arguments of '\(qualifiedMethod)'", isUnion: false)
         arguments = resolveDefaults(of: arguments, declared: function.arguments, in: file)
         var results: [FieldDescriptor] = []
-        if let returnType {
-            results.append(
-                FieldDescriptor(
-                    id: 0, name: "success", type: returnType, requiredness: .optional, location: function.location))
+        if let returnType, let declared = function.returnType {
+            var success = FieldDescriptor(
+                id: 0, name: "success", type: returnType, requiredness: .optional, location: function.location)
+            success.typeAnnotations = typeAnnotations(declared, in: file)
+            results.append(success)
         }
         for var exception in resolveFields(
             function.exceptions, in: file, owner: "the throws clause of '\(qualifiedMethod)'", isUnion: false)

@@ -9,8 +9,12 @@ extension IDLResolver {
             return .set(try resolveType(element, in: file))
         case .map(let key, let value):
             return .map(key: try resolveType(key, in: file), value: try resolveType(value, in: file))
+        case .annotated(let type, _):
+            return try resolveType(type, in: file)
         case .named(let name, let location):
-            guard let symbol = lookup(name, in: file) else { throw unknownType(name, at: location, in: file) }
+            guard let symbol = try lookup(name, in: file, at: location) else {
+                throw unknownType(name, at: location, in: file)
+            }
             switch symbol {
             case .structure(let index): return .structure(StructID(index))
             case .enumeration(let index): return .enumeration(EnumID(index))
@@ -24,10 +28,12 @@ extension IDLResolver {
     }
 
     private func unknownType(_ name: String, at location: SourceLocation, in file: Int) -> ThriftIDLError {
-        if lookup(name, in: file, constants: true) != nil {
+        if (try? lookup(name, in: file, at: location, constants: true)) != nil {
             return ThriftIDLError(location: location, message: "expected a type but '\(name)' is a constant")
         }
-        if let dot = name.firstIndex(of: "."), files[file].includes[String(name[..<dot])] == nil {
+        if let dot = name.firstIndex(of: "."),
+            Self.splits(of: name).allSatisfy({ files[file].includes[$0.prefix] == nil })
+        {
             let prefix = name[..<dot]
             return ThriftIDLError(
                 location: location, message: "unknown type '\(name)': this file includes no file named '\(prefix)'")
@@ -105,12 +111,22 @@ extension IDLResolver {
             }
             // A union sets exactly one field, so none of them can be individually required.
             let requiredness: Requiredness = isUnion ? .optional : field.requiredness
-            fields.append(
-                FieldDescriptor(
-                    id: field.id, name: field.name, type: type, requiredness: requiredness,
-                    annotations: field.annotations, location: field.location))
+            var descriptor = FieldDescriptor(
+                id: field.id, name: field.name, type: type, requiredness: requiredness,
+                annotations: field.annotations, location: field.location)
+            descriptor.typeAnnotations = typeAnnotations(field.type, in: file)
+            fields.append(descriptor)
         }
         return fields
+    }
+
+    /// Evaluates the defaults of declared struct `index` once, when first needed.
+    mutating func resolveDefaults(ofStruct index: Int) {
+        guard case .pending = defaultStates[index] else { return }
+        defaultStates[index] = .inProgress
+        let (file, definition) = structSources[index]
+        structs[index].fields = resolveDefaults(of: structs[index].fields, declared: definition.fields, in: file)
+        defaultStates[index] = .resolved(())
     }
 
     /// Evaluates each declared default against its field's resolved type.

@@ -30,6 +30,9 @@ struct IDLResolver {
     var structs: [StructDescriptor] = []
     /// Declared structs, by index in `structs` (synthetic method structs come after them).
     var structSources: [(file: Int, definition: IDLStruct)] = []
+    /// Per declared struct: whether its field defaults are evaluated. A struct literal needs them to fill
+    /// the fields it leaves out, so they are evaluated on demand; `inProgress` marks a recursive default.
+    var defaultStates: [Resolution<Void>] = []
     var enums: [EnumDescriptor] = []
     var typedefs: [(file: Int, definition: IDLTypedef)] = []
     var typedefStates: [Resolution<ThriftType>] = []
@@ -42,6 +45,10 @@ struct IDLResolver {
     var serviceExtends: [String?] = []
     var serviceStack: [Int] = []
     private(set) var errors: [ThriftIDLError] = []
+    /// Qualified names (`const `-prefixed for constants) that two included files with one stem both declare.
+    var sharedNames: Set<String> = []
+    /// What Apache Thrift accepts but is probably a mistake (an enum value written with another enum's name).
+    private(set) var warnings: [ThriftIDLWarning] = []
     /// Longest chain of typedefs, constants or `extends` followed; resolution recurses along a chain, so
     /// a hostile file cannot exhaust the stack.
     static let maximumChain = 200
@@ -52,6 +59,11 @@ struct IDLResolver {
 
     mutating func record(_ error: ThriftIDLError) {
         if !errors.contains(error) { errors.append(error) }
+    }
+
+    mutating func warn(_ message: String, at location: SourceLocation) {
+        let warning = ThriftIDLWarning(location: location, message: message)
+        if !warnings.contains(warning) { warnings.append(warning) }
     }
 
     /// Resolves everything; `errors` is empty when the schema is valid.
@@ -70,8 +82,7 @@ struct IDLResolver {
             do throws(ThriftIDLError) { _ = try resolveConstant(index) } catch { record(error) }
         }
         for index in structSources.indices {
-            let (file, definition) = structSources[index]
-            structs[index].fields = resolveDefaults(of: structs[index].fields, declared: definition.fields, in: file)
+            resolveDefaults(ofStruct: index)
         }
         for index in services.indices {
             _ = resolveService(index)
@@ -80,18 +91,27 @@ struct IDLResolver {
     }
 
     /// Errors in source order: file by file (included files first), then by position.
-    var sortedErrors: [ThriftIDLError] {
+    var sortedErrors: [ThriftIDLError] { inSourceOrder(errors, at: \.location) }
+
+    /// Warnings in the same order as ``sortedErrors``.
+    var sortedWarnings: [ThriftIDLWarning] { inSourceOrder(warnings, at: \.location) }
+
+    private func inSourceOrder<Item>(_ items: [Item], at location: KeyPath<Item, SourceLocation>) -> [Item] {
         var rank: [String: Int] = [:]
         for (index, file) in files.enumerated() { rank[file.path] = index }
-        return errors.enumerated().sorted { lhs, rhs in
-            let left = (rank[lhs.element.location.file] ?? -1, lhs.element.location.line, lhs.element.location.column)
-            let right = (rank[rhs.element.location.file] ?? -1, rhs.element.location.line, rhs.element.location.column)
+        return items.enumerated().sorted { lhs, rhs in
+            let l = lhs.element[keyPath: location]
+            let r = rhs.element[keyPath: location]
+            let left = (rank[l.file] ?? -1, l.line, l.column)
+            let right = (rank[r.file] ?? -1, r.line, r.column)
             return left == right ? lhs.offset < rhs.offset : left < right
         }.map(\.element)
     }
 
     /// Registers every top-level name of every file, so forward references resolve.
     private mutating func declare() {
+        // Which file first declared each qualified name; constants are keyed apart (`const K` and `struct K`).
+        var declaringFile: [String: Int] = [:]
         for (fileIndex, file) in files.enumerated() {
             var table: [String: Symbol] = [:]
             var constantTable: [String: Symbol] = [:]
@@ -112,6 +132,18 @@ struct IDLResolver {
                 } else {
                     declaredAt[definition.name] = definition.location
                 }
+                let key = (isConstant ? "const " : "") + qualifier + definition.name
+                if let other = declaringFile[key] {
+                    sharedNames.insert(key)
+                    if case .service = definition {
+                        warn(
+                            "service '\(qualifier + definition.name)' is also declared in '\(files[other].path)', which "
+                                + "is included as '\(qualifier.dropLast())' too: no route can call either by that name",
+                            at: definition.location)
+                    }
+                } else {
+                    declaringFile[key] = fileIndex
+                }
                 switch definition {
                 case .structure(let structure):
                     table[structure.name] = .structure(structs.count)
@@ -120,6 +152,7 @@ struct IDLResolver {
                             name: qualifier + structure.name, kind: structure.kind, fields: [],
                             annotations: structure.annotations, location: structure.location))
                     structSources.append((fileIndex, structure))
+                    defaultStates.append(.pending)
                 case .enum(let enumeration):
                     table[enumeration.name] = .enumeration(enums.count)
                     enums.append(declareEnum(enumeration, qualifier: qualifier))
@@ -163,35 +196,30 @@ struct IDLResolver {
             location: enumeration.location)
     }
 
-    /// `Name` in `file` itself, or `inc.Name` in the file it includes as `inc`; a type or service, or
-    /// with `constants` a constant.
-    func lookup(_ name: String, in file: Int, constants: Bool = false) -> Symbol? {
-        let tables = constants ? constantSymbols : symbols
-        if let symbol = tables[file][name] { return symbol }
-        guard let dot = name.firstIndex(of: ".") else { return nil }
-        let prefix = String(name[..<dot])
-        let rest = String(name[name.index(after: dot)...])
-        guard let included = files[file].includes[prefix] else { return nil }
-        return tables[included][rest]
-    }
-
     private func assemble() -> ThriftSchema {
         var schema = ThriftSchema(structs: structs, enums: enums, rootFile: files.last?.path ?? "<memory>")
+        schema.warnings = sortedWarnings
+        // A qualified name that two included files with one stem both declare names neither in the schema's
+        // tables; definitions reach each through their own file's lookup.
         for (index, (file, service)) in services.enumerated() {
-            guard case .resolved(let methods) = serviceStates[index] else { continue }
             let name = files[file].qualifier + service.name
+            guard case .resolved(let methods) = serviceStates[index], !sharedNames.contains(name) else { continue }
             schema.services[name] = ServiceDescriptor(
                 name: name, extends: serviceExtends[index], methods: methods, annotations: service.annotations,
                 location: service.location)
         }
         for (index, (file, constant)) in constants.enumerated() {
-            if case .resolved(let resolved) = constantStates[index] {
-                schema.constants[files[file].qualifier + constant.name] = resolved.value
+            let name = files[file].qualifier + constant.name
+            if case .resolved(let resolved) = constantStates[index], !sharedNames.contains("const " + name) {
+                schema.constants[name] = resolved.value
             }
         }
         for (index, (file, typedef)) in typedefs.enumerated() {
-            if case .resolved(let type) = typedefStates[index] {
-                schema.typedefs[files[file].qualifier + typedef.name] = type
+            let name = files[file].qualifier + typedef.name
+            if case .resolved(let type) = typedefStates[index], !sharedNames.contains(name) {
+                schema.typedefs[name] = type
+                let annotations = typedefAnnotations(index)
+                if !annotations.isEmpty { schema.typedefAnnotations[name] = annotations }
             }
         }
         for (scope, name) in files.last?.document.namespaces ?? [] {

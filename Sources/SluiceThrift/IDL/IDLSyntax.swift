@@ -48,6 +48,8 @@ indirect enum IDLTypeReference: Sendable {
     case map(key: IDLTypeReference, value: IDLTypeReference)
     /// A struct, enum or typedef, possibly qualified by an include (`shared.Base`).
     case named(String, SourceLocation)
+    /// A base or container type with annotations written after it: `i64 (js.type = "string")`.
+    case annotated(IDLTypeReference, Annotations)
 }
 
 struct IDLTypedef: Sendable {

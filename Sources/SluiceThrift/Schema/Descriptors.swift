@@ -75,6 +75,10 @@ public struct FieldDescriptor: Sendable, Hashable {
     public var defaultValue: ConstValue?
     public var annotations: Annotations
     public var location: SourceLocation
+    /// Annotations on the field's type rather than on the field: written after the type
+    /// (`1: i64 (js.type = "string") id`) or on the typedefs it goes through, innermost first, so the
+    /// subscript reads the one nearest the field.
+    public var typeAnnotations = Annotations()
 
     public init(
         id: Int16,

@@ -35,6 +35,17 @@ public struct ThriftSchema: Sendable {
         get { storage.typedefs }
         _modify { yield &uniqueStorage().typedefs }
     }
+    /// Keyed like ``typedefs``: each typedef's annotations after those of the types it names (only the
+    /// typedefs that have any).
+    public var typedefAnnotations: [String: Annotations] {
+        get { storage.typedefAnnotations }
+        _modify { yield &uniqueStorage().typedefAnnotations }
+    }
+    /// What loading accepted but is probably a mistake, in source order (`sluice check` prints them).
+    public var warnings: [ThriftIDLWarning] {
+        get { storage.warnings }
+        _modify { yield &uniqueStorage().warnings }
+    }
     /// `namespace` declarations of the root file, by scope (`go`, `py`, `*`, ...).
     public var namespaces: [String: String] {
         get { storage.namespaces }
@@ -89,6 +100,8 @@ public struct ThriftSchema: Sendable {
         var rootFile: String
         var fieldLookup: FieldLookupTable
         var httpFieldLookup: FieldLookupTable
+        var typedefAnnotations: [String: Annotations] = [:]
+        var warnings: [ThriftIDLWarning] = []
 
         init(
             structs: [StructDescriptor], enums: [EnumDescriptor], services: [String: ServiceDescriptor],
@@ -107,9 +120,12 @@ public struct ThriftSchema: Sendable {
         }
 
         func copy() -> Storage {
-            Storage(
+            let copy = Storage(
                 structs: structs, enums: enums, services: services, constants: constants, typedefs: typedefs,
                 namespaces: namespaces, rootFile: rootFile, fieldLookup: fieldLookup, httpFieldLookup: httpFieldLookup)
+            copy.typedefAnnotations = typedefAnnotations
+            copy.warnings = warnings
+            return copy
         }
     }
 

@@ -86,7 +86,7 @@ struct IDLConstantTests {
         #expect(schema.constants["AS_DOUBLE"] == .double(7))
     }
 
-    @Test("struct literals: quoted or bare field names, nested structs, union with one field")
+    @Test("struct literals: quoted or bare field names, nested structs, union with one field, defaults filled")
     func structLiterals() throws {
         let schema = try parseIDL(
             """
@@ -108,6 +108,7 @@ struct IDLConstantTests {
             ConstPair(key: .string("to"), value: .map([
                 ConstPair(key: .string("x"), value: .int(1)), ConstPair(key: .string("y"), value: .int(1)),
             ])),
+            ConstPair(key: .string("label"), value: .string("line")),
         ]))
         #expect(schema.constants["DOT"] == .map([ConstPair(key: .string("point"), value: origin)]))
         #expect(schema.constants["BY_CONSTANT_KEY"] == .map([ConstPair(key: .string("x"), value: .int(4))]))
@@ -144,7 +145,7 @@ struct IDLConstantTests {
             ("const i8 X = 128", "t.thrift:1:14: constant 'X': 128 is out of range for i8"),
             ("const i32 X = \"s\"", "t.thrift:1:15: constant 'X' must be a i32 but is the string \"s\""),
             ("const string X = 1", "t.thrift:1:18: constant 'X' must be a string but is the integer 1"),
-            ("const bool X = 2", "t.thrift:1:16: constant 'X' must be a bool but is the integer 2"),
+            ("const bool X = 1.5", "t.thrift:1:16: constant 'X' must be a bool but is the double 1.5"),
             ("const list<i32> X = [1, \"a\"]",
              "t.thrift:1:25: an element of constant 'X' must be a i32 but is the string \"a\""),
             ("const map<i32, i32> X = [1]", "t.thrift:1:25: constant 'X' must be a map<i32,i32> but is a list"),

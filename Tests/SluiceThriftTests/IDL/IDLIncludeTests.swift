@@ -175,13 +175,79 @@ struct IDLIncludeTests {
         #expect(throws: Never.self) { try parseIDL("include \"a.thrift\"\nstruct R { 1: a.A a }", files: files) }
     }
 
-    @Test("two different included files with the same stem are rejected")
-    func stemCollision() {
-        let files = ["x/s.thrift": "struct X {}", "y/s.thrift": "struct Y {}"]
-        let error = #expect(throws: ThriftIDLError.self) {
-            try parseIDL("include \"x/s.thrift\"\ninclude \"y/s.thrift\"", files: files)
-        }
-        #expect(error?.location.line == 2)
+    @Test("two included files with one stem: 'b.' names resolve in whichever declares them")
+    func sharedStem() throws {
+        let files = [
+            "b.thrift": "struct B { 1: i32 a }\nconst i32 K = 1\nenum E { X = 3 }",
+            "sub/b.thrift": "struct B2 { 1: string s }\nconst i32 K2 = 2\nservice S { B2 get() }",
+        ]
+        let schema = try parseIDL(
+            """
+            include "b.thrift"
+            include "sub/b.thrift"
+            struct R { 1: b.B x; 2: b.B2 y = {"s": "q"}; 3: i32 k = b.K2; 4: b.E e = b.E.X; 5: i32 k1 = b.K }
+            service Mine extends b.S {}
+            """, files: files)
+        let r = try #require(schema.structNamed("R"))
+        #expect(r.fieldNamed("x")?.type == .structure(try #require(schema.structIDNamed("b.B"))))
+        #expect(r.fieldNamed("y")?.type == .structure(try #require(schema.structIDNamed("b.B2"))))
+        #expect(r.fields.map(\.defaultValue) == [
+            nil, .map([ConstPair(key: .string("s"), value: .string("q"))]), .int(2), .int(3), .int(1),
+        ])
+        #expect(schema.services["Mine"]?.extends == "b.S")
+        #expect(schema.constants["b.K"] == .int(1))
+        #expect(schema.constants["b.K2"] == .int(2))
+    }
+
+    @Test("a file whose stem holds dots is included under the whole stem")
+    func dottedStem() throws {
+        let files = ["app.objs.thrift": "enum Kind { A = 1, B = 2 }\nconst i32 LIMIT = 3\nservice Objs {}"]
+        let schema = try parseIDL(
+            """
+            include "app.objs.thrift"
+            struct R { 1: set<app.objs.Kind> kinds = [Kind.A, app.objs.Kind.B]; 2: i32 n = app.objs.LIMIT }
+            service S extends app.objs.Objs {}
+            """, files: files)
+        let kind = try #require(schema.enumIDNamed("app.objs.Kind"))
+        let r = try #require(schema.structNamed("R"))
+        #expect(r.fieldNamed("kinds")?.type == .set(.enumeration(kind)))
+        #expect(r.fields.map(\.defaultValue) == [.list([.int(1), .int(2)]), .int(3)])
+        #expect(schema.services["S"]?.extends == "app.objs.Objs")
+    }
+
+    @Test("a name both same-stem includes declare is ambiguous where it is used")
+    func sharedStemAmbiguity() {
+        let files = ["b.thrift": "struct B {}\nstruct Only {}", "sub/b.thrift": "struct B {}"]
+        let error = idlError(
+            "include \"b.thrift\"\ninclude \"sub/b.thrift\"\nstruct R { 1: b.Only o }\nstruct T { 1: b.B b }",
+            files: files)
+        #expect(
+            error?.description
+                == "t.thrift:4:15: 'b.B' is ambiguous: 'b.thrift' and 'sub/b.thrift' are both included as 'b' "
+                + "and both declare 'B'")
+    }
+
+    @Test("a service name two same-stem files both declare is left out of the schema's services, with a warning")
+    func sharedStemServices() throws {
+        let files = [
+            "b/a.thrift": "include \"../c/a.thrift\"\nstruct ABC { 1: a.ADC adc }\nservice X extends a.X {}\nconst i32 K = 1",
+            "c/a.thrift": "struct ADC { 1: string adc }\nservice X { ADC get() }\nconst i32 K = 2",
+        ]
+        let schema = try parseIDL(
+            "include \"b/a.thrift\"\ninclude \"c/a.thrift\"\nservice X { a.ADC first(1: a.ABC abc) }",
+            files: files)
+        #expect(schema.services.keys.sorted() == ["X"])
+        #expect(schema.constants["a.K"] == nil)
+        #expect(schema.warnings.map(\.description) == [
+            "b/a.thrift:3:9: warning: service 'a.X' is also declared in 'c/a.thrift', which is included as 'a' too: "
+                + "no route can call either by that name"
+        ])
+        // Each file still reaches its own definitions.
+        let adc = try #require(schema.structIDNamed("a.ADC"))
+        #expect(schema.structNamed("a.ABC")?.fieldNamed("adc")?.type == .structure(adc))
+        #expect(schema.services["X"]?.methods.map(\.name) == ["first"])
+        #expect(idlError("include \"b/a.thrift\"\ninclude \"c/a.thrift\"\nconst i32 L = a.K", files: files)?.message
+            == "'a.K' is ambiguous: 'b/a.thrift' and 'c/a.thrift' are both included as 'a' and both declare 'K'")
     }
 
     @Test("one file reached by two spellings (a symbolic link, '..') is loaded once")

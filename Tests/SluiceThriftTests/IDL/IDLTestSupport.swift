@@ -6,12 +6,13 @@ func parseIDL(_ source: String, file: String = "t.thrift") throws(ThriftIDLError
     try ThriftIDL.parse(source: source, fileName: file, readFile: { _ in nil })
 }
 
-/// The error `source` fails with (recording a test failure if it parses).
+/// The error `source` fails with (recording a test failure if it parses); `files` are its includes.
 func idlError(
-    _ source: String, file: String = "t.thrift", sourceLocation: Testing.SourceLocation = #_sourceLocation
+    _ source: String, file: String = "t.thrift", files: [String: String] = [:],
+    sourceLocation: Testing.SourceLocation = #_sourceLocation
 ) -> ThriftIDLError? {
     do {
-        _ = try ThriftIDL.parse(source: source, fileName: file, readFile: { _ in nil })
+        _ = try ThriftIDL.parse(source: source, fileName: file, readFile: { files[$0].map { Array($0.utf8) } })
         Issue.record("expected an IDL error", sourceLocation: sourceLocation)
         return nil
     } catch {

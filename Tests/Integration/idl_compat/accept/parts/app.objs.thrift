@@ -1,0 +1,4 @@
+enum Kind {
+  SMALL = 1,
+  LARGE = 2,
+}

@@ -1,0 +1,7 @@
+struct Base {
+  1: i64 id
+}
+
+service BaseService {
+  void ping()
+}

@@ -1,0 +1,5 @@
+struct Point {
+  1: i32 x
+}
+
+const Point P = {"z": 1}

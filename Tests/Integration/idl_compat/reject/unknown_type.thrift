@@ -1,0 +1,3 @@
+struct Holder {
+  1: Missing thing
+}
