@@ -137,3 +137,16 @@ def test_warnings_are_printed_and_do_not_fail(sluice, tmp_path):
     assert re.search(r"^%s:%d:\d+: warning: 'First\.S_2' is read as 'Second\.S_2'" % (re.escape(str(idl)), line),
                      result.stdout, re.MULTILINE), result.stdout
     assert result.stdout.rstrip().endswith("ok: 0 routes, 1 services")
+
+
+def test_sluice_run_logs_the_same_warnings(start_gateway):
+    """`sluice run` starts on an IDL with warnings and logs each one, as `check` prints it."""
+    idl = IDL_COMPAT / "accept" / "enum_values.thrift"
+    gw = start_gateway({
+        "services": [{"name": "compat", "idl": str(idl), "protocol": "thrift", "transport": "framed",
+                      "codec": "binary", "endpoints": ["127.0.0.1:1"]}],
+        "routes": [],
+    })
+    # Logged while loading, before the gateway said it is listening (which start_gateway waited for).
+    assert re.search(r"%s:\d+:\d+: warning: 'First\.S_2' is read as 'Second\.S_2'" % re.escape(str(idl)),
+                     gw.child.text()), gw.child.text()

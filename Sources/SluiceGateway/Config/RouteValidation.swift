@@ -45,6 +45,11 @@ struct RouteValidation {
         do {
             let schema = try schemaLoader.load(path, includeDirectories)
             schemasByPath[path] = schema
+            // What the IDL's compiler accepts but is probably a mistake is noted where `check` and `run` show it.
+            for warning in schema.warnings {
+                let location = warning.location
+                note(ConfigDiagnostic(file: location.file, line: location.line, column: location.column, message: "warning: \(warning.message)"))
+            }
             return schema
         } catch {
             // A file that is not there is the route file's mistake; anything else is the IDL's, at its position.

@@ -20,9 +20,6 @@ struct Check: ParsableCommand {
             let configuration = try RouteConfigLoader.load(
                 directory: directory, includeDirectories: includeDirectories, schemaLoader: .thriftIDL)
             // Warnings and notes do not fail the check: each is something the IDL's own compiler accepts too.
-            for warning in warnings(of: configuration) {
-                print(warning.description)
-            }
             for note in configuration.notes { print(note.description) }
             print("ok: \(configuration.routes.count) routes, \(configuration.services.count) services")
         } catch {
@@ -33,12 +30,5 @@ struct Check: ParsableCommand {
             printError("\(count) error\(count == 1 ? "" : "s") in \(directory)")
             throw ExitStatus.badInput
         }
-    }
-
-    /// Every IDL warning once, though several services may load the same IDL.
-    private func warnings(of configuration: GatewayConfiguration) -> [ThriftIDLWarning] {
-        var seen: Set<ThriftIDLWarning> = []
-        return configuration.services.flatMap { configuration.schemas[$0.name]?.warnings ?? [] }
-            .filter { seen.insert($0).inserted }
     }
 }
