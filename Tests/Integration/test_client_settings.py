@@ -11,7 +11,6 @@ import pytest
 
 from conftest import store_service
 from support.counting_proxy import CountingProxy
-from support.gateway import Gateway, write_routes
 
 
 def slow_route(service):
@@ -20,22 +19,6 @@ def slow_route(service):
 
 def echo_route(service):
     return {"method": "POST", "path": "/echo", "service": service, "call": "StoreService.echoItem", "body": "item"}
-
-
-@pytest.fixture
-def run_gateway(sluice_bin, workdir):
-    """`sluice run` over a route document, with extra command-line arguments; stopped after the test."""
-    started = []
-
-    def start(document, *extra):
-        routes_dir = write_routes(workdir / ("settings-%d" % len(os.listdir(workdir))), document)
-        gw = Gateway.start(sluice_bin, routes_dir, workdir / (routes_dir.name + ".log"), extra=extra)
-        started.append(gw)
-        return gw
-
-    yield start
-    for gw in started:
-        gw.stop()
 
 
 @pytest.fixture
@@ -90,32 +73,32 @@ def blackhole():
 
 
 @pytest.mark.parametrize("transport", ["framed", "theader"])
-def test_connect_timeout_below_the_request_timeout(run_gateway, blackhole, transport):
+def test_connect_timeout_below_the_request_timeout(start_gateway, blackhole, transport):
     service = store_service("s", "127.0.0.1:%d" % blackhole, transport, "binary", timeout="5s",
                             connect_timeout="300ms")
-    gw = run_gateway({"services": [service], "routes": [slow_route("s")]})
+    gw = start_gateway({"services": [service], "routes": [slow_route("s")]})
     response = gw.post("/slow", {"millis": 1}, timeout=20)
     assert response.status == 504, response
     message = response.json["error"]["message"]
     assert "connecting to 127.0.0.1:%d timed out after 300 ms" % blackhole in message, message
 
 
-def test_pool_max_total_caps_the_backend_connections(run_gateway, python_backends, counting_proxy):
+def test_pool_max_total_caps_the_backend_connections(start_gateway, python_backends, counting_proxy):
     proxy = counting_proxy(python_backends["framed-binary"])
     service = store_service("s", proxy.address, "framed", "binary", timeout="20s",
                             pool={"max_total": 2, "max_idle": 2, "idle_timeout": "60s"})
-    gw = run_gateway({"services": [service], "routes": [slow_route("s")]})
+    gw = start_gateway({"services": [service], "routes": [slow_route("s")]})
     assert burst(gw, 10, 200) == [200] * 10
     assert proxy.counts()["peak"] <= 2, proxy.counts()
 
 
-def test_pool_keeps_a_burst_connections_until_the_idle_timeout_then_max_idle(run_gateway, python_backends,
+def test_pool_keeps_a_burst_connections_until_the_idle_timeout_then_max_idle(start_gateway, python_backends,
                                                                                 counting_proxy):
     proxy = counting_proxy(python_backends["framed-binary"])
     service = store_service("s", proxy.address, "framed", "binary", timeout="20s",
                             pool={"max_total": 8, "max_idle": 1, "idle_timeout": "3s"})
     # One event loop: one pool shard, so the limits apply undivided.
-    gw = run_gateway({"services": [service], "routes": [slow_route("s")]}, "--event-loops", "1")
+    gw = start_gateway({"services": [service], "routes": [slow_route("s")]}, extra=("--event-loops", "1"))
     assert burst(gw, 6, 300) == [200] * 6
     opened = proxy.counts()["accepted"]
     assert opened == 6, proxy.counts()
@@ -130,10 +113,10 @@ def test_pool_keeps_a_burst_connections_until_the_idle_timeout_then_max_idle(run
     assert proxy.counts()["accepted"] == opened, proxy.counts()
 
 
-def test_connections_is_the_number_of_multiplexed_connections(run_gateway, python_backends, counting_proxy):
+def test_connections_is_the_number_of_multiplexed_connections(start_gateway, python_backends, counting_proxy):
     proxy = counting_proxy(python_backends["theader"])
     service = store_service("s", proxy.address, "theader", "binary", timeout="20s", connections=3)
-    gw = run_gateway({"services": [service], "routes": [echo_route("s")]}, "--event-loops", "1")
+    gw = start_gateway({"services": [service], "routes": [echo_route("s")]}, extra=("--event-loops", "1"))
     with concurrent.futures.ThreadPoolExecutor(max_workers=50) as pool:
         statuses = list(pool.map(lambda i: gw.post("/echo", {"id": i, "name": "n"}, timeout=30).status, range(100)))
     assert statuses == [200] * 100
@@ -149,8 +132,8 @@ def event_loop_threads(pid):
     return sorted(name for name in names if name.startswith("NIO-ELT-"))
 
 
-def test_event_loops_sets_the_number_of_event_loop_threads(run_gateway):
+def test_event_loops_sets_the_number_of_event_loop_threads(start_gateway):
     # Not the default (one per core) on any machine.
     loops = (os.cpu_count() or 1) + 1
-    gw = run_gateway({"services": [], "routes": []}, "--event-loops", str(loops))
+    gw = start_gateway({"services": [], "routes": []}, extra=("--event-loops", str(loops)))
     assert len(event_loop_threads(gw.child.proc.pid)) == loops

@@ -12,6 +12,14 @@ struct ConnectionPoolStateMachineTests {
         Pool(configuration: .init(maxConnections: max, maxIdleConnections: maxIdle, idleTimeout: idle))
     }
 
+    /// A pool with connections 0..<count connected and leased to waiters 1...count.
+    static func leased(_ count: Int, max: Int, maxIdle: Int) -> Pool {
+        var pool = Self.pool(max: max, maxIdle: maxIdle)
+        for waiter in 1...count { _ = pool.request(waiter) }
+        for id in 0..<count { _ = pool.connected(id, now: t0) }
+        return pool
+    }
+
     @Test("the first caller opens a connection and gets it when it connects")
     func firstRequest() {
         var pool = Self.pool()
@@ -65,11 +73,7 @@ struct ConnectionPoolStateMachineTests {
 
     @Test("a release never closes a healthy connection, however many are idle already")
     func releaseKeepsSurplus() {
-        var pool = Self.pool(max: 3, maxIdle: 1)
-        _ = pool.request(1)
-        _ = pool.request(2)
-        _ = pool.connected(0, now: Self.t0)
-        _ = pool.connected(1, now: Self.t0)
+        var pool = Self.leased(2, max: 3, maxIdle: 1)
         #expect(pool.released(0, reusable: true, now: Self.t0) == .park(0, idleDeadline: Self.t0 + .seconds(10)))
         #expect(pool.released(1, reusable: true, now: Self.t0) == .park(1, idleDeadline: Self.t0 + .seconds(10)))
         #expect(pool.idleCount == 2)
@@ -118,11 +122,7 @@ struct ConnectionPoolStateMachineTests {
 
     @Test("a released connection goes to the oldest waiter before it could idle")
     func releaseToWaiterFirst() {
-        var pool = Self.pool(max: 2, maxIdle: 2)
-        _ = pool.request(1)
-        _ = pool.request(2)
-        _ = pool.connected(0, now: Self.t0)
-        _ = pool.connected(1, now: Self.t0)
+        var pool = Self.leased(2, max: 2, maxIdle: 2)
         #expect(pool.request(3) == .queued)
         #expect(pool.request(4) == .queued)
         #expect(pool.released(1, reusable: true, now: Self.t0) == .lease(1, to: 3))
@@ -132,9 +132,7 @@ struct ConnectionPoolStateMachineTests {
 
     @Test("only the idle timer closes surplus connections; maxIdle of them stay open past the timeout")
     func timerTrimsSurplus() {
-        var pool = Self.pool(max: 4, maxIdle: 1)
-        for waiter in 1...3 { _ = pool.request(waiter) }
-        for id in 0..<3 { _ = pool.connected(id, now: Self.t0) }
+        var pool = Self.leased(3, max: 4, maxIdle: 1)
         let t1 = Self.t0 + .seconds(1)
         for id in 0..<3 {
             #expect(pool.released(id, reusable: true, now: t1) == .park(id, idleDeadline: t1 + .seconds(10)))
