@@ -59,14 +59,18 @@ def blackhole():
     listener.bind(("127.0.0.1", 0))
     listener.listen(1)
     fillers = []
-    for _ in range(4):
+    unanswered = 0
+    # Until two connects in a row go unanswered: the queue is full, whatever the kernel's backlog rounding.
+    while unanswered < 2 and len(fillers) < 16:
         filler = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         filler.settimeout(0.2)
         try:
             filler.connect(listener.getsockname())
-        except OSError:
-            pass
+            unanswered = 0
+        except socket.timeout:
+            unanswered += 1
         fillers.append(filler)
+    assert unanswered == 2, "the accept queue did not fill"
     yield listener.getsockname()[1]
     for s in fillers + [listener]:
         s.close()
