@@ -16,12 +16,16 @@ public struct ThriftClientConfiguration: Sendable, Hashable {
     /// a home event loop of the client's group, spread so every loop reaches every endpoint; a call made on a loop
     /// that has connections uses them, without a thread hop.
     public var connectionsPerEndpoint: Int
-    /// Framed/Buffered: idle connections kept per endpoint; default 16.
+    /// Framed/Buffered: idle connections per endpoint kept open past `idleTimeout`; default 10 (Kitex's
+    /// `MaxIdlePerAddress`). A released connection is never closed for being one too many: only the idle timer
+    /// closes a connection, so steady load opens no new ones.
     public var maxIdleConnections: Int
     /// Framed/Buffered: connections per endpoint (idle, busy or connecting); callers beyond wait in FIFO order
-    /// and fail on their own timeout; default 64. An idle connection on the caller's loop is preferred.
+    /// and fail on their own timeout; default 64. Split evenly across the group's event loops, each of which
+    /// pools the connections its callers use.
     public var maxConnections: Int
-    /// Framed/Buffered: an idle connection is closed after this long; default 60 s.
+    /// Framed/Buffered: an idle connection beyond `maxIdleConnections` is closed once it has idled this long;
+    /// default 60 s (nginx's `keepalive_timeout`, Kitex's documented `MaxIdleTimeout`).
     public var idleTimeout: TimeAmount
     /// Largest reply frame accepted; default 16384000 (Apache's).
     public var maxFrameLength: Int
@@ -34,7 +38,7 @@ public struct ThriftClientConfiguration: Sendable, Hashable {
         connectTimeout: TimeAmount = .seconds(1),
         requestTimeout: TimeAmount = .seconds(1),
         connectionsPerEndpoint: Int = 2,
-        maxIdleConnections: Int = 16,
+        maxIdleConnections: Int = 10,
         maxConnections: Int = 64,
         idleTimeout: TimeAmount = .seconds(60),
         maxFrameLength: Int = FramedTransport.defaultMaxFrameLength

@@ -185,13 +185,14 @@ def gateway(sluice_bin, workdir, python_backends, demo_backend):
 
 @pytest.fixture
 def start_gateway(sluice_bin, workdir):
-    """Starts `sluice run` over a route document written for this test; stopped after it."""
+    """Starts `sluice run` over a route document written for this test (with `extra` command-line arguments);
+    stopped after it."""
     started = []
 
-    def start(document, name="routes-test"):
+    def start(document, name="routes-test", extra=()):
         routes_dir = pathlib.Path(tempfile.mkdtemp(prefix=name + "-", dir=workdir))
         write_routes(routes_dir, document)
-        gw = Gateway.start(sluice_bin, routes_dir, workdir / (routes_dir.name + ".log"))
+        gw = Gateway.start(sluice_bin, routes_dir, workdir / (routes_dir.name + ".log"), extra=extra)
         started.append(gw)
         return gw
 

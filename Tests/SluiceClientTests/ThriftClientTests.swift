@@ -264,32 +264,41 @@ struct ThriftClientTests {
         }
     }
 
-    @Test("framed pool: idle connections beyond maxIdle are closed, and idle ones time out")
+    @Test("framed pool: a burst's connections stay open until the idle timer trims them down to maxIdle")
     func poolIdle() async throws {
         try await Self.withHarness { harness in
+            // One loop, so the whole pool is one shard and the limits apply undivided.
+            let clientGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             var configuration = harness.configuration(.framed)
             configuration.maxConnections = 4
             configuration.maxIdleConnections = 1
-            // Long enough that closing the connections beyond maxIdle is told apart from the idle timeout
-            // even on a loaded machine.
-            configuration.idleTimeout = .seconds(2)
-            let client = harness.client(configuration)
+            configuration.idleTimeout = .seconds(1)
+            let client = ThriftClient(configuration: configuration, eventLoopGroup: clientGroup, logger: Logger(label: "t"))
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for n in Int32(0)..<4 {
-                    group.addTask { _ = try await harness.call(client, "slow", n, timeout: .seconds(3)) }
+                    group.addTask {
+                        _ = try await client.call(
+                            method: "slow", oneway: false, arguments: argumentsBody(n, protocol: .binary),
+                            timeout: .seconds(5), on: clientGroup.next()
+                        ).get()
+                    }
                 }
                 try await group.waitForAll()
             }
-            let clock = ContinuousClock()
-            let released = clock.now
-            // Polled rather than slept, so a loaded machine does not make the test flaky.
-            #expect(await Self.eventually(within: .milliseconds(1500)) { harness.server.connectionCount == 1 })
-            #expect(clock.now - released < .seconds(2))
-            // The survivor has idled since the first of the four calls finished; the timeout closes it.
-            #expect(await Self.eventually(within: .seconds(5)) { harness.server.connectionCount == 0 })
-            let reply = try await harness.call(client, "echo", 7)
+            #expect(harness.server.connectionCount == 4)
+            // The timer closes the three beyond maxIdle...
+            #expect(await Self.eventually(within: .seconds(5)) { harness.server.connectionCount == 1 })
+            // ...and keeps the last one past further timeouts.
+            try await Task.sleep(for: .milliseconds(2500))
+            #expect(harness.server.connectionCount == 1)
+            let reply = try await client.call(
+                method: "echo", oneway: false, arguments: argumentsBody(7, protocol: .binary), timeout: nil,
+                on: clientGroup.next()
+            ).get()
             #expect(reply.body == argumentsBody(7, protocol: .binary))
+            #expect(harness.server.connectionCount == 1)
             await client.shutdown()
+            try await clientGroup.shutdownGracefully()
         }
     }
 

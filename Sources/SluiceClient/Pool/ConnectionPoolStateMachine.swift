@@ -6,18 +6,18 @@ internal import NIOCore
 /// returned action. Connections and waiting callers are known by ID; the owner keeps the objects.
 ///
 /// Rules: at most `maxConnections` connections (connecting, idle or leased); callers beyond that wait in FIFO
-/// order and fail on their own timeout; a released connection goes to the oldest waiter, else idles, unless
-/// `maxIdleConnections` are idle already, in which case it is closed; an idle connection is closed after
-/// `idleTimeout`.
+/// order and fail on their own timeout; a released connection goes to the oldest waiter, else idles. A release
+/// never closes a healthy connection: under steady load the pool keeps the connections it needed and opens no
+/// new ones, whatever `maxIdleConnections` is. Idle connections are trimmed by their timers only: one that has
+/// idled for `idleTimeout` is closed while more than `maxIdleConnections` are idle, and otherwise kept (checked
+/// again an `idleTimeout` later), so a quiet pool settles at `maxIdleConnections` warm connections.
 struct ConnectionPoolStateMachine {
     typealias ConnectionID = Int
     typealias WaiterID = Int
-    /// Identifies an event loop (`ObjectIdentifier` of the loop), so callers can be given a connection on their
-    /// own loop and skip two thread hops per call.
-    typealias LoopID = ObjectIdentifier
 
     struct Configuration: Hashable {
         var maxConnections: Int
+        /// Idle connections kept past `idleTimeout`.
         var maxIdleConnections: Int
         var idleTimeout: TimeAmount
     }
@@ -53,34 +53,21 @@ struct ConnectionPoolStateMachine {
     /// Connections with an idle timer scheduled. One timer per connection, re-armed when it fires early, so a
     /// busy pool does not pile up a timer per request.
     private var armedIdleTimers: Set<ConnectionID> = []
+    /// Idle connections, most recently idled last: callers take from the end, so the pool reuses the warmest
+    /// connections (the least likely to have been dropped by the peer) and lets the others reach the timeout.
+    private var idleStack: [ConnectionID] = []
 
     init(configuration: Configuration) {
         self.configuration = configuration
     }
 
-    /// Idle connections, most recently idled last: callers take from the end (preferring their own loop), so the
-    /// pool reuses the warmest connections (the least likely to have been dropped by the peer) and lets the
-    /// others reach the idle timeout.
-    private var idleStack: [ConnectionID] = []
-    /// The loop each connection runs on, once connected.
-    private var loops: [ConnectionID: LoopID] = [:]
-
     var idleCount: Int { idleStack.count }
 
     /// Removes a connection, wherever it is.
     private mutating func forget(_ id: ConnectionID) {
-        loops.removeValue(forKey: id)
         if case .idle = connections.removeValue(forKey: id), let index = idleStack.lastIndex(of: id) {
             idleStack.remove(at: index)
         }
-    }
-
-    /// The most recently idled connection on `loop`, else the most recently idled one.
-    private mutating func popIdle(preferring loop: LoopID?) -> ConnectionID? {
-        if let loop, let index = idleStack.lastIndex(where: { loops[$0] == loop }) {
-            return idleStack.remove(at: index)
-        }
-        return idleStack.popLast()
     }
 
     private mutating func newConnection() -> ConnectionID {
@@ -90,10 +77,10 @@ struct ConnectionPoolStateMachine {
         return id
     }
 
-    /// A caller wants a connection; one on `loop` (the caller's) is preferred.
-    mutating func request(_ waiter: WaiterID, on loop: LoopID? = nil) -> Action {
+    /// A caller wants a connection.
+    mutating func request(_ waiter: WaiterID) -> Action {
         if isShutdown { return .failWaiters([waiter], ClientError(.shutdown, "the client is shut down")) }
-        if let id = popIdle(preferring: loop) {
+        if let id = idleStack.popLast() {
             connections[id] = .leased
             return .lease(id, to: waiter)
         }
@@ -104,10 +91,9 @@ struct ConnectionPoolStateMachine {
         return .queued
     }
 
-    /// A connection finished connecting, on `loop`.
-    mutating func connected(_ id: ConnectionID, on loop: LoopID? = nil, now: NIODeadline) -> Action {
+    /// A connection finished connecting.
+    mutating func connected(_ id: ConnectionID, now: NIODeadline) -> Action {
         guard connections[id] == .connecting else { return .close(id) }
-        loops[id] = loop
         return makeAvailable(id, now: now)
     }
 
@@ -145,10 +131,6 @@ struct ConnectionPoolStateMachine {
             connections[id] = .leased
             return .lease(id, to: waiter)
         }
-        if idleCount >= configuration.maxIdleConnections {
-            forget(id)
-            return .close(id)
-        }
         connections[id] = .idle(since: now)
         idleStack.append(id)
         guard armedIdleTimers.insert(id).inserted else { return .park(id, idleDeadline: nil) }
@@ -173,8 +155,9 @@ struct ConnectionPoolStateMachine {
         return .failWaiters([waiter], ClientError(.requestTimeout, "timed out waiting for a free connection"))
     }
 
-    /// An idle timer fired; the connection is closed if it has idled for the whole timeout, and the timer is
-    /// re-armed if it idled again more recently.
+    /// An idle timer fired. A connection that has idled for the whole timeout is closed if it is surplus (more
+    /// than `maxIdleConnections` idle), else kept and checked again a timeout later; one that idled again more
+    /// recently has its timer re-armed for then. A leased connection's timer lapses; its next park arms one.
     mutating func idleTimerFired(_ id: ConnectionID, now: NIODeadline) -> Action {
         armedIdleTimers.remove(id)
         guard case .idle(let since) = connections[id] else { return .none }
@@ -183,11 +166,15 @@ struct ConnectionPoolStateMachine {
             armedIdleTimers.insert(id)
             return .park(id, idleDeadline: deadline)
         }
+        guard idleCount > configuration.maxIdleConnections else {
+            armedIdleTimers.insert(id)
+            return .park(id, idleDeadline: now + configuration.idleTimeout)
+        }
         forget(id)
         return .close(id)
     }
 
-    /// Fails every waiter and closes idle connections; leased ones close when released.
+    /// Fails every waiter and closes idle and connecting connections; leased ones close when released.
     mutating func shutdown() -> Action {
         isShutdown = true
         var failed: [WaiterID] = []

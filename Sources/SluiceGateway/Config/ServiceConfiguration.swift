@@ -7,16 +7,17 @@ public import SluiceClient
 /// A reload reuses the running client of a service whose client settings (endpoints, transport, codec,
 /// timeouts, pool) are unchanged.
 public struct ServiceConfiguration: Sendable, Hashable {
-    /// Long-connection pool limits for `framed` and `buffered` (one request in flight per connection).
+    /// Long-connection pool limits per endpoint for `framed` and `buffered` (one request in flight per
+    /// connection); the defaults are ``ThriftClientConfiguration``'s.
     public struct Pool: Sendable, Hashable {
-        /// Idle connections kept open; default 8.
+        /// Idle connections kept open past `idleTimeout`; default 10.
         public var maxIdle: Int
         /// Connections open at once, idle or busy; default 64.
         public var maxTotal: Int
-        /// How long an idle connection stays open; default 60 s.
+        /// How long an idle connection beyond `maxIdle` stays open; default 60 s.
         public var idleTimeout: TimeAmount
 
-        public init(maxIdle: Int = 8, maxTotal: Int = 64, idleTimeout: TimeAmount = .seconds(60)) {
+        public init(maxIdle: Int = 10, maxTotal: Int = 64, idleTimeout: TimeAmount = .seconds(60)) {
             self.maxIdle = maxIdle
             self.maxTotal = maxTotal
             self.idleTimeout = idleTimeout
