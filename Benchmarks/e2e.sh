@@ -104,6 +104,8 @@ STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
 RAW_PREFIX="$OUT_DIR/wrk-$STAMP"
 ROWS=()
 LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
+TIME_START="$(date -u '+%Y-%m-%d %H:%M')"
+COMMIT="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD -- Sources 2>/dev/null || echo ' (Sources/ modified)')"
 
 wants sluice- && build_sluice
 wants -cpp && build_cpp_backends
@@ -120,14 +122,14 @@ done
 
 REPORT="$OUT_DIR/e2e-$STAMP.md"
 {
-    echo "Run $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -sr), load average $LOAD_START at the start:"
+    echo "Run $TIME_START–$(date -u '+%H:%M') UTC, $(nproc) cores, $(uname -sr), load average $LOAD_START at the start:"
     echo
     echo '```sh'
-    [ -n "$SLUICE_BIN" ] && echo "# sluice: $SLUICE_BIN"
+    case "$COMMAND_LINE" in *--sluice-bin*) ;; *) [ -z "$SLUICE_BIN" ] || echo "# sluice: $SLUICE_BIN" ;; esac
     echo "$COMMAND_LINE"
     echo '```'
     echo
-    echo "- commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD -- Sources 2>/dev/null || echo ' (Sources/ modified)')"
+    echo "- commit of this checkout: $COMMIT (the sluice binary is whatever --sluice-bin names)"
     echo "- wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s --latency after a ${WARMUP}s warm-up; $ROUNDS round(s), set-ups in turn, one at a time"
     echo "- pinning: $([ "$PIN" = 1 ] && echo 'proxy on CPU 0; backend and wrk on CPU 1' || echo 'none (all processes share all cores)')"
     if wants nginx || wants haproxy; then

@@ -72,6 +72,15 @@ start_nginx_backend() {
 NGINX_PID=""
 nginx_proxy_pids() { nginx_pids "$NGINX_PID"; }
 
+# The proxy just started (LAST_PID) on PORT, in front of the nginx backend: check it, measure it, stop both.
+measure_http_proxy() { # name, port, proxy pids function, round
+    local url="http://127.0.0.1:$2/bench/echo"
+    wait_for_port "$2" "$LAST_PID" "$1"
+    check_echo "$url" "$1"
+    measure "$1" "$url" "$3" nginx_backend_pids nginx_backend_conns "$RAW_PREFIX-$1-r$4"
+    stop_started
+}
+
 run_nginx() { # round
     start_nginx_backend
     local dir="$WORK/nginx-proxy" port
@@ -92,12 +101,7 @@ run_nginx() { # round
     }"
     start_bg nginx 0 "$(nginx_bin)" -p "$dir" -c "$dir/nginx.conf"
     NGINX_PID=$LAST_PID
-    wait_for_port "$port" "$NGINX_PID" nginx
-
-    local url="http://127.0.0.1:$port/bench/echo"
-    check_echo "$url" nginx
-    measure nginx "$url" nginx_proxy_pids nginx_backend_pids nginx_backend_conns "$RAW_PREFIX-nginx-r$1"
-    stop_started
+    measure_http_proxy nginx "$port" nginx_proxy_pids "$1"
 }
 
 HAPROXY_PID=""
@@ -129,10 +133,5 @@ CONF
     # -db: stay in the foreground, one process, so its pid is the whole proxy.
     start_bg haproxy 0 haproxy -db -f "$conf"
     HAPROXY_PID=$LAST_PID
-    wait_for_port "$port" "$HAPROXY_PID" haproxy
-
-    local url="http://127.0.0.1:$port/bench/echo"
-    check_echo "$url" haproxy
-    measure haproxy "$url" haproxy_pids nginx_backend_pids nginx_backend_conns "$RAW_PREFIX-haproxy-r$1"
-    stop_started
+    measure_http_proxy haproxy "$port" haproxy_pids "$1"
 }
