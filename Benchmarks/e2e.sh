@@ -129,7 +129,7 @@ REPORT="$OUT_DIR/e2e-$STAMP.md"
     echo "$COMMAND_LINE"
     echo '```'
     echo
-    echo "- commit of this checkout: $COMMIT (the sluice binary is whatever --sluice-bin names)"
+    echo "- commit of this checkout: $COMMIT$(case "$COMMAND_LINE" in *--sluice-bin*) echo '; the sluice binary is the one --sluice-bin names' ;; esac)"
     echo "- wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s --latency after a ${WARMUP}s warm-up; $ROUNDS round(s), set-ups in turn, one at a time"
     echo "- pinning: $([ "$PIN" = 1 ] && echo 'proxy on CPU 0; backend and wrk on CPU 1' || echo 'none (all processes share all cores)')"
     if wants nginx || wants haproxy; then

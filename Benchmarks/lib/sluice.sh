@@ -68,20 +68,26 @@ demo_backend_conns() {
     CONNS="$(grep -cE 'accept4?\(.*\) += [0-9]+' "$WORK/demo-accepts.txt" || true)"
 }
 
+# strace may be missing, or ptrace refused (some containers): then the demo row says n/a.
+strace_usable() {
+    command -v strace >/dev/null && strace -qq -f --seccomp-bpf -e trace=accept -o /dev/null true 2>/dev/null
+}
+
 start_demo_backend() { # port
-    local demo=("$SLUICE_BIN" demo --backend-only --backend "127.0.0.1:$1")
-    if command -v strace >/dev/null; then
+    local demo=("$SLUICE_BIN" demo --backend-only --backend "127.0.0.1:$1") traced=0
+    strace_usable && traced=1
+    if [ "$traced" = 1 ]; then
         start_bg sluice-backend 1 strace -f --seccomp-bpf -qq -z -e trace=accept,accept4 -e signal=none \
             -o "$WORK/demo-accepts.txt" "${demo[@]}"
     else
-        log "no strace: new backend connections of sluice-ttheader-demo are not counted"
+        log "strace missing or not permitted: new backend connections of sluice-ttheader-demo are not counted"
         start_bg sluice-backend 1 "${demo[@]}"
     fi
     local tracer=$LAST_PID
     wait_for_port "$1" "$tracer" sluice-backend
     BACKEND_PID=$tracer
     # Under strace the backend is strace's child; its CPU, not strace's, is the backend's.
-    if command -v strace >/dev/null; then BACKEND_PID="$(pgrep -P "$tracer" | head -1)"; fi
+    [ "$traced" = 1 ] && BACKEND_PID="$(pgrep -P "$tracer" | head -1)"
     [ -n "$BACKEND_PID" ] || die "sluice-backend: no process under strace"
     # Stopped by pid too: strace may detach on SIGTERM instead of taking its child down with it.
     [ "$BACKEND_PID" = "$tracer" ] || STARTED_PIDS+=("$BACKEND_PID")
