@@ -1,0 +1,133 @@
+# Sourced by Benchmarks/e2e.sh: Sluice in front of three Thrift backends, one set-up each:
+#   sluice-ttheader-demo  TTHeader + Binary -> `sluice demo --backend-only` (Sluice's own server)
+#   sluice-theader-cpp    THeader + Binary  -> Apache Thrift C++ TThreadedServer + THeaderProtocol
+#   sluice-framed-cpp     Framed + Binary   -> Apache Thrift C++ TNonblockingServer
+# Route files: Benchmarks/routes/<set-up without "sluice-">/. Expects ROOT, HERE, SLUICE_BIN, BUILD,
+# EVENT_LOOPS, WORK, RAW_PREFIX.
+
+SLUICE_THREADS=""
+SLUICE_LOOP_NOTE=""
+CPP_BIN_DIR=""
+
+build_sluice() {
+    if [ -n "$SLUICE_BIN" ]; then
+        [ -x "$SLUICE_BIN" ] || die "--sluice-bin $SLUICE_BIN is not an executable"
+        return 0
+    fi
+    if [ "$BUILD" = 1 ]; then
+        log "building sluice (release)"
+        (cd "$ROOT" && swift build -c release --product sluice >&2)
+    fi
+    SLUICE_BIN="$(cd "$ROOT" && swift build -c release --show-bin-path)/sluice"
+    [ -x "$SLUICE_BIN" ] || die "no release sluice binary at $SLUICE_BIN (run without --no-build)"
+}
+
+build_cpp_backends() {
+    log "building the C++ Thrift echo servers (Benchmarks/cpp/build.sh)"
+    CPP_BIN_DIR="$("$HERE/cpp/build.sh" "$HERE/out/cpp")" || die "Benchmarks/cpp/build.sh failed"
+}
+
+# A copy of a committed route directory whose endpoint is the port the backend got, and whose `idl:`
+# paths are absolute so they still resolve from the copy.
+render_routes() { # committed directory, backend port, output directory
+    local file
+    mkdir -p "$3"
+    for file in "$1"/*.yaml; do
+        sed -e "s#127\.0\.0\.1:[0-9][0-9]*#127.0.0.1:$2#g" -e "s#^\( *idl: *\)\([^/ ].*\)#\1$1/\2#" \
+            "$file" >"$3/$(basename "$file")"
+    done
+}
+
+SLUICE_PID=""
+BACKEND_PID=""
+BACKEND_COUNTER=""
+sluice_pids() { echo "$SLUICE_PID"; }
+backend_pids() { echo "$BACKEND_PID"; }
+
+# The C++ servers print `connections N` on SIGUSR1; wait for the new line.
+cpp_backend_conns() {
+    local log_file="$WORK/$BACKEND_COUNTER.log" before _
+    before="$(grep -c '^connections ' "$log_file" || true)"
+    CONNS=""
+    kill -USR1 "$BACKEND_PID" 2>/dev/null || return 0
+    for _ in $(seq 1 50); do
+        if [ "$(grep -c '^connections ' "$log_file" || true)" -gt "$before" ]; then
+            CONNS="$(awk '/^connections / {n = $2} END {print n}' "$log_file")"
+            return 0
+        fi
+        sleep 0.05
+    done
+    log "$BACKEND_COUNTER: no connection count within 2.5 s"
+}
+
+# Sluice's demo backend has no counter of its own, so it runs under strace tracing only accept
+# (seccomp-bpf: no other syscall stops it); each successful accept is one line.
+demo_backend_conns() {
+    CONNS=""
+    [ -f "$WORK/demo-accepts.txt" ] || return 0
+    CONNS="$(grep -cE 'accept4?\(.*\) += [0-9]+' "$WORK/demo-accepts.txt" || true)"
+}
+
+# strace may be missing, or ptrace refused (some containers): then the demo row says n/a.
+strace_usable() {
+    command -v strace >/dev/null && strace -qq -f --seccomp-bpf -e trace=accept -o /dev/null true 2>/dev/null
+}
+
+start_demo_backend() { # port
+    local demo=("$SLUICE_BIN" demo --backend-only --backend "127.0.0.1:$1") traced=0
+    strace_usable && traced=1
+    if [ "$traced" = 1 ]; then
+        start_bg sluice-backend 1 strace -f --seccomp-bpf -qq -z -e trace=accept,accept4 -e signal=none \
+            -o "$WORK/demo-accepts.txt" "${demo[@]}"
+    else
+        log "strace missing or not permitted: new backend connections of sluice-ttheader-demo are not counted"
+        start_bg sluice-backend 1 "${demo[@]}"
+    fi
+    local tracer=$LAST_PID
+    wait_for_port "$1" "$tracer" sluice-backend
+    BACKEND_PID=$tracer
+    # Under strace the backend is strace's child; its CPU, not strace's, is the backend's.
+    [ "$traced" = 1 ] && BACKEND_PID="$(pgrep -P "$tracer" | head -1)"
+    [ -n "$BACKEND_PID" ] || die "sluice-backend: no process under strace"
+    # Stopped by pid too: strace may detach on SIGTERM instead of taking its child down with it.
+    [ "$BACKEND_PID" = "$tracer" ] || STARTED_PIDS+=("$BACKEND_PID")
+}
+
+run_sluice() { # set-up, round
+    local setup="$1" port backend_port conns_fn
+    free_port; backend_port=$FREE_PORT
+    case "$setup" in
+        sluice-ttheader-demo)
+            start_demo_backend "$backend_port"
+            conns_fn=demo_backend_conns ;;
+        sluice-theader-cpp|sluice-framed-cpp)
+            BACKEND_COUNTER="${setup#sluice-}-server"
+            local server=threaded-theader-server
+            [ "$setup" = sluice-framed-cpp ] && server=nonblocking-framed-server
+            start_bg "$BACKEND_COUNTER" 1 "$CPP_BIN_DIR/$server" "$backend_port"
+            BACKEND_PID=$LAST_PID
+            wait_for_port "$backend_port" "$BACKEND_PID" "$BACKEND_COUNTER"
+            conns_fn=cpp_backend_conns ;;
+        *) die "unknown sluice set-up $setup" ;;
+    esac
+
+    render_routes "$HERE/routes/${setup#sluice-}" "$backend_port" "$WORK/routes-$setup"
+    local loop_args=()
+    if "$SLUICE_BIN" run --help 2>&1 | grep -q -- '--event-loops'; then
+        loop_args=(--event-loops "$EVENT_LOOPS")
+        SLUICE_LOOP_NOTE="sluice run --event-loops $EVENT_LOOPS"
+    else
+        SLUICE_LOOP_NOTE="sluice run has no --event-loops flag: it runs one event loop per core ($(nproc))"
+    fi
+    free_port; port=$FREE_PORT
+    start_bg sluice 0 "$SLUICE_BIN" run --routes "$WORK/routes-$setup" --listen "127.0.0.1:$port" \
+        --log-level error "${loop_args[@]}"
+    SLUICE_PID=$LAST_PID
+    wait_for_port "$port" "$SLUICE_PID" sluice
+
+    local url="http://127.0.0.1:$port/bench/echo"
+    check_echo "$url" "$setup"
+    measure "$setup" "$url" sluice_pids backend_pids "$conns_fn" "$RAW_PREFIX-$setup-r$2"
+    SLUICE_THREADS="$(ls "/proc/$SLUICE_PID/task" | wc -l)"
+    stop_started
+}
