@@ -91,17 +91,52 @@ public struct JSONScanner {
     }
 
     private mutating func expectLiteral(_ literal: StaticString) throws(JSONError) {
+        if let error = literalError(literal) { throw error }
+        offset += literal.utf8CodeUnitCount
+    }
+
+    /// When the next value begins like `true`, `false` or `null` but is not that word followed by a
+    /// delimiter, the syntax error; nil otherwise. A caller about to report "found boolean" asks this first,
+    /// so a body such as `text=hello` or `trueish` is reported as what it is: not JSON, at its first byte.
+    public mutating func invalidLiteral() -> JSONError? {
+        skipWhitespace()
+        guard offset < bytes.count else { return nil }
+        switch bytes[offset] {
+        case UInt8(ascii: "t"): return literalError("true")
+        case UInt8(ascii: "f"): return literalError("false")
+        case UInt8(ascii: "n"): return literalError("null")
+        default: return nil
+        }
+    }
+
+    /// Whether `literal` is at `offset`, followed by a delimiter or the end.
+    private func literalError(_ literal: StaticString) -> JSONError? {
         let count = literal.utf8CodeUnitCount
         let start = literal.utf8Start
-        for index in 0..<count {
+        var index = 0
+        while index < count {
             guard offset + index < bytes.count else {
-                throw JSONError(.unexpectedEnd, at: offset + index, "expected \(literal) but the input ended")
+                // A prefix cut short by the end of the input is a truncated document, not a foreign word.
+                return JSONError(.unexpectedEnd, at: offset + index, "expected \(literal) but the input ended")
             }
-            if bytes[offset + index] != start[index] {
-                throw JSONError(.unexpectedCharacter, at: offset + index, "expected \(literal)")
-            }
+            if bytes[offset + index] != start[index] { break }
+            index += 1
         }
-        offset += count
+        if index == count && (offset + count == bytes.count || isDelimiter(bytes[offset + count])) { return nil }
+        return JSONError(.unexpectedCharacter, at: offset, "expected a JSON value but found '\(wordAtOffset())'")
+    }
+
+    /// The printable run of bytes at `offset` up to a delimiter, shortened, for an error message.
+    private func wordAtOffset() -> String {
+        let limit = 24
+        var end = offset
+        while end < bytes.count && end - offset < limit && bytes[end] > 0x20 && bytes[end] < 0x7F
+            && !isDelimiter(bytes[end])
+        {
+            end += 1
+        }
+        let word = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<end]), as: UTF8.self)
+        return end - offset == limit ? word + "..." : word
     }
 
     /// An error for the byte at `offset` (or the end of input) when `expected` was wanted.
@@ -144,3 +179,15 @@ public enum JSONValueKind: Sendable, Hashable, CustomStringConvertible {
 // Borrows memory that is valid only inside a `withUnsafeReadableBytes` closure.
 @available(*, unavailable)
 extension JSONScanner: Sendable {}
+
+/// Whether `byte` may follow a literal: whitespace, or what ends a container member.
+@inline(__always)
+func isDelimiter(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"),
+        UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}"):
+        true
+    default:
+        false
+    }
+}

@@ -28,7 +28,7 @@ struct TranscodeResultTests {
     func exception(_ kind: ThriftProtocolKind) throws {
         let (outcome, json) = try result(#"{"notFound":{"message":"gone","code":404}}"#, TestSchema.echo, kind)
         #expect(outcome == .exception(type: "NotFound", fieldID: 3))
-        #expect(json == #"{"error":{"type":"NotFound","message":"gone","code":404}}"#)
+        #expect(json == #"{"error":{"type":"NotFound","exception":{"message":"gone","code":404}}}"#)
     }
 
     @Test("void methods return nothing; exceptions still come through", arguments: protocols)
@@ -38,7 +38,7 @@ struct TranscodeResultTests {
         #expect(json.isEmpty)
         let (thrown, error) = try result(#"{"nf":{"message":"m"}}"#, TestSchema.ping, kind)
         #expect(thrown == .exception(type: "NotFound", fieldID: 1))
-        #expect(error == #"{"error":{"type":"NotFound","message":"m"}}"#)
+        #expect(error == #"{"error":{"type":"NotFound","exception":{"message":"m"}}}"#)
     }
 
     @Test("a non-void result with nothing in it is malformed", arguments: protocols)
