@@ -31,6 +31,17 @@ struct TranscodeResultTests {
         #expect(json == #"{"error":{"type":"NotFound","exception":{"message":"gone","code":404}}}"#)
     }
 
+    @Test("an exception's fields sit under \"exception\": a field named type never repeats a key", arguments: protocols)
+    func exceptionWithTypeField(_ kind: ThriftProtocolKind) throws {
+        var thrift = try encode(
+            #"{"problem":{"type":"quota","code":429}}"#, NumbersSchema.result, kind, schema: NumbersSchema.schema)
+        var out = ByteBuffer()
+        let outcome = try ThriftJSONCodec.decodeResult(
+            method: NumbersSchema.run, schema: NumbersSchema.schema, from: &thrift, protocol: kind, into: &out)
+        #expect(outcome == .exception(type: "Problem", fieldID: 1))
+        #expect(String(buffer: out) == #"{"error":{"type":"Problem","exception":{"type":"quota","code":429}}}"#)
+    }
+
     @Test("void methods return nothing; exceptions still come through", arguments: protocols)
     func void(_ kind: ThriftProtocolKind) throws {
         let (outcome, json) = try result("{}", TestSchema.ping, kind)
