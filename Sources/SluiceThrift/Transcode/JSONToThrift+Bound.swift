@@ -12,7 +12,7 @@ extension JSONToThrift {
             var seen = EncodedDuplicates()
             for (position, index) in indices.enumerated() {
                 do throws(TranscodeError) {
-                    let start = outputIndex()
+                    let start = isSet ? outputIndex() : 0
                     try writeText(bound[index], as: element)
                     if isSet, let earlier = recordEncoded(from: start, origin: position, in: &seen) {
                         throw TranscodeError(
