@@ -18,7 +18,9 @@ extension IntegerText {
 
         // The mantissa's digits are the integer digits then the fraction digits; position i of that sequence:
         func digit(_ i: Int) -> UInt8 {
-            let byte = i < integerDigits.count ? text[integerDigits.lowerBound + i] : text[fractionDigits.lowerBound + i - integerDigits.count]
+            let byte =
+                i < integerDigits.count
+                ? text[integerDigits.lowerBound + i] : text[fractionDigits.lowerBound + i - integerDigits.count]
             return byte &- UInt8(ascii: "0")
         }
         let digitCount = integerDigits.count + fractionDigits.count
@@ -65,11 +67,11 @@ extension IntegerText {
         return index
     }
 
-    /// The exponent after `e`/`E` at `index` (0 if there is none), saturated far beyond any value that could
+    /// The exponent after the `e`/`E` at `start` (0 if there is none), saturated far beyond any value that could
     /// still be an `Int64` or a fraction the digits could cancel, so `1e99999999999999999999` cannot overflow.
     private static func exponentValue(_ text: UnsafeRawBufferPointer, from start: Int) -> Int {
-        var index = start + 1
         guard start < text.count else { return 0 }
+        var index = start + 1
         var negative = false
         if index < text.count && (text[index] == UInt8(ascii: "-") || text[index] == UInt8(ascii: "+")) {
             negative = text[index] == UInt8(ascii: "-")

@@ -64,19 +64,6 @@ struct JSONExactnessTests {
 
 @Suite("JSON literals")
 struct JSONLiteralTests {
-    private func validate(_ text: String) -> JSONError? {
-        Array(text.utf8).withUnsafeBytes { raw -> JSONError? in
-            var scanner = JSONScanner(bytes: raw)
-            do throws(JSONError) {
-                try scanner.skipValue()
-                try scanner.finish()
-                return nil
-            } catch {
-                return error
-            }
-        }
-    }
-
     @Test(
         "a literal must be followed by a delimiter; a foreign word fails at its first byte",
         arguments: [
