@@ -91,52 +91,53 @@ public struct JSONScanner {
     }
 
     private mutating func expectLiteral(_ literal: StaticString) throws(JSONError) {
-        if let error = literalError(literal) { throw error }
+        if let error = literalError(literal, at: offset) { throw error }
         offset += literal.utf8CodeUnitCount
     }
 
     /// When the next value begins like `true`, `false` or `null` but is not that word followed by a
     /// delimiter, the syntax error; nil otherwise. A caller about to report "found boolean" asks this first,
     /// so a body such as `text=hello` or `trueish` is reported as what it is: not JSON, at its first byte.
-    public mutating func invalidLiteral() -> JSONError? {
-        skipWhitespace()
-        guard offset < bytes.count else { return nil }
-        switch bytes[offset] {
-        case UInt8(ascii: "t"): return literalError("true")
-        case UInt8(ascii: "f"): return literalError("false")
-        case UInt8(ascii: "n"): return literalError("null")
+    public func invalidLiteral() -> JSONError? {
+        var start = offset
+        while start < bytes.count && isWhitespace(bytes[start]) { start += 1 }
+        guard start < bytes.count else { return nil }
+        switch bytes[start] {
+        case UInt8(ascii: "t"): return literalError("true", at: start)
+        case UInt8(ascii: "f"): return literalError("false", at: start)
+        case UInt8(ascii: "n"): return literalError("null", at: start)
         default: return nil
         }
     }
 
-    /// Whether `literal` is at `offset`, followed by a delimiter or the end.
-    private func literalError(_ literal: StaticString) -> JSONError? {
+    /// nil when `literal` is at `start`, followed by a delimiter or the end.
+    private func literalError(_ literal: StaticString, at start: Int) -> JSONError? {
         let count = literal.utf8CodeUnitCount
-        let start = literal.utf8Start
+        let expected = literal.utf8Start
         var index = 0
         while index < count {
-            guard offset + index < bytes.count else {
+            guard start + index < bytes.count else {
                 // A prefix cut short by the end of the input is a truncated document, not a foreign word.
-                return JSONError(.unexpectedEnd, at: offset + index, "expected \(literal) but the input ended")
+                return JSONError(.unexpectedEnd, at: start + index, "expected \(literal) but the input ended")
             }
-            if bytes[offset + index] != start[index] { break }
+            if bytes[start + index] != expected[index] { break }
             index += 1
         }
-        if index == count && (offset + count == bytes.count || isDelimiter(bytes[offset + count])) { return nil }
-        return JSONError(.unexpectedCharacter, at: offset, "expected a JSON value but found '\(wordAtOffset())'")
+        if index == count && (start + count == bytes.count || isDelimiter(bytes[start + count])) { return nil }
+        return JSONError(.unexpectedCharacter, at: start, "expected a JSON value but found '\(word(at: start))'")
     }
 
-    /// The printable run of bytes at `offset` up to a delimiter, shortened, for an error message.
-    private func wordAtOffset() -> String {
+    /// The printable run of bytes at `start` up to a delimiter, shortened, for an error message.
+    private func word(at start: Int) -> String {
         let limit = 24
-        var end = offset
-        while end < bytes.count && end - offset < limit && bytes[end] > 0x20 && bytes[end] < 0x7F
+        var end = start
+        while end < bytes.count && end - start < limit && bytes[end] > 0x20 && bytes[end] < 0x7F
             && !isDelimiter(bytes[end])
         {
             end += 1
         }
-        let word = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<end]), as: UTF8.self)
-        return end - offset == limit ? word + "..." : word
+        let word = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        return end - start == limit ? word + "..." : word
     }
 
     /// An error for the byte at `offset` (or the end of input) when `expected` was wanted.
@@ -183,11 +184,10 @@ extension JSONScanner: Sendable {}
 /// Whether `byte` may follow a literal: whitespace, or what ends a container member.
 @inline(__always)
 func isDelimiter(_ byte: UInt8) -> Bool {
-    switch byte {
-    case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"),
-        UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}"):
-        true
-    default:
-        false
-    }
+    isWhitespace(byte) || byte == UInt8(ascii: ",") || byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}")
+}
+
+@inline(__always)
+func isWhitespace(_ byte: UInt8) -> Bool {
+    byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\t")
 }

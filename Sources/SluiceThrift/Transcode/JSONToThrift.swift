@@ -173,7 +173,7 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
         if found != kind { throw wrongType(type(), found: found) }
     }
 
-    mutating func wrongType(_ type: ThriftType, found: JSONValueKind) -> TranscodeError {
+    func wrongType(_ type: ThriftType, found: JSONValueKind) -> TranscodeError {
         // `trueish` or a form body is not a boolean of the wrong type but not JSON at all.
         if found == .bool || found == .null, let syntax = scanner.invalidLiteral() { return TranscodeError(syntax) }
         return TranscodeError(
