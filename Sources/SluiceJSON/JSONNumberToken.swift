@@ -33,12 +33,7 @@ public enum IntegerText: Sendable, Hashable {
             index += 1
         }
         if overflowed { return .overflow }
-        if negative {
-            if magnitude > UInt64(Int64.max) + 1 { return .overflow }
-            return .value(magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude))
-        }
-        if magnitude > UInt64(Int64.max) { return .overflow }
-        return .value(Int64(magnitude))
+        return signed(magnitude, negative: negative)
     }
 
     public static func parse(_ text: String) -> IntegerText {
@@ -97,15 +92,19 @@ extension JSONScanner {
         UnsafeRawBufferPointer(rebasing: bytes[token.start..<token.end])
     }
 
-    /// The value of an integer token, or `.overflow`; `.invalid` for fractions and exponents.
+    /// The exact value of the number, or `.overflow`; `.invalid` when it is not a whole number. A fraction or
+    /// exponent is fine when the value is whole (`1.0`, `1e3`): see ``IntegerText/parseExact(jsonNumber:)``.
     public func integer(_ token: JSONNumberToken) -> IntegerText {
-        guard token.isInteger else { return .invalid }
+        guard token.isInteger else { return IntegerText.parseExact(jsonNumber: rawBytes(of: token)) }
         return IntegerText.parse(rawBytes(of: token))
     }
 
-    /// The nearest `Double` (numbers too large become ±infinity, as in every JSON parser).
+    /// The nearest `Double`: numbers too large become ±infinity (callers that must not accept that check
+    /// `isFinite`), too small ones ±0. `-0` is negative zero.
     public func double(_ token: JSONNumberToken) -> Double {
         if token.isInteger, case .value(let value) = integer(token), value.magnitude < (1 << 53) {
+            // Int64 has no negative zero.
+            if value == 0 && bytes[token.start] == UInt8(ascii: "-") { return -0.0 }
             return Double(value)
         }
         if let value = Self.exactDouble(rawBytes(of: token)) {

@@ -91,17 +91,53 @@ public struct JSONScanner {
     }
 
     private mutating func expectLiteral(_ literal: StaticString) throws(JSONError) {
-        let count = literal.utf8CodeUnitCount
-        let start = literal.utf8Start
-        for index in 0..<count {
-            guard offset + index < bytes.count else {
-                throw JSONError(.unexpectedEnd, at: offset + index, "expected \(literal) but the input ended")
-            }
-            if bytes[offset + index] != start[index] {
-                throw JSONError(.unexpectedCharacter, at: offset + index, "expected \(literal)")
-            }
+        if let error = literalError(literal, at: offset) { throw error }
+        offset += literal.utf8CodeUnitCount
+    }
+
+    /// When the next value begins like `true`, `false` or `null` but is not that word followed by a
+    /// delimiter, the syntax error; nil otherwise. A caller about to report "found boolean" asks this first,
+    /// so a body such as `text=hello` or `trueish` is reported as what it is: not JSON, at its first byte.
+    public func invalidLiteral() -> JSONError? {
+        var start = offset
+        while start < bytes.count && isWhitespace(bytes[start]) { start += 1 }
+        guard start < bytes.count else { return nil }
+        switch bytes[start] {
+        case UInt8(ascii: "t"): return literalError("true", at: start)
+        case UInt8(ascii: "f"): return literalError("false", at: start)
+        case UInt8(ascii: "n"): return literalError("null", at: start)
+        default: return nil
         }
-        offset += count
+    }
+
+    /// nil when `literal` is at `start`, followed by a delimiter or the end.
+    private func literalError(_ literal: StaticString, at start: Int) -> JSONError? {
+        let count = literal.utf8CodeUnitCount
+        let expected = literal.utf8Start
+        var index = 0
+        while index < count {
+            guard start + index < bytes.count else {
+                // A prefix cut short by the end of the input is a truncated document, not a foreign word.
+                return JSONError(.unexpectedEnd, at: start + index, "expected \(literal) but the input ended")
+            }
+            if bytes[start + index] != expected[index] { break }
+            index += 1
+        }
+        if index == count && (start + count == bytes.count || isDelimiter(bytes[start + count])) { return nil }
+        return JSONError(.unexpectedCharacter, at: start, "expected a JSON value but found '\(word(at: start))'")
+    }
+
+    /// The printable run of bytes at `start` up to a delimiter, shortened, for an error message.
+    private func word(at start: Int) -> String {
+        let limit = 24
+        var end = start
+        while end < bytes.count && end - start < limit && bytes[end] > 0x20 && bytes[end] < 0x7F
+            && !isDelimiter(bytes[end])
+        {
+            end += 1
+        }
+        let word = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        return end - start == limit ? word + "..." : word
     }
 
     /// An error for the byte at `offset` (or the end of input) when `expected` was wanted.
@@ -144,3 +180,14 @@ public enum JSONValueKind: Sendable, Hashable, CustomStringConvertible {
 // Borrows memory that is valid only inside a `withUnsafeReadableBytes` closure.
 @available(*, unavailable)
 extension JSONScanner: Sendable {}
+
+/// Whether `byte` may follow a literal: whitespace, or what ends a container member.
+@inline(__always)
+func isDelimiter(_ byte: UInt8) -> Bool {
+    isWhitespace(byte) || byte == UInt8(ascii: ",") || byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}")
+}
+
+@inline(__always)
+func isWhitespace(_ byte: UInt8) -> Bool {
+    byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\t")
+}

@@ -42,15 +42,16 @@ def test_every_type_round_trips(sluice, python_backend):
 def test_declared_exception_exits_3(sluice, python_backend):
     result = call(sluice, python_backend, "getItem", {"req": {"id": 99}})
     assert result.returncode == 3, result.stderr
-    assert json.loads(result.stdout) == {"error": {"type": "NotFound", "id": "99", "message": "no item 99"}}
+    assert json.loads(result.stdout) == {"error": {"type": "NotFound",
+                                                   "exception": {"id": "99", "message": "no item 99"}}}
 
 
 def test_exception_with_sparse_throws_id(sluice, python_backend):
     # Invalid is `throws (3: ...)` on find.
     result = call(sluice, python_backend, "find", {"selector": {"tags": []}})
     assert result.returncode == 3, result.stderr
-    assert json.loads(result.stdout)["error"] == {"type": "Invalid", "field": "selector.tags",
-                                                  "reason": "must not be empty"}
+    assert json.loads(result.stdout)["error"] == {"type": "Invalid", "exception": {"field": "selector.tags",
+                                                                                 "reason": "must not be empty"}}
 
 
 def test_void_prints_nothing(sluice, python_backend):

@@ -121,10 +121,10 @@ def test_query_parameters_convert_to_field_types(gateway, prefix):
 def test_declared_exception_uses_route_status(gateway, prefix):
     response = gateway.get(prefix + "/items/424242")
     assert response.status == 404, response
-    assert response.json == {"error": {"type": "NotFound", "id": "424242", "message": "no item 424242"}}
+    assert response.json == {"error": {"type": "NotFound", "exception": {"id": "424242", "message": "no item 424242"}}}
     invalid = gateway.post(prefix + "/items", {"id": 5, "name": ""})
     assert invalid.status == 422, invalid
-    assert invalid.json["error"] == {"type": "Invalid", "field": "item.name", "reason": "must not be empty"}
+    assert invalid.json["error"] == {"type": "Invalid", "exception": {"field": "item.name", "reason": "must not be empty"}}
 
 
 def test_exception_status_by_throws_field_name_and_void_as_object(gateway, prefix):

@@ -3,7 +3,7 @@ import SluiceJSON
 import Testing
 
 /// Skips one whole document (validating it) and returns the error, if any.
-private func validate(_ text: String, maxDepth: Int = 64) -> JSONError? {
+func validate(_ text: String, maxDepth: Int = 64) -> JSONError? {
     validate(Array(text.utf8), maxDepth: maxDepth)
 }
 

@@ -14,7 +14,8 @@ extension RequestBinder {
                 isVariable && variable.isRest
                 ? utf8.endIndex : (utf8[segmentStart...].firstIndex(of: UInt8(ascii: "/")) ?? utf8.endIndex)
             if isVariable {
-                guard let text = PercentDecoding.decode(utf8[segmentStart..<segmentEnd], plusAsSpace: false) else {
+                let raw = utf8[segmentStart..<segmentEnd]
+                guard let text = PercentDecoding.decode(raw, plusAsSpace: false, keepingEncodedSlash: variable.isRest) else {
                     throw BindingError(source: variable.source, message: "\(variable.source) is not valid percent-encoded UTF-8")
                 }
                 bound.append(BoundValue(path: variable.fieldPath, text: text, source: variable.source))

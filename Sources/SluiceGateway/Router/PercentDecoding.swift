@@ -1,8 +1,10 @@
 /// RFC 3986 §2.1 percent-decoding of path segments and query components.
 enum PercentDecoding {
     /// Decodes `bytes`; `plusAsSpace` is for `application/x-www-form-urlencoded` query strings.
+    /// `keepingEncodedSlash` leaves `%2F`/`%2f` as written: google.api.http's rule for a variable that spans
+    /// several segments (`{x=**}`), where a decoded slash could not be told from a segment separator.
     /// `nil` when a `%` is not followed by two hex digits or the result is not UTF-8.
-    static func decode(_ bytes: some Collection<UInt8>, plusAsSpace: Bool) -> String? {
+    static func decode(_ bytes: some Collection<UInt8>, plusAsSpace: Bool, keepingEncodedSlash: Bool = false) -> String? {
         // The common case has nothing to decode: one copy straight into the String.
         if !bytes.contains(where: { $0 == UInt8(ascii: "%") || (plusAsSpace && $0 == UInt8(ascii: "+")) }) {
             return String(validating: bytes, as: UTF8.self)
@@ -19,7 +21,13 @@ enum PercentDecoding {
                 guard low != bytes.endIndex, let h = hexValue(bytes[high]), let l = hexValue(bytes[low]) else {
                     return nil
                 }
-                decoded.append(h << 4 | l)
+                if keepingEncodedSlash && h << 4 | l == UInt8(ascii: "/") {
+                    decoded.append(byte)
+                    decoded.append(bytes[high])
+                    decoded.append(bytes[low])
+                } else {
+                    decoded.append(h << 4 | l)
+                }
                 index = bytes.index(after: low)
             } else {
                 decoded.append(plusAsSpace && byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)

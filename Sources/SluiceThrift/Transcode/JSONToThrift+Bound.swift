@@ -7,9 +7,17 @@ extension JSONToThrift {
         switch type {
         case .list(let element), .set(let element):
             writer.writeListBegin(element.wireType, count: indices.count)
+            var isSet = false
+            if case .set = type { isSet = true }
+            var seen = EncodedDuplicates()
             for (position, index) in indices.enumerated() {
                 do throws(TranscodeError) {
+                    let start = isSet ? outputIndex() : 0
                     try writeText(bound[index], as: element)
+                    if isSet, let earlier = recordEncoded(from: start, origin: position, in: &seen) {
+                        throw TranscodeError(
+                            .invalidValue, "\(bound[index].source): duplicate set element (equal to element \(earlier))")
+                    }
                 } catch {
                     throw error.under(index: position)
                 }
@@ -40,7 +48,13 @@ extension JSONToThrift {
                 throw TranscodeError(error.kind, "\(value.source): \(error.message)")
             }
         case .double:
-            guard let number = parseDouble(text) else { throw invalid("a double") }
+            let parsed: Double?
+            do throws(TranscodeError) {
+                parsed = try parseDouble(text, offset: nil)
+            } catch {
+                throw TranscodeError(error.kind, "\(value.source): \(error.message)")
+            }
+            guard let number = parsed else { throw invalid("a double") }
             writer.writeDouble(number)
         case .string:
             writer.writeString(text)

@@ -3,24 +3,20 @@ import SluiceJSON
 
 extension JSONToThrift {
     /// An integer of `type` (i8...i64 or an enum's i32): a JSON number; for i64 also a string of digits.
-    /// A number written with a fraction or exponent is accepted when its value is a whole number.
-    /// `known` is the value's kind when the caller already peeked it.
+    /// A number written with a fraction or exponent is accepted when its exact decimal value is a whole
+    /// number (`1.0`, `1e3`); nothing is rounded. `known` is the value's kind when the caller already peeked it.
     mutating func readInteger(_ type: ThriftType, kind known: JSONValueKind? = nil) throws(TranscodeError) -> Int64 {
         let kind: JSONValueKind
         if let known { kind = known } else { kind = try peekKind() }
         switch kind {
         case .number:
             let token = try readNumber()
-            var parsed = scanner.integer(token)
-            if !token.isInteger {
-                let value = scanner.double(token)
-                guard value.rounded(.towardZero) == value else {
-                    let text = String(decoding: scanner.rawBytes(of: token), as: UTF8.self)
-                    throw TranscodeError(
-                        .wrongType, offset: token.start,
-                        "expected \(schema.displayName(of: type)) but found fractional number \(text)")
-                }
-                parsed = value >= -0x1p63 && value < 0x1p63 ? .value(Int64(value)) : .overflow
+            let parsed = scanner.integer(token)
+            if case .invalid = parsed {
+                let text = String(decoding: scanner.rawBytes(of: token), as: UTF8.self)
+                throw TranscodeError(
+                    .wrongType, offset: token.start,
+                    "expected \(schema.displayName(of: type)) but found fractional number \(text)")
             }
             return try checkInteger(parsed, type, offset: token.start)
         case .string where type == .i64:
@@ -61,7 +57,9 @@ extension JSONToThrift {
         switch kind {
         case .number:
             let token = try readNumber()
-            return scanner.double(token)
+            let value = scanner.double(token)
+            if !value.isFinite { throw doubleOutOfRange(scanner.rawBytes(of: token), offset: token.start) }
+            return value
         case .string:
             let token = try readString()
             let text = scanner.decodedString(token)
@@ -151,13 +149,23 @@ func specialDouble(_ text: String) -> Double? {
     }
 }
 
-/// A double from text: JSON number syntax, or a special value.
-func parseDouble(_ text: String) -> Double? {
+/// A double from text: JSON number syntax, or a special value; nil for anything else. A number too large
+/// for a double is an out-of-range error (the `Infinity` spelling is the only way to ask for infinity).
+func parseDouble(_ text: String, offset: Int?) throws(TranscodeError) -> Double? {
     if let special = specialDouble(text) { return special }
     var text = text
-    return text.withUTF8 { utf8 -> Double? in
+    let value = text.withUTF8 { utf8 -> Double? in
         var scanner = JSONScanner(bytes: UnsafeRawBufferPointer(utf8))
         guard let token = try? scanner.readNumber(), scanner.offset == utf8.count else { return nil }
         return scanner.double(token)
     }
+    if let value, !value.isFinite { throw doubleOutOfRange(Array(text.utf8), offset: offset) }
+    return value
+}
+
+/// A number whose magnitude is beyond `Double.greatestFiniteMagnitude`: a 400 rather than a silent infinity.
+/// (Numbers too small for a double become 0, as everywhere.)
+func doubleOutOfRange(_ text: some Collection<UInt8>, offset: Int?) -> TranscodeError {
+    let shown = text.count > 40 ? String(decoding: text.prefix(40), as: UTF8.self) + "..." : String(decoding: text, as: UTF8.self)
+    return TranscodeError(.outOfRange, offset: offset, "\(shown) is out of range for double")
 }

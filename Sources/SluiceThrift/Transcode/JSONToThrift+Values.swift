@@ -70,8 +70,10 @@ extension JSONToThrift {
             try writeUUID(token)
         case .enumeration(let id):
             writer.writeI32(try readEnum(id, type: type))
-        case .list(let element), .set(let element):
+        case .list(let element):
             try encodeList(element)
+        case .set(let element):
+            try encodeSet(element)
         case .map(let key, let value):
             if key.isObjectKeyable {
                 try encodeObjectMap(key: key, value: value)
@@ -100,7 +102,7 @@ extension JSONToThrift {
     }
 
     /// A container element: like a value, but `null` has no Thrift meaning here.
-    private mutating func encodeElement(_ type: ThriftType) throws(TranscodeError) {
+    mutating func encodeElement(_ type: ThriftType) throws(TranscodeError) {
         let kind = try peekKind()
         if kind == .null { throw wrongType(type, found: .null) }
         if case .string = type, kind == .string {
@@ -116,9 +118,12 @@ extension JSONToThrift {
         var cursor = try beginObject()
         let mark = writer.beginMap(key: key.wireType, value: value.wireType)
         var count = 0
+        var seen = EncodedDuplicates()
         while let token = try nextKey(&cursor) {
             do throws(TranscodeError) {
+                let start = outputIndex()
                 try writeKey(token, as: key)
+                try checkNewKey(from: start, origin: token.quoteOffset, key, &seen)
                 try encodeElement(value)
             } catch {
                 throw error.under(key: scanner.decodedString(token))
@@ -134,6 +139,7 @@ extension JSONToThrift {
         var cursor = try beginArray()
         let mark = writer.beginMap(key: key.wireType, value: value.wireType)
         var count = 0
+        var seen = EncodedDuplicates()
         while try nextElement(&cursor) {
             do throws(TranscodeError) {
                 let kind = try peekKind()
@@ -149,7 +155,10 @@ extension JSONToThrift {
                         throw TranscodeError(.invalidValue, offset: start, "a map entry needs exactly [key, value]")
                     }
                     do throws(TranscodeError) {
+                        let origin = scanner.offset
+                        let start = outputIndex()
                         try encodeElement(elements == 0 ? key : value)
+                        if elements == 0 { try checkNewKey(from: start, origin: origin, key, &seen) }
                     } catch {
                         throw error.under(index: elements)
                     }
@@ -180,7 +189,7 @@ extension JSONToThrift {
             writer.writeI32(value)
         case .double:
             let text = scanner.decodedString(token)
-            guard let value = parseDouble(text) else {
+            guard let value = try parseDouble(text, offset: token.quoteOffset) else {
                 throw TranscodeError(.wrongType, offset: token.quoteOffset, "map key \"\(text)\" is not a double")
             }
             writer.writeDouble(value)

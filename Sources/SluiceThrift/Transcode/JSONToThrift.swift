@@ -183,7 +183,9 @@ struct JSONToThrift<Writer: ThriftProtocolWriter> {
     }
 
     func wrongType(_ type: ThriftType, found: JSONValueKind) -> TranscodeError {
-        TranscodeError(
+        // `trueish` or a form body is not a boolean of the wrong type but not JSON at all.
+        if found == .bool || found == .null, let syntax = scanner.invalidLiteral() { return TranscodeError(syntax) }
+        return TranscodeError(
             .wrongType, offset: scanner.offset, "expected \(schema.displayName(of: type)) but found \(found)")
     }
 }

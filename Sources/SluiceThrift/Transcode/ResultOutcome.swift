@@ -4,6 +4,6 @@ public enum ResultOutcome: Sendable, Hashable {
     case success
     /// A `void` method returned; nothing was written.
     case void
-    /// A declared exception; the output holds `{"error":{"type":"<ExceptionName>", ...fields}}`.
+    /// A declared exception; the output holds `{"error":{"type":"<ExceptionName>","exception":{...fields}}}`.
     case exception(type: String, fieldID: Int16)
 }

@@ -3,8 +3,8 @@ import SluiceJSON
 
 extension ThriftJSONCodec {
     /// Reads a `_result` struct body and writes its outcome as JSON: the success value, or
-    /// `{"error":{"type":"<ExceptionName>", ...fields}}` for a declared exception. The exception's name is
-    /// its IDL name without an include prefix. Fields the method does not declare are skipped. A non-void
+    /// `{"error":{"type":"<ExceptionName>","exception":{...fields}}}` for a declared exception. The exception's
+    /// name is its IDL name without an include prefix. Fields the method does not declare are skipped. A non-void
     /// method whose result holds nothing is ``TranscodeError/Kind/malformedThrift`` (Thrift's MISSING_RESULT).
     public static func decodeResult(
         method: MethodDescriptor,

@@ -1,7 +1,8 @@
 import SluiceJSON
 
 extension ThriftToJSON {
-    /// Decodes a `_result` struct: the success value, a declared exception as `{"error":{"type":…}}`, or
+    /// Decodes a `_result` struct: the success value, a declared exception as
+    /// `{"error":{"type":"<ExceptionName>","exception":{…its fields}}}`, or
     /// nothing for `void`. Only the first recognised field counts; the rest are skipped.
     mutating func decodeResult(_ method: MethodDescriptor) throws(TranscodeError) -> ResultOutcome {
         let fields = schema[method.result].fields
@@ -27,11 +28,15 @@ extension ThriftToJSON {
                 json.beginObject()
                 json.key("type")
                 json.string(name)
+                // The fields get an object of their own: an exception may well have a field named `type`.
+                json.key("exception")
+                json.beginObject()
                 do throws(TranscodeError) {
                     try decodeMembers(id, depth: options.maxDepth)
                 } catch {
-                    throw error.under(field: "error")
+                    throw error.under(field: "exception").under(field: "error")
                 }
+                json.endObject()
                 json.endObject()
                 json.endObject()
                 outcome = .exception(type: name, fieldID: field.id)

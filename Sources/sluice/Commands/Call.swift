@@ -9,8 +9,8 @@ import SluiceThrift
 ///
 /// Output contract (the README documents it): the result JSON on stdout and exit 0; nothing for `void` and
 /// for `oneway` (which returns once the request is sent); a declared exception as
-/// `{"error":{"type":...}}` on stdout with exit 3; bad input (IDL, JSON, method name) on stderr with exit 1;
-/// a transport failure, timeout or TApplicationException on stderr with exit 2.
+/// `{"error":{"type":...,"exception":{...}}}` on stdout with exit 3; bad input (IDL, JSON, method name) on
+/// stderr with exit 1; a transport failure, timeout or TApplicationException on stderr with exit 2.
 struct Call: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Call a Thrift method with JSON arguments and print the result as JSON.",

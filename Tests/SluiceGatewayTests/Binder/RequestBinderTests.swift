@@ -40,13 +40,13 @@ struct RequestBinderTests {
         return try RequestBinder(route: route).bind(request)
     }
 
-    @Test("path variables are percent-decoded; ** keeps its slashes")
+    @Test("path variables are percent-decoded; ** keeps its slashes, and %2F as written (google.api.http)")
     func pathVariables() throws {
         let route = try Self.route("/v1/{req.user}/x/{req.name=**}")
-        let input = try Self.bind(route, "/v1/al%20ice/x/a/b%2Fc.txt?ignored=1")
+        let input = try Self.bind(route, "/v1/al%20ice%2Fb/x/a/b%2Fc%2f%41.txt?ignored=1")
         #expect(input.bound == [
-            BoundValue(path: ["req", "user"], text: "al ice", source: "path parameter 'req.user'"),
-            BoundValue(path: ["req", "name"], text: "a/b/c.txt", source: "path parameter 'req.name'"),
+            BoundValue(path: ["req", "user"], text: "al ice/b", source: "path parameter 'req.user'"),
+            BoundValue(path: ["req", "name"], text: "a/b%2Fc%2fA.txt", source: "path parameter 'req.name'"),
         ])
         #expect(input.body == nil)
     }

@@ -68,10 +68,10 @@ struct RequestDispatcherTests {
         }
         let notFound = harness.send("POST", "/v1/echo/missing", body: "{}")
         #expect(notFound.only?.status == 404)
-        #expect(notFound.bodyText == #"{"error":{"type":"NotFound","message":"no such name"}}"#)
+        #expect(notFound.bodyText == #"{"error":{"type":"NotFound","exception":{"message":"no such name"}}}"#)
         let invalid = harness.send("POST", "/v1/echo/other", body: "{}")
         #expect(invalid.only?.status == 500)
-        #expect(invalid.bodyText == #"{"error":{"type":"Invalid","message":"bad"}}"#)
+        #expect(invalid.bodyText == #"{"error":{"type":"Invalid","exception":{"message":"bad"}}}"#)
     }
 
     @Test("a TApplicationException is 502 with its type and message")

@@ -20,7 +20,7 @@ struct EndToEndCallTests {
 
             let missing = try await endToEnd.send(.POST, "/v1/find", body: #"{"req":{"name":"x"}}"#)
             #expect(missing.status == 404)
-            #expect(missing.body == #"{"error":{"type":"NotFound","message":"nothing is called that"}}"#)
+            #expect(missing.body == #"{"error":{"type":"NotFound","exception":{"message":"nothing is called that"}}}"#)
 
             let boom = try await endToEnd.send(.POST, "/v1/boom")
             #expect(boom.status == 502)

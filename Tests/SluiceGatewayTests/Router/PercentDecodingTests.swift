@@ -18,6 +18,13 @@ struct PercentDecodingTests {
         #expect(PercentDecoding.decode(Array(raw.utf8), plusAsSpace: plusAsSpace) == expected)
     }
 
+    @Test("keeps %2F and %2f as written when asked (multi-segment captures), decoding everything else")
+    func keepsEncodedSlash() {
+        #expect(PercentDecoding.decode(Array("a%2Fb%2fc%20d/e".utf8), plusAsSpace: false, keepingEncodedSlash: true) == "a%2Fb%2fc d/e")
+        #expect(PercentDecoding.decode(Array("a%2Fb".utf8), plusAsSpace: false) == "a/b")
+        #expect(PercentDecoding.decode(Array("%2".utf8), plusAsSpace: false, keepingEncodedSlash: true) == nil)
+    }
+
     @Test("rejects truncated escapes, bad hex and invalid UTF-8", arguments: ["%", "%4", "%zz", "%FF", "a%C3"])
     func rejects(raw: String) {
         #expect(PercentDecoding.decode(Array(raw.utf8), plusAsSpace: false) == nil)

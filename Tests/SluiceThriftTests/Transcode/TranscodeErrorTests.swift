@@ -13,7 +13,7 @@ struct TranscodeErrorTests {
     @Test("syntax errors carry the byte offset and where in the document they are", arguments: protocols)
     func syntax(_ kind: ThriftProtocolKind) throws {
         let cases: [(String, Int, String)] = [
-            (#"{"b": tru}"#, 9, "$.b"),
+            (#"{"b": tru}"#, 6, "$.b"),
             (#"{"ints": [1, 2,]}"#, 15, "$.ints"),
             (#"{"int": 01}"#, 8, "$.int"),
             ("{\"str\": \"a\u{01}\"}", 10, "$.str"),

@@ -28,7 +28,18 @@ struct TranscodeResultTests {
     func exception(_ kind: ThriftProtocolKind) throws {
         let (outcome, json) = try result(#"{"notFound":{"message":"gone","code":404}}"#, TestSchema.echo, kind)
         #expect(outcome == .exception(type: "NotFound", fieldID: 3))
-        #expect(json == #"{"error":{"type":"NotFound","message":"gone","code":404}}"#)
+        #expect(json == #"{"error":{"type":"NotFound","exception":{"message":"gone","code":404}}}"#)
+    }
+
+    @Test("an exception's fields sit under \"exception\": a field named type never repeats a key", arguments: protocols)
+    func exceptionWithTypeField(_ kind: ThriftProtocolKind) throws {
+        var thrift = try encode(
+            #"{"problem":{"type":"quota","code":429}}"#, NumbersSchema.result, kind, schema: NumbersSchema.schema)
+        var out = ByteBuffer()
+        let outcome = try ThriftJSONCodec.decodeResult(
+            method: NumbersSchema.run, schema: NumbersSchema.schema, from: &thrift, protocol: kind, into: &out)
+        #expect(outcome == .exception(type: "Problem", fieldID: 1))
+        #expect(String(buffer: out) == #"{"error":{"type":"Problem","exception":{"type":"quota","code":429}}}"#)
     }
 
     @Test("void methods return nothing; exceptions still come through", arguments: protocols)
@@ -38,7 +49,7 @@ struct TranscodeResultTests {
         #expect(json.isEmpty)
         let (thrown, error) = try result(#"{"nf":{"message":"m"}}"#, TestSchema.ping, kind)
         #expect(thrown == .exception(type: "NotFound", fieldID: 1))
-        #expect(error == #"{"error":{"type":"NotFound","message":"m"}}"#)
+        #expect(error == #"{"error":{"type":"NotFound","exception":{"message":"m"}}}"#)
     }
 
     @Test("a non-void result with nothing in it is malformed", arguments: protocols)

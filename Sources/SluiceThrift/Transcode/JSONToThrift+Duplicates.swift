@@ -1,0 +1,56 @@
+import NIOCore
+import SluiceJSON
+
+extension JSONToThrift {
+    /// A set: an array whose elements must differ once converted. A repeat is a 400 rather than left to the
+    /// backend, whose language may keep either copy or fail.
+    mutating func encodeSet(_ element: ThriftType) throws(TranscodeError) {
+        try expect(.array, for: .set(element))
+        var cursor = try beginArray()
+        let mark = writer.beginList(element.wireType)
+        var count = 0
+        var seen = EncodedDuplicates()
+        while try nextElement(&cursor) {
+            let origin = scanner.offset
+            do throws(TranscodeError) {
+                let start = outputIndex()
+                try encodeElement(element)
+                if let earlier = recordEncoded(from: start, origin: origin, in: &seen) {
+                    throw TranscodeError(
+                        .invalidValue, offset: origin, "duplicate set element (equal to the element at byte \(earlier))")
+                }
+            } catch {
+                throw error.under(index: count)
+            }
+            count += 1
+        }
+        writer.endList(mark, count: count)
+    }
+
+    /// Rejects a map key that converts to the same key as an earlier one (`"1"` and `"01"` for i32 keys);
+    /// the key was encoded from `start` on.
+    mutating func checkNewKey(
+        from start: Int, origin: Int, _ type: ThriftType, _ seen: inout EncodedDuplicates
+    ) throws(TranscodeError) {
+        if let earlier = recordEncoded(from: start, origin: origin, in: &seen) {
+            throw TranscodeError(
+                .invalidValue, offset: origin,
+                "duplicate map key (the same \(schema.displayName(of: type)) as the key at byte \(earlier))")
+        }
+    }
+
+    /// Where the next encoded byte goes.
+    @inline(__always)
+    mutating func outputIndex() -> Int {
+        writer.withBuffer { $0.writerIndex }
+    }
+
+    /// Records what was encoded since `start` as one element or key; the origin of an earlier equal one.
+    mutating func recordEncoded(from start: Int, origin: Int, in seen: inout EncodedDuplicates) -> Int? {
+        writer.withBuffer { buffer in
+            let base = buffer.readerIndex
+            let range = (start - base)..<(buffer.writerIndex - base)
+            return buffer.withUnsafeReadableBytes { seen.insert(range, origin: origin, in: $0) }
+        }
+    }
+}
