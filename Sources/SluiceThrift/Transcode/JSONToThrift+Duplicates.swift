@@ -16,8 +16,7 @@ extension JSONToThrift {
                 let start = outputIndex()
                 try encodeElement(element)
                 if let earlier = recordEncoded(from: start, origin: origin, in: &seen) {
-                    throw TranscodeError(
-                        .invalidValue, offset: origin, "duplicate set element (equal to the element at byte \(earlier))")
+                    throw duplicateElement(at: origin, earlier: earlier)
                 }
             } catch {
                 throw error.under(index: count)
@@ -25,6 +24,10 @@ extension JSONToThrift {
             count += 1
         }
         writer.endList(mark, count: count)
+    }
+
+    func duplicateElement(at origin: Int, earlier: Int) -> TranscodeError {
+        TranscodeError(.invalidValue, offset: origin, "duplicate set element (equal to the element at byte \(earlier))")
     }
 
     /// Rejects a map key that converts to the same key as an earlier one (`"1"` and `"01"` for i32 keys);

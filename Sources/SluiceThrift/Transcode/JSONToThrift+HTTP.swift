@@ -7,17 +7,23 @@ extension JSONToThrift {
         switch type {
         case .i8, .i16, .i32, .i64:
             guard kind == .string else { return try encodeField(type, id: id, node: node, kind: kind) }
-            writer.writeIntegerField(type.wireType, id: id, value: try readIntegerText(type))
+            writer.writeIntegerField(type.wireType, id: id, value: try readInteger(type, kind: kind, acceptingStrings: true))
         case .list(let element), .set(let element):
             guard element.isInteger, kind == .array else { return try encodeField(type, id: id, node: node, kind: kind) }
+            let isSet = if case .set = type { true } else { false }
             writer.writeFieldBegin(type.wireType, id: id)
             var cursor = try beginArray()
             let mark = writer.beginList(element.wireType)
             var count = 0
+            var seen = EncodedDuplicates()
             while try nextElement(&cursor) {
+                let origin = scanner.offset
                 do throws(TranscodeError) {
-                    let value = try peekKind() == .string ? try readIntegerText(element) : try readInteger(element)
-                    writeInteger(value, as: element)
+                    let start = outputIndex()
+                    writeInteger(try readInteger(element, acceptingStrings: true), as: element)
+                    if isSet, let earlier = recordEncoded(from: start, origin: origin, in: &seen) {
+                        throw duplicateElement(at: origin, earlier: earlier)
+                    }
                 } catch {
                     throw error.under(index: count)
                 }
@@ -27,17 +33,5 @@ extension JSONToThrift {
         default:
             try encodeField(type, id: id, node: node, kind: kind)
         }
-    }
-
-    /// A JSON string holding an integer of `type`.
-    private mutating func readIntegerText(_ type: ThriftType) throws(TranscodeError) -> Int64 {
-        let token = try readString()
-        let parsed = scanner.withDecodedBytes(token) { IntegerText.parse($0) }
-        if case .invalid = parsed {
-            throw TranscodeError(
-                .wrongType, offset: token.quoteOffset,
-                "expected \(schema.displayName(of: type)) but found string \"\(scanner.decodedString(token))\"")
-        }
-        return try checkInteger(parsed, type, offset: token.quoteOffset)
     }
 }

@@ -5,7 +5,11 @@ extension JSONToThrift {
     /// An integer of `type` (i8...i64 or an enum's i32): a JSON number; for i64 also a string of digits.
     /// A number written with a fraction or exponent is accepted when its exact decimal value is a whole
     /// number (`1.0`, `1e3`); nothing is rounded. `known` is the value's kind when the caller already peeked it.
-    mutating func readInteger(_ type: ThriftType, kind known: JSONValueKind? = nil) throws(TranscodeError) -> Int64 {
+    /// An integer of `type`: a JSON number, or a string of digits for an i64 (or any integer type with
+    /// `acceptingStrings`, for `api.js_conv`).
+    mutating func readInteger(
+        _ type: ThriftType, kind known: JSONValueKind? = nil, acceptingStrings: Bool = false
+    ) throws(TranscodeError) -> Int64 {
         let kind: JSONValueKind
         if let known { kind = known } else { kind = try peekKind() }
         switch kind {
@@ -19,13 +23,13 @@ extension JSONToThrift {
                     "expected \(schema.displayName(of: type)) but found fractional number \(text)")
             }
             return try checkInteger(parsed, type, offset: token.start)
-        case .string where type == .i64:
+        case .string where type == .i64 || acceptingStrings:
             let token = try readString()
             let parsed = scanner.withDecodedBytes(token) { IntegerText.parse($0) }
             if case .invalid = parsed {
                 throw TranscodeError(
                     .wrongType, offset: token.quoteOffset,
-                    "expected i64 but found string \"\(scanner.decodedString(token))\"")
+                    "expected \(schema.displayName(of: type)) but found string \"\(scanner.decodedString(token))\"")
             }
             return try checkInteger(parsed, type, offset: token.quoteOffset)
         default:

@@ -14,6 +14,7 @@ struct TranscodeHTTPMappingTests {
             4: list<i64> ids (api.js_conv = "true"),
             5: i64 plain,
             6: bool flag = true,
+            7: set<i64> tags (api.js_conv = "true"),
         }
         struct Resp {
             1: string token (api.header = "X-Token"),
@@ -54,6 +55,19 @@ struct TranscodeHTTPMappingTests {
             try encode(#"{"small":"x"}"#, request, kind, options: Self.http, schema: schema)
         }
         #expect(error?.message == #"expected i32 but found string "x""#)
+    }
+
+    @Test("api.js_conv sets reject an element repeated as a number and as a string", arguments: ThriftProtocolKind.allCases)
+    func jsConvSetDuplicates(_ kind: ThriftProtocolKind) throws {
+        let thrift = try encode(#"{"tags":["1",2]}"#, request, kind, options: Self.http, schema: schema)
+        // Fields keep the order they were sent in; defaults come after.
+        #expect(try decode(thrift, request, kind, schema: schema) == #"{"tags":[1,2],"flag":true}"#)
+        let error = #expect(throws: TranscodeError.self) {
+            try encode(#"{"tags":["1",1]}"#, request, kind, options: Self.http, schema: schema)
+        }
+        #expect(error?.kind == .invalidValue)
+        #expect(error?.path == "$.tags[1]")
+        #expect(error?.message == "duplicate set element (equal to the element at byte 9)")
     }
 
     @Test("responses: planned fields leave the body; api.body renames, api.none omits, api.js_conv quotes", arguments: ThriftProtocolKind.allCases)
