@@ -10,7 +10,7 @@ extension RouteValidation {
     static let routeAnnotations: [(key: String, methods: [String])] = [
         ("api.get", ["GET"]), ("api.post", ["POST"]), ("api.put", ["PUT"]), ("api.delete", ["DELETE"]),
         ("api.patch", ["PATCH"]), ("api.options", ["OPTIONS"]), ("api.head", ["HEAD"]),
-        // Hertz's `Any` also registers CONNECT and TRACE, which Sluice answers with 405 on every path.
+        // Hertz's `Any` also registers CONNECT and TRACE, which Sluice does not route.
         ("api.any", RouteFile.httpMethods),
     ]
 
