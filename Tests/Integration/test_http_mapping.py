@@ -102,11 +102,61 @@ def test_raw_body(student_gateway):
     assert response.json == {"message": "txt|hello raw"}
 
 
+def test_raw_body_response_and_raw_uri(student_gateway):
+    response = student_gateway.get("/files/a%20b?format=png&x=1")
+    assert response.status == 200, response
+    assert response.body == b"a b|/files/a%20b?format=png&x=1|\x00\xff"
+    assert headers_named(response, "Content-Type") == ["image/png"]
+    assert response.header("ETag") == "e-a b"
+    plain = student_gateway.get("/files/c")
+    assert plain.body == b"c|/files/c|\x00\xff"
+    assert headers_named(plain, "Content-Type") == ["application/octet-stream"]
+
+
+def test_any_routes_every_method_with_a_text_raw_body(student_gateway):
+    for method in ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]:
+        response = student_gateway.request(method, "/notes/n1?q=%s" % method)
+        assert response.status == 200, (method, response)
+        assert response.body == b'note n1 "/notes/n1?q=%s"\n' % method.encode()
+        assert response.header("Content-Type") == "text/plain; charset=utf-8"
+    head = student_gateway.request("HEAD", "/notes/n1")
+    assert head.status == 200 and head.body == b""
+    assert head.header("Content-Length") == str(len(b'note n1 "/notes/n1"\n'))
+
+
+def test_options_and_head_routes(student_gateway):
+    options = student_gateway.request("OPTIONS", "/files/x")
+    assert options.status == 204, options
+    assert options.header("X-Request-Id") == "GET, OPTIONS"
+    probe = student_gateway.request("HEAD", "/probe/p?z=1")
+    assert probe.status == 200 and probe.body == b""
+    assert probe.header("X-Request-Id") == "/probe/p?z=1"
+    # api.head routes HEAD only; api.get still answers HEAD through its GET route.
+    assert student_gateway.get("/probe/p").status == 405
+    assert student_gateway.request("HEAD", "/files/f").header("ETag") == "e-f"
+
+
 def test_check_notes_api_vd_as_ignored(sluice, workdir, student_gateway):
     result = sluice("check", workdir / "routes-student")
     assert result.returncode == 0, result
     assert "student.thrift:7:5: note: api.vd on QueryStudentRequest.id is ignored" in result.stdout
-    assert "ok: 4 routes, 1 services" in result.stdout
+    assert "ok: 14 routes, 1 services" in result.stdout
+
+
+def test_check_reports_an_api_any_clash(sluice, workdir):
+    idl = workdir / "clash" / "clash.thrift"
+    idl.parent.mkdir(parents=True, exist_ok=True)
+    idl.write_text('struct R { 1: string id (api.path = "id") }\n'
+                   'service S {\n'
+                   '    R Get(1: R req) (api.get = "/r/:id")\n'
+                   '    R All(1: R req) (api.any = "/r/:id")\n'
+                   '}\n')
+    service = {"name": "clash", "idl": str(idl), "endpoints": ["127.0.0.1:9"], "routes_from_idl": True}
+    routes_dir = write_routes(workdir / "routes-clash", {"services": [service]})
+    result = sluice("check", routes_dir)
+    assert result.returncode != 0, result
+    assert ("%s:4:7: duplicate route /r/:id: api.any of S.All routes it for GET, POST, PUT, DELETE, "
+            "PATCH, HEAD, OPTIONS, but it is already routed for GET at %s:3:7" % (idl, idl)) in result.stdout
 
 
 def test_run_logs_the_api_vd_note(student_gateway):

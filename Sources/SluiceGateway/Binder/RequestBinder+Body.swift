@@ -43,4 +43,11 @@ extension RequestBinder {
         }
         bound.append(BoundValue(path: rawBody.fieldPath, text: text, source: "the raw request body"))
     }
+
+    /// The path and query as the request carried them, still percent-encoded, for the `api.raw_uri` field
+    /// (what dynamicgo passes: the server's `URL.String()`, an origin-form target).
+    static func rawURIValue(_ request: GatewayRequest, fieldPath: [String]) -> BoundValue {
+        let uri = request.query.isEmpty ? String(request.path) : "\(request.path)?\(request.query)"
+        return BoundValue(path: fieldPath, text: uri, source: "the request URI")
+    }
 }

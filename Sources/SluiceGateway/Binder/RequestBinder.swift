@@ -39,6 +39,7 @@ struct RequestBinder: Sendable {
     /// Keys of form bodies; empty when the route takes only JSON.
     let form: [Parameter]
     let rawBody: RouteConfiguration.RawBody?
+    let rawURI: [String]?
     /// `nil`: the arguments get no body target.
     let bodyTarget: [String]?
     let readsBody: Bool
@@ -69,10 +70,11 @@ struct RequestBinder: Sendable {
         self.cookies = route.cookies.map { Parameter($0, kind: "cookie") }
         self.form = route.form.map { Parameter($0, kind: "form field") }
         self.rawBody = route.rawBody
+        self.rawURI = route.rawURI
         self.bodyTarget = route.body.target
         self.readsBody = route.body.readsBody
         self.sendsEmptyTarget = route.httpAnnotations
-        self.boundSources = pathVariables.count + query.count + headers.count + cookies.count
+        self.boundSources = pathVariables.count + query.count + headers.count + cookies.count + (rawURI == nil ? 0 : 1)
     }
 
     func bind(_ request: GatewayRequest) throws(BindingError) -> CallInput {
@@ -88,6 +90,7 @@ struct RequestBinder: Sendable {
             }
         }
         if !cookies.isEmpty { bindCookies(request.headers, into: &bound) }
+        if let rawURI { bound.append(Self.rawURIValue(request, fieldPath: rawURI)) }
         guard let bodyTarget else { return CallInput(body: nil, bodyTarget: [], bound: bound) }
         guard readsBody, let body = request.body, body.readableBytes > 0 else {
             return CallInput(body: nil, bodyTarget: bodyTarget, bound: bound, sendsEmptyTarget: sendsEmptyTarget)

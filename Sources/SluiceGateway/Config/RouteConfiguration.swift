@@ -93,6 +93,8 @@ public struct RouteConfiguration: Sendable, Hashable {
     public var form: [Parameter]
     /// The field that receives the raw request body (`api.raw_body`).
     public var rawBody: RawBody?
+    /// The `string` field that receives the request's path and query as they came (`api.raw_uri`).
+    public var rawURI: [String]?
     /// The route came from `api.*` annotations: JSON keys, `api.none`, `api.js_conv` and the response
     /// annotations (`api.header`, `api.cookie`, `api.http_code`) follow the IDL.
     public var httpAnnotations: Bool

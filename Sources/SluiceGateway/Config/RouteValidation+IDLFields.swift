@@ -5,14 +5,21 @@ internal import SluiceThrift
 ///
 /// - `api.query`, `api.header`, `api.cookie` name the parameter (an empty value means the field's name);
 ///   `api.query` and `api.header` lists take comma-separated values;
-/// - `api.body="key"` names the JSON body key (read through the schema's HTTP key table); on GET it is ignored;
+/// - `api.body="key"` names the JSON body key (read through the schema's HTTP key table); on GET and HEAD
+///   it is ignored;
 /// - `api.form="key"`, or any field of a method with `api.serializer="form"`, is read from form bodies;
-/// - `api.raw_body` receives the body's bytes; `api.none` is never bound; `api.vd` is not evaluated, and
-///   noted as ignored;
-/// - a field without any of these comes from the query on GET and DELETE (HEAD is served by GET), and from
-///   the body (JSON, or a form where the route takes forms) otherwise, keyed by its name.
+/// - `api.raw_body` receives the body's bytes, `api.raw_uri` the path and query; `api.none` is never bound;
+///   `api.vd` is not evaluated, and noted as ignored;
+/// - a field without any of these comes from the query on GET, HEAD, DELETE and OPTIONS (requests that
+///   rarely carry a body), and from the body (JSON, or a form where the route takes forms) otherwise,
+///   keyed by its name.
 extension RouteValidation {
-    static func isQueryMethod(_ method: String) -> Bool { method == "GET" || method == "DELETE" }
+    static func isQueryMethod(_ method: String) -> Bool {
+        method == "GET" || method == "DELETE" || method == "HEAD" || method == "OPTIONS"
+    }
+
+    /// GET and HEAD bodies have no meaning (RFC 9110 §9.3.1-2): their routes never read one.
+    static func ignoresBody(_ method: String) -> Bool { method == "GET" || method == "HEAD" }
 
     /// Fills `route`'s parameters, form keys, raw body and body from `request`'s fields; `false` after
     /// reporting a field that cannot be bound.
@@ -49,6 +56,18 @@ extension RouteValidation {
                     return false
                 }
                 route.rawBody = RouteConfiguration.RawBody(fieldPath: path, isBinary: field.type == .binary)
+                continue
+            }
+            if field.annotations["api.raw_uri"] != nil {
+                guard field.type == .string else {
+                    report(origin.diagnostic("api.raw_uri on \(request.name).\(field.name), which is \(FieldPathResolution.describe(field.type, schema)); only a string field can hold the request URI"))
+                    return false
+                }
+                if let other = route.rawURI {
+                    report(origin.diagnostic("api.raw_uri on \(request.name).\(field.name): \(other.joined(separator: ".")) already receives the request URI"))
+                    return false
+                }
+                route.rawURI = path
                 continue
             }
             // api.path names a variable of some route's path; on a route without it the field stays unset.
@@ -88,7 +107,7 @@ extension RouteValidation {
                 route.form.append(parameter)
             }
         }
-        route.body = route.method == "GET" ? .fieldWithoutBody([argument]) : .field([argument])
+        route.body = Self.ignoresBody(route.method) ? .fieldWithoutBody([argument]) : .field([argument])
         return true
     }
 }

@@ -2,12 +2,16 @@ internal import SluiceThrift
 
 /// Routes generated from Kitex/Hertz `api.*` annotations for services with `routes_from_idl: true`.
 ///
-/// As CloudWeGo's Thrift-HTTP mapping specification reads them: `api.get|post|put|delete|patch = "/path/:id"`
-/// on a method makes a route (a path without its leading `/` gets one, as hz does); fields of the method's
-/// FIRST argument (a struct) are bound as `RouteValidation+IDLFields.swift` describes.
+/// As CloudWeGo's Thrift-HTTP mapping specification reads them, and hz registers them:
+/// `api.get|post|put|delete|patch|options|head = "/path/:id"` on a method makes a route (a path without its
+/// leading `/` gets one, as hz does), and `api.any` one route per method Sluice serves; fields of the
+/// method's FIRST argument (a struct) are bound as `RouteValidation+IDLFields.swift` describes.
 extension RouteValidation {
-    static let routeAnnotations: [(key: String, method: String)] = [
-        ("api.get", "GET"), ("api.post", "POST"), ("api.put", "PUT"), ("api.delete", "DELETE"), ("api.patch", "PATCH"),
+    static let routeAnnotations: [(key: String, methods: [String])] = [
+        ("api.get", ["GET"]), ("api.post", ["POST"]), ("api.put", ["PUT"]), ("api.delete", ["DELETE"]),
+        ("api.patch", ["PATCH"]), ("api.options", ["OPTIONS"]), ("api.head", ["HEAD"]),
+        // Hertz's `Any` also registers CONNECT and TRACE, which Sluice does not route.
+        ("api.any", RouteFile.httpMethods),
     ]
 
     mutating func addGeneratedRoutes() {
@@ -17,13 +21,16 @@ extension RouteValidation {
             // Only the root file's services (included ones are qualified `inc.Name`), in a stable order.
             for idlService in schema.services.values.filter({ !$0.name.contains(".") }).sorted(by: { $0.name < $1.name }) {
                 for method in idlService.methods {
-                    for annotation in method.annotations.entries {
-                        guard let httpMethod = Self.routeAnnotations.first(where: { $0.key == annotation.key })?.method else {
-                            continue
-                        }
-                        generated += 1
+                    let annotations = method.annotations.entries.compactMap { annotation in
+                        Self.routeAnnotations.first { $0.key == annotation.key }.map { (annotation, $0.methods) }
+                    }
+                    guard !annotations.isEmpty else { continue }
+                    generated += annotations.count
+                    guard checkResponseFields(of: method, in: idlService, schema: schema) else { continue }
+                    for (annotation, httpMethods) in annotations {
                         addGeneratedRoute(
-                            httpMethod: httpMethod,
+                            annotation: annotation.key,
+                            httpMethods: httpMethods,
                             path: annotation.value,
                             service: service.configuration.name,
                             idlService: idlService,
@@ -35,14 +42,17 @@ extension RouteValidation {
             }
             if generated == 0 {
                 report(service.configuration.origin.diagnostic(
-                    "'\(service.configuration.name)' sets routes_from_idl, but \(schema.rootFile) has no api.get/post/put/delete/patch annotations"
+                    "'\(service.configuration.name)' sets routes_from_idl, but \(schema.rootFile) has no api.get/post/put/delete/patch/options/head/any annotations"
                 ))
             }
         }
     }
 
+    /// The routes one annotation makes, one per HTTP method: bound alike, except that each method takes its
+    /// unannotated fields from the query or the body as it does alone.
     private mutating func addGeneratedRoute(
-        httpMethod: String,
+        annotation: String,
+        httpMethods: [String],
         path: String,
         service: String,
         idlService: ServiceDescriptor,
@@ -61,15 +71,22 @@ extension RouteValidation {
             return
         }
         var route = RouteConfiguration(
-            method: httpMethod, template: template, service: service, call: call, httpAnnotations: true, origin: origin
+            method: "", template: template, service: service, call: call, httpAnnotations: true, origin: origin
         )
+        func routes(_ route: RouteConfiguration) -> [RouteConfiguration] {
+            httpMethods.map { method in
+                var route = route
+                route.method = method
+                return route
+            }
+        }
         let arguments = schema[method.arguments]
         guard let first = arguments.fields.first else {
             if let variable = template.variables.first {
                 report(origin.diagnostic("path variable '\(variable.name)' of \(call) has nothing to bind to: the method takes no arguments"))
                 return
             }
-            addRoute(route, at: origin)
+            addRoutes(routes(route), at: origin, from: "\(annotation) of \(call)")
             return
         }
         guard case .structure(let requestID) = first.type else {
@@ -78,7 +95,7 @@ extension RouteValidation {
                 report(origin.diagnostic("path variable '\(variable.name)' of \(call) matches no argument"))
                 return
             }
-            addRoute(route, at: origin)
+            addRoutes(routes(route), at: origin, from: "\(annotation) of \(call)")
             return
         }
         let request = schema[requestID]
@@ -108,9 +125,14 @@ extension RouteValidation {
             }
         }
         route.template = template
-        guard bindFields(of: request, argument: first.name, call: call, bound: bound, method: method, into: &route, schema: schema) else {
-            return
+        var bindings: [RouteConfiguration] = []
+        for var route in routes(route) {
+            // A field that cannot be bound cannot be for any method: reported once, for the first.
+            guard bindFields(of: request, argument: first.name, call: call, bound: bound, method: method, into: &route, schema: schema) else {
+                return
+            }
+            bindings.append(route)
         }
-        addRoute(route, at: origin)
+        addRoutes(bindings, at: origin, from: "\(annotation) of \(call)")
     }
 }

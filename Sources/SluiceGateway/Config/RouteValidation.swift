@@ -91,6 +91,26 @@ struct RouteValidation {
         routes.append(route)
     }
 
+    /// Adds the routes one `api.*` annotation makes, all or none: a clash with routes already there is one
+    /// diagnostic naming each method taken and where, rather than one per method of an `api.any`.
+    mutating func addRoutes(_ group: [RouteConfiguration], at origin: ConfigOrigin, from annotation: String) {
+        guard group.count > 1 else {
+            for route in group { addRoute(route, at: origin) }
+            return
+        }
+        let clashes = group.compactMap { route in
+            routeShapes["\(route.method) \(route.template.shape)"].map { "\(route.method) at \($0)" }
+        }
+        guard clashes.isEmpty else {
+            let methods = group.map(\.method).joined(separator: ", ")
+            diagnostics.append(origin.diagnostic(
+                "duplicate route \(group[0].template.text): \(annotation) routes it for \(methods), but it is already routed for \(clashes.joined(separator: ", "))"
+            ))
+            return
+        }
+        for route in group { addRoute(route, at: origin) }
+    }
+
     /// Reports every problem of one hand-written route; `true` when there is none.
     private mutating func check(_ draft: RouteFile.RouteDraft, schema: ThriftSchema) -> Bool {
         let route = draft.configuration

@@ -15,7 +15,13 @@ enum HTTP1ResponseSerializer {
     static func write(_ response: GatewayResponse, framing: HTTP1ResponseFraming, into buffer: inout ByteBuffer) {
         writeStatusLine(response.status, into: &buffer)
         if let body = response.body {
-            buffer.writeStaticString("content-type: application/json\r\ncontent-length: ")
+            if let contentType = response.contentType, isSafe(("content-type", contentType)) {
+                buffer.writeStaticString("content-type: ")
+                buffer.writeString(contentType)
+                buffer.writeStaticString("\r\ncontent-length: ")
+            } else {
+                buffer.writeStaticString("content-type: application/json\r\ncontent-length: ")
+            }
             writeDecimal(body.readableBytes, into: &buffer)
             buffer.writeStaticString("\r\n")
         } else if response.status >= 200 && response.status != 204 && response.status != 304 {
@@ -39,7 +45,7 @@ enum HTTP1ResponseSerializer {
 
     /// The bytes a response will take, to size its buffer once.
     static func capacity(for response: GatewayResponse) -> Int {
-        var capacity = fixedHeadCapacity + (response.body?.readableBytes ?? 0)
+        var capacity = fixedHeadCapacity + (response.body?.readableBytes ?? 0) + (response.contentType?.utf8.count ?? 0)
         for field in response.headers { capacity += field.name.utf8.count + field.value.utf8.count + 4 }
         return capacity
     }

@@ -5,13 +5,16 @@ public struct GatewayResponse: Sendable {
     public var status: Int
     /// Extra header fields (`allow`, ...). `content-type`, `content-length` and `server` are the adapter's job.
     public var headers: [(name: String, value: String)]
-    /// JSON bytes; `nil` for bodiless statuses (204, 202).
+    /// JSON bytes, unless ``contentType`` says otherwise; `nil` for bodiless statuses (204, 202).
     public var body: ByteBuffer?
+    /// The body's media type when it is not JSON (an `api.raw_body` reply); `nil`: `application/json`.
+    public var contentType: String?
 
-    public init(status: Int, headers: [(name: String, value: String)] = [], body: ByteBuffer?) {
+    public init(status: Int, headers: [(name: String, value: String)] = [], body: ByteBuffer?, contentType: String? = nil) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.contentType = contentType
     }
 }
 

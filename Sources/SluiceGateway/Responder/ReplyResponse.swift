@@ -27,8 +27,9 @@ enum ReplyResponse {
                     )
                 }
                 switch outcome {
-                case .success where !extracted.isEmpty:
-                    return (GatewayResponse(mapping: extracted, body: output), .success)
+                case .success where !extracted.isEmpty || route.responsePlan?.rawBodyIsBinary != nil:
+                    let rawBody = route.responsePlan?.rawBodyIsBinary
+                    return (GatewayResponse(mapping: extracted, rawBodyIsBinary: rawBody, body: output), .success)
                 case .success:
                     return (GatewayResponse(status: 200, body: output), .success)
                 case .void:

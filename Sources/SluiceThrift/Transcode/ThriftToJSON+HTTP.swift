@@ -1,16 +1,53 @@
+import NIOCore
 import SluiceJSON
 
 /// The reply side of the Kitex/Hertz HTTP mapping: response fields taken out to headers, cookies and the
-/// status, `api.none` fields left out, `api.js_conv` integers written as strings.
+/// status, `api.none` fields left out, `api.js_conv` integers written as strings, an `api.raw_body` field
+/// written as the body itself.
 extension ThriftToJSON {
     /// The success value; a struct with a ``responsePlan`` leaves its planned fields out of the body.
     mutating func decodeSuccess(_ type: ThriftType) throws(TranscodeError) {
         guard let responsePlan, case .structure(let id) = type else {
             return try decodeValue(type, depth: options.maxDepth)
         }
+        if responsePlan.rawBodyIsBinary != nil {
+            return try decodeRawBody(id, depth: options.maxDepth, plan: responsePlan)
+        }
         json.beginObject()
         try decodeMembers(id, depth: options.maxDepth, plan: responsePlan)
         json.endObject()
+    }
+
+    /// Struct `id` whose `api.raw_body` field is the whole output: its bytes go out as they are (no JSON, no
+    /// UTF-8 check: the backend's bytes are the body), the other planned fields are extracted, and every
+    /// other field is skipped, since there is no JSON body to hold it.
+    private mutating func decodeRawBody(_ id: StructID, depth: Int, plan: HTTPResponsePlan) throws(TranscodeError) {
+        let fields = schema.structs[id.index].fields
+        let start = json.buffer.writerIndex
+        let mark = reader.readStructBegin()
+        while true {
+            let header = try thrift { r throws(ThriftProtocolError) in try r.readFieldBegin() }
+            if header.type == .stop { break }
+            guard let target = plan.target(ofField: header.id), let index = Self.index(of: header.id, in: fields),
+                fields[index].type.wireType == header.type
+            else {
+                try skip(header.type, depth: depth)
+                continue
+            }
+            do throws(TranscodeError) {
+                guard target == .rawBody else {
+                    try extract(fields[index].type, to: target, depth: depth - 1)
+                    continue
+                }
+                let bytes = try thrift { r throws(ThriftProtocolError) in try r.readBinary() }
+                // A field repeated on the wire replaces the earlier value, as Thrift readers do.
+                json.buffer.moveWriterIndex(to: start)
+                json.buffer.writeBytes(bytes)
+            } catch {
+                throw error.under(field: fields[index].name)
+            }
+        }
+        reader.readStructEnd(mark)
     }
 
     /// Reads a planned field's value as text into ``extracted``.

@@ -29,6 +29,20 @@ def build_handler(ttypes):
         def Raw(self, req):
             return ttypes.StudentResponse(message="%s|%s" % (req.kind, req.body))
 
+        def Download(self, req):
+            content = ("%s|%s|" % (req.name, req.uri)).encode() + b"\x00\xff"
+            return ttypes.FileResponse(content=content, content_type="image/png" if req.format == "png" else None,
+                                       etag="e-%s" % req.name, unsent="not in the body")
+
+        def Note(self, req):
+            return ttypes.NoteResponse(text="note %s \"%s\"\n" % (req.name, req.uri))
+
+        def FileOptions(self, req):
+            return ttypes.StudentResponse(request_id="GET, OPTIONS", code=204)
+
+        def Probe(self, req):
+            return ttypes.StudentResponse(request_id=req.uri, message="body")
+
     return Handler()
 
 

@@ -120,6 +120,18 @@ struct RequestBinderBodyTests {
         #expect(binary.bound.map(\.text) == [Base64.encode(Array("ab".utf8))])
     }
 
+    @Test("api.raw_uri: the path and query as they came, still percent-encoded, absolute-form reduced to them")
+    func rawURI() throws {
+        var route = try Self.jsonRoute()
+        route.rawURI = ["req", "name"]
+        let withQuery = try Self.bind(route, contentType: nil, body: "", target: "/b?q=a%20b&x")
+        #expect(withQuery.bound == [BoundValue(path: ["req", "name"], text: "/b?q=a%20b&x", source: "the request URI")])
+        let bare = try Self.bind(route, contentType: nil, body: "", target: "http://host:8080/b%2Fc#frag")
+        #expect(bare.bound.map(\.text) == ["/b%2Fc"])
+        route.rawURI = nil
+        #expect(try Self.bind(route, contentType: nil, body: "", target: "/b?q=1").bound.isEmpty)
+    }
+
     @Test("list parameters split commas: ?items=a,b&items=c gives three values; others keep their commas")
     func commaLists() throws {
         var route = try Self.jsonRoute()

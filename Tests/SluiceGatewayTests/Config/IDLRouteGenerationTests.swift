@@ -90,7 +90,7 @@ struct IDLRouteGenerationTests {
     @Test("routes_from_idl without any annotation is an error; generated routes clash with hand-written ones")
     func noAnnotationsAndClash() throws {
         let (_, none) = try load(TestSchemas.echo())
-        #expect(none == ["echo.yaml:2:5: 'echo' sets routes_from_idl, but echo.thrift has no api.get/post/put/delete/patch annotations"])
+        #expect(none == ["echo.yaml:2:5: 'echo' sets routes_from_idl, but echo.thrift has no api.get/post/put/delete/patch/options/head/any annotations"])
         let clash = try load(
             TestSchemas.echo(sayAnnotations: [("api.get", "/v1/:name")]),
             extraRoutes: "\nroutes:\n  - {method: GET, path: \"/v1/{req.user}\", service: echo, call: EchoService.Say}\n"
@@ -98,11 +98,46 @@ struct IDLRouteGenerationTests {
         #expect(clash.diagnostics == ["echo.thrift:30:5: duplicate route GET /v1/:name: already defined at echo.yaml:7:25"])
     }
 
-    @Test("unannotated HTTP methods (api.any, api.options) make no route; patch does")
+    @Test("api.any routes every method Sluice serves, as Hertz's Any does; api.options, api.head and api.patch one each")
     func methodsRecognised() throws {
-        let schema = TestSchemas.echo(sayAnnotations: [("api.any", "/any"), ("api.patch", "/p/:name")])
+        let schema = TestSchemas.echo(
+            sayAnnotations: [("api.any", "/any/:name"), ("api.patch", "/p/:name")],
+            pingAnnotations: [("api.options", "/o"), ("api.head", "/h")]
+        )
         let (configuration, diagnostics) = try load(schema)
         #expect(diagnostics == [])
-        #expect(configuration?.routes.map(\.method) == ["PATCH"])
+        let routes = try #require(configuration?.routes)
+        #expect(routes.map { "\($0.method) \($0.template.text)" } == [
+            "GET /any/:name", "POST /any/:name", "PUT /any/:name", "DELETE /any/:name", "PATCH /any/:name",
+            "HEAD /any/:name", "OPTIONS /any/:name", "PATCH /p/:name", "OPTIONS /o", "HEAD /h",
+        ])
+        // Each method binds as it would alone: GET and HEAD take unannotated fields from the query and
+        // read no body, OPTIONS from the query with a body, POST from the body.
+        let any = Dictionary(uniqueKeysWithValues: routes.prefix(7).map { ($0.method, $0) })
+        #expect(any["GET"]?.query.map(\.name) == ["verbose", "user", "tags", "page"])
+        #expect(any["HEAD"]?.query.map(\.name) == ["verbose", "user", "tags", "page"])
+        #expect(any["HEAD"]?.body == .fieldWithoutBody(["req"]))
+        #expect(any["OPTIONS"]?.query.map(\.name) == ["verbose", "user", "tags", "page"])
+        #expect(any["OPTIONS"]?.body == .field(["req"]))
+        #expect(any["POST"]?.query == [])
+        #expect(any["POST"]?.body == .field(["req"]))
+        // An explicit HEAD route answers HEAD; a path with only GET still answers HEAD through it.
+        let router = Router(routes: routes.map { (method: $0.method, template: $0.template) })
+        #expect(router.match(method: "HEAD", path: "/any/x") == .route(5))
+        #expect(router.match(method: "GET", path: "/h") == .methodNotAllowed(allowed: ["HEAD"]))
+    }
+
+    @Test("api.any on a path another route takes for one method is one duplicate-route error at the method")
+    func anyClash() throws {
+        let schema = TestSchemas.echo(sayAnnotations: [("api.get", "/x")], pingAnnotations: [("api.any", "/x")])
+        let (configuration, diagnostics) = try load(schema)
+        #expect(diagnostics == [
+            "echo.thrift:31:5: duplicate route /x: api.any of EchoService.Ping routes it for GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS, but it is already routed for GET at echo.thrift:30:5"
+        ])
+        #expect(configuration == nil)
+        // api.get and api.head on one path are two routes, as in Hertz: HEAD no longer falls back to GET.
+        let both = try load(TestSchemas.echo(sayAnnotations: [("api.get", "/x")], pingAnnotations: [("api.head", "/x")]))
+        #expect(both.diagnostics == [])
+        #expect(both.configuration?.routes.map(\.call) == ["EchoService.Say", "EchoService.Ping"])
     }
 }

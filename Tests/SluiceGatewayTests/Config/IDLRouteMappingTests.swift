@@ -79,6 +79,38 @@ struct IDLRouteMappingTests {
         #expect(bad == ["echo.thrift:17:1: api.raw_body on EchoRequest.page, which is an i32; only string and binary fields can hold the raw body"])
     }
 
+    @Test("api.raw_uri takes the request URI into one string field; another type or a second one is an error")
+    func rawURI() throws {
+        let (route, diagnostics) = try generate(("api.get", "/v1"), fields: ["user": [("api.raw_uri", "")]])
+        #expect(diagnostics == [])
+        let built = try #require(route)
+        #expect(built.rawURI == ["req", "user"])
+        #expect(!Self.names(built.query).contains { $0.hasPrefix("user=") })
+        let (_, wrongType) = try generate(("api.get", "/v1"), fields: ["page": [("api.raw_uri", "")]])
+        #expect(wrongType == ["echo.thrift:17:1: api.raw_uri on EchoRequest.page, which is an i32; only a string field can hold the request URI"])
+        let (_, twice) = try generate(("api.get", "/v1"), fields: ["name": [("api.raw_uri", "")], "user": [("api.raw_uri", "")]])
+        #expect(twice == ["echo.thrift:13:1: api.raw_uri on EchoRequest.user: req.name already receives the request URI"])
+    }
+
+    @Test("a response api.raw_body must be one string or binary field, reported once per method")
+    func responseRawBody() throws {
+        func diagnostics(_ fields: [FieldDescriptor]) throws -> [String] {
+            var schema = TestSchemas.echo(sayAnnotations: [("api.get", "/a"), ("api.post", "/b")])
+            schema.structs[2].fields = fields
+            var fixture = ConfigFixture(["echo.yaml": IDLRouteGenerationTests.services])
+            fixture.idls = ["echo.thrift": schema]
+            return try fixture.run().diagnostics
+        }
+        let raw = [("api.raw_body", "")]
+        #expect(try diagnostics([TestSchemas.field(1, "text", .string, raw), TestSchemas.field(2, "blob", .binary)]) == [])
+        #expect(try diagnostics([TestSchemas.field(1, "code", .i32, raw, line: 21)]) == [
+            "echo.thrift:21:1: api.raw_body on EchoResponse.code, the response of EchoService.Say, which is an i32; only a string or binary field can be the response body"
+        ])
+        #expect(try diagnostics([TestSchemas.field(1, "text", .string, raw, line: 21), TestSchemas.field(2, "blob", .binary, raw, line: 22)]) == [
+            "echo.thrift:22:1: api.raw_body on EchoResponse.blob: EchoResponse.text is already the response body of EchoService.Say"
+        ])
+    }
+
     @Test("api.vd is noted as ignored, not an error")
     func validationNoted() throws {
         let schema = TestSchemas.echo(

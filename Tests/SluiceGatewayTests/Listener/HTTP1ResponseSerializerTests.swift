@@ -20,6 +20,19 @@ struct HTTP1ResponseSerializerTests {
         #expect(text == "HTTP/1.1 200 OK\r\nserver: sluice\r\ncontent-type: application/json\r\ncontent-length: 7\r\n\r\n{\"a\":1}")
     }
 
+    @Test("a body with its own content type; an unsafe one falls back to JSON's")
+    func contentType() {
+        let framing = HTTP1ResponseFraming(omitsBody: false, connection: .keepAlive)
+        #expect(
+            serialize(GatewayResponse(status: 200, body: ByteBuffer(string: "hi"), contentType: "text/plain; charset=utf-8"), framing)
+                == "HTTP/1.1 200 OK\r\nserver: sluice\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 2\r\n\r\nhi"
+        )
+        #expect(
+            serialize(GatewayResponse(status: 200, body: ByteBuffer(string: "hi"), contentType: "a/b\r\nx: y"), framing)
+                == "HTTP/1.1 200 OK\r\nserver: sluice\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\nhi"
+        )
+    }
+
     @Test("no body: length 0, except 204; HEAD keeps the length and drops the body; connection fields")
     func framing() {
         #expect(

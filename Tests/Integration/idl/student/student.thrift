@@ -49,9 +49,30 @@ struct RawRequest {
     2: string kind (api.query = "kind")
 }
 
+struct FileRequest {
+    1: string name (api.path = "name")
+    2: string uri (api.raw_uri = "")
+    3: string format (api.query = "format")
+}
+
+struct FileResponse {
+    1: binary content (api.raw_body = "")
+    2: string content_type (api.header = "Content-Type")
+    3: string etag (api.header = "ETag")
+    4: string unsent
+}
+
+struct NoteResponse {
+    1: string text (api.raw_body = "")
+}
+
 service StudentService {
     StudentResponse QueryStudent(1: QueryStudentRequest req) (api.get = "student/query")
     StudentResponse CreateStudent(1: CreateStudentRequest req) (api.post = "/school/:school/student")
     StudentResponse Upload(1: UploadRequest req) (api.post = "/upload")
     StudentResponse Raw(1: RawRequest req) (api.put = "/raw")
+    FileResponse Download(1: FileRequest req) (api.get = "/files/:name")
+    NoteResponse Note(1: FileRequest req) (api.any = "/notes/:name")
+    StudentResponse FileOptions(1: FileRequest req) (api.options = "/files/:name")
+    StudentResponse Probe(1: FileRequest req) (api.head = "/probe/:name")
 }
