@@ -6,6 +6,15 @@ extension JSONToThrift {
     /// backend, whose language may keep either copy or fail.
     mutating func encodeSet(_ element: ThriftType) throws(TranscodeError) {
         try expect(.array, for: .set(element))
+        try encodeElements(of: element, unique: true) { encoder throws(TranscodeError) in try encoder.encodeElement(element) }
+    }
+
+    /// The JSON array at the cursor as a Thrift list or set of `element`, each written by `encodeOne`; with
+    /// `unique`, an element equal to an earlier one once encoded is a 400.
+    @inline(__always)
+    mutating func encodeElements(
+        of element: ThriftType, unique: Bool, _ encodeOne: (inout JSONToThrift) throws(TranscodeError) -> Void
+    ) throws(TranscodeError) {
         var cursor = try beginArray()
         let mark = writer.beginList(element.wireType)
         var count = 0
@@ -14,8 +23,8 @@ extension JSONToThrift {
             let origin = scanner.offset
             do throws(TranscodeError) {
                 let start = outputIndex()
-                try encodeElement(element)
-                if let earlier = recordEncoded(from: start, origin: origin, in: &seen) {
+                try encodeOne(&self)
+                if unique, let earlier = recordEncoded(from: start, origin: origin, in: &seen) {
                     throw duplicateElement(at: origin, earlier: earlier)
                 }
             } catch {

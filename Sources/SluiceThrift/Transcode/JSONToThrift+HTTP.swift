@@ -12,24 +12,9 @@ extension JSONToThrift {
             guard element.isInteger, kind == .array else { return try encodeField(type, id: id, node: node, kind: kind) }
             let isSet = if case .set = type { true } else { false }
             writer.writeFieldBegin(type.wireType, id: id)
-            var cursor = try beginArray()
-            let mark = writer.beginList(element.wireType)
-            var count = 0
-            var seen = EncodedDuplicates()
-            while try nextElement(&cursor) {
-                let origin = scanner.offset
-                do throws(TranscodeError) {
-                    let start = outputIndex()
-                    writeInteger(try readInteger(element, acceptingStrings: true), as: element)
-                    if isSet, let earlier = recordEncoded(from: start, origin: origin, in: &seen) {
-                        throw duplicateElement(at: origin, earlier: earlier)
-                    }
-                } catch {
-                    throw error.under(index: count)
-                }
-                count += 1
+            try encodeElements(of: element, unique: isSet) { encoder throws(TranscodeError) in
+                encoder.writeInteger(try encoder.readInteger(element, acceptingStrings: true), as: element)
             }
-            writer.endList(mark, count: count)
         default:
             try encodeField(type, id: id, node: node, kind: kind)
         }
