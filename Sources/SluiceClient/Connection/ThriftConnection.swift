@@ -45,7 +45,8 @@ final class ThriftConnection: Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        ThriftClientConnectionHandler(settings: settings, onReleased: onReleased, onRetiring: onRetiring))
+                        ThriftClientConnectionHandler(
+                            settings: settings, onReleased: onReleased, onRetiring: onRetiring))
                 }
             }
             .connect(host: endpoint.host, port: endpoint.port)
