@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The system and Python packages the tests talk to: curl, Debian's Thrift compiler (generates the Python
-# test servers' code at test time), and from PyPI Apache Thrift's Python library (>= 0.23, the first with `uuid`)
+# test servers' code at test time), g++, pkg-config and Debian's libthrift-dev and libevent-dev (the Apache C++
+# THeader server of test_theader_cpp.py, built by Benchmarks/cpp/build.sh), and from PyPI Apache Thrift's Python library (>= 0.23, the first with `uuid`)
 # and pytest. Meant for a fresh Debian machine as root; safe to run again (skips what is already there).
 set -euo pipefail
 
@@ -12,6 +13,11 @@ command -v curl >/dev/null || need_apt+=(curl)
 command -v thrift >/dev/null || need_apt+=(thrift-compiler)
 command -v python3 >/dev/null || need_apt+=(python3)
 if ! python3 -m pip --version >/dev/null 2>&1; then need_apt+=(python3-pip); fi
+command -v g++ >/dev/null || need_apt+=(g++)
+command -v pkg-config >/dev/null || need_apt+=(pkg-config)
+if ! command -v pkg-config >/dev/null || ! pkg-config --exists thrift thrift-nb thrift-z libevent; then
+    need_apt+=(libthrift-dev libevent-dev)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     "${as_root[@]}" apt-get update -qq

@@ -30,7 +30,8 @@ public final class ThriftClient: Sendable {
             ConnectionSettings(
                 endpoint: endpoint, transport: configuration.transport, protocolKind: configuration.protocolKind,
                 serviceName: configuration.serviceName, maxFrameLength: configuration.maxFrameLength,
-                lengthFinder: lengthFinder)
+                lengthFinder: lengthFinder,
+                requestByteBudget: configuration.transport == .theader ? RequestByteBudget.theader : nil)
         }
         if configuration.transport.isMultiplexed {
             transport = MultiplexedCallTransport(

@@ -10,4 +10,6 @@ struct ConnectionSettings: Sendable {
     var maxFrameLength: Int
     /// Buffered replies' ends; nil parses them with ``ThriftParsingLengthFinder``.
     var lengthFinder: (any ThriftMessageLengthFinder)?
+    /// Multiplexed only: request bytes after which a connection retires (see ``RequestByteBudget``); nil never.
+    var requestByteBudget: Int? = nil
 }

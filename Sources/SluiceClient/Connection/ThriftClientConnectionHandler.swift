@@ -21,6 +21,9 @@ final class ThriftClientConnectionHandler: ChannelInboundHandler {
     private let settings: ConnectionSettings
     /// Exclusive mode: tells the pool the connection is free again (true) or must be dropped (false).
     private let onReleased: (@Sendable (_ reusable: Bool) -> Void)?
+    /// Multiplexed mode: tells the slot table to stop handing out this connection (its byte budget is spent).
+    private let onRetiring: (@Sendable () -> Void)?
+    private var budget: RequestByteBudget
     private var machine = MultiplexStateMachine<PendingCall>()
     private var processor: NIOSingleStepByteToMessageProcessor<ThriftFrameDecoder>
     private var context: ChannelHandlerContext?
@@ -37,9 +40,15 @@ final class ThriftClientConnectionHandler: ChannelInboundHandler {
         var timeoutMillis: Int64
     }
 
-    init(settings: ConnectionSettings, onReleased: (@Sendable (_ reusable: Bool) -> Void)?) {
+    init(
+        settings: ConnectionSettings,
+        onReleased: (@Sendable (_ reusable: Bool) -> Void)?,
+        onRetiring: (@Sendable () -> Void)? = nil
+    ) {
         self.settings = settings
         self.onReleased = onReleased
+        self.onRetiring = onRetiring
+        self.budget = RequestByteBudget(limit: settings.requestByteBudget)
         self.processor = NIOSingleStepByteToMessageProcessor(
             ThriftFrameDecoder(
                 transport: settings.transport, maxFrameLength: settings.maxFrameLength,
@@ -83,6 +92,7 @@ final class ThriftClientConnectionHandler: ChannelInboundHandler {
                 onReleased?(true)
                 return
             }
+            let spent = budget.wrote(buffer.readableBytes)
             if call.oneway {
                 writeOneway(buffer, promise: promise, context: context)
             } else {
@@ -90,6 +100,10 @@ final class ThriftClientConnectionHandler: ChannelInboundHandler {
                 armDeadlineTimer(context: context)
                 context.write(wrapOutboundOut(buffer), promise: nil)
                 scheduleFlush(context: context)
+            }
+            if spent {
+                onRetiring?()
+                closeIfRetired()
             }
         }
     }
@@ -211,6 +225,20 @@ final class ThriftClientConnectionHandler: ChannelInboundHandler {
             // A reply whose caller gave up (timed out); nobody is waiting for it.
             break
         }
+        closeIfRetired()
+    }
+
+    /// A retired connection closes once no reply is owed. Deferred, so it never closes from inside the decode
+    /// loop, and checked again then: a call picked before the retirement may have been sent meanwhile.
+    private func closeIfRetired() {
+        guard budget.isSpent, machine.inFlightCount == 0, let context else { return }
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        context.eventLoop.execute {
+            let handler = bound.value
+            guard handler.machine.inFlightCount == 0, let context = handler.context else { return }
+            context.flush()
+            context.close(promise: nil)
+        }
     }
 
     // MARK: Deadlines
@@ -250,6 +278,7 @@ final class ThriftClientConnectionHandler: ChannelInboundHandler {
             }
         }
         if let context { armDeadlineTimer(context: context) }
+        closeIfRetired()
     }
 
     // MARK: Closing

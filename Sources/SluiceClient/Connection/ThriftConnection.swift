@@ -35,7 +35,8 @@ final class ThriftConnection: Sendable {
         settings: ConnectionSettings,
         connectTimeout: TimeAmount,
         on eventLoop: any EventLoop,
-        onReleased: (@Sendable (_ reusable: Bool) -> Void)?
+        onReleased: (@Sendable (_ reusable: Bool) -> Void)?,
+        onRetiring: (@Sendable () -> Void)? = nil
     ) -> EventLoopFuture<ThriftConnection> {
         let endpoint = settings.endpoint
         return ClientBootstrap(group: eventLoop)
@@ -44,7 +45,8 @@ final class ThriftConnection: Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        ThriftClientConnectionHandler(settings: settings, onReleased: onReleased))
+                        ThriftClientConnectionHandler(
+                            settings: settings, onReleased: onReleased, onRetiring: onRetiring))
                 }
             }
             .connect(host: endpoint.host, port: endpoint.port)

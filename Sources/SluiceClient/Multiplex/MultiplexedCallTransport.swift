@@ -4,7 +4,7 @@ internal import Synchronization
 
 /// TTHeader/THeader: `connectionsPerEndpoint` long connections per endpoint, each carrying many calls at once,
 /// picked round-robin. A connection that closes fails its calls (its handler does) and leaves an empty slot that
-/// the next pick reconnects.
+/// the next pick reconnects; one that retires (``RequestByteBudget``) leaves its slot at once and closes later.
 final class MultiplexedCallTransport: ThriftCallTransport {
     private typealias Slots = ConnectionSlots<ThriftConnection, EventLoopPromise<ThriftConnection>>
 
@@ -105,8 +105,14 @@ final class MultiplexedCallTransport: ThriftCallTransport {
     }
 
     private func connect(slot: Int, id: Int, settings: ConnectionSettings, pending: EventLoopPromise<ThriftConnection>) {
+        // A retiring connection leaves its slot at once, so the next pick opens its successor while it drains.
+        let onRetiring: @Sendable () -> Void = { [self] in
+            logger.debug("connection retiring", metadata: ["endpoint": "\(settings.endpoint)", "slot": "\(slot)"])
+            state.withLock { $0.slots.reset(slot: slot, id: id) }
+        }
         ThriftConnection.connect(
-            settings: settings, connectTimeout: connectTimeout, on: pending.futureResult.eventLoop, onReleased: nil
+            settings: settings, connectTimeout: connectTimeout, on: pending.futureResult.eventLoop, onReleased: nil,
+            onRetiring: onRetiring
         ).whenComplete { [self] result in
             switch result {
             case .success(let connection):

@@ -67,10 +67,16 @@ public struct ThriftFrameDecoder: NIOSingleStepByteToMessageDecoder {
             return ThriftFrame(
                 envelope: .ttheader(header), protocolKind: kind, payload: payload, payloadWasFramed: innerFramed)
         case .theader:
-            guard let (header, payload) = try THeader.readFrame(
-                from: &buffer, maxFrameLength: maxFrameLength, keepingInfo: keepingInfo)
-            else { return nil }
-            return ThriftFrame(envelope: .theader(header), protocolKind: header.protocolKind, payload: payload)
+            // Apache C++'s THeaderTransport flushes an empty frame (header, no message) whenever it is flushed with
+            // nothing written, notably as it closes the connection. Apache's own C++ and Python readers find no
+            // bytes in it and read on into the next frame; so does this decoder.
+            while true {
+                guard let (header, payload) = try THeader.readFrame(
+                    from: &buffer, maxFrameLength: maxFrameLength, keepingInfo: keepingInfo)
+                else { return nil }
+                if payload.readableBytes == 0 { continue }
+                return ThriftFrame(envelope: .theader(header), protocolKind: header.protocolKind, payload: payload)
+            }
         case .framed:
             guard let payload = try FramedTransport.readFrame(from: &buffer, maxFrameLength: maxFrameLength) else {
                 return nil

@@ -21,15 +21,19 @@ struct ThriftClientConnectionHandlerTests {
         let handler: ThriftClientConnectionHandler
         let releases: Releases
 
-        init(transport: ThriftTransportKind = .ttheader, exclusive: Bool = false) throws {
+        init(
+            transport: ThriftTransportKind = .ttheader, exclusive: Bool = false, requestByteBudget: Int? = nil,
+            onRetiring: (@Sendable () -> Void)? = nil
+        ) throws {
             let settings = ConnectionSettings(
                 endpoint: Endpoint(host: "backend", port: 9090), transport: transport, protocolKind: .binary,
-                serviceName: "EchoService", maxFrameLength: FramedTransport.defaultMaxFrameLength, lengthFinder: nil)
+                serviceName: "EchoService", maxFrameLength: FramedTransport.defaultMaxFrameLength, lengthFinder: nil,
+                requestByteBudget: requestByteBudget)
             let releases = Releases()
             self.releases = releases
             var onReleased: (@Sendable (Bool) -> Void)?
             if exclusive { onReleased = { releases.record($0) } }
-            handler = ThriftClientConnectionHandler(settings: settings, onReleased: onReleased)
+            handler = ThriftClientConnectionHandler(settings: settings, onReleased: onReleased, onRetiring: onRetiring)
             channel = EmbeddedChannel(handler: handler, loop: loop)
             try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9090)).wait()
         }
