@@ -2,14 +2,14 @@
 # Installs what Benchmarks/e2e.sh needs, with apt-get, only when something is missing:
 #   wrk, curl             the load and the sanity check
 #   nginx, haproxy        the reference proxies and the HTTP backend
-#   thrift-compiler, libthrift-dev, libevent-dev, g++, pkg-config
+#   thrift-compiler, libthrift-dev, libevent-dev, libboost-dev (Thrift's headers include Boost's), g++, pkg-config
 #                         the Apache Thrift C++ echo servers (Benchmarks/cpp/build.sh)
 #   strace                counting the accepts of Sluice's demo backend, which has no counter of its own
 #   linux-perf            only with --perf
 # Usage: Benchmarks/install-deps.sh [--perf]
 set -euo pipefail
 
-packages=(wrk curl nginx haproxy thrift-compiler libthrift-dev libevent-dev g++ pkg-config strace)
+packages=(wrk curl nginx haproxy thrift-compiler libthrift-dev libevent-dev libboost-dev g++ pkg-config strace)
 [ "${1:-}" = --perf ] && packages+=(linux-perf)
 
 missing=()

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The system and Python packages the tests talk to: curl, Debian's Thrift compiler (generates the Python
-# test servers' code at test time), g++, pkg-config and Debian's libthrift-dev and libevent-dev (the Apache C++
+# test servers' code at test time), g++, pkg-config and Debian's libthrift-dev, libevent-dev and libboost-dev (the Apache C++
 # THeader server of test_theader_cpp.py, built by Benchmarks/cpp/build.sh), and from PyPI Apache Thrift's Python library (>= 0.23, the first with `uuid`)
 # and pytest. Meant for a fresh Debian machine as root; safe to run again (skips what is already there).
 set -euo pipefail
@@ -18,6 +18,8 @@ command -v pkg-config >/dev/null || need_apt+=(pkg-config)
 if ! command -v pkg-config >/dev/null || ! pkg-config --exists thrift thrift-nb thrift-z libevent; then
     need_apt+=(libthrift-dev libevent-dev)
 fi
+# Thrift's C++ headers include Boost's, and libthrift-dev does not depend on libboost-dev.
+[ -f /usr/include/boost/version.hpp ] || need_apt+=(libboost-dev)
 if [ ${#need_apt[@]} -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     "${as_root[@]}" apt-get update -qq

@@ -4,7 +4,7 @@
 #   threaded-theader-server     TThreadedServer, THeaderProtocol over a plain TTransportFactory
 # The service code is generated here from examples/echo/echo.thrift with `thrift --gen cpp`; nothing
 # generated is committed. Output goes to OUT_DIR (default Benchmarks/out/cpp); prints that directory.
-# Needs thrift-compiler, libthrift-dev, libevent-dev and g++ (Benchmarks/install-deps.sh installs them).
+# Needs thrift-compiler, libthrift-dev, libevent-dev, libboost-dev and g++ (Benchmarks/install-deps.sh installs them).
 # Usage: Benchmarks/cpp/build.sh [OUT_DIR]
 set -euo pipefail
 
