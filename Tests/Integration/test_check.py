@@ -139,6 +139,25 @@ def test_warnings_are_printed_and_do_not_fail(sluice, tmp_path):
     assert result.stdout.rstrip().endswith("ok: 0 routes, 1 services")
 
 
+def test_warnings_are_printed_beside_errors(sluice, tmp_path):
+    """A route file with an error still shows the IDL's warnings, so fixing the error shows nothing new."""
+    idl = IDL_COMPAT / "accept" / "enum_values.thrift"
+    (tmp_path / "routes.yaml").write_text("""services:
+  - name: s
+    idl: %s
+    transport: framed
+    endpoints: ["127.0.0.1:9"]
+routes:
+  - {method: GET, path: /x, service: s, call: NoSuchService.m}
+""" % idl)
+    result = sluice("check", tmp_path)
+    assert result.returncode != 0
+    assert re.search(r"routes\.yaml:\d+:\d+: unknown call 'NoSuchService\.m'", result.stdout), result.stdout
+    assert re.search(r"%s:\d+:\d+: warning: 'First\.S_2' is read as 'Second\.S_2'" % re.escape(str(idl)),
+                     result.stdout), result.stdout
+    assert "1 error in" in result.stderr, result.stderr
+
+
 def test_sluice_run_logs_the_same_warnings(start_gateway):
     """`sluice run` starts on an IDL with warnings and logs each one, as `check` prints it."""
     idl = IDL_COMPAT / "accept" / "enum_values.thrift"

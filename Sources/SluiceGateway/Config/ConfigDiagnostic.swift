@@ -23,8 +23,13 @@ public struct ConfigDiagnostic: Error, Sendable, Hashable, CustomStringConvertib
 /// Every problem found while loading a routes directory; thrown by ``RouteConfigLoader/load(directory:includeDirectories:)``.
 public struct ConfigErrors: Error, Sendable, CustomStringConvertible {
     public var diagnostics: [ConfigDiagnostic]
+    /// Warnings and notes of what did load (see ``GatewayConfiguration/notes``), so a failed check shows them too.
+    public var notes: [ConfigDiagnostic]
 
-    public init(_ diagnostics: [ConfigDiagnostic]) { self.diagnostics = diagnostics }
+    public init(_ diagnostics: [ConfigDiagnostic], notes: [ConfigDiagnostic] = []) {
+        self.diagnostics = diagnostics
+        self.notes = notes
+    }
 
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
 }

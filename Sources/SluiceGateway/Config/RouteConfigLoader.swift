@@ -24,7 +24,7 @@ public enum RouteConfigLoader {
         schemaLoader: SchemaLoader = .thriftIDL
     ) throws(ConfigErrors) -> GatewayConfiguration {
         let (configuration, diagnostics) = build(directory: directory, includeDirectories: includeDirectories, schemaLoader: schemaLoader)
-        guard let configuration, diagnostics.isEmpty else { throw ConfigErrors(diagnostics) }
+        guard diagnostics.isEmpty else { throw ConfigErrors(diagnostics, notes: configuration.notes) }
         return configuration
     }
 
@@ -46,7 +46,7 @@ public enum RouteConfigLoader {
     ) throws(ConfigErrors) -> GatewayConfiguration {
         var diagnostics: [ConfigDiagnostic] = []
         let configuration = build(documents: documents, includeDirectories: includeDirectories, schemaLoader: schemaLoader, diagnostics: &diagnostics)
-        guard let configuration, diagnostics.isEmpty else { throw ConfigErrors(diagnostics) }
+        guard diagnostics.isEmpty else { throw ConfigErrors(diagnostics, notes: configuration.notes) }
         return configuration
     }
 
@@ -54,19 +54,21 @@ public enum RouteConfigLoader {
         directory: String,
         includeDirectories: [String],
         schemaLoader: SchemaLoader
-    ) -> (configuration: GatewayConfiguration?, diagnostics: [ConfigDiagnostic]) {
+    ) -> (configuration: GatewayConfiguration, diagnostics: [ConfigDiagnostic]) {
         var diagnostics: [ConfigDiagnostic] = []
         let documents = readDocuments(directory: directory, diagnostics: &diagnostics)
         let configuration = build(documents: documents, includeDirectories: includeDirectories, schemaLoader: schemaLoader, diagnostics: &diagnostics)
-        return (diagnostics.isEmpty ? configuration : nil, diagnostics)
+        return (configuration, diagnostics)
     }
+
+    /// What was built, usable only when `diagnostics` is empty; its notes count either way.
 
     private static func build(
         documents: [RouteDocument],
         includeDirectories: [String],
         schemaLoader: SchemaLoader,
         diagnostics: inout [ConfigDiagnostic]
-    ) -> GatewayConfiguration? {
+    ) -> GatewayConfiguration {
         let files = documents.map { RouteFile.parse(text: $0.text, path: $0.path, diagnostics: &diagnostics) }
         var validation = RouteValidation(includeDirectories: includeDirectories, schemaLoader: schemaLoader)
         for file in files {
@@ -77,7 +79,7 @@ public enum RouteConfigLoader {
         }
         validation.addGeneratedRoutes()
         diagnostics.append(contentsOf: validation.diagnostics)
-        return diagnostics.isEmpty ? validation.configuration : nil
+        return validation.configuration
     }
 
     /// The directory's `*.yaml` files in name order.

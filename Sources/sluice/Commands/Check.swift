@@ -23,7 +23,7 @@ struct Check: ParsableCommand {
             for note in configuration.notes { print(note.description) }
             print("ok: \(configuration.routes.count) routes, \(configuration.services.count) services")
         } catch {
-            for diagnostic in error.diagnostics {
+            for diagnostic in error.diagnostics + error.notes {
                 print(diagnostic.description)
             }
             let count = error.diagnostics.count

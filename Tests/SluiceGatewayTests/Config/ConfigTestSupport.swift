@@ -30,7 +30,7 @@ struct ConfigFixture {
         // Diagnostics name files by their full temp path; tests compare the part after the directory.
         let prefix = directory.path + "/"
         let diagnostics = result.diagnostics.map { $0.description.replacingOccurrences(of: prefix, with: "") }
-        return (result.configuration, diagnostics, directory.path)
+        return (result.diagnostics.isEmpty ? result.configuration : nil, diagnostics, directory.path)
     }
 }
 
