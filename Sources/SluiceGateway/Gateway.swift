@@ -5,46 +5,53 @@ internal import SluiceClient
 internal import SluiceThrift
 internal import Synchronization
 
-/// The running gateway: an HTTP/1.1 listener in front of the routes of one routes directory, with a client
+/// The running gateway: HTTP/1.1 listeners in front of the routes of one routes directory, with a client
 /// per service. Built for the `sluice` command line; everything it does is also reachable piecemeal.
 public final class Gateway: Sendable {
     public struct Configuration: Sendable {
-        public var host: String
-        /// 0 picks a free port; see ``Gateway/localPort``.
-        public var port: Int
+        /// Every listener serves the same routes (one snapshot) with the same limits.
+        public var listeners: [ListenAddress]
         public var routesDirectory: String
         /// Extra directories `include`s are looked up in, after the including file's own directory.
         public var includeDirectories: [String]
-        /// Larger request bodies are refused with 413. Default 1 MiB.
-        public var maxBodySize: Int
-        /// A connection that sends nothing for this long is closed (unless a request on it awaits its
-        /// backend). Default 60 s.
-        public var idleTimeout: TimeAmount
+        public var limits: ListenerLimits
         public var logLevel: Logger.Level
 
+        public init(
+            listeners: [ListenAddress],
+            routesDirectory: String = "routes",
+            includeDirectories: [String] = [],
+            limits: ListenerLimits = ListenerLimits(),
+            logLevel: Logger.Level = .info
+        ) {
+            self.listeners = listeners
+            self.routesDirectory = routesDirectory
+            self.includeDirectories = includeDirectories
+            self.limits = limits
+            self.logLevel = logLevel
+        }
+
+        /// One listener; port 0 picks a free port (see ``Gateway/localPort``).
         public init(
             host: String = "127.0.0.1",
             port: Int = 8080,
             routesDirectory: String = "routes",
             includeDirectories: [String] = [],
-            maxBodySize: Int = 1 << 20,
-            idleTimeout: TimeAmount = .seconds(60),
+            limits: ListenerLimits = ListenerLimits(),
             logLevel: Logger.Level = .info
         ) {
-            self.host = host
-            self.port = port
-            self.routesDirectory = routesDirectory
-            self.includeDirectories = includeDirectories
-            self.maxBodySize = maxBodySize
-            self.idleTimeout = idleTimeout
-            self.logLevel = logLevel
+            self.init(
+                listeners: [ListenAddress(host: host, port: port)], routesDirectory: routesDirectory,
+                includeDirectories: includeDirectories, limits: limits, logLevel: logLevel)
         }
     }
 
     public let configuration: Configuration
-    /// The port the listener is bound to (the chosen one when ``Configuration/port`` was 0).
-    public let localPort: Int
-    private let channel: any Channel
+    /// The port each listener is bound to, in ``Configuration/listeners`` order (the chosen one for port 0).
+    public let localPorts: [Int]
+    /// The first listener's port.
+    public var localPort: Int { localPorts.first ?? 0 }
+    private let channels: [any Channel]
     private let connections: HTTP1Connections
     private let state: RuntimeState
     private let logger: Logger
@@ -55,16 +62,15 @@ public final class Gateway: Sendable {
 
     private init(
         configuration: Configuration,
-        localPort: Int,
-        channel: any Channel,
+        channels: [any Channel],
         connections: HTTP1Connections,
         state: RuntimeState,
         logger: Logger,
         makeCaller: @escaping @Sendable (ThriftClientConfiguration) -> any ThriftCaller
     ) {
         self.configuration = configuration
-        self.localPort = localPort
-        self.channel = channel
+        self.localPorts = zip(channels, configuration.listeners).map { $0.localAddress?.port ?? $1.port }
+        self.channels = channels
         self.connections = connections
         self.state = state
         self.logger = logger
@@ -113,34 +119,35 @@ public final class Gateway: Sendable {
         let state = RuntimeState(snapshot)
         let dispatcher = RequestDispatcher(state: state, callGuard: callGuard, logger: logger)
         let connections = HTTP1Connections()
-        let channel: any Channel
+        var channels: [any Channel] = []
         do {
-            channel = try await HTTP1Listener.bind(
-                host: configuration.host,
-                port: configuration.port,
-                group: group,
-                maxBodySize: configuration.maxBodySize,
-                idleTimeout: configuration.idleTimeout,
-                connections: connections,
-                handler: dispatcher
-            ).get()
+            for address in configuration.listeners {
+                let channel = try await HTTP1Listener.bind(
+                    host: address.host,
+                    port: address.port,
+                    group: group,
+                    limits: configuration.limits,
+                    connections: connections,
+                    handler: dispatcher
+                ).get()
+                channels.append(channel)
+                logger.info(
+                    "listening",
+                    metadata: [
+                        "address": "\(ListenAddress(host: address.host, port: channel.localAddress?.port ?? address.port))",
+                        "routes": "\(snapshot.routes.count)",
+                        "clients": "\(snapshot.services.count)",
+                    ]
+                )
+            }
         } catch {
+            for channel in channels { try? await channel.close() }
             for service in snapshot.services.values { await service.caller.shutdown() }
             throw error
         }
-        let localPort = channel.localAddress?.port ?? configuration.port
-        logger.info(
-            "listening",
-            metadata: [
-                "address": "\(configuration.host):\(localPort)",
-                "routes": "\(snapshot.routes.count)",
-                "clients": "\(snapshot.services.count)",
-            ]
-        )
         return Gateway(
             configuration: configuration,
-            localPort: localPort,
-            channel: channel,
+            channels: channels,
             connections: connections,
             state: state,
             logger: logger,
@@ -184,7 +191,7 @@ public final class Gateway: Sendable {
             return !isShutDown
         }
         guard first else { return }
-        try await channel.close()
+        for channel in channels { try await channel.close() }
         connections.quiesce()
         let services = state.current.services.values
         let longest = services.map { $0.configuration.requestTimeout }.max() ?? .zero

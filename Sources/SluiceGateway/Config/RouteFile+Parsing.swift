@@ -163,12 +163,7 @@ extension RouteFile {
         valid: inout Bool
     ) -> TimeAmount? {
         guard let field else { return nil }
-        guard let text = reader.string(field.value, what: what) else {
-            valid = false
-            return nil
-        }
-        guard let value = ConfigDuration.parse(text), value > .zero else {
-            reader.error(at: field.value, "bad duration '\(text)' for \(what) (expected a positive number with a unit: 500ms, 1s, 2m)")
+        guard let value = reader.duration(field.value, what: what) else {
             valid = false
             return nil
         }

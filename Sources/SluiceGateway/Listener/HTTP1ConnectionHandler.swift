@@ -99,9 +99,11 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         switch error {
-        case is HTTPParserError:
+        case let error as HTTPParserError:
             // Answered after the responses owed to the requests before it, then the connection closes.
-            let error = GatewayError(.badRequest, "the request is not valid HTTP/1.1")
+            let error = error == .headerOverflow
+                ? GatewayError(.headerFieldsTooLarge, "the request line and headers are larger than the limit")
+                : GatewayError(.badRequest, "the request is not valid HTTP/1.1")
             perform(machine.receivedMalformedRequest(error.response(allocator: context.channel.allocator)), context: context)
         case ByteToMessageDecoderError.dataReceivedInErrorState:
             // Bytes after the malformed request, read before reading stopped; the 400 is already queued.

@@ -3,7 +3,7 @@ internal import NIOHTTP1
 internal import NIOPosix
 
 /// The HTTP/1.1 server socket: keep-alive, pipelining (responses in request order), chunked and
-/// Content-Length bodies, 400 for unparsable requests, 413, idle timeout, graceful shutdown.
+/// Content-Length bodies, 400 for unparsable requests, 413, 431, idle timeout, graceful shutdown.
 enum HTTP1Listener {
     /// Requests one connection may have dispatched and unanswered; reading pauses at this many queued.
     static let maxPendingRequests = 16
@@ -12,8 +12,7 @@ enum HTTP1Listener {
         host: String,
         port: Int,
         group: any EventLoopGroup,
-        maxBodySize: Int,
-        idleTimeout: TimeAmount,
+        limits: ListenerLimits,
         connections: HTTP1Connections,
         handler: any GatewayRequestHandler
     ) -> EventLoopFuture<any Channel> {
@@ -28,8 +27,7 @@ enum HTTP1Listener {
                     try configure(
                         channel.pipeline.syncOperations,
                         handler: handler,
-                        maxBodySize: maxBodySize,
-                        idleTimeout: idleTimeout
+                        limits: limits
                     )
                 }
             }
@@ -42,18 +40,23 @@ enum HTTP1Listener {
     static func configure(
         _ pipeline: ChannelPipeline.SynchronousOperations,
         handler: any GatewayRequestHandler,
-        maxBodySize: Int,
-        idleTimeout: TimeAmount,
+        limits: ListenerLimits,
         maxPendingRequests: Int = maxPendingRequests
     ) throws {
-        try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
+        // The decoder counts the request line and header bytes as it parses them and fails with
+        // `headerOverflow` past the limit (answered 431), before buffering more.
+        var decoderLimits = NIOHTTPDecoderLimitConfiguration()
+        decoderLimits.maxHeaderListSize = limits.maxHeaderBytes
+        decoderLimits.maxHeaderFieldSize = limits.maxHeaderBytes
+        try pipeline.addHandler(
+            ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: decoderLimits)))
         try pipeline.addHandler(
             HTTP1ConnectionHandler(
                 handler: handler,
                 configuration: HTTP1ConnectionStateMachine.Configuration(
-                    maxBodySize: maxBodySize,
+                    maxBodySize: limits.maxBodySize,
                     maxPendingRequests: maxPendingRequests,
-                    idleTimeout: idleTimeout
+                    idleTimeout: limits.idleTimeout
                 )
             )
         )

@@ -11,24 +11,48 @@ struct Check: ParsableCommand {
     @Argument(help: ArgumentHelp("The routes directory (default: routes/).", valueName: "dir"))
     var directory: String?
 
+    @Option(help: ArgumentHelp("A gateway config file: checks it and the route files it names.", valueName: "file"))
+    var config: String?
+
     @Option(name: .customLong("include-dir"), help: ArgumentHelp("Another directory to find IDL includes in.", valueName: "dir"))
     var includeDirectories: [String] = []
 
+    func validate() throws {
+        if config != nil && directory != nil {
+            throw ValidationError("--config cannot be combined with a routes directory: the config file names it")
+        }
+    }
+
     func run() throws {
-        let directory = directory ?? PackagePaths.locate("routes") ?? "routes"
-        do {
-            let configuration = try RouteConfigLoader.load(
-                directory: directory, includeDirectories: includeDirectories, schemaLoader: .thriftIDL)
-            // Warnings and notes do not fail the check: each is something the IDL's own compiler accepts too.
-            for note in configuration.notes { print(note.description) }
-            print("ok: \(configuration.routes.count) routes, \(configuration.services.count) services")
-        } catch {
-            for diagnostic in error.diagnostics + error.notes {
-                print(diagnostic.description)
+        var fileErrors: [ConfigDiagnostic] = []
+        var directory: String? = directory ?? PackagePaths.locate("routes") ?? "routes"
+        if let config {
+            // The route files are checked too when the config names them, so one run shows every error.
+            let (file, diagnostics) = GatewayFile.read(path: config)
+            fileErrors = diagnostics
+            directory = file.routesDirectory.isEmpty ? nil : file.routesDirectory
+        }
+        var errors = fileErrors
+        var notes: [ConfigDiagnostic] = []
+        var counts = ""
+        if let directory {
+            do {
+                let configuration = try RouteConfigLoader.load(
+                    directory: directory, includeDirectories: includeDirectories, schemaLoader: .thriftIDL)
+                notes = configuration.notes
+                counts = "\(configuration.routes.count) routes, \(configuration.services.count) services"
+            } catch {
+                errors += error.diagnostics
+                notes = error.notes
             }
-            let count = error.diagnostics.count
-            printError("\(count) error\(count == 1 ? "" : "s") in \(directory)")
+        }
+        // Warnings and notes do not fail the check: each is something the IDL's own compiler accepts too.
+        for diagnostic in errors + notes { print(diagnostic.description) }
+        guard errors.isEmpty else {
+            let count = errors.count
+            printError("\(count) error\(count == 1 ? "" : "s") in \(config ?? directory ?? "")")
             throw ExitStatus.badInput
         }
+        print("ok: \(counts)")
     }
 }

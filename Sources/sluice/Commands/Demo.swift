@@ -95,9 +95,9 @@ struct Demo: AsyncParsableCommand {
         let temporary = directory == routes ? nil : directory
         let gateway: Gateway
         do {
-            gateway = try await startGateway(
-                routesDirectory: directory, includeDirectories: [], listen: listen, logLevel: logLevel, group: group,
-                logger: logger)
+            let configuration = Gateway.Configuration(
+                host: listen.host, port: listen.port, routesDirectory: directory, logLevel: logLevel)
+            gateway = try await startGateway(configuration, group: group, logger: logger)
         } catch {
             if let temporary { DemoRoutes.remove(temporary) }
             throw error

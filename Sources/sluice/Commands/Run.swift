@@ -4,17 +4,20 @@ import NIOCore
 import NIOPosix
 import SluiceGateway
 
-/// `sluice run`: the gateway over a routes directory, until SIGINT or SIGTERM.
+/// `sluice run`: the gateway over a routes directory (or a gateway config file), until SIGINT or SIGTERM.
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve the routes in a directory until SIGINT or SIGTERM."
     )
 
+    @Option(help: ArgumentHelp("A gateway config file: listeners, routes directory and limits.", valueName: "file"))
+    var config: String?
+
     @Option(help: ArgumentHelp("The routes directory (default: routes/).", valueName: "dir"))
     var routes: String?
 
-    @Option(help: ArgumentHelp("Where to accept HTTP; port 0 picks a free port.", valueName: "host:port"))
-    var listen = HostPort(host: "127.0.0.1", port: 8080)
+    @Option(help: ArgumentHelp("Where to accept HTTP (default: 127.0.0.1:8080); port 0 picks a free port.", valueName: "host:port"))
+    var listen: HostPort?
 
     @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical."))
     var logLevel: Logger.Level = .info
@@ -29,27 +32,42 @@ struct Run: AsyncParsableCommand {
 
     func validate() throws {
         if let eventLoops, eventLoops < 1 { throw ValidationError("--event-loops must be at least 1") }
+        if config != nil && (routes != nil || listen != nil) {
+            throw ValidationError("--config cannot be combined with --routes or --listen: the config file names the listeners and routes")
+        }
     }
 
     func run() async throws {
         bootstrapLogging(level: logLevel)
         let shutdown = ShutdownSignal.install()
         let logger = Logger(label: "sluice.run")
-        let directory = routes ?? PackagePaths.locate("routes") ?? "routes"
+        let configuration: Gateway.Configuration
+        if let config {
+            let file = try loadGatewayFile(config)
+            configuration = Gateway.Configuration(
+                listeners: file.listeners, routesDirectory: file.routesDirectory, includeDirectories: includeDirectories,
+                limits: file.limits, logLevel: logLevel)
+        } else {
+            let listen = listen ?? HostPort(host: "127.0.0.1", port: 8080)
+            configuration = Gateway.Configuration(
+                host: listen.host, port: listen.port, routesDirectory: routes ?? PackagePaths.locate("routes") ?? "routes",
+                includeDirectories: includeDirectories, logLevel: logLevel)
+        }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: eventLoops ?? System.coreCount)
         let gateway: Gateway
         do {
-            gateway = try await startGateway(
-                routesDirectory: directory, includeDirectories: includeDirectories, listen: listen,
-                logLevel: logLevel, group: group, logger: logger)
+            gateway = try await startGateway(configuration, group: group, logger: logger)
         } catch {
             try? await group.shutdownGracefully()
             throw error
         }
         let running = gateway.currentConfiguration
+        let urls = zip(configuration.listeners, gateway.localPorts).map { address, port in
+            "http://\(ListenAddress(host: address.host, port: port))"
+        }
         print(
-            "sluice: listening on http://\(listen.with(port: gateway.localPort)) "
-                + "(\(running.routes.count) routes, \(running.services.count) services from \(directory))")
+            "sluice: listening on \(urls.joined(separator: ", ")) "
+                + "(\(running.routes.count) routes, \(running.services.count) services from \(configuration.routesDirectory))")
         flushStandardOutput()
 
         let signal = await shutdown.wait()

@@ -2,15 +2,9 @@ import Logging
 import NIOCore
 import SluiceGateway
 
-/// Starts the gateway over `routesDirectory`, printing every route-file problem as `file:line:col: message`
-/// (exit 1), or a listener failure (exit 2).
-func startGateway(
-    routesDirectory: String, includeDirectories: [String], listen: HostPort, logLevel: Logger.Level,
-    group: any EventLoopGroup, logger: Logger
-) async throws -> Gateway {
-    let configuration = Gateway.Configuration(
-        host: listen.host, port: listen.port, routesDirectory: routesDirectory,
-        includeDirectories: includeDirectories, logLevel: logLevel)
+/// Starts the gateway, printing every route-file problem as `file:line:col: message` (exit 1), or a
+/// listener failure (exit 2).
+func startGateway(_ configuration: Gateway.Configuration, group: any EventLoopGroup, logger: Logger) async throws -> Gateway {
     do {
         return try await Gateway.start(configuration: configuration, group: group, logger: logger)
     } catch let errors as ConfigErrors {
@@ -19,7 +13,20 @@ func startGateway(
         }
         throw ExitStatus.badInput
     } catch {
-        printError("sluice: cannot listen on \(listen): \(error)")
+        let addresses = configuration.listeners.map(\.description).joined(separator: ", ")
+        printError("sluice: cannot listen on \(addresses): \(error)")
         throw ExitStatus.backendFailure
+    }
+}
+
+/// Loads a gateway config file for `run`/`check`, printing every problem in it (exit 1).
+func loadGatewayFile(_ path: String) throws -> GatewayFile {
+    do {
+        return try GatewayFile.load(path: path)
+    } catch {
+        for diagnostic in error.diagnostics { printError(diagnostic.description) }
+        let count = error.diagnostics.count
+        printError("\(count) error\(count == 1 ? "" : "s") in \(path)")
+        throw ExitStatus.badInput
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SluiceGateway
 
 /// A `HOST:PORT` command-line value. Port 0 is allowed for listeners: the system picks a free port and
 /// the command prints the one it got.
@@ -12,25 +13,11 @@ struct HostPort: Sendable, Hashable, CustomStringConvertible, ExpressibleByArgum
     }
 
     init?(argument: String) {
-        let host: Substring
-        let portText: Substring
-        if argument.hasPrefix("[") {
-            guard let close = argument.firstIndex(of: "]"), argument[argument.index(after: close)...].first == ":"
-            else { return nil }
-            host = argument[argument.index(after: argument.startIndex)..<close]
-            portText = argument[argument.index(close, offsetBy: 2)...]
-        } else {
-            guard let colon = argument.lastIndex(of: ":") else { return nil }
-            host = argument[..<colon]
-            portText = argument[argument.index(after: colon)...]
-            if host.contains(":") { return nil }
-        }
-        guard !host.isEmpty, let port = Int(portText), (0...65535).contains(port) else { return nil }
-        self.host = String(host)
-        self.port = port
+        guard let address = ListenAddress(parsing: argument) else { return nil }
+        self.init(host: address.host, port: address.port)
     }
 
-    var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    var description: String { ListenAddress(host: host, port: port).description }
 
     /// The same host with the port a listener actually bound.
     func with(port: Int) -> HostPort { HostPort(host: host, port: port) }

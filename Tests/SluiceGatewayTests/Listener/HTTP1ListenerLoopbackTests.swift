@@ -29,8 +29,7 @@ struct HTTP1ListenerLoopbackTests {
             host: "127.0.0.1",
             port: 0,
             group: MultiThreadedEventLoopGroup.singleton,
-            maxBodySize: 1024,
-            idleTimeout: .seconds(10),
+            limits: ListenerLimits(maxBodySize: 1024, idleTimeout: .seconds(10)),
             connections: HTTP1Connections(),
             handler: PathEchoHandler()
         ).get()

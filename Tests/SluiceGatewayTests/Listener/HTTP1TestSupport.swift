@@ -39,12 +39,14 @@ struct HTTP1Harness {
     let channel = EmbeddedChannel()
     let handler = RecordingHandler()
 
-    init(maxBodySize: Int = 1 << 20, idleTimeout: TimeAmount = .seconds(60), maxPendingRequests: Int = 16) throws {
+    init(
+        maxBodySize: Int = 1 << 20, maxHeaderBytes: Int = 64 << 10, idleTimeout: TimeAmount = .seconds(60),
+        maxPendingRequests: Int = 16
+    ) throws {
         try HTTP1Listener.configure(
             channel.pipeline.syncOperations,
             handler: handler,
-            maxBodySize: maxBodySize,
-            idleTimeout: idleTimeout,
+            limits: ListenerLimits(maxBodySize: maxBodySize, maxHeaderBytes: maxHeaderBytes, idleTimeout: idleTimeout),
             maxPendingRequests: maxPendingRequests
         )
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()

@@ -1,0 +1,86 @@
+internal import Foundation
+internal import Yams
+
+extension GatewayFile {
+    // Keys later work adds (`tls`, `http2`, `websocket`, `header_timeout`) are deliberately absent: until
+    // they do something they are refused like any unknown key rather than silently ignored.
+    static let topKeys = ["listeners", "routes", "limits"]
+    static let listenerKeys = ["address"]
+    static let limitKeys = ["max_body", "max_header_bytes", "idle_timeout"]
+
+    /// Parses `text` (the contents of `path`): what could be read, and every problem.
+    static func parse(text: String, path: String) -> (GatewayFile, [ConfigDiagnostic]) {
+        var reader = YAMLReader(file: path)
+        var file = GatewayFile(listeners: [], routesDirectory: "")
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            return (file, [yamlErrorOrigin(error, file: path).diagnostic(yamlErrorMessage(error))])
+        }
+        guard let root else {
+            return (file, [ConfigDiagnostic(file: path, line: 1, column: 1, message: "the gateway config is empty (expected 'listeners' and 'routes')")])
+        }
+        if let top = reader.fields(of: root, what: "the gateway config", allowed: topKeys) {
+            file.listeners = parseListeners(top["listeners"], root: root, reader: &reader)
+            if let routes = top["routes"] {
+                if let directory = reader.string(routes.value, what: "'routes'") {
+                    file.routesDirectory = resolve(directory, against: path)
+                }
+            } else {
+                reader.error(at: root, "missing 'routes' (the route files directory)")
+            }
+            if let limits = top["limits"] { file.limits = parseLimits(limits.value, reader: &reader) }
+        }
+        return (file, reader.diagnostics)
+    }
+
+    private static func parseListeners(_ field: (key: Node, value: Node)?, root: Node, reader: inout YAMLReader) -> [ListenAddress] {
+        guard let field else {
+            reader.error(at: root, "missing 'listeners' (a list of {address: \"host:port\"})")
+            return []
+        }
+        guard let list = reader.sequence(field.value, what: "'listeners'") else { return [] }
+        if list.isEmpty { reader.error(at: field.value, "'listeners' must name at least one listener") }
+        var listeners: [ListenAddress] = []
+        for node in list {
+            guard let fields = reader.fields(of: node, what: "a listener", allowed: listenerKeys) else { continue }
+            guard let addressField = fields["address"] else {
+                reader.error(at: node, "a listener needs an 'address' (\"host:port\")")
+                continue
+            }
+            guard let text = reader.string(addressField.value, what: "a listener's 'address'") else { continue }
+            guard let address = ListenAddress(parsing: text) else {
+                reader.error(at: addressField.value, "bad listener address '\(text)' (expected host:port or [v6]:port)")
+                continue
+            }
+            if address.port != 0, listeners.contains(address) {
+                reader.error(at: addressField.value, "listener address '\(text)' is listed twice")
+                continue
+            }
+            listeners.append(address)
+        }
+        return listeners
+    }
+
+    private static func parseLimits(_ node: Node, reader: inout YAMLReader) -> ListenerLimits {
+        var limits = ListenerLimits()
+        guard let fields = reader.fields(of: node, what: "'limits'", allowed: limitKeys) else { return limits }
+        if let field = fields["max_body"], let value = reader.size(field.value, what: "'max_body'") {
+            limits.maxBodySize = value
+        }
+        if let field = fields["max_header_bytes"], let value = reader.size(field.value, what: "'max_header_bytes'") {
+            limits.maxHeaderBytes = value
+        }
+        if let field = fields["idle_timeout"], let value = reader.duration(field.value, what: "'idle_timeout'") {
+            limits.idleTimeout = value
+        }
+        return limits
+    }
+
+    private static func resolve(_ path: String, against file: String) -> String {
+        if path.hasPrefix("/") { return path }
+        let directory = (file as NSString).deletingLastPathComponent
+        return ((directory.isEmpty ? "." : directory) as NSString).appendingPathComponent(path)
+    }
+}

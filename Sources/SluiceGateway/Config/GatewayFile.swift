@@ -1,0 +1,38 @@
+internal import Foundation
+
+/// A gateway config file (`sluice run --config sluice.yaml`): where to listen, which routes directory to
+/// serve, and the per-connection limits. Paths in it are relative to the file.
+public struct GatewayFile: Sendable {
+    /// Every listener serves the same routes.
+    public var listeners: [ListenAddress]
+    /// Resolved against the config file's directory.
+    public var routesDirectory: String
+    public var limits: ListenerLimits
+
+    public init(listeners: [ListenAddress], routesDirectory: String, limits: ListenerLimits = ListenerLimits()) {
+        self.listeners = listeners
+        self.routesDirectory = routesDirectory
+        self.limits = limits
+    }
+
+    /// Reads and checks the file at `path`, throwing every problem at once (the route files it names are
+    /// loaded separately, by ``RouteConfigLoader``).
+    public static func load(path: String) throws(ConfigErrors) -> GatewayFile {
+        let (file, diagnostics) = read(path: path)
+        guard diagnostics.isEmpty else { throw ConfigErrors(diagnostics) }
+        return file
+    }
+
+    /// What of the file at `path` could be read, and every problem in it; `sluice check` goes on to check
+    /// the routes directory when ``routesDirectory`` is not empty.
+    public static func read(path: String) -> (GatewayFile, [ConfigDiagnostic]) {
+        let empty = GatewayFile(listeners: [], routesDirectory: "")
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return (empty, [ConfigDiagnostic(file: path, line: 0, column: 0, message: "cannot read the file")])
+        }
+        guard let text = String(validating: data, as: UTF8.self) else {
+            return (empty, [ConfigDiagnostic(file: path, line: 0, column: 0, message: "the file is not UTF-8")])
+        }
+        return parse(text: text, path: path)
+    }
+}

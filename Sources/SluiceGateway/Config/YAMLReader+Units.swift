@@ -1,0 +1,24 @@
+internal import NIOCore
+internal import Yams
+
+extension YAMLReader {
+    /// A positive duration such as `500ms` or `60s`.
+    mutating func duration(_ node: Node, what: String) -> TimeAmount? {
+        guard let text = string(node, what: what) else { return nil }
+        guard let value = ConfigDuration.parse(text), value > .zero else {
+            error(at: node, "bad duration '\(text)' for \(what) (expected a positive number with a unit: 500ms, 1s, 2m)")
+            return nil
+        }
+        return value
+    }
+
+    /// A positive byte size such as `64KiB` or `8MiB`.
+    mutating func size(_ node: Node, what: String) -> Int? {
+        guard let text = string(node, what: what) else { return nil }
+        guard let value = ConfigSize.parse(text), value > 0 else {
+            error(at: node, "bad size '\(text)' for \(what) (expected a positive number with a unit: 512B, 64KiB, 8MiB, 1GiB)")
+            return nil
+        }
+        return value
+    }
+}
