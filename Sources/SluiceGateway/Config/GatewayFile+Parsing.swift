@@ -32,7 +32,8 @@ extension GatewayFile {
             }
             if let limits = top["limits"] { file.limits = parseLimits(limits.value, reader: &reader) }
         }
-        return (file, reader.diagnostics)
+        // Sections are read in a fixed order; report in file order.
+        return (file, reader.diagnostics.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
     }
 
     private static func parseListeners(_ field: (key: Node, value: Node)?, root: Node, reader: inout YAMLReader) -> [ListenAddress] {
@@ -79,8 +80,8 @@ extension GatewayFile {
     }
 
     private static func resolve(_ path: String, against file: String) -> String {
-        if path.hasPrefix("/") { return path }
+        if path.hasPrefix("/") { return (path as NSString).standardizingPath }
         let directory = (file as NSString).deletingLastPathComponent
-        return ((directory.isEmpty ? "." : directory) as NSString).appendingPathComponent(path)
+        return (((directory.isEmpty ? "." : directory) as NSString).appendingPathComponent(path) as NSString).standardizingPath
     }
 }

@@ -1,0 +1,95 @@
+import NIOCore
+import Testing
+@testable import SluiceGateway
+
+@Suite("Gateway config file")
+struct GatewayFileTests {
+    func parse(_ yaml: String, path: String = "/etc/sluice/sluice.yaml") -> (GatewayFile, [String]) {
+        let (file, diagnostics) = GatewayFile.parse(text: yaml, path: path)
+        return (file, diagnostics.map(\.description))
+    }
+
+    @Test("the documented example loads: two listeners, routes relative to the file, every limit")
+    func example() {
+        let (file, errors) = parse("""
+            listeners:
+              - {address: "127.0.0.1:8080"}
+              - {address: "[::1]:8081"}
+            routes: routes/
+            limits: {max_body: 8MiB, max_header_bytes: 64KiB, idle_timeout: 60s}
+            """)
+        #expect(errors == [])
+        #expect(file.listeners == [ListenAddress(host: "127.0.0.1", port: 8080), ListenAddress(host: "::1", port: 8081)])
+        #expect(file.routesDirectory == "/etc/sluice/routes")
+        #expect(file.limits == ListenerLimits(maxBodySize: 8 << 20, maxHeaderBytes: 64 << 10, idleTimeout: .seconds(60)))
+    }
+
+    @Test("limits are optional and default to 8 MiB, 64 KiB and 60 s; absolute routes stay as written")
+    func defaults() {
+        let (file, errors) = parse("listeners: [{address: \"0.0.0.0:0\"}]\nroutes: /srv/routes\nlimits: {max_body: 512B}\n")
+        #expect(errors == [])
+        #expect(file.routesDirectory == "/srv/routes")
+        #expect(file.limits == ListenerLimits(maxBodySize: 512, maxHeaderBytes: 64 << 10, idleTimeout: .seconds(60)))
+    }
+
+    @Test("keys later work adds are refused like any unknown key, each positioned")
+    func unknownKeys() {
+        let (_, errors) = parse("""
+            listeners:
+              - address: "127.0.0.1:8443"
+                tls: {cert: a.crt}
+            routes: routes/
+            websocket: {path: /ws}
+            limits: {header_timeout: 10s}
+            """, path: "g.yaml")
+        #expect(errors == [
+            "g.yaml:3:5: unknown key 'tls' in a listener (expected one of: address)",
+            "g.yaml:5:1: unknown key 'websocket' in the gateway config (expected one of: listeners, routes, limits)",
+            "g.yaml:6:10: unknown key 'header_timeout' in 'limits' (expected one of: max_body, max_header_bytes, idle_timeout)",
+        ])
+    }
+
+    @Test("bad values are each reported at their position, all at once")
+    func badValues() {
+        let (_, errors) = parse("""
+            listeners:
+              - {address: "localhost"}
+              - {address: "127.0.0.1:8080"}
+              - {address: "127.0.0.1:8080"}
+              - {}
+            routes: routes/
+            limits: {max_body: 8MB, max_header_bytes: 0KiB, idle_timeout: 60}
+            """, path: "g.yaml")
+        #expect(errors == [
+            "g.yaml:2:15: bad listener address 'localhost' (expected host:port or [v6]:port)",
+            "g.yaml:4:15: listener address '127.0.0.1:8080' is listed twice",
+            "g.yaml:5:5: a listener needs an 'address' (\"host:port\")",
+            "g.yaml:7:20: bad size '8MB' for 'max_body' (expected a positive number with a unit: 512B, 64KiB, 8MiB, 1GiB)",
+            "g.yaml:7:43: bad size '0KiB' for 'max_header_bytes' (expected a positive number with a unit: 512B, 64KiB, 8MiB, 1GiB)",
+            "g.yaml:7:63: bad duration '60' for 'idle_timeout' (expected a positive number with a unit: 500ms, 1s, 2m)",
+        ])
+    }
+
+    @Test("missing listeners and routes, an empty list, YAML syntax errors and an empty file are positioned")
+    func missingAndSyntax() {
+        #expect(parse("limits: {}\n", path: "g.yaml").1 == [
+            "g.yaml:1:1: missing 'listeners' (a list of {address: \"host:port\"})",
+            "g.yaml:1:1: missing 'routes' (the route files directory)",
+        ])
+        #expect(parse("listeners: []\nroutes: r\n", path: "g.yaml").1 == ["g.yaml:1:12: 'listeners' must name at least one listener"])
+        #expect(parse("listeners: [\n", path: "g.yaml").1.first?.hasPrefix("g.yaml:2:1: YAML syntax error") == true)
+        #expect(parse("", path: "g.yaml").1 == ["g.yaml:1:1: the gateway config is empty (expected 'listeners' and 'routes')"])
+    }
+
+    @Test("sizes take B, KiB, MiB and GiB; anything else (decimal units, no unit, overflow) is refused")
+    func sizes() {
+        #expect(ConfigSize.parse("0B") == 0)
+        #expect(ConfigSize.parse("100B") == 100)
+        #expect(ConfigSize.parse("64KiB") == 65536)
+        #expect(ConfigSize.parse("8MiB") == 8 << 20)
+        #expect(ConfigSize.parse("2GiB") == 2 << 30)
+        for bad in ["", "8", "8MB", "8 MiB", "8mib", "-1B", "MiB", "99999999999999999999GiB", "9223372036854775807KiB"] {
+            #expect(ConfigSize.parse(bad) == nil, "\(bad)")
+        }
+    }
+}
