@@ -1,6 +1,7 @@
 """`sluice run --config` / `sluice check --config`: listeners, routes relative to the file, limits."""
 
 import re
+import select
 import socket
 
 from conftest import store_service
@@ -106,5 +107,33 @@ def test_limits_from_the_config_431_and_413(sluice_bin, tmp_path, python_backend
         assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
         assert gw.post("/ping", body=b" " * 1000 + b"{}").status == 200
         assert gw.get("/ping", headers={"X-Fits": "a" * 1500}).status == 200
+    finally:
+        gw.stop()
+
+
+def test_slowloris_head_gets_408_and_close(sluice_bin, tmp_path, python_backends):
+    ping_routes(tmp_path, python_backends["framed-binary"])
+    config = write_config(tmp_path, config_text(limits="header_timeout: 1s, idle_timeout: 30s"))
+    (gw,) = start(sluice_bin, config, tmp_path / "run.log")
+    try:
+        with socket.create_connection(("127.0.0.1", gw.port), timeout=10) as s:
+            s.sendall(b"GET /ping HTTP/1.1\r\nHost: x\r\n")
+            # Trickle header lines, never finishing the head, and stop as soon as the gateway answers
+            # (sending after its close would draw a reset that can discard the answer). The idle timeout
+            # (30 s) never passes, so only the header timeout can answer within recv's 10 s.
+            for _ in range(3):
+                readable, _, _ = select.select([s], [], [], 0.3)
+                if readable:
+                    break
+                s.sendall(b"X-Slow: 1\r\n")
+            answer = b""
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                answer += chunk
+        assert answer.startswith(b"HTTP/1.1 408 Request Timeout"), answer[:200]
+        assert b'"code":"request_timeout"' in answer and b"connection: close" in answer
+        assert gw.get("/ping").status == 200
     finally:
         gw.stop()

@@ -2,11 +2,11 @@ internal import Foundation
 internal import Yams
 
 extension GatewayFile {
-    // Keys later work adds (`tls`, `http2`, `websocket`, `header_timeout`) are deliberately absent: until
+    // Keys later work adds (`tls`, `http2`, `websocket`) are deliberately absent: until
     // they do something they are refused like any unknown key rather than silently ignored.
     static let topKeys = ["listeners", "routes", "limits"]
     static let listenerKeys = ["address"]
-    static let limitKeys = ["max_body", "max_header_bytes", "idle_timeout"]
+    static let limitKeys = ["max_body", "max_header_bytes", "idle_timeout", "header_timeout"]
 
     /// Parses `text` (the contents of `path`): what could be read, and every problem.
     static func parse(text: String, path: String) -> (GatewayFile, [ConfigDiagnostic]) {
@@ -75,6 +75,9 @@ extension GatewayFile {
         }
         if let field = fields["idle_timeout"], let value = reader.duration(field.value, what: "'idle_timeout'") {
             limits.idleTimeout = value
+        }
+        if let field = fields["header_timeout"], let value = reader.duration(field.value, what: "'header_timeout'") {
+            limits.headerTimeout = value
         }
         return limits
     }

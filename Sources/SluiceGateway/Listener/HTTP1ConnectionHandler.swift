@@ -24,6 +24,10 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     /// A `read()` held back while the queue is full.
     private var readPending = false
     private var idleTimer: Scheduled<Void>?
+    /// When ``idleTimer`` fires.
+    private var idleTimerDeadline = NIODeadline.distantFuture
+    /// The current read produced a request part (a head, body or end).
+    private var sawRequestParts = false
     /// Reused for each response when the previous one has left the socket (then it is uniquely referenced and
     /// `clear` keeps its storage): one allocation per connection instead of one per response.
     private var output = ByteBuffer()
@@ -70,6 +74,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         isReading = true
+        sawRequestParts = true
         let action: HTTP1ConnectionStateMachine.Action
         switch unwrapInboundIn(data) {
         case .head(let head): action = machine.receivedHead(head)
@@ -81,7 +86,13 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     func channelReadComplete(context: ChannelHandlerContext) {
         isReading = false
-        machine.sawActivity(at: context.eventLoop.now)
+        if let headDeadline = machine.readCompleted(at: context.eventLoop.now, sawRequestParts: sawRequestParts),
+            headDeadline < idleTimerDeadline
+        {
+            idleTimer?.cancel()
+            scheduleIdleCheck(at: headDeadline, context: context)
+        }
+        sawRequestParts = false
         if needsFlush {
             needsFlush = false
             context.flush()
@@ -230,6 +241,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     // MARK: idle timeout
 
     private func scheduleIdleCheck(at deadline: NIODeadline, context: ChannelHandlerContext) {
+        idleTimerDeadline = deadline
         idleTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
             self.idleTimerFired()
         }
@@ -237,10 +249,12 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     private func idleTimerFired() {
         idleTimer = nil
+        idleTimerDeadline = .distantFuture
         guard let context else { return }
         switch machine.idleTimerFired(now: context.eventLoop.now) {
         case .close: context.close(promise: nil)
         case .check(let deadline): scheduleIdleCheck(at: deadline, context: context)
+        case .drain: drain(context: context)
         case .stop: break
         }
     }

@@ -18,6 +18,9 @@ struct HTTP1ConnectionStateMachine {
         var maxPendingRequests: Int
         /// No bytes in either direction for this long, and no response owed: the connection closes.
         var idleTimeout: TimeAmount
+        /// A request head started and not finished within this long (slowloris) is answered 408 and the
+        /// connection closes.
+        var headerTimeout: TimeAmount
     }
 
     /// The request currently arriving.
@@ -55,6 +58,8 @@ struct HTTP1ConnectionStateMachine {
     enum IdleAction: Equatable {
         case close
         case check(at: NIODeadline)
+        /// A 408 is queued: call ``nextOutput()`` until it returns nil.
+        case drain
         /// The connection is closing anyway.
         case stop
     }
@@ -88,6 +93,8 @@ struct HTTP1ConnectionStateMachine {
     /// The last response was written (or close decided); nothing more happens on this connection.
     private(set) var isClosing = false
     private var lastActivity: NIODeadline
+    /// When the head now arriving must be complete; set by the first read that leaves one unfinished.
+    private var headDeadline: NIODeadline?
 
     init(configuration: Configuration, now: NIODeadline) {
         self.configuration = configuration
@@ -117,6 +124,7 @@ struct HTTP1ConnectionStateMachine {
             assertionFailure("a request head arrived while receiving another")
             return close()
         }
+        headDeadline = nil
         if quiescing {
             receive = .discarding
             return .none
@@ -262,18 +270,40 @@ struct HTTP1ConnectionStateMachine {
         lastActivity = now
     }
 
+    /// A read finished. One that produced no request part while no request was arriving left a head
+    /// unfinished in the decoder: its deadline starts now and later reads do not extend it. Returns that
+    /// deadline when it was just set, so the connection's one timer can be moved earlier (once per head,
+    /// and only for heads that do not arrive in one read).
+    mutating func readCompleted(at now: NIODeadline, sawRequestParts: Bool) -> NIODeadline? {
+        lastActivity = now
+        guard !sawRequestParts, headDeadline == nil, !isClosing, case .idle = receive else { return nil }
+        let deadline = now + configuration.headerTimeout
+        headDeadline = deadline
+        return deadline
+    }
+
     /// The connection's one idle timer fired. A connection owing a response stays open (the backend's own
     /// timeout answers it); otherwise it closes once `idleTimeout` passed without activity, including a
     /// request body that stalled. The timer is re-armed only here, not per read.
     mutating func idleTimerFired(now: NIODeadline) -> IdleAction {
         if isClosing { return .stop }
+        // While responses are owed, reading may be paused by us, so an unfinished head is not the client's fault.
         if !queue.isEmpty { return .check(at: now + configuration.idleTimeout) }
+        if let headDeadline, case .idle = receive {
+            if now >= headDeadline {
+                self.headDeadline = nil
+                receive = .discarding
+                let error = GatewayError(.requestTimeout, "the request head did not arrive in time")
+                queue.append(Pending(framing: .closing, slot: .ready(error.response(allocator: ByteBufferAllocator()))))
+                return .drain
+            }
+        }
         let deadline = lastActivity + configuration.idleTimeout
         if now >= deadline {
             isClosing = true
             return .close
         }
-        return .check(at: deadline)
+        return .check(at: min(deadline, headDeadline ?? deadline))
     }
 
     private var isReceiving: Bool {

@@ -3,7 +3,7 @@ internal import NIOHTTP1
 internal import NIOPosix
 
 /// The HTTP/1.1 server socket: keep-alive, pipelining (responses in request order), chunked and
-/// Content-Length bodies, 400 for unparsable requests, 413, 431, idle timeout, graceful shutdown.
+/// Content-Length bodies, 400 for unparsable requests, 413, 431, header (408) and idle timeouts, graceful shutdown.
 enum HTTP1Listener {
     /// Requests one connection may have dispatched and unanswered; reading pauses at this many queued.
     static let maxPendingRequests = 16
@@ -56,7 +56,8 @@ enum HTTP1Listener {
                 configuration: HTTP1ConnectionStateMachine.Configuration(
                     maxBodySize: limits.maxBodySize,
                     maxPendingRequests: maxPendingRequests,
-                    idleTimeout: limits.idleTimeout
+                    idleTimeout: limits.idleTimeout,
+                    headerTimeout: limits.headerTimeout
                 )
             )
         )

@@ -11,10 +11,17 @@ public struct ListenerLimits: Sendable, Hashable {
     /// A connection that sends nothing for this long is closed (unless a request on it awaits its
     /// backend). Default 60 s.
     public var idleTimeout: TimeAmount
+    /// A client that started a request head and has not finished it within this long (slowloris) gets 408
+    /// and the connection closes. Default 10 s.
+    public var headerTimeout: TimeAmount
 
-    public init(maxBodySize: Int = 8 << 20, maxHeaderBytes: Int = 64 << 10, idleTimeout: TimeAmount = .seconds(60)) {
+    public init(
+        maxBodySize: Int = 8 << 20, maxHeaderBytes: Int = 64 << 10, idleTimeout: TimeAmount = .seconds(60),
+        headerTimeout: TimeAmount = .seconds(10)
+    ) {
         self.maxBodySize = maxBodySize
         self.maxHeaderBytes = maxHeaderBytes
         self.idleTimeout = idleTimeout
+        self.headerTimeout = headerTimeout
     }
 }

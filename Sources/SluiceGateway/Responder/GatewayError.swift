@@ -29,6 +29,8 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let invalidValue = Code("invalid_value", 400)
         public static let routeNotFound = Code("route_not_found", 404)
         public static let methodNotAllowed = Code("method_not_allowed", 405)
+        /// A request head not complete within `limits.header_timeout`.
+        public static let requestTimeout = Code("request_timeout", 408)
         public static let payloadTooLarge = Code("payload_too_large", 413)
         /// A body whose `Content-Type` the route does not read.
         public static let unsupportedMediaType = Code("unsupported_media_type", 415)

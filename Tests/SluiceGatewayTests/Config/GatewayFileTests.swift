@@ -16,20 +16,24 @@ struct GatewayFileTests {
               - {address: "127.0.0.1:8080"}
               - {address: "[::1]:8081"}
             routes: routes/
-            limits: {max_body: 8MiB, max_header_bytes: 64KiB, idle_timeout: 60s}
+            limits: {max_body: 8MiB, max_header_bytes: 64KiB, idle_timeout: 60s, header_timeout: 10s}
             """)
         #expect(errors == [])
         #expect(file.listeners == [ListenAddress(host: "127.0.0.1", port: 8080), ListenAddress(host: "::1", port: 8081)])
         #expect(file.routesDirectory == "/etc/sluice/routes")
-        #expect(file.limits == ListenerLimits(maxBodySize: 8 << 20, maxHeaderBytes: 64 << 10, idleTimeout: .seconds(60)))
+        #expect(
+            file.limits
+                == ListenerLimits(maxBodySize: 8 << 20, maxHeaderBytes: 64 << 10, idleTimeout: .seconds(60), headerTimeout: .seconds(10)))
     }
 
-    @Test("limits are optional and default to 8 MiB, 64 KiB and 60 s; absolute routes stay as written")
+    @Test("limits are optional and default to 8 MiB, 64 KiB, 60 s and 10 s; absolute routes stay as written")
     func defaults() {
-        let (file, errors) = parse("listeners: [{address: \"0.0.0.0:0\"}]\nroutes: /srv/routes\nlimits: {max_body: 512B}\n")
+        let (file, errors) = parse("listeners: [{address: \"0.0.0.0:0\"}]\nroutes: /srv/routes\nlimits: {header_timeout: 2s}\n")
         #expect(errors == [])
         #expect(file.routesDirectory == "/srv/routes")
-        #expect(file.limits == ListenerLimits(maxBodySize: 512, maxHeaderBytes: 64 << 10, idleTimeout: .seconds(60)))
+        #expect(
+            file.limits
+                == ListenerLimits(maxBodySize: 8 << 20, maxHeaderBytes: 64 << 10, idleTimeout: .seconds(60), headerTimeout: .seconds(2)))
     }
 
     @Test("keys later work adds are refused like any unknown key, each positioned")
@@ -40,12 +44,12 @@ struct GatewayFileTests {
                 tls: {cert: a.crt}
             routes: routes/
             websocket: {path: /ws}
-            limits: {header_timeout: 10s}
+            limits: {max_connections: 10}
             """, path: "g.yaml")
         #expect(errors == [
             "g.yaml:3:5: unknown key 'tls' in a listener (expected one of: address)",
             "g.yaml:5:1: unknown key 'websocket' in the gateway config (expected one of: listeners, routes, limits)",
-            "g.yaml:6:10: unknown key 'header_timeout' in 'limits' (expected one of: max_body, max_header_bytes, idle_timeout)",
+            "g.yaml:6:10: unknown key 'max_connections' in 'limits' (expected one of: max_body, max_header_bytes, idle_timeout, header_timeout)",
         ])
     }
 
@@ -58,7 +62,7 @@ struct GatewayFileTests {
               - {address: "127.0.0.1:8080"}
               - {}
             routes: routes/
-            limits: {max_body: 8MB, max_header_bytes: 0KiB, idle_timeout: 60}
+            limits: {max_body: 8MB, max_header_bytes: 0KiB, idle_timeout: 60, header_timeout: 0s}
             """, path: "g.yaml")
         #expect(errors == [
             "g.yaml:2:15: bad listener address 'localhost' (expected host:port or [v6]:port)",
@@ -67,6 +71,7 @@ struct GatewayFileTests {
             "g.yaml:7:20: bad size '8MB' for 'max_body' (expected a positive number with a unit: 512B, 64KiB, 8MiB, 1GiB)",
             "g.yaml:7:43: bad size '0KiB' for 'max_header_bytes' (expected a positive number with a unit: 512B, 64KiB, 8MiB, 1GiB)",
             "g.yaml:7:63: bad duration '60' for 'idle_timeout' (expected a positive number with a unit: 500ms, 1s, 2m)",
+            "g.yaml:7:83: bad duration '0s' for 'header_timeout' (expected a positive number with a unit: 500ms, 1s, 2m)",
         ])
     }
 

@@ -9,9 +9,12 @@ struct HTTP1ConnectionStateMachineTests {
 
     static let start = NIODeadline.uptimeNanoseconds(1_000_000_000)
 
-    func machine(maxBodySize: Int = 10, maxPending: Int = 4, idle: TimeAmount = .seconds(5)) -> Machine {
+    func machine(
+        maxBodySize: Int = 10, maxPending: Int = 4, idle: TimeAmount = .seconds(5), header: TimeAmount = .seconds(3)
+    ) -> Machine {
         Machine(
-            configuration: Machine.Configuration(maxBodySize: maxBodySize, maxPendingRequests: maxPending, idleTimeout: idle),
+            configuration: Machine.Configuration(
+                maxBodySize: maxBodySize, maxPendingRequests: maxPending, idleTimeout: idle, headerTimeout: header),
             now: Self.start
         )
     }
