@@ -10,6 +10,14 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `host:port` or `[v6]:port`; nil unless the host is non-empty and the port is in 1...65535.
     public init?(parsing text: String) {
+        guard let (host, port) = Self.split(text), port >= 1 else { return nil }
+        self.host = host
+        self.port = port
+    }
+
+    /// `host:port` or `[v6]:port` split apart; nil unless the host is non-empty and the port is in
+    /// 0...65535 (listeners accept 0).
+    public static func split(_ text: String) -> (host: String, port: Int)? {
         let host: Substring
         let portText: Substring
         if text.hasPrefix("[") {
@@ -26,10 +34,9 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
             if host.contains(":") { return nil }
         }
         guard !host.isEmpty, !host.contains(where: \.isWhitespace),
-            !portText.isEmpty, portText.allSatisfy(\.isASCII), let port = Int(portText), (1...65535).contains(port)
+            !portText.isEmpty, portText.allSatisfy(\.isASCII), let port = Int(portText), (0...65535).contains(port)
         else { return nil }
-        self.host = String(host)
-        self.port = port
+        return (String(host), port)
     }
 
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
