@@ -3,14 +3,15 @@ public import NIOCore
 public import NIOPosix
 internal import SluiceClient
 internal import SluiceThrift
+internal import NIOSSL
 internal import Synchronization
 
-/// The running gateway: HTTP/1.1 listeners in front of the routes of one routes directory, with a client
+/// The running gateway: HTTP/1.1 and HTTP/2 listeners (cleartext or TLS) in front of the routes of one routes directory, with a client
 /// per service. Built for the `sluice` command line; everything it does is also reachable piecemeal.
 public final class Gateway: Sendable {
     public struct Configuration: Sendable {
         /// Every listener serves the same routes (one snapshot) with the same limits.
-        public var listeners: [ListenAddress]
+        public var listeners: [ListenerConfiguration]
         public var routesDirectory: String
         /// Extra directories `include`s are looked up in, after the including file's own directory.
         public var includeDirectories: [String]
@@ -18,7 +19,7 @@ public final class Gateway: Sendable {
         public var logLevel: Logger.Level
 
         public init(
-            listeners: [ListenAddress],
+            listeners: [ListenerConfiguration],
             routesDirectory: String = "routes",
             includeDirectories: [String] = [],
             limits: ListenerLimits = ListenerLimits(),
@@ -41,7 +42,7 @@ public final class Gateway: Sendable {
             logLevel: Logger.Level = .info
         ) {
             self.init(
-                listeners: [ListenAddress(host: host, port: port)], routesDirectory: routesDirectory,
+                listeners: [ListenerConfiguration(address: ListenAddress(host: host, port: port))], routesDirectory: routesDirectory,
                 includeDirectories: includeDirectories, limits: limits, logLevel: logLevel)
         }
     }
@@ -52,7 +53,7 @@ public final class Gateway: Sendable {
     /// The first listener's port.
     public var localPort: Int { localPorts.first ?? 0 }
     private let channels: [any Channel]
-    private let connections: HTTP1Connections
+    private let connections: ListenerConnections
     private let state: RuntimeState
     private let logger: Logger
     private let makeCaller: @Sendable (ThriftClientConfiguration) -> any ThriftCaller
@@ -63,13 +64,13 @@ public final class Gateway: Sendable {
     private init(
         configuration: Configuration,
         channels: [any Channel],
-        connections: HTTP1Connections,
+        connections: ListenerConnections,
         state: RuntimeState,
         logger: Logger,
         makeCaller: @escaping @Sendable (ThriftClientConfiguration) -> any ThriftCaller
     ) {
         self.configuration = configuration
-        self.localPorts = zip(channels, configuration.listeners).map { $0.localAddress?.port ?? $1.port }
+        self.localPorts = zip(channels, configuration.listeners).map { $0.localAddress?.port ?? $1.address.port }
         self.channels = channels
         self.connections = connections
         self.state = state
@@ -118,13 +119,21 @@ public final class Gateway: Sendable {
         let (snapshot, _) = RuntimeSnapshot.build(configuration: loaded, previous: nil, makeCaller: makeCaller)
         let state = RuntimeState(snapshot)
         let dispatcher = RequestDispatcher(state: state, callGuard: callGuard, logger: logger)
-        let connections = HTTP1Connections()
+        let connections = ListenerConnections()
         var channels: [any Channel] = []
         do {
-            for address in configuration.listeners {
-                let channel = try await HTTP1Listener.bind(
-                    host: address.host,
-                    port: address.port,
+            for listener in configuration.listeners {
+                let address = listener.address
+                let tls = try listener.tls.map { tls throws(ListenerSetupError) in
+                    do throws(TLSMaterial.LoadError) {
+                        return try tls.makeServerContext()
+                    } catch {
+                        throw ListenerSetupError(address: address, message: error.description)
+                    }
+                }
+                let channel = try await Listener.bind(
+                    listener,
+                    tls: tls,
                     group: group,
                     limits: configuration.limits,
                     connections: connections,
@@ -135,6 +144,7 @@ public final class Gateway: Sendable {
                     "listening",
                     metadata: [
                         "address": "\(ListenAddress(host: address.host, port: channel.localAddress?.port ?? address.port))",
+                        "tls": "\(listener.tls != nil)",
                         "routes": "\(snapshot.routes.count)",
                         "clients": "\(snapshot.services.count)",
                     ]

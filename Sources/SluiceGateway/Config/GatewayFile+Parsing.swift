@@ -2,10 +2,7 @@ internal import Foundation
 internal import Yams
 
 extension GatewayFile {
-    // Keys later work adds (`tls`, `http2`, `websocket`) are deliberately absent: until
-    // they do something they are refused like any unknown key rather than silently ignored.
     static let topKeys = ["listeners", "routes", "limits"]
-    static let listenerKeys = ["address"]
     static let limitKeys = ["max_body", "max_header_bytes", "idle_timeout", "header_timeout"]
 
     /// Parses `text` (the contents of `path`): what could be read, and every problem.
@@ -22,7 +19,7 @@ extension GatewayFile {
             return (file, [ConfigDiagnostic(file: path, line: 1, column: 1, message: "the gateway config is empty (expected 'listeners' and 'routes')")])
         }
         if let top = reader.fields(of: root, what: "the gateway config", allowed: topKeys) {
-            file.listeners = parseListeners(top["listeners"], root: root, reader: &reader)
+            file.listeners = parseListeners(top["listeners"], root: root, path: path, reader: &reader)
             if let routes = top["routes"] {
                 if let directory = reader.string(routes.value, what: "'routes'") {
                     file.routesDirectory = resolve(directory, against: path)
@@ -34,34 +31,6 @@ extension GatewayFile {
         }
         // Sections are read in a fixed order; report in file order.
         return (file, reader.diagnostics.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
-    }
-
-    private static func parseListeners(_ field: (key: Node, value: Node)?, root: Node, reader: inout YAMLReader) -> [ListenAddress] {
-        guard let field else {
-            reader.error(at: root, "missing 'listeners' (a list of {address: \"host:port\"})")
-            return []
-        }
-        guard let list = reader.sequence(field.value, what: "'listeners'") else { return [] }
-        if list.isEmpty { reader.error(at: field.value, "'listeners' must name at least one listener") }
-        var listeners: [ListenAddress] = []
-        for node in list {
-            guard let fields = reader.fields(of: node, what: "a listener", allowed: listenerKeys) else { continue }
-            guard let addressField = fields["address"] else {
-                reader.error(at: node, "a listener needs an 'address' (\"host:port\")")
-                continue
-            }
-            guard let text = reader.string(addressField.value, what: "a listener's 'address'") else { continue }
-            guard let address = ListenAddress(parsing: text) else {
-                reader.error(at: addressField.value, "bad listener address '\(text)' (expected host:port or [v6]:port)")
-                continue
-            }
-            if address.port != 0, listeners.contains(address) {
-                reader.error(at: addressField.value, "listener address '\(text)' is listed twice")
-                continue
-            }
-            listeners.append(address)
-        }
-        return listeners
     }
 
     private static func parseLimits(_ node: Node, reader: inout YAMLReader) -> ListenerLimits {
@@ -82,7 +51,7 @@ extension GatewayFile {
         return limits
     }
 
-    private static func resolve(_ path: String, against file: String) -> String {
+    static func resolve(_ path: String, against file: String) -> String {
         if path.hasPrefix("/") { return (path as NSString).standardizingPath }
         let directory = (file as NSString).deletingLastPathComponent
         return (((directory.isEmpty ? "." : directory) as NSString).appendingPathComponent(path) as NSString).standardizingPath

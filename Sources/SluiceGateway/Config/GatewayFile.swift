@@ -4,12 +4,12 @@ internal import Foundation
 /// serve, and the per-connection limits. Paths in it are relative to the file.
 public struct GatewayFile: Sendable {
     /// Every listener serves the same routes.
-    public var listeners: [ListenAddress]
+    public var listeners: [ListenerConfiguration]
     /// Resolved against the config file's directory.
     public var routesDirectory: String
     public var limits: ListenerLimits
 
-    public init(listeners: [ListenAddress], routesDirectory: String, limits: ListenerLimits = ListenerLimits()) {
+    public init(listeners: [ListenerConfiguration], routesDirectory: String, limits: ListenerLimits = ListenerLimits()) {
         self.listeners = listeners
         self.routesDirectory = routesDirectory
         self.limits = limits

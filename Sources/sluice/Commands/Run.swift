@@ -62,8 +62,8 @@ struct Run: AsyncParsableCommand {
             throw error
         }
         let running = gateway.currentConfiguration
-        let urls = zip(configuration.listeners, gateway.localPorts).map { address, port in
-            "http://\(ListenAddress(host: address.host, port: port))"
+        let urls = zip(configuration.listeners, gateway.localPorts).map { listener, port in
+            "\(listener.tls == nil ? "http" : "https")://\(ListenAddress(host: listener.address.host, port: port))"
         }
         print(
             "sluice: listening on \(urls.joined(separator: ", ")) "

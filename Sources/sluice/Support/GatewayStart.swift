@@ -12,8 +12,11 @@ func startGateway(_ configuration: Gateway.Configuration, group: any EventLoopGr
             printError(diagnostic.description)
         }
         throw ExitStatus.badInput
+    } catch let error as ListenerSetupError {
+        printError("sluice: \(error)")
+        throw ExitStatus.badInput
     } catch {
-        let addresses = configuration.listeners.map(\.description).joined(separator: ", ")
+        let addresses = configuration.listeners.map(\.address.description).joined(separator: ", ")
         printError("sluice: cannot listen on \(addresses): \(error)")
         throw ExitStatus.backendFailure
     }

@@ -1,38 +1,11 @@
 internal import NIOCore
 internal import NIOHTTP1
-internal import NIOPosix
 
-/// The HTTP/1.1 server socket: keep-alive, pipelining (responses in request order), chunked and
+/// An HTTP/1.1 connection's pipeline: keep-alive, pipelining (responses in request order), chunked and
 /// Content-Length bodies, 400 for unparsable requests, 413, 431, header (408) and idle timeouts, graceful shutdown.
 enum HTTP1Listener {
     /// Requests one connection may have dispatched and unanswered; reading pauses at this many queued.
     static let maxPendingRequests = 16
-
-    static func bind(
-        host: String,
-        port: Int,
-        group: any EventLoopGroup,
-        limits: ListenerLimits,
-        connections: HTTP1Connections,
-        handler: any GatewayRequestHandler
-    ) -> EventLoopFuture<any Channel> {
-        ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 256)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.maxMessagesPerRead, value: 16)
-            .childChannelInitializer { channel in
-                connections.add(channel)
-                return channel.eventLoop.makeCompletedFuture {
-                    try configure(
-                        channel.pipeline.syncOperations,
-                        handler: handler,
-                        limits: limits
-                    )
-                }
-            }
-            .bind(host: host, port: port)
-    }
 
     /// A connection's whole pipeline: NIO's llhttp-based request decoder, then the gateway's own connection
     /// handler, which writes finished response bytes (no NIO response encoder, pipelining, error or idle

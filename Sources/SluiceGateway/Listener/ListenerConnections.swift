@@ -2,8 +2,8 @@ internal import NIOCore
 internal import Synchronization
 
 /// The listener's open connections, so shutdown can ask each to finish its current response and close
-/// (`ChannelShouldQuiesceEvent`, which `HTTP1ConnectionHandler` turns into a graceful close).
-final class HTTP1Connections: Sendable {
+/// (`ChannelShouldQuiesceEvent`: HTTP/1.1 closes after the response it owes, HTTP/2 says GOAWAY and lets its streams finish).
+final class ListenerConnections: Sendable {
     private let channels = Mutex<[ObjectIdentifier: any Channel]>([:])
 
     func add(_ channel: any Channel) {

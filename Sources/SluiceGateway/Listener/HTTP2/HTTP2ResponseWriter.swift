@@ -1,0 +1,40 @@
+internal import NIOCore
+internal import NIOHPACK
+internal import NIOHTTP2
+
+/// Writes a ``GatewayResponse`` as a HEADERS frame and, when there is a body, one DATA frame ending the
+/// stream; the same fields HTTP/1.1 sends, minus what HTTP/2 forbids (RFC 9113 §8.2.2).
+enum HTTP2ResponseWriter {
+    static func write(_ response: GatewayResponse, omitBody: Bool, to context: ChannelHandlerContext) {
+        let status = (100...999).contains(response.status) ? response.status : 500
+        var headers = HPACKHeaders()
+        headers.reserveCapacity(4 + response.headers.count)
+        headers.add(name: ":status", value: String(status))
+        headers.add(name: "server", value: "sluice")
+        if let body = response.body {
+            let contentType = response.contentType.map { HTTP1ResponseSerializer.isSafe(("content-type", $0)) ? $0 : nil } ?? nil
+            headers.add(name: "content-type", value: contentType ?? "application/json")
+            headers.add(name: "content-length", value: String(body.readableBytes))
+        } else if status >= 200 && status != 204 && status != 304 {
+            headers.add(name: "content-length", value: "0")
+        }
+        for field in response.headers where HTTP1ResponseSerializer.isSafe(field) && !isConnectionSpecific(field.name) {
+            headers.add(name: field.name.lowercased(), value: field.value)
+        }
+        let body = omitBody ? nil : response.body.flatMap { $0.readableBytes > 0 ? $0 : nil }
+        let head = HTTP2Frame.FramePayload.headers(.init(headers: headers, endStream: body == nil))
+        context.write(NIOAny(head), promise: nil)
+        if let body {
+            context.write(NIOAny(HTTP2Frame.FramePayload.data(.init(data: .byteBuffer(body), endStream: true))), promise: nil)
+        }
+        context.flush()
+    }
+
+    private static func isConnectionSpecific(_ name: String) -> Bool {
+        for forbidden in ["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade"]
+        where GatewayHeaders.sameName(name, forbidden) {
+            return true
+        }
+        return false
+    }
+}

@@ -1,0 +1,118 @@
+internal import NIOCore
+internal import NIOHPACK
+internal import NIOHTTP2
+
+/// Adapts one HTTP/2 stream onto ``GatewayRequest``: ``HTTP2RequestCollector`` turns its frames into a
+/// request, the gateway's handler answers it, ``HTTP2ResponseWriter`` turns the answer into frames.
+/// Streams of a connection run side by side, each in its own child channel; each answers when it is done.
+///
+/// A client that resets the stream closes this channel: the answer, when it comes, is dropped (the backend
+/// call runs to its own timeout and releases its connection slot then).
+final class HTTP2StreamHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTP2Frame.FramePayload
+    typealias OutboundOut = HTTP2Frame.FramePayload
+
+    private var collector: HTTP2RequestCollector
+    private let handler: any GatewayRequestHandler
+    private let idleTimeout: TimeAmount
+    private var context: ChannelHandlerContext?
+    private var isHead = false
+    private var answered = false
+    /// Fires when a request stays incomplete (no frame for `idleTimeout`): answered 408.
+    private var idleTimer: Scheduled<Void>?
+    private var lastActivity = NIODeadline.distantPast
+
+    init(handler: any GatewayRequestHandler, maxBodySize: Int, idleTimeout: TimeAmount) {
+        self.handler = handler
+        self.collector = HTTP2RequestCollector(maxBodySize: maxBodySize)
+        self.idleTimeout = idleTimeout
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        lastActivity = context.eventLoop.now
+        scheduleIdleCheck(at: lastActivity + idleTimeout, context: context)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        idleTimer?.cancel()
+        idleTimer = nil
+        self.context = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        idleTimer?.cancel()
+        idleTimer = nil
+        self.context = nil
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let event: HTTP2RequestCollector.Event
+        switch unwrapInboundIn(data) {
+        case .headers(let headers):
+            if !collector.isComplete, headers.headers.first(name: ":method") == "HEAD" { isHead = true }
+            event = collector.receivedHeaders(headers.headers, endStream: headers.endStream)
+        case .data(let data):
+            guard case .byteBuffer(let buffer) = data.data else { return }
+            event = collector.receivedData(buffer, endStream: data.endStream)
+        default:
+            return
+        }
+        lastActivity = context.eventLoop.now
+        switch event {
+        case .none:
+            break
+        case .dispatch(let request):
+            idleTimer?.cancel()
+            idleTimer = nil
+            handler.handle(request, on: context.eventLoop, allocator: context.channel.allocator, responder: Responder(stream: self))
+        case .reject(let error):
+            respond(error.response(allocator: context.channel.allocator))
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A stream-level protocol error: NIOHTTP2 has reset the stream; nothing can be answered on it.
+        context.close(promise: nil)
+    }
+
+    fileprivate func respond(_ response: GatewayResponse) {
+        guard let context, !answered else { return }  // reset by the client, or already answered
+        answered = true
+        idleTimer?.cancel()
+        idleTimer = nil
+        HTTP2ResponseWriter.write(response, omitBody: isHead, to: context)
+        if !collector.isComplete {
+            // Answered before the request ended (413, 408): the rest of it is not wanted (RFC 9113 §8.1).
+            context.close(promise: nil)
+        }
+    }
+
+    private func scheduleIdleCheck(at deadline: NIODeadline, context: ChannelHandlerContext) {
+        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [weak self] in
+            guard let self, let context = self.context else { return }
+            self.idleTimer = nil
+            guard !self.collector.isComplete else { return }
+            let due = self.lastActivity + self.idleTimeout
+            if due > context.eventLoop.now {
+                self.scheduleIdleCheck(at: due, context: context)
+            } else {
+                let error = GatewayError(.requestTimeout, "the request did not arrive in time")
+                self.respond(error.response(allocator: context.channel.allocator))
+            }
+        }
+    }
+
+    /// One stream's way back to its handler; lives on the connection's event loop.
+    private struct Responder: GatewayResponder {
+        let stream: HTTP2StreamHandler
+
+        func respond(_ response: GatewayResponse) {
+            stream.respond(response)
+        }
+    }
+}
+
+@available(*, unavailable)
+extension HTTP2StreamHandler: Sendable {}
