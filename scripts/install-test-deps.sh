@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The system and Python packages the tests talk to: curl, Debian's Thrift compiler (generates the Python
+# The system and Python packages the tests talk to: curl, openssl (development certificates), h2load
+# (nghttp2-client), Debian's Thrift compiler (generates the Python
 # test servers' code at test time), g++, pkg-config and Debian's libthrift-dev, libevent-dev and libboost-dev (the Apache C++
 # THeader server of test_theader_cpp.py, built by Benchmarks/cpp/build.sh), and from PyPI Apache Thrift's Python library (>= 0.23, the first with `uuid`)
-# and pytest. Meant for a fresh Debian machine as root; safe to run again (skips what is already there).
+# , pytest and the `h2` HTTP/2 library (raw frames for the HTTP/2 defence tests). Meant for a fresh Debian machine as root; safe to run again (skips what is already there).
 set -euo pipefail
 
 as_root=()
@@ -10,6 +11,8 @@ as_root=()
 
 need_apt=()
 command -v curl >/dev/null || need_apt+=(curl)
+command -v openssl >/dev/null || need_apt+=(openssl)
+command -v h2load >/dev/null || need_apt+=(nghttp2-client)
 command -v thrift >/dev/null || need_apt+=(thrift-compiler)
 command -v python3 >/dev/null || need_apt+=(python3)
 if ! python3 -m pip --version >/dev/null 2>&1; then need_apt+=(python3-pip); fi
@@ -40,6 +43,7 @@ from thrift.transport.THeaderTransport import THeaderTransport
 assert hasattr(TType, "UUID") and hasattr(TBinaryProtocol, "readUuid") and hasattr(TCompactProtocol, "readUuid")
 PY
 python3 -c 'import pytest' 2>/dev/null || pip_install 'pytest>=7'
+python3 -c 'import h2' 2>/dev/null || pip_install 'h2>=4'
 
 echo "test dependencies: curl $(curl --version | head -1 | cut -d' ' -f2), $(thrift --version)," \
      "python thrift $(python3 -c 'import importlib.metadata as m; print(m.version("thrift"))')," \

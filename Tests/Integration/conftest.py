@@ -219,3 +219,14 @@ def pytest_report_header(config):
 
 # json is re-exported for tests that build documents inline.
 __all__ = ["json"]
+
+
+@pytest.fixture(scope="session")
+def dev_certs(workdir):
+    """certs/make-dev-certs.sh run into a temporary folder: ca, server (localhost, 127.0.0.1), api
+    (api.example.test) and client certificates and keys."""
+    import subprocess
+
+    out = workdir / "certs"
+    subprocess.run(["bash", str(REPO / "certs" / "make-dev-certs.sh"), str(out)], check=True, capture_output=True)
+    return out

@@ -5,7 +5,7 @@ import select
 import socket
 
 from conftest import store_service
-from support.gateway import Gateway, write_routes
+from support.gateway import Gateway, start_with_config, write_routes
 from support.processes import Child, wait_for_port
 
 
@@ -28,13 +28,9 @@ def ping_routes(tmp_path, backend):
 def start(sluice_bin, config, log_path, listeners=1):
     """Starts `sluice run --config` from another directory (paths must resolve against the file) and
     returns one Gateway per listener."""
-    child = Child([sluice_bin, "run", "--config", config], log_path, cwd="/")
-    line = child.wait_for_line(r"listening on (.*) \(\d+ routes", timeout=30).group(1)
-    ports = [int(port) for port in re.findall(r"http://127\.0\.0\.1:(\d+)", line)]
-    assert len(ports) == listeners, line
-    for port in ports:
-        wait_for_port(port)
-    return [Gateway(child, port) for port in ports]
+    child, found = start_with_config(sluice_bin, config, log_path)
+    assert len(found) == listeners, found
+    return [Gateway(child, port) for _, port in found]
 
 
 def config_text(limits="", listeners=('"127.0.0.1:0"',)):
@@ -60,11 +56,11 @@ def test_two_listeners_serve_the_same_routes(sluice_bin, tmp_path, python_backen
 def test_check_config_reports_the_file_and_its_routes_positioned(sluice, tmp_path):
     write_routes(tmp_path / "routes", {"routes": [{"method": "GET", "path": "/x", "service": "missing", "call": "S.m"}]})
     config = write_config(tmp_path, config_text(limits="max_body: 8MB", listeners=(
-        '"127.0.0.1:8080", tls: {cert: a.crt}',)))
+        '"127.0.0.1:8080", http3: {}',)))
     result = sluice("check", "--config", config)
     assert result.returncode == 1, result
     out = result.stdout
-    assert "%s:2:33: unknown key 'tls' in a listener" % config in out, out
+    assert "%s:2:33: unknown key 'http3' in a listener" % config in out, out
     assert "%s:4:20: bad size '8MB' for 'max_body'" % config in out, out
     assert re.search(r"routes\.yaml:\d+:\d+: .*missing", out), out
     assert "errors in %s" % config in result.stderr

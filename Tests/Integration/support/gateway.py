@@ -3,6 +3,7 @@
 import http.client
 import json
 import pathlib
+import re
 import socket
 
 from support.processes import Child, wait_for_port
@@ -91,3 +92,14 @@ class Gateway:
 
     def stop(self):
         return self.child.stop()
+
+
+def start_with_config(sluice_bin, config, log_path):
+    """Starts `sluice run --config` from another directory (paths must resolve against the file); returns
+    the child and its listeners as (scheme, port) in config order."""
+    child = Child([sluice_bin, "run", "--config", config], log_path, cwd="/")
+    line = child.wait_for_line(r"listening on (.*) \(\d+ routes", timeout=30).group(1)
+    listeners = [(scheme, int(port)) for scheme, port in re.findall(r"(https?)://127\.0\.0\.1:(\d+)", line)]
+    for _, port in listeners:
+        wait_for_port(port)
+    return child, listeners

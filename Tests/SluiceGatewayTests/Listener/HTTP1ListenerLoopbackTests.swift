@@ -25,12 +25,12 @@ private struct PathEchoHandler: GatewayRequestHandler {
 struct HTTP1ListenerLoopbackTests {
     @Test("pipelined requests in one segment, the first answered last, come back in order; HEAD has no body")
     func pipelinedOverSocket() async throws {
-        let channel = try await HTTP1Listener.bind(
-            host: "127.0.0.1",
-            port: 0,
+        let channel = try await Listener.bind(
+            ListenerConfiguration(address: ListenAddress(host: "127.0.0.1", port: 0)),
+            tls: nil,
             group: MultiThreadedEventLoopGroup.singleton,
             limits: ListenerLimits(maxBodySize: 1024, idleTimeout: .seconds(10)),
-            connections: HTTP1Connections(),
+            connections: ListenerConnections(),
             handler: PathEchoHandler()
         ).get()
         let port = try #require(channel.localAddress?.port)
