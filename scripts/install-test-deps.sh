@@ -40,6 +40,7 @@ from thrift.transport.THeaderTransport import THeaderTransport
 assert hasattr(TType, "UUID") and hasattr(TBinaryProtocol, "readUuid") and hasattr(TCompactProtocol, "readUuid")
 PY
 python3 -c 'import pytest' 2>/dev/null || pip_install 'pytest>=7'
+python3 -c 'import websockets.asyncio.client' 2>/dev/null || pip_install 'websockets>=13'
 
 echo "test dependencies: curl $(curl --version | head -1 | cut -d' ' -f2), $(thrift --version)," \
      "python thrift $(python3 -c 'import importlib.metadata as m; print(m.version("thrift"))')," \

@@ -15,6 +15,8 @@ public final class Gateway: Sendable {
         /// Extra directories `include`s are looked up in, after the including file's own directory.
         public var includeDirectories: [String]
         public var limits: ListenerLimits
+        /// WebSocket upgrades on every listener; `nil`: off.
+        public var websocket: WebSocketSettings?
         public var logLevel: Logger.Level
 
         public init(
@@ -22,12 +24,14 @@ public final class Gateway: Sendable {
             routesDirectory: String = "routes",
             includeDirectories: [String] = [],
             limits: ListenerLimits = ListenerLimits(),
+            websocket: WebSocketSettings? = nil,
             logLevel: Logger.Level = .info
         ) {
             self.listeners = listeners
             self.routesDirectory = routesDirectory
             self.includeDirectories = includeDirectories
             self.limits = limits
+            self.websocket = websocket
             self.logLevel = logLevel
         }
 
@@ -38,11 +42,12 @@ public final class Gateway: Sendable {
             routesDirectory: String = "routes",
             includeDirectories: [String] = [],
             limits: ListenerLimits = ListenerLimits(),
+            websocket: WebSocketSettings? = nil,
             logLevel: Logger.Level = .info
         ) {
             self.init(
                 listeners: [ListenAddress(host: host, port: port)], routesDirectory: routesDirectory,
-                includeDirectories: includeDirectories, limits: limits, logLevel: logLevel)
+                includeDirectories: includeDirectories, limits: limits, websocket: websocket, logLevel: logLevel)
         }
     }
 
@@ -127,6 +132,7 @@ public final class Gateway: Sendable {
                     port: address.port,
                     group: group,
                     limits: configuration.limits,
+                    websocket: configuration.websocket,
                     connections: connections,
                     handler: dispatcher
                 ).get()

@@ -2,9 +2,9 @@ internal import Foundation
 internal import Yams
 
 extension GatewayFile {
-    // Keys later work adds (`tls`, `http2`, `websocket`) are deliberately absent: until
+    // Keys later work adds (`tls`, `http2`) are deliberately absent: until
     // they do something they are refused like any unknown key rather than silently ignored.
-    static let topKeys = ["listeners", "routes", "limits"]
+    static let topKeys = ["listeners", "routes", "limits", "websocket"]
     static let listenerKeys = ["address"]
     static let limitKeys = ["max_body", "max_header_bytes", "idle_timeout", "header_timeout"]
 
@@ -31,6 +31,7 @@ extension GatewayFile {
                 reader.error(at: root, "missing 'routes' (the route files directory)")
             }
             if let limits = top["limits"] { file.limits = parseLimits(limits.value, reader: &reader) }
+            if let websocket = top["websocket"] { file.websocket = parseWebSocket(websocket.value, reader: &reader) }
         }
         // Sections are read in a fixed order; report in file order.
         return (file, reader.diagnostics.sorted { ($0.line, $0.column) < ($1.line, $1.column) })

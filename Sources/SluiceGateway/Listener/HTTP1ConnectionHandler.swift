@@ -205,6 +205,15 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             case .close:
                 context.close(promise: nil)
                 return
+            case .upgrade(let head):
+                if needsFlush {
+                    needsFlush = false
+                    context.flush()
+                }
+                WebSocketUpgrade.upgrade(
+                    context: context, request: head, settings: configuration.webSocket ?? WebSocketSettings(),
+                    idleTimeout: configuration.idleTimeout, handler: handler)
+                return
             }
         }
         if wrote {

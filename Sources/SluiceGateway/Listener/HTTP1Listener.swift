@@ -13,6 +13,7 @@ enum HTTP1Listener {
         port: Int,
         group: any EventLoopGroup,
         limits: ListenerLimits,
+        websocket: WebSocketSettings? = nil,
         connections: HTTP1Connections,
         handler: any GatewayRequestHandler
     ) -> EventLoopFuture<any Channel> {
@@ -27,7 +28,8 @@ enum HTTP1Listener {
                     try configure(
                         channel.pipeline.syncOperations,
                         handler: handler,
-                        limits: limits
+                        limits: limits,
+                        websocket: websocket
                     )
                 }
             }
@@ -41,6 +43,7 @@ enum HTTP1Listener {
         _ pipeline: ChannelPipeline.SynchronousOperations,
         handler: any GatewayRequestHandler,
         limits: ListenerLimits,
+        websocket: WebSocketSettings? = nil,
         maxPendingRequests: Int = maxPendingRequests
     ) throws {
         // The decoder counts the request line and header bytes as it parses them and fails with
@@ -48,8 +51,9 @@ enum HTTP1Listener {
         var decoderLimits = NIOHTTPDecoderLimitConfiguration()
         decoderLimits.maxHeaderListSize = limits.maxHeaderBytes
         decoderLimits.maxHeaderFieldSize = limits.maxHeaderBytes
+        // Bytes after a WebSocket upgrade request go on to the frame decoder when this one is removed.
         try pipeline.addHandler(
-            ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: decoderLimits)))
+            ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes, limitConfiguration: decoderLimits)))
         try pipeline.addHandler(
             HTTP1ConnectionHandler(
                 handler: handler,
@@ -57,7 +61,8 @@ enum HTTP1Listener {
                     maxBodySize: limits.maxBodySize,
                     maxPendingRequests: maxPendingRequests,
                     idleTimeout: limits.idleTimeout,
-                    headerTimeout: limits.headerTimeout
+                    headerTimeout: limits.headerTimeout,
+                    webSocket: websocket
                 )
             )
         )

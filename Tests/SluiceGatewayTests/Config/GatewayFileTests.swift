@@ -43,12 +43,12 @@ struct GatewayFileTests {
               - address: "127.0.0.1:8443"
                 tls: {cert: a.crt}
             routes: routes/
-            websocket: {path: /ws}
+            metrics: {port: 9090}
             limits: {max_connections: 10}
             """, path: "g.yaml")
         #expect(errors == [
             "g.yaml:3:5: unknown key 'tls' in a listener (expected one of: address)",
-            "g.yaml:5:1: unknown key 'websocket' in the gateway config (expected one of: listeners, routes, limits)",
+            "g.yaml:5:1: unknown key 'metrics' in the gateway config (expected one of: listeners, routes, limits, websocket)",
             "g.yaml:6:10: unknown key 'max_connections' in 'limits' (expected one of: max_body, max_header_bytes, idle_timeout, header_timeout)",
         ])
     }
