@@ -206,10 +206,8 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
                 context.close(promise: nil)
                 return
             case .upgrade(let head):
-                if needsFlush {
-                    needsFlush = false
-                    context.flush()
-                }
+                // Its 101 (or refusal) is written and flushed behind the responses written before it.
+                needsFlush = false
                 WebSocketUpgrade.upgrade(
                     context: context, request: head, settings: configuration.webSocket ?? WebSocketSettings(),
                     idleTimeout: configuration.idleTimeout, handler: handler)
