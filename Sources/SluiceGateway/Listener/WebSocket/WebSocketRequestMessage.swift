@@ -1,5 +1,6 @@
 internal import NIOCore
 internal import SluiceJSON
+internal import SluiceThrift
 
 /// One RPC request read from a WebSocket message:
 /// `{"id": "1", "method": "POST", "path": "/v1/echo/bob?verbose=true", "headers": {...}, "body": {...}}`.
@@ -23,7 +24,9 @@ struct WebSocketRequestMessage {
     /// Reads `message` (a whole text or binary message, UTF-8 JSON).
     static func parse(_ message: ByteBuffer) throws(Malformed) -> WebSocketRequestMessage {
         let parsed: Result<WebSocketRequestMessage, Malformed> = message.withUnsafeReadableBytes { bytes in
-            var parser = Parser(scanner: JSONScanner(bytes: bytes), message: message)
+            // One level for the message itself on top of the transcoder's own limit for the body.
+            let maxDepth = TranscodeOptions().maxDepth + 1
+            var parser = Parser(scanner: JSONScanner(bytes: bytes, maxDepth: maxDepth), message: message)
             do throws(GatewayError) {
                 return .success(try parser.parse())
             } catch {
@@ -153,7 +156,8 @@ struct WebSocketRequestMessage {
             do {
                 return try step(&scanner)
             } catch {
-                throw GatewayError(.invalidJSON, "the message is not valid JSON: \(error.message)", offset: error.offset)
+                let code: GatewayError.Code = error.kind == .tooDeep ? .tooDeep : .invalidJSON
+                throw GatewayError(code, "the message is not valid JSON: \(error.message)", offset: error.offset)
             }
         }
 

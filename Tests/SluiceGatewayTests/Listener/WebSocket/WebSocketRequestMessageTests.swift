@@ -89,6 +89,15 @@ struct WebSocketRequestMessageTests {
         #expect(malformed(#"{"method":"GET","path":"/x""#)?.error.offset == 27)
     }
 
+    @Test("a body as deep as an HTTP body may be passes; deeper is too_deep, as over HTTP")
+    func depth() throws {
+        let deepest = String(repeating: "[", count: 64) + String(repeating: "]", count: 64)
+        let message = try parse(#"{"method":"POST","path":"/x","body":"# + deepest + "}")
+        #expect(message.request.body.map { String(buffer: $0) } == deepest)
+        let tooDeep = malformed(#"{"method":"POST","path":"/x","body":["# + deepest + "]}")
+        #expect(tooDeep?.error.code == .tooDeep)
+    }
+
     // MARK: replies
 
     func reply(id: String?, _ response: GatewayResponse) -> String {
