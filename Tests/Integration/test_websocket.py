@@ -368,3 +368,12 @@ def test_shutdown_sends_1001_after_in_flight_replies(sluice_bin, tmp_path, pytho
             assert read_close(s) == 1001
     finally:
         gateway.stop()
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--websocket-path", "ws"], "--websocket-path must be an absolute path"),
+    (["--config", "sluice.yaml", "--websocket-path", "/ws"], "--websocket-path cannot be combined with --config"),
+])
+def test_websocket_path_usage_errors(sluice, args, message):
+    result = sluice("run", *args)
+    assert result.returncode != 0 and message in result.stderr, result.stderr
