@@ -102,11 +102,25 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
 
     // MARK: outbound
 
+    /// Not while the in-flight bound is reached, nor while replies pile up unsent: a client that sends
+    /// requests and never reads the replies cannot grow the gateway's memory past the write buffer's watermark.
     func read(context: ChannelHandlerContext) {
-        if machine.wantsToRead {
+        if machine.wantsToRead && context.channel.isWritable {
             context.read()
         } else {
             readPending = true
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        resumeReading(context: context)
+        context.fireChannelWritabilityChanged()
+    }
+
+    private func resumeReading(context: ChannelHandlerContext) {
+        if readPending && machine.wantsToRead && context.channel.isWritable {
+            readPending = false
+            context.read()
         }
     }
 
@@ -161,10 +175,7 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
                 return
             }
         }
-        if readPending && machine.wantsToRead {
-            readPending = false
-            context.read()
-        }
+        resumeReading(context: context)
     }
 
     private func write(_ frame: WebSocketFrame, context: ChannelHandlerContext) {

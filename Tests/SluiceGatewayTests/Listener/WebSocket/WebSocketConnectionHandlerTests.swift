@@ -111,6 +111,33 @@ struct WebSocketConnectionHandlerTests {
         #expect(!large.channel.isActive)
     }
 
+    /// Counts the `read()`s that reach the socket.
+    final class ReadCounter: ChannelOutboundHandler {
+        typealias OutboundIn = Any
+        var reads = 0
+
+        func read(context: ChannelHandlerContext) {
+            reads += 1
+            context.read()
+        }
+    }
+
+    @Test("reading stops while the channel is not writable (replies unread by the client) and resumes after")
+    func writability() throws {
+        let h = try harness()
+        let counter = ReadCounter()
+        try h.channel.pipeline.syncOperations.addHandler(counter, position: .first)
+        try send(h, Array(Self.upgrade.utf8))
+        let before = counter.reads
+        h.channel.isWritable = false
+        h.channel.pipeline.fireChannelWritabilityChanged()
+        h.channel.read()
+        #expect(counter.reads == before)
+        h.channel.isWritable = true
+        h.channel.pipeline.fireChannelWritabilityChanged()
+        #expect(counter.reads == before + 1)
+    }
+
     @Test("shutdown: the reply in flight goes out, then close 1001")
     func quiesce() throws {
         let h = try harness()
