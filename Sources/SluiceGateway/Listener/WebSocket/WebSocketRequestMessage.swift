@@ -107,7 +107,7 @@ struct WebSocketRequestMessage {
                 let contentType = fields.first { GatewayHeaders.sameName($0.name, "content-type") }?.value
                 if let contentType, !Self.isJSON(contentType), let token = body.string {
                     var decoded = ByteBufferAllocator().buffer(capacity: token.decodedCount)
-                    scanner.withDecodedBytes(token) { decoded.writeBytes($0) }
+                    scanner.withDecodedBytes(token) { _ = decoded.writeBytes($0) }
                     bodyBuffer = decoded
                 } else {
                     bodyBuffer = message.getSlice(at: message.readerIndex + body.range.lowerBound, length: body.range.count)
