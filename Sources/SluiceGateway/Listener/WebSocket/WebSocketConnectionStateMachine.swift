@@ -88,9 +88,12 @@ struct WebSocketConnectionStateMachine {
         switch frame.opcode {
         case .text, .binary:
             guard fragments == nil else { return fail(.protocolError) }
-            if frame.fin { return complete(frame.unmaskedData) }
-            fragments = frame.unmaskedData
-            return fragments.map { $0.readableBytes > configuration.maxMessageSize } == true ? fail(.messageTooLarge) : .none
+            // The frame decoder's limit is the message size already; a decoder set up otherwise is checked here.
+            let data = frame.unmaskedData
+            guard data.readableBytes <= configuration.maxMessageSize else { return fail(.messageTooLarge) }
+            if frame.fin { return complete(data) }
+            fragments = data
+            return .none
         case .continuation:
             guard var message = fragments else { return fail(.protocolError) }
             fragments = nil  // uniquely referenced while appending

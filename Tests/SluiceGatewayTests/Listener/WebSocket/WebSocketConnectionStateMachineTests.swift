@@ -75,6 +75,12 @@ struct WebSocketConnectionStateMachineTests {
         #expect(failure(m.receivedInvalidFrame(tooLarge: true)) == nil, "nothing happens after the close")
     }
 
+    @Test("a whole frame over the limit (a decoder set up with a larger one let it through) closes with 1009")
+    func frameTooLarge() {
+        var m = machine(maxMessage: 4)
+        #expect(failure(m.receivedFrame(frame(.binary, "12345"), now: Self.start)) == .messageTooLarge)
+    }
+
     @Test("a frame the decoder refuses as too long closes with 1009; other decoder errors with 1002")
     func decoderErrors() {
         var m = machine()
