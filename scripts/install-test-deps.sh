@@ -3,7 +3,7 @@
 # (nghttp2-client), Debian's Thrift compiler (generates the Python
 # test servers' code at test time), g++, pkg-config and Debian's libthrift-dev, libevent-dev and libboost-dev (the Apache C++
 # THeader server of test_theader_cpp.py, built by Benchmarks/cpp/build.sh), and from PyPI Apache Thrift's Python library (>= 0.23, the first with `uuid`)
-# , pytest and the `h2` HTTP/2 library (raw frames for the HTTP/2 defence tests). Meant for a fresh Debian machine as root; safe to run again (skips what is already there).
+# , pytest, the `h2` HTTP/2 library (raw frames for the HTTP/2 defence tests) and `websockets`. Meant for a fresh Debian machine as root; safe to run again (skips what is already there).
 set -euo pipefail
 
 as_root=()
@@ -44,6 +44,7 @@ assert hasattr(TType, "UUID") and hasattr(TBinaryProtocol, "readUuid") and hasat
 PY
 python3 -c 'import pytest' 2>/dev/null || pip_install 'pytest>=7'
 python3 -c 'import h2' 2>/dev/null || pip_install 'h2>=4'
+python3 -c 'import websockets.asyncio.client' 2>/dev/null || pip_install 'websockets>=13'
 
 echo "test dependencies: curl $(curl --version | head -1 | cut -d' ' -f2), $(thrift --version)," \
      "python thrift $(python3 -c 'import importlib.metadata as m; print(m.version("thrift"))')," \

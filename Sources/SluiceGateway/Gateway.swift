@@ -16,6 +16,8 @@ public final class Gateway: Sendable {
         /// Extra directories `include`s are looked up in, after the including file's own directory.
         public var includeDirectories: [String]
         public var limits: ListenerLimits
+        /// WebSocket upgrades on every listener; `nil`: off.
+        public var websocket: WebSocketSettings?
         public var logLevel: Logger.Level
 
         public init(
@@ -23,12 +25,14 @@ public final class Gateway: Sendable {
             routesDirectory: String = "routes",
             includeDirectories: [String] = [],
             limits: ListenerLimits = ListenerLimits(),
+            websocket: WebSocketSettings? = nil,
             logLevel: Logger.Level = .info
         ) {
             self.listeners = listeners
             self.routesDirectory = routesDirectory
             self.includeDirectories = includeDirectories
             self.limits = limits
+            self.websocket = websocket
             self.logLevel = logLevel
         }
 
@@ -39,11 +43,12 @@ public final class Gateway: Sendable {
             routesDirectory: String = "routes",
             includeDirectories: [String] = [],
             limits: ListenerLimits = ListenerLimits(),
+            websocket: WebSocketSettings? = nil,
             logLevel: Logger.Level = .info
         ) {
             self.init(
                 listeners: [ListenerConfiguration(address: ListenAddress(host: host, port: port))], routesDirectory: routesDirectory,
-                includeDirectories: includeDirectories, limits: limits, logLevel: logLevel)
+                includeDirectories: includeDirectories, limits: limits, websocket: websocket, logLevel: logLevel)
         }
     }
 
@@ -136,6 +141,7 @@ public final class Gateway: Sendable {
                     tls: tls,
                     group: group,
                     limits: configuration.limits,
+                    websocket: configuration.websocket,
                     connections: connections,
                     handler: dispatcher
                 ).get()

@@ -62,6 +62,14 @@ def test_examples_curl_script_matches_the_demo(demo):
         assert normalised in script, normalised
 
 
+def test_demo_prints_a_working_websocket_example(demo):
+    commands = [line for line in demo.text().splitlines() if line.startswith("python3 -c ") and "websockets" in line]
+    assert len(commands) == 1, demo.text()
+    result = subprocess.run(["bash", "-c", commands[0]], capture_output=True, text=True, timeout=20)
+    assert result.returncode == 0, (commands[0], result.stderr)
+    assert result.stdout.startswith('{"id":1,"status":200,"headers":{},"body":{"name":"alice","message":"hello"}'), result.stdout
+
+
 def test_ttheader_golden_vector(demo_backend):
     """Kitex's T1 request, byte for byte, gets Kitex's T2 reply from Sluice's server side."""
     with socket.create_connection(("127.0.0.1", demo_backend.port), timeout=5) as s:

@@ -2,7 +2,7 @@ internal import Foundation
 internal import Yams
 
 extension GatewayFile {
-    static let topKeys = ["listeners", "routes", "limits"]
+    static let topKeys = ["listeners", "routes", "limits", "websocket"]
     static let limitKeys = ["max_body", "max_header_bytes", "idle_timeout", "header_timeout"]
 
     /// Parses `text` (the contents of `path`): what could be read, and every problem.
@@ -28,6 +28,7 @@ extension GatewayFile {
                 reader.error(at: root, "missing 'routes' (the route files directory)")
             }
             if let limits = top["limits"] { file.limits = parseLimits(limits.value, reader: &reader) }
+            if let websocket = top["websocket"] { file.websocket = parseWebSocket(websocket.value, reader: &reader) }
         }
         // Sections are read in a fixed order; report in file order.
         return (file, reader.diagnostics.sorted { ($0.line, $0.column) < ($1.line, $1.column) })

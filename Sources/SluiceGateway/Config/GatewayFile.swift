@@ -8,11 +8,17 @@ public struct GatewayFile: Sendable {
     /// Resolved against the config file's directory.
     public var routesDirectory: String
     public var limits: ListenerLimits
+    /// `nil` (no `websocket:` key): no path upgrades to WebSocket.
+    public var websocket: WebSocketSettings?
 
-    public init(listeners: [ListenerConfiguration], routesDirectory: String, limits: ListenerLimits = ListenerLimits()) {
+    public init(
+        listeners: [ListenerConfiguration], routesDirectory: String, limits: ListenerLimits = ListenerLimits(),
+        websocket: WebSocketSettings? = nil
+    ) {
         self.listeners = listeners
         self.routesDirectory = routesDirectory
         self.limits = limits
+        self.websocket = websocket
     }
 
     /// Reads and checks the file at `path`, throwing every problem at once (the route files it names are

@@ -12,6 +12,7 @@ enum Listener {
         tls: NIOSSLContext?,
         group: any EventLoopGroup,
         limits: ListenerLimits,
+        websocket: WebSocketSettings?,
         connections: ListenerConnections,
         handler: any GatewayRequestHandler
     ) -> EventLoopFuture<any Channel> {
@@ -26,7 +27,9 @@ enum Listener {
                 return channel.eventLoop.makeCompletedFuture {
                     let serve: (HTTP2PrefaceDetector.WireProtocol, any Channel) throws -> Void = { chosen, channel in
                         switch chosen {
-                        case .http1: try HTTP1Listener.configure(channel.pipeline.syncOperations, handler: handler, limits: limits)
+                        case .http1:
+                            try HTTP1Listener.configure(
+                                channel.pipeline.syncOperations, handler: handler, limits: limits, websocket: websocket)
                         case .http2: try HTTP2Server.configure(channel, limits: limits, http2: http2, handler: handler)
                         }
                     }

@@ -34,6 +34,8 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let payloadTooLarge = Code("payload_too_large", 413)
         /// A body whose `Content-Type` the route does not read.
         public static let unsupportedMediaType = Code("unsupported_media_type", 415)
+        /// A WebSocket upgrade asking for a version other than 13 (RFC 6455 §4.4).
+        public static let upgradeRequired = Code("upgrade_required", 426)
         /// A request line plus headers larger than `limits.max_header_bytes`.
         public static let headerFieldsTooLarge = Code("header_fields_too_large", 431)
         public static let internalError = Code("internal_error", 500)

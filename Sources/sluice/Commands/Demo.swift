@@ -96,7 +96,8 @@ struct Demo: AsyncParsableCommand {
         let gateway: Gateway
         do {
             let configuration = Gateway.Configuration(
-                host: listen.host, port: listen.port, routesDirectory: directory, logLevel: logLevel)
+                host: listen.host, port: listen.port, routesDirectory: directory, websocket: WebSocketSettings(path: "/ws"),
+                logLevel: logLevel)
             gateway = try await startGateway(configuration, group: group, logger: logger)
         } catch {
             if let temporary { DemoRoutes.remove(temporary) }
@@ -106,6 +107,7 @@ struct Demo: AsyncParsableCommand {
         print("sluice demo: gateway listening on \(base) (\(gateway.currentConfiguration.routes.count) routes from \(routes))")
         print("")
         print(DemoCatalog.render(base: base), terminator: "")
+        print(DemoCatalog.renderWebSocket(url: "ws://\(listen.with(port: gateway.localPort))/ws"), terminator: "")
         print("# end of examples; Ctrl-C stops the demo")
         flushStandardOutput()
         return (gateway, temporary)

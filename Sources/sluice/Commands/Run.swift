@@ -19,6 +19,11 @@ struct Run: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Where to accept HTTP (default: 127.0.0.1:8080); port 0 picks a free port.", valueName: "host:port"))
     var listen: HostPort?
 
+    @Option(
+        name: .customLong("websocket-path"),
+        help: ArgumentHelp("Serve WebSocket RPC on this path, with the default limits (a config file has 'websocket:').", valueName: "path"))
+    var websocketPath: String?
+
     @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical."))
     var logLevel: Logger.Level = .info
 
@@ -35,6 +40,12 @@ struct Run: AsyncParsableCommand {
         if config != nil && (routes != nil || listen != nil) {
             throw ValidationError("--config cannot be combined with --routes or --listen: the config file names the listeners and routes")
         }
+        if config != nil && websocketPath != nil {
+            throw ValidationError("--websocket-path cannot be combined with --config: set 'websocket:' in the config file")
+        }
+        if let websocketPath, websocketPath.first != "/" || websocketPath.contains("?") {
+            throw ValidationError("--websocket-path must be an absolute path such as /ws, without a query")
+        }
     }
 
     func run() async throws {
@@ -46,12 +57,13 @@ struct Run: AsyncParsableCommand {
             let file = try loadGatewayFile(config)
             configuration = Gateway.Configuration(
                 listeners: file.listeners, routesDirectory: file.routesDirectory, includeDirectories: includeDirectories,
-                limits: file.limits, logLevel: logLevel)
+                limits: file.limits, websocket: file.websocket, logLevel: logLevel)
         } else {
             let listen = listen ?? HostPort(host: "127.0.0.1", port: 8080)
             configuration = Gateway.Configuration(
                 host: listen.host, port: listen.port, routesDirectory: routes ?? PackagePaths.locate("routes") ?? "routes",
-                includeDirectories: includeDirectories, logLevel: logLevel)
+                includeDirectories: includeDirectories, websocket: websocketPath.map { WebSocketSettings(path: $0) },
+                logLevel: logLevel)
         }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: eventLoops ?? System.coreCount)
         let gateway: Gateway

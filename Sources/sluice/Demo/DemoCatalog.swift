@@ -47,6 +47,20 @@ enum DemoCatalog {
         },
     ]
 
+    /// WebSocket RPC at `url`: one JSON request per message, the reply carries its `id`.
+    static func renderWebSocket(url: String) -> String {
+        let request = #"{"id": 1, "method": "GET", "path": "/v1/echo/alice?message=hello"}"#
+        return """
+            # WebSocket RPC: each message is a request, each reply carries its id (websocat, then type the JSON)
+            websocat \(url)
+            \(request)
+            # The same from Python's websockets package
+            python3 -c 'import json; from websockets.sync.client import connect; ws = connect("\(url)"); \
+            ws.send(json.dumps(\(request))); print(ws.recv())'
+
+            """
+    }
+
     /// The examples as printed: `# title (expect NNN)` then the command.
     static func render(base: String) -> String {
         var text = ""

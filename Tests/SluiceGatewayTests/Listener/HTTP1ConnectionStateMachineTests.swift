@@ -62,6 +62,8 @@ struct HTTP1ConnectionStateMachineTests {
                 labels.append("100")
             case .close:
                 labels.append("close")
+            case .upgrade(let head):
+                labels.append("upgrade \(head.uri)")
             }
         }
         return labels

@@ -30,6 +30,7 @@ struct HTTP1ListenerLoopbackTests {
             tls: nil,
             group: MultiThreadedEventLoopGroup.singleton,
             limits: ListenerLimits(maxBodySize: 1024, idleTimeout: .seconds(10)),
+            websocket: nil,
             connections: ListenerConnections(),
             handler: PathEchoHandler()
         ).get()

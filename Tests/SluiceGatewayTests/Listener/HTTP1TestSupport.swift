@@ -41,13 +41,14 @@ struct HTTP1Harness {
 
     init(
         maxBodySize: Int = 1 << 20, maxHeaderBytes: Int = 64 << 10, idleTimeout: TimeAmount = .seconds(60),
-        headerTimeout: TimeAmount = .seconds(10), maxPendingRequests: Int = 16
+        headerTimeout: TimeAmount = .seconds(10), maxPendingRequests: Int = 16, webSocket: WebSocketSettings? = nil
     ) throws {
         try HTTP1Listener.configure(
             channel.pipeline.syncOperations,
             handler: handler,
             limits: ListenerLimits(
                 maxBodySize: maxBodySize, maxHeaderBytes: maxHeaderBytes, idleTimeout: idleTimeout, headerTimeout: headerTimeout),
+            websocket: webSocket,
             maxPendingRequests: maxPendingRequests
         )
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()

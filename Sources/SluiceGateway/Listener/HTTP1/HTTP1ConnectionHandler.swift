@@ -205,6 +205,13 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             case .close:
                 context.close(promise: nil)
                 return
+            case .upgrade(let head):
+                // Its 101 (or refusal) is written and flushed behind the responses written before it.
+                needsFlush = false
+                WebSocketUpgrade.upgrade(
+                    context: context, request: head, settings: configuration.webSocket ?? WebSocketSettings(),
+                    idleTimeout: configuration.idleTimeout, handler: handler)
+                return
             }
         }
         if wrote {

@@ -21,6 +21,8 @@ struct HTTP1ConnectionStateMachine {
         /// A request head started and not finished within this long (slowloris) is answered 408 and the
         /// connection closes.
         var headerTimeout: TimeAmount
+        /// Where a complete `Upgrade: websocket` request becomes ``Output/upgrade(_:)``; nil: nowhere.
+        var webSocket: WebSocketSettings? = nil
     }
 
     /// The request currently arriving.
@@ -53,6 +55,9 @@ struct HTTP1ConnectionStateMachine {
         case dispatch(RequestID, head: HTTPRequestHead, body: ByteBuffer?)
         case sendContinue
         case close
+        /// Every earlier response is written: switch the connection to WebSocket (or refuse the upgrade and
+        /// close). Nothing more happens on it as HTTP/1.1.
+        case upgrade(HTTPRequestHead)
     }
 
     enum IdleAction: Equatable {
@@ -74,6 +79,8 @@ struct HTTP1ConnectionStateMachine {
         case parked(head: HTTPRequestHead, body: ByteBuffer?)
         case inFlight
         case ready(GatewayResponse)
+        /// A WebSocket upgrade request; always the queue's last entry.
+        case upgrade(HTTPRequestHead)
     }
 
     private struct Pending {
@@ -87,7 +94,7 @@ struct HTTP1ConnectionStateMachine {
     private var queue: CircularBuffer<Pending>
     private var firstID = 0
     private var inFlight = 0
-    /// Parked requests are always the newest ones: the queue's tail.
+    /// Parked requests are always the newest ones: the queue's tail (but for a WebSocket upgrade after them).
     private var parked = 0
     private var quiescing = false
     /// The last response was written (or close decided); nothing more happens on this connection.
@@ -171,6 +178,12 @@ struct HTTP1ConnectionStateMachine {
     mutating func receivedEnd() -> Action {
         switch receive {
         case .receiving(let head, let body, _):
+            if let webSocket = configuration.webSocket, WebSocketUpgrade.isAttempt(head, path: webSocket.path) {
+                // Nothing after it is read as HTTP (NIO's decoder stops parsing there too).
+                receive = .discarding
+                queue.append(Pending(framing: .closing, slot: .upgrade(head)))
+                return queue.count == 1 ? .drain : .none
+            }
             let keepAlive = head.isKeepAlive
             receive = keepAlive && !quiescing ? .idle : .discarding
             let framing = HTTP1ResponseFraming(
@@ -231,8 +244,14 @@ struct HTTP1ConnectionStateMachine {
             }
             return .write(response, framing)
         }
+        if queue.count == 1, case .upgrade(let head) = queue[queue.startIndex].slot {
+            queue.removeFirst()
+            isClosing = true
+            return .upgrade(head)
+        }
         if parked > 0 && inFlight < configuration.maxPendingRequests {
-            let index = queue.index(queue.startIndex, offsetBy: queue.count - parked)
+            let upgradeLast = queue.last.map { if case .upgrade = $0.slot { true } else { false } } ?? false
+            let index = queue.index(queue.startIndex, offsetBy: queue.count - parked - (upgradeLast ? 1 : 0))
             guard case .parked(let head, let body) = queue[index].slot else {
                 assertionFailure("parked requests are the queue's tail")
                 return nil
@@ -260,6 +279,8 @@ struct HTTP1ConnectionStateMachine {
     mutating func quiesce() -> Action {
         quiescing = true
         if isClosing { return .none }
+        // No new socket to wait for: the last response owed closes the connection instead.
+        if let last = queue.last, case .upgrade = last.slot { queue.removeLast() }
         if queue.isEmpty && !isReceiving { return close() }
         if !isReceiving { receive = .discarding }
         return .none

@@ -14,6 +14,7 @@ enum HTTP1Listener {
         _ pipeline: ChannelPipeline.SynchronousOperations,
         handler: any GatewayRequestHandler,
         limits: ListenerLimits,
+        websocket: WebSocketSettings? = nil,
         maxPendingRequests: Int = maxPendingRequests
     ) throws {
         // The decoder counts the request line and header bytes as it parses them and fails with
@@ -21,8 +22,9 @@ enum HTTP1Listener {
         var decoderLimits = NIOHTTPDecoderLimitConfiguration()
         decoderLimits.maxHeaderListSize = limits.maxHeaderBytes
         decoderLimits.maxHeaderFieldSize = limits.maxHeaderBytes
+        // Bytes after a WebSocket upgrade request go on to the frame decoder when this one is removed.
         try pipeline.addHandler(
-            ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: decoderLimits)))
+            ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes, limitConfiguration: decoderLimits)))
         try pipeline.addHandler(
             HTTP1ConnectionHandler(
                 handler: handler,
@@ -30,7 +32,8 @@ enum HTTP1Listener {
                     maxBodySize: limits.maxBodySize,
                     maxPendingRequests: maxPendingRequests,
                     idleTimeout: limits.idleTimeout,
-                    headerTimeout: limits.headerTimeout
+                    headerTimeout: limits.headerTimeout,
+                    webSocket: websocket
                 )
             )
         )

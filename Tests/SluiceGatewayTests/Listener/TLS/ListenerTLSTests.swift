@@ -53,9 +53,9 @@ struct ListenerTLSTests {
         #expect(errors == [
             "g.yaml:3:10: 'tls' needs 'key' (a PEM file)",
             "g.yaml:5:10: cannot load certificate 'bad.crt' (failedToLoadCertificate)",
-            "g.yaml:5:45: bad server name 'x..y' (expected a DNS name such as api.example.test or *.example.test)",
-            "g.yaml:5:71: an 'sni' entry needs 'server_name', 'cert' and 'key'",
-            "g.yaml:5:83: unknown key 'extra' in 'tls' (expected one of: cert, key, client_ca, sni)",
+            "g.yaml:5:60: bad server name 'x..y' (expected a DNS name such as api.example.test or *.example.test)",
+            "g.yaml:5:86: an 'sni' entry needs 'server_name', 'cert' and 'key'",
+            "g.yaml:5:98: unknown key 'extra' in 'tls' (expected one of: cert, key, client_ca, sni)",
             "g.yaml:7:37: 'max_concurrent_streams' must be an integer in 1...100000",
             "g.yaml:7:56: 'initial_window' must be between 1 byte and 2 GiB - 1",
             "g.yaml:7:78: 'max_frame_size' must be between 16KiB and 16MiB - 1 (RFC 9113 §6.5.2)",

@@ -1,0 +1,236 @@
+internal import NIOCore
+internal import NIOWebSocket
+
+/// Adapts a channel of WebSocket frames onto ``GatewayRequest``: each message is a request handed to the same
+/// ``GatewayRequestHandler`` HTTP uses, answered by a reply message as it completes.
+/// ``WebSocketConnectionStateMachine`` decides; this handler does the I/O and the one timer.
+///
+/// It knows nothing of HTTP/1.1, so any channel that carries frames can use it (an RFC 8441 HTTP/2 stream
+/// too): put `WebSocketFrameEncoder`, a `WebSocketFrameDecoder` limited to the message size, and this
+/// handler on it (``addHandlers(to:settings:idleTimeout:handler:)``).
+final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+
+    private var machine: WebSocketConnectionStateMachine
+    private let handler: any GatewayRequestHandler
+    private var context: ChannelHandlerContext?
+    /// Inside `channelRead`…`channelReadComplete`: flushes wait for the read to complete.
+    private var isReading = false
+    private var needsFlush = false
+    /// A `read()` held back while the in-flight bound is reached.
+    private var readPending = false
+    private var timer: Scheduled<Void>?
+
+    init(settings: WebSocketSettings, idleTimeout: TimeAmount, handler: any GatewayRequestHandler) {
+        self.handler = handler
+        let configuration = WebSocketConnectionStateMachine.Configuration(
+            maxMessageSize: settings.maxMessageSize, maxInFlight: settings.maxInFlight,
+            pingInterval: settings.pingInterval, idleTimeout: idleTimeout)
+        // Replaced in `handlerAdded` with the loop's clock.
+        self.machine = WebSocketConnectionStateMachine(configuration: configuration, now: .uptimeNanoseconds(0))
+    }
+
+    /// The frame codec and this handler, at the end of `pipeline`.
+    static func addHandlers(
+        to pipeline: ChannelPipeline.SynchronousOperations,
+        settings: WebSocketSettings,
+        idleTimeout: TimeAmount,
+        handler: any GatewayRequestHandler
+    ) throws {
+        try pipeline.addHandler(WebSocketFrameEncoder())
+        // A frame over the message size fails before its payload is buffered.
+        try pipeline.addHandler(ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: settings.maxMessageSize)))
+        try pipeline.addHandler(WebSocketConnectionHandler(settings: settings, idleTimeout: idleTimeout, handler: handler))
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        let now = context.eventLoop.now
+        machine = WebSocketConnectionStateMachine(configuration: machine.configuration, now: now)
+        schedule(at: now + min(machine.configuration.pingInterval, machine.configuration.idleTimeout), context: context)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
+        self.context = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
+        context.fireChannelInactive()
+    }
+
+    // MARK: inbound
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        isReading = true
+        perform(machine.receivedFrame(unwrapInboundIn(data), now: context.eventLoop.now), context: context)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        isReading = false
+        if needsFlush {
+            needsFlush = false
+            context.flush()
+        }
+        context.fireChannelReadComplete()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent {
+            perform(machine.quiesce(), context: context)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        switch error {
+        case let error as NIOWebSocketError:
+            perform(machine.receivedInvalidFrame(tooLarge: error == .invalidFrameLength), context: context)
+        case ByteToMessageDecoderError.dataReceivedInErrorState:
+            // Bytes after the bad frame; the close is already on its way.
+            break
+        default:
+            context.close(promise: nil)
+        }
+    }
+
+    // MARK: outbound
+
+    /// Not while the in-flight bound is reached, nor while replies pile up unsent: a client that sends
+    /// requests and never reads the replies cannot grow the gateway's memory past the write buffer's watermark.
+    func read(context: ChannelHandlerContext) {
+        if machine.wantsToRead && context.channel.isWritable {
+            context.read()
+        } else {
+            readPending = true
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        resumeReading(context: context)
+        context.fireChannelWritabilityChanged()
+    }
+
+    private func resumeReading(context: ChannelHandlerContext) {
+        if readPending && machine.wantsToRead && context.channel.isWritable {
+            readPending = false
+            context.read()
+        }
+    }
+
+    // MARK: messages and replies
+
+    private func perform(_ action: WebSocketConnectionStateMachine.FrameAction, context: ChannelHandlerContext) {
+        switch action {
+        case .none:
+            break
+        case .dispatch(let message):
+            dispatch(message, context: context)
+        case .pong(let data):
+            write(WebSocketFrame(fin: true, opcode: .pong, data: data), context: context)
+        case .drain:
+            drain(context: context)
+        case .fail(let code):
+            sendClose(code, context: context)
+        }
+    }
+
+    private func dispatch(_ message: ByteBuffer, context: ChannelHandlerContext) {
+        let parsed: WebSocketRequestMessage
+        do {
+            parsed = try WebSocketRequestMessage.parse(message)
+        } catch {
+            respond(error.error.response(allocator: context.channel.allocator), id: error.id)
+            return
+        }
+        handler.handle(
+            parsed.request, on: context.eventLoop, allocator: context.channel.allocator,
+            responder: Responder(connection: self, id: parsed.id))
+    }
+
+    fileprivate func respond(_ response: GatewayResponse, id: ByteBuffer?) {
+        guard let context else { return }  // the connection is gone
+        context.eventLoop.assertInEventLoop()
+        guard machine.replyReady() else { return }
+        let reply = WebSocketReply.write(id: id, response: response, allocator: context.channel.allocator)
+        write(WebSocketFrame(fin: true, opcode: .text, data: reply), context: context)
+        drain(context: context)
+    }
+
+    /// Dispatches waiting messages and sends the close that is due. Re-entered when a dispatched request is
+    /// answered synchronously; the state machine is not borrowed across calls, so that is safe.
+    private func drain(context: ChannelHandlerContext) {
+        while let output = machine.nextOutput() {
+            switch output {
+            case .dispatch(let message):
+                dispatch(message, context: context)
+            case .close(let code):
+                sendClose(code, context: context)
+                return
+            }
+        }
+        resumeReading(context: context)
+    }
+
+    private func write(_ frame: WebSocketFrame, context: ChannelHandlerContext) {
+        context.write(wrapOutboundOut(frame), promise: nil)
+        if isReading {
+            needsFlush = true
+        } else {
+            context.flush()
+        }
+    }
+
+    /// Sends a close frame, then closes the connection once it is on the wire.
+    private func sendClose(_ code: WebSocketErrorCode, context: ChannelHandlerContext) {
+        var data = context.channel.allocator.buffer(capacity: 2)
+        data.write(webSocketErrorCode: code)
+        let written = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: data)), promise: written)
+        needsFlush = false
+        written.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+    }
+
+    // MARK: ping and idle timer
+
+    private func schedule(at deadline: NIODeadline, context: ChannelHandlerContext) {
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
+            self.timerFired()
+        }
+    }
+
+    private func timerFired() {
+        timer = nil
+        guard let context else { return }
+        switch machine.timerFired(now: context.eventLoop.now) {
+        case .ping(let next):
+            write(WebSocketFrame(fin: true, opcode: .ping, data: context.channel.allocator.buffer(capacity: 0)), context: context)
+            schedule(at: next, context: context)
+        case .check(let deadline):
+            schedule(at: deadline, context: context)
+        case .close:
+            sendClose(.goingAway, context: context)
+        case .stop:
+            break
+        }
+    }
+
+    /// One request's way back to this handler; lives on the connection's event loop.
+    private struct Responder: GatewayResponder {
+        let connection: WebSocketConnectionHandler
+        let id: ByteBuffer?
+
+        func respond(_ response: GatewayResponse) {
+            connection.respond(response, id: id)
+        }
+    }
+}
+
+@available(*, unavailable)
+extension WebSocketConnectionHandler: Sendable {}
