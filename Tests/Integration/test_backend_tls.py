@@ -151,12 +151,12 @@ def test_mtls_with_a_client_certificate(tls_gateway):
 def test_mtls_without_a_client_certificate_is_refused(tls_gateway):
     # TLS 1.3 finishes the client's handshake before the server checks for a certificate: the server's
     # alert then closes the connection the call was written on.
-    assert_refused(tls_gateway, "mtls-without-cert", "CERTIFICATE_REQUIRED|client certificate")
+    assert_refused(tls_gateway, "mtls-without-cert", "the backend requires a client certificate")
 
 
 def test_server_name_verifies_an_ip_endpoint_by_name(tls_gateway):
     assert_item(tls_gateway.get("/api-named/items/1"))
-    assert_refused(tls_gateway, "api-unnamed", "certificate name mismatch")
+    assert_refused(tls_gateway, "api-unnamed", "certificate name mismatch: .* does not name .127\\.0\\.0\\.1")
 
 
 def test_plaintext_to_a_tls_backend_fails_cleanly(tls_gateway):

@@ -57,7 +57,9 @@ final class ThriftConnection: Sendable {
                     if let tls {
                         try pipeline.addHandler(
                             NIOSSLClientHandler(context: tls.context, serverHostname: tls.serverHostname))
-                        try pipeline.addHandler(TLSHandshakeHandler(handshake: tls.handshake, endpoint: endpoint))
+                        try pipeline.addHandler(
+                            TLSHandshakeHandler(
+                                handshake: tls.handshake, endpoint: endpoint, serverHostname: tls.serverHostname))
                     }
                     try pipeline.addHandler(
                         ThriftClientConnectionHandler(

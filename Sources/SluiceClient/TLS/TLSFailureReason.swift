@@ -2,9 +2,11 @@ internal import NIOSSL
 
 /// A TLS failure in words an operator acts on, followed by BoringSSL's own text for the details.
 enum TLSFailureReason {
-    static func describe(_ error: any Error) -> String {
+    /// - Parameter expectedName: the name (or IP address) the certificate had to carry, when known.
+    static func describe(_ error: any Error, expectedName: String? = nil) -> String {
         if let error = error as? NIOSSLExtraError, error == .failedToValidateHostname {
-            return "certificate name mismatch (\(error))"
+            let name = expectedName.map { "'\($0)'" } ?? "the expected name"
+            return "certificate name mismatch: the backend's certificate does not name \(name)"
         }
         let text = "\(error)"
         for (code, meaning) in reasons where text.contains(code) {

@@ -10,11 +10,15 @@ final class TLSHandshakeHandler: ChannelInboundHandler, RemovableChannelHandler 
 
     private let handshake: EventLoopPromise<Void>
     private let endpoint: Endpoint
+    /// What the certificate must name: the server name, else the endpoint's host (an IP address is checked
+    /// against the certificate's IP SANs).
+    private let expectedName: String
 
     /// - Parameter handshake: completed exactly once; later completions are ignored by NIO.
-    init(handshake: EventLoopPromise<Void>, endpoint: Endpoint) {
+    init(handshake: EventLoopPromise<Void>, endpoint: Endpoint, serverHostname: String?) {
         self.handshake = handshake
         self.endpoint = endpoint
+        self.expectedName = serverHostname ?? endpoint.host
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -28,8 +32,8 @@ final class TLSHandshakeHandler: ChannelInboundHandler, RemovableChannelHandler 
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        handshake.fail(
-            ClientError(.connectFailed, "TLS handshake with \(endpoint) failed: \(TLSFailureReason.describe(error))"))
+        let reason = TLSFailureReason.describe(error, expectedName: expectedName)
+        handshake.fail(ClientError(.connectFailed, "TLS handshake with \(endpoint) failed: \(reason)"))
         context.fireErrorCaught(error)
     }
 

@@ -117,12 +117,17 @@ def tls_server_socket(args):
 
     from thrift.transport import TSSLSocket
 
-    options = {"certfile": args.tls_cert, "keyfile": args.tls_key}
+    # A context of our own: thrift 0.25 checks `cert_reqs` against a client-side default context and refuses
+    # a plain server without `ca_certs`.
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(args.tls_cert, args.tls_key)
+    options = {"ssl_context": context}
     if args.tls_client_ca:
+        context.verify_mode = ssl.CERT_REQUIRED
+        context.load_verify_locations(args.tls_client_ca)
         # The default callback wants the client's address among its certificate's IP names; a client
         # certificate names a client, not an address, so the CA's signature is the check here.
-        options.update(cert_reqs=ssl.CERT_REQUIRED, ca_certs=args.tls_client_ca,
-                       validate_callback=lambda cert, address: None)
+        options["validate_callback"] = lambda cert, address: None
     return TSSLSocket.TSSLServerSocket(host="127.0.0.1", port=0, **options)
 
 
