@@ -192,6 +192,9 @@ def test_sluice_call_tls_failures(sluice, certs, tls_backends):
     missing = call(sluice, tls_backends["framed"], "--tls-ca", certs / "nope.crt")
     assert missing.returncode == 1
     assert "--tls-ca: cannot read '%s'" % (certs / "nope.crt") in missing.stderr, missing.stderr
+    mismatched = call(sluice, tls_backends["mtls"], "--tls-ca", certs / "ca.crt", "--tls-cert", certs / "client.crt",
+                      "--tls-key", certs / "server.key")
+    assert mismatched.returncode == 1 and "cannot set up TLS: the private key does not belong to the client certificate" in mismatched.stderr, mismatched.stderr
     lonely = call(sluice, tls_backends["framed"], "--tls-cert", certs / "client.crt")
     assert lonely.returncode != 0 and "--tls-cert and --tls-key go together" in lonely.stderr, lonely.stderr
 

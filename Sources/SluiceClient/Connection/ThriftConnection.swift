@@ -41,11 +41,11 @@ final class ThriftConnection: Sendable {
     ) -> EventLoopFuture<ThriftConnection> {
         let endpoint = settings.endpoint
         let deadline = NIODeadline.now() + connectTimeout
-        var tls: (context: NIOSSLContext, serverHostname: String?, handshake: EventLoopPromise<Void>)?
+        var tls: (context: NIOSSLContext, serverHostname: String?)?
         if let setting = settings.tls {
             switch setting.context {
             case .failure(let error): return eventLoop.makeFailedFuture(error)
-            case .success(let context): tls = (context, setting.serverHostname, eventLoop.makePromise())
+            case .success(let context): tls = (context, setting.serverHostname)
             }
         }
         let connected = ClientBootstrap(group: eventLoop)
@@ -57,9 +57,7 @@ final class ThriftConnection: Sendable {
                     if let tls {
                         try pipeline.addHandler(
                             NIOSSLClientHandler(context: tls.context, serverHostname: tls.serverHostname))
-                        try pipeline.addHandler(
-                            TLSHandshakeHandler(
-                                handshake: tls.handshake, endpoint: endpoint, serverHostname: tls.serverHostname))
+                        try pipeline.addHandler(TLSHandshakeHandler(endpoint: endpoint, serverHostname: tls.serverHostname))
                     }
                     try pipeline.addHandler(
                         ThriftClientConnectionHandler(
@@ -67,22 +65,18 @@ final class ThriftConnection: Sendable {
                 }
             }
             .connect(host: endpoint.host, port: endpoint.port)
-            .flatMapErrorThrowing { [tls] error in
-                let failure: ClientError
+            .flatMapErrorThrowing { error in
                 if let error = error as? ChannelError, case .connectTimeout = error {
-                    failure = ClientError(
+                    throw ClientError(
                         .connectTimeout,
                         "connecting to \(endpoint) timed out after \(connectTimeout.nanoseconds / 1_000_000) ms")
-                } else {
-                    failure = ClientError(.connectFailed, "cannot connect to \(endpoint): \(error)")
                 }
-                tls?.handshake.fail(failure)
-                throw failure
+                throw ClientError(.connectFailed, "cannot connect to \(endpoint): \(error)")
             }
         let ready: EventLoopFuture<any Channel>
-        if let tls {
+        if tls != nil {
             ready = connected.flatMap { channel in
-                Self.handshake(tls.handshake, of: channel, endpoint: endpoint, deadline: deadline, timeout: connectTimeout)
+                Self.handshake(of: channel, endpoint: endpoint, deadline: deadline, timeout: connectTimeout)
             }
         } else {
             ready = connected
@@ -95,19 +89,28 @@ final class ThriftConnection: Sendable {
 
     /// `channel` once its TLS handshake is done; a handshake still going at `deadline` fails and closes it.
     private static func handshake(
-        _ handshake: EventLoopPromise<Void>,
         of channel: any Channel,
         endpoint: Endpoint,
         deadline: NIODeadline,
         timeout: TimeAmount
     ) -> EventLoopFuture<any Channel> {
+        guard let handshake = try? channel.pipeline.syncOperations.handler(type: TLSHandshakeHandler.self).handshakeDone
+        else {
+            // The handler leaves the pipeline when the handshake completes, and with it when the channel closes.
+            return channel.isActive
+                ? channel.eventLoop.makeSucceededFuture(channel)
+                : channel.eventLoop.makeFailedFuture(
+                    ClientError(.connectFailed, "\(endpoint) closed the connection during the TLS handshake"))
+        }
+        let result = channel.eventLoop.makePromise(of: Void.self)
+        handshake.cascade(to: result)
         let timer = channel.eventLoop.scheduleTask(deadline: deadline) {
-            handshake.fail(
+            result.fail(
                 ClientError(
                     .connectTimeout,
                     "TLS handshake with \(endpoint) did not finish within \(timeout.nanoseconds / 1_000_000) ms"))
         }
-        return handshake.futureResult.map { () -> any Channel in
+        return result.futureResult.map { () -> any Channel in
             timer.cancel()
             return channel
         }.flatMapErrorThrowing { error in

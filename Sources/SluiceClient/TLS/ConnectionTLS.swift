@@ -13,7 +13,7 @@ extension ThriftClientTLS {
         do {
             return .success(try makeContext())
         } catch {
-            return .failure(ClientError(.connectFailed, "cannot set up TLS: \(error)"))
+            return .failure(ClientError(.connectFailed, "cannot set up TLS: \(error.message)"))
         }
     }
 }

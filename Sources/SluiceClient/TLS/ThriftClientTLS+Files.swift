@@ -1,7 +1,7 @@
 internal import Foundation
 public import NIOSSL
 
-/// Why a certificate or key file cannot be used, as a sentence naming the file.
+/// Why certificate or key files cannot be used, as a sentence naming the file (or saying what does not fit).
 public struct TLSFileError: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String
 

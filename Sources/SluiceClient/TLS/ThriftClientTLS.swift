@@ -34,13 +34,20 @@ public struct ThriftClientTLS: Sendable, Hashable {
 
     /// The context every connection of one client shares. Fails when the key does not belong to the
     /// certificate, or the system's trust roots cannot be read.
-    public func makeContext() throws -> NIOSSLContext {
+    public func makeContext() throws(TLSFileError) -> NIOSSLContext {
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.trustRoots = trustRoots.map { .certificates($0) } ?? .default
         configuration.certificateVerification = verifiesCertificates ? .fullVerification : .none
         configuration.certificateChain = certificateChain.map { .certificate($0) }
         configuration.privateKey = privateKey.map { .privateKey($0) }
-        return try NIOSSLContext(configuration: configuration)
+        do {
+            return try NIOSSLContext(configuration: configuration)
+        } catch NIOSSLError.failedToLoadPrivateKey {
+            // BoringSSL refuses a key here when it is not the certificate's (it parsed already).
+            throw TLSFileError(message: "the private key does not belong to the client certificate")
+        } catch {
+            throw TLSFileError(message: "\(error)")
+        }
     }
 
     /// The SNI (and verified) name for `endpoint`.

@@ -65,7 +65,7 @@ extension RouteFile {
             _ = try tls.makeContext()
         } catch {
             let at = fields["key"]?.value ?? node
-            reader.error(at: at, "cannot set up TLS: \(error)")
+            reader.error(at: at, "cannot set up TLS: \(error.message)")
             return nil
         }
         return tls

@@ -48,6 +48,12 @@ struct CallTLSOptions: ParsableArguments {
         } catch {
             throw TLSFileError(message: "\(flag): \(error.message)")
         }
+        // A key that does not belong to the certificate is bad input too, not a failed call.
+        do {
+            _ = try tls.makeContext()
+        } catch {
+            throw TLSFileError(message: "cannot set up TLS: \(error.message)")
+        }
         return tls
     }
 }
