@@ -26,12 +26,20 @@ public final class ThriftClient: Sendable {
         self.configuration = configuration
         var logger = logger
         logger[metadataKey: "thrift.service"] = "\(configuration.serviceName)"
+        // One TLS context for all of the client's connections: building one loads certificates and trust roots.
+        let tlsContext = configuration.tls?.makeConnectionContext()
+        if case .failure(let error) = tlsContext {
+            logger.error("TLS setup failed; every call will fail", metadata: ["error": "\(error)"])
+        }
         let settings = configuration.endpoints.map { endpoint in
             ConnectionSettings(
                 endpoint: endpoint, transport: configuration.transport, protocolKind: configuration.protocolKind,
                 serviceName: configuration.serviceName, maxFrameLength: configuration.maxFrameLength,
                 lengthFinder: lengthFinder,
-                requestByteBudget: configuration.transport == .theader ? RequestByteBudget.theader : nil)
+                requestByteBudget: configuration.transport == .theader ? RequestByteBudget.theader : nil,
+                tls: tlsContext.map { context in
+                    ConnectionTLS(context: context, serverHostname: configuration.tls?.serverHostname(for: endpoint))
+                })
         }
         if configuration.transport.isMultiplexed {
             transport = MultiplexedCallTransport(

@@ -29,6 +29,8 @@ public struct ThriftClientConfiguration: Sendable, Hashable {
     public var idleTimeout: TimeAmount
     /// Largest reply frame accepted; default 16384000 (Apache's).
     public var maxFrameLength: Int
+    /// TLS to every endpoint, over any transport; nil (the default) is plain TCP.
+    public var tls: ThriftClientTLS?
 
     public init(
         endpoints: [Endpoint],
@@ -41,7 +43,8 @@ public struct ThriftClientConfiguration: Sendable, Hashable {
         maxIdleConnections: Int = 10,
         maxConnections: Int = 64,
         idleTimeout: TimeAmount = .seconds(60),
-        maxFrameLength: Int = FramedTransport.defaultMaxFrameLength
+        maxFrameLength: Int = FramedTransport.defaultMaxFrameLength,
+        tls: ThriftClientTLS? = nil
     ) {
         self.endpoints = endpoints
         self.transport = transport
@@ -54,5 +57,6 @@ public struct ThriftClientConfiguration: Sendable, Hashable {
         self.maxConnections = maxConnections
         self.idleTimeout = idleTimeout
         self.maxFrameLength = maxFrameLength
+        self.tls = tls
     }
 }

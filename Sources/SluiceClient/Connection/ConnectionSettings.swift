@@ -12,4 +12,6 @@ struct ConnectionSettings: Sendable {
     var lengthFinder: (any ThriftMessageLengthFinder)?
     /// Multiplexed only: request bytes after which a connection retires (see ``RequestByteBudget``); nil never.
     var requestByteBudget: Int? = nil
+    /// Nil: plain TCP, and a pipeline with no TLS handler.
+    var tls: ConnectionTLS? = nil
 }

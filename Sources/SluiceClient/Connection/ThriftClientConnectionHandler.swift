@@ -289,7 +289,8 @@ final class ThriftClientConnectionHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        failAll(ClientError(.connectionClosed, "connection to \(settings.endpoint) failed: \(error)"))
+        // A TLS alert after the handshake (TLS 1.3 backends refuse a client certificate here) reads as one.
+        failAll(ClientError(.connectionClosed, "connection to \(settings.endpoint) failed: \(TLSFailureReason.describe(error))"))
         context.close(promise: nil)
     }
 

@@ -1,6 +1,7 @@
 internal import Logging
 internal import NIOCore
 internal import NIOPosix
+internal import NIOSSL
 internal import SluiceThrift
 
 /// A connected channel and its handler; safe to use from any thread (calls hop onto the channel's loop).
@@ -29,8 +30,8 @@ final class ThriftConnection: Sendable {
         channel.close(promise: nil)
     }
 
-    /// Connects to `settings.endpoint` on `eventLoop`. Failures are ``ClientError``s (`.connectTimeout` or
-    /// `.connectFailed`).
+    /// Connects to `settings.endpoint` on `eventLoop`, and with `settings.tls` completes the TLS handshake within
+    /// the same `connectTimeout`. Failures are ``ClientError``s (`.connectTimeout` or `.connectFailed`).
     static func connect(
         settings: ConnectionSettings,
         connectTimeout: TimeAmount,
@@ -39,12 +40,26 @@ final class ThriftConnection: Sendable {
         onRetiring: (@Sendable () -> Void)? = nil
     ) -> EventLoopFuture<ThriftConnection> {
         let endpoint = settings.endpoint
-        return ClientBootstrap(group: eventLoop)
+        let deadline = NIODeadline.now() + connectTimeout
+        var tls: (context: NIOSSLContext, serverHostname: String?)?
+        if let setting = settings.tls {
+            switch setting.context {
+            case .failure(let error): return eventLoop.makeFailedFuture(error)
+            case .success(let context): tls = (context, setting.serverHostname)
+            }
+        }
+        let connected = ClientBootstrap(group: eventLoop)
             .connectTimeout(connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
+            .channelInitializer { [tls] channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(
+                    let pipeline = channel.pipeline.syncOperations
+                    if let tls {
+                        try pipeline.addHandler(
+                            NIOSSLClientHandler(context: tls.context, serverHostname: tls.serverHostname))
+                        try pipeline.addHandler(TLSHandshakeHandler(endpoint: endpoint, serverHostname: tls.serverHostname))
+                    }
+                    try pipeline.addHandler(
                         ThriftClientConnectionHandler(
                             settings: settings, onReleased: onReleased, onRetiring: onRetiring))
                 }
@@ -58,9 +73,50 @@ final class ThriftConnection: Sendable {
                 }
                 throw ClientError(.connectFailed, "cannot connect to \(endpoint): \(error)")
             }
-            .flatMapThrowing { channel in
-                let handler = try channel.pipeline.syncOperations.handler(type: ThriftClientConnectionHandler.self)
-                return ThriftConnection(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
+        let ready: EventLoopFuture<any Channel>
+        if tls != nil {
+            ready = connected.flatMap { channel in
+                Self.handshake(of: channel, endpoint: endpoint, deadline: deadline, timeout: connectTimeout)
             }
+        } else {
+            ready = connected
+        }
+        return ready.flatMapThrowing { channel in
+            let handler = try channel.pipeline.syncOperations.handler(type: ThriftClientConnectionHandler.self)
+            return ThriftConnection(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
+        }
+    }
+
+    /// `channel` once its TLS handshake is done; a handshake still going at `deadline` fails and closes it.
+    private static func handshake(
+        of channel: any Channel,
+        endpoint: Endpoint,
+        deadline: NIODeadline,
+        timeout: TimeAmount
+    ) -> EventLoopFuture<any Channel> {
+        guard let handshake = try? channel.pipeline.syncOperations.handler(type: TLSHandshakeHandler.self).handshakeDone
+        else {
+            // The handler leaves the pipeline when the handshake completes, and with it when the channel closes.
+            return channel.isActive
+                ? channel.eventLoop.makeSucceededFuture(channel)
+                : channel.eventLoop.makeFailedFuture(
+                    ClientError(.connectFailed, "\(endpoint) closed the connection during the TLS handshake"))
+        }
+        let result = channel.eventLoop.makePromise(of: Void.self)
+        handshake.cascade(to: result)
+        let timer = channel.eventLoop.scheduleTask(deadline: deadline) {
+            result.fail(
+                ClientError(
+                    .connectTimeout,
+                    "TLS handshake with \(endpoint) did not finish within \(timeout.nanoseconds / 1_000_000) ms"))
+        }
+        return result.futureResult.map { () -> any Channel in
+            timer.cancel()
+            return channel
+        }.flatMapErrorThrowing { error in
+            timer.cancel()
+            channel.close(promise: nil)
+            throw error
+        }
     }
 }

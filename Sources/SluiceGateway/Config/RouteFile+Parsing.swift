@@ -7,7 +7,7 @@ internal import SluiceClient
 extension RouteFile {
     static let serviceKeys = [
         "name", "idl", "protocol", "transport", "codec", "endpoints", "timeout", "connect_timeout", "connections",
-        "pool", "routes_from_idl",
+        "pool", "routes_from_idl", "tls",
     ]
     static let poolKeys = ["max_idle", "max_total", "idle_timeout"]
     static let routeKeys = [
@@ -145,15 +145,19 @@ extension RouteFile {
                 valid = false
             }
         }
+        var notes: [ConfigDiagnostic] = []
+        if let field = fields["tls"] {
+            configuration.tls = parseTLS(field.value, service: name, directory: directory, reader: &reader, notes: &notes)
+            valid = configuration.tls != nil && valid
+        }
         guard valid, let name, let nameField, let idl, let idlField = fields["idl"] else { return nil }
         if name.isEmpty {
             reader.error(at: nameField.value, "a service name must not be empty")
             return nil
         }
         configuration.name = name
-        configuration.idlPath = idl.hasPrefix("/") ? idl : (directory as NSString).appendingPathComponent(idl)
-        configuration.idlPath = (configuration.idlPath as NSString).standardizingPath
-        return ServiceDraft(configuration: configuration, idlOrigin: reader.origin(of: idlField.value))
+        configuration.idlPath = resolve(idl, against: directory)
+        return ServiceDraft(configuration: configuration, idlOrigin: reader.origin(of: idlField.value), notes: notes)
     }
 
     private static func duration(

@@ -4,6 +4,8 @@ struct RouteFile: Sendable {
         var configuration: ServiceConfiguration
         /// Where `idl:` is written, for IDL files that cannot be loaded.
         var idlOrigin: ConfigOrigin
+        /// Warnings about what loads (`insecure_skip_verify: true`), noted once the service is accepted.
+        var notes: [ConfigDiagnostic] = []
     }
 
     /// A route with the positions of the parts later checks may complain about.

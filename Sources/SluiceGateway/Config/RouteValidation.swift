@@ -35,6 +35,7 @@ struct RouteValidation {
                 continue
             }
             services.append(service)
+            for note in service.notes { self.note(note) }
             if let schema = loadSchema(service) { schemas[name] = schema }
         }
     }

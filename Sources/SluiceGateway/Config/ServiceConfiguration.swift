@@ -5,7 +5,7 @@ public import SluiceClient
 /// One backend service from a route file's `services:` list.
 ///
 /// A reload reuses the running client of a service whose client settings (endpoints, transport, codec,
-/// timeouts, pool) are unchanged.
+/// timeouts, pool, TLS) are unchanged.
 public struct ServiceConfiguration: Sendable, Hashable {
     /// Long-connection pool limits per endpoint for `framed` and `buffered` (one request in flight per
     /// connection); the defaults are ``ThriftClientConfiguration``'s.
@@ -39,6 +39,8 @@ public struct ServiceConfiguration: Sendable, Hashable {
     public var pool: Pool
     /// Generate routes from the IDL's `api.*` annotations.
     public var routesFromIDL: Bool
+    /// TLS to the endpoints (`tls:`); nil is plain TCP.
+    public var tls: ThriftClientTLS?
     public var origin: ConfigOrigin
 
     public init(
@@ -52,6 +54,7 @@ public struct ServiceConfiguration: Sendable, Hashable {
         connectionsPerEndpoint: Int = 2,
         pool: Pool = Pool(),
         routesFromIDL: Bool = false,
+        tls: ThriftClientTLS? = nil,
         origin: ConfigOrigin
     ) {
         self.name = name
@@ -64,6 +67,7 @@ public struct ServiceConfiguration: Sendable, Hashable {
         self.connectionsPerEndpoint = connectionsPerEndpoint
         self.pool = pool
         self.routesFromIDL = routesFromIDL
+        self.tls = tls
         self.origin = origin
     }
 }

@@ -43,7 +43,8 @@ final class ServiceRuntime: Sendable {
             connectionsPerEndpoint: service.connectionsPerEndpoint,
             maxIdleConnections: service.pool.maxIdle,
             maxConnections: service.pool.maxTotal,
-            idleTimeout: service.pool.idleTimeout
+            idleTimeout: service.pool.idleTimeout,
+            tls: service.tls
         )
     }
 }

@@ -47,6 +47,9 @@ struct Call: AsyncParsableCommand {
     )
     var timeout = DurationArgument(.seconds(1), spelled: "1s")
 
+    @OptionGroup(title: "TLS")
+    var tls: CallTLSOptions
+
     @Argument(help: ArgumentHelp("The method, as IDLService.method.", valueName: "SERVICE.METHOD"))
     var method: String
 
@@ -79,6 +82,14 @@ struct Call: AsyncParsableCommand {
             throw ExitStatus.badInput
         }
 
+        let tlsSetting: ThriftClientTLS?
+        do {
+            tlsSetting = try tls.makeTLS()
+        } catch {
+            printError(error.message)
+            throw ExitStatus.badInput
+        }
+
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         var logger = Logger(label: "sluice.call")
         logger.logLevel = .critical
@@ -88,6 +99,7 @@ struct Call: AsyncParsableCommand {
         configuration.connectTimeout = timeout.amount
         configuration.requestTimeout = timeout.amount
         configuration.connectionsPerEndpoint = 1
+        configuration.tls = tlsSetting
         let client = ThriftClient(configuration: configuration, eventLoopGroup: group, logger: logger)
 
         let outcome: Result<ThriftReply, any Error>

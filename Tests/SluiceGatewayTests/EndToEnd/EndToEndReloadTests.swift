@@ -23,4 +23,26 @@ struct EndToEndReloadTests {
             #expect(try await endToEnd.send(.GET, "/v2/x").status == 404)
         }
     }
+
+    @Test("a reload with a bad tls block keeps the running configuration serving")
+    func badTLSReload() async throws {
+        try await EndToEnd.run { endToEnd in
+            #expect(try await endToEnd.send(.POST, "/v1/ping").status == 204)
+            try endToEnd.directory.write(
+                "secure.yaml",
+                """
+                services:
+                  - {name: secure, idl: echo.thrift, endpoints: ["127.0.0.1:1"], tls: {ca: missing-ca.crt}}
+                routes:
+                  - {method: POST, path: /v2/ping, service: secure, call: EchoService.Ping}
+
+                """
+            )
+            let error = #expect(throws: ConfigErrors.self) { try endToEnd.gateway.reload() }
+            // The service is refused (its route then names an unknown service, as for any refused service).
+            #expect(error?.diagnostics.first?.message == "'ca': cannot read '\(endToEnd.directory.path)/missing-ca.crt'")
+            #expect(try await endToEnd.send(.POST, "/v1/ping").status == 204)
+            #expect(try await endToEnd.send(.POST, "/v2/ping").status == 404)
+        }
+    }
 }
