@@ -1,5 +1,3 @@
-public import NIOCore
-
 /// A listener's `http2:` block: the settings it announces and the rates it tolerates. The header list is
 /// bounded by `limits.max_header_bytes` and bodies by `limits.max_body`, as on HTTP/1.1.
 public struct HTTP2Limits: Sendable, Hashable {
