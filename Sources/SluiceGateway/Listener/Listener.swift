@@ -30,7 +30,8 @@ enum Listener {
                         case .http1:
                             try HTTP1Listener.configure(
                                 channel.pipeline.syncOperations, handler: handler, limits: limits, websocket: websocket)
-                        case .http2: try HTTP2Server.configure(channel, limits: limits, http2: http2, handler: handler)
+                        case .http2:
+                            try HTTP2Server.configure(channel, limits: limits, http2: http2, websocket: websocket, handler: handler)
                         }
                     }
                     if let tls {

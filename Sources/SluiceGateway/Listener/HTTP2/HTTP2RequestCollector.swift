@@ -28,6 +28,12 @@ struct HTTP2RequestCollector {
         self.maxBodySize = maxBodySize
     }
 
+    /// A header block has been received.
+    var isStarted: Bool {
+        if case .awaitingHeaders = state { return false }
+        return true
+    }
+
     var isComplete: Bool {
         if case .done = state { return true }
         return false

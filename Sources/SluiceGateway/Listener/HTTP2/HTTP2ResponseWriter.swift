@@ -5,7 +5,10 @@ internal import NIOHTTP2
 /// Writes a ``GatewayResponse`` as a HEADERS frame and, when there is a body, one DATA frame ending the
 /// stream; the same fields HTTP/1.1 sends, minus what HTTP/2 forbids (RFC 9113 §8.2.2).
 enum HTTP2ResponseWriter {
-    static func write(_ response: GatewayResponse, omitBody: Bool, to context: ChannelHandlerContext) {
+    /// `written` completes once the last frame has left (for a close that must not cut it off).
+    static func write(
+        _ response: GatewayResponse, omitBody: Bool, to context: ChannelHandlerContext, written: EventLoopPromise<Void>? = nil
+    ) {
         let status = (100...999).contains(response.status) ? response.status : 500
         var headers = HPACKHeaders()
         headers.reserveCapacity(4 + response.headers.count)
@@ -23,9 +26,9 @@ enum HTTP2ResponseWriter {
         }
         let body = omitBody ? nil : response.body.flatMap { $0.readableBytes > 0 ? $0 : nil }
         let head = HTTP2Frame.FramePayload.headers(.init(headers: headers, endStream: body == nil))
-        context.write(NIOAny(head), promise: nil)
+        context.write(NIOAny(head), promise: body == nil ? written : nil)
         if let body {
-            context.write(NIOAny(HTTP2Frame.FramePayload.data(.init(data: .byteBuffer(body), endStream: true))), promise: nil)
+            context.write(NIOAny(HTTP2Frame.FramePayload.data(.init(data: .byteBuffer(body), endStream: true))), promise: written)
         }
         context.flush()
     }

@@ -9,6 +9,7 @@ enum HTTP2Server {
         _ channel: any Channel,
         limits: ListenerLimits,
         http2: HTTP2Limits,
+        websocket: WebSocketSettings?,
         handler: any GatewayRequestHandler
     ) throws {
         let connection = HTTP2ConnectionHandler(idleTimeout: limits.idleTimeout)
@@ -19,20 +20,22 @@ enum HTTP2Server {
         let http2Handler = NIOHTTP2Handler(
             mode: .server,
             eventLoop: channel.eventLoop,
-            connectionConfiguration: connectionConfiguration(limits: limits, http2: http2),
+            connectionConfiguration: connectionConfiguration(limits: limits, http2: http2, websocket: websocket != nil),
             streamConfiguration: streamConfiguration(http2: http2),
             streamDelegate: connection.streamDelegate(on: channel.eventLoop)
         ) { stream in
             stream.eventLoop.makeCompletedFuture {
                 try stream.pipeline.syncOperations.addHandler(
-                    HTTP2StreamHandler(handler: handler, maxBodySize: maxBodySize, idleTimeout: idleTimeout))
+                    HTTP2StreamHandler(handler: handler, maxBodySize: maxBodySize, idleTimeout: idleTimeout, websocket: websocket))
             }
         }
         try pipeline.addHandler(http2Handler)
         try pipeline.addHandler(connection)
     }
 
-    static func connectionConfiguration(limits: ListenerLimits, http2: HTTP2Limits) -> NIOHTTP2Handler.ConnectionConfiguration {
+    static func connectionConfiguration(
+        limits: ListenerLimits, http2: HTTP2Limits, websocket: Bool
+    ) -> NIOHTTP2Handler.ConnectionConfiguration {
         var configuration = NIOHTTP2Handler.ConnectionConfiguration()
         configuration.initialSettings = [
             HTTP2Setting(parameter: .maxConcurrentStreams, value: http2.maxConcurrentStreams),
@@ -41,6 +44,8 @@ enum HTTP2Server {
             // The decoder refuses a header block past this as it decodes it, CONTINUATION frames included.
             HTTP2Setting(parameter: .maxHeaderListSize, value: limits.maxHeaderBytes),
         ]
+        // RFC 8441: extended CONNECT, for WebSocket over a stream.
+        if websocket { configuration.initialSettings.append(HTTP2Setting(parameter: .enableConnectProtocol, value: 1)) }
         configuration.targetWindowSize = http2.initialWindow
         return configuration
     }

@@ -8,13 +8,15 @@ internal import NIOHTTP2
 ///
 /// A client that resets the stream closes this channel: the answer, when it comes, is dropped (the backend
 /// call runs to its own timeout and releases its connection slot then).
-final class HTTP2StreamHandler: ChannelInboundHandler {
+final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTP2Frame.FramePayload
     typealias OutboundOut = HTTP2Frame.FramePayload
 
     private var collector: HTTP2RequestCollector
     private let handler: any GatewayRequestHandler
     private let idleTimeout: TimeAmount
+    /// `nil`: extended CONNECT for WebSocket (RFC 8441) is refused.
+    private let websocket: WebSocketSettings?
     private var context: ChannelHandlerContext?
     private var isHead = false
     private var answered = false
@@ -22,10 +24,11 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
     private var idleTimer: Scheduled<Void>?
     private var lastActivity = NIODeadline.distantPast
 
-    init(handler: any GatewayRequestHandler, maxBodySize: Int, idleTimeout: TimeAmount) {
+    init(handler: any GatewayRequestHandler, maxBodySize: Int, idleTimeout: TimeAmount, websocket: WebSocketSettings?) {
         self.handler = handler
         self.collector = HTTP2RequestCollector(maxBodySize: maxBodySize)
         self.idleTimeout = idleTimeout
+        self.websocket = websocket
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -51,7 +54,12 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
         let event: HTTP2RequestCollector.Event
         switch unwrapInboundIn(data) {
         case .headers(let headers):
-            if !collector.isComplete, headers.headers.first(name: ":method") == "HEAD" { isHead = true }
+            if !collector.isStarted {
+                if let attempt = HTTP2WebSocket.attempt(headers.headers, settings: websocket) {
+                    return webSocket(attempt, context: context)
+                }
+                isHead = headers.headers.first(name: ":method") == "HEAD"
+            }
             event = collector.receivedHeaders(headers.headers, endStream: headers.endStream)
         case .data(let data):
             guard case .byteBuffer(let buffer) = data.data else { return }
@@ -72,6 +80,24 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
         }
     }
 
+    private func webSocket(_ attempt: HTTP2WebSocket.Attempt, context: ChannelHandlerContext) {
+        switch attempt {
+        case .refuse(let response):
+            respond(response)  // and the stream closes: the CONNECT never ends it
+        case .accept:
+            guard let websocket else { return }
+            answered = true
+            idleTimer?.cancel()
+            idleTimer = nil
+            do {
+                try HTTP2WebSocket.accept(
+                    context: context, replacing: self, settings: websocket, idleTimeout: idleTimeout, handler: handler)
+            } catch {
+                context.close(promise: nil)
+            }
+        }
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // A stream-level protocol error: NIOHTTP2 has reset the stream; nothing can be answered on it.
         context.close(promise: nil)
@@ -82,11 +108,14 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
         answered = true
         idleTimer?.cancel()
         idleTimer = nil
-        HTTP2ResponseWriter.write(response, omitBody: isHead, to: context)
-        if !collector.isComplete {
-            // Answered before the request ended (413, 408): the rest of it is not wanted (RFC 9113 §8.1).
-            context.close(promise: nil)
+        guard !collector.isComplete else {
+            return HTTP2ResponseWriter.write(response, omitBody: isHead, to: context)
         }
+        // Answered before the request ended (413, 408, a refused CONNECT): the rest of it is not wanted
+        // (RFC 9113 §8.1), so the stream is reset, once the answer has left.
+        let written = context.eventLoop.makePromise(of: Void.self)
+        HTTP2ResponseWriter.write(response, omitBody: isHead, to: context, written: written)
+        written.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
     }
 
     private func scheduleIdleCheck(at deadline: NIODeadline, context: ChannelHandlerContext) {
