@@ -78,6 +78,7 @@ measure() { # name, url, proxy pids function, backend pids function, connections
         perf_pid=$!
         STARTED_PIDS+=("$perf_pid")
     fi
+    # "log": h2load keeps its per-request log of the timed run for the percentiles; wrk ignores it.
     "run_$load" "$url" "$DURATION" "$raw.txt" log
     p1="$(cpu_ticks $proxy_pids)"
     b1="$(cpu_ticks $backend_pids)"
