@@ -1,22 +1,27 @@
 #!/usr/bin/env bash
-# End-to-end HTTP/1.1 benchmark: the same 1 KB JSON POST (Benchmarks/payloads/echo-1k.json), 64 keep-alive
-# connections, through each set-up in turn, in one run:
+# End-to-end benchmark: the same 1 KB JSON POST (Benchmarks/payloads/echo-1k.json) through each set-up in
+# turn, in one run; HTTP/1.1 from wrk over 64 keep-alive connections, or h2c from h2load over 16
+# connections × 8 streams for the two h2 set-ups:
 #   nginx                 nginx proxy (1 worker, keepalive upstream) -> nginx backend returning the JSON
 #   haproxy               haproxy (1 thread, http-reuse always) -> the same nginx backend
 #   sluice-ttheader-demo  sluice run -> TTHeader -> Sluice's own demo backend
 #   sluice-theader-cpp    sluice run -> THeader  -> Apache Thrift C++ TThreadedServer (Benchmarks/cpp)
 #   sluice-framed-cpp     sluice run -> Framed   -> Apache Thrift C++ TNonblockingServer (Benchmarks/cpp)
-# Per row: requests/s, p50 and p99 (wrk's latency distribution), the proxy's own CPU time per request
-# (utime+stime from /proc/PID/stat over the timed run / requests), the backend's, and the backend
-# connections accepted during the timed run. Prints a markdown table and saves it under Benchmarks/out/.
+#   nginx-h2              nginx as above with clients on h2c (`listen ... http2`), HTTP/1.1 to the backend
+#   sluice-h2-ttheader-demo  sluice-ttheader-demo with clients on h2c
+# Per row: requests/s, p50 and p99 (wrk's latency distribution, or h2load's per-request log), the
+# proxy's own CPU time per request (utime+stime from /proc/PID/stat over the timed run / requests), the
+# backend's, and the backend connections accepted during the timed run. Prints a markdown table and
+# saves it under Benchmarks/out/.
 #
 # Usage: Benchmarks/e2e.sh [--duration SECONDS] [--warmup SECONDS] [--rounds N] [--connections N]
 #                          [--wrk-threads N] [--only SET-UP[,SET-UP...]] [--event-loops N] [--pin]
+#                          [--h2-connections N] [--h2-streams N] [--h2-threads N] (h2load's -c, -m, -t)
 #                          [--sluice-bin PATH] (use this sluice binary; implies --no-build) [--no-build]
 #                          [--perf]   (also profile each proxy with `perf record -g` during the timed run;
 #                                      the profile costs CPU, so its table row is not a clean measurement)
-# --only takes set-up names from the list above, `sluice` for the three Sluice ones, or `http` for
-# nginx and haproxy. Missing tools are installed by Benchmarks/install-deps.sh (apt-get).
+# --only takes set-up names from the list above, `sluice` for the three HTTP/1.1 Sluice ones, `http` for
+# nginx and haproxy, or `h2` for the two h2 set-ups. Missing tools are installed by Benchmarks/install-deps.sh (apt-get).
 # Everything listens on free ports of 127.0.0.1 only; every process started here is stopped on exit.
 set -euo pipefail
 
@@ -24,11 +29,14 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(dirname "$HERE")"
 COMMAND_LINE="Benchmarks/e2e.sh${*:+ $*}"
 
-ALL_SETUPS=(nginx haproxy sluice-ttheader-demo sluice-theader-cpp sluice-framed-cpp)
+ALL_SETUPS=(nginx haproxy sluice-ttheader-demo sluice-theader-cpp sluice-framed-cpp nginx-h2 sluice-h2-ttheader-demo)
 DURATION=15
 WARMUP=3
 CONNECTIONS=64
 WRK_THREADS=2
+H2_CONNECTIONS=16
+H2_STREAMS=8
+H2_THREADS=2
 ROUNDS=1
 ONLY=""
 EVENT_LOOPS=1
@@ -45,6 +53,9 @@ while [ $# -gt 0 ]; do
         --warmup) WARMUP="${2%s}"; shift 2 ;;
         --connections) CONNECTIONS="$2"; shift 2 ;;
         --wrk-threads) WRK_THREADS="$2"; shift 2 ;;
+        --h2-connections) H2_CONNECTIONS="$2"; shift 2 ;;
+        --h2-streams) H2_STREAMS="$2"; shift 2 ;;
+        --h2-threads) H2_THREADS="$2"; shift 2 ;;
         --rounds) ROUNDS="$2"; shift 2 ;;
         --only) ONLY="$2"; shift 2 ;;
         --event-loops) EVENT_LOOPS="$2"; shift 2 ;;
@@ -57,10 +68,16 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-for n in "$DURATION" "$WARMUP" "$CONNECTIONS" "$WRK_THREADS" "$ROUNDS" "$EVENT_LOOPS"; do
+for n in "$DURATION" "$WARMUP" "$CONNECTIONS" "$WRK_THREADS" "$ROUNDS" "$EVENT_LOOPS" "$H2_CONNECTIONS" "$H2_STREAMS" "$H2_THREADS"; do
     case "$n" in ''|*[!0-9]*) echo "expected a whole number, got '$n'" >&2; exit 64 ;; esac
 done
 [ "$DURATION" -gt 0 ] && [ "$ROUNDS" -gt 0 ] || { echo "--duration and --rounds must be at least 1" >&2; exit 64; }
+# h2load gives each thread at least one connection.
+[ "$H2_STREAMS" -gt 0 ] && [ "$H2_THREADS" -gt 0 ] && [ "$H2_CONNECTIONS" -ge "$H2_THREADS" ] \
+    || { echo "--h2-streams and --h2-threads must be at least 1, --h2-connections at least --h2-threads" >&2; exit 64; }
+
+# The load generator of a set-up: h2load (h2c, prior knowledge) for the h2 ones, wrk for the others.
+load_of() { case "$1" in nginx-h2|sluice-h2-*) echo h2load ;; *) echo wrk ;; esac; }
 
 # The set-ups to run, in the order of ALL_SETUPS.
 SETUPS=()
@@ -70,17 +87,26 @@ selected() { # set-up
     for word in ${ONLY//,/ }; do
         case "$word" in
             "$1") return 0 ;;
-            sluice) case "$1" in sluice-*) return 0 ;; esac ;;
+            sluice) case "$1" in sluice-h2-*) ;; sluice-*) return 0 ;; esac ;;
             http) case "$1" in nginx|haproxy) return 0 ;; esac ;;
+            h2) [ "$(load_of "$1")" = h2load ] && return 0 ;;
         esac
     done
     return 1
 }
 for word in ${ONLY//,/ }; do
-    case " ${ALL_SETUPS[*]} sluice http " in *" $word "*) ;; *) echo "--only: unknown set-up '$word'" >&2; exit 64 ;; esac
+    case " ${ALL_SETUPS[*]} sluice http h2 " in *" $word "*) ;; *) echo "--only: unknown set-up '$word'" >&2; exit 64 ;; esac
 done
 for setup in "${ALL_SETUPS[@]}"; do selected "$setup" && SETUPS+=("$setup"); done
 wants() { case " ${SETUPS[*]} " in *"$1"*) return 0 ;; esac; return 1; }
+setups_of_load() { # wrk or h2load: the selected set-ups it loads, one a line
+    local setup
+    for setup in "${SETUPS[@]}"; do [ "$(load_of "$setup")" = "$1" ] && echo "$setup"; done
+    return 0
+}
+wants_load() { [ -n "$(setups_of_load "$1")" ]; }
+LOADS=() # the load generators this run uses
+for load in wrk h2load; do wants_load "$load" && LOADS+=("$load"); done
 
 BODY_FILE="$HERE/payloads/echo-1k.json"
 LUA="$HERE/wrk/post.lua"
@@ -89,6 +115,7 @@ CLK_TCK="$(getconf CLK_TCK)"
 
 . "$HERE/lib/processes.sh"
 . "$HERE/lib/measure.sh"
+. "$HERE/lib/h2load.sh"
 . "$HERE/lib/http-proxies.sh"
 . "$HERE/lib/sluice.sh"
 
@@ -101,7 +128,8 @@ deps_args=()
 mkdir -p "$OUT_DIR"
 WORK="$(mktemp -d /tmp/sluice-e2e.XXXXXX)"
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
-RAW_PREFIX="$OUT_DIR/wrk-$STAMP"
+# Raw output of the load generator: Benchmarks/out/<wrk or h2load>-<stamp>-<set-up>-r<round>*.txt
+raw_prefix() { echo "$OUT_DIR/$(load_of "$1")-$STAMP-$1-r$2"; } # set-up, round
 ROWS=()
 LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 TIME_START="$(date -u '+%Y-%m-%d %H:%M')"
@@ -113,7 +141,7 @@ wants -cpp && build_cpp_backends
 for round in $(seq 1 "$ROUNDS"); do
     for setup in "${SETUPS[@]}"; do
         case "$setup" in
-            nginx) run_nginx "$round" ;;
+            nginx|nginx-h2) run_nginx "$setup" "$round" ;;
             haproxy) run_haproxy "$round" ;;
             sluice-*) run_sluice "$setup" "$round" ;;
         esac
@@ -130,11 +158,18 @@ REPORT="$OUT_DIR/e2e-$STAMP.md"
     echo '```'
     echo
     echo "- commit of this checkout: $COMMIT$(case "$COMMAND_LINE" in *--sluice-bin*) echo '; the sluice binary is the one --sluice-bin names' ;; esac)"
-    echo "- wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s --latency after a ${WARMUP}s warm-up; $ROUNDS round(s), set-ups in turn, one at a time"
-    echo "- pinning: $([ "$PIN" = 1 ] && echo 'proxy on CPU 0; backend and wrk on CPU 1' || echo 'none (all processes share all cores)')"
+    wants_load wrk && echo "- wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s --latency after a ${WARMUP}s warm-up; $ROUNDS round(s), set-ups in turn, one at a time"
+    if wants_load h2load; then
+        echo "- h2 rows ($(setups_of_load h2load | paste -sd, | sed 's/,/, /g')):" \
+            "h2load $(h2load --version | awk '{print $2}') over h2c (prior knowledge), -t$H2_THREADS -c$H2_CONNECTIONS -m$H2_STREAMS" \
+            "($((H2_CONNECTIONS * H2_STREAMS)) requests in flight) -D $DURATION after a ${WARMUP}s warm-up; p50 and p99 from its --log-file$(
+            wants_load wrk || echo "; $ROUNDS round(s), set-ups in turn, one at a time")"
+    fi
+    echo "- pinning: $([ "$PIN" = 1 ] && echo "proxy on CPU 0; backend and $(echo "${LOADS[*]}" | sed 's/ / and /') on CPU 1" || echo 'none (all processes share all cores)')"
     if wants nginx || wants haproxy; then
         echo "- nginx $(nginx -v 2>&1 | sed 's/^nginx version: nginx\///'): worker_processes 1, keepalive upstream (64);" \
             "haproxy $(haproxy -v 2>/dev/null | awk 'NR == 1 {print $3}'): nbthread 1, http-reuse always; backend: one nginx worker returning the JSON"
+        wants nginx-h2 && echo "- nginx-h2: the same nginx proxy with \`$(nginx_h2c_listen PORT)\` and upstream keepalive $((H2_CONNECTIONS * H2_STREAMS)) (one per request in flight)"
     fi
     if wants sluice-; then
         echo "- sluice: $SLUICE_LOOP_NOTE, $SLUICE_THREADS threads; C++ backends: Apache Thrift $(dpkg-query -W -f='${Version}' libthrift-dev 2>/dev/null || echo '?') from Debian"
@@ -149,4 +184,6 @@ REPORT="$OUT_DIR/e2e-$STAMP.md"
 cp "$REPORT" "$OUT_DIR/e2e-latest.md"
 echo
 cat "$REPORT"
-log "saved $REPORT (raw wrk output: $RAW_PREFIX-*.txt)"
+raw_output=""
+for load in "${LOADS[@]}"; do raw_output+="${raw_output:+; }$load output: $OUT_DIR/$load-$STAMP-*.txt"; done
+log "saved $REPORT (raw $raw_output)"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Benchmarks/e2e.sh needs, with apt-get, only when something is missing:
 #   wrk, curl             the load and the sanity check
+#   nghttp2-client        h2load, the load of the h2 set-ups
 #   nginx, haproxy        the reference proxies and the HTTP backend
 #   thrift-compiler, libthrift-dev, libevent-dev, libboost-dev (Thrift's headers include Boost's), g++, pkg-config
 #                         the Apache Thrift C++ echo servers (Benchmarks/cpp/build.sh)
@@ -9,7 +10,7 @@
 # Usage: Benchmarks/install-deps.sh [--perf]
 set -euo pipefail
 
-packages=(wrk curl nginx haproxy thrift-compiler libthrift-dev libevent-dev libboost-dev g++ pkg-config strace)
+packages=(wrk nghttp2-client curl nginx haproxy thrift-compiler libthrift-dev libevent-dev libboost-dev g++ pkg-config strace)
 [ "${1:-}" = --perf ] && packages+=(linux-perf)
 
 missing=()

@@ -1,5 +1,6 @@
-# Sourced by Benchmarks/e2e.sh: the reference set-ups, nginx and haproxy proxying the same POST to an
-# nginx backend that answers with the same 1 KB JSON. Expects BODY_FILE, WORK, RAW_PREFIX.
+# Sourced by Benchmarks/e2e.sh: the reference set-ups, nginx (clients on HTTP/1.1, or on h2c for
+# nginx-h2) and haproxy proxying the same POST to an nginx backend that answers with the same 1 KB JSON.
+# Expects BODY_FILE, WORK, raw_prefix and load_of.
 
 write_nginx_conf() { # file, prefix, server blocks
     cat >"$1" <<CONF
@@ -77,31 +78,47 @@ measure_http_proxy() { # name, port, proxy pids function, round
     local url="http://127.0.0.1:$2/bench/echo"
     wait_for_port "$2" "$LAST_PID" "$1"
     check_echo "$url" "$1"
-    measure "$1" "$url" "$3" nginx_backend_pids nginx_backend_conns "$RAW_PREFIX-$1-r$4"
+    measure "$1" "$url" "$3" nginx_backend_pids nginx_backend_conns "$(raw_prefix "$1" "$4")"
     stop_started
 }
 
-run_nginx() { # round
+# nginx before 1.25.1 turns HTTP/2 on with a `listen` parameter (on a cleartext port: prior knowledge
+# only); from 1.25.1 that parameter is deprecated for the `http2` directive, which keeps HTTP/1.1 beside.
+nginx_h2c_listen() { # port
+    local version
+    version="$("$(nginx_bin)" -v 2>&1 | sed -n 's#^nginx version: nginx/##p')"
+    if [ "$(printf '%s\n' 1.25.1 "$version" | sort -V | head -1)" = 1.25.1 ]; then
+        echo "listen 127.0.0.1:$1; http2 on;"
+    else
+        echo "listen 127.0.0.1:$1 http2;"
+    fi
+}
+
+run_nginx() { # set-up (nginx or nginx-h2), round
     start_nginx_backend
-    local dir="$WORK/nginx-proxy" port
+    local dir="$WORK/$1-proxy" port listen idle=64
     free_port; port=$FREE_PORT
+    listen="listen 127.0.0.1:$port;"
+    # Idle backend connections kept: one per request h2load keeps in flight, as 64 matches wrk's default
+    # 64 connections, so neither row reconnects to the backend for want of an idle connection.
+    [ "$1" = nginx-h2 ] && listen="$(nginx_h2c_listen "$port")" && idle=$((H2_CONNECTIONS * H2_STREAMS))
     mkdir -p "$dir"
     write_nginx_conf "$dir/nginx.conf" "$dir" "
     upstream echo_backend {
         server 127.0.0.1:$NGINX_BACKEND_PORT;
-        keepalive 64;
+        keepalive $idle;
     }
     server {
-        listen 127.0.0.1:$port;
+        $listen
         location / {
             proxy_pass http://echo_backend;
             proxy_http_version 1.1;
             proxy_set_header Connection \"\";
         }
     }"
-    start_bg nginx 0 "$(nginx_bin)" -p "$dir" -c "$dir/nginx.conf"
+    start_bg "$1" 0 "$(nginx_bin)" -p "$dir" -c "$dir/nginx.conf"
     NGINX_PID=$LAST_PID
-    measure_http_proxy nginx "$port" nginx_proxy_pids "$1"
+    measure_http_proxy "$1" "$port" nginx_proxy_pids "$2"
 }
 
 HAPROXY_PID=""

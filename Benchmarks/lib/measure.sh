@@ -1,5 +1,6 @@
-# Sourced by Benchmarks/e2e.sh: the load (wrk), the sanity check before it, and one measured row.
-# Expects BODY_FILE, LUA, WRK_THREADS, CONNECTIONS, WARMUP, DURATION, PIN, PERF, WORK and CLK_TCK.
+# Sourced by Benchmarks/e2e.sh: the HTTP/1.1 load (wrk), the sanity check before a load, and one measured
+# row with either load generator (lib/h2load.sh has h2load's). Expects BODY_FILE, LUA, WRK_THREADS,
+# CONNECTIONS, WARMUP, DURATION, PIN, PERF, WORK, CLK_TCK and load_of (which generator a set-up uses).
 
 run_wrk() { # url, seconds, output file
     local pin=()
@@ -7,6 +8,8 @@ run_wrk() { # url, seconds, output file
     BODY_FILE="$BODY_FILE" "${pin[@]}" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$2s" --timeout 5s \
         --latency -s "$LUA" "$1" >"$3" 2>&1
 }
+
+wrk_note() { echo "$CONNECTIONS connections"; }
 
 # wrk prints latencies as 812.00us / 1.23ms / 1.01s; normalise to milliseconds.
 to_ms() {
@@ -32,36 +35,42 @@ parse_wrk() {
         || die "could not parse wrk output $f: $(cat "$f")"
 }
 
-check_echo() { # url, name
-    local status
-    status="$(curl -sS -o "$WORK/$2-check.json" -w '%{http_code}' -H 'Content-Type: application/json' \
-        --data-binary "@$BODY_FILE" "$1")" || die "$2: curl to $1 failed"
+# A set-up loaded by h2load gets the POST over HTTP/2 with prior knowledge and must answer over HTTP/2.
+check_echo() { # url, set-up
+    local answer status version h2="" curl_args=()
+    [ "$(load_of "$2")" = h2load ] && h2=1 && curl_args=(--http2-prior-knowledge)
+    answer="$(curl -sS "${curl_args[@]}" -o "$WORK/$2-check.json" -w '%{http_code} %{http_version}' \
+        -H 'Content-Type: application/json' --data-binary "@$BODY_FILE" "$1")" || die "$2: curl to $1 failed"
+    read -r status version <<<"$answer"
     [ "$status" = 200 ] || die "$2: POST $1 answered $status: $(head -c 400 "$WORK/$2-check.json")"
+    [ -z "$h2" ] || [ "$version" = 2 ] || die "$2: POST $1 was answered over HTTP/$version, not HTTP/2"
     # Every set-up echoes: the answer must be the request's JSON (same members and values).
     if command -v python3 >/dev/null; then
         python3 -c 'import json, sys; sys.exit(json.load(open(sys.argv[1])) != json.load(open(sys.argv[2])))' \
             "$BODY_FILE" "$WORK/$2-check.json" || die "$2: the answer is not the request's JSON: $(head -c 400 "$WORK/$2-check.json")"
     fi
-    log "$2: sanity POST ok, $(wc -c <"$WORK/$2-check.json") byte response equal to the request JSON"
+    log "$2: sanity POST ok, $(wc -c <"$WORK/$2-check.json") byte response equal to the request JSON${h2:+ over HTTP/2}"
 }
 
-# Warm-up, then the timed run with CPU and backend connections sampled around it. Appends one row to
+# Warm-up, then the timed run with CPU and backend connections sampled around it, the load from the
+# set-up's generator (load_of: wrk or h2load, whose run_/parse_/_note functions match). Appends one row to
 # ROWS. The pids functions print pids; the connections function sets CONNS to the backend's accepted
 # connections so far (empty when it cannot tell). Connections are read outside the CPU window, so
 # asking the backend does not count as the proxy's or backend's work.
 measure() { # name, url, proxy pids function, backend pids function, connections function, raw output prefix
-    local name="$1" url="$2" proxy_pids_fn="$3" backend_pids_fn="$4" conns_fn="$5" raw="$6"
+    local name="$1" url="$2" proxy_pids_fn="$3" backend_pids_fn="$4" conns_fn="$5" raw="$6" load
+    load="$(load_of "$name")"
     log "$name: warm-up ${WARMUP}s"
-    run_wrk "$url" "$WARMUP" "$raw-warmup.txt"
-    local proxy_pids backend_pids load p0 p1 b0 b1 c0 c1
+    "run_$load" "$url" "$WARMUP" "$raw-warmup.txt"
+    local proxy_pids backend_pids loadavg p0 p1 b0 b1 c0 c1
     proxy_pids="$($proxy_pids_fn)"
     backend_pids="$($backend_pids_fn)"
-    load="$(cut -d' ' -f1-3 /proc/loadavg)"
+    loadavg="$(cut -d' ' -f1-3 /proc/loadavg)"
     $conns_fn
     c0=$CONNS
     p0="$(cpu_ticks $proxy_pids)"
     b0="$(cpu_ticks $backend_pids)"
-    log "$name: measuring ${DURATION}s, ${CONNECTIONS} connections, load average before: $load"
+    log "$name: measuring ${DURATION}s, $("${load}_note"), load average before: $loadavg"
     local perf_pid=""
     if [ "$PERF" = 1 ]; then
         perf record -q -F 499 -g -o "$WORK/$name.perf.data" -p "$(tr ' ' ',' <<<"$proxy_pids")" \
@@ -69,12 +78,13 @@ measure() { # name, url, proxy pids function, backend pids function, connections
         perf_pid=$!
         STARTED_PIDS+=("$perf_pid")
     fi
-    run_wrk "$url" "$DURATION" "$raw.txt"
+    # "log": h2load keeps its per-request log of the timed run for the percentiles; wrk ignores it.
+    "run_$load" "$url" "$DURATION" "$raw.txt" log
     p1="$(cpu_ticks $proxy_pids)"
     b1="$(cpu_ticks $backend_pids)"
     $conns_fn
     c1=$CONNS
-    parse_wrk "$raw.txt"
+    "parse_$load" "$raw.txt"
     if [ -n "$perf_pid" ]; then
         wait "$perf_pid" 2>/dev/null || true
         perf_report "$name" "$raw-perf.txt"
@@ -86,7 +96,7 @@ measure() { # name, url, proxy pids function, backend pids function, connections
         conns=$((c1 - c0))
         conns_per_request="$(awk -v c="$conns" -v n="$W_REQUESTS" 'BEGIN { printf "%.4f", c / n }')"
     fi
-    ROWS+=("| $name | $W_RPS | $W_P50 | $W_P99 | $proxy_us | $proxy_user / $proxy_sys | $backend_us | $conns | $conns_per_request | $W_REQUESTS | $W_ERRORS | $load |")
+    ROWS+=("| $name | $W_RPS | $W_P50 | $W_P99 | $proxy_us | $proxy_user / $proxy_sys | $backend_us | $conns | $conns_per_request | $W_REQUESTS | $W_ERRORS | $loadavg |")
     log "$name: $W_RPS req/s, p99 ${W_P99} ms, proxy ${proxy_us} µs CPU/req, $conns new backend connections, errors $W_ERRORS"
     [ "$W_ERRORS" = 0 ] || log "$name: WARNING: $W_ERRORS non-2xx responses or socket errors; see $raw.txt"
 }

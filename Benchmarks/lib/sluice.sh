@@ -2,8 +2,9 @@
 #   sluice-ttheader-demo  TTHeader + Binary -> `sluice demo --backend-only` (Sluice's own server)
 #   sluice-theader-cpp    THeader + Binary  -> Apache Thrift C++ TThreadedServer + THeaderProtocol
 #   sluice-framed-cpp     Framed + Binary   -> Apache Thrift C++ TNonblockingServer
-# Route files: Benchmarks/routes/<set-up without "sluice-">/. Expects ROOT, HERE, SLUICE_BIN, BUILD,
-# EVENT_LOOPS, WORK, RAW_PREFIX.
+# and sluice-h2-ttheader-demo, the first one with its clients on h2c. Route files:
+# Benchmarks/routes/<set-up without "sluice-" and "h2-">/. Expects ROOT, HERE, SLUICE_BIN, BUILD,
+# EVENT_LOOPS, WORK, raw_prefix and load_of.
 
 SLUICE_THREADS=""
 SLUICE_LOOP_NOTE=""
@@ -97,7 +98,7 @@ run_sluice() { # set-up, round
     local setup="$1" port backend_port conns_fn
     free_port; backend_port=$FREE_PORT
     case "$setup" in
-        sluice-ttheader-demo)
+        sluice-ttheader-demo|sluice-h2-ttheader-demo)
             start_demo_backend "$backend_port"
             conns_fn=demo_backend_conns ;;
         sluice-theader-cpp|sluice-framed-cpp)
@@ -111,7 +112,8 @@ run_sluice() { # set-up, round
         *) die "unknown sluice set-up $setup" ;;
     esac
 
-    render_routes "$HERE/routes/${setup#sluice-}" "$backend_port" "$WORK/routes-$setup"
+    local routes="${setup#sluice-}"
+    render_routes "$HERE/routes/${routes#h2-}" "$backend_port" "$WORK/routes-$setup"
     local loop_args=()
     if "$SLUICE_BIN" run --help 2>&1 | grep -q -- '--event-loops'; then
         loop_args=(--event-loops "$EVENT_LOOPS")
@@ -127,7 +129,7 @@ run_sluice() { # set-up, round
 
     local url="http://127.0.0.1:$port/bench/echo"
     check_echo "$url" "$setup"
-    measure "$setup" "$url" sluice_pids backend_pids "$conns_fn" "$RAW_PREFIX-$setup-r$2"
+    measure "$setup" "$url" sluice_pids backend_pids "$conns_fn" "$(raw_prefix "$setup" "$2")"
     SLUICE_THREADS="$(ls "/proc/$SLUICE_PID/task" | wc -l)"
     stop_started
 }
