@@ -26,6 +26,7 @@ class H2Connection:
         self.closed = False
         self.protocol_error = None  # what the client library refused in the server's frames
         self.remote_settings = {}
+        self._raw = b""
 
     def start(self, send=True):
         self.conn.initiate_connection()
@@ -74,6 +75,7 @@ class H2Connection:
         if not data:
             self.closed = True
             return False
+        self._watch_goaway(data)
         try:
             events = self.conn.receive_data(data)
         except h2.exceptions.ProtocolError as error:
@@ -99,6 +101,19 @@ class H2Connection:
                     self.remote_settings[int(key)] = setting.new_value
         self.flush()
         return True
+
+    def _watch_goaway(self, data):
+        """Finds a GOAWAY in the raw frames: the `h2` library drops the events of a read in which it
+        refuses a frame, and a server's last read often holds both."""
+        self._raw += data
+        while len(self._raw) >= 9:
+            length = int.from_bytes(self._raw[:3], "big")
+            if len(self._raw) < 9 + length:
+                return
+            kind, payload = self._raw[3], self._raw[9:9 + length]
+            if kind == GOAWAY and self.goaway is None:
+                self.goaway = (int.from_bytes(payload[4:8], "big"), int.from_bytes(payload[:4], "big") & 0x7FFFFFFF)
+            self._raw = self._raw[9 + length:]
 
     def wait(self, done, timeout=None):
         """Pumps until `done()` or the connection closes or `timeout` passes; returns `done()`."""

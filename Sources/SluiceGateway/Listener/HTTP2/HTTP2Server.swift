@@ -16,6 +16,7 @@ enum HTTP2Server {
         let maxBodySize = limits.maxBodySize
         let idleTimeout = limits.idleTimeout
         let pipeline = channel.pipeline.syncOperations
+        try pipeline.addHandler(HTTP2FlushCoalescer())
         try pipeline.addHandler(HTTP2GoAwayWatcher())
         let http2Handler = NIOHTTP2Handler(
             mode: .server,
