@@ -74,11 +74,15 @@ extension Router {
         for endpointIndex in node.endpoints { allowed.insert(endpoints[Int(endpointIndex)].method) }
     }
 
+    /// The route for `method`, else a `*` route (proxy routes take any method), else nil.
     private func route(at node: Node, method: String) -> Int? {
-        for endpointIndex in node.endpoints where endpoints[Int(endpointIndex)].method == method {
-            return endpoints[Int(endpointIndex)].route
+        var anyMethod: Int?
+        for endpointIndex in node.endpoints {
+            let endpoint = endpoints[Int(endpointIndex)]
+            if endpoint.method == method { return endpoint.route }
+            if endpoint.method == "*" { anyMethod = endpoint.route }
         }
-        return nil
+        return anyMethod
     }
 
     private func segmentEnd(_ bytes: UnsafeBufferPointer<UInt8>, from position: Int) -> Int {
