@@ -266,3 +266,24 @@ def test_head_and_http10_clients(proxy):
     head, _, body = old.stdout.partition(b"\r\n\r\n")
     assert b"transfer-encoding" not in head.lower() and b"connection: close" in head.lower()
     assert body == b"until the end"
+
+
+def test_idle_timeout_bounds_a_stalled_body_but_not_the_wait_for_the_upstream(upstream, sluice_bin, tmp_path):
+    write_routes(tmp_path / "routes", proxy_document(upstream, timeout="10s"))
+    config = tmp_path / "sluice.yaml"
+    config.write_text('listeners:\n  - {address: "127.0.0.1:0"}\nroutes: routes/\nlimits: {idle_timeout: 1s}\n')
+    child = Child([sluice_bin, "run", "--config", config], tmp_path / "run.log", cwd="/")
+    port = int(child.wait_for_line(r"listening on http://127\.0\.0\.1:(\d+)", timeout=30).group(1))
+    wait_for_port(port)
+    gw = Gateway(child, port)
+    try:
+        # The upstream takes longer than the idle timeout to answer: `timeout` (10s) bounds that wait.
+        assert gw.get("/web/slow?ms=2500").status == 200
+        # A body that stops arriving is cut off: the connection closes without a response.
+        with socket.create_connection(("127.0.0.1", port)) as s:
+            s.sendall(b"POST /web/upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n" + b"x" * 10)
+            s.settimeout(20)
+            assert s.recv(1000) == b""
+        assert echo(curl(gw.url + "/web/still-serving"))["path"] == "/still-serving"
+    finally:
+        gw.stop()

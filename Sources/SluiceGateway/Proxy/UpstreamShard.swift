@@ -77,6 +77,8 @@ final class UpstreamShard: Sendable {
     /// (the response was cut short, the request was not fully sent, or the upstream asked to close).
     func release(_ lease: Lease, reusable: Bool) {
         lease.connection.handler.delegate = nil
+        // A read held back for the client's sake resumes: an idle connection reads to notice a close.
+        lease.connection.handler.resumeReading()
         let reusable = reusable && lease.connection.channel.isActive
         perform(state.value.pools[lease.key.endpoint].released(lease.key.id, reusable: reusable, now: .now()), endpoint: lease.key.endpoint)
     }
