@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The system and Python packages the tests talk to: curl, Debian's Thrift compiler (generates the Python
 # test servers' code at test time), g++, pkg-config and Debian's libthrift-dev, libevent-dev and libboost-dev (the Apache C++
-# THeader server of test_theader_cpp.py, built by Benchmarks/cpp/build.sh), and from PyPI Apache Thrift's Python library (>= 0.23, the first with `uuid`)
-# and pytest. Meant for a fresh Debian machine as root; safe to run again (skips what is already there).
+# THeader server of test_theader_cpp.py, built by Benchmarks/cpp/build.sh), and from PyPI Apache Thrift's Python library (>= 0.23, the first with `uuid`),
+# pytest and websockets. Meant for a fresh Debian machine as root; safe to run again (skips what is already there).
 set -euo pipefail
 
 as_root=()
@@ -40,7 +40,10 @@ from thrift.transport.THeaderTransport import THeaderTransport
 assert hasattr(TType, "UUID") and hasattr(TBinaryProtocol, "readUuid") and hasattr(TCompactProtocol, "readUuid")
 PY
 python3 -c 'import pytest' 2>/dev/null || pip_install 'pytest>=7'
+# The WebSocket upstream and client of test_http_proxy.py (its sync client and asyncio server appeared in 13.0).
+python3 -c 'import websockets.sync.client, websockets.asyncio.server' 2>/dev/null || pip_install 'websockets>=13'
 
 echo "test dependencies: curl $(curl --version | head -1 | cut -d' ' -f2), $(thrift --version)," \
      "python thrift $(python3 -c 'import importlib.metadata as m; print(m.version("thrift"))')," \
-     "pytest $(python3 -c 'import pytest; print(pytest.__version__)')"
+     "pytest $(python3 -c 'import pytest; print(pytest.__version__)')," \
+     "websockets $(python3 -c 'import websockets; print(websockets.__version__)')"

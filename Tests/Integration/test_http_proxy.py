@@ -13,6 +13,7 @@ import tempfile
 import threading
 
 import pytest
+from websockets.sync.client import connect as websocket_connect
 
 from support.gateway import Gateway, write_routes
 from support.processes import Child, free_port, wait_for_port
@@ -287,3 +288,30 @@ def test_idle_timeout_bounds_a_stalled_body_but_not_the_wait_for_the_upstream(up
         assert echo(curl(gw.url + "/web/still-serving"))["path"] == "/still-serving"
     finally:
         gw.stop()
+
+
+def test_websocket_upgrade_is_relayed_to_the_upstream(workdir, start_gateway):
+    child = Child([sys.executable, pathlib.Path(__file__).parent / "servers" / "ws_echo_server.py"], workdir / "ws-echo.log")
+    try:
+        port = int(child.wait_for_line(r"listening (\d+)", timeout=20).group(1))
+        gw = start_gateway({
+            "services": [{"name": "chat", "protocol": "http", "endpoints": ["http://127.0.0.1:%d" % port]}],
+            "routes": [{"method": "GET", "path": "/chat/{room}", "service": "chat", "rewrite": "/rooms/{room}"}],
+        })
+        with websocket_connect("ws://127.0.0.1:%d/chat/lobby?user=ann" % gw.port, max_size=None) as ws:
+            ws.send("request?")
+            request = json.loads(ws.recv())
+            assert request["path"] == "/rooms/lobby?user=ann"
+            sent = {name.lower(): value for name, value in request["headers"]}
+            assert sent["x-forwarded-for"] == "127.0.0.1"
+            assert sent["upgrade"] == "websocket" and sent["connection"].lower() == "upgrade"
+            for message in ["hello", b"\x00\x01binary", "x" * (3 * MiB)]:
+                ws.send(message)
+                assert ws.recv() == message
+            for index in range(200):
+                ws.send("m%d" % index)
+            assert [ws.recv() for _ in range(200)] == ["m%d" % index for index in range(200)]
+        # The upgrade took its own connections; the gateway goes on serving.
+        assert gw.get("/chat/lobby").status in (400, 426)
+    finally:
+        child.stop()

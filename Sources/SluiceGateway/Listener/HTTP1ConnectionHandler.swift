@@ -358,6 +358,14 @@ extension HTTP1ConnectionHandler: ProxyClient {
             context.flush()
         }
     }
+
+    func proxyTunnel(to upstream: UpstreamConnection) {
+        exchange = nil
+        idleTimer?.cancel()
+        idleTimer = nil
+        guard let context else { return }
+        ProxyTunnel.join(client: context.channel, clientHandler: self, upstream: upstream)
+    }
 }
 
 @available(*, unavailable)

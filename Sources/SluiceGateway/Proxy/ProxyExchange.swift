@@ -13,6 +13,9 @@ protocol ProxyClient: AnyObject {
     func proxyResumeReading()
     /// The exchange is over; with `close`, the connection closes once the bytes written are sent.
     func proxyFinished(close: Bool)
+    /// The upstream switched protocols (its `101` is written): from now on the connection relays bytes to
+    /// and from `upstream` (``ProxyTunnel``).
+    func proxyTunnel(to upstream: UpstreamConnection)
 }
 
 /// One proxied request: the client's request head, body and end go to a pooled upstream connection as they
@@ -47,6 +50,9 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     private var framing: ProxyResponseFraming?
     private var closeAfterResponse = false
     private var upstreamKeepAlive = true
+    /// A WebSocket upgrade request (RFC 6455 §4.1), and then whether the upstream accepted it.
+    private let isUpgrade: Bool
+    private var upgraded = false
     private var headTimer: Scheduled<Void>?
 
     init(route: ProxyRoute, request: HTTPRequestHead, target: String, origin: ProxyHeaders.Origin, client: any ProxyClient, eventLoop: any EventLoop) {
@@ -60,7 +66,9 @@ final class ProxyExchange: UpstreamConnectionDelegate {
             headers.add(name: "transfer-encoding", value: "chunked")
         }
         self.upstreamRequest = HTTPRequestHead(version: .http1_1, method: request.method, uri: target, headers: headers)
-        closeAfterResponse = !request.isKeepAlive
+        isUpgrade = request.method == .GET && ProxyHeaders.isWebSocketUpgrade(request.headers)
+        // A request asking for an upgrade stops NIO's decoder whatever the answer: no request can follow it.
+        closeAfterResponse = !request.isKeepAlive || isUpgrade
     }
 
     // MARK: client side
@@ -186,10 +194,16 @@ final class ProxyExchange: UpstreamConnectionDelegate {
 
     func upstreamHead(_ head: HTTPResponseHead) {
         // `100 Continue` was answered by the gateway itself; other interim responses are not relayed.
-        if head.status.code < 200 { return }
+        if head.status.code < 200 && head.status != .switchingProtocols { return }
         guard let client, framing == nil else { return }
         headTimer?.cancel()
         upstreamKeepAlive = head.isKeepAlive
+        if head.status == .switchingProtocols {
+            guard isUpgrade, ProxyHeaders.isWebSocketUpgrade(head.headers) else {
+                return abort(GatewayError(.badGateway, "service '\(route.service)' switched protocols unasked"))
+            }
+            return switchedProtocols(head, client: client)
+        }
         let headers = ProxyHeaders.removingHopByHop(head.headers)
         let framing = ProxyResponseFraming.choose(
             status: Int(head.status.code), headers: headers, requestMethod: request.method, clientVersion: request.version)
@@ -209,7 +223,27 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         client.proxyWrite(bytes)
     }
 
+    /// Relays the `101`; the tunnel starts at the response's `end`, which follows at once.
+    private func switchedProtocols(_ head: HTTPResponseHead, client: any ProxyClient) {
+        upgraded = true
+        framing = ProxyResponseFraming.none
+        var headers = ProxyHeaders.removingHopByHop(head.headers)
+        headers.add(name: "Connection", value: "Upgrade")
+        headers.add(name: "Upgrade", value: "websocket")
+        var buffer = client.allocator.buffer(capacity: 256)
+        ProxyResponseFraming.writeHead(
+            status: 101, reason: head.status.reasonPhrase, headers: headers, framing: .none, connection: .keepAlive, into: &buffer)
+        client.proxyWrite(buffer)
+    }
+
     func upstreamEnd() {
+        if upgraded, let client, case .streaming(let lease) = phase {
+            // The connection is the tunnel's now; the pool forgets it when it closes.
+            phase = .finished
+            self.client = nil
+            lease.connection.handler.delegate = nil
+            return client.proxyTunnel(to: lease.connection)
+        }
         guard let client, let framing, case .streaming(let lease) = phase else { return }
         if let last = framing.end(allocator: client.allocator) { client.proxyWrite(last) }
         route.upstream.shard(for: eventLoop).release(lease, reusable: requestSent && upstreamKeepAlive)

@@ -44,6 +44,11 @@ enum ProxyHeaders {
     /// (HTTP/1.0) gets `fallbackHost`, the upstream's address.
     static func request(_ headers: HTTPHeaders, origin: Origin, fallbackHost: String) -> HTTPHeaders {
         var result = removingHopByHop(headers)
+        // An upgrade is the one hop-by-hop request the proxy passes on: the tunnel spans both hops.
+        if isWebSocketUpgrade(headers) {
+            result.add(name: "Connection", value: "Upgrade")
+            result.add(name: "Upgrade", value: "websocket")
+        }
         let host = headers.first(name: "host")
         let forwardedFor = headers["x-forwarded-for"]
         result.remove(name: "x-forwarded-for")
@@ -61,6 +66,12 @@ enum ProxyHeaders {
         result.remove(name: "forwarded")
         result.add(name: "Forwarded", value: (forwarded + [forwardedElement(origin: origin, host: host)]).joined(separator: ", "))
         return result
+    }
+
+    /// `Connection: upgrade` with `Upgrade: websocket` (RFC 6455 §4.1): the only upgrade relayed.
+    static func isWebSocketUpgrade(_ headers: HTTPHeaders) -> Bool {
+        headers[canonicalForm: "connection"].contains { $0.lowercased() == "upgrade" }
+            && headers["upgrade"].contains { $0.lowercased().contains("websocket") }
     }
 
     /// One RFC 7239 element: `for=192.0.2.1;host=example.com;proto=http`. IPv6 addresses and any value that is

@@ -58,7 +58,7 @@ final class UpstreamConnection: Sendable {
 /// Hands response parts to the leased exchange and reads only as fast as the client takes them.
 /// An idle connection keeps reading, so a close by the upstream is noticed; anything else it sends while
 /// idle is a protocol error and closes it.
-final class UpstreamConnectionHandler: ChannelDuplexHandler {
+final class UpstreamConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundIn = HTTPClientRequestPart
     typealias OutboundOut = HTTPClientRequestPart

@@ -45,3 +45,22 @@ struct ProxyHeadersTests {
         #expect(host == "for=192.0.2.7;host=\"example.test:8080\";proto=http")
     }
 }
+
+@Suite("Proxy header fields: WebSocket upgrades")
+struct ProxyUpgradeHeadersTests {
+    @Test("a WebSocket upgrade keeps Connection: Upgrade and Upgrade: websocket upstream; other upgrades do not")
+    func upgrade() {
+        let origin = ProxyHeaders.Origin(clientAddress: "192.0.2.7", scheme: "http")
+        let websocket: HTTPHeaders = ["Connection": "keep-alive, Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Key": "k"]
+        #expect(ProxyHeaders.isWebSocketUpgrade(websocket))
+        let sent = ProxyHeaders.request(websocket, origin: origin, fallbackHost: "u")
+        #expect(sent["connection"] == ["Upgrade"])
+        #expect(sent["upgrade"] == ["websocket"])
+        #expect(sent["sec-websocket-key"] == ["k"])
+        let h2c: HTTPHeaders = ["Connection": "Upgrade, HTTP2-Settings", "Upgrade": "h2c", "HTTP2-Settings": "x"]
+        #expect(!ProxyHeaders.isWebSocketUpgrade(h2c))
+        let plain = ProxyHeaders.request(h2c, origin: origin, fallbackHost: "u")
+        #expect(plain["connection"] == [] && plain["upgrade"] == [] && plain["http2-settings"] == [])
+        #expect(!ProxyHeaders.isWebSocketUpgrade(["Upgrade": "websocket"]))
+    }
+}
