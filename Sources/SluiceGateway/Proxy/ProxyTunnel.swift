@@ -49,7 +49,7 @@ enum ProxyTunnel {
         /// Cleared when either side closes, which breaks the pair's reference cycle.
         var partner: Relay?
         private var context: ChannelHandlerContext?
-        private var readPending = false
+        private var heldRead = HeldRead()
 
         func handlerAdded(context: ChannelHandlerContext) { self.context = context }
 
@@ -76,22 +76,14 @@ enum ProxyTunnel {
         }
 
         func read(context: ChannelHandlerContext) {
-            if partner?.context?.channel.isWritable ?? true {
-                context.read()
-            } else {
-                readPending = true
-            }
+            heldRead.read(context, allowed: partner?.context?.channel.isWritable ?? true)
         }
 
         private func send(_ bytes: ByteBuffer) {
             context?.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
         }
 
-        private func resumeReading() {
-            guard readPending, let context else { return }
-            readPending = false
-            context.read()
-        }
+        private func resumeReading() { heldRead.resume(context) }
 
         private func partnerClosed() {
             partner = nil

@@ -65,7 +65,7 @@ final class UpstreamConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
 
     var delegate: (any UpstreamConnectionDelegate)?
     private var context: ChannelHandlerContext?
-    private var readPending = false
+    private var heldRead = HeldRead()
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
 
@@ -100,19 +100,11 @@ final class UpstreamConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
     }
 
     func read(context: ChannelHandlerContext) {
-        if delegate?.wantsUpstreamRead ?? true {
-            context.read()
-        } else {
-            readPending = true
-        }
+        heldRead.read(context, allowed: delegate?.wantsUpstreamRead ?? true)
     }
 
     /// The client drained: a read held back goes out now.
-    func resumeReading() {
-        guard readPending, let context else { return }
-        readPending = false
-        context.read()
-    }
+    func resumeReading() { heldRead.resume(context) }
 
     func flush() { context?.flush() }
 
