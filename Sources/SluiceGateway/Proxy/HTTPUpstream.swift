@@ -5,7 +5,8 @@ internal import Synchronization
 /// The connections to one `protocol: http` service: one ``UpstreamShard`` per event loop that proxies to it,
 /// made on the loop's first request. `pool` limits apply to each loop's shard.
 ///
-/// A reload keeps the upstream (and its warm connections) of a service whose settings did not change.
+/// A reload keeps the upstream (and its warm connections) of a service whose settings did not change; one
+/// no snapshot or request uses any more closes its idle connections as it goes.
 final class HTTPUpstream: Sendable {
     let configuration: ServiceConfiguration
     /// Looked up once per proxied request (one uncontended lock); never on the RPC path.
@@ -35,8 +36,8 @@ final class HTTPUpstream: Sendable {
         }
     }
 
-    /// Closes idle connections on every loop; connections in use close when their exchange ends.
-    func shutdown() {
+    /// Closes idle connections on every loop (connections in use close when their exchange ends).
+    deinit {
         for shard in shards.withLock({ Array($0.values) }) {
             shard.eventLoop.execute { shard.shutdown() }
         }

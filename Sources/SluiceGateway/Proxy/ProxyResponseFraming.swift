@@ -59,7 +59,7 @@ enum ProxyResponseFraming: Hashable {
         case .contentLength, .untilClose: return chunk
         case .chunked:
             guard chunk.readableBytes > 0 else { return nil }
-            // Size line, then the data as its own buffer (no copy of the data: one `writev` sends both).
+            // Size line, data and CRLF in one buffer: one write per chunk, like the upstream's own.
             var framed = allocator.buffer(capacity: chunk.readableBytes + 20)
             framed.writeString(String(chunk.readableBytes, radix: 16))
             framed.writeStaticString("\r\n")
