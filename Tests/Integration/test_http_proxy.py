@@ -315,3 +315,14 @@ def test_websocket_upgrade_is_relayed_to_the_upstream(workdir, start_gateway):
         assert gw.get("/chat/lobby").status in (400, 426)
     finally:
         child.stop()
+
+
+def test_an_upgrade_the_upstream_does_not_take_is_answered_then_the_connection_closes(proxy):
+    for upgrade in (b"websocket", b"h2c"):
+        with socket.create_connection(("127.0.0.1", proxy.port)) as s:
+            s.sendall(b"GET /web/plain HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: " + upgrade + b"\r\n"
+                      b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            (status, body), = read_responses(s, 1)
+            assert status.startswith("HTTP/1.1 200")
+            assert header_values(json.loads(body), "Upgrade") == ([upgrade.decode()] if upgrade == b"websocket" else [])
+            assert s.recv(100) == b""

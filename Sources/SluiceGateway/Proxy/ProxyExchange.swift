@@ -25,7 +25,7 @@ protocol ProxyClient: AnyObject {
 ///
 /// Lives on the client connection's event loop, where its upstream connection lives too.
 final class ProxyExchange: UpstreamConnectionDelegate {
-    private enum Phase {
+    enum Phase {
         /// Responses to earlier pipelined requests are still owed.
         case waitingForTurn
         case connecting
@@ -33,27 +33,27 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         case finished
     }
 
-    private let route: ProxyRoute
-    private let request: HTTPRequestHead
+    let route: ProxyRoute
+    let request: HTTPRequestHead
     private let upstreamRequest: HTTPRequestHead
-    private let eventLoop: any EventLoop
-    private var client: (any ProxyClient)?
-    private var phase = Phase.waitingForTurn
+    let eventLoop: any EventLoop
+    var client: (any ProxyClient)?
+    var phase = Phase.waitingForTurn
     /// Body parts read before the upstream connection was there (at most what one read delivered).
     private var pendingBody: [ByteBuffer] = []
     private var bodyBytes = 0
     /// The client's request end arrived.
     private(set) var requestEnded = false
     /// ...and was sent upstream.
-    private var requestSent = false
+    var requestSent = false
     /// Set once the response head went to the client.
-    private var framing: ProxyResponseFraming?
-    private var closeAfterResponse = false
-    private var upstreamKeepAlive = true
+    var framing: ProxyResponseFraming?
+    var closeAfterResponse = false
+    var upstreamKeepAlive = true
     /// A WebSocket upgrade request (RFC 6455 §4.1), and then whether the upstream accepted it.
-    private let isUpgrade: Bool
-    private var upgraded = false
-    private var headTimer: Scheduled<Void>?
+    let isUpgrade: Bool
+    var upgraded = false
+    var headTimer: Scheduled<Void>?
 
     init(route: ProxyRoute, request: HTTPRequestHead, target: String, origin: ProxyHeaders.Origin, client: any ProxyClient, eventLoop: any EventLoop) {
         self.route = route
@@ -67,8 +67,11 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         }
         self.upstreamRequest = HTTPRequestHead(version: .http1_1, method: request.method, uri: target, headers: headers)
         isUpgrade = request.method == .GET && ProxyHeaders.isWebSocketUpgrade(request.headers)
-        // A request asking for an upgrade stops NIO's decoder whatever the answer: no request can follow it.
-        closeAfterResponse = !request.isKeepAlive || isUpgrade
+        // A request asking for any upgrade stops NIO's decoder (llhttp) whatever the answer: no request can
+        // follow it on this connection.
+        let asksUpgrade = request.headers.contains(name: "upgrade")
+            && request.headers[canonicalForm: "connection"].contains { $0.lowercased() == "upgrade" }
+        closeAfterResponse = !request.isKeepAlive || asksUpgrade
     }
 
     // MARK: client side
@@ -150,7 +153,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         if let lease { route.upstream.shard(for: eventLoop).release(lease, reusable: false) }
     }
 
-    // MARK: upstream side
+    // MARK: the upstream connection
 
     private func leased(_ lease: UpstreamShard.Lease, from shard: UpstreamShard) {
         guard case .connecting = phase else {
@@ -192,91 +195,14 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         abort(GatewayError(client: ClientError(.requestTimeout, "no response head in time"), service: route.service))
     }
 
-    func upstreamHead(_ head: HTTPResponseHead) {
-        // `100 Continue` was answered by the gateway itself; other interim responses are not relayed.
-        if head.status.code < 200 && head.status != .switchingProtocols { return }
-        guard let client, framing == nil else { return }
-        headTimer?.cancel()
-        upstreamKeepAlive = head.isKeepAlive
-        if head.status == .switchingProtocols {
-            guard isUpgrade, ProxyHeaders.isWebSocketUpgrade(head.headers) else {
-                return abort(GatewayError(.badGateway, "service '\(route.service)' switched protocols unasked"))
-            }
-            return switchedProtocols(head, client: client)
-        }
-        let headers = ProxyHeaders.removingHopByHop(head.headers)
-        let framing = ProxyResponseFraming.choose(
-            status: Int(head.status.code), headers: headers, requestMethod: request.method, clientVersion: request.version)
-        self.framing = framing
-        if framing == .untilClose { closeAfterResponse = true }
-        let connection: HTTP1ResponseFraming.Connection =
-            closeAfterResponse ? .close : request.version == .http1_0 ? .keepAliveHTTP10 : .keepAlive
-        var buffer = client.allocator.buffer(capacity: 256)
-        ProxyResponseFraming.writeHead(
-            status: Int(head.status.code), reason: head.status.reasonPhrase, headers: headers, framing: framing,
-            connection: connection, into: &buffer)
-        client.proxyWrite(buffer)
-    }
-
-    func upstreamBody(_ chunk: ByteBuffer) {
-        guard let client, let framing, let bytes = framing.body(chunk, allocator: client.allocator) else { return }
-        client.proxyWrite(bytes)
-    }
-
-    /// Relays the `101`; the tunnel starts at the response's `end`, which follows at once.
-    private func switchedProtocols(_ head: HTTPResponseHead, client: any ProxyClient) {
-        upgraded = true
-        framing = ProxyResponseFraming.none
-        var headers = ProxyHeaders.removingHopByHop(head.headers)
-        headers.add(name: "Connection", value: "Upgrade")
-        headers.add(name: "Upgrade", value: "websocket")
-        var buffer = client.allocator.buffer(capacity: 256)
-        ProxyResponseFraming.writeHead(
-            status: 101, reason: head.status.reasonPhrase, headers: headers, framing: .none, connection: .keepAlive, into: &buffer)
-        client.proxyWrite(buffer)
-    }
-
-    func upstreamEnd() {
-        if upgraded, let client, case .streaming(let lease) = phase {
-            // The connection is the tunnel's now; the pool forgets it when it closes.
-            phase = .finished
-            self.client = nil
-            lease.connection.handler.delegate = nil
-            return client.proxyTunnel(to: lease.connection)
-        }
-        guard let client, let framing, case .streaming(let lease) = phase else { return }
-        if let last = framing.end(allocator: client.allocator) { client.proxyWrite(last) }
-        route.upstream.shard(for: eventLoop).release(lease, reusable: requestSent && upstreamKeepAlive)
-        phase = .finished
-        // A client still sending a body the upstream did not wait for cannot be resynchronised.
-        finish(close: closeAfterResponse || !requestEnded)
-    }
-
-    func upstreamWritabilityChanged() {
-        client?.proxyResumeReading()
-    }
-
-    func upstreamClosed() {
-        guard case .streaming = phase else { return }
-        phase = .finished
-        if framing == nil {
-            respond(GatewayError(client: ClientError(.connectionClosed, "closed"), service: route.service), close: !requestEnded)
-        } else {
-            // The response was cut short; the client can only tell by the connection closing.
-            finish(close: true)
-        }
-    }
-
-    var wantsUpstreamRead: Bool { client?.isWritable ?? false }
-
     // MARK: ending
 
-    private var isFinished: Bool {
+    var isFinished: Bool {
         if case .finished = phase { return true }
         return false
     }
 
-    private func takeLease() -> UpstreamShard.Lease? {
+    func takeLease() -> UpstreamShard.Lease? {
         guard case .streaming(let lease) = phase else { return nil }
         phase = .finished
         return lease
@@ -284,7 +210,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
 
     /// Gives the upstream connection up (not reusable: its request or response is unfinished) and answers
     /// `error` if nothing was written yet, else closes the client connection.
-    private func abort(_ error: GatewayError) {
+    func abort(_ error: GatewayError) {
         if let lease = takeLease() { route.upstream.shard(for: eventLoop).release(lease, reusable: false) }
         phase = .finished
         if framing == nil {
@@ -295,7 +221,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     }
 
     /// The gateway's own error response in place of the upstream's.
-    private func respond(_ error: GatewayError, close: Bool) {
+    func respond(_ error: GatewayError, close: Bool) {
         guard let client else { return }
         phase = .finished
         let close = close || closeAfterResponse
@@ -310,7 +236,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         finish(close: close)
     }
 
-    private func finish(close: Bool) {
+    func finish(close: Bool) {
         headTimer?.cancel()
         headTimer = nil
         let client = self.client
