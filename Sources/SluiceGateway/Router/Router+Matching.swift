@@ -74,15 +74,12 @@ extension Router {
         for endpointIndex in node.endpoints { allowed.insert(endpoints[Int(endpointIndex)].method) }
     }
 
-    /// The route for `method`, else a `*` route (proxy routes take any method), else nil.
+    /// The route for `method`, else the node's `*` route (routes to http services take any method), else nil.
     private func route(at node: Node, method: String) -> Int? {
-        var anyMethod: Int?
-        for endpointIndex in node.endpoints {
-            let endpoint = endpoints[Int(endpointIndex)]
-            if endpoint.method == method { return endpoint.route }
-            if endpoint.method == "*" { anyMethod = endpoint.route }
+        for endpointIndex in node.endpoints where endpoints[Int(endpointIndex)].method == method {
+            return endpoints[Int(endpointIndex)].route
         }
-        return anyMethod
+        return node.anyMethod >= 0 ? node.anyMethod : nil
     }
 
     private func segmentEnd(_ bytes: UnsafeBufferPointer<UInt8>, from position: Int) -> Int {
