@@ -2,8 +2,8 @@
 # The system and Python packages the tests talk to: curl, openssl (development certificates), h2load
 # (nghttp2-client), Debian's Thrift compiler (generates the Python
 # test servers' code at test time), g++, pkg-config and Debian's libthrift-dev, libevent-dev and libboost-dev (the Apache C++
-# THeader server of test_theader_cpp.py, built by Benchmarks/cpp/build.sh), and from PyPI Apache Thrift's Python library (>= 0.23, the first with `uuid`)
-# , pytest, the `h2` HTTP/2 library (raw frames for the HTTP/2 defence tests) and `websockets`. Meant for a fresh Debian machine as root; safe to run again (skips what is already there).
+# THeader server of test_theader_cpp.py, built by Benchmarks/cpp/build.sh), and from PyPI Apache Thrift's Python library (>= 0.23, the first with `uuid`),
+# pytest, the `h2` HTTP/2 library (raw frames for the HTTP/2 defence tests) and `websockets`. Meant for a fresh Debian machine as root; safe to run again (skips what is already there).
 set -euo pipefail
 
 as_root=()
@@ -44,8 +44,10 @@ assert hasattr(TType, "UUID") and hasattr(TBinaryProtocol, "readUuid") and hasat
 PY
 python3 -c 'import pytest' 2>/dev/null || pip_install 'pytest>=7'
 python3 -c 'import h2' 2>/dev/null || pip_install 'h2>=4'
-python3 -c 'import websockets.asyncio.client' 2>/dev/null || pip_install 'websockets>=13'
+# WebSocket clients and the upstream of test_http_proxy.py (the sync client and asyncio server appeared in 13.0).
+python3 -c 'import websockets.sync.client, websockets.asyncio.server, websockets.asyncio.client' 2>/dev/null || pip_install 'websockets>=13'
 
 echo "test dependencies: curl $(curl --version | head -1 | cut -d' ' -f2), $(thrift --version)," \
      "python thrift $(python3 -c 'import importlib.metadata as m; print(m.version("thrift"))')," \
-     "pytest $(python3 -c 'import pytest; print(pytest.__version__)')"
+     "pytest $(python3 -c 'import pytest; print(pytest.__version__)')," \
+     "websockets $(python3 -c 'import websockets; print(websockets.__version__)')"

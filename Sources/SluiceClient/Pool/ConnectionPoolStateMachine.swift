@@ -1,6 +1,7 @@
-internal import NIOCore
+package import NIOCore
 
-/// The pool of one endpoint for the one-request-per-connection transports (Framed, Buffered).
+/// The pool of one endpoint for the one-request-per-connection transports (Framed, Buffered), and for HTTP/1.1
+/// upstreams (the gateway's Proxy/).
 ///
 /// A pure value; the owner feeds it events (with the current time, so tests need no clock) and performs the
 /// returned action. Connections and waiting callers are known by ID; the owner keeps the objects.
@@ -11,24 +12,30 @@ internal import NIOCore
 /// new ones, whatever `maxIdleConnections` is. Idle connections are trimmed by their timers only: one that has
 /// idled for `idleTimeout` is closed while more than `maxIdleConnections` are idle, and otherwise kept (checked
 /// again an `idleTimeout` later), so a quiet pool settles at `maxIdleConnections` warm connections.
-struct ConnectionPoolStateMachine {
-    typealias ConnectionID = Int
-    typealias WaiterID = Int
+package struct ConnectionPoolStateMachine {
+    package typealias ConnectionID = Int
+    package typealias WaiterID = Int
 
-    struct Configuration: Hashable {
-        var maxConnections: Int
+    package struct Configuration: Hashable {
+        package var maxConnections: Int
         /// Idle connections kept past `idleTimeout`.
-        var maxIdleConnections: Int
-        var idleTimeout: TimeAmount
+        package var maxIdleConnections: Int
+        package var idleTimeout: TimeAmount
+
+        package init(maxConnections: Int, maxIdleConnections: Int, idleTimeout: TimeAmount) {
+            self.maxConnections = maxConnections
+            self.maxIdleConnections = maxIdleConnections
+            self.idleTimeout = idleTimeout
+        }
     }
 
-    enum ConnectionState: Hashable {
+    package enum ConnectionState: Hashable {
         case connecting
         case idle(since: NIODeadline)
         case leased
     }
 
-    enum Action: Hashable {
+    package enum Action: Hashable {
         case none
         /// Give the connection to the waiter.
         case lease(ConnectionID, to: WaiterID)
@@ -45,11 +52,11 @@ struct ConnectionPoolStateMachine {
         case shutdown(failWaiters: [WaiterID], close: [ConnectionID])
     }
 
-    let configuration: Configuration
-    private(set) var connections: [ConnectionID: ConnectionState] = [:]
-    private(set) var waiters = CircularBuffer<WaiterID>()
+    package let configuration: Configuration
+    package private(set) var connections: [ConnectionID: ConnectionState] = [:]
+    package private(set) var waiters = CircularBuffer<WaiterID>()
     private var nextConnectionID: ConnectionID = 0
-    private(set) var isShutdown = false
+    package private(set) var isShutdown = false
     /// Connections with an idle timer scheduled. One timer per connection, re-armed when it fires early, so a
     /// busy pool does not pile up a timer per request.
     private var armedIdleTimers: Set<ConnectionID> = []
@@ -57,11 +64,11 @@ struct ConnectionPoolStateMachine {
     /// connections (the least likely to have been dropped by the peer) and lets the others reach the timeout.
     private var idleStack: [ConnectionID] = []
 
-    init(configuration: Configuration) {
+    package init(configuration: Configuration) {
         self.configuration = configuration
     }
 
-    var idleCount: Int { idleStack.count }
+    package var idleCount: Int { idleStack.count }
 
     /// Removes a connection, wherever it is.
     private mutating func forget(_ id: ConnectionID) {
@@ -78,7 +85,7 @@ struct ConnectionPoolStateMachine {
     }
 
     /// A caller wants a connection.
-    mutating func request(_ waiter: WaiterID) -> Action {
+    package mutating func request(_ waiter: WaiterID) -> Action {
         if isShutdown { return .failWaiters([waiter], ClientError(.shutdown, "the client is shut down")) }
         if let id = idleStack.popLast() {
             connections[id] = .leased
@@ -92,14 +99,14 @@ struct ConnectionPoolStateMachine {
     }
 
     /// A connection finished connecting.
-    mutating func connected(_ id: ConnectionID, now: NIODeadline) -> Action {
+    package mutating func connected(_ id: ConnectionID, now: NIODeadline) -> Action {
         guard connections[id] == .connecting else { return .close(id) }
         return makeAvailable(id, now: now)
     }
 
     /// A connection could not be opened. The oldest waiter gets the error; if no connection is left that could
     /// serve the others, they all do (nothing would ever wake them otherwise before their timeouts).
-    mutating func connectFailed(_ id: ConnectionID, error: ClientError) -> Action {
+    package mutating func connectFailed(_ id: ConnectionID, error: ClientError) -> Action {
         guard connections[id] != nil else { return .none }
         forget(id)
         var failed: [WaiterID] = []
@@ -112,7 +119,7 @@ struct ConnectionPoolStateMachine {
 
     /// A leased connection finished its request. `reusable: false` when the connection cannot carry another
     /// request (it timed out, so its late reply may still arrive).
-    mutating func released(_ id: ConnectionID, reusable: Bool, now: NIODeadline) -> Action {
+    package mutating func released(_ id: ConnectionID, reusable: Bool, now: NIODeadline) -> Action {
         guard connections[id] == .leased else { return .none }
         guard reusable, !isShutdown else {
             forget(id)
@@ -138,7 +145,7 @@ struct ConnectionPoolStateMachine {
     }
 
     /// A connection closed on its own (peer closed, error). A leased one's request is failed by its owner.
-    mutating func closed(_ id: ConnectionID) -> Action {
+    package mutating func closed(_ id: ConnectionID) -> Action {
         guard connections[id] != nil else { return .none }
         forget(id)
         armedIdleTimers.remove(id)
@@ -149,7 +156,7 @@ struct ConnectionPoolStateMachine {
     }
 
     /// A waiter's deadline passed while it was still queued.
-    mutating func waiterTimedOut(_ waiter: WaiterID) -> Action {
+    package mutating func waiterTimedOut(_ waiter: WaiterID) -> Action {
         guard let index = waiters.firstIndex(of: waiter) else { return .none }
         waiters.remove(at: index)
         return .failWaiters([waiter], ClientError(.requestTimeout, "timed out waiting for a free connection"))
@@ -158,7 +165,7 @@ struct ConnectionPoolStateMachine {
     /// An idle timer fired. A connection that has idled for the whole timeout is closed if it is surplus (more
     /// than `maxIdleConnections` idle), else kept and checked again a timeout later; one that idled again more
     /// recently has its timer re-armed for then. A leased connection's timer lapses; its next park arms one.
-    mutating func idleTimerFired(_ id: ConnectionID, now: NIODeadline) -> Action {
+    package mutating func idleTimerFired(_ id: ConnectionID, now: NIODeadline) -> Action {
         armedIdleTimers.remove(id)
         guard case .idle(let since) = connections[id] else { return .none }
         let deadline = since + configuration.idleTimeout
@@ -175,7 +182,7 @@ struct ConnectionPoolStateMachine {
     }
 
     /// Fails every waiter and closes idle and connecting connections; leased ones close when released.
-    mutating func shutdown() -> Action {
+    package mutating func shutdown() -> Action {
         isShutdown = true
         var failed: [WaiterID] = []
         while let waiter = waiters.popFirst() { failed.append(waiter) }

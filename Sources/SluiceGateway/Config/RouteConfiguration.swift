@@ -104,6 +104,12 @@ public struct RouteConfiguration: Sendable, Hashable {
     /// HTTP status per declared exception, by the exception's type name or its `throws` field name.
     /// Unlisted exceptions answer 500.
     public var exceptionStatus: [String: Int]
+    /// Routes to `protocol: http` services: the upstream path built from the path's variables (`rewrite:`);
+    /// `nil` sends the request's path as it came.
+    public var rewrite: PathRewrite?
+    /// Routes to `protocol: http` services: the largest request body streamed upstream (`max_body:`); `nil`
+    /// leaves proxied bodies unlimited (`limits.max_body` bounds only bodies the gateway decodes).
+    public var maxBody: Int?
     public var origin: ConfigOrigin
 
     public init(

@@ -7,11 +7,12 @@ internal import SluiceClient
 extension RouteFile {
     static let serviceKeys = [
         "name", "idl", "protocol", "transport", "codec", "endpoints", "timeout", "connect_timeout", "connections",
-        "pool", "routes_from_idl", "tls",
+        "pool", "routes_from_idl", "tls", "h2c", "h2",
     ]
     static let poolKeys = ["max_idle", "max_total", "idle_timeout"]
     static let routeKeys = [
         "method", "path", "service", "call", "body", "query", "headers", "cookies", "strict", "options", "exceptions",
+        "rewrite", "max_body",
     ]
     static let optionKeys = ["void_as_empty_object", "int64_as_string", "enums_as_names"]
     static let httpMethods = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
@@ -57,13 +58,16 @@ extension RouteFile {
         }
         let nameField = required("name")
         let name = nameField.flatMap { reader.string($0.value, what: "'name'") }
+        let protocolText = fields["protocol"].flatMap { reader.string($0.value, what: "'protocol'") }
+        if protocolText == "http" {
+            return parseHTTPService(node, fields: fields, name: name, nameField: nameField, reader: &reader)
+        }
         let idl = required("idl").flatMap { reader.string($0.value, what: "'idl'") }
-        if let protocolField = fields["protocol"], let text = reader.string(protocolField.value, what: "'protocol'"),
-            text != "thrift"
-        {
-            reader.error(at: protocolField.value, "unsupported protocol '\(text)' (expected: thrift)")
+        if let protocolField = fields["protocol"], let text = protocolText, text != "thrift" {
+            reader.error(at: protocolField.value, "unsupported protocol '\(text)' (expected: thrift, http)")
             valid = false
         }
+        valid = refuseUpstreamHTTP2(fields, reader: &reader) && valid
         var transport = ThriftTransportKind.ttheader
         if let field = fields["transport"], let text = reader.string(field.value, what: "'transport'") {
             if let kind = ThriftTransportKind(rawValue: text) {
@@ -106,34 +110,10 @@ extension RouteFile {
             endpoints: endpoints,
             origin: reader.origin(of: node)
         )
-        if let value = duration(fields["timeout"], what: "'timeout'", reader: &reader, valid: &valid) {
-            configuration.requestTimeout = value
-        }
-        if let value = duration(fields["connect_timeout"], what: "'connect_timeout'", reader: &reader, valid: &valid) {
-            configuration.connectTimeout = value
-        }
+        parseClientSettings(fields, into: &configuration, reader: &reader, valid: &valid)
         if let field = fields["connections"] {
             if let value = reader.int(field.value, what: "'connections'", range: 1...1024) {
                 configuration.connectionsPerEndpoint = value
-            } else {
-                valid = false
-            }
-        }
-        if let field = fields["pool"] {
-            if let pool = reader.fields(of: field.value, what: "'pool'", allowed: poolKeys) {
-                if let item = pool["max_idle"] {
-                    if let value = reader.int(item.value, what: "'max_idle'", range: 0...65536) {
-                        configuration.pool.maxIdle = value
-                    } else { valid = false }
-                }
-                if let item = pool["max_total"] {
-                    if let value = reader.int(item.value, what: "'max_total'", range: 1...65536) {
-                        configuration.pool.maxTotal = value
-                    } else { valid = false }
-                }
-                if let value = duration(pool["idle_timeout"], what: "'idle_timeout'", reader: &reader, valid: &valid) {
-                    configuration.pool.idleTimeout = value
-                }
             } else {
                 valid = false
             }
@@ -158,6 +138,40 @@ extension RouteFile {
         configuration.name = name
         configuration.idlPath = resolve(idl, against: directory)
         return ServiceDraft(configuration: configuration, idlOrigin: reader.origin(of: idlField.value), notes: notes)
+    }
+
+    /// `timeout`, `connect_timeout` and `pool`, which Thrift and HTTP services share.
+    static func parseClientSettings(
+        _ fields: [String: (key: Node, value: Node)],
+        into configuration: inout ServiceConfiguration,
+        reader: inout YAMLReader,
+        valid: inout Bool
+    ) {
+        if let value = duration(fields["timeout"], what: "'timeout'", reader: &reader, valid: &valid) {
+            configuration.requestTimeout = value
+        }
+        if let value = duration(fields["connect_timeout"], what: "'connect_timeout'", reader: &reader, valid: &valid) {
+            configuration.connectTimeout = value
+        }
+        if let field = fields["pool"] {
+            if let pool = reader.fields(of: field.value, what: "'pool'", allowed: poolKeys) {
+                if let item = pool["max_idle"] {
+                    if let value = reader.int(item.value, what: "'max_idle'", range: 0...65536) {
+                        configuration.pool.maxIdle = value
+                    } else { valid = false }
+                }
+                if let item = pool["max_total"] {
+                    if let value = reader.int(item.value, what: "'max_total'", range: 1...65536) {
+                        configuration.pool.maxTotal = value
+                    } else { valid = false }
+                }
+                if let value = duration(pool["idle_timeout"], what: "'idle_timeout'", reader: &reader, valid: &valid) {
+                    configuration.pool.idleTimeout = value
+                }
+            } else {
+                valid = false
+            }
+        }
     }
 
     private static func duration(

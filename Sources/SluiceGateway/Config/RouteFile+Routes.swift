@@ -12,10 +12,10 @@ extension RouteFile {
         }
         var method: String?
         if let field = required("method"), let text = reader.string(field.value, what: "'method'") {
-            if httpMethods.contains(text.uppercased()) {
+            if httpMethods.contains(text.uppercased()) || text == "*" {
                 method = text.uppercased()
             } else {
-                reader.error(at: field.value, "unknown method '\(text)' (expected one of: \(httpMethods.joined(separator: ", ")))")
+                reader.error(at: field.value, "unknown method '\(text)' (expected one of: \(httpMethods.joined(separator: ", ")), or * on routes to http services)")
                 valid = false
             }
         }
@@ -31,7 +31,9 @@ extension RouteFile {
         }
         let serviceField = required("service")
         let service = serviceField.flatMap { reader.string($0.value, what: "'service'") }
-        let callField = required("call")
+        // Routes to `protocol: http` services have none; which service is which is known only once every
+        // file is read, so its absence is reported by validation.
+        let callField = fields["call"]
         var call: String?
         if let callField, let text = reader.string(callField.value, what: "'call'") {
             if let dot = text.lastIndex(of: "."), dot != text.startIndex, dot != text.index(before: text.endIndex) {
@@ -97,13 +99,14 @@ extension RouteFile {
                 valid = false
             }
         }
-        guard valid, let method, let template, let pathField, let service, let serviceField, let call, let callField
+        let (rewrite, maxBody) = parseProxyKeys(fields, template: template, reader: &reader, valid: &valid)
+        guard valid, let method, let template, let pathField, let service, let serviceField, callField == nil || call != nil
         else { return nil }
-        let configuration = RouteConfiguration(
+        var configuration = RouteConfiguration(
             method: method,
             template: template,
             service: service,
-            call: call,
+            call: call ?? "",
             body: body,
             query: query,
             headers: headers,
@@ -113,13 +116,16 @@ extension RouteFile {
             exceptionStatus: exceptionStatus,
             origin: reader.origin(of: node)
         )
+        configuration.rewrite = rewrite
+        configuration.maxBody = maxBody
         return RouteDraft(
             configuration: configuration,
             pathOrigin: reader.origin(of: pathField.value),
             serviceOrigin: reader.origin(of: serviceField.value),
-            callOrigin: reader.origin(of: callField.value),
+            callOrigin: callField.map { reader.origin(of: $0.value) },
             bodyOrigin: fields["body"].map { reader.origin(of: $0.value) },
-            exceptionOrigins: exceptionOrigins
+            exceptionOrigins: exceptionOrigins,
+            keyOrigins: fields.mapValues { reader.origin(of: $0.key) }
         )
     }
 

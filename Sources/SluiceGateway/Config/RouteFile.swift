@@ -13,10 +13,13 @@ struct RouteFile: Sendable {
         var configuration: RouteConfiguration
         var pathOrigin: ConfigOrigin
         var serviceOrigin: ConfigOrigin
-        var callOrigin: ConfigOrigin
+        /// `nil` when the route has no `call` (right for routes to `protocol: http` services only).
+        var callOrigin: ConfigOrigin?
         var bodyOrigin: ConfigOrigin?
         /// Exception names as written in `exceptions:`, each with its key's position.
         var exceptionOrigins: [(name: String, origin: ConfigOrigin)]
+        /// Where each key of the route is written, for keys that do not fit the service's protocol.
+        var keyOrigins: [String: ConfigOrigin] = [:]
     }
 
     var path: String

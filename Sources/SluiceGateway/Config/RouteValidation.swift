@@ -36,7 +36,7 @@ struct RouteValidation {
             }
             services.append(service)
             for note in service.notes { self.note(note) }
-            if let schema = loadSchema(service) { schemas[name] = schema }
+            if service.configuration.kind == .thrift, let schema = loadSchema(service) { schemas[name] = schema }
         }
     }
 
@@ -68,11 +68,16 @@ struct RouteValidation {
 
     mutating func addRoutes(of file: RouteFile) {
         for draft in file.routes {
-            guard services.contains(where: { $0.configuration.name == draft.configuration.service }) else {
+            guard let service = services.first(where: { $0.configuration.name == draft.configuration.service }) else {
                 let known = services.map(\.configuration.name).joined(separator: ", ")
                 diagnostics.append(
                     draft.serviceOrigin.diagnostic("unknown service '\(draft.configuration.service)' (services: \(known.isEmpty ? "none" : known))")
                 )
+                continue
+            }
+            guard checkKeys(of: draft, service: service.configuration) else { continue }
+            if service.configuration.kind == .http {
+                addRoute(draft.configuration, at: draft.pathOrigin)
                 continue
             }
             // The IDL failed to load and has been reported; its routes cannot be checked further.
@@ -115,7 +120,7 @@ struct RouteValidation {
     /// Reports every problem of one hand-written route; `true` when there is none.
     private mutating func check(_ draft: RouteFile.RouteDraft, schema: ThriftSchema) -> Bool {
         let route = draft.configuration
-        guard let (_, method) = lookUpCall(route.call, in: schema, at: draft.callOrigin) else { return false }
+        guard let callOrigin = draft.callOrigin, let (_, method) = lookUpCall(route.call, in: schema, at: callOrigin) else { return false }
         var valid = true
         for variable in route.template.variables {
             valid = checkBound(variable.fieldPath, what: "path variable '\(variable.name)'", at: draft.pathOrigin, method: method, schema: schema) && valid

@@ -24,7 +24,15 @@ public struct ServiceConfiguration: Sendable, Hashable {
         }
     }
 
+    /// What the service speaks (`protocol:`): Thrift calls made from JSON, or HTTP proxied as it is.
+    public enum Kind: Sendable, Hashable {
+        case thrift
+        /// `protocol: http`: no IDL; its routes' requests and responses stream through unchanged (Proxy/).
+        case http
+    }
+
     public var name: String
+    public var kind: Kind = .thrift
     /// The IDL path as resolved against the route file's directory.
     public var idlPath: String
     public var transport: ThriftTransportKind

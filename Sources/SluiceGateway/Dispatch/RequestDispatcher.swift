@@ -25,8 +25,12 @@ final class RequestDispatcher: GatewayRequestHandler {
         let snapshot = state.current
         let route: CompiledRoute
         switch snapshot.router.match(method: request.method, path: request.path) {
-        case .route(let index):
+        case .route(let index) where index < snapshot.routes.count:
             route = snapshot.routes[index]
+        case .route:
+            // A proxy route: only adapters that stream bodies (HTTP/1.1, see ProxyRouting) can serve it.
+            let error = GatewayError(.routeNotFound, "\(request.path) is proxied, which this protocol does not support yet")
+            return responder.respond(error.response(allocator: allocator))
         case .notFound:
             let error = GatewayError(.routeNotFound, "no route for \(request.method) \(request.path)")
             return responder.respond(error.response(allocator: allocator))

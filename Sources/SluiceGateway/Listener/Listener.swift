@@ -29,7 +29,8 @@ enum Listener {
                         switch chosen {
                         case .http1:
                             try HTTP1Listener.configure(
-                                channel.pipeline.syncOperations, handler: handler, limits: limits, websocket: websocket)
+                                channel.pipeline.syncOperations, handler: handler, limits: limits, websocket: websocket,
+                                scheme: tls == nil ? "http" : "https")
                         case .http2:
                             try HTTP2Server.configure(channel, limits: limits, http2: http2, websocket: websocket, handler: handler)
                         }

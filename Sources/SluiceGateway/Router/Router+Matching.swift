@@ -74,11 +74,12 @@ extension Router {
         for endpointIndex in node.endpoints { allowed.insert(endpoints[Int(endpointIndex)].method) }
     }
 
+    /// The route for `method`, else the node's `*` route (routes to http services take any method), else nil.
     private func route(at node: Node, method: String) -> Int? {
         for endpointIndex in node.endpoints where endpoints[Int(endpointIndex)].method == method {
             return endpoints[Int(endpointIndex)].route
         }
-        return nil
+        return node.anyMethod >= 0 ? node.anyMethod : nil
     }
 
     private func segmentEnd(_ bytes: UnsafeBufferPointer<UInt8>, from position: Int) -> Int {

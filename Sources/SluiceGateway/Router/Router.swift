@@ -13,6 +13,9 @@ public struct Router: Sendable {
         var rest: Int32
         /// Range in ``Router/endpoints``: the routes ending here, by method.
         var endpoints: Range<Int32>
+        /// The `*` route ending here (routes to http services take any method), or -1; kept out of
+        /// ``endpoints`` so matching a method costs what it did before such routes existed.
+        var anyMethod: Int
     }
 
     struct LiteralEdge: Sendable {
@@ -58,6 +61,7 @@ extension Router {
             var single: Int? = nil
             var rest: Int? = nil
             var endpoints: [Endpoint] = []
+            var anyMethod: Int? = nil
         }
 
         var tree: [TreeNode] = [TreeNode()]
@@ -81,7 +85,9 @@ extension Router {
                     current = child(of: current, \.rest)
                 }
             }
-            if !tree[current].endpoints.contains(where: { $0.method == method }) {
+            if method == "*" {
+                if tree[current].anyMethod == nil { tree[current].anyMethod = route }
+            } else if !tree[current].endpoints.contains(where: { $0.method == method }) {
                 tree[current].endpoints.append(Endpoint(method: method, route: route))
             }
         }
@@ -109,7 +115,8 @@ extension Router {
                         literals: edgeStart..<Int32(edges.count),
                         single: treeNode.single.map(Int32.init) ?? -1,
                         rest: treeNode.rest.map(Int32.init) ?? -1,
-                        endpoints: endpointStart..<Int32(endpoints.count)
+                        endpoints: endpointStart..<Int32(endpoints.count),
+                        anyMethod: treeNode.anyMethod ?? -1
                     )
                 )
             }

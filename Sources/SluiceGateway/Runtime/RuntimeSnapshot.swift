@@ -11,17 +11,25 @@ final class RuntimeSnapshot: Sendable {
     let routes: [CompiledRoute]
     /// One client per (service, IDL service) pair some route calls.
     let services: [ServiceRuntime.Key: ServiceRuntime]
+    /// Routes to `protocol: http` services; the router numbers them after ``routes``.
+    let proxyRoutes: [ProxyRoute]
+    /// By service name.
+    let upstreams: [String: HTTPUpstream]
 
     private init(
         configuration: GatewayConfiguration,
         router: Router,
         routes: [CompiledRoute],
-        services: [ServiceRuntime.Key: ServiceRuntime]
+        services: [ServiceRuntime.Key: ServiceRuntime],
+        proxyRoutes: [ProxyRoute] = [],
+        upstreams: [String: HTTPUpstream] = [:]
     ) {
         self.configuration = configuration
         self.router = router
         self.routes = routes
         self.services = services
+        self.proxyRoutes = proxyRoutes
+        self.upstreams = upstreams
     }
 
     /// Builds a snapshot, reusing `previous`'s client for every (service, IDL service) pair whose client
@@ -39,7 +47,12 @@ final class RuntimeSnapshot: Sendable {
         var services: [ServiceRuntime.Key: ServiceRuntime] = [:]
         var routes: [CompiledRoute] = []
         var table: [(method: String, template: PathTemplate)] = []
+        var proxied: [(RouteConfiguration, ServiceConfiguration)] = []
         for route in configuration.routes {
+            if let service = serviceConfigurations[route.service], service.kind == .http {
+                proxied.append((route, service))
+                continue
+            }
             // The loader validated every route; one that does not resolve here cannot have come from it.
             guard let service = serviceConfigurations[route.service], let schema = configuration.schemas[route.service],
                 let (idlService, method) = schema.method(route.call)
@@ -57,11 +70,15 @@ final class RuntimeSnapshot: Sendable {
             )
             table.append((route.method, route.template))
         }
+        let (proxyRoutes, upstreams) = Self.proxyRoutes(proxied, previous: previous)
+        table += proxyRoutes.map { ($0.configuration.method, $0.configuration.template) }
         let snapshot = RuntimeSnapshot(
             configuration: configuration,
             router: Router(routes: table),
             routes: routes,
-            services: services
+            services: services,
+            proxyRoutes: proxyRoutes,
+            upstreams: upstreams
         )
         let kept = Set(services.values.map { ObjectIdentifier($0.caller) })
         let retired = previous?.services.values.filter { !kept.contains(ObjectIdentifier($0.caller)) } ?? []

@@ -4,8 +4,16 @@ internal import Synchronization
 /// reloads swap it whole.
 final class RuntimeState: Sendable {
     private let snapshot: Mutex<RuntimeSnapshot>
+    /// Whether the current snapshot proxies any route: the HTTP/1.1 listener routes a request at its head
+    /// only then, so a gateway without proxy routes pays one relaxed load per request for the feature.
+    private let proxies: Atomic<Bool>
 
-    init(_ snapshot: RuntimeSnapshot) { self.snapshot = Mutex(snapshot) }
+    init(_ snapshot: RuntimeSnapshot) {
+        self.snapshot = Mutex(snapshot)
+        self.proxies = Atomic(!snapshot.proxyRoutes.isEmpty)
+    }
+
+    var hasProxyRoutes: Bool { proxies.load(ordering: .relaxed) }
 
     var current: RuntimeSnapshot { snapshot.withLock { $0 } }
 
@@ -14,6 +22,7 @@ final class RuntimeState: Sendable {
         snapshot.withLock { current in
             let previous = current
             current = next
+            proxies.store(!next.proxyRoutes.isEmpty, ordering: .relaxed)
             return previous
         }
     }

@@ -21,7 +21,7 @@ struct RouteConfigDiagnosticsTests {
                 call: EchoService.Say
                 bdy: req
             """),
-            ["echo.yaml:13:5: unknown key 'bdy' in a route (expected one of: method, path, service, call, body, query, headers, cookies, strict, options, exceptions)"]
+            ["echo.yaml:13:5: unknown key 'bdy' in a route (expected one of: method, path, service, call, body, query, headers, cookies, strict, options, exceptions, rewrite, max_body)"]
         ),
         (
             "missing required route key",
@@ -161,7 +161,7 @@ struct RouteConfigDiagnosticsTests {
             route("""
               - {method: FETCH, path: /v1/echo, service: echo, call: EchoService.Say}
             """),
-            ["echo.yaml:9:14: unknown method 'FETCH' (expected one of: GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS)"]
+            ["echo.yaml:9:14: unknown method 'FETCH' (expected one of: GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS, or * on routes to http services)"]
         ),
         (
             "bad path template",
@@ -224,7 +224,7 @@ struct RouteConfigDiagnosticsTests {
         """
         let result = try ConfigFixture(["services.yaml": yaml]).run()
         #expect(result.diagnostics == [
-            "services.yaml:11:5: unknown key 'colour' in a service (expected one of: name, idl, protocol, transport, codec, endpoints, timeout, connect_timeout, connections, pool, routes_from_idl, tls)",
+            "services.yaml:11:5: unknown key 'colour' in a service (expected one of: name, idl, protocol, transport, codec, endpoints, timeout, connect_timeout, connections, pool, routes_from_idl, tls, h2c, h2)",
             "services.yaml:4:16: unknown transport 'http2' (expected one of: ttheader, theader, framed, buffered)",
             "services.yaml:5:12: unknown codec 'json' (expected one of: binary, compact)",
             "services.yaml:6:17: bad endpoint '127.0.0.1' (expected host:port with a port in 1...65535)",

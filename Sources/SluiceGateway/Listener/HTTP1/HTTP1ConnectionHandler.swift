@@ -17,6 +17,12 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var machine: HTTP1ConnectionStateMachine
     private let configuration: HTTP1ConnectionStateMachine.Configuration
     private let handler: any GatewayRequestHandler
+    /// The handler's way to tell proxied requests at their head, when it has one.
+    private let proxyRouting: (any ProxyRouting)?
+    /// The proxied request in progress: its body and response bypass the state machine.
+    private var exchange: ProxyExchange?
+    /// Request parts read behind a proxied request, handled once its response is written.
+    private var afterExchange: [HTTPServerRequestPart] = []
     private var context: ChannelHandlerContext?
     /// Inside `channelRead`…`channelReadComplete`: flushes wait for the read to complete.
     private var isReading = false
@@ -34,8 +40,13 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     /// Larger leftovers are not kept around per idle connection.
     private static let maxRetainedOutput = 64 * 1024
 
-    init(handler: any GatewayRequestHandler, configuration: HTTP1ConnectionStateMachine.Configuration) {
+    /// `https` on TLS listeners: what proxied requests say they came in over (`X-Forwarded-Proto`).
+    private let scheme: String
+
+    init(handler: any GatewayRequestHandler, configuration: HTTP1ConnectionStateMachine.Configuration, scheme: String = "http") {
         self.handler = handler
+        self.scheme = scheme
+        self.proxyRouting = handler as? any ProxyRouting
         self.configuration = configuration
         // Replaced in `channelActive`/`handlerAdded` with the loop's clock.
         self.machine = HTTP1ConnectionStateMachine(configuration: configuration, now: .uptimeNanoseconds(0))
@@ -47,6 +58,8 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        exchange?.clientClosed()
+        exchange = nil
         idleTimer?.cancel()
         idleTimer = nil
         self.context = nil
@@ -58,6 +71,8 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        exchange?.clientClosed()
+        exchange = nil
         idleTimer?.cancel()
         idleTimer = nil
         context.fireChannelInactive()
@@ -76,8 +91,18 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         isReading = true
         sawRequestParts = true
         let action: HTTP1ConnectionStateMachine.Action
-        switch unwrapInboundIn(data) {
-        case .head(let head): action = machine.receivedHead(head)
+        let part = unwrapInboundIn(data)
+        if let exchange {
+            // Parts after the proxied request's end were decoded from the same read (pipelining); they wait.
+            if exchange.requestEnded { return afterExchange.append(part) }
+            return exchange.receive(part)
+        }
+        switch part {
+        case .head(let head):
+            if let proxyRouting, let proxied = proxyRouting.proxyRoute(for: head), machine.proxyStarted() {
+                return startExchange(proxied.route, head: head, target: proxied.target, context: context)
+            }
+            action = machine.receivedHead(head)
         case .body(let chunk): action = machine.receivedBody(chunk)
         case .end: action = machine.receivedEnd()
         }
@@ -109,6 +134,11 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if exchange != nil {
+            // A proxied request's framing broke (or the socket did): nothing more can be relayed.
+            context.close(promise: nil)
+            return
+        }
         switch error {
         case let error as HTTPParserError:
             // Answered after the responses owed to the requests before it, then the connection closes.
@@ -127,8 +157,13 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     // MARK: outbound
 
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        exchange?.clientWritabilityChanged()
+        context.fireChannelWritabilityChanged()
+    }
+
     func read(context: ChannelHandlerContext) {
-        if machine.wantsToRead {
+        if wantsToRead {
             context.read()
         } else {
             readPending = true
@@ -223,11 +258,16 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
                 machine.sawActivity(at: context.eventLoop.now)
             }
         }
-        if readPending && machine.wantsToRead {
+        if let exchange, exchange.isWaitingForTurn, machine.pendingCount == 0 {
+            exchange.start()
+        }
+        if readPending && wantsToRead {
             readPending = false
             context.read()
         }
     }
+
+    private var wantsToRead: Bool { exchange.map(\.wantsClientRead) ?? machine.wantsToRead }
 
     private func write(
         _ response: GatewayResponse,
@@ -258,6 +298,8 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         idleTimer = nil
         idleTimerDeadline = .distantFuture
         guard let context else { return }
+        // The wait for an upstream is bounded by its service's timeout, not by the idle timeout.
+        if exchange?.isWaitingOnUpstream == true { machine.sawActivity(at: context.eventLoop.now) }
         switch machine.idleTimerFired(now: context.eventLoop.now) {
         case .close: context.close(promise: nil)
         case .check(let deadline): scheduleIdleCheck(at: deadline, context: context)
@@ -274,6 +316,66 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         func respond(_ response: GatewayResponse) {
             connection.respond(response, request: request)
         }
+    }
+}
+
+// MARK: proxied requests (Proxy/)
+
+extension HTTP1ConnectionHandler: ProxyClient {
+    private func startExchange(_ route: ProxyRoute, head: HTTPRequestHead, target: String, context: ChannelHandlerContext) {
+        let origin = ProxyHeaders.Origin(clientAddress: context.channel.remoteAddress?.ipAddress, scheme: scheme)
+        let exchange = ProxyExchange(
+            route: route, request: head, target: target, origin: origin, client: self, eventLoop: context.eventLoop)
+        self.exchange = exchange
+        if machine.pendingCount == 0 { exchange.start() }
+    }
+
+    var allocator: ByteBufferAllocator { context?.channel.allocator ?? ByteBufferAllocator() }
+
+    var isWritable: Bool { context?.channel.isWritable ?? false }
+
+    func proxyWrite(_ bytes: ByteBuffer) {
+        guard let context else { return }
+        context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
+        machine.sawActivity(at: context.eventLoop.now)
+    }
+
+    func proxyResumeReading() {
+        guard let context, readPending, wantsToRead else { return }
+        readPending = false
+        context.read()
+    }
+
+    func proxyFinished(close: Bool) {
+        exchange = nil
+        guard let context else { return }
+        if machine.proxyFinished(close: close) {
+            afterExchange = []
+            // Close once the last bytes written are on the wire; closing at once could drop them.
+            let written = context.eventLoop.makePromise(of: Void.self)
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: written)
+            written.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            return
+        }
+        let parts = afterExchange
+        afterExchange = []
+        // Replayed as the read they came in; outside a read, what they produce is flushed here.
+        let wasReading = isReading
+        for part in parts { channelRead(context: context, data: NIOAny(part)) }
+        isReading = wasReading
+        drain(context: context)
+        if !isReading && needsFlush {
+            needsFlush = false
+            context.flush()
+        }
+    }
+
+    func proxyTunnel(to upstream: UpstreamConnection) {
+        exchange = nil
+        idleTimer?.cancel()
+        idleTimer = nil
+        guard let context else { return }
+        ProxyTunnel.join(client: context.channel, clientHandler: self, upstream: upstream)
     }
 }
 

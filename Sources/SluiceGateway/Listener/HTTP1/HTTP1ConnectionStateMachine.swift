@@ -102,6 +102,9 @@ struct HTTP1ConnectionStateMachine {
     private var lastActivity: NIODeadline
     /// When the head now arriving must be complete; set by the first read that leaves one unfinished.
     private var headDeadline: NIODeadline?
+    /// A proxied request (Proxy/) owns the connection from its head until its response ends: its body and
+    /// response stream past this machine, which only keeps the connection's timers and shutdown right.
+    private(set) var isProxying = false
 
     init(configuration: Configuration, now: NIODeadline) {
         self.configuration = configuration
@@ -265,7 +268,7 @@ struct HTTP1ConnectionStateMachine {
             receive = .receiving(head: head, body: body, continueDeferred: false)
             return .sendContinue
         }
-        if quiescing && queue.isEmpty && !isReceiving {
+        if quiescing && queue.isEmpty && !isReceiving && !isProxying {
             isClosing = true
             return .close
         }
@@ -278,7 +281,7 @@ struct HTTP1ConnectionStateMachine {
     /// everything received, and close after the last response (which says `connection: close`).
     mutating func quiesce() -> Action {
         quiescing = true
-        if isClosing { return .none }
+        if isClosing || isProxying { return .none }
         // No new socket to wait for: the last response owed closes the connection instead.
         if let last = queue.last, case .upgrade = last.slot { queue.removeLast() }
         if queue.isEmpty && !isReceiving { return close() }
@@ -297,7 +300,7 @@ struct HTTP1ConnectionStateMachine {
     /// and only for heads that do not arrive in one read).
     mutating func readCompleted(at now: NIODeadline, sawRequestParts: Bool) -> NIODeadline? {
         lastActivity = now
-        guard !sawRequestParts, headDeadline == nil, !isClosing, case .idle = receive else { return nil }
+        guard !sawRequestParts, headDeadline == nil, !isClosing, !isProxying, case .idle = receive else { return nil }
         let deadline = now + configuration.headerTimeout
         headDeadline = deadline
         return deadline
@@ -310,7 +313,7 @@ struct HTTP1ConnectionStateMachine {
         if isClosing { return .stop }
         // While responses are owed, reading may be paused by us, so an unfinished head is not the client's fault.
         if !queue.isEmpty { return .check(at: now + configuration.idleTimeout) }
-        if let headDeadline, case .idle = receive {
+        if let headDeadline, !isProxying, case .idle = receive {
             if now >= headDeadline {
                 self.headDeadline = nil
                 receive = .discarding
@@ -325,6 +328,30 @@ struct HTTP1ConnectionStateMachine {
             return .close
         }
         return .check(at: min(deadline, headDeadline ?? deadline))
+    }
+
+    // MARK: proxied requests
+
+    /// A request head the proxy takes: true when it may (it then owns the connection until
+    /// ``proxyFinished(close:)``); false when the connection is closing, and the head goes to
+    /// ``receivedHead(_:)`` instead, which discards it.
+    mutating func proxyStarted() -> Bool {
+        guard !isClosing, !isProxying, !quiescing, case .idle = receive else { return false }
+        isProxying = true
+        headDeadline = nil
+        return true
+    }
+
+    /// The proxied exchange ended; with `close` (or while shutting down) the connection closes once its last
+    /// bytes are sent.
+    mutating func proxyFinished(close: Bool) -> Bool {
+        isProxying = false
+        if close || quiescing {
+            isClosing = true
+            receive = .discarding
+            return true
+        }
+        return false
     }
 
     private var isReceiving: Bool {

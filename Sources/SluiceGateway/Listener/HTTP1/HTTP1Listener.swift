@@ -15,6 +15,7 @@ enum HTTP1Listener {
         handler: any GatewayRequestHandler,
         limits: ListenerLimits,
         websocket: WebSocketSettings? = nil,
+        scheme: String = "http",
         maxPendingRequests: Int = maxPendingRequests
     ) throws {
         // The decoder counts the request line and header bytes as it parses them and fails with
@@ -34,7 +35,8 @@ enum HTTP1Listener {
                     idleTimeout: limits.idleTimeout,
                     headerTimeout: limits.headerTimeout,
                     webSocket: websocket
-                )
+                ),
+                scheme: scheme
             )
         )
     }

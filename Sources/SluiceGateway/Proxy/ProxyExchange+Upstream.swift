@@ -1,0 +1,83 @@
+internal import NIOCore
+internal import NIOHTTP1
+internal import SluiceClient
+
+/// The upstream's half of a proxied request: its response, relayed to the client as it arrives.
+extension ProxyExchange {
+    func upstreamHead(_ head: HTTPResponseHead) {
+        // `100 Continue` was answered by the gateway itself; other interim responses are not relayed.
+        if head.status.code < 200 && head.status != .switchingProtocols { return }
+        guard let client, framing == nil else { return }
+        headTimer?.cancel()
+        upstreamKeepAlive = head.isKeepAlive
+        if head.status == .switchingProtocols {
+            guard isUpgrade, ProxyHeaders.isWebSocketUpgrade(head.headers) else {
+                return abort(GatewayError(.badGateway, "service '\(route.service)' switched protocols unasked"))
+            }
+            return switchedProtocols(head, client: client)
+        }
+        let headers = ProxyHeaders.removingHopByHop(head.headers)
+        let framing = ProxyResponseFraming.choose(
+            status: Int(head.status.code), headers: headers, requestMethod: request.method, clientVersion: request.version)
+        self.framing = framing
+        if framing == .untilClose { closeAfterResponse = true }
+        let connection: HTTP1ResponseFraming.Connection =
+            closeAfterResponse ? .close : request.version == .http1_0 ? .keepAliveHTTP10 : .keepAlive
+        var buffer = client.allocator.buffer(capacity: 256)
+        ProxyResponseFraming.writeHead(
+            status: Int(head.status.code), reason: head.status.reasonPhrase, headers: headers, framing: framing,
+            connection: connection, into: &buffer)
+        client.proxyWrite(buffer)
+    }
+
+    func upstreamBody(_ chunk: ByteBuffer) {
+        guard let client, let framing, let bytes = framing.body(chunk, allocator: client.allocator) else { return }
+        client.proxyWrite(bytes)
+    }
+
+    /// Relays the `101`; the tunnel starts at the response's `end`, which follows at once.
+    private func switchedProtocols(_ head: HTTPResponseHead, client: any ProxyClient) {
+        upgraded = true
+        framing = ProxyResponseFraming.none
+        var headers = ProxyHeaders.removingHopByHop(head.headers)
+        headers.add(name: "Connection", value: "Upgrade")
+        headers.add(name: "Upgrade", value: "websocket")
+        var buffer = client.allocator.buffer(capacity: 256)
+        ProxyResponseFraming.writeHead(
+            status: 101, reason: head.status.reasonPhrase, headers: headers, framing: .none, connection: .keepAlive, into: &buffer)
+        client.proxyWrite(buffer)
+    }
+
+    func upstreamEnd() {
+        if upgraded, let client, case .streaming(let lease) = phase {
+            // The connection is the tunnel's now; the pool forgets it when it closes.
+            phase = .finished
+            self.client = nil
+            lease.connection.handler.delegate = nil
+            return client.proxyTunnel(to: lease.connection)
+        }
+        guard let client, let framing, case .streaming(let lease) = phase else { return }
+        if let last = framing.end(allocator: client.allocator) { client.proxyWrite(last) }
+        route.upstream.shard(for: eventLoop).release(lease, reusable: requestSent && upstreamKeepAlive)
+        phase = .finished
+        // A client still sending a body the upstream did not wait for cannot be resynchronised.
+        finish(close: closeAfterResponse || !requestEnded)
+    }
+
+    func upstreamWritabilityChanged() {
+        client?.proxyResumeReading()
+    }
+
+    func upstreamClosed() {
+        guard case .streaming = phase else { return }
+        phase = .finished
+        if framing == nil {
+            respond(GatewayError(client: ClientError(.connectionClosed, "closed"), service: route.service), close: !requestEnded)
+        } else {
+            // The response was cut short; the client can only tell by the connection closing.
+            finish(close: true)
+        }
+    }
+
+    var wantsUpstreamRead: Bool { client?.isWritable ?? false }
+}

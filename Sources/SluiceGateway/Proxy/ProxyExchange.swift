@@ -1,0 +1,249 @@
+internal import NIOCore
+internal import NIOHTTP1
+internal import SluiceClient
+
+/// The client connection's side of a proxied request, as ``ProxyExchange`` drives it.
+protocol ProxyClient: AnyObject {
+    var allocator: ByteBufferAllocator { get }
+    /// Whether the client socket takes more bytes now.
+    var isWritable: Bool { get }
+    /// Response bytes, in order, sent at once.
+    func proxyWrite(_ bytes: ByteBuffer)
+    /// ``ProxyExchange/wantsClientRead`` may have become true: pass on a read held back.
+    func proxyResumeReading()
+    /// The exchange is over; with `close`, the connection closes once the bytes written are sent.
+    func proxyFinished(close: Bool)
+    /// The upstream switched protocols (its `101` is written): from now on the connection relays bytes to
+    /// and from `upstream` (``ProxyTunnel``).
+    func proxyTunnel(to upstream: UpstreamConnection)
+}
+
+/// One proxied request: the client's request head, body and end go to a pooled upstream connection as they
+/// arrive, and the upstream's response to the client the same way. Each side is read only as fast as the
+/// other writes (reads are held back while the destination socket is not writable), so neither body is
+/// ever held whole, whatever its size.
+///
+/// Lives on the client connection's event loop, where its upstream connection lives too.
+final class ProxyExchange: UpstreamConnectionDelegate {
+    enum Phase {
+        /// Responses to earlier pipelined requests are still owed.
+        case waitingForTurn
+        case connecting
+        case streaming(UpstreamShard.Lease)
+        case finished
+    }
+
+    let route: ProxyRoute
+    let request: HTTPRequestHead
+    private let upstreamRequest: HTTPRequestHead
+    let eventLoop: any EventLoop
+    var client: (any ProxyClient)?
+    var phase = Phase.waitingForTurn
+    /// Body parts read before the upstream connection was there (at most what one read delivered).
+    private var pendingBody: [ByteBuffer] = []
+    private var bodyBytes = 0
+    /// The client's request end arrived.
+    private(set) var requestEnded = false
+    /// ...and was sent upstream.
+    var requestSent = false
+    /// Set once the response head went to the client.
+    var framing: ProxyResponseFraming?
+    var closeAfterResponse = false
+    var upstreamKeepAlive = true
+    /// A WebSocket upgrade request (RFC 6455 §4.1), and then whether the upstream accepted it.
+    let isUpgrade: Bool
+    var upgraded = false
+    var headTimer: Scheduled<Void>?
+
+    init(route: ProxyRoute, request: HTTPRequestHead, target: String, origin: ProxyHeaders.Origin, client: any ProxyClient, eventLoop: any EventLoop) {
+        self.route = route
+        self.request = request
+        self.eventLoop = eventLoop
+        self.client = client
+        let endpoint = route.upstream.configuration.endpoints.first.map(\.description) ?? ""
+        var headers = ProxyHeaders.request(request.headers, origin: origin, fallbackHost: endpoint)
+        if request.headers["transfer-encoding"].contains(where: { $0.lowercased().contains("chunked") }) {
+            headers.add(name: "transfer-encoding", value: "chunked")
+        }
+        self.upstreamRequest = HTTPRequestHead(version: .http1_1, method: request.method, uri: target, headers: headers)
+        isUpgrade = request.method == .GET && ProxyHeaders.isWebSocketUpgrade(request.headers)
+        // A request asking for any upgrade stops NIO's decoder (llhttp) whatever the answer: no request can
+        // follow it on this connection.
+        let asksUpgrade = request.headers.contains(name: "upgrade")
+            && request.headers[canonicalForm: "connection"].contains { $0.lowercased() == "upgrade" }
+        closeAfterResponse = !request.isKeepAlive || asksUpgrade
+    }
+
+    // MARK: client side
+
+    var isWaitingForTurn: Bool {
+        if case .waitingForTurn = phase { return true }
+        return false
+    }
+
+    /// Connecting, or the request is sent and the response head not here: `timeout` bounds this wait, not
+    /// the listener's idle timeout.
+    var isWaitingOnUpstream: Bool {
+        switch phase {
+        case .connecting: return true
+        case .streaming: return requestSent && framing == nil
+        case .waitingForTurn, .finished: return false
+        }
+    }
+
+    /// Read the client only while its body can go upstream at once.
+    var wantsClientRead: Bool {
+        guard case .streaming(let lease) = phase, !requestEnded else { return false }
+        return lease.connection.channel.isWritable
+    }
+
+    /// Every earlier response is written: take an upstream connection.
+    func start() {
+        guard case .waitingForTurn = phase else { return }
+        if let limit = route.configuration.maxBody, let length = request.headers.first(name: "content-length").flatMap(Int.init), length > limit {
+            return respond(GatewayError(.payloadTooLarge, "the request body is larger than the route's limit"), close: true)
+        }
+        phase = .connecting
+        let shard = route.upstream.shard(for: eventLoop)
+        shard.lease(deadline: .now() + route.upstream.configuration.requestTimeout).assumeIsolated().whenComplete { result in
+            switch result {
+            case .success(let lease): self.leased(lease, from: shard)
+            case .failure(let error): self.connectFailed(error)
+            }
+        }
+    }
+
+    func receive(_ part: HTTPServerRequestPart) {
+        switch part {
+        case .head: assertionFailure("a request head inside a proxied request")
+        case .body(let chunk): clientBody(chunk)
+        case .end: clientEnd()
+        }
+    }
+
+    private func clientBody(_ chunk: ByteBuffer) {
+        bodyBytes += chunk.readableBytes
+        if let limit = route.configuration.maxBody, bodyBytes > limit {
+            return abort(GatewayError(.payloadTooLarge, "the request body is larger than the route's limit"))
+        }
+        switch phase {
+        case .streaming(let lease): lease.connection.handler.write(.body(.byteBuffer(chunk)), flush: true)
+        case .waitingForTurn, .connecting: pendingBody.append(chunk)
+        case .finished: break
+        }
+    }
+
+    private func clientEnd() {
+        requestEnded = true
+        if case .streaming(let lease) = phase { sendEnd(lease) }
+    }
+
+    func clientWritabilityChanged() {
+        guard case .streaming(let lease) = phase, client?.isWritable == true else { return }
+        lease.connection.handler.resumeReading()
+    }
+
+    /// The client connection closed: the upstream request is cut off and its connection not reused.
+    func clientClosed() {
+        guard !isFinished else { return }
+        let lease = takeLease()
+        phase = .finished
+        headTimer?.cancel()
+        client = nil
+        if let lease { route.upstream.shard(for: eventLoop).release(lease, reusable: false) }
+    }
+
+    // MARK: the upstream connection
+
+    private func leased(_ lease: UpstreamShard.Lease, from shard: UpstreamShard) {
+        guard case .connecting = phase else {
+            // The client left while the connection was on its way; nothing was sent on it.
+            shard.release(lease, reusable: true)
+            return
+        }
+        phase = .streaming(lease)
+        lease.connection.handler.delegate = self
+        if request.headers.first(name: "expect")?.lowercased() == "100-continue", !requestEnded, let client {
+            var buffer = client.allocator.buffer(capacity: 32)
+            buffer.writeStaticString(HTTP1ResponseSerializer.continueResponse)
+            client.proxyWrite(buffer)
+        }
+        let handler = lease.connection.handler
+        handler.write(.head(upstreamRequest), flush: false)
+        for chunk in pendingBody { handler.write(.body(.byteBuffer(chunk)), flush: false) }
+        pendingBody = []
+        if requestEnded { sendEnd(lease) } else { handler.flush() }
+        client?.proxyResumeReading()
+    }
+
+    private func sendEnd(_ lease: UpstreamShard.Lease) {
+        lease.connection.handler.write(.end(nil), flush: true)
+        requestSent = true
+        guard framing == nil else { return }
+        headTimer = eventLoop.assumeIsolated().scheduleTask(in: route.upstream.configuration.requestTimeout) {
+            self.headTimedOut()
+        }
+    }
+
+    private func connectFailed(_ error: any Error) {
+        guard case .connecting = phase else { return }
+        respond(GatewayError(client: error, service: route.service), close: !requestEnded)
+    }
+
+    private func headTimedOut() {
+        guard framing == nil, !isFinished else { return }
+        abort(GatewayError(client: ClientError(.requestTimeout, "no response head in time"), service: route.service))
+    }
+
+    // MARK: ending
+
+    var isFinished: Bool {
+        if case .finished = phase { return true }
+        return false
+    }
+
+    func takeLease() -> UpstreamShard.Lease? {
+        guard case .streaming(let lease) = phase else { return nil }
+        phase = .finished
+        return lease
+    }
+
+    /// Gives the upstream connection up (not reusable: its request or response is unfinished) and answers
+    /// `error` if nothing was written yet, else closes the client connection.
+    func abort(_ error: GatewayError) {
+        if let lease = takeLease() { route.upstream.shard(for: eventLoop).release(lease, reusable: false) }
+        phase = .finished
+        if framing == nil {
+            respond(error, close: true)
+        } else {
+            finish(close: true)
+        }
+    }
+
+    /// The gateway's own error response in place of the upstream's.
+    func respond(_ error: GatewayError, close: Bool) {
+        guard let client else { return }
+        phase = .finished
+        let close = close || closeAfterResponse
+        let response = error.response(allocator: client.allocator)
+        let framing = HTTP1ResponseFraming(
+            omitsBody: request.method == .HEAD,
+            connection: close ? .close : request.version == .http1_0 ? .keepAliveHTTP10 : .keepAlive
+        )
+        var buffer = client.allocator.buffer(capacity: HTTP1ResponseSerializer.capacity(for: response))
+        HTTP1ResponseSerializer.write(response, framing: framing, into: &buffer)
+        client.proxyWrite(buffer)
+        finish(close: close)
+    }
+
+    func finish(close: Bool) {
+        headTimer?.cancel()
+        headTimer = nil
+        let client = self.client
+        self.client = nil
+        client?.proxyFinished(close: close)
+    }
+}
+
+@available(*, unavailable)
+extension ProxyExchange: Sendable {}

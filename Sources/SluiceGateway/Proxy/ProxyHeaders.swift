@@ -1,0 +1,123 @@
+internal import NIOHTTP1
+
+/// The header fields a proxied request and response carry on: the sender's own minus the hop-by-hop ones
+/// (RFC 9110 §7.6.1), and on requests the `X-Forwarded-*` and `Forwarded` (RFC 7239) fields saying who asked.
+enum ProxyHeaders {
+    /// Fields about one connection, never forwarded (RFC 9110 §7.6.1, plus the non-standard
+    /// `Proxy-Connection` and `Keep-Alive` clients still send). `Transfer-Encoding` is re-framed by each hop;
+    /// `Expect` is answered by the gateway itself (it sends `100 Continue`), so the upstream never sees it.
+    static let hopByHop: [String] = [
+        "connection", "keep-alive", "proxy-connection", "te", "transfer-encoding", "upgrade",
+        "proxy-authenticate", "proxy-authorization", "trailer", "expect",
+    ]
+
+    /// Who sent the request, as the gateway saw it.
+    struct Origin: Sendable, Hashable {
+        /// The client's IP address; nil when the socket has none (a Unix socket).
+        var clientAddress: String?
+        /// `http` (TLS listeners will say `https`).
+        var scheme: String
+    }
+
+    /// `headers` without the hop-by-hop fields and those `Connection` names.
+    static func removingHopByHop(_ headers: HTTPHeaders) -> HTTPHeaders {
+        var named: [String] = []
+        for value in headers["connection"] {
+            for token in value.split(separator: ",") {
+                let name = token.trimmingASCIISpaces().lowercased()
+                if !name.isEmpty { named.append(name) }
+            }
+        }
+        var result = HTTPHeaders()
+        result.reserveCapacity(headers.count + 4)
+        for field in headers {
+            let name = field.name.lowercased()
+            if hopByHop.contains(name) || named.contains(name) { continue }
+            result.add(name: field.name, value: field.value)
+        }
+        return result
+    }
+
+    /// The fields sent upstream for a request that arrived with `headers`: end-to-end fields as they came,
+    /// `X-Forwarded-For` and `Forwarded` appended to, `X-Forwarded-Proto` and `-Host` set (a client's own
+    /// would claim a scheme or host the gateway did not see). `Host` passes through; a request without one
+    /// (HTTP/1.0) gets `fallbackHost`, the upstream's address.
+    static func request(_ headers: HTTPHeaders, origin: Origin, fallbackHost: String) -> HTTPHeaders {
+        var result = removingHopByHop(headers)
+        // An upgrade is the one hop-by-hop request the proxy passes on: the tunnel spans both hops.
+        if isWebSocketUpgrade(headers) {
+            result.add(name: "Connection", value: "Upgrade")
+            result.add(name: "Upgrade", value: "websocket")
+        }
+        let host = headers.first(name: "host")
+        let forwardedFor = headers["x-forwarded-for"]
+        result.remove(name: "x-forwarded-for")
+        result.remove(name: "x-forwarded-proto")
+        result.remove(name: "x-forwarded-host")
+        if host == nil { result.add(name: "Host", value: fallbackHost) }
+        if let client = origin.clientAddress {
+            result.add(name: "X-Forwarded-For", value: (forwardedFor + [client]).joined(separator: ", "))
+        } else if !forwardedFor.isEmpty {
+            result.add(name: "X-Forwarded-For", value: forwardedFor.joined(separator: ", "))
+        }
+        result.add(name: "X-Forwarded-Proto", value: origin.scheme)
+        if let host { result.add(name: "X-Forwarded-Host", value: host) }
+        let forwarded = headers["forwarded"]
+        result.remove(name: "forwarded")
+        result.add(name: "Forwarded", value: (forwarded + [forwardedElement(origin: origin, host: host)]).joined(separator: ", "))
+        return result
+    }
+
+    /// `Connection: upgrade` with `Upgrade: websocket` (RFC 6455 §4.1): the only upgrade relayed.
+    static func isWebSocketUpgrade(_ headers: HTTPHeaders) -> Bool {
+        headers[canonicalForm: "connection"].contains { $0.lowercased() == "upgrade" }
+            && headers["upgrade"].contains { $0.lowercased().contains("websocket") }
+    }
+
+    /// One RFC 7239 element: `for=192.0.2.1;host=example.com;proto=http`. IPv6 addresses and any value that is
+    /// not a token are quoted (§6).
+    static func forwardedElement(origin: Origin, host: String?) -> String {
+        var pairs: [String] = []
+        if let client = origin.clientAddress {
+            pairs.append("for=" + (client.contains(":") ? "\"[\(client)]\"" : client))
+        } else {
+            pairs.append("for=unknown")
+        }
+        if let host { pairs.append("host=" + quotedIfNeeded(host)) }
+        pairs.append("proto=" + origin.scheme)
+        return pairs.joined(separator: ";")
+    }
+
+    private static func quotedIfNeeded(_ value: String) -> String {
+        let isToken = !value.isEmpty && value.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                true
+            default:
+                "!#$%&'*+-.^_`|~".utf8.contains(byte)
+            }
+        }
+        if isToken { return value }
+        let escaped = value.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"")
+        return "\"\(escaped)\""
+    }
+}
+
+extension StringProtocol {
+    fileprivate func trimmingASCIISpaces() -> Substring {
+        var text = Substring(self)
+        while let first = text.first, first == " " || first == "\t" { text = text.dropFirst() }
+        while let last = text.last, last == " " || last == "\t" { text = text.dropLast() }
+        return text
+    }
+}
+
+extension String {
+    fileprivate func replacingAll(_ target: Character, with replacement: String) -> String {
+        var result = ""
+        for character in self {
+            if character == target { result += replacement } else { result.append(character) }
+        }
+        return result
+    }
+}

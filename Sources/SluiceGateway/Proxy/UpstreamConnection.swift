@@ -1,0 +1,119 @@
+internal import NIOCore
+internal import NIOHTTP1
+internal import NIOPosix
+internal import SluiceClient
+
+/// What an upstream connection reports to the exchange it is leased to.
+protocol UpstreamConnectionDelegate: AnyObject {
+    func upstreamHead(_ head: HTTPResponseHead)
+    func upstreamBody(_ chunk: ByteBuffer)
+    func upstreamEnd()
+    func upstreamWritabilityChanged()
+    /// The connection closed or failed.
+    func upstreamClosed()
+    /// Whether the client can take more response bytes now; reading the upstream waits until it can.
+    var wantsUpstreamRead: Bool { get }
+}
+
+/// One HTTP/1.1 connection to an upstream, leased to one exchange at a time by its ``UpstreamShard``.
+/// Lives on its event loop, the same one as the client connections it serves.
+final class UpstreamConnection: Sendable {
+    let channel: any Channel
+    private let boundHandler: NIOLoopBound<UpstreamConnectionHandler>
+
+    /// Must be used on the connection's event loop.
+    var handler: UpstreamConnectionHandler { boundHandler.value }
+
+    private init(channel: any Channel, handler: NIOLoopBound<UpstreamConnectionHandler>) {
+        self.channel = channel
+        self.boundHandler = handler
+    }
+
+    /// Opens a connection: NIO's request encoder and response decoder (which leaves bytes after a `101`
+    /// for whoever takes the connection over), then ``UpstreamConnectionHandler``.
+    static func connect(to endpoint: Endpoint, connectTimeout: TimeAmount, on eventLoop: any EventLoop) -> EventLoopFuture<UpstreamConnection> {
+        ClientBootstrap(group: eventLoop)
+            .connectTimeout(connectTimeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers(leftOverBytesStrategy: .forwardBytes)
+                    try channel.pipeline.syncOperations.addHandler(UpstreamConnectionHandler())
+                }
+            }
+            .connect(host: endpoint.host, port: endpoint.port)
+            .flatMapErrorThrowing { error in
+                if let error = error as? ChannelError, case .connectTimeout = error {
+                    throw ClientError(.connectTimeout, "connecting to \(endpoint) timed out")
+                }
+                throw ClientError(.connectFailed, "cannot connect to \(endpoint): \(error)")
+            }
+            .flatMapThrowing { channel in
+                let handler = try channel.pipeline.syncOperations.handler(type: UpstreamConnectionHandler.self)
+                return UpstreamConnection(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
+            }
+    }
+}
+
+/// Hands response parts to the leased exchange and reads only as fast as the client takes them.
+/// An idle connection keeps reading, so a close by the upstream is noticed; anything else it sends while
+/// idle is a protocol error and closes it.
+final class UpstreamConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundIn = HTTPClientRequestPart
+    typealias OutboundOut = HTTPClientRequestPart
+
+    var delegate: (any UpstreamConnectionDelegate)?
+    private var context: ChannelHandlerContext?
+    private var heldRead = HeldRead()
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard let delegate else {
+            context.close(promise: nil)
+            return
+        }
+        switch unwrapInboundIn(data) {
+        case .head(let head): delegate.upstreamHead(head)
+        case .body(let chunk): delegate.upstreamBody(chunk)
+        case .end: delegate.upstreamEnd()
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        delegate?.upstreamWritabilityChanged()
+        context.fireChannelWritabilityChanged()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        let delegate = self.delegate
+        self.delegate = nil
+        delegate?.upstreamClosed()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    func read(context: ChannelHandlerContext) {
+        heldRead.read(context, allowed: delegate?.wantsUpstreamRead ?? true)
+    }
+
+    /// The client drained: a read held back goes out now.
+    func resumeReading() { heldRead.resume(context) }
+
+    func flush() { context?.flush() }
+
+    func write(_ part: HTTPClientRequestPart, flush: Bool) {
+        guard let context else { return }
+        context.write(wrapOutboundOut(part), promise: nil)
+        if flush { context.flush() }
+    }
+}
+
+@available(*, unavailable)
+extension UpstreamConnectionHandler: Sendable {}

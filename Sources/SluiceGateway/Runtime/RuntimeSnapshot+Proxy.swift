@@ -1,0 +1,24 @@
+extension RuntimeSnapshot {
+    /// Proxy routes in configuration order, with one upstream per `protocol: http` service they use; the
+    /// previous snapshot's upstream is kept (warm connections and all) when its service did not change.
+    static func proxyRoutes(
+        _ proxied: [(route: RouteConfiguration, service: ServiceConfiguration)],
+        previous: RuntimeSnapshot?
+    ) -> (routes: [ProxyRoute], upstreams: [String: HTTPUpstream]) {
+        var upstreams: [String: HTTPUpstream] = [:]
+        var routes: [ProxyRoute] = []
+        for (route, service) in proxied {
+            let upstream: HTTPUpstream
+            if let existing = upstreams[service.name] {
+                upstream = existing
+            } else if let existing = previous?.upstreams[service.name], existing.configuration == service {
+                upstream = existing
+            } else {
+                upstream = HTTPUpstream(configuration: service)
+            }
+            upstreams[service.name] = upstream
+            routes.append(ProxyRoute(configuration: route, upstream: upstream))
+        }
+        return (routes, upstreams)
+    }
+}

@@ -1,0 +1,129 @@
+"""An HTTP/1.1 upstream for the proxy tests (stdlib only): it tells what it received, and streams bodies.
+
+  any path           -> 200 JSON {method, path, headers: [[name, value]...], body_bytes, body_sha256, body}
+  /download?bytes=N  -> N bytes of a repeating pattern, Content-Length framed (chunked with &chunked=1)
+  /slow?ms=N         -> the echo, after N ms
+  /close             -> a response whose body ends when the server closes the connection
+
+Request bodies are read as they arrive (Content-Length or chunked), hashed, and not kept (unless small).
+Prints "listening PORT" once ready.
+"""
+
+import argparse
+import hashlib
+import json
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+PATTERN = bytes(range(256)) * 256  # 64 KiB
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def read_body(self):
+        digest = hashlib.sha256()
+        total = 0
+        kept = []
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip(), 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    break
+                remaining = size
+                while remaining:
+                    data = self.rfile.read(min(remaining, 1 << 16))
+                    remaining -= len(data)
+                    total += len(data)
+                    digest.update(data)
+                    if total <= 4096:
+                        kept.append(data)
+                self.rfile.readline()
+        else:
+            remaining = int(self.headers.get("Content-Length", "0"))
+            while remaining:
+                data = self.rfile.read(min(remaining, 1 << 16))
+                if not data:
+                    break
+                remaining -= len(data)
+                total += len(data)
+                digest.update(data)
+                if total <= 4096:
+                    kept.append(data)
+        body = b"".join(kept) if total <= 4096 else b""
+        return total, digest.hexdigest(), body
+
+    def handle_any(self):
+        url = urllib.parse.urlsplit(self.path)
+        query = urllib.parse.parse_qs(url.query)
+        total, sha, body = self.read_body()
+        if url.path == "/download":
+            return self.download(int(query["bytes"][0]), query.get("chunked") == ["1"])
+        if url.path == "/slow":
+            time.sleep(int(query["ms"][0]) / 1000)
+        if url.path == "/close":
+            self.send_response(200)
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(b"until the end")
+            self.close_connection = True
+            return
+        reply = json.dumps({
+            "method": self.command,
+            "path": self.path,
+            "headers": [[k, v] for k, v in self.headers.items()],
+            "body_bytes": total,
+            "body_sha256": sha,
+            "body": body.decode("latin-1"),
+        }).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(reply)))
+        self.send_header("Connection", "keep-alive, X-Hop")
+        self.send_header("X-Hop", "should not pass")
+        self.send_header("Keep-Alive", "timeout=5")
+        self.send_header("X-Upstream", "yes")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(reply)
+
+    def download(self, size, chunked):
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        if chunked:
+            self.send_header("Transfer-Encoding", "chunked")
+        else:
+            self.send_header("Content-Length", str(size))
+        self.end_headers()
+        remaining = size
+        while remaining:
+            data = PATTERN[: min(remaining, len(PATTERN))]
+            remaining -= len(data)
+            if chunked:
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+            else:
+                self.wfile.write(data)
+        if chunked:
+            self.wfile.write(b"0\r\n\r\n")
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = handle_any
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args()
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    server.daemon_threads = True
+    print("listening %d" % server.server_address[1], flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
