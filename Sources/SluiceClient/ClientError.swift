@@ -8,6 +8,8 @@ public struct ClientError: Error, Sendable, Hashable, CustomStringConvertible {
         case connectionClosed
         case protocolError
         case shutdown
+        /// The caller gave up (``CallCancellation``); nobody waits for the answer.
+        case cancelled
     }
 
     public var kind: Kind

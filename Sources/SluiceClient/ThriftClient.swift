@@ -69,12 +69,14 @@ public final class ThriftClient: Sendable {
         oneway: Bool,
         arguments: ByteBuffer,
         timeout: TimeAmount?,
+        cancellation: CallCancellation? = nil,
         on eventLoop: any EventLoop
     ) -> EventLoopFuture<ThriftReply> {
         let timeout = timeout ?? configuration.requestTimeout
         let promise = eventLoop.makePromise(of: ThriftReply.self)
         let call = OutboundCall(
-            method: method, oneway: oneway, arguments: arguments, deadline: .now() + timeout, timeout: timeout)
+            method: method, oneway: oneway, arguments: arguments, deadline: .now() + timeout, timeout: timeout,
+            cancellation: cancellation)
         transport.send(call, promise: promise)
         return promise.futureResult
     }

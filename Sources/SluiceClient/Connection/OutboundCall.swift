@@ -9,6 +9,8 @@ struct OutboundCall: Sendable {
     var deadline: NIODeadline
     /// The caller's whole timeout, sent in TTHeader's RPCTimeout key.
     var timeout: TimeAmount
+    /// `nil` for callers that never give up early (HTTP/1.1): nothing is registered then.
+    var cancellation: CallCancellation? = nil
 }
 
 /// A connection could not take the call (it closed before the call was written); the caller may pick another.

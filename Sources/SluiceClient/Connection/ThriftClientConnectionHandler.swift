@@ -98,6 +98,9 @@ final class ThriftClientConnectionHandler: ChannelInboundHandler {
             } else {
                 deadlines.push(call.deadline, sequenceID: sequenceID)
                 armDeadlineTimer(context: context)
+                if let cancellation = call.cancellation {
+                    watch(cancellation, sequenceID: sequenceID, deadline: call.deadline, context: context)
+                }
                 context.write(wrapOutboundOut(buffer), promise: nil)
                 scheduleFlush(context: context)
             }
@@ -266,18 +269,39 @@ final class ThriftClientConnectionHandler: ChannelInboundHandler {
         while let entry = deadlines.popExpired(now: now) {
             // Skip entries whose call completed, and a seq id reused since (its deadline differs).
             guard let pending = machine.inFlight(entry.sequenceID), pending.deadline == entry.deadline else { continue }
-            _ = machine.timedOut(sequenceID: entry.sequenceID)
-            pending.promise.fail(
-                ClientError(
-                    .requestTimeout,
-                    "no reply from \(settings.endpoint) within \(pending.timeout.nanoseconds / 1_000_000) ms"))
-            if let onReleased {
-                // Its reply may still arrive, so an exclusive connection cannot carry another call.
-                onReleased(false)
-                context?.close(promise: nil)
-            }
+            abandon(
+                entry.sequenceID, pending,
+                ClientError(.requestTimeout, "no reply from \(settings.endpoint) within \(pending.timeout.nanoseconds / 1_000_000) ms"))
         }
         if let context { armDeadlineTimer(context: context) }
+        closeIfRetired()
+    }
+
+    /// Fails a call still waiting for its reply and frees its seq id; the reply, if it comes, is dropped.
+    private func abandon(_ sequenceID: Int32, _ pending: PendingCall, _ error: ClientError) {
+        _ = machine.timedOut(sequenceID: sequenceID)
+        pending.promise.fail(error)
+        if let onReleased {
+            // Its reply may still arrive, so an exclusive connection cannot carry another call.
+            onReleased(false)
+            context?.close(promise: nil)
+        }
+    }
+
+    // MARK: Cancellation
+
+    private func watch(_ cancellation: CallCancellation, sequenceID: Int32, deadline: NIODeadline, context: ChannelHandlerContext) {
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let eventLoop = context.eventLoop
+        cancellation.onCancel {
+            eventLoop.execute { bound.value.cancel(sequenceID: sequenceID, deadline: deadline) }
+        }
+    }
+
+    private func cancel(sequenceID: Int32, deadline: NIODeadline) {
+        // The deadline tells this call from a later one that reuses the seq id.
+        guard let pending = machine.inFlight(sequenceID), pending.deadline == deadline else { return }
+        abandon(sequenceID, pending, ClientError(.cancelled, "the caller gave up on the call to \(settings.endpoint)"))
         closeIfRetired()
     }
 

@@ -1,5 +1,6 @@
 internal import Logging
 internal import NIOCore
+internal import SluiceClient
 internal import SluiceThrift
 
 /// The protocol-neutral request path: router -> binder -> transcoder -> guard -> client -> transcoder ->
@@ -66,10 +67,11 @@ final class RequestDispatcher: GatewayRequestHandler {
 
         switch callGuard.admit(route.guardedCall) {
         case .admit:
-            call(route, arguments: arguments, on: eventLoop, allocator: allocator, responder: responder)
+            call(route, arguments: arguments, cancellation: request.cancellation, on: eventLoop, allocator: allocator, responder: responder)
         case .delay(let delay):
+            let cancellation = request.cancellation
             eventLoop.assumeIsolated().scheduleTask(in: delay) {
-                self.call(route, arguments: arguments, on: eventLoop, allocator: allocator, responder: responder)
+                self.call(route, arguments: arguments, cancellation: cancellation, on: eventLoop, allocator: allocator, responder: responder)
             }
         case .reject(let error):
             responder.respond(error.response(allocator: allocator))
@@ -79,6 +81,7 @@ final class RequestDispatcher: GatewayRequestHandler {
     private func call<Responder: GatewayResponder>(
         _ route: CompiledRoute,
         arguments: ByteBuffer,
+        cancellation: CallCancellation?,
         on eventLoop: any EventLoop,
         allocator: ByteBufferAllocator,
         responder: Responder
@@ -89,6 +92,7 @@ final class RequestDispatcher: GatewayRequestHandler {
             oneway: route.method.oneway,
             arguments: arguments,
             timeout: route.service.configuration.requestTimeout,
+            cancellation: cancellation,
             on: eventLoop
         )
         reply.assumeIsolated().whenComplete { result in
@@ -98,7 +102,9 @@ final class RequestDispatcher: GatewayRequestHandler {
             case .success(let reply):
                 (response, outcome) = ReplyResponse.make(reply, route: route, allocator: allocator)
             case .failure(let error):
-                self.logger.warning(
+                // A call its client gave up on is no backend failure.
+                self.logger.log(
+                    level: (error as? ClientError)?.kind == .cancelled ? .debug : .warning,
                     "backend call failed",
                     metadata: ["service": "\(route.configuration.service)", "call": "\(route.configuration.call)", "error": "\(error)"]
                 )

@@ -1,4 +1,5 @@
 public import NIOCore
+public import SluiceClient
 
 /// A request as the gateway sees it, whatever protocol carried it (HTTP/1.1 today; HTTP/2 streams and
 /// WebSocket messages later). The router, binder, codecs and client only ever see this value.
@@ -12,6 +13,9 @@ public struct GatewayRequest: Sendable {
     public var headers: GatewayHeaders
     /// The whole body, collected; `nil` when the request had none.
     public var body: ByteBuffer?
+    /// Set by adapters whose client can give up on one request and keep the connection (an HTTP/2 stream
+    /// reset): the backend call is then cancelled. `nil` on HTTP/1.1, where nothing is allocated for it.
+    public var cancellation: CallCancellation?
 
     public init(method: String, path: Substring, query: Substring, headers: GatewayHeaders, body: ByteBuffer?) {
         self.method = method

@@ -45,6 +45,7 @@ extension GatewayError {
         case .connectionClosed: what = "closed the connection before answering"
         case .protocolError: what = "sent a reply that is not valid Thrift framing"
         case .shutdown: what = "is shutting down"
+        case .cancelled: what = "was not waited for: the client went away"
         }
         self.init(error.isTimeout ? .gatewayTimeout : .badGateway, "service '\(service)' \(what)")
     }

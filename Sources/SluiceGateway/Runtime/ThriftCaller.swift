@@ -11,6 +11,7 @@ public protocol ThriftCaller: AnyObject, Sendable {
         oneway: Bool,
         arguments: ByteBuffer,
         timeout: TimeAmount?,
+        cancellation: CallCancellation?,
         on eventLoop: any EventLoop
     ) -> EventLoopFuture<ThriftReply>
 

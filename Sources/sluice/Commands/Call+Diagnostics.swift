@@ -22,6 +22,7 @@ enum CallDiagnostics {
         case .connectionClosed: kind = "connection closed"
         case .protocolError: kind = "protocol error"
         case .shutdown: kind = "client shut down"
+        case .cancelled: kind = "cancelled"
         }
         return "\(kind): \(error.message)"
     }

@@ -94,10 +94,10 @@ class Gateway:
         return self.child.stop()
 
 
-def start_with_config(sluice_bin, config, log_path):
+def start_with_config(sluice_bin, config, log_path, extra=()):
     """Starts `sluice run --config` from another directory (paths must resolve against the file); returns
     the child and its listeners as (scheme, port) in config order."""
-    child = Child([sluice_bin, "run", "--config", config], log_path, cwd="/")
+    child = Child([sluice_bin, "run", "--config", config, *extra], log_path, cwd="/")
     line = child.wait_for_line(r"listening on (.*) \(\d+ routes", timeout=30).group(1)
     listeners = [(scheme, int(port)) for scheme, port in re.findall(r"(https?)://127\.0\.0\.1:(\d+)", line)]
     for _, port in listeners:

@@ -27,7 +27,10 @@ final class FakeCaller: ThriftCaller, @unchecked Sendable {
         self.answer = answer
     }
 
-    func call(method: String, oneway: Bool, arguments: ByteBuffer, timeout: TimeAmount?, on eventLoop: any EventLoop) -> EventLoopFuture<ThriftReply> {
+    func call(
+        method: String, oneway: Bool, arguments: ByteBuffer, timeout: TimeAmount?, cancellation: CallCancellation?,
+        on eventLoop: any EventLoop
+    ) -> EventLoopFuture<ThriftReply> {
         let call = Call(method: method, oneway: oneway, arguments: arguments, timeout: timeout)
         calls.append(call)
         return eventLoop.makeCompletedFuture(answer(call))

@@ -1,13 +1,14 @@
 internal import NIOCore
 internal import NIOHPACK
 internal import NIOHTTP2
+internal import SluiceClient
 
 /// Adapts one HTTP/2 stream onto ``GatewayRequest``: ``HTTP2RequestCollector`` turns its frames into a
 /// request, the gateway's handler answers it, ``HTTP2ResponseWriter`` turns the answer into frames.
 /// Streams of a connection run side by side, each in its own child channel; each answers when it is done.
 ///
-/// A client that resets the stream closes this channel: the answer, when it comes, is dropped (the backend
-/// call runs to its own timeout and releases its connection slot then).
+/// A client that resets the stream closes this channel before the answer: the backend call is cancelled
+/// (``CallCancellation``), which frees its seq id or pooled connection at once.
 final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTP2Frame.FramePayload
     typealias OutboundOut = HTTP2Frame.FramePayload
@@ -23,6 +24,8 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Fires when a request stays incomplete (no frame for `idleTimeout`): answered 408.
     private var idleTimer: Scheduled<Void>?
     private var lastActivity = NIODeadline.distantPast
+    /// The dispatched request's, until it is answered.
+    private var cancellation: CallCancellation?
 
     init(handler: any GatewayRequestHandler, maxBodySize: Int, idleTimeout: TimeAmount, websocket: WebSocketSettings?) {
         self.handler = handler
@@ -47,6 +50,10 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         idleTimer?.cancel()
         idleTimer = nil
         self.context = nil
+        if !answered, let cancellation {
+            self.cancellation = nil
+            cancellation.cancel()
+        }
         context.fireChannelInactive()
     }
 
@@ -71,9 +78,12 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         switch event {
         case .none:
             break
-        case .dispatch(let request):
+        case .dispatch(var request):
             idleTimer?.cancel()
             idleTimer = nil
+            let cancellation = CallCancellation()
+            self.cancellation = cancellation
+            request.cancellation = cancellation
             handler.handle(request, on: context.eventLoop, allocator: context.channel.allocator, responder: Responder(stream: self))
         case .reject(let error):
             respond(error.response(allocator: context.channel.allocator))
@@ -106,6 +116,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     fileprivate func respond(_ response: GatewayResponse) {
         guard let context, !answered else { return }  // reset by the client, or already answered
         answered = true
+        cancellation = nil
         idleTimer?.cancel()
         idleTimer = nil
         guard !collector.isComplete else {
