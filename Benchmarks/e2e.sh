@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end benchmark: the same 1 KB JSON POST (Benchmarks/payloads/echo-1k.json) through each set-up in
-# turn, in one run; HTTP/1.1 from wrk over 64 keep-alive connections, or h2c from h2load over 16
-# connections × 8 streams for the two h2 set-ups:
+# turn, in one run; HTTP/1.1 from wrk over 64 keep-alive connections, h2c from h2load over 16
+# connections × 8 streams for the two h2 set-ups, or WebSocket RPC messages from Benchmarks/ws/load.py
+# (8 sockets × 8 in flight, 2 processes) for the ws set-up:
 #   nginx                 nginx proxy (1 worker, keepalive upstream) -> nginx backend returning the JSON
 #   haproxy               haproxy (1 thread, http-reuse always) -> the same nginx backend
 #   sluice-ttheader-demo  sluice run -> TTHeader -> Sluice's own demo backend
@@ -9,19 +10,25 @@
 #   sluice-framed-cpp     sluice run -> Framed   -> Apache Thrift C++ TNonblockingServer (Benchmarks/cpp)
 #   nginx-h2              nginx as above with clients on h2c (`listen ... http2`), HTTP/1.1 to the backend
 #   sluice-h2-ttheader-demo  sluice-ttheader-demo with clients on h2c
-# Per row: requests/s, p50 and p99 (wrk's latency distribution, or h2load's per-request log), the
-# proxy's own CPU time per request (utime+stime from /proc/PID/stat over the timed run / requests), the
-# backend's, and the backend connections accepted during the timed run. Prints a markdown table and
+#   sluice-http-proxy     sluice run, a `protocol: http` service -> the nginx backend of nginx and haproxy
+#   sluice-ws-ttheader-demo  sluice-ttheader-demo with WebSocket RPC clients (one message = one request)
+# Per row: requests/s, p50 and p99 (wrk's latency distribution, h2load's per-request log, or load.py's),
+# the proxy's own CPU time per request (utime+stime from /proc/PID/stat over the timed run / requests),
+# the backend's, and the backend connections accepted during the timed run. Prints a markdown table and
 # saves it under Benchmarks/out/.
 #
 # Usage: Benchmarks/e2e.sh [--duration SECONDS] [--warmup SECONDS] [--rounds N] [--connections N]
 #                          [--wrk-threads N] [--only SET-UP[,SET-UP...]] [--event-loops N] [--pin]
 #                          [--h2-connections N] [--h2-streams N] [--h2-threads N] (h2load's -c, -m, -t)
+#                          [--ws-sockets N] [--ws-in-flight N] [--ws-processes N] (load.py's sockets,
+#                          messages in flight per socket, client processes)
 #                          [--sluice-bin PATH] (use this sluice binary; implies --no-build) [--no-build]
 #                          [--perf]   (also profile each proxy with `perf record -g` during the timed run;
 #                                      the profile costs CPU, so its table row is not a clean measurement)
-# --only takes set-up names from the list above, `sluice` for the three HTTP/1.1 Sluice ones, `http` for
-# nginx and haproxy, or `h2` for the two h2 set-ups. Missing tools are installed by Benchmarks/install-deps.sh (apt-get).
+# --only takes set-up names from the list above, `sluice` for the three HTTP/1.1 Sluice ones in front of
+# Thrift, `http` for nginx and haproxy, `proxy` for nginx, haproxy and sluice-http-proxy, `h2` for the two
+# h2 set-ups, or `ws` for the WebSocket one. Missing tools are installed by Benchmarks/install-deps.sh
+# (apt-get, and pip for Python's `websockets`).
 # Everything listens on free ports of 127.0.0.1 only; every process started here is stopped on exit.
 set -euo pipefail
 
@@ -29,7 +36,8 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(dirname "$HERE")"
 COMMAND_LINE="Benchmarks/e2e.sh${*:+ $*}"
 
-ALL_SETUPS=(nginx haproxy sluice-ttheader-demo sluice-theader-cpp sluice-framed-cpp nginx-h2 sluice-h2-ttheader-demo)
+ALL_SETUPS=(nginx haproxy sluice-ttheader-demo sluice-theader-cpp sluice-framed-cpp nginx-h2 sluice-h2-ttheader-demo
+    sluice-http-proxy sluice-ws-ttheader-demo)
 DURATION=15
 WARMUP=3
 CONNECTIONS=64
@@ -37,6 +45,9 @@ WRK_THREADS=2
 H2_CONNECTIONS=16
 H2_STREAMS=8
 H2_THREADS=2
+WS_SOCKETS=8
+WS_IN_FLIGHT=8
+WS_PROCESSES=2
 ROUNDS=1
 ONLY=""
 EVENT_LOOPS=1
@@ -56,6 +67,9 @@ while [ $# -gt 0 ]; do
         --h2-connections) H2_CONNECTIONS="$2"; shift 2 ;;
         --h2-streams) H2_STREAMS="$2"; shift 2 ;;
         --h2-threads) H2_THREADS="$2"; shift 2 ;;
+        --ws-sockets) WS_SOCKETS="$2"; shift 2 ;;
+        --ws-in-flight) WS_IN_FLIGHT="$2"; shift 2 ;;
+        --ws-processes) WS_PROCESSES="$2"; shift 2 ;;
         --rounds) ROUNDS="$2"; shift 2 ;;
         --only) ONLY="$2"; shift 2 ;;
         --event-loops) EVENT_LOOPS="$2"; shift 2 ;;
@@ -68,16 +82,21 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-for n in "$DURATION" "$WARMUP" "$CONNECTIONS" "$WRK_THREADS" "$ROUNDS" "$EVENT_LOOPS" "$H2_CONNECTIONS" "$H2_STREAMS" "$H2_THREADS"; do
+for n in "$DURATION" "$WARMUP" "$CONNECTIONS" "$WRK_THREADS" "$ROUNDS" "$EVENT_LOOPS" "$H2_CONNECTIONS" "$H2_STREAMS" "$H2_THREADS" \
+    "$WS_SOCKETS" "$WS_IN_FLIGHT" "$WS_PROCESSES"; do
     case "$n" in ''|*[!0-9]*) echo "expected a whole number, got '$n'" >&2; exit 64 ;; esac
 done
 [ "$DURATION" -gt 0 ] && [ "$ROUNDS" -gt 0 ] || { echo "--duration and --rounds must be at least 1" >&2; exit 64; }
 # h2load gives each thread at least one connection.
 [ "$H2_STREAMS" -gt 0 ] && [ "$H2_THREADS" -gt 0 ] && [ "$H2_CONNECTIONS" -ge "$H2_THREADS" ] \
     || { echo "--h2-streams and --h2-threads must be at least 1, --h2-connections at least --h2-threads" >&2; exit 64; }
+# load.py gives each process at least one socket.
+[ "$WS_IN_FLIGHT" -gt 0 ] && [ "$WS_PROCESSES" -gt 0 ] && [ "$WS_SOCKETS" -ge "$WS_PROCESSES" ] \
+    || { echo "--ws-in-flight and --ws-processes must be at least 1, --ws-sockets at least --ws-processes" >&2; exit 64; }
 
-# The load generator of a set-up: h2load (h2c, prior knowledge) for the h2 ones, wrk for the others.
-load_of() { case "$1" in nginx-h2|sluice-h2-*) echo h2load ;; *) echo wrk ;; esac; }
+# The load generator of a set-up: h2load (h2c, prior knowledge) for the h2 ones, ws/load.py for the
+# WebSocket one, wrk for the others.
+load_of() { case "$1" in nginx-h2|sluice-h2-*) echo h2load ;; sluice-ws-*) echo ws ;; *) echo wrk ;; esac; }
 
 # The set-ups to run, in the order of ALL_SETUPS.
 SETUPS=()
@@ -87,26 +106,28 @@ selected() { # set-up
     for word in ${ONLY//,/ }; do
         case "$word" in
             "$1") return 0 ;;
-            sluice) case "$1" in sluice-h2-*) ;; sluice-*) return 0 ;; esac ;;
+            sluice) case "$1" in sluice-ttheader-demo|sluice-theader-cpp|sluice-framed-cpp) return 0 ;; esac ;;
             http) case "$1" in nginx|haproxy) return 0 ;; esac ;;
+            proxy) case "$1" in nginx|haproxy|sluice-http-proxy) return 0 ;; esac ;;
             h2) [ "$(load_of "$1")" = h2load ] && return 0 ;;
+            ws) [ "$(load_of "$1")" = ws ] && return 0 ;;
         esac
     done
     return 1
 }
 for word in ${ONLY//,/ }; do
-    case " ${ALL_SETUPS[*]} sluice http h2 " in *" $word "*) ;; *) echo "--only: unknown set-up '$word'" >&2; exit 64 ;; esac
+    case " ${ALL_SETUPS[*]} sluice http proxy h2 ws " in *" $word "*) ;; *) echo "--only: unknown set-up '$word'" >&2; exit 64 ;; esac
 done
 for setup in "${ALL_SETUPS[@]}"; do selected "$setup" && SETUPS+=("$setup"); done
 wants() { case " ${SETUPS[*]} " in *"$1"*) return 0 ;; esac; return 1; }
-setups_of_load() { # wrk or h2load: the selected set-ups it loads, one a line
+setups_of_load() { # wrk, h2load or ws: the selected set-ups it loads, one a line
     local setup
     for setup in "${SETUPS[@]}"; do [ "$(load_of "$setup")" = "$1" ] && echo "$setup"; done
     return 0
 }
 wants_load() { [ -n "$(setups_of_load "$1")" ]; }
 LOADS=() # the load generators this run uses
-for load in wrk h2load; do wants_load "$load" && LOADS+=("$load"); done
+for load in wrk h2load ws; do wants_load "$load" && LOADS+=("$load"); done
 
 BODY_FILE="$HERE/payloads/echo-1k.json"
 LUA="$HERE/wrk/post.lua"
@@ -116,6 +137,7 @@ CLK_TCK="$(getconf CLK_TCK)"
 . "$HERE/lib/processes.sh"
 . "$HERE/lib/measure.sh"
 . "$HERE/lib/h2load.sh"
+. "$HERE/lib/ws-load.sh"
 . "$HERE/lib/http-proxies.sh"
 . "$HERE/lib/sluice.sh"
 
@@ -123,6 +145,7 @@ CLK_TCK="$(getconf CLK_TCK)"
 cd "$ROOT"
 deps_args=()
 [ "$PERF" = 1 ] && deps_args=(--perf)
+wants_load ws && deps_args+=(--ws)
 "$HERE/install-deps.sh" "${deps_args[@]}" >&2
 [ -f "$BODY_FILE" ] || die "missing payload $BODY_FILE"
 mkdir -p "$OUT_DIR"
@@ -165,11 +188,23 @@ REPORT="$OUT_DIR/e2e-$STAMP.md"
             "($((H2_CONNECTIONS * H2_STREAMS)) requests in flight) -D $DURATION after a ${WARMUP}s warm-up; p50 and p99 from its --log-file$(
             wants_load wrk || echo "; $ROUNDS round(s), set-ups in turn, one at a time")"
     fi
-    echo "- pinning: $([ "$PIN" = 1 ] && echo "proxy on CPU 0; backend and $(echo "${LOADS[*]}" | sed 's/ / and /') on CPU 1" || echo 'none (all processes share all cores)')"
+    if wants_load ws; then
+        echo "- ws rows ($(setups_of_load ws | paste -sd, | sed 's/,/, /g')): WebSocket RPC from Benchmarks/ws/load.py" \
+            "(Python $(python3 -c 'import platform; print(platform.python_version())'), websockets $(ws_version)), $WS_PROCESSES processes," \
+            "$WS_SOCKETS sockets × $WS_IN_FLIGHT messages in flight ($((WS_SOCKETS * WS_IN_FLIGHT)) in all) for ${DURATION}s after a ${WARMUP}s warm-up;" \
+            "requests are messages answered, errors non-200 replies, closed sockets and unanswered messages;" \
+            "messages/s is bounded by the Python client, proxy CPU µs/req is the gateway's own per message$(
+            wants_load wrk || wants_load h2load || echo "; $ROUNDS round(s), set-ups in turn, one at a time")"
+    fi
+    echo "- pinning: $([ "$PIN" = 1 ] && echo "proxy on CPU 0; backend and $(echo "${LOADS[*]}" | sed 's/ / and /g') on CPU 1" || echo 'none (all processes share all cores)')"
     if wants nginx || wants haproxy; then
         echo "- nginx $(nginx -v 2>&1 | sed 's/^nginx version: nginx\///'): worker_processes 1, keepalive upstream (64);" \
             "haproxy $(haproxy -v 2>/dev/null | awk 'NR == 1 {print $3}'): nbthread 1, http-reuse always; backend: one nginx worker returning the JSON"
         wants nginx-h2 && echo "- nginx-h2: the same nginx proxy with \`$(nginx_h2c_listen PORT)\` and upstream keepalive $((H2_CONNECTIONS * H2_STREAMS)) (one per request in flight)"
+    fi
+    if wants sluice-http-proxy; then
+        echo "- sluice-http-proxy: a \`protocol: http\` service, pool max_idle 64 (routes/http-proxy/echo.yaml), in front of the same nginx backend$(
+            wants nginx || wants haproxy || echo " (nginx $(nginx -v 2>&1 | sed 's/^nginx version: nginx\///'), one worker returning the JSON)")"
     fi
     if wants sluice-; then
         echo "- sluice: $SLUICE_LOOP_NOTE, $SLUICE_THREADS threads; C++ backends: Apache Thrift $(dpkg-query -W -f='${Version}' libthrift-dev 2>/dev/null || echo '?') from Debian"

@@ -35,9 +35,14 @@ parse_wrk() {
         || die "could not parse wrk output $f: $(cat "$f")"
 }
 
-# A set-up loaded by h2load gets the POST over HTTP/2 with prior knowledge and must answer over HTTP/2.
+# A set-up loaded by h2load gets the POST over HTTP/2 with prior knowledge and must answer over HTTP/2;
+# one loaded over WebSocket gets the body as one RPC message instead (check_ws_echo).
 check_echo() { # url, set-up
     local answer status version h2="" curl_args=()
+    if [ "$(load_of "$2")" = ws ]; then
+        check_ws_echo "$1" "$2"
+        return
+    fi
     [ "$(load_of "$2")" = h2load ] && h2=1 && curl_args=(--http2-prior-knowledge)
     answer="$(curl -sS "${curl_args[@]}" -o "$WORK/$2-check.json" -w '%{http_code} %{http_version}' \
         -H 'Content-Type: application/json' --data-binary "@$BODY_FILE" "$1")" || die "$2: curl to $1 failed"

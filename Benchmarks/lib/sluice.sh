@@ -2,9 +2,10 @@
 #   sluice-ttheader-demo  TTHeader + Binary -> `sluice demo --backend-only` (Sluice's own server)
 #   sluice-theader-cpp    THeader + Binary  -> Apache Thrift C++ TThreadedServer + THeaderProtocol
 #   sluice-framed-cpp     Framed + Binary   -> Apache Thrift C++ TNonblockingServer
-# and sluice-h2-ttheader-demo, the first one with its clients on h2c. Route files:
-# Benchmarks/routes/<set-up without "sluice-" and "h2-">/. Expects ROOT, HERE, SLUICE_BIN, BUILD,
-# EVENT_LOOPS, WORK, raw_prefix and load_of.
+# sluice-h2-ttheader-demo and sluice-ws-ttheader-demo, the first one with its clients on h2c or on
+# WebSocket RPC (`--websocket-path /ws`), and sluice-http-proxy, a `protocol: http` service proxying to
+# the nginx backend of lib/http-proxies.sh. Route files: Benchmarks/routes/<set-up without "sluice-" and
+# "h2-" or "ws-">/. Expects ROOT, HERE, SLUICE_BIN, BUILD, EVENT_LOOPS, WORK, raw_prefix and load_of.
 
 SLUICE_THREADS=""
 SLUICE_LOOP_NOTE=""
@@ -95,13 +96,19 @@ start_demo_backend() { # port
 }
 
 run_sluice() { # set-up, round
-    local setup="$1" port backend_port conns_fn
-    free_port; backend_port=$FREE_PORT
+    local setup="$1" port backend_port conns_fn backend_pids_fn=backend_pids
     case "$setup" in
-        sluice-ttheader-demo|sluice-h2-ttheader-demo)
+        sluice-http-proxy)
+            start_nginx_backend
+            backend_port=$NGINX_BACKEND_PORT
+            backend_pids_fn=nginx_backend_pids
+            conns_fn=nginx_backend_conns ;;
+        sluice-ttheader-demo|sluice-h2-ttheader-demo|sluice-ws-ttheader-demo)
+            free_port; backend_port=$FREE_PORT
             start_demo_backend "$backend_port"
             conns_fn=demo_backend_conns ;;
         sluice-theader-cpp|sluice-framed-cpp)
+            free_port; backend_port=$FREE_PORT
             BACKEND_COUNTER="${setup#sluice-}-server"
             local server=threaded-theader-server
             [ "$setup" = sluice-framed-cpp ] && server=nonblocking-framed-server
@@ -113,23 +120,30 @@ run_sluice() { # set-up, round
     esac
 
     local routes="${setup#sluice-}"
-    render_routes "$HERE/routes/${routes#h2-}" "$backend_port" "$WORK/routes-$setup"
-    local loop_args=()
+    routes="${routes#h2-}"
+    render_routes "$HERE/routes/${routes#ws-}" "$backend_port" "$WORK/routes-$setup"
+    local extra_args=() url
     if "$SLUICE_BIN" run --help 2>&1 | grep -q -- '--event-loops'; then
-        loop_args=(--event-loops "$EVENT_LOOPS")
+        extra_args=(--event-loops "$EVENT_LOOPS")
         SLUICE_LOOP_NOTE="sluice run --event-loops $EVENT_LOOPS"
     else
         SLUICE_LOOP_NOTE="sluice run has no --event-loops flag: it runs one event loop per core ($(nproc))"
     fi
     free_port; port=$FREE_PORT
+    url="http://127.0.0.1:$port/bench/echo"
+    if [ "$(load_of "$setup")" = ws ]; then
+        "$SLUICE_BIN" run --help 2>&1 | grep -q -- '--websocket-path' \
+            || die "$setup: $SLUICE_BIN has no --websocket-path (WebSocket RPC)"
+        extra_args+=(--websocket-path /ws)
+        url="ws://127.0.0.1:$port/ws"
+    fi
     start_bg sluice 0 "$SLUICE_BIN" run --routes "$WORK/routes-$setup" --listen "127.0.0.1:$port" \
-        --log-level error "${loop_args[@]}"
+        --log-level error "${extra_args[@]}"
     SLUICE_PID=$LAST_PID
     wait_for_port "$port" "$SLUICE_PID" sluice
 
-    local url="http://127.0.0.1:$port/bench/echo"
     check_echo "$url" "$setup"
-    measure "$setup" "$url" sluice_pids backend_pids "$conns_fn" "$(raw_prefix "$setup" "$2")"
+    measure "$setup" "$url" sluice_pids "$backend_pids_fn" "$conns_fn" "$(raw_prefix "$setup" "$2")"
     SLUICE_THREADS="$(ls "/proc/$SLUICE_PID/task" | wc -l)"
     stop_started
 }
