@@ -24,15 +24,8 @@ enum HTTP2WebSocket {
         guard let settings, path == settings.path else {
             return .refuse(refusal(.routeNotFound, "no WebSocket endpoint at \(path)"))
         }
-        let versions = block[canonicalForm: "sec-websocket-version"]
-        guard versions == ["13"] else {
-            var response = refusal(
-                .upgradeRequired,
-                versions.isEmpty
-                    ? "a WebSocket request needs 'sec-websocket-version: 13'"
-                    : "unsupported 'sec-websocket-version' \(versions.joined(separator: ", ")) (this server speaks 13)")
-            response.headers.append((name: "sec-websocket-version", value: "13"))
-            return .refuse(response)
+        if let refusal = WebSocketUpgrade.versionRefusal(block[canonicalForm: "sec-websocket-version"]) {
+            return .refuse(refusal)
         }
         return .accept
     }

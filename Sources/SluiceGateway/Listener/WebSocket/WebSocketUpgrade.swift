@@ -32,21 +32,25 @@ enum WebSocketUpgrade {
         guard head.headers[canonicalForm: "connection"].contains(where: { $0.lowercased() == "upgrade" }) else {
             return refuse(.badRequest, "a WebSocket upgrade needs 'Connection: upgrade'")
         }
-        let versions = head.headers["sec-websocket-version"]
-        guard versions == ["13"] else {
-            var response = refuse(
-                .upgradeRequired,
-                versions.isEmpty
-                    ? "a WebSocket upgrade needs 'Sec-WebSocket-Version: 13'"
-                    : "unsupported 'Sec-WebSocket-Version' \(versions.joined(separator: ", ")) (this server speaks 13)")
-            response.headers.append((name: "sec-websocket-version", value: "13"))
-            return response
-        }
+        if let refusal = versionRefusal(head.headers["sec-websocket-version"]) { return refusal }
         let keys = head.headers["sec-websocket-key"]
         guard keys.count == 1, let key = keys.first, Base64.decode(key)?.count == 16 else {
             return refuse(.badRequest, "a WebSocket upgrade needs one 'Sec-WebSocket-Key': 16 bytes in base64")
         }
         return nil
+    }
+
+    /// 426 naming the version spoken (RFC 6455 §4.4) unless `versions` is exactly 13; shared by RFC 8441's CONNECT.
+    static func versionRefusal(_ versions: [String]) -> GatewayResponse? {
+        guard versions != ["13"] else { return nil }
+        var response = GatewayError(
+            .upgradeRequired,
+            versions.isEmpty
+                ? "a WebSocket request needs 'Sec-WebSocket-Version: 13'"
+                : "unsupported 'Sec-WebSocket-Version' \(versions.joined(separator: ", ")) (this server speaks 13)"
+        ).response(allocator: ByteBufferAllocator())
+        response.headers.append((name: "sec-websocket-version", value: "13"))
+        return response
     }
 
     /// Answers `head` (every earlier response is written): 101 and the WebSocket handlers in place of the
