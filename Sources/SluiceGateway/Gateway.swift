@@ -130,7 +130,7 @@ public final class Gateway: Sendable {
             for listener in configuration.listeners {
                 let address = listener.address
                 let tls = try listener.tls.map { tls throws(ListenerSetupError) in
-                    do throws(TLSMaterial.LoadError) {
+                    do throws(TLSFileError) {
                         return try tls.makeServerContext()
                     } catch {
                         throw ListenerSetupError(address: address, message: error.description)

@@ -89,6 +89,6 @@ def test_check_reports_tls_files_that_do_not_load(sluice, tmp_path, dev_certs):
     assert result.returncode == 1, result
     lines = result.stdout.splitlines()
     assert any(line.startswith("%s:2:35: the key '%s' does not match the certificate" % (config, c / "api.key")) for line in lines), lines
-    assert any(line.startswith("%s:3:35: cannot load private key '%s'" % (config, tmp_path / "missing.key")) for line in lines), lines
-    assert any(line.startswith("%s:4:" % config) and "cannot load CA certificates '%s'" % (tmp_path / "routes") in line
+    assert any(line.startswith("%s:3:35: cannot read '%s'" % (config, tmp_path / "missing.key")) for line in lines), lines
+    assert any(line.startswith("%s:4:" % config) and "'%s' holds no PEM certificate" % (tmp_path / "routes") in line or "cannot read '%s'" % (tmp_path / "routes") in line
                for line in lines), lines

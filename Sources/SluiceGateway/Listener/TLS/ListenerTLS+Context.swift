@@ -1,5 +1,6 @@
 internal import NIOCore
 internal import NIOSSL
+internal import SluiceClient
 
 extension ListenerTLS {
     /// The protocols a TLS listener offers, in preference order.
@@ -7,7 +8,7 @@ extension ListenerTLS {
 
     /// One context per listener, built when it starts: the default identity, the SNI table (consulted
     /// once per handshake, no file I/O then), and client verification when `clientCA` is set.
-    func makeServerContext() throws(TLSMaterial.LoadError) -> NIOSSLContext {
+    func makeServerContext() throws(TLSFileError) -> NIOSSLContext {
         let identity = try TLSMaterial.identity(certificate: certificate, key: key)
         var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: identity.chain.map { .certificate($0) },
@@ -18,7 +19,7 @@ extension ListenerTLS {
         if let clientCA {
             // A client must present a certificate this CA signed; its name is not checked (any client
             // the CA vouches for may connect).
-            configuration.trustRoots = .certificates(try TLSMaterial.certificates(clientCA))
+            configuration.trustRoots = .certificates(try ThriftClientTLS.certificates(pemFile: clientCA))
             configuration.certificateVerification = .noHostnameVerification
             configuration.sendCANameList = true
         }
@@ -40,7 +41,7 @@ extension ListenerTLS {
         do {
             return try NIOSSLContext(configuration: configuration)
         } catch {
-            throw TLSMaterial.LoadError(description: "cannot set up TLS with '\(certificate)' (\(error))")
+            throw TLSFileError(message: "cannot set up TLS with '\(certificate)' (\(error))")
         }
     }
 }

@@ -1,54 +1,30 @@
 internal import NIOSSL
+internal import SluiceClient
 
-/// Loading PEM files for a listener, with the problem said in words a config error can carry.
+/// A listener's PEM files, loaded with the same readers as the backends' (`ThriftClientTLS`), plus the check
+/// a server needs: that the key belongs to the certificate.
 enum TLSMaterial {
     struct Identity: Sendable {
         var chain: [NIOSSLCertificate]
         var key: NIOSSLPrivateKey
     }
 
-    struct LoadError: Error, CustomStringConvertible {
-        var description: String
-    }
-
-    static func identity(certificate: String, key: String) throws(LoadError) -> Identity {
-        let chain: [NIOSSLCertificate]
-        do {
-            chain = try NIOSSLCertificate.fromPEMFile(certificate)
-        } catch {
-            throw LoadError(description: "cannot load certificate '\(certificate)' (\(error))")
-        }
-        guard !chain.isEmpty else { throw LoadError(description: "'\(certificate)' holds no PEM certificate") }
-        let privateKey: NIOSSLPrivateKey
-        do {
-            privateKey = try NIOSSLPrivateKey(file: key, format: .pem)
-        } catch {
-            throw LoadError(description: "cannot load private key '\(key)' (\(error))")
-        }
+    static func identity(certificate: String, key: String) throws(TLSFileError) -> Identity {
+        let chain = try ThriftClientTLS.certificates(pemFile: certificate)
+        let privateKey = try ThriftClientTLS.privateKey(pemFile: key)
         // BoringSSL checks that the key belongs to the leaf certificate when both go into one context.
         do {
             _ = try NIOSSLContext(
                 configuration: .makeServerConfiguration(
                     certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(privateKey)))
         } catch {
-            throw LoadError(description: "the key '\(key)' does not match the certificate '\(certificate)' (\(error))")
+            throw TLSFileError(message: "the key '\(key)' does not match the certificate '\(certificate)' (\(error))")
         }
         return Identity(chain: chain, key: privateKey)
     }
 
-    static func certificates(_ path: String) throws(LoadError) -> [NIOSSLCertificate] {
-        let certificates: [NIOSSLCertificate]
-        do {
-            certificates = try NIOSSLCertificate.fromPEMFile(path)
-        } catch {
-            throw LoadError(description: "cannot load CA certificates '\(path)' (\(error))")
-        }
-        guard !certificates.isEmpty else { throw LoadError(description: "'\(path)' holds no PEM certificate") }
-        return certificates
-    }
-
     static func problem(certificate: String, key: String) -> String? {
-        do throws(LoadError) {
+        do throws(TLSFileError) {
             _ = try identity(certificate: certificate, key: key)
             return nil
         } catch {
@@ -57,8 +33,8 @@ enum TLSMaterial {
     }
 
     static func problem(trustRoots path: String) -> String? {
-        do throws(LoadError) {
-            _ = try certificates(path)
+        do throws(TLSFileError) {
+            _ = try ThriftClientTLS.certificates(pemFile: path)
             return nil
         } catch {
             return error.description

@@ -52,7 +52,7 @@ struct ListenerTLSTests {
             """)
         #expect(errors == [
             "g.yaml:3:10: 'tls' needs 'key' (a PEM file)",
-            "g.yaml:5:10: cannot load certificate 'bad.crt' (failedToLoadCertificate)",
+            "g.yaml:5:10: 'bad.crt' holds no PEM certificate",
             "g.yaml:5:60: bad server name 'x..y' (expected a DNS name such as api.example.test or *.example.test)",
             "g.yaml:5:86: an 'sni' entry needs 'server_name', 'cert' and 'key'",
             "g.yaml:5:98: unknown key 'extra' in 'tls' (expected one of: cert, key, client_ca, sni)",
@@ -72,8 +72,8 @@ struct ListenerTLSTests {
             routes: r
             """)
         #expect(errors == [
-            "g.yaml:2:35: cannot load certificate 'bad.crt' (failedToLoadCertificate)",
-            "g.yaml:3:35: cannot load certificate 'bad.crt' (failedToLoadCertificate)",
+            "g.yaml:2:35: 'bad.crt' holds no PEM certificate",
+            "g.yaml:3:35: 'bad.crt' holds no PEM certificate",
         ])
     }
 }
