@@ -377,3 +377,20 @@ def test_shutdown_sends_1001_after_in_flight_replies(sluice_bin, tmp_path, pytho
 def test_websocket_path_usage_errors(sluice, args, message):
     result = sluice("run", *args)
     assert result.returncode != 0 and message in result.stderr, result.stderr
+
+
+def test_a_socket_that_goes_away_cancels_its_calls_in_flight(sluice_bin, tmp_path, python_backends, demo_backend):
+    write_routes(tmp_path, routes_document(python_backends, demo_backend))
+    gateway = Gateway.start(sluice_bin, tmp_path, tmp_path / "run.log",
+                            extra=["--websocket-path", "/ws", "--log-level", "debug"])
+    try:
+        s = raw_handshake(gateway.port)
+        with s:
+            s.sendall(frame(0x1, b'{"id": 1, "method": "POST", "path": "/v1/store/slow", "body": {"millis": 3000}}'))
+            s.sendall(frame(0x9, b"sync"))
+            assert read_frame(s) == (0xA, b"sync")  # the message was read and dispatched before the ping
+        # Gone without a close: the call is cancelled now, not answered in 3 s or timed out in 2 s.
+        gateway.child.wait_for_line(r"call=StoreService\.slow error=the caller gave up on the call.*backend call failed",
+                                    timeout=10)
+    finally:
+        gateway.stop()

@@ -1,5 +1,6 @@
 internal import NIOCore
 internal import NIOWebSocket
+internal import SluiceClient
 
 /// Adapts a channel of WebSocket frames onto ``GatewayRequest``: each message is a request handed to the same
 /// ``GatewayRequestHandler`` HTTP uses, answered by a reply message as it completes.
@@ -22,6 +23,9 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
     /// A `read()` held back while the in-flight bound is reached.
     private var readPending = false
     private var timer: Scheduled<Void>?
+    /// The calls of the messages not yet answered, cancelled if the socket goes away first.
+    private var inFlight: [UInt64: CallCancellation] = [:]
+    private var nextMessage: UInt64 = 0
 
     init(settings: WebSocketSettings, idleTimeout: TimeAmount, handler: any GatewayRequestHandler) {
         self.handler = handler
@@ -61,6 +65,10 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
     func channelInactive(context: ChannelHandlerContext) {
         timer?.cancel()
         timer = nil
+        // Nobody will read these replies: the backend calls are given up (seq ids, pooled connections freed).
+        let abandoned = inFlight.values
+        inFlight = [:]
+        for cancellation in abandoned { cancellation.cancel() }
         context.fireChannelInactive()
     }
 
@@ -146,15 +154,22 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
         do {
             parsed = try WebSocketRequestMessage.parse(message)
         } catch {
-            respond(error.error.response(allocator: context.channel.allocator), id: error.id)
+            respond(error.error.response(allocator: context.channel.allocator), id: error.id, message: nil)
             return
         }
+        let message = nextMessage
+        nextMessage &+= 1
+        let cancellation = CallCancellation()
+        inFlight[message] = cancellation
+        var request = parsed.request
+        request.cancellation = cancellation
         handler.handle(
-            parsed.request, on: context.eventLoop, allocator: context.channel.allocator,
-            responder: Responder(connection: self, id: parsed.id))
+            request, on: context.eventLoop, allocator: context.channel.allocator,
+            responder: Responder(connection: self, id: parsed.id, message: message))
     }
 
-    fileprivate func respond(_ response: GatewayResponse, id: ByteBuffer?) {
+    fileprivate func respond(_ response: GatewayResponse, id: ByteBuffer?, message: UInt64?) {
+        if let message { inFlight.removeValue(forKey: message) }
         guard let context else { return }  // the connection is gone
         context.eventLoop.assertInEventLoop()
         guard machine.replyReady() else { return }
@@ -225,9 +240,10 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
     private struct Responder: GatewayResponder {
         let connection: WebSocketConnectionHandler
         let id: ByteBuffer?
+        let message: UInt64
 
         func respond(_ response: GatewayResponse) {
-            connection.respond(response, id: id)
+            connection.respond(response, id: id, message: message)
         }
     }
 }
