@@ -3,6 +3,7 @@ from `certs/make-dev-certs.sh`, proxied through `sluice run` with verification, 
 insecure_skip_verify, WebSocket pass-through, and refused certificates answered as 502s naming the service."""
 
 import hashlib
+import http.client
 import json
 import pathlib
 import socket
@@ -105,13 +106,28 @@ def assert_refused(gw, service, log_pattern):
 
 
 def test_verified_get_sends_sni_alpn_and_the_usual_headers(gateway):
-    for _ in range(3):  # pooled connections are reused
-        reply = echo(gateway, "by-name", "/items?q=1")
-        assert reply["path"] == "/items?q=1"
-        assert reply["tls"] == {"sni": "localhost", "alpn": "http/1.1", "client_certificate": False}
-        headers = {name.lower(): value for name, value in reply["headers"]}
-        assert headers["host"] == "127.0.0.1:%d" % gateway.port
-        assert headers["x-forwarded-for"] == "127.0.0.1" and headers["x-forwarded-proto"] == "http"
+    reply = echo(gateway, "by-name", "/items?q=1")
+    assert reply["path"] == "/items?q=1"
+    assert {k: v for k, v in reply["tls"].items() if k != "peer_port"} == {
+        "sni": "localhost", "alpn": "http/1.1", "client_certificate": False}
+    headers = {name.lower(): value for name, value in reply["headers"]}
+    assert headers["host"] == "127.0.0.1:%d" % gateway.port
+    assert headers["x-forwarded-for"] == "127.0.0.1" and headers["x-forwarded-proto"] == "http"
+
+
+def test_tls_upstream_connections_are_pooled(gateway):
+    # One client connection stays on one event loop, whose pool hands the same upstream connection back.
+    conn = http.client.HTTPConnection("127.0.0.1", gateway.port, timeout=10)
+    try:
+        ports = set()
+        for _ in range(3):
+            conn.request("GET", "/by-name/again")
+            response = conn.getresponse()
+            assert response.status == 200
+            ports.add(json.loads(response.read())["tls"]["peer_port"])
+        assert len(ports) == 1, ports
+    finally:
+        conn.close()
 
 
 def test_streamed_post_body_over_tls(gateway):

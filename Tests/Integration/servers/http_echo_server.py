@@ -7,7 +7,7 @@
 
 Request bodies are read as they arrive (Content-Length or chunked), hashed, and not kept (unless small).
 With --tls-cert/--tls-key it serves HTTPS (requiring a client certificate signed by --tls-client-ca when
-given), and the echo tells what the TLS client sent: {tls: {sni, alpn, client_certificate}}.
+given), and the echo tells what the TLS client sent: {tls: {peer_port, sni, alpn, client_certificate}}.
 Prints "listening PORT" once ready.
 """
 
@@ -101,6 +101,7 @@ class Handler(BaseHTTPRequestHandler):
         if not hasattr(connection, "selected_alpn_protocol"):
             return None
         return {
+            "peer_port": self.client_address[1],
             "sni": getattr(connection, "sni", None),
             "alpn": connection.selected_alpn_protocol(),
             "client_certificate": bool(connection.getpeercert()),
