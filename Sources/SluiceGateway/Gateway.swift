@@ -121,7 +121,7 @@ public final class Gateway: Sendable {
         callGuard: any CallGuard,
         makeCaller: @escaping @Sendable (ThriftClientConfiguration) -> any ThriftCaller
     ) async throws -> Gateway {
-        let (snapshot, _) = RuntimeSnapshot.build(configuration: loaded, previous: nil, makeCaller: makeCaller)
+        let (snapshot, _) = RuntimeSnapshot.build(configuration: loaded, previous: nil, logger: logger, makeCaller: makeCaller)
         let state = RuntimeState(snapshot)
         let dispatcher = RequestDispatcher(state: state, callGuard: callGuard, logger: logger)
         let connections = ListenerConnections()
@@ -184,7 +184,8 @@ public final class Gateway: Sendable {
             includeDirectories: configuration.includeDirectories
         )
         let retired: [ServiceRuntime] = reloading.withLock { _ in
-            let (snapshot, retired) = RuntimeSnapshot.build(configuration: loaded, previous: state.current, makeCaller: makeCaller)
+            let (snapshot, retired) = RuntimeSnapshot.build(
+                configuration: loaded, previous: state.current, logger: logger, makeCaller: makeCaller)
             _ = state.swap(snapshot)
             return retired
         }

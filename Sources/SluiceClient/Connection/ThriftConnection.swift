@@ -55,9 +55,8 @@ final class ThriftConnection: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
                     if let tls {
-                        try pipeline.addHandler(
-                            NIOSSLClientHandler(context: tls.context, serverHostname: tls.serverHostname))
-                        try pipeline.addHandler(TLSHandshakeHandler(endpoint: endpoint, serverHostname: tls.serverHostname))
+                        try ConnectionTLS.addHandlers(
+                            to: pipeline, context: tls.context, serverHostname: tls.serverHostname, endpoint: endpoint)
                     }
                     try pipeline.addHandler(
                         ThriftClientConnectionHandler(
@@ -76,7 +75,7 @@ final class ThriftConnection: Sendable {
         let ready: EventLoopFuture<any Channel>
         if tls != nil {
             ready = connected.flatMap { channel in
-                Self.handshake(of: channel, endpoint: endpoint, deadline: deadline, timeout: connectTimeout)
+                ConnectionTLS.handshake(of: channel, endpoint: endpoint, deadline: deadline, timeout: connectTimeout)
             }
         } else {
             ready = connected
@@ -84,39 +83,6 @@ final class ThriftConnection: Sendable {
         return ready.flatMapThrowing { channel in
             let handler = try channel.pipeline.syncOperations.handler(type: ThriftClientConnectionHandler.self)
             return ThriftConnection(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
-        }
-    }
-
-    /// `channel` once its TLS handshake is done; a handshake still going at `deadline` fails and closes it.
-    private static func handshake(
-        of channel: any Channel,
-        endpoint: Endpoint,
-        deadline: NIODeadline,
-        timeout: TimeAmount
-    ) -> EventLoopFuture<any Channel> {
-        guard let handshake = try? channel.pipeline.syncOperations.handler(type: TLSHandshakeHandler.self).handshakeDone
-        else {
-            // The handler leaves the pipeline when the handshake completes, and with it when the channel closes.
-            return channel.isActive
-                ? channel.eventLoop.makeSucceededFuture(channel)
-                : channel.eventLoop.makeFailedFuture(
-                    ClientError(.connectFailed, "\(endpoint) closed the connection during the TLS handshake"))
-        }
-        let result = channel.eventLoop.makePromise(of: Void.self)
-        handshake.cascade(to: result)
-        let timer = channel.eventLoop.scheduleTask(deadline: deadline) {
-            result.fail(
-                ClientError(
-                    .connectTimeout,
-                    "TLS handshake with \(endpoint) did not finish within \(timeout.nanoseconds / 1_000_000) ms"))
-        }
-        return result.futureResult.map { () -> any Channel in
-            timer.cancel()
-            return channel
-        }.flatMapErrorThrowing { error in
-            timer.cancel()
-            channel.close(promise: nil)
-            throw error
         }
     }
 }

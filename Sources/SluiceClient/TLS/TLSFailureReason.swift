@@ -1,9 +1,9 @@
 internal import NIOSSL
 
 /// A TLS failure in words an operator acts on, followed by BoringSSL's own text for the details.
-enum TLSFailureReason {
+package enum TLSFailureReason {
     /// - Parameter expectedName: the name (or IP address) the certificate had to carry, when known.
-    static func describe(_ error: any Error, expectedName: String? = nil) -> String {
+    package static func describe(_ error: any Error, expectedName: String? = nil) -> String {
         if let error = error as? NIOSSLExtraError, error == .failedToValidateHostname {
             let name = expectedName.map { "'\($0)'" } ?? "the expected name"
             return "certificate name mismatch: the backend's certificate does not name \(name)"

@@ -32,10 +32,11 @@ public struct ThriftClientTLS: Sendable, Hashable {
         self.verifiesCertificates = verifiesCertificates
     }
 
-    /// The context every connection of one client shares. Fails when the key does not belong to the
-    /// certificate, or the system's trust roots cannot be read.
-    public func makeContext() throws(TLSFileError) -> NIOSSLContext {
+    /// The context every connection of one client shares, offering `applicationProtocols` by ALPN. Fails when
+    /// the key does not belong to the certificate, or the system's trust roots cannot be read.
+    public func makeContext(applicationProtocols: [String] = []) throws(TLSFileError) -> NIOSSLContext {
         var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.applicationProtocols = applicationProtocols
         configuration.trustRoots = trustRoots.map { .certificates($0) } ?? .default
         configuration.certificateVerification = verifiesCertificates ? .fullVerification : .none
         configuration.certificateChain = certificateChain.map { .certificate($0) }
@@ -51,7 +52,7 @@ public struct ThriftClientTLS: Sendable, Hashable {
     }
 
     /// The SNI (and verified) name for `endpoint`.
-    func serverHostname(for endpoint: Endpoint) -> String? {
+    package func serverHostname(for endpoint: Endpoint) -> String? {
         if let serverName { return serverName }
         return Self.isIPAddress(endpoint.host) ? nil : endpoint.host
     }

@@ -11,6 +11,7 @@ extension RouteFile {
         fields: [String: (key: Node, value: Node)],
         name: String?,
         nameField: (key: Node, value: Node)?,
+        directory: String,
         reader: inout YAMLReader
     ) -> ServiceDraft? {
         var valid = nameField != nil
@@ -22,6 +23,7 @@ extension RouteFile {
         }
         valid = refuseUpstreamHTTP2(fields, reader: &reader) && valid
         var endpoints: [Endpoint] = []
+        var secure: Bool?
         if let field = fields["endpoints"] {
             if let list = reader.sequence(field.value, what: "'endpoints'") {
                 if list.isEmpty {
@@ -34,7 +36,16 @@ extension RouteFile {
                         continue
                     }
                     switch parseHTTPEndpoint(text) {
-                    case .success(let endpoint): endpoints.append(endpoint)
+                    case .success(let parsed):
+                        endpoints.append(parsed.endpoint)
+                        if let secure, secure != parsed.secure {
+                            reader.error(
+                                at: item,
+                                "endpoint '\(text)': a service's endpoints are all http:// or all https:// (the first is \(secure ? "https" : "http")://)"
+                            )
+                            valid = false
+                        }
+                        secure = secure ?? parsed.secure
                     case .failure(let problem):
                         reader.error(at: item, problem.message)
                         valid = false
@@ -50,15 +61,27 @@ extension RouteFile {
         var configuration = ServiceConfiguration(name: name ?? "", idlPath: "", endpoints: endpoints, origin: reader.origin(of: node))
         configuration.kind = .http
         parseClientSettings(fields, into: &configuration, reader: &reader, valid: &valid)
+        var notes: [ConfigDiagnostic] = []
+        if let field = fields["tls"] {
+            if secure == false {
+                reader.error(at: field.key, "'tls' applies to https:// endpoints; this service's endpoints are http://")
+                valid = false
+            }
+            configuration.tls = parseTLS(field.value, service: name, directory: directory, reader: &reader, notes: &notes)
+            valid = configuration.tls != nil && valid
+        } else if secure == true {
+            // https:// alone is TLS verified against the system's trust roots, as a browser would.
+            configuration.tls = ThriftClientTLS()
+        }
         guard valid, let name, let nameField else { return nil }
         if name.isEmpty {
             reader.error(at: nameField.value, "a service name must not be empty")
             return nil
         }
-        return ServiceDraft(configuration: configuration, idlOrigin: reader.origin(of: node))
+        return ServiceDraft(configuration: configuration, idlOrigin: reader.origin(of: node), notes: notes)
     }
 
-    /// HTTP/2 to upstreams (`h2c: true`, `h2: true`) comes with TLS upstreams; until then it is refused
+    /// HTTP/2 to upstreams (`h2c: true`, `h2: true`) is not spoken yet; until it is, it is refused
     /// rather than silently spoken as HTTP/1.1. Returns whether none was asked for.
     static func refuseUpstreamHTTP2(_ fields: [String: (key: Node, value: Node)], reader: inout YAMLReader) -> Bool {
         var valid = true
@@ -74,28 +97,31 @@ extension RouteFile {
         var message: String
     }
 
-    /// `http://host:port` (port 80 when left out; a trailing `/` is allowed, any other path is not).
-    static func parseHTTPEndpoint(_ text: String) -> Result<Endpoint, EndpointProblem> {
-        for scheme in ["https://", "h2c://", "h2://"] where text.hasPrefix(scheme) {
+    /// `http://host:port` or `https://host:port` (port 80 or 443 when left out; a trailing `/` is allowed, any
+    /// other path is not). `secure` is whether it is https.
+    static func parseHTTPEndpoint(_ text: String) -> Result<(endpoint: Endpoint, secure: Bool), EndpointProblem> {
+        for scheme in ["h2c://", "h2://"] where text.hasPrefix(scheme) {
             return .failure(EndpointProblem(
-                message: "endpoint '\(text)': \(scheme.dropLast(3)) upstreams are not supported yet (expected http://host:port)"
+                message: "endpoint '\(text)': \(scheme.dropLast(3)) upstreams are not supported yet (expected http://host:port or https://host:port)"
             ))
         }
-        guard text.hasPrefix("http://") else {
-            return .failure(EndpointProblem(message: "bad endpoint '\(text)' for an http service (expected http://host:port)"))
+        let secure = text.hasPrefix("https://")
+        guard secure || text.hasPrefix("http://") else {
+            return .failure(EndpointProblem(
+                message: "bad endpoint '\(text)' for an http service (expected http://host:port or https://host:port)"))
         }
-        var authority = text.dropFirst("http://".count)
+        var authority = text.dropFirst(secure ? "https://".count : "http://".count)
         if authority.hasSuffix("/") { authority = authority.dropLast() }
         guard !authority.contains("/"), !authority.contains("?"), !authority.contains("@") else {
             return .failure(EndpointProblem(
                 message: "bad endpoint '\(text)': an http endpoint is scheme://host:port, without a path, query or user (use a route's 'rewrite' for paths)"
             ))
         }
-        if let endpoint = Endpoint(parsing: String(authority)) { return .success(endpoint) }
+        if let endpoint = Endpoint(parsing: String(authority)) { return .success((endpoint, secure)) }
         let bracketedWithoutPort = authority.hasPrefix("[") && authority.hasSuffix("]")
-        if bracketedWithoutPort || !authority.contains(":"), let endpoint = Endpoint(parsing: authority + ":80") {
-            return .success(endpoint)
+        if bracketedWithoutPort || !authority.contains(":"), let endpoint = Endpoint(parsing: authority + (secure ? ":443" : ":80")) {
+            return .success((endpoint, secure))
         }
-        return .failure(EndpointProblem(message: "bad endpoint '\(text)' (expected http://host:port with a port in 1...65535)"))
+        return .failure(EndpointProblem(message: "bad endpoint '\(text)' (expected scheme://host:port with a port in 1...65535)"))
     }
 }

@@ -60,7 +60,8 @@ extension RouteFile {
         let name = nameField.flatMap { reader.string($0.value, what: "'name'") }
         let protocolText = fields["protocol"].flatMap { reader.string($0.value, what: "'protocol'") }
         if protocolText == "http" {
-            return parseHTTPService(node, fields: fields, name: name, nameField: nameField, reader: &reader)
+            return parseHTTPService(
+                node, fields: fields, name: name, nameField: nameField, directory: directory, reader: &reader)
         }
         let idl = required("idl").flatMap { reader.string($0.value, what: "'idl'") }
         if let protocolField = fields["protocol"], let text = protocolText, text != "thrift" {

@@ -47,7 +47,7 @@ public struct ServiceConfiguration: Sendable, Hashable {
     public var pool: Pool
     /// Generate routes from the IDL's `api.*` annotations.
     public var routesFromIDL: Bool
-    /// TLS to the endpoints (`tls:`); nil is plain TCP.
+    /// TLS to the endpoints (`tls:`, or an http service's `https://` endpoints); nil is plain TCP.
     public var tls: ThriftClientTLS?
     public var origin: ConfigOrigin
 

@@ -1,3 +1,4 @@
+internal import Logging
 internal import NIOCore
 internal import SluiceClient
 internal import Synchronization
@@ -11,9 +12,24 @@ final class HTTPUpstream: Sendable {
     let configuration: ServiceConfiguration
     /// Looked up once per proxied request (one uncontended lock); never on the RPC path.
     private let shards = Mutex<[ObjectIdentifier: UpstreamShard]>([:])
+    /// Per endpoint, sharing one context built here: building one loads certificates and trust roots.
+    private let tls: [ConnectionTLS]?
+    private let logger: Logger
 
-    init(configuration: ServiceConfiguration) {
+    init(configuration: ServiceConfiguration, logger: Logger) {
         self.configuration = configuration
+        var logger = logger
+        logger[metadataKey: "proxy.service"] = "\(configuration.name)"
+        self.logger = logger
+        let context = configuration.tls?.makeConnectionContext(applicationProtocols: ["http/1.1"])
+        if case .failure(let error) = context {
+            logger.error("TLS setup failed; every request will fail", metadata: ["error": "\(error)"])
+        }
+        tls = context.map { context in
+            configuration.endpoints.map { endpoint in
+                ConnectionTLS(context: context, serverHostname: configuration.tls?.serverHostname(for: endpoint))
+            }
+        }
     }
 
     /// `eventLoop`'s shard.
@@ -23,13 +39,15 @@ final class HTTPUpstream: Sendable {
             if let shard = shards[key] { return shard }
             let shard = UpstreamShard(
                 endpoints: configuration.endpoints,
+                tls: tls,
                 pool: ConnectionPoolStateMachine.Configuration(
                     maxConnections: configuration.pool.maxTotal,
                     maxIdleConnections: configuration.pool.maxIdle,
                     idleTimeout: configuration.pool.idleTimeout
                 ),
                 connectTimeout: configuration.connectTimeout,
-                eventLoop: eventLoop
+                eventLoop: eventLoop,
+                logger: logger
             )
             shards[key] = shard
             return shard

@@ -1,6 +1,8 @@
+internal import Logging
 internal import NIOCore
 internal import NIOHTTP1
 internal import NIOPosix
+internal import NIOSSL
 internal import SluiceClient
 
 /// What an upstream connection reports to the exchange it is leased to.
@@ -29,16 +31,35 @@ final class UpstreamConnection: Sendable {
         self.boundHandler = handler
     }
 
-    /// Opens a connection: NIO's request encoder and response decoder (which leaves bytes after a `101`
-    /// for whoever takes the connection over), then ``UpstreamConnectionHandler``.
-    static func connect(to endpoint: Endpoint, connectTimeout: TimeAmount, on eventLoop: any EventLoop) -> EventLoopFuture<UpstreamConnection> {
-        ClientBootstrap(group: eventLoop)
+    /// Opens a connection: with `tls`, NIOSSL's client handler first and a completed handshake (within the
+    /// same `connectTimeout`) before it is handed out; then NIO's request encoder and response decoder (which
+    /// leaves bytes after a `101` for whoever takes the connection over), then ``UpstreamConnectionHandler``.
+    static func connect(
+        to endpoint: Endpoint,
+        tls: ConnectionTLS?,
+        connectTimeout: TimeAmount,
+        on eventLoop: any EventLoop,
+        logger: Logger
+    ) -> EventLoopFuture<UpstreamConnection> {
+        let deadline = NIODeadline.now() + connectTimeout
+        let context: NIOSSLContext?
+        do {
+            context = try tls?.context.get()
+        } catch {
+            return eventLoop.makeFailedFuture(error)
+        }
+        let connected = ClientBootstrap(group: eventLoop)
             .connectTimeout(connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers(leftOverBytesStrategy: .forwardBytes)
-                    try channel.pipeline.syncOperations.addHandler(UpstreamConnectionHandler())
+                    let pipeline = channel.pipeline.syncOperations
+                    if let context {
+                        try ConnectionTLS.addHandlers(
+                            to: pipeline, context: context, serverHostname: tls?.serverHostname, endpoint: endpoint)
+                    }
+                    try pipeline.addHTTPClientHandlers(leftOverBytesStrategy: .forwardBytes)
+                    try pipeline.addHandler(UpstreamConnectionHandler(endpoint: endpoint, logger: logger))
                 }
             }
             .connect(host: endpoint.host, port: endpoint.port)
@@ -48,10 +69,16 @@ final class UpstreamConnection: Sendable {
                 }
                 throw ClientError(.connectFailed, "cannot connect to \(endpoint): \(error)")
             }
-            .flatMapThrowing { channel in
-                let handler = try channel.pipeline.syncOperations.handler(type: UpstreamConnectionHandler.self)
-                return UpstreamConnection(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
+        let ready =
+            context == nil
+            ? connected
+            : connected.flatMap { channel in
+                ConnectionTLS.handshake(of: channel, endpoint: endpoint, deadline: deadline, timeout: connectTimeout)
             }
+        return ready.flatMapThrowing { channel in
+            let handler = try channel.pipeline.syncOperations.handler(type: UpstreamConnectionHandler.self)
+            return UpstreamConnection(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
+        }
     }
 }
 
@@ -66,6 +93,13 @@ final class UpstreamConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
     var delegate: (any UpstreamConnectionDelegate)?
     private var context: ChannelHandlerContext?
     private var heldRead = HeldRead()
+    private let endpoint: Endpoint
+    private let logger: Logger
+
+    init(endpoint: Endpoint, logger: Logger) {
+        self.endpoint = endpoint
+        self.logger = logger
+    }
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
 
@@ -96,6 +130,14 @@ final class UpstreamConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // The exchange only sees the close (a 502 naming the service); why is told here, e.g. a TLS 1.3 upstream
+        // refusing the client certificate after the handshake, or a response that is not HTTP. Errors before
+        // the connection was handed out are its pool's connect failures, logged there.
+        if delegate != nil {
+            logger.warning(
+                "upstream connection failed",
+                metadata: ["endpoint": "\(endpoint)", "error": "\(TLSFailureReason.describe(error))"])
+        }
         context.close(promise: nil)
     }
 

@@ -1,3 +1,4 @@
+internal import Logging
 internal import NIOCore
 internal import SluiceClient
 
@@ -36,13 +37,25 @@ final class UpstreamShard: Sendable {
 
     let eventLoop: any EventLoop
     private let endpoints: [Endpoint]
+    /// Each endpoint's TLS (`https://` services), in `endpoints`' order.
+    private let tls: [ConnectionTLS]?
     private let connectTimeout: TimeAmount
+    private let logger: Logger
     private let state: NIOLoopBoundBox<State>
 
-    init(endpoints: [Endpoint], pool: Pool.Configuration, connectTimeout: TimeAmount, eventLoop: any EventLoop) {
+    init(
+        endpoints: [Endpoint],
+        tls: [ConnectionTLS]?,
+        pool: Pool.Configuration,
+        connectTimeout: TimeAmount,
+        eventLoop: any EventLoop,
+        logger: Logger
+    ) {
         self.eventLoop = eventLoop
         self.endpoints = endpoints
+        self.tls = tls
         self.connectTimeout = connectTimeout
+        self.logger = logger
         self.state = .makeBoxSendingValue(
             State(pools: Array(repeating: Pool(configuration: pool), count: endpoints.count)), eventLoop: eventLoop)
     }
@@ -127,7 +140,9 @@ final class UpstreamShard: Sendable {
     }
 
     private func connect(_ key: Key) {
-        UpstreamConnection.connect(to: endpoints[key.endpoint], connectTimeout: connectTimeout, on: eventLoop)
+        let endpoint = endpoints[key.endpoint]
+        UpstreamConnection.connect(
+            to: endpoint, tls: tls?[key.endpoint], connectTimeout: connectTimeout, on: eventLoop, logger: logger)
             .whenComplete { [self] result in
                 switch result {
                 case .success(let connection):
@@ -139,6 +154,9 @@ final class UpstreamShard: Sendable {
                     perform(state.value.pools[key.endpoint].connected(key.id, now: .now()), endpoint: key.endpoint)
                 case .failure(let error):
                     let clientError = error as? ClientError ?? ClientError(.connectFailed, "\(error)")
+                    // The client hears only that the service is unreachable; why (a refused certificate...) is here.
+                    logger.warning(
+                        "upstream connection failed", metadata: ["endpoint": "\(endpoint)", "error": "\(clientError)"])
                     perform(state.value.pools[key.endpoint].connectFailed(key.id, error: clientError), endpoint: key.endpoint)
                 }
             }

@@ -1,9 +1,12 @@
+internal import Logging
+
 extension RuntimeSnapshot {
     /// Proxy routes in configuration order, with one upstream per `protocol: http` service they use; the
     /// previous snapshot's upstream is kept (warm connections and all) when its service did not change.
     static func proxyRoutes(
         _ proxied: [(route: RouteConfiguration, service: ServiceConfiguration)],
-        previous: RuntimeSnapshot?
+        previous: RuntimeSnapshot?,
+        logger: Logger
     ) -> (routes: [ProxyRoute], upstreams: [String: HTTPUpstream]) {
         var upstreams: [String: HTTPUpstream] = [:]
         var routes: [ProxyRoute] = []
@@ -14,7 +17,7 @@ extension RuntimeSnapshot {
             } else if let existing = previous?.upstreams[service.name], existing.configuration == service {
                 upstream = existing
             } else {
-                upstream = HTTPUpstream(configuration: service)
+                upstream = HTTPUpstream(configuration: service, logger: logger)
             }
             upstreams[service.name] = upstream
             routes.append(ProxyRoute(configuration: route, upstream: upstream))

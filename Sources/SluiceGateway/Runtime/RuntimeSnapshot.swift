@@ -1,3 +1,4 @@
+internal import Logging
 internal import SluiceClient
 internal import SluiceThrift
 
@@ -35,9 +36,11 @@ final class RuntimeSnapshot: Sendable {
     /// Builds a snapshot, reusing `previous`'s client for every (service, IDL service) pair whose client
     /// settings did not change.
     /// - Returns: the snapshot and the previous clients it no longer uses (to be shut down).
+    /// - Parameter logger: where HTTP upstreams say why a connection failed.
     static func build(
         configuration: GatewayConfiguration,
         previous: RuntimeSnapshot?,
+        logger: Logger = Logger(label: "sluice.gateway"),
         makeCaller: (ThriftClientConfiguration) -> any ThriftCaller
     ) -> (snapshot: RuntimeSnapshot, retired: [ServiceRuntime]) {
         var serviceConfigurations: [String: ServiceConfiguration] = [:]
@@ -70,7 +73,7 @@ final class RuntimeSnapshot: Sendable {
             )
             table.append((route.method, route.template))
         }
-        let (proxyRoutes, upstreams) = Self.proxyRoutes(proxied, previous: previous)
+        let (proxyRoutes, upstreams) = Self.proxyRoutes(proxied, previous: previous, logger: logger)
         table += proxyRoutes.map { ($0.configuration.method, $0.configuration.template) }
         let snapshot = RuntimeSnapshot(
             configuration: configuration,

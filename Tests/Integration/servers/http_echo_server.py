@@ -6,6 +6,8 @@
   /close             -> a response whose body ends when the server closes the connection
 
 Request bodies are read as they arrive (Content-Length or chunked), hashed, and not kept (unless small).
+With --tls-cert/--tls-key it serves HTTPS (requiring a client certificate signed by --tls-client-ca when
+given), and the echo tells what the TLS client sent: {tls: {peer_port, sni, alpn, client_certificate}}.
 Prints "listening PORT" once ready.
 """
 
@@ -81,6 +83,7 @@ class Handler(BaseHTTPRequestHandler):
             "body_bytes": total,
             "body_sha256": sha,
             "body": body.decode("latin-1"),
+            "tls": self.tls_info(),
         }).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -92,6 +95,17 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(reply)
+
+    def tls_info(self):
+        connection = self.connection
+        if not hasattr(connection, "selected_alpn_protocol"):
+            return None
+        return {
+            "peer_port": self.client_address[1],
+            "sni": getattr(connection, "sni", None),
+            "alpn": connection.selected_alpn_protocol(),
+            "client_certificate": bool(connection.getpeercert()),
+        }
 
     def download(self, size, chunked):
         self.send_response(200)
@@ -115,12 +129,36 @@ class Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = handle_any
 
 
+def tls_socket(listener, args):
+    import ssl
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(args.tls_cert, args.tls_key)
+    context.set_alpn_protocols(["http/1.1"])
+    if args.tls_client_ca:
+        context.verify_mode = ssl.CERT_REQUIRED
+        context.load_verify_locations(args.tls_client_ca)
+
+    def remember_sni(connection, server_name, _context):
+        connection.sni = server_name
+
+    context.sni_callback = remember_sni
+    # The handshake happens on the connection's first read, in its own thread: a client that fails it (or
+    # stalls) does not hold up the accepting loop.
+    return context.wrap_socket(listener, server_side=True, do_handshake_on_connect=False)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--tls-cert", help="serve HTTPS with this PEM certificate")
+    parser.add_argument("--tls-key", help="the certificate's PEM key")
+    parser.add_argument("--tls-client-ca", help="require a client certificate signed by this CA (mTLS)")
     args = parser.parse_args()
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
+    if args.tls_cert:
+        server.socket = tls_socket(server.socket, args)
     print("listening %d" % server.server_address[1], flush=True)
     server.serve_forever()
 

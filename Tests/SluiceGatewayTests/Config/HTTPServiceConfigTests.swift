@@ -58,18 +58,17 @@ struct HTTPServiceConfigTests {
             ]
         ),
         (
-            "TLS and HTTP/2 upstreams are not supported yet",
+            "HTTP/2 upstreams are not supported yet",
             """
             services:
               - name: web
                 protocol: http
-                endpoints: ["https://127.0.0.1:9000", "h2c://127.0.0.1:9000"]
+                endpoints: ["h2c://127.0.0.1:9000"]
                 h2c: true
             """,
             [
                 "a.yaml:5:5: 'h2c' (HTTP/2 to upstreams) is not supported yet; upstreams are spoken to over HTTP/1.1",
-                "a.yaml:4:17: endpoint 'https://127.0.0.1:9000': https upstreams are not supported yet (expected http://host:port)",
-                "a.yaml:4:43: endpoint 'h2c://127.0.0.1:9000': h2c upstreams are not supported yet (expected http://host:port)",
+                "a.yaml:4:17: endpoint 'h2c://127.0.0.1:9000': h2c upstreams are not supported yet (expected http://host:port or https://host:port)",
             ]
         ),
         (
@@ -81,9 +80,9 @@ struct HTTPServiceConfigTests {
                 endpoints: ["127.0.0.1:9000", "http://127.0.0.1:9000/base", "http://127.0.0.1:99999"]
             """,
             [
-                "a.yaml:4:17: bad endpoint '127.0.0.1:9000' for an http service (expected http://host:port)",
+                "a.yaml:4:17: bad endpoint '127.0.0.1:9000' for an http service (expected http://host:port or https://host:port)",
                 "a.yaml:4:35: bad endpoint 'http://127.0.0.1:9000/base': an http endpoint is scheme://host:port, without a path, query or user (use a route's 'rewrite' for paths)",
-                "a.yaml:4:65: bad endpoint 'http://127.0.0.1:99999' (expected http://host:port with a port in 1...65535)",
+                "a.yaml:4:65: bad endpoint 'http://127.0.0.1:99999' (expected scheme://host:port with a port in 1...65535)",
             ]
         ),
         (

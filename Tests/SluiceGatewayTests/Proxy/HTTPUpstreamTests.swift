@@ -1,3 +1,4 @@
+import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
@@ -38,7 +39,7 @@ struct HTTPUpstreamTests {
             name: "web", idlPath: "", endpoints: [Endpoint(host: "127.0.0.1", port: port)],
             origin: SourceLocation(file: "web.yaml", line: 1, column: 1))
         configuration.kind = .http
-        var upstream: HTTPUpstream? = HTTPUpstream(configuration: configuration)
+        var upstream: HTTPUpstream? = HTTPUpstream(configuration: configuration, logger: Logger(label: "test"))
         let shard = try #require(upstream?.shard(for: loop))
         for _ in 0..<3 {
             let lease = try await loop.flatSubmit { shard.lease(deadline: .now() + .seconds(10)) }.get()
