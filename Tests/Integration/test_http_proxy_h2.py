@@ -25,8 +25,8 @@ def gateway(upstream, sluice_bin, dev_certs, tmp_path_factory):  # noqa: F811
     write_routes(directory / "routes", proxy_document(upstream))
     config = directory / "sluice.yaml"
     config.write_text('listeners:\n  - {address: "127.0.0.1:0"}\n  - {address: "127.0.0.1:0", tls: {cert: %s, key: %s}}\n'
-                      'routes: routes/\n' % (dev_certs / "server.crt", dev_certs / "server.key"))
-    child, listeners = start_with_config(sluice_bin, config, directory / "run.log", ("--websocket-path", "/ws"))
+                      'routes: routes/\nwebsocket: {path: /ws}\n' % (dev_certs / "server.crt", dev_certs / "server.key"))
+    child, listeners = start_with_config(sluice_bin, config, directory / "run.log")
     yield child, listeners[0][1], listeners[1][1]
     child.stop()
 
@@ -163,9 +163,10 @@ def test_concurrent_proxied_streams_on_one_connection(gateway):
     _, clear, _ = gateway
     conn = H2Connection(clear).start()
     try:
+        conn.wait(lambda: 4 in conn.remote_settings, timeout=5)  # the server's initial window (1 MiB)
         slow = [conn.request("GET", "/web/slow?ms=300&n=%d" % n) for n in range(6)]
         downloads = [conn.request("GET", "/web/download?bytes=200000&chunked=%d" % (n % 2)) for n in range(4)]
-        posts = [conn.request("POST", "/web/post/%d" % n, body=b"p" * (70000 + n)) for n in range(4)]
+        posts = [conn.request("POST", "/web/post/%d" % n, body=b"p" * (16000 + n)) for n in range(4)]
         assert conn.wait_for_responses(slow + downloads + posts)
         for n, stream in enumerate(slow):
             assert conn.responses[stream]["status"] == 200
@@ -173,7 +174,7 @@ def test_concurrent_proxied_streams_on_one_connection(gateway):
         for stream in downloads:
             assert conn.responses[stream]["body"] == (PATTERN * 4)[:200000]
         for n, stream in enumerate(posts):
-            assert conn.body_json(stream)["body_bytes"] == 70000 + n
+            assert conn.body_json(stream)["body_bytes"] == 16000 + n
         assert not conn.resets
     finally:
         conn.close()
@@ -184,7 +185,8 @@ def test_client_reset_mid_upload_leaves_a_working_pool(gateway):
     conn = H2Connection(clear).start()
     try:
         stream = conn.request("POST", "/web/upload", headers=[("content-length", "1000000")], end_stream=False)
-        conn.conn.send_data(stream, b"z" * 50000)
+        for _ in range(3):
+            conn.conn.send_data(stream, b"z" * 16000)
         conn.flush()
         conn.reset(stream)
         download = conn.request("GET", "/web/download?bytes=5000000")
@@ -202,6 +204,8 @@ def test_websocket_over_h2_to_a_proxy_route_is_501(gateway):
     _, clear, _ = gateway
     conn = H2Connection(clear).start()
     try:
+        # An extended CONNECT is a protocol error until the server's SETTINGS_ENABLE_CONNECT_PROTOCOL is in.
+        assert conn.wait(lambda: 8 in conn.remote_settings, timeout=5)
         stream = conn.conn.get_next_available_stream_id()
         conn.responses[stream] = {"status": None, "headers": [], "body": b"", "ended": False}
         conn.conn.send_headers(stream, [(":method", "CONNECT"), (":protocol", "websocket"), (":scheme", "http"),

@@ -161,8 +161,8 @@ extension HTTP2ProxyStreamHandler: ProxyClient {
     }
 
     func proxyResumeReading() {
-        guard exchange?.wantsClientRead == true else { return }
-        heldRead.resume(context)
+        guard exchange?.wantsClientRead == true, let context, heldRead.takePending() else { return }
+        context.read()
     }
 
     /// The stream's own state says what `close` says on HTTP/1.1: a response cut short resets the stream at
