@@ -105,6 +105,20 @@ def test_chunked_upload_and_download(gateway):
     assert head.stdout.startswith(b"HTTP/2 200") and b"content-length" in head.stdout
 
 
+def test_upstream_trailers_become_a_trailing_headers_frame(gateway):
+    _, clear, _ = gateway
+    conn = H2Connection(clear).start()
+    try:
+        with_trailers, plain = conn.request("GET", "/web/trailers"), conn.request("GET", "/web/download?bytes=10&chunked=1")
+        assert conn.wait_for_responses([with_trailers, plain])
+        assert conn.responses[with_trailers]["body"] == b"abc"
+        assert conn.responses[with_trailers]["trailers"] == [("x-checksum", "abc")]
+        assert "trailers" not in conn.responses[plain] and conn.responses[plain]["ended"]
+        assert not {"trailer", "transfer-encoding"} & {name for name, _ in conn.responses[with_trailers]["headers"]}
+    finally:
+        conn.close()
+
+
 def test_route_max_body_is_413(gateway):
     _, clear, _ = gateway
     assert json.loads(h2c(clear, "/limited", "--data-binary", "x" * 1024)[2])["body_bytes"] == 1024

@@ -15,8 +15,9 @@ protocol ProxyClient: AnyObject {
         status: HTTPResponseStatus, headers: HTTPHeaders, framing: ProxyResponseFraming, connection: HTTP1ResponseFraming.Connection)
     /// One chunk of the upstream's response body, sent at once.
     func proxyResponseBody(_ chunk: ByteBuffer, framing: ProxyResponseFraming)
-    /// The upstream's response is complete.
-    func proxyResponseEnd(framing: ProxyResponseFraming)
+    /// The upstream's response is complete; `trailers` are its chunked body's trailer fields (without
+    /// hop-by-hop ones), which HTTP/2 passes on and HTTP/1.1 drops.
+    func proxyResponseEnd(framing: ProxyResponseFraming, trailers: HTTPHeaders?)
     /// The gateway's own answer to `request` in place of the upstream's (nothing was sent yet).
     func proxyRespond(_ error: GatewayError, request: HTTPRequestHead, close: Bool)
     /// ``ProxyExchange/wantsClientRead`` may have become true: pass on a read held back.

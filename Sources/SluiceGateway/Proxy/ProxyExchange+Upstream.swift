@@ -41,7 +41,7 @@ extension ProxyExchange {
         client.proxyResponseHead(status: head.status, headers: headers, framing: .none, connection: .keepAlive)
     }
 
-    func upstreamEnd() {
+    func upstreamEnd(trailers: HTTPHeaders?) {
         if upgraded, let client, case .streaming(let lease) = phase {
             // The connection is the tunnel's now; the pool forgets it when it closes.
             phase = .finished
@@ -50,7 +50,7 @@ extension ProxyExchange {
             return client.proxyTunnel(to: lease.connection)
         }
         guard let client, let framing, case .streaming(let lease) = phase else { return }
-        client.proxyResponseEnd(framing: framing)
+        client.proxyResponseEnd(framing: framing, trailers: trailers.map(ProxyHeaders.removingHopByHop))
         route.upstream.shard(for: eventLoop).release(lease, reusable: requestSent && upstreamKeepAlive)
         phase = .finished
         // A client still sending a body the upstream did not wait for cannot be resynchronised.

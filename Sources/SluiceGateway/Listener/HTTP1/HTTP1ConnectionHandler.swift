@@ -361,7 +361,7 @@ extension HTTP1ConnectionHandler: ProxyClient {
         if let bytes = framing.body(chunk, allocator: allocator) { proxyWrite(bytes) }
     }
 
-    func proxyResponseEnd(framing: ProxyResponseFraming) {
+    func proxyResponseEnd(framing: ProxyResponseFraming, trailers: HTTPHeaders?) {
         if let last = framing.end(allocator: allocator) { proxyWrite(last) }
     }
 

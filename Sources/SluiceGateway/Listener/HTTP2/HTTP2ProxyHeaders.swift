@@ -30,10 +30,21 @@ enum HTTP2ProxyHeaders {
         var block = HPACKHeaders()
         block.reserveCapacity(headers.count + 1)
         block.add(name: ":status", value: String(status))
+        add(headers, to: &block)
+        return block
+    }
+
+    /// A trailing HEADERS block for an upstream's trailer fields, the same way; `nil` when none are left.
+    static func trailers(_ headers: HTTPHeaders) -> HPACKHeaders? {
+        var block = HPACKHeaders()
+        add(headers, to: &block)
+        return block.isEmpty ? nil : block
+    }
+
+    private static func add(_ headers: HTTPHeaders, to block: inout HPACKHeaders) {
         for field in headers {
             if HTTP2ResponseWriter.isConnectionSpecific(field.name) { continue }
             block.add(name: field.name.lowercased(), value: field.value)
         }
-        return block
     }
 }

@@ -144,11 +144,16 @@ extension HTTP2ProxyStreamHandler: ProxyClient {
         write(.data(.init(data: .byteBuffer(chunk), endStream: false)))
     }
 
-    func proxyResponseEnd(framing: ProxyResponseFraming) {
+    /// END_STREAM on an empty DATA frame, or on a trailing HEADERS frame carrying the upstream's trailers.
+    func proxyResponseEnd(framing: ProxyResponseFraming, trailers: HTTPHeaders?) {
         guard let context else { return }
         let ended = context.eventLoop.makePromise(of: Void.self)
         responseEnded = ended.futureResult
-        write(.data(.init(data: .byteBuffer(allocator.buffer(capacity: 0)), endStream: true)), promise: ended)
+        if let trailers, let block = HTTP2ProxyHeaders.trailers(trailers) {
+            write(.headers(.init(headers: block, endStream: true)), promise: ended)
+        } else {
+            write(.data(.init(data: .byteBuffer(allocator.buffer(capacity: 0)), endStream: true)), promise: ended)
+        }
     }
 
     func proxyRespond(_ error: GatewayError, request: HTTPRequestHead, close: Bool) {

@@ -58,4 +58,12 @@ struct HTTP2ProxyHeadersTests {
         #expect(block.first(name: ":status") == "201")
         #expect(block["set-cookie"] == ["a=1", "b=2"])
     }
+
+    @Test("trailers: lower-cased, connection-specific ones dropped, none left is no block")
+    func trailers() throws {
+        let block = try #require(HTTP2ProxyHeaders.trailers(HTTPHeaders([("X-Checksum", "abc"), ("Connection", "close")])))
+        #expect(Array(block.map(\.name)) == ["x-checksum"])
+        #expect(HTTP2ProxyHeaders.trailers(HTTPHeaders([("Keep-Alive", "5")])) == nil)
+        #expect(HTTP2ProxyHeaders.trailers(HTTPHeaders()) == nil)
+    }
 }
