@@ -7,15 +7,15 @@ import hashlib
 import json
 import signal
 import subprocess
-import threading
 
 import pytest
 
-from support import h2conn
+from support import h2conn, streaming
 from support.gateway import start_with_config, write_routes
 from support.h2conn import H2Connection
 from support.processes import free_port
-from test_http_proxy import MiB, PATTERN, proxy_document, upstream, vm_rss_kib  # noqa: F401 (fixture)
+from support.streaming import MiB, PATTERN
+from test_http_proxy import proxy_document, upstream  # noqa: F401 (a fixture)
 
 
 @pytest.fixture(scope="module")
@@ -130,45 +130,20 @@ def test_route_max_body_is_413(gateway):
 
 def test_100_mib_each_way_on_one_stream_with_bounded_memory(gateway):
     child, clear, _ = gateway
-    pid = child.proc.pid
     url = "http://127.0.0.1:%d" % clear
     h2c(clear, "/web/warm", "--data-binary", "x" * 100000)
     h2c(clear, "/web/download?bytes=1000000")
-    before = vm_rss_kib(pid)
     size = 100 * MiB
-    peak = [before]
-    done = threading.Event()
 
-    def sample():
-        while not done.wait(0.05):
-            peak[0] = max(peak[0], vm_rss_kib(pid))
+    def transfer():
+        # From stdin, with no length: one stream, chunked upstream.
+        reply, sent = streaming.upload(
+            ["curl", "-sS", "--http2-prior-knowledge", "-T", "-", "-X", "POST", url + "/web/upload"], size)
+        assert (reply["body_bytes"], reply["body_sha256"]) == (size, sent)
+        download = ["curl", "-sS", "--http2-prior-knowledge", url + "/web/download?bytes=%d" % size]
+        assert streaming.download(download) == size
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    try:
-        upload = subprocess.Popen(["curl", "-sS", "--http2-prior-knowledge", "-T", "-", "-X", "POST", url + "/web/upload"],
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        digest = hashlib.sha256()
-        block = PATTERN * 16
-        for _ in range(size // len(block)):
-            upload.stdin.write(block)
-            digest.update(block)
-        upload.stdin.close()
-        out = upload.stdout.read()
-        assert upload.wait(timeout=120) == 0, upload.stderr.read()
-        reply = json.loads(out)
-        assert (reply["body_bytes"], reply["body_sha256"]) == (size, digest.hexdigest())
-        download = subprocess.Popen(["curl", "-sS", "--http2-prior-knowledge", url + "/web/download?bytes=%d" % size],
-                                    stdout=subprocess.PIPE)
-        received = 0
-        while data := download.stdout.read(1 << 20):
-            received += len(data)
-        assert download.wait(timeout=120) == 0
-        assert received == size
-    finally:
-        done.set()
-        sampler.join()
-    growth_mib = (max(peak[0], vm_rss_kib(pid)) - before) / 1024
+    growth_mib = streaming.rss_growth_mib(child.proc.pid, transfer)
     print("gateway RSS growth %.1f MiB" % growth_mib)
     assert growth_mib < 20, "RSS grew by %.1f MiB while 100 MiB streamed each way" % growth_mib
 
@@ -254,13 +229,7 @@ def test_goaway_on_shutdown_lets_a_proxied_stream_finish(upstream, sluice_bin, t
     conn = h2conn.RawH2(listeners[0][1])
     try:
         conn.request(1, "GET", "/web/slow?ms=1000")
-        conn.sock.settimeout(0.3)
-        try:
-            for _ in conn.frames():
-                pass
-        except OSError:
-            pass  # nothing more within 0.3 s: the upstream is still answering
-        conn.sock.settimeout(10)
+        conn.drain(0.3)  # nothing more within 0.3 s: the upstream is still answering
         child.signal(signal.SIGTERM)
         status, body, ended = None, b"", False
         for kind, flags, stream_id, payload in conn.frames():
@@ -271,6 +240,30 @@ def test_goaway_on_shutdown_lets_a_proxied_stream_finish(upstream, sluice_bin, t
                 ended = ended or bool(flags & h2conn.END_STREAM)
         assert (status, ended) == ("200", True)
         assert json.loads(body)["path"] == "/slow?ms=1000"
+    finally:
+        conn.close()
+        child.stop()
+
+
+def test_idle_timeout_resets_a_stalled_stream_but_not_the_wait_for_the_upstream(upstream, sluice_bin, tmp_path):  # noqa: F811
+    write_routes(tmp_path / "routes", proxy_document(upstream, timeout="10s"))
+    (tmp_path / "sluice.yaml").write_text(
+        'listeners: [{address: "127.0.0.1:0"}]\nroutes: routes/\nlimits: {idle_timeout: 1s}\n')
+    child, listeners = start_with_config(sluice_bin, tmp_path / "sluice.yaml", tmp_path / "run.log")
+    conn = H2Connection(listeners[0][1]).start()
+    try:
+        # The upstream takes longer than the idle timeout to answer: `timeout` (10s) bounds that wait.
+        slow = conn.request("GET", "/web/slow?ms=2500")
+        # A body that stops arriving: the stream is reset, the connection goes on.
+        stalled = conn.request("POST", "/web/upload", headers=[("content-length", "1000")], end_stream=False)
+        conn.conn.send_data(stalled, b"x" * 10)
+        conn.flush()
+        assert conn.wait_for_responses([slow, stalled], timeout=20)
+        assert conn.responses[slow]["status"] == 200 and conn.responses[slow]["ended"]
+        assert stalled in conn.resets and conn.responses[stalled]["status"] is None
+        after = conn.request("GET", "/web/still-serving")
+        assert conn.wait_for_responses([after])
+        assert conn.body_json(after)["path"] == "/still-serving"
     finally:
         conn.close()
         child.stop()

@@ -187,5 +187,15 @@ class RawH2:
                 self.sock.sendall(frame(SETTINGS, 0x1, 0))
             yield kind, flags, stream_id, payload
 
+    def drain(self, quiet):
+        """Reads (and drops) frames until none comes for `quiet` seconds; the timeout then goes back to 10 s."""
+        self.sock.settimeout(quiet)
+        try:
+            for _ in self.frames():
+                pass
+        except OSError:
+            pass
+        self.sock.settimeout(10)
+
     def close(self):
         self.sock.close()
