@@ -119,6 +119,23 @@ def test_upstream_trailers_become_a_trailing_headers_frame(gateway):
         conn.close()
 
 
+def test_expect_100_continue_is_answered_by_the_gateway(gateway):
+    _, clear, _ = gateway
+    conn = H2Connection(clear).start()
+    try:
+        stream = conn.request("POST", "/web/expect", headers=[("expect", "100-continue"), ("content-length", "4")],
+                              end_stream=False)
+        assert conn.wait(lambda: "informational" in conn.responses[stream], timeout=10)
+        assert conn.responses[stream]["informational"] == [100] and conn.responses[stream]["status"] is None
+        conn.conn.send_data(stream, b"body", end_stream=True)
+        conn.flush()
+        assert conn.wait_for_responses([stream])
+        reply = conn.body_json(stream)
+        assert reply["body"] == "body" and values(reply, "Expect") == []
+    finally:
+        conn.close()
+
+
 def test_route_max_body_is_413(gateway):
     _, clear, _ = gateway
     assert json.loads(h2c(clear, "/limited", "--data-binary", "x" * 1024)[2])["body_bytes"] == 1024

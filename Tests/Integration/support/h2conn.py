@@ -90,6 +90,8 @@ class H2Connection:
             elif isinstance(event, h2.events.DataReceived):
                 self.responses[event.stream_id]["body"] += event.data
                 self.conn.acknowledge_received_data(event.flow_controlled_length, event.stream_id)
+            elif isinstance(event, h2.events.InformationalResponseReceived):
+                self.responses[event.stream_id].setdefault("informational", []).append(int(dict(event.headers)[":status"]))
             elif isinstance(event, h2.events.TrailersReceived):
                 self.responses[event.stream_id]["trailers"] = event.headers
             elif isinstance(event, h2.events.StreamEnded):
