@@ -32,7 +32,10 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// The dispatched request's, until it is answered.
     private var cancellation: CallCancellation?
 
-    init(handler: any GatewayRequestHandler, maxBodySize: Int, idleTimeout: TimeAmount, websocket: WebSocketSettings?, scheme: String = "http") {
+    init(
+        handler: any GatewayRequestHandler, maxBodySize: Int, idleTimeout: TimeAmount, websocket: WebSocketSettings?,
+        scheme: String = "http"
+    ) {
         self.handler = handler
         self.proxyRouting = handler as? any ProxyRouting
         self.scheme = scheme
@@ -102,7 +105,9 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     /// Whether `headers` ask for a proxy route; then an ``HTTP2ProxyStreamHandler`` takes the stream over
     /// (or, for WebSocket over HTTP/2, which is not relayed, it is answered 501).
-    private func proxy(_ headers: HTTP2Frame.FramePayload.Headers, routing: any ProxyRouting, context: ChannelHandlerContext) -> Bool {
+    private func proxy(
+        _ headers: HTTP2Frame.FramePayload.Headers, routing: any ProxyRouting, context: ChannelHandlerContext
+    ) -> Bool {
         if HTTP2ProxyHeaders.isExtendedConnect(headers.headers) {
             // Matched as the GET an HTTP/1.1 WebSocket upgrade would be.
             guard let path = headers.headers.first(name: ":path"),
