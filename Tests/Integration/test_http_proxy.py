@@ -10,17 +10,16 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 
 import pytest
 from websockets.sync.client import connect as websocket_connect
 
+from support import streaming
 from support.gateway import Gateway, start_with_config, write_routes
 from support.processes import Child, free_port, wait_for_port
+from support.streaming import MiB, PATTERN
 
 SERVER = pathlib.Path(__file__).parent / "servers" / "http_echo_server.py"
-PATTERN = bytes(range(256)) * 256
-MiB = 1 << 20
 
 
 @pytest.fixture(scope="module")
@@ -144,60 +143,21 @@ def test_route_max_body(proxy):
     assert chunked.stdout.endswith(b"413")
 
 
-def vm_rss_kib(pid):
-    for line in pathlib.Path("/proc/%d/status" % pid).read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise AssertionError("no VmRSS for %d" % pid)
-
-
 def test_100_mib_each_way_streams_with_bounded_memory(proxy):
-    pid = proxy.child.proc.pid
     # Warm up (pools, buffers), then measure growth across the big transfers.
     echo(curl("--data-binary", "x" * 100000, proxy.url + "/web/warm"))
     curl("-o", "/dev/null", proxy.url + "/web/download?bytes=1000000")
-    before = vm_rss_kib(pid)
     size = 100 * MiB
-    peak = [before]
-    done = threading.Event()
 
-    def sample():
-        while not done.wait(0.05):
-            peak[0] = max(peak[0], vm_rss_kib(pid))
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    try:
+    def transfer():
         # curl would add `Transfer-Encoding: chunked` beside the length for stdin; the empty value drops it.
-        upload = subprocess.Popen(["curl", "-sS", "-T", "-", "-X", "POST", "-H", "Transfer-Encoding:",
-                                   "-H", "Content-Length: %d" % size, proxy.url + "/web/upload"],
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        digest = hashlib.sha256()
-        block = PATTERN * 16
-        for _ in range(size // len(block)):
-            upload.stdin.write(block)
-            digest.update(block)
-        upload.stdin.close()
-        out = upload.stdout.read()
-        assert upload.wait(timeout=120) == 0, upload.stderr.read()
-        reply = json.loads(out)
+        reply, sent = streaming.upload(["curl", "-sS", "-T", "-", "-X", "POST", "-H", "Transfer-Encoding:",
+                                        "-H", "Content-Length: %d" % size, proxy.url + "/web/upload"], size)
         assert reply["body_bytes"] == size
-        assert reply["body_sha256"] == digest.hexdigest()
-        download = subprocess.Popen(["curl", "-sS", proxy.url + "/web/download?bytes=%d" % size],
-                                    stdout=subprocess.PIPE)
-        received = 0
-        while True:
-            data = download.stdout.read(1 << 20)
-            if not data:
-                break
-            received += len(data)
-        assert download.wait(timeout=120) == 0
-        assert received == size
-    finally:
-        done.set()
-        sampler.join()
-    peak[0] = max(peak[0], vm_rss_kib(pid))
-    growth_mib = (peak[0] - before) / 1024
+        assert reply["body_sha256"] == sent
+        assert streaming.download(["curl", "-sS", proxy.url + "/web/download?bytes=%d" % size]) == size
+
+    growth_mib = streaming.rss_growth_mib(proxy.child.proc.pid, transfer)
     print("gateway RSS growth %.1f MiB" % growth_mib)
     assert growth_mib < 20, "RSS grew by %.1f MiB while 100 MiB streamed each way" % growth_mib
 

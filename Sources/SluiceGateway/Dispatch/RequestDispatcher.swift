@@ -29,7 +29,7 @@ final class RequestDispatcher: GatewayRequestHandler {
         case .route(let index) where index < snapshot.routes.count:
             route = snapshot.routes[index]
         case .route:
-            // A proxy route: only adapters that stream bodies (HTTP/1.1, see ProxyRouting) can serve it.
+            // A proxy route: only adapters that stream bodies (HTTP/1.1 and HTTP/2, see ProxyRouting) can serve it.
             let error = GatewayError(.routeNotFound, "\(request.path) is proxied, which this protocol does not support yet")
             return responder.respond(error.response(allocator: allocator))
         case .notFound:

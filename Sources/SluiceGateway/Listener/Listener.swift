@@ -32,7 +32,9 @@ enum Listener {
                                 channel.pipeline.syncOperations, handler: handler, limits: limits, websocket: websocket,
                                 scheme: tls == nil ? "http" : "https")
                         case .http2:
-                            try HTTP2Server.configure(channel, limits: limits, http2: http2, websocket: websocket, handler: handler)
+                            try HTTP2Server.configure(
+                                channel, limits: limits, http2: http2, websocket: websocket,
+                                scheme: tls == nil ? "http" : "https", handler: handler)
                         }
                     }
                     if let tls {

@@ -20,4 +20,11 @@ struct HeldRead {
         pending = false
         context.read()
     }
+
+    /// Whether a read was held, forgetting it: the caller passes it on once this value is no longer being
+    /// mutated, as a channel that delivers inside `read()` (an HTTP/2 stream) calls `read(_:allowed:)` again.
+    mutating func takePending() -> Bool {
+        defer { pending = false }
+        return pending
+    }
 }

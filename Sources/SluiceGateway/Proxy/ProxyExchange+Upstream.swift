@@ -23,16 +23,12 @@ extension ProxyExchange {
         if framing == .untilClose { closeAfterResponse = true }
         let connection: HTTP1ResponseFraming.Connection =
             closeAfterResponse ? .close : request.version == .http1_0 ? .keepAliveHTTP10 : .keepAlive
-        var buffer = client.allocator.buffer(capacity: 256)
-        ProxyResponseFraming.writeHead(
-            status: Int(head.status.code), reason: head.status.reasonPhrase, headers: headers, framing: framing,
-            connection: connection, into: &buffer)
-        client.proxyWrite(buffer)
+        client.proxyResponseHead(status: head.status, headers: headers, framing: framing, connection: connection)
     }
 
     func upstreamBody(_ chunk: ByteBuffer) {
-        guard let client, let framing, let bytes = framing.body(chunk, allocator: client.allocator) else { return }
-        client.proxyWrite(bytes)
+        guard let client, let framing else { return }
+        client.proxyResponseBody(chunk, framing: framing)
     }
 
     /// Relays the `101`; the tunnel starts at the response's `end`, which follows at once.
@@ -42,13 +38,10 @@ extension ProxyExchange {
         var headers = ProxyHeaders.removingHopByHop(head.headers)
         headers.add(name: "Connection", value: "Upgrade")
         headers.add(name: "Upgrade", value: "websocket")
-        var buffer = client.allocator.buffer(capacity: 256)
-        ProxyResponseFraming.writeHead(
-            status: 101, reason: head.status.reasonPhrase, headers: headers, framing: .none, connection: .keepAlive, into: &buffer)
-        client.proxyWrite(buffer)
+        client.proxyResponseHead(status: head.status, headers: headers, framing: .none, connection: .keepAlive)
     }
 
-    func upstreamEnd() {
+    func upstreamEnd(trailers: HTTPHeaders?) {
         if upgraded, let client, case .streaming(let lease) = phase {
             // The connection is the tunnel's now; the pool forgets it when it closes.
             phase = .finished
@@ -57,7 +50,7 @@ extension ProxyExchange {
             return client.proxyTunnel(to: lease.connection)
         }
         guard let client, let framing, case .streaming(let lease) = phase else { return }
-        if let last = framing.end(allocator: client.allocator) { client.proxyWrite(last) }
+        client.proxyResponseEnd(framing: framing, trailers: trailers.map(ProxyHeaders.removingHopByHop))
         route.upstream.shard(for: eventLoop).release(lease, reusable: requestSent && upstreamKeepAlive)
         phase = .finished
         // A client still sending a body the upstream did not wait for cannot be resynchronised.

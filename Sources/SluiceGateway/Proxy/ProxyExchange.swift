@@ -2,22 +2,6 @@ internal import NIOCore
 internal import NIOHTTP1
 internal import SluiceClient
 
-/// The client connection's side of a proxied request, as ``ProxyExchange`` drives it.
-protocol ProxyClient: AnyObject {
-    var allocator: ByteBufferAllocator { get }
-    /// Whether the client socket takes more bytes now.
-    var isWritable: Bool { get }
-    /// Response bytes, in order, sent at once.
-    func proxyWrite(_ bytes: ByteBuffer)
-    /// ``ProxyExchange/wantsClientRead`` may have become true: pass on a read held back.
-    func proxyResumeReading()
-    /// The exchange is over; with `close`, the connection closes once the bytes written are sent.
-    func proxyFinished(close: Bool)
-    /// The upstream switched protocols (its `101` is written): from now on the connection relays bytes to
-    /// and from `upstream` (``ProxyTunnel``).
-    func proxyTunnel(to upstream: UpstreamConnection)
-}
-
 /// One proxied request: the client's request head, body and end go to a pooled upstream connection as they
 /// arrive, and the upstream's response to the client the same way. Each side is read only as fast as the
 /// other writes (reads are held back while the destination socket is not writable), so neither body is
@@ -164,9 +148,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         phase = .streaming(lease)
         lease.connection.handler.delegate = self
         if request.headers.first(name: "expect")?.lowercased() == "100-continue", !requestEnded, let client {
-            var buffer = client.allocator.buffer(capacity: 32)
-            buffer.writeStaticString(HTTP1ResponseSerializer.continueResponse)
-            client.proxyWrite(buffer)
+            client.proxyContinue()
         }
         let handler = lease.connection.handler
         handler.write(.head(upstreamRequest), flush: false)
@@ -225,14 +207,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         guard let client else { return }
         phase = .finished
         let close = close || closeAfterResponse
-        let response = error.response(allocator: client.allocator)
-        let framing = HTTP1ResponseFraming(
-            omitsBody: request.method == .HEAD,
-            connection: close ? .close : request.version == .http1_0 ? .keepAliveHTTP10 : .keepAlive
-        )
-        var buffer = client.allocator.buffer(capacity: HTTP1ResponseSerializer.capacity(for: response))
-        HTTP1ResponseSerializer.write(response, framing: framing, into: &buffer)
-        client.proxyWrite(buffer)
+        client.proxyRespond(error, request: request, close: close)
         finish(close: close)
     }
 

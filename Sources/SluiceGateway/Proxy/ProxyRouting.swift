@@ -1,13 +1,17 @@
 internal import NIOHTTP1
 
 /// Decides at a request's head whether it is proxied (its body then streams instead of being collected).
-/// The HTTP/1.1 listener asks its request handler, when that handler can answer.
+/// The HTTP/1.1 connection and each HTTP/2 stream ask their request handler, when that handler can answer.
 protocol ProxyRouting: AnyObject, Sendable {
+    /// Whether any route is proxied (one relaxed atomic load): when not, no request head needs building.
+    var hasProxyRoutes: Bool { get }
     /// The proxy route for `head` and the target to send upstream; nil for everything else.
     func proxyRoute(for head: HTTPRequestHead) -> (route: ProxyRoute, target: String)?
 }
 
 extension RequestDispatcher: ProxyRouting {
+    var hasProxyRoutes: Bool { state.hasProxyRoutes }
+
     /// Without proxy routes this is one relaxed atomic load; with some, non-proxied requests are matched
     /// twice (here and when dispatched), which allocates nothing.
     func proxyRoute(for head: HTTPRequestHead) -> (route: ProxyRoute, target: String)? {

@@ -9,7 +9,8 @@ internal import SluiceClient
 protocol UpstreamConnectionDelegate: AnyObject {
     func upstreamHead(_ head: HTTPResponseHead)
     func upstreamBody(_ chunk: ByteBuffer)
-    func upstreamEnd()
+    /// The response is complete; `trailers` are a chunked body's trailer fields, if it had any.
+    func upstreamEnd(trailers: HTTPHeaders?)
     func upstreamWritabilityChanged()
     /// The connection closed or failed.
     func upstreamClosed()
@@ -113,7 +114,7 @@ final class UpstreamConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
         switch unwrapInboundIn(data) {
         case .head(let head): delegate.upstreamHead(head)
         case .body(let chunk): delegate.upstreamBody(chunk)
-        case .end: delegate.upstreamEnd()
+        case .end(let trailers): delegate.upstreamEnd(trailers: trailers)
         }
     }
 

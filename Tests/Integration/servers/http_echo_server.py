@@ -4,6 +4,7 @@
   /download?bytes=N  -> N bytes of a repeating pattern, Content-Length framed (chunked with &chunked=1)
   /slow?ms=N         -> the echo, after N ms
   /close             -> a response whose body ends when the server closes the connection
+  /trailers          -> a chunked body "abc" with trailer fields X-Checksum: abc and Keep-Alive: 5
 
 Request bodies are read as they arrive (Content-Length or chunked), hashed, and not kept (unless small).
 With --tls-cert/--tls-key it serves HTTPS (requiring a client certificate signed by --tls-client-ca when
@@ -69,6 +70,13 @@ class Handler(BaseHTTPRequestHandler):
             return self.download(int(query["bytes"][0]), query.get("chunked") == ["1"])
         if url.path == "/slow":
             time.sleep(int(query["ms"][0]) / 1000)
+        if url.path == "/trailers":
+            self.send_response(200)
+            self.send_header("Transfer-Encoding", "chunked")
+            self.send_header("Trailer", "X-Checksum")
+            self.end_headers()
+            self.wfile.write(b"3\r\nabc\r\n0\r\nX-Checksum: abc\r\nKeep-Alive: 5\r\n\r\n")
+            return
         if url.path == "/close":
             self.send_response(200)
             self.send_header("Connection", "close")

@@ -90,6 +90,10 @@ class H2Connection:
             elif isinstance(event, h2.events.DataReceived):
                 self.responses[event.stream_id]["body"] += event.data
                 self.conn.acknowledge_received_data(event.flow_controlled_length, event.stream_id)
+            elif isinstance(event, h2.events.InformationalResponseReceived):
+                self.responses[event.stream_id].setdefault("informational", []).append(int(dict(event.headers)[":status"]))
+            elif isinstance(event, h2.events.TrailersReceived):
+                self.responses[event.stream_id]["trailers"] = event.headers
             elif isinstance(event, h2.events.StreamEnded):
                 self.responses[event.stream_id]["ended"] = True
             elif isinstance(event, h2.events.StreamReset):
@@ -184,6 +188,16 @@ class RawH2:
             if kind == SETTINGS and not flags & 0x1:
                 self.sock.sendall(frame(SETTINGS, 0x1, 0))
             yield kind, flags, stream_id, payload
+
+    def drain(self, quiet):
+        """Reads (and drops) frames until none comes for `quiet` seconds; the timeout then goes back to 10 s."""
+        self.sock.settimeout(quiet)
+        try:
+            for _ in self.frames():
+                pass
+        except OSError:
+            pass
+        self.sock.settimeout(10)
 
     def close(self):
         self.sock.close()

@@ -334,10 +334,46 @@ extension HTTP1ConnectionHandler: ProxyClient {
 
     var isWritable: Bool { context?.channel.isWritable ?? false }
 
-    func proxyWrite(_ bytes: ByteBuffer) {
+    /// Response bytes, in order, sent at once.
+    private func proxyWrite(_ bytes: ByteBuffer) {
         guard let context else { return }
         context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
         machine.sawActivity(at: context.eventLoop.now)
+    }
+
+    func proxyContinue() {
+        var buffer = allocator.buffer(capacity: 32)
+        buffer.writeStaticString(HTTP1ResponseSerializer.continueResponse)
+        proxyWrite(buffer)
+    }
+
+    func proxyResponseHead(
+        status: HTTPResponseStatus, headers: HTTPHeaders, framing: ProxyResponseFraming, connection: HTTP1ResponseFraming.Connection
+    ) {
+        var buffer = allocator.buffer(capacity: 256)
+        ProxyResponseFraming.writeHead(
+            status: Int(status.code), reason: status.reasonPhrase, headers: headers, framing: framing, connection: connection,
+            into: &buffer)
+        proxyWrite(buffer)
+    }
+
+    func proxyResponseBody(_ chunk: ByteBuffer, framing: ProxyResponseFraming) {
+        if let bytes = framing.body(chunk, allocator: allocator) { proxyWrite(bytes) }
+    }
+
+    func proxyResponseEnd(framing: ProxyResponseFraming, trailers: HTTPHeaders?) {
+        if let last = framing.end(allocator: allocator) { proxyWrite(last) }
+    }
+
+    func proxyRespond(_ error: GatewayError, request: HTTPRequestHead, close: Bool) {
+        let response = error.response(allocator: allocator)
+        let framing = HTTP1ResponseFraming(
+            omitsBody: request.method == .HEAD,
+            connection: close ? .close : request.version == .http1_0 ? .keepAliveHTTP10 : .keepAlive
+        )
+        var buffer = allocator.buffer(capacity: HTTP1ResponseSerializer.capacity(for: response))
+        HTTP1ResponseSerializer.write(response, framing: framing, into: &buffer)
+        proxyWrite(buffer)
     }
 
     func proxyResumeReading() {

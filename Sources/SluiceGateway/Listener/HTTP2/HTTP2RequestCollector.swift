@@ -42,27 +42,12 @@ struct HTTP2RequestCollector {
     mutating func receivedHeaders(_ block: HPACKHeaders, endStream: Bool) -> Event {
         switch state {
         case .awaitingHeaders:
-            var method: String?
-            var path: String?
-            var authority: String?
-            var headers = HTTPHeaders()
-            headers.reserveCapacity(block.count + 1)
-            for (name, value, _) in block {
-                switch name {
-                case ":method": method = value
-                case ":path": path = value
-                case ":authority": authority = value
-                case ":scheme", ":protocol": break
-                default: headers.add(name: name, value: value)
-                }
-            }
+            let (method, path, headers) = Self.fields(of: block)
             guard let method else { return reject(GatewayError(.badRequest, "the request has no :method")) }
             guard method != "CONNECT" else {
                 return reject(GatewayError(.methodNotAllowed, "CONNECT is not served here", allow: []))
             }
             guard let path, !path.isEmpty else { return reject(GatewayError(.badRequest, "the request has no :path")) }
-            // Bound the way HTTP/1.1 sees it: routes that bind `host` find it (RFC 9113 §8.3.1).
-            if let authority, !headers.contains(name: "host") { headers.add(name: "host", value: authority) }
             if let length = headers.first(name: "content-length"), let declared = Int(length), declared > maxBodySize {
                 return reject(tooLarge())
             }
@@ -74,6 +59,27 @@ struct HTTP2RequestCollector {
         case .done:
             return .none
         }
+    }
+
+    /// A header block's `:method`, `:path` and regular fields, `:authority` among them as `host` when the block
+    /// has none: bound (and proxied) the way HTTP/1.1 sees it, so routes that bind `host` find it (RFC 9113 §8.3.1).
+    static func fields(of block: HPACKHeaders) -> (method: String?, path: String?, headers: HTTPHeaders) {
+        var method: String?
+        var path: String?
+        var authority: String?
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(block.count + 1)
+        for (name, value, _) in block {
+            switch name {
+            case ":method": method = value
+            case ":path": path = value
+            case ":authority": authority = value
+            case ":scheme", ":protocol": break
+            default: headers.add(name: name, value: value)
+            }
+        }
+        if let authority, !headers.contains(name: "host") { headers.add(name: "host", value: authority) }
+        return (method, path, headers)
     }
 
     mutating func receivedData(_ data: ByteBuffer, endStream: Bool) -> Event {

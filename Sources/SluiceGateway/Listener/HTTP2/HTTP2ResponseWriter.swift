@@ -33,7 +33,8 @@ enum HTTP2ResponseWriter {
         context.flush()
     }
 
-    private static func isConnectionSpecific(_ name: String) -> Bool {
+    /// Fields HTTP/2 forbids in any header block (RFC 9113 §8.2.2).
+    static func isConnectionSpecific(_ name: String) -> Bool {
         for forbidden in ["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade"]
         where GatewayHeaders.sameName(name, forbidden) {
             return true

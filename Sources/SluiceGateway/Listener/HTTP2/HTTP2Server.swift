@@ -10,6 +10,7 @@ enum HTTP2Server {
         limits: ListenerLimits,
         http2: HTTP2Limits,
         websocket: WebSocketSettings?,
+        scheme: String = "http",
         handler: any GatewayRequestHandler
     ) throws {
         let connection = HTTP2ConnectionHandler(idleTimeout: limits.idleTimeout)
@@ -27,7 +28,8 @@ enum HTTP2Server {
         ) { stream in
             stream.eventLoop.makeCompletedFuture {
                 try stream.pipeline.syncOperations.addHandler(
-                    HTTP2StreamHandler(handler: handler, maxBodySize: maxBodySize, idleTimeout: idleTimeout, websocket: websocket))
+                    HTTP2StreamHandler(
+                        handler: handler, maxBodySize: maxBodySize, idleTimeout: idleTimeout, websocket: websocket, scheme: scheme))
             }
         }
         try pipeline.addHandler(http2Handler)

@@ -1,5 +1,6 @@
 internal import NIOCore
 internal import NIOHPACK
+internal import NIOHTTP1
 internal import NIOHTTP2
 internal import SluiceClient
 
@@ -15,6 +16,10 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private var collector: HTTP2RequestCollector
     private let handler: any GatewayRequestHandler
+    /// The handler's way to tell proxied requests at their HEADERS, when it has one.
+    private let proxyRouting: (any ProxyRouting)?
+    /// `https` on TLS listeners: what proxied requests say they came in over (`X-Forwarded-Proto`).
+    private let scheme: String
     private let idleTimeout: TimeAmount
     /// `nil`: extended CONNECT for WebSocket (RFC 8441) is refused.
     private let websocket: WebSocketSettings?
@@ -27,8 +32,13 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// The dispatched request's, until it is answered.
     private var cancellation: CallCancellation?
 
-    init(handler: any GatewayRequestHandler, maxBodySize: Int, idleTimeout: TimeAmount, websocket: WebSocketSettings?) {
+    init(
+        handler: any GatewayRequestHandler, maxBodySize: Int, idleTimeout: TimeAmount, websocket: WebSocketSettings?,
+        scheme: String = "http"
+    ) {
         self.handler = handler
+        self.proxyRouting = handler as? any ProxyRouting
+        self.scheme = scheme
         self.collector = HTTP2RequestCollector(maxBodySize: maxBodySize)
         self.idleTimeout = idleTimeout
         self.websocket = websocket
@@ -62,6 +72,9 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         switch unwrapInboundIn(data) {
         case .headers(let headers):
             if !collector.isStarted {
+                if let proxyRouting, proxyRouting.hasProxyRoutes, proxy(headers, routing: proxyRouting, context: context) {
+                    return
+                }
                 if let attempt = HTTP2WebSocket.attempt(headers.headers, settings: websocket) {
                     return webSocket(attempt, context: context)
                 }
@@ -88,6 +101,39 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .reject(let error):
             respond(error.response(allocator: context.channel.allocator))
         }
+    }
+
+    /// Whether `headers` ask for a proxy route; then an ``HTTP2ProxyStreamHandler`` takes the stream over
+    /// (or, for WebSocket over HTTP/2, which is not relayed, it is answered 501).
+    private func proxy(
+        _ headers: HTTP2Frame.FramePayload.Headers, routing: any ProxyRouting, context: ChannelHandlerContext
+    ) -> Bool {
+        if HTTP2ProxyHeaders.isExtendedConnect(headers.headers) {
+            // Matched as the GET an HTTP/1.1 WebSocket upgrade would be.
+            guard let path = headers.headers.first(name: ":path"),
+                routing.proxyRoute(for: HTTPRequestHead(version: HTTP2ProxyHeaders.version, method: .GET, uri: path)) != nil
+            else { return false }
+            let error = GatewayError(
+                .notImplemented, "\(path) is proxied: WebSocket over HTTP/2 (RFC 8441) is not relayed; connect over HTTP/1.1")
+            respond(error.response(allocator: context.channel.allocator))
+            return true
+        }
+        guard let head = HTTP2ProxyHeaders.request(headers.headers, endStream: headers.endStream),
+            let proxied = routing.proxyRoute(for: head)
+        else { return false }
+        answered = true
+        idleTimer?.cancel()
+        idleTimer = nil
+        let proxy = HTTP2ProxyStreamHandler(idleTimeout: idleTimeout)
+        do {
+            try context.pipeline.syncOperations.addHandler(proxy, position: .after(self))
+        } catch {
+            context.close(promise: nil)
+            return true
+        }
+        context.pipeline.syncOperations.removeHandler(self, promise: nil)
+        proxy.start(proxied.route, head: head, target: proxied.target, scheme: scheme, endStream: headers.endStream)
+        return true
     }
 
     private func webSocket(_ attempt: HTTP2WebSocket.Attempt, context: ChannelHandlerContext) {

@@ -1,0 +1,194 @@
+internal import NIOCore
+internal import NIOHPACK
+internal import NIOHTTP1
+internal import NIOHTTP2
+
+/// One HTTP/2 stream whose request goes to a proxy route (``ProxyExchange``): DATA frames stream to the
+/// HTTP/1.1 upstream as they arrive, and its response comes back as HEADERS, DATA frames and END_STREAM.
+/// Neither body is held whole: the stream is read only while the upstream connection takes bytes (a held
+/// `read()` stops this stream's WINDOW_UPDATEs, so HTTP/2 flow control holds the client back), and the
+/// upstream only while the stream is writable (its flow-control window has room).
+///
+/// Takes the place of ``HTTP2StreamHandler`` at the request's HEADERS. A client resetting the stream closes
+/// this channel: the upstream request is cut off and its connection not reused.
+final class HTTP2ProxyStreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTP2Frame.FramePayload
+    typealias OutboundIn = HTTP2Frame.FramePayload
+    typealias OutboundOut = HTTP2Frame.FramePayload
+
+    private var exchange: ProxyExchange?
+    private var context: ChannelHandlerContext?
+    private var heldRead = HeldRead()
+    private var requestEnded = false
+    /// Completes once the frame ending the response has left (END_STREAM), for a close that must not cut it off.
+    private var responseEnded: EventLoopFuture<Void>?
+    private let idleTimeout: TimeAmount
+    private var idleTimer: Scheduled<Void>?
+    private var lastActivity = NIODeadline.distantPast
+
+    init(idleTimeout: TimeAmount) {
+        self.idleTimeout = idleTimeout
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+
+    func handlerRemoved(context: ChannelHandlerContext) { clientGone() }
+
+    /// Starts the exchange for the request `head` (a HEADERS frame with END_STREAM when `endStream`).
+    func start(_ route: ProxyRoute, head: HTTPRequestHead, target: String, scheme: String, endStream: Bool) {
+        guard let context else { return }
+        let origin = ProxyHeaders.Origin(clientAddress: context.channel.remoteAddress?.ipAddress, scheme: scheme)
+        let exchange = ProxyExchange(
+            route: route, request: head, target: target, origin: origin, client: self, eventLoop: context.eventLoop)
+        self.exchange = exchange
+        sawActivity()
+        scheduleIdleCheck(at: lastActivity + idleTimeout, context: context)
+        exchange.start()
+        if endStream { requestEnd() }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        sawActivity()
+        switch unwrapInboundIn(data) {
+        case .data(let data):
+            if case .byteBuffer(let bytes) = data.data, bytes.readableBytes > 0 { exchange?.receive(.body(bytes)) }
+            if data.endStream { requestEnd() }
+        case .headers(let headers):
+            // Request trailers: nothing an HTTP/1.1 upstream is sent; they end the request.
+            if headers.endStream { requestEnd() }
+        default:
+            break
+        }
+    }
+
+    private func requestEnd() {
+        guard !requestEnded else { return }
+        requestEnded = true
+        exchange?.receive(.end(nil))
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        clientGone()
+        context.fireChannelInactive()
+    }
+
+    private func clientGone() {
+        idleTimer?.cancel()
+        idleTimer = nil
+        let exchange = self.exchange
+        self.exchange = nil
+        exchange?.clientClosed()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A stream-level protocol error: NIOHTTP2 has reset the stream; nothing more can be relayed.
+        context.close(promise: nil)
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        exchange?.clientWritabilityChanged()
+        context.fireChannelWritabilityChanged()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        heldRead.read(context, allowed: exchange?.wantsClientRead ?? true)
+    }
+
+    // MARK: idle timeout
+
+    private func sawActivity() {
+        if let context { lastActivity = context.eventLoop.now }
+    }
+
+    /// A stream that stays silent for the idle timeout is reset, as an HTTP/1.1 connection would be closed;
+    /// the wait for an upstream's response head is bounded by its service's timeout instead.
+    private func scheduleIdleCheck(at deadline: NIODeadline, context: ChannelHandlerContext) {
+        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [weak self] in
+            guard let self, let context = self.context, let exchange = self.exchange else { return }
+            if exchange.isWaitingOnUpstream { self.sawActivity() }
+            let due = self.lastActivity + self.idleTimeout
+            if due > context.eventLoop.now {
+                self.scheduleIdleCheck(at: due, context: context)
+            } else {
+                context.close(promise: nil)
+            }
+        }
+    }
+}
+
+// MARK: the exchange's client side
+
+extension HTTP2ProxyStreamHandler: ProxyClient {
+    var allocator: ByteBufferAllocator { context?.channel.allocator ?? ByteBufferAllocator() }
+
+    var isWritable: Bool { context?.channel.isWritable ?? false }
+
+    private func write(_ frame: HTTP2Frame.FramePayload, promise: EventLoopPromise<Void>? = nil) {
+        guard let context else { return }
+        context.writeAndFlush(wrapOutboundOut(frame), promise: promise)
+        sawActivity()
+    }
+
+    func proxyContinue() {
+        write(.headers(.init(headers: HPACKHeaders([(":status", "100")]), endStream: false)))
+    }
+
+    func proxyResponseHead(
+        status: HTTPResponseStatus, headers: HTTPHeaders, framing: ProxyResponseFraming, connection: HTTP1ResponseFraming.Connection
+    ) {
+        write(.headers(.init(headers: HTTP2ProxyHeaders.response(status: Int(status.code), headers: headers), endStream: false)))
+    }
+
+    func proxyResponseBody(_ chunk: ByteBuffer, framing: ProxyResponseFraming) {
+        guard framing != .none, chunk.readableBytes > 0 else { return }
+        write(.data(.init(data: .byteBuffer(chunk), endStream: false)))
+    }
+
+    /// END_STREAM on an empty DATA frame, or on a trailing HEADERS frame carrying the upstream's trailers.
+    func proxyResponseEnd(framing: ProxyResponseFraming, trailers: HTTPHeaders?) {
+        guard let context else { return }
+        let ended = context.eventLoop.makePromise(of: Void.self)
+        responseEnded = ended.futureResult
+        if let trailers, let block = HTTP2ProxyHeaders.trailers(trailers) {
+            write(.headers(.init(headers: block, endStream: true)), promise: ended)
+        } else {
+            write(.data(.init(data: .byteBuffer(allocator.buffer(capacity: 0)), endStream: true)), promise: ended)
+        }
+    }
+
+    func proxyRespond(_ error: GatewayError, request: HTTPRequestHead, close: Bool) {
+        guard let context else { return }
+        let written = context.eventLoop.makePromise(of: Void.self)
+        responseEnded = written.futureResult
+        HTTP2ResponseWriter.write(
+            error.response(allocator: allocator), omitBody: request.method == .HEAD, to: context, written: written)
+        sawActivity()
+    }
+
+    func proxyResumeReading() {
+        guard exchange?.wantsClientRead == true, let context, heldRead.takePending() else { return }
+        context.read()
+    }
+
+    /// The stream's own state says what `close` says on HTTP/1.1: a response cut short resets the stream at
+    /// once; a complete one ends it, and a request still arriving is then not wanted (RFC 9113 §8.1), so the
+    /// stream is reset once the response's last frame has left.
+    func proxyFinished(close: Bool) {
+        exchange = nil
+        idleTimer?.cancel()
+        idleTimer = nil
+        guard let context else { return }
+        guard let responseEnded else { return context.close(promise: nil) }
+        if requestEnded { return }  // both sides ended: the stream is closed
+        responseEnded.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+    }
+
+    func proxyTunnel(to upstream: UpstreamConnection) {
+        // Never asked for: an HTTP/2 request carries no `Upgrade` (the exchange refuses an unasked `101`).
+        upstream.channel.close(promise: nil)
+        context?.close(promise: nil)
+    }
+}
+
+@available(*, unavailable)
+extension HTTP2ProxyStreamHandler: Sendable {}

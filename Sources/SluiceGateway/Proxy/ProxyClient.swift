@@ -1,0 +1,31 @@
+internal import NIOCore
+internal import NIOHTTP1
+
+/// The client side of a proxied request, as ``ProxyExchange`` drives it: the HTTP/1.1 connection handler and
+/// an HTTP/2 stream (``HTTP2ProxyStreamHandler``) each put the upstream's response on their own wire.
+protocol ProxyClient: AnyObject {
+    var allocator: ByteBufferAllocator { get }
+    /// Whether the client takes more bytes now (the socket, or the stream's flow-control window).
+    var isWritable: Bool { get }
+    /// The request asked `Expect: 100-continue`; the upstream connection is there, so the body may come.
+    func proxyContinue()
+    /// The upstream's response head: `headers` without hop-by-hop fields, the body framed as `framing` says,
+    /// and `connection` what an HTTP/1.1 client is told about the connection.
+    func proxyResponseHead(
+        status: HTTPResponseStatus, headers: HTTPHeaders, framing: ProxyResponseFraming, connection: HTTP1ResponseFraming.Connection)
+    /// One chunk of the upstream's response body, sent at once.
+    func proxyResponseBody(_ chunk: ByteBuffer, framing: ProxyResponseFraming)
+    /// The upstream's response is complete; `trailers` are its chunked body's trailer fields (without
+    /// hop-by-hop ones), which HTTP/2 passes on and HTTP/1.1 drops.
+    func proxyResponseEnd(framing: ProxyResponseFraming, trailers: HTTPHeaders?)
+    /// The gateway's own answer to `request` in place of the upstream's (nothing was sent yet).
+    func proxyRespond(_ error: GatewayError, request: HTTPRequestHead, close: Bool)
+    /// ``ProxyExchange/wantsClientRead`` may have become true: pass on a read held back.
+    func proxyResumeReading()
+    /// The exchange is over; with `close`, the connection (HTTP/1.1) or stream (HTTP/2) closes once the bytes
+    /// written are sent, as the request or response was left unfinished.
+    func proxyFinished(close: Bool)
+    /// The upstream switched protocols (its `101` is written): from now on the connection relays bytes to
+    /// and from `upstream` (``ProxyTunnel``).
+    func proxyTunnel(to upstream: UpstreamConnection)
+}
