@@ -18,8 +18,9 @@ protocol UpstreamConnectionDelegate: AnyObject {
     var wantsUpstreamRead: Bool { get }
 }
 
-/// One HTTP/1.1 connection to an upstream, leased to one exchange at a time by its ``UpstreamShard``.
-/// Lives on its event loop, the same one as the client connections it serves.
+/// One HTTP/1.1 connection to an upstream, leased to one exchange at a time by its ``UpstreamShard``, or one
+/// stream of an ``HTTP2UpstreamConnection`` (the same parts, framed by NIOHTTP2's codec). Lives on its event
+/// loop, the same one as the client connections it serves.
 final class UpstreamConnection: Sendable {
     let channel: any Channel
     private let boundHandler: NIOLoopBound<UpstreamConnectionHandler>
@@ -27,7 +28,7 @@ final class UpstreamConnection: Sendable {
     /// Must be used on the connection's event loop.
     var handler: UpstreamConnectionHandler { boundHandler.value }
 
-    private init(channel: any Channel, handler: NIOLoopBound<UpstreamConnectionHandler>) {
+    init(channel: any Channel, handler: NIOLoopBound<UpstreamConnectionHandler>) {
         self.channel = channel
         self.boundHandler = handler
     }
