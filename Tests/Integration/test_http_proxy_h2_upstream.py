@@ -206,6 +206,22 @@ def test_client_reset_cancels_the_upstream_stream(gateway):
         conn.close()
 
 
+def test_upstream_goaway_lets_streams_finish_and_moves_new_ones_to_a_new_connection(gateway):
+    conn = H2Connection(gateway.port).start()
+    try:
+        before = stats(conn)
+        slow = conn.request("GET", "/clear/slow?ms=500")
+        goaway = conn.request("GET", "/clear/goaway")
+        assert conn.wait_for_responses([slow, goaway])
+        assert [conn.responses[s]["status"] for s in (slow, goaway)] == [200, 200]
+        assert conn.body_json(slow)["path"] == "/slow?ms=500"
+        # The next request opens a new connection; the old one is closed once its streams are done.
+        after = wait_until(conn, lambda s: s["closed"] > before["closed"], "the drained connection closed")
+        assert after["connections"] == before["connections"] + 1
+    finally:
+        conn.close()
+
+
 def test_upstream_without_h2_in_alpn_is_502(gateway):
     response = gateway.get("/no-h2/x")
     assert response.status == 502, response

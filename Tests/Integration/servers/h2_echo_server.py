@@ -7,7 +7,8 @@ and the body's length and sha256 (and the body itself when short), except:
   /bytes?n=N       streams N bytes of a fixed pattern
   /slow?ms=N       answers after N ms
   /hang            never answers (for client resets and timeouts)
-  /stats           {"connections": accepted so far, "resets": [error codes of RST_STREAMs received],
+  /goaway          answers, then sends GOAWAY (NO_ERROR) naming the newest stream: those open still finish
+  /stats           {"connections": accepted so far, "closed": ended so far, "resets": [error codes of RST_STREAMs received],
                    "hanging": /hang requests received, "peak_streams": most streams open at once on a connection}
 A request with `x-want-trailers: yes` gets its response ending in trailers (`x-checksum`, `x-status`).
 
@@ -27,7 +28,7 @@ import h2.events
 import h2.exceptions
 
 PATTERN = bytes(range(256)) * 256
-STATS = {"connections": 0, "resets": [], "hanging": 0, "peak_streams": 0}
+STATS = {"connections": 0, "closed": 0, "resets": [], "hanging": 0, "peak_streams": 0}
 SHORT_BODY = 64 * 1024
 
 
@@ -72,6 +73,7 @@ class Connection:
         except (ConnectionError, h2.exceptions.ProtocolError):
             pass
         finally:
+            STATS["closed"] += 1
             for stream in self.streams.values():
                 if stream.task:
                     stream.task.cancel()
@@ -179,6 +181,10 @@ class Connection:
                                                ("content-length", str(len(body))), ("x-upstream", "h2")])
             await self.send(stream_id, body)
             self.finish(stream_id, stream, want_trailers)
+            if url.path == "/goaway":
+                # Written raw: the h2 library would refuse to send anything more after its own GOAWAY.
+                newest = max(self.streams)
+                self.writer.write(b"\x00\x00\x08\x07\x00\x00\x00\x00\x00" + newest.to_bytes(4, "big") + bytes(4))
         except asyncio.CancelledError:
             pass
         except h2.exceptions.StreamClosedError:
