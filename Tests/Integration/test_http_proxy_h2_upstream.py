@@ -2,13 +2,11 @@
 `h2` upstream (servers/h2_echo_server.py) behind `sluice run`, reached by HTTP/1.1 and HTTP/2 clients. Covers
 the request as the upstream sees it, 20 MiB each way, many concurrent requests multiplexed on one upstream
 connection, trailers both ways, client resets cancelling the upstream stream, an upstream without h2 in ALPN,
-a down upstream (502), a slow one (504) and WebSocket upgrades (501)."""
+an upstream GOAWAY, a down upstream (502), a slow one (504) and WebSocket upgrades (501)."""
 
 import hashlib
 import json
-import pathlib
 import subprocess
-import sys
 import threading
 import time
 
@@ -16,17 +14,9 @@ import pytest
 
 from support.gateway import Gateway, write_routes
 from support.h2conn import H2Connection
-from support.processes import Child, free_port, wait_for_port
+from support.processes import free_port
 from support.streaming import MiB, PATTERN
-
-SERVERS = pathlib.Path(__file__).parent / "servers"
-
-
-def start_upstream(workdir, name, script, *args):
-    child = Child([sys.executable, SERVERS / script, *map(str, args)], workdir / ("h2-upstream-%s.log" % name))
-    port = int(child.wait_for_line(r"listening (\d+)", timeout=20).group(1))
-    wait_for_port(port)
-    return child, port
+from test_https_upstream import start_upstream
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@ internal import Logging
 internal import NIOCore
 internal import NIOHTTP1
 internal import NIOHTTP2
-internal import NIOPosix
 internal import NIOSSL
 internal import NIOTLS
 internal import SluiceClient
@@ -63,52 +62,24 @@ final class HTTP2UpstreamConnection: Sendable {
         connectTimeout: TimeAmount,
         on eventLoop: any EventLoop
     ) -> EventLoopFuture<HTTP2UpstreamConnection> {
-        let deadline = NIODeadline.now() + connectTimeout
-        let context: NIOSSLContext?
-        do {
-            context = try tls?.context.get()
-        } catch {
-            return eventLoop.makeFailedFuture(error)
-        }
-        let connected = ClientBootstrap(group: eventLoop)
-            .connectTimeout(connectTimeout)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    guard let context else { return }
-                    let pipeline = channel.pipeline.syncOperations
-                    try ConnectionTLS.addHandlers(
-                        to: pipeline, context: context, serverHostname: tls?.serverHostname, endpoint: endpoint)
-                    let ssl = try pipeline.handler(type: NIOSSLClientHandler.self)
-                    try pipeline.addHandler(ALPNRecorder(), position: .after(ssl))
-                }
+        let secure = tls != nil
+        return UpstreamChannel.connect(to: endpoint, tls: tls, connectTimeout: connectTimeout, on: eventLoop) { pipeline in
+            guard secure else { return }
+            // Before the handshake watcher, which reports the handshake done before passing its event on.
+            try pipeline.addHandler(ALPNRecorder(), position: .after(try pipeline.handler(type: NIOSSLClientHandler.self)))
+        }.flatMapThrowing { channel in
+            guard secure else { return channel }
+            let recorder = try channel.pipeline.syncOperations.handler(type: ALPNRecorder.self)
+            channel.pipeline.syncOperations.removeHandler(recorder, promise: nil)
+            guard recorder.negotiated == "h2" else {
+                channel.close(promise: nil)
+                throw ClientError(
+                    .connectFailed,
+                    "\(endpoint) did not agree to HTTP/2 by ALPN (it chose \(recorder.negotiated.map { "'\($0)'" } ?? "no protocol")); 'h2: true' needs an upstream that speaks h2"
+                )
             }
-            .connect(host: endpoint.host, port: endpoint.port)
-            .flatMapErrorThrowing { error in
-                if let error = error as? ChannelError, case .connectTimeout = error {
-                    throw ClientError(.connectTimeout, "connecting to \(endpoint) timed out")
-                }
-                throw ClientError(.connectFailed, "cannot connect to \(endpoint): \(error)")
-            }
-        let ready =
-            context == nil
-            ? connected
-            : connected.flatMap { channel in
-                ConnectionTLS.handshake(of: channel, endpoint: endpoint, deadline: deadline, timeout: connectTimeout)
-            }.flatMapThrowing { channel in
-                let recorder = try channel.pipeline.syncOperations.handler(type: ALPNRecorder.self)
-                channel.pipeline.syncOperations.removeHandler(recorder, promise: nil)
-                let protocolName = recorder.negotiated
-                guard protocolName == "h2" else {
-                    channel.close(promise: nil)
-                    throw ClientError(
-                        .connectFailed,
-                        "\(endpoint) did not agree to HTTP/2 by ALPN (it chose \(protocolName.map { "'\($0)'" } ?? "no protocol")); 'h2: true' needs an upstream that speaks h2"
-                    )
-                }
-                return channel
-            }
-        return ready.flatMapThrowing { channel in
+            return channel
+        }.flatMapThrowing { channel in
             let pipeline = channel.pipeline.syncOperations
             let multiplexer = try pipeline.configureHTTP2Pipeline(
                 mode: .client,
@@ -121,7 +92,7 @@ final class HTTP2UpstreamConnection: Sendable {
             let watcher = HTTP2UpstreamFrameWatcher()
             try pipeline.addHandler(watcher)
             return HTTP2UpstreamConnection(
-                channel: channel, multiplexer: multiplexer, watcher: watcher, scheme: context == nil ? .http : .https)
+                channel: channel, multiplexer: multiplexer, watcher: watcher, scheme: secure ? .https : .http)
         }
     }
 }

@@ -48,10 +48,8 @@ final class HTTPUpstream: Sendable {
     }
 
     private func http2Shard(for eventLoop: any EventLoop) -> HTTP2UpstreamShard {
-        http2Shards.withLock { shards in
-            let key = ObjectIdentifier(eventLoop)
-            if let shard = shards[key] { return shard }
-            let shard = HTTP2UpstreamShard(
+        Self.entry(in: http2Shards, for: eventLoop) {
+            HTTP2UpstreamShard(
                 endpoints: configuration.endpoints,
                 tls: tls,
                 maxConnections: configuration.pool.maxTotal,
@@ -59,17 +57,13 @@ final class HTTPUpstream: Sendable {
                 eventLoop: eventLoop,
                 logger: logger
             )
-            shards[key] = shard
-            return shard
         }
     }
 
     /// `eventLoop`'s shard.
     func shard(for eventLoop: any EventLoop) -> UpstreamShard {
-        shards.withLock { shards in
-            let key = ObjectIdentifier(eventLoop)
-            if let shard = shards[key] { return shard }
-            let shard = UpstreamShard(
+        Self.entry(in: shards, for: eventLoop) {
+            UpstreamShard(
                 endpoints: configuration.endpoints,
                 tls: tls,
                 pool: ConnectionPoolStateMachine.Configuration(
@@ -81,6 +75,17 @@ final class HTTPUpstream: Sendable {
                 eventLoop: eventLoop,
                 logger: logger
             )
+        }
+    }
+
+    /// `eventLoop`'s entry in `shards`, made on the loop's first request.
+    private static func entry<Shard: Sendable>(
+        in shards: borrowing Mutex<[ObjectIdentifier: Shard]>, for eventLoop: any EventLoop, make: () -> Shard
+    ) -> Shard {
+        shards.withLock { shards in
+            let key = ObjectIdentifier(eventLoop)
+            if let shard = shards[key] { return shard }
+            let shard = make()
             shards[key] = shard
             return shard
         }
