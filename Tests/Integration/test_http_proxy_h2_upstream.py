@@ -212,11 +212,12 @@ def test_upstream_goaway_lets_streams_finish_and_moves_new_ones_to_a_new_connect
         conn.close()
 
 
-def test_upstream_without_h2_in_alpn_is_502(gateway):
+def test_upstream_without_h2_in_alpn_is_502(gateway, upstreams):
     response = gateway.get("/no-h2/x")
     assert response.status == 502, response
     error = response.json["error"]
-    assert error["code"] == "bad_gateway" and "service 'no-h2'" in error["message"]
+    assert error["code"] == "bad_gateway" and "service 'no-h2' did not agree to HTTP/2" in error["message"], error
+    assert "localhost" not in error["message"] and str(upstreams["http1"]) not in error["message"]
     gateway.child.wait_for_line(r"(?=.*upstream connection failed)(?=.*did not agree to HTTP/2 by ALPN)", timeout=5)
 
 

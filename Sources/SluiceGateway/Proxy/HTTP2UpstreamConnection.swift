@@ -73,10 +73,7 @@ final class HTTP2UpstreamConnection: Sendable {
             channel.pipeline.syncOperations.removeHandler(recorder, promise: nil)
             guard recorder.negotiated == "h2" else {
                 channel.close(promise: nil)
-                throw ClientError(
-                    .connectFailed,
-                    "\(endpoint) did not agree to HTTP/2 by ALPN (it chose \(recorder.negotiated.map { "'\($0)'" } ?? "no protocol")); 'h2: true' needs an upstream that speaks h2"
-                )
+                throw HTTP2NotAgreed(endpoint: endpoint, negotiated: recorder.negotiated)
             }
             return channel
         }.flatMapThrowing { channel in

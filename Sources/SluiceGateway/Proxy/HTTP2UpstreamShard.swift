@@ -144,17 +144,15 @@ final class HTTP2UpstreamShard: Sendable {
                 state.value.sets[key.endpoint].connected(key.id)
                 serve(key.endpoint)
             case .failure(let error):
-                let clientError = error as? ClientError ?? ClientError(.connectFailed, "\(error)")
-                // The client hears only that the service is unreachable; why (no h2 in ALPN...) is here.
-                logger.warning(
-                    "upstream connection failed", metadata: ["endpoint": "\(endpoint)", "error": "\(clientError)"])
+                // The client hears only that the service is unreachable (or refused HTTP/2); why is here.
+                logger.warning("upstream connection failed", metadata: ["endpoint": "\(endpoint)", "error": "\(error)"])
                 state.value.sets[key.endpoint].removed(key.id)
-                failWaiters(endpoint: key.endpoint, clientError)
+                failWaiters(endpoint: key.endpoint, error)
             }
         }
     }
 
-    private func failWaiters(endpoint: Int, _ error: ClientError) {
+    private func failWaiters(endpoint: Int, _ error: any Error) {
         let waiters = state.value.waiters[endpoint]
         state.value.waiters[endpoint] = []
         for waiter in waiters {

@@ -175,7 +175,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
 
     private func connectFailed(_ error: any Error) {
         guard case .connecting = phase else { return }
-        respond(GatewayError(client: error, service: route.service), close: !requestEnded)
+        respond(GatewayError(upstream: error, service: route.service), close: !requestEnded)
     }
 
     private func headTimedOut() {
