@@ -21,7 +21,6 @@ extension RouteFile {
             reader.error(at: field.key, "'\(key)' is for Thrift services; a 'protocol: http' service is proxied as it is")
             valid = false
         }
-        valid = refuseUpstreamHTTP2(fields, reader: &reader) && valid
         var endpoints: [Endpoint] = []
         var secure: Bool?
         if let field = fields["endpoints"] {
@@ -73,6 +72,11 @@ extension RouteFile {
             // https:// alone is TLS verified against the system's trust roots, as a browser would.
             configuration.tls = ThriftClientTLS()
         }
+        if let version = parseUpstreamHTTPVersion(fields, secure: secure, reader: &reader) {
+            configuration.upstreamHTTP = version
+        } else {
+            valid = false
+        }
         guard valid, let name, let nameField else { return nil }
         if name.isEmpty {
             reader.error(at: nameField.value, "a service name must not be empty")
@@ -81,13 +85,51 @@ extension RouteFile {
         return ServiceDraft(configuration: configuration, idlOrigin: reader.origin(of: node), notes: notes)
     }
 
-    /// HTTP/2 to upstreams (`h2c: true`, `h2: true`) is not spoken yet; until it is, it is refused
-    /// rather than silently spoken as HTTP/1.1. Returns whether none was asked for.
-    static func refuseUpstreamHTTP2(_ fields: [String: (key: Node, value: Node)], reader: inout YAMLReader) -> Bool {
+    /// `h2c: true` (HTTP/2 with prior knowledge; http:// endpoints) or `h2: true` (HTTP/2 by ALPN; https://
+    /// endpoints), at most one of them; nil after an error. `secure` is whether the endpoints are https (nil when
+    /// none parsed).
+    static func parseUpstreamHTTPVersion(
+        _ fields: [String: (key: Node, value: Node)], secure: Bool?, reader: inout YAMLReader
+    ) -> ServiceConfiguration.UpstreamHTTPVersion? {
+        var chosen: (key: String, field: Node)?
+        var valid = true
+        for (key, needsTLS) in [("h2c", false), ("h2", true)] {
+            guard let field = fields[key] else { continue }
+            guard let on = reader.bool(field.value, what: "'\(key)'") else {
+                valid = false
+                continue
+            }
+            guard on else { continue }
+            if let chosen {
+                reader.error(at: field.key, "'\(key)' and '\(chosen.key)' exclude each other: h2c is HTTP/2 over cleartext, h2 over TLS")
+                valid = false
+                continue
+            }
+            chosen = (key, field.key)
+            if let secure, secure != needsTLS {
+                reader.error(
+                    at: field.key,
+                    needsTLS
+                        ? "'h2' is HTTP/2 over TLS and needs https:// endpoints (use 'h2c' for http:// ones)"
+                        : "'h2c' is HTTP/2 over cleartext and needs http:// endpoints (use 'h2' for https:// ones)")
+                valid = false
+            }
+        }
+        guard valid else { return nil }
+        switch chosen?.key {
+        case "h2c": return .h2c
+        case "h2": return .h2
+        default: return .http1
+        }
+    }
+
+    /// `h2c` and `h2` choose how an http service is spoken to; a Thrift service has its own transports.
+    /// Returns whether none was given.
+    static func refuseHTTPOnlyKeys(_ fields: [String: (key: Node, value: Node)], reader: inout YAMLReader) -> Bool {
         var valid = true
         for key in ["h2c", "h2"] {
             guard let field = fields[key] else { continue }
-            reader.error(at: field.key, "'\(key)' (HTTP/2 to upstreams) is not supported yet; upstreams are spoken to over HTTP/1.1")
+            reader.error(at: field.key, "'\(key)' is for 'protocol: http' services (HTTP/2 to the upstream); a Thrift service uses 'transport'")
             valid = false
         }
         return valid
@@ -101,8 +143,9 @@ extension RouteFile {
     /// other path is not). `secure` is whether it is https.
     static func parseHTTPEndpoint(_ text: String) -> Result<(endpoint: Endpoint, secure: Bool), EndpointProblem> {
         for scheme in ["h2c://", "h2://"] where text.hasPrefix(scheme) {
+            let key = scheme.dropLast(3)
             return .failure(EndpointProblem(
-                message: "endpoint '\(text)': \(scheme.dropLast(3)) upstreams are not supported yet (expected http://host:port or https://host:port)"
+                message: "endpoint '\(text)': write \(key == "h2c" ? "http" : "https")://host:port and '\(key): true' for HTTP/2 upstreams"
             ))
         }
         let secure = text.hasPrefix("https://")

@@ -68,7 +68,7 @@ extension RouteFile {
             reader.error(at: protocolField.value, "unsupported protocol '\(text)' (expected: thrift, http)")
             valid = false
         }
-        valid = refuseUpstreamHTTP2(fields, reader: &reader) && valid
+        valid = refuseHTTPOnlyKeys(fields, reader: &reader) && valid
         var transport = ThriftTransportKind.ttheader
         if let field = fields["transport"], let text = reader.string(field.value, what: "'transport'") {
             if let kind = ThriftTransportKind(rawValue: text) {

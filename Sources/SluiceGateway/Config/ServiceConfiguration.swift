@@ -24,6 +24,18 @@ public struct ServiceConfiguration: Sendable, Hashable {
         }
     }
 
+    /// The HTTP version a `protocol: http` service is spoken to in.
+    public enum UpstreamHTTPVersion: Sendable, Hashable {
+        /// HTTP/1.1, pooled, one request per connection at a time.
+        case http1
+        /// HTTP/2 with prior knowledge over cleartext (`h2c: true`, http:// endpoints).
+        case h2c
+        /// HTTP/2 over TLS, agreed by ALPN (`h2: true`, https:// endpoints).
+        case h2
+
+        public var isHTTP2: Bool { self != .http1 }
+    }
+
     /// What the service speaks (`protocol:`): Thrift calls made from JSON, or HTTP proxied as it is.
     public enum Kind: Sendable, Hashable {
         case thrift
@@ -49,6 +61,8 @@ public struct ServiceConfiguration: Sendable, Hashable {
     public var routesFromIDL: Bool
     /// TLS to the endpoints (`tls:`, or an http service's `https://` endpoints); nil is plain TCP.
     public var tls: ThriftClientTLS?
+    /// What an http service speaks upstream (`h2c: true`, `h2: true`); default HTTP/1.1.
+    public var upstreamHTTP: UpstreamHTTPVersion = .http1
     public var origin: ConfigOrigin
 
     public init(

@@ -4,7 +4,8 @@ internal import SluiceClient
 internal import Synchronization
 
 /// The connections to one `protocol: http` service: one ``UpstreamShard`` per event loop that proxies to it,
-/// made on the loop's first request. `pool` limits apply to each loop's shard.
+/// made on the loop's first request. `pool` limits apply to each loop's shard. An `h2c`/`h2` service has an
+/// ``HTTP2UpstreamShard`` per loop instead, whose few connections multiplex its requests as streams.
 ///
 /// A reload keeps the upstream (and its warm connections) of a service whose settings did not change; one
 /// no snapshot or request uses any more closes its idle connections as it goes.
@@ -12,6 +13,7 @@ final class HTTPUpstream: Sendable {
     let configuration: ServiceConfiguration
     /// Looked up once per proxied request (one uncontended lock); never on the RPC path.
     private let shards = Mutex<[ObjectIdentifier: UpstreamShard]>([:])
+    private let http2Shards = Mutex<[ObjectIdentifier: HTTP2UpstreamShard]>([:])
     /// Per endpoint, sharing one context built here: building one loads certificates and trust roots.
     private let tls: [ConnectionTLS]?
     private let logger: Logger
@@ -21,7 +23,8 @@ final class HTTPUpstream: Sendable {
         var logger = logger
         logger[metadataKey: "proxy.service"] = "\(configuration.name)"
         self.logger = logger
-        let context = configuration.tls?.makeConnectionContext(applicationProtocols: ["http/1.1"])
+        let context = configuration.tls?.makeConnectionContext(
+            applicationProtocols: [configuration.upstreamHTTP == .h2 ? "h2" : "http/1.1"])
         if case .failure(let error) = context {
             logger.error("TLS setup failed; every request will fail", metadata: ["error": "\(error)"])
         }
@@ -32,12 +35,35 @@ final class HTTPUpstream: Sendable {
         }
     }
 
+    var speaksHTTP2: Bool { configuration.upstreamHTTP.isHTTP2 }
+
+    /// Where one request from `eventLoop` goes: a pooled connection, or a new stream on an HTTP/2 one.
+    /// Must run on `eventLoop`.
+    func link(on eventLoop: any EventLoop, deadline: NIODeadline) -> EventLoopFuture<UpstreamLink> {
+        if speaksHTTP2 {
+            return http2Shard(for: eventLoop).openStream(deadline: deadline).map(UpstreamLink.stream)
+        }
+        let shard = shard(for: eventLoop)
+        return shard.lease(deadline: deadline).map { .pooled($0, shard) }
+    }
+
+    private func http2Shard(for eventLoop: any EventLoop) -> HTTP2UpstreamShard {
+        Self.entry(in: http2Shards, for: eventLoop) {
+            HTTP2UpstreamShard(
+                endpoints: configuration.endpoints,
+                tls: tls,
+                maxConnections: configuration.pool.maxTotal,
+                connectTimeout: configuration.connectTimeout,
+                eventLoop: eventLoop,
+                logger: logger
+            )
+        }
+    }
+
     /// `eventLoop`'s shard.
     func shard(for eventLoop: any EventLoop) -> UpstreamShard {
-        shards.withLock { shards in
-            let key = ObjectIdentifier(eventLoop)
-            if let shard = shards[key] { return shard }
-            let shard = UpstreamShard(
+        Self.entry(in: shards, for: eventLoop) {
+            UpstreamShard(
                 endpoints: configuration.endpoints,
                 tls: tls,
                 pool: ConnectionPoolStateMachine.Configuration(
@@ -49,6 +75,17 @@ final class HTTPUpstream: Sendable {
                 eventLoop: eventLoop,
                 logger: logger
             )
+        }
+    }
+
+    /// `eventLoop`'s entry in `shards`, made on the loop's first request.
+    private static func entry<Shard: Sendable>(
+        in shards: borrowing Mutex<[ObjectIdentifier: Shard]>, for eventLoop: any EventLoop, make: () -> Shard
+    ) -> Shard {
+        shards.withLock { shards in
+            let key = ObjectIdentifier(eventLoop)
+            if let shard = shards[key] { return shard }
+            let shard = make()
             shards[key] = shard
             return shard
         }
@@ -57,6 +94,9 @@ final class HTTPUpstream: Sendable {
     /// Closes idle connections on every loop (connections in use close when their exchange ends).
     deinit {
         for shard in shards.withLock({ Array($0.values) }) {
+            shard.eventLoop.execute { shard.shutdown() }
+        }
+        for shard in http2Shards.withLock({ Array($0.values) }) {
             shard.eventLoop.execute { shard.shutdown() }
         }
     }

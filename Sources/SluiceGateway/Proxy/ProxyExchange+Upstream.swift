@@ -51,7 +51,7 @@ extension ProxyExchange {
         }
         guard let client, let framing, case .streaming(let lease) = phase else { return }
         client.proxyResponseEnd(framing: framing, trailers: trailers.map(ProxyHeaders.removingHopByHop))
-        route.upstream.shard(for: eventLoop).release(lease, reusable: requestSent && upstreamKeepAlive)
+        lease.release(reusable: requestSent && upstreamKeepAlive)
         phase = .finished
         // A client still sending a body the upstream did not wait for cannot be resynchronised.
         finish(close: closeAfterResponse || !requestEnded)

@@ -13,7 +13,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         /// Responses to earlier pipelined requests are still owed.
         case waitingForTurn
         case connecting
-        case streaming(UpstreamShard.Lease)
+        case streaming(UpstreamLink)
         case finished
     }
 
@@ -28,6 +28,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     private var bodyBytes = 0
     /// The client's request end arrived.
     private(set) var requestEnded = false
+    private var requestTrailers: HTTPHeaders?
     /// ...and was sent upstream.
     var requestSent = false
     /// Set once the response head went to the client.
@@ -87,21 +88,25 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         if let limit = route.configuration.maxBody, let length = request.headers.first(name: "content-length").flatMap(Int.init), length > limit {
             return respond(GatewayError(.payloadTooLarge, "the request body is larger than the route's limit"), close: true)
         }
-        phase = .connecting
-        let shard = route.upstream.shard(for: eventLoop)
-        shard.lease(deadline: .now() + route.upstream.configuration.requestTimeout).assumeIsolated().whenComplete { result in
-            switch result {
-            case .success(let lease): self.leased(lease, from: shard)
-            case .failure(let error): self.connectFailed(error)
-            }
+        if isUpgrade, route.upstream.speaksHTTP2 {
+            return respond(GatewayError(
+                .notImplemented, "service '\(route.service)' is spoken to over HTTP/2, where WebSocket upgrades are not proxied"), close: true)
         }
+        phase = .connecting
+        route.upstream.link(on: eventLoop, deadline: .now() + route.upstream.configuration.requestTimeout).assumeIsolated()
+            .whenComplete { result in
+                switch result {
+                case .success(let lease): self.leased(lease)
+                case .failure(let error): self.connectFailed(error)
+                }
+            }
     }
 
     func receive(_ part: HTTPServerRequestPart) {
         switch part {
         case .head: assertionFailure("a request head inside a proxied request")
         case .body(let chunk): clientBody(chunk)
-        case .end: clientEnd()
+        case .end(let trailers): clientEnd(trailers)
         }
     }
 
@@ -117,8 +122,9 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         }
     }
 
-    private func clientEnd() {
+    private func clientEnd(_ trailers: HTTPHeaders?) {
         requestEnded = true
+        requestTrailers = trailers
         if case .streaming(let lease) = phase { sendEnd(lease) }
     }
 
@@ -134,15 +140,15 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         phase = .finished
         headTimer?.cancel()
         client = nil
-        if let lease { route.upstream.shard(for: eventLoop).release(lease, reusable: false) }
+        lease?.release(reusable: false)
     }
 
     // MARK: the upstream connection
 
-    private func leased(_ lease: UpstreamShard.Lease, from shard: UpstreamShard) {
+    private func leased(_ lease: UpstreamLink) {
         guard case .connecting = phase else {
             // The client left while the connection was on its way; nothing was sent on it.
-            shard.release(lease, reusable: true)
+            lease.release(reusable: true)
             return
         }
         phase = .streaming(lease)
@@ -151,15 +157,15 @@ final class ProxyExchange: UpstreamConnectionDelegate {
             client.proxyContinue()
         }
         let handler = lease.connection.handler
-        handler.write(.head(upstreamRequest), flush: false)
+        handler.write(.head(lease.head(upstreamRequest, clientHeaders: request.headers)), flush: false)
         for chunk in pendingBody { handler.write(.body(.byteBuffer(chunk)), flush: false) }
         pendingBody = []
         if requestEnded { sendEnd(lease) } else { handler.flush() }
         client?.proxyResumeReading()
     }
 
-    private func sendEnd(_ lease: UpstreamShard.Lease) {
-        lease.connection.handler.write(.end(nil), flush: true)
+    private func sendEnd(_ lease: UpstreamLink) {
+        lease.connection.handler.write(lease.end(trailers: requestTrailers, clientVersion: request.version), flush: true)
         requestSent = true
         guard framing == nil else { return }
         headTimer = eventLoop.assumeIsolated().scheduleTask(in: route.upstream.configuration.requestTimeout) {
@@ -169,7 +175,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
 
     private func connectFailed(_ error: any Error) {
         guard case .connecting = phase else { return }
-        respond(GatewayError(client: error, service: route.service), close: !requestEnded)
+        respond(GatewayError(upstream: error, service: route.service), close: !requestEnded)
     }
 
     private func headTimedOut() {
@@ -184,7 +190,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         return false
     }
 
-    func takeLease() -> UpstreamShard.Lease? {
+    func takeLease() -> UpstreamLink? {
         guard case .streaming(let lease) = phase else { return nil }
         phase = .finished
         return lease
@@ -193,7 +199,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     /// Gives the upstream connection up (not reusable: its request or response is unfinished) and answers
     /// `error` if nothing was written yet, else closes the client connection.
     func abort(_ error: GatewayError) {
-        if let lease = takeLease() { route.upstream.shard(for: eventLoop).release(lease, reusable: false) }
+        takeLease()?.release(reusable: false)
         phase = .finished
         if framing == nil {
             respond(error, close: true)

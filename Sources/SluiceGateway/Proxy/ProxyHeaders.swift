@@ -104,7 +104,7 @@ enum ProxyHeaders {
 }
 
 extension StringProtocol {
-    fileprivate func trimmingASCIISpaces() -> Substring {
+    func trimmingASCIISpaces() -> Substring {
         var text = Substring(self)
         while let first = text.first, first == " " || first == "\t" { text = text.dropFirst() }
         while let last = text.last, last == " " || last == "\t" { text = text.dropLast() }

@@ -1,8 +1,6 @@
 internal import Logging
 internal import NIOCore
 internal import NIOHTTP1
-internal import NIOPosix
-internal import NIOSSL
 internal import SluiceClient
 
 /// What an upstream connection reports to the exchange it is leased to.
@@ -18,8 +16,9 @@ protocol UpstreamConnectionDelegate: AnyObject {
     var wantsUpstreamRead: Bool { get }
 }
 
-/// One HTTP/1.1 connection to an upstream, leased to one exchange at a time by its ``UpstreamShard``.
-/// Lives on its event loop, the same one as the client connections it serves.
+/// One HTTP/1.1 connection to an upstream, leased to one exchange at a time by its ``UpstreamShard``, or one
+/// stream of an ``HTTP2UpstreamConnection`` (the same parts, framed by NIOHTTP2's codec). Lives on its event
+/// loop, the same one as the client connections it serves.
 final class UpstreamConnection: Sendable {
     let channel: any Channel
     private let boundHandler: NIOLoopBound<UpstreamConnectionHandler>
@@ -27,7 +26,7 @@ final class UpstreamConnection: Sendable {
     /// Must be used on the connection's event loop.
     var handler: UpstreamConnectionHandler { boundHandler.value }
 
-    private init(channel: any Channel, handler: NIOLoopBound<UpstreamConnectionHandler>) {
+    init(channel: any Channel, handler: NIOLoopBound<UpstreamConnectionHandler>) {
         self.channel = channel
         self.boundHandler = handler
     }
@@ -42,41 +41,10 @@ final class UpstreamConnection: Sendable {
         on eventLoop: any EventLoop,
         logger: Logger
     ) -> EventLoopFuture<UpstreamConnection> {
-        let deadline = NIODeadline.now() + connectTimeout
-        let context: NIOSSLContext?
-        do {
-            context = try tls?.context.get()
-        } catch {
-            return eventLoop.makeFailedFuture(error)
-        }
-        let connected = ClientBootstrap(group: eventLoop)
-            .connectTimeout(connectTimeout)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let pipeline = channel.pipeline.syncOperations
-                    if let context {
-                        try ConnectionTLS.addHandlers(
-                            to: pipeline, context: context, serverHostname: tls?.serverHostname, endpoint: endpoint)
-                    }
-                    try pipeline.addHTTPClientHandlers(leftOverBytesStrategy: .forwardBytes)
-                    try pipeline.addHandler(UpstreamConnectionHandler(endpoint: endpoint, logger: logger))
-                }
-            }
-            .connect(host: endpoint.host, port: endpoint.port)
-            .flatMapErrorThrowing { error in
-                if let error = error as? ChannelError, case .connectTimeout = error {
-                    throw ClientError(.connectTimeout, "connecting to \(endpoint) timed out")
-                }
-                throw ClientError(.connectFailed, "cannot connect to \(endpoint): \(error)")
-            }
-        let ready =
-            context == nil
-            ? connected
-            : connected.flatMap { channel in
-                ConnectionTLS.handshake(of: channel, endpoint: endpoint, deadline: deadline, timeout: connectTimeout)
-            }
-        return ready.flatMapThrowing { channel in
+        UpstreamChannel.connect(to: endpoint, tls: tls, connectTimeout: connectTimeout, on: eventLoop) { pipeline in
+            try pipeline.addHTTPClientHandlers(leftOverBytesStrategy: .forwardBytes)
+            try pipeline.addHandler(UpstreamConnectionHandler(endpoint: endpoint, logger: logger))
+        }.flatMapThrowing { channel in
             let handler = try channel.pipeline.syncOperations.handler(type: UpstreamConnectionHandler.self)
             return UpstreamConnection(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
         }

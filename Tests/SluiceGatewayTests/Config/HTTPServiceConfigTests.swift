@@ -58,18 +58,53 @@ struct HTTPServiceConfigTests {
             ]
         ),
         (
-            "HTTP/2 upstreams are not supported yet",
+            "h2c:// and h2:// are not endpoint schemes",
             """
             services:
               - name: web
                 protocol: http
-                endpoints: ["h2c://127.0.0.1:9000"]
-                h2c: true
+                endpoints: ["h2c://127.0.0.1:9000", "h2://127.0.0.1:9443"]
             """,
             [
-                "a.yaml:5:5: 'h2c' (HTTP/2 to upstreams) is not supported yet; upstreams are spoken to over HTTP/1.1",
-                "a.yaml:4:17: endpoint 'h2c://127.0.0.1:9000': h2c upstreams are not supported yet (expected http://host:port or https://host:port)",
+                "a.yaml:4:17: endpoint 'h2c://127.0.0.1:9000': write http://host:port and 'h2c: true' for HTTP/2 upstreams",
+                "a.yaml:4:41: endpoint 'h2://127.0.0.1:9443': write https://host:port and 'h2: true' for HTTP/2 upstreams",
             ]
+        ),
+        (
+            "h2c with https:// endpoints",
+            """
+            services:
+              - {name: web, protocol: http, endpoints: ["https://127.0.0.1:9443"], h2c: true}
+            """,
+            ["a.yaml:2:72: 'h2c' is HTTP/2 over cleartext and needs http:// endpoints (use 'h2' for https:// ones)"]
+        ),
+        (
+            "h2 with http:// endpoints",
+            """
+            services:
+              - {name: web, protocol: http, endpoints: ["http://127.0.0.1:9000"], h2: true}
+            """,
+            ["a.yaml:2:71: 'h2' is HTTP/2 over TLS and needs https:// endpoints (use 'h2c' for http:// ones)"]
+        ),
+        (
+            "h2c and h2 together, and a value that is not a boolean",
+            """
+            services:
+              - {name: web, protocol: http, endpoints: ["http://127.0.0.1:9000"], h2c: true, h2: true}
+              - {name: api, protocol: http, endpoints: ["http://127.0.0.1:9000"], h2c: yes please}
+            """,
+            [
+                "a.yaml:2:82: 'h2' and 'h2c' exclude each other: h2c is HTTP/2 over cleartext, h2 over TLS",
+                "a.yaml:3:76: 'h2c' must be true or false",
+            ]
+        ),
+        (
+            "h2c on a Thrift service",
+            """
+            services:
+              - {name: echo, idl: echo.thrift, endpoints: ["127.0.0.1:9000"], h2c: true}
+            """,
+            ["a.yaml:2:67: 'h2c' is for 'protocol: http' services (HTTP/2 to the upstream); a Thrift service uses 'transport'"]
         ),
         (
             "bad endpoints",
@@ -130,6 +165,19 @@ struct HTTPServiceConfigTests {
             ]
         ),
     ]
+
+    @Test("h2c: true on http:// and h2: true on https:// choose HTTP/2 upstream; false or absent is HTTP/1.1")
+    func upstreamHTTPVersion() throws {
+        let result = try ConfigFixture(["web.yaml": """
+        services:
+          - {name: clear, protocol: http, endpoints: ["http://127.0.0.1:9000"], h2c: true}
+          - {name: secure, protocol: http, endpoints: ["https://127.0.0.1:9443"], h2: true, h2c: false}
+          - {name: plain, protocol: http, endpoints: ["http://127.0.0.1:9000"], h2c: false}
+        """]).run()
+        #expect(result.diagnostics == [])
+        let services = try #require(result.configuration?.services)
+        #expect(services.map(\.upstreamHTTP) == [.h2c, .h2, .http1])
+    }
 
     @Test("errors", arguments: cases.indices)
     func errors(_ index: Int) throws {

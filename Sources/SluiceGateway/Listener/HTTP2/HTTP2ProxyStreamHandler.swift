@@ -4,7 +4,7 @@ internal import NIOHTTP1
 internal import NIOHTTP2
 
 /// One HTTP/2 stream whose request goes to a proxy route (``ProxyExchange``): DATA frames stream to the
-/// HTTP/1.1 upstream as they arrive, and its response comes back as HEADERS, DATA frames and END_STREAM.
+/// upstream as they arrive, and its response comes back as HEADERS, DATA frames and END_STREAM.
 /// Neither body is held whole: the stream is read only while the upstream connection takes bytes (a held
 /// `read()` stops this stream's WINDOW_UPDATEs, so HTTP/2 flow control holds the client back), and the
 /// upstream only while the stream is writable (its flow-control window has room).
@@ -54,17 +54,19 @@ final class HTTP2ProxyStreamHandler: ChannelDuplexHandler, RemovableChannelHandl
             if case .byteBuffer(let bytes) = data.data, bytes.readableBytes > 0 { exchange?.receive(.body(bytes)) }
             if data.endStream { requestEnd() }
         case .headers(let headers):
-            // Request trailers: nothing an HTTP/1.1 upstream is sent; they end the request.
-            if headers.endStream { requestEnd() }
+            // Request trailers end the request; only an HTTP/2 upstream is sent them.
+            if headers.endStream {
+                requestEnd(trailers: HTTPHeaders(headers.headers.filter { !$0.name.hasPrefix(":") }.map { ($0.name, $0.value) }))
+            }
         default:
             break
         }
     }
 
-    private func requestEnd() {
+    private func requestEnd(trailers: HTTPHeaders? = nil) {
         guard !requestEnded else { return }
         requestEnded = true
-        exchange?.receive(.end(nil))
+        exchange?.receive(.end(trailers))
     }
 
     func channelInactive(context: ChannelHandlerContext) {
