@@ -47,14 +47,20 @@ extension ProxyExchange {
             phase = .finished
             self.client = nil
             lease.connection.handler.delegate = nil
+            client.proxyFlush()
             return client.proxyTunnel(to: lease.connection)
         }
         guard let client, let framing, case .streaming(let lease) = phase else { return }
         client.proxyResponseEnd(framing: framing, trailers: trailers.map(ProxyHeaders.removingHopByHop))
-        route.upstream.shard(for: eventLoop).release(lease, reusable: requestSent && upstreamKeepAlive)
+        shard.release(lease, reusable: requestSent && upstreamKeepAlive)
         phase = .finished
         // A client still sending a body the upstream did not wait for cannot be resynchronised.
         finish(close: closeAfterResponse || !requestEnded)
+    }
+
+    /// The upstream read that produced response parts is over: they go to the client in one socket write.
+    func upstreamReadComplete() {
+        client?.proxyFlush()
     }
 
     func upstreamWritabilityChanged() {

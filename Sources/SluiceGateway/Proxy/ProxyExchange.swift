@@ -21,6 +21,8 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     let request: HTTPRequestHead
     private let upstreamRequest: HTTPRequestHead
     let eventLoop: any EventLoop
+    /// The event loop's connections to the service, looked up once (a lock) rather than at lease and release.
+    let shard: UpstreamShard
     var client: (any ProxyClient)?
     var phase = Phase.waitingForTurn
     /// Body parts read before the upstream connection was there (at most what one read delivered).
@@ -30,6 +32,8 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     private(set) var requestEnded = false
     /// ...and was sent upstream.
     var requestSent = false
+    /// Request parts written upstream during a client read, flushed together when it completes.
+    private var upstreamFlushPending = false
     /// Set once the response head went to the client.
     var framing: ProxyResponseFraming?
     var closeAfterResponse = false
@@ -44,6 +48,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         self.request = request
         self.eventLoop = eventLoop
         self.client = client
+        self.shard = route.upstream.shard(for: eventLoop)
         let endpoint = route.upstream.configuration.endpoints.first.map(\.description) ?? ""
         var headers = ProxyHeaders.request(request.headers, origin: origin, fallbackHost: endpoint)
         if request.headers["transfer-encoding"].contains(where: { $0.lowercased().contains("chunked") }) {
@@ -88,10 +93,9 @@ final class ProxyExchange: UpstreamConnectionDelegate {
             return respond(GatewayError(.payloadTooLarge, "the request body is larger than the route's limit"), close: true)
         }
         phase = .connecting
-        let shard = route.upstream.shard(for: eventLoop)
         shard.lease(deadline: .now() + route.upstream.configuration.requestTimeout).assumeIsolated().whenComplete { result in
             switch result {
-            case .success(let lease): self.leased(lease, from: shard)
+            case .success(let lease): self.leased(lease)
             case .failure(let error): self.connectFailed(error)
             }
         }
@@ -111,7 +115,9 @@ final class ProxyExchange: UpstreamConnectionDelegate {
             return abort(GatewayError(.payloadTooLarge, "the request body is larger than the route's limit"))
         }
         switch phase {
-        case .streaming(let lease): lease.connection.handler.write(.body(.byteBuffer(chunk)), flush: true)
+        case .streaming(let lease):
+            lease.connection.handler.write(.body(.byteBuffer(chunk)), flush: false)
+            flushUpstream(lease)
         case .waitingForTurn, .connecting: pendingBody.append(chunk)
         case .finished: break
         }
@@ -120,6 +126,23 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     private func clientEnd() {
         requestEnded = true
         if case .streaming(let lease) = phase { sendEnd(lease) }
+    }
+
+    /// The client read that delivered request parts is over: they go upstream in one socket write.
+    func clientReadComplete() {
+        guard upstreamFlushPending else { return }
+        upstreamFlushPending = false
+        if case .streaming(let lease) = phase { lease.connection.handler.flush() }
+    }
+
+    /// Sends what was written upstream now, or at ``clientReadComplete()`` when a client read is under way.
+    private func flushUpstream(_ lease: UpstreamShard.Lease) {
+        if client?.isReadingRequest == true {
+            upstreamFlushPending = true
+        } else {
+            upstreamFlushPending = false
+            lease.connection.handler.flush()
+        }
     }
 
     func clientWritabilityChanged() {
@@ -134,12 +157,12 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         phase = .finished
         headTimer?.cancel()
         client = nil
-        if let lease { route.upstream.shard(for: eventLoop).release(lease, reusable: false) }
+        if let lease { shard.release(lease, reusable: false) }
     }
 
     // MARK: the upstream connection
 
-    private func leased(_ lease: UpstreamShard.Lease, from shard: UpstreamShard) {
+    private func leased(_ lease: UpstreamShard.Lease) {
         guard case .connecting = phase else {
             // The client left while the connection was on its way; nothing was sent on it.
             shard.release(lease, reusable: true)
@@ -154,12 +177,13 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         handler.write(.head(upstreamRequest), flush: false)
         for chunk in pendingBody { handler.write(.body(.byteBuffer(chunk)), flush: false) }
         pendingBody = []
-        if requestEnded { sendEnd(lease) } else { handler.flush() }
+        if requestEnded { sendEnd(lease) } else { flushUpstream(lease) }
         client?.proxyResumeReading()
     }
 
     private func sendEnd(_ lease: UpstreamShard.Lease) {
-        lease.connection.handler.write(.end(nil), flush: true)
+        lease.connection.handler.write(.end(nil), flush: false)
+        flushUpstream(lease)
         requestSent = true
         guard framing == nil else { return }
         headTimer = eventLoop.assumeIsolated().scheduleTask(in: route.upstream.configuration.requestTimeout) {
@@ -193,7 +217,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     /// Gives the upstream connection up (not reusable: its request or response is unfinished) and answers
     /// `error` if nothing was written yet, else closes the client connection.
     func abort(_ error: GatewayError) {
-        if let lease = takeLease() { route.upstream.shard(for: eventLoop).release(lease, reusable: false) }
+        if let lease = takeLease() { shard.release(lease, reusable: false) }
         phase = .finished
         if framing == nil {
             respond(error, close: true)
@@ -216,6 +240,8 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         headTimer = nil
         let client = self.client
         self.client = nil
+        // Whatever the last upstream read wrote goes out before the connection or stream moves on (or closes).
+        client?.proxyFlush()
         client?.proxyFinished(close: close)
     }
 }

@@ -20,22 +20,27 @@ enum ProxyHeaders {
     }
 
     /// `headers` without the hop-by-hop fields and those `Connection` names.
+    /// Names are compared without lowercasing copies: this runs on every proxied request and response.
     static func removingHopByHop(_ headers: HTTPHeaders) -> HTTPHeaders {
-        var named: [String] = []
-        for value in headers["connection"] {
-            for token in value.split(separator: ",") {
-                let name = token.trimmingASCIISpaces().lowercased()
-                if !name.isEmpty { named.append(name) }
+        // Only names not already hop-by-hop are kept (`Connection: keep-alive` then allocates nothing).
+        var named: [Substring] = []
+        for field in headers where field.name.equalsIgnoringASCIICase("connection") {
+            for token in field.value.split(separator: ",") {
+                let name = token.trimmingASCIISpaces()
+                if !name.isEmpty && !isHopByHop(name) { named.append(name) }
             }
         }
         var result = HTTPHeaders()
         result.reserveCapacity(headers.count + 4)
         for field in headers {
-            let name = field.name.lowercased()
-            if hopByHop.contains(name) || named.contains(name) { continue }
+            if isHopByHop(field.name) || named.contains(where: { $0.equalsIgnoringASCIICase(field.name) }) { continue }
             result.add(name: field.name, value: field.value)
         }
         return result
+    }
+
+    private static func isHopByHop(_ name: some StringProtocol) -> Bool {
+        hopByHop.contains { name.equalsIgnoringASCIICase($0) }
     }
 
     /// The fields sent upstream for a request that arrived with `headers`: end-to-end fields as they came,
@@ -104,6 +109,12 @@ enum ProxyHeaders {
 }
 
 extension StringProtocol {
+    fileprivate func equalsIgnoringASCIICase(_ other: some StringProtocol) -> Bool {
+        utf8.elementsEqual(other.utf8) { a, b in
+            a == b || (a ^ b == 0x20 && (a | 0x20) >= UInt8(ascii: "a") && (a | 0x20) <= UInt8(ascii: "z"))
+        }
+    }
+
     fileprivate func trimmingASCIISpaces() -> Substring {
         var text = Substring(self)
         while let first = text.first, first == " " || first == "\t" { text = text.dropFirst() }
