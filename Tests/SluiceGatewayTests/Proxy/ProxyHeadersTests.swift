@@ -19,6 +19,14 @@ struct ProxyHeadersTests {
         #expect(names(ProxyHeaders.removingHopByHop(headers)) == ["host", "accept", "cookie"])
     }
 
+    @Test("names match hop-by-hop ones and Connection's tokens in any letter case, and only in letters")
+    func caseInsensitiveNames() {
+        let headers: HTTPHeaders = [
+            "CONNECTION": "X-SECRET, x-a[", "TRANSFER-encoding": "chunked", "x-Secret": "1", "X-A{": "2", "X-A[": "3",
+        ]
+        #expect(names(ProxyHeaders.removingHopByHop(headers)) == ["x-a{"])
+    }
+
     @Test("X-Forwarded-For and Forwarded are appended to, -Proto and -Host set from what the gateway saw")
     func forwarded() {
         let headers: HTTPHeaders = [
