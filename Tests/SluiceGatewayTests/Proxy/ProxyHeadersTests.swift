@@ -51,6 +51,8 @@ struct ProxyHeadersTests {
         #expect(result["forwarded"] == ["for=\"[2001:db8::1]\";proto=http"])
         let host = ProxyHeaders.forwardedElement(origin: origin, host: "example.test:8080")
         #expect(host == "for=192.0.2.7;host=\"example.test:8080\";proto=http")
+        let odd = ProxyHeaders.forwardedElement(origin: ProxyHeaders.Origin(scheme: "https"), host: "a\"b\\c")
+        #expect(odd == "for=unknown;host=\"a\\\"b\\\\c\";proto=https")
     }
 }
 
