@@ -52,7 +52,7 @@ extension ProxyExchange {
         }
         guard let client, let framing, case .streaming(let lease) = phase else { return }
         client.proxyResponseEnd(framing: framing, trailers: trailers.map(ProxyHeaders.removingHopByHop))
-        shard.release(lease, reusable: requestSent && upstreamKeepAlive)
+        route.upstream.shard(for: eventLoop).release(lease, reusable: requestSent && upstreamKeepAlive)
         phase = .finished
         // A client still sending a body the upstream did not wait for cannot be resynchronised.
         finish(close: closeAfterResponse || !requestEnded)

@@ -21,8 +21,6 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     let request: HTTPRequestHead
     private let upstreamRequest: HTTPRequestHead
     let eventLoop: any EventLoop
-    /// The event loop's connections to the service, looked up once (a lock) rather than at lease and release.
-    let shard: UpstreamShard
     var client: (any ProxyClient)?
     var phase = Phase.waitingForTurn
     /// Body parts read before the upstream connection was there (at most what one read delivered).
@@ -48,7 +46,6 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         self.request = request
         self.eventLoop = eventLoop
         self.client = client
-        self.shard = route.upstream.shard(for: eventLoop)
         let endpoint = route.upstream.configuration.endpoints.first.map(\.description) ?? ""
         var headers = ProxyHeaders.request(request.headers, origin: origin, fallbackHost: endpoint)
         if request.headers["transfer-encoding"].contains(where: { $0.lowercased().contains("chunked") }) {
@@ -93,9 +90,10 @@ final class ProxyExchange: UpstreamConnectionDelegate {
             return respond(GatewayError(.payloadTooLarge, "the request body is larger than the route's limit"), close: true)
         }
         phase = .connecting
+        let shard = route.upstream.shard(for: eventLoop)
         shard.lease(deadline: .now() + route.upstream.configuration.requestTimeout).assumeIsolated().whenComplete { result in
             switch result {
-            case .success(let lease): self.leased(lease)
+            case .success(let lease): self.leased(lease, from: shard)
             case .failure(let error): self.connectFailed(error)
             }
         }
@@ -117,7 +115,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         switch phase {
         case .streaming(let lease):
             lease.connection.handler.write(.body(.byteBuffer(chunk)), flush: false)
-            flushUpstream(lease)
+            flushUpstream()
         case .waitingForTurn, .connecting: pendingBody.append(chunk)
         case .finished: break
         }
@@ -136,12 +134,12 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     }
 
     /// Sends what was written upstream now, or at ``clientReadComplete()`` when a client read is under way.
-    private func flushUpstream(_ lease: UpstreamShard.Lease) {
+    private func flushUpstream() {
         if client?.isReadingRequest == true {
             upstreamFlushPending = true
         } else {
             upstreamFlushPending = false
-            lease.connection.handler.flush()
+            if case .streaming(let lease) = phase { lease.connection.handler.flush() }
         }
     }
 
@@ -157,12 +155,12 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         phase = .finished
         headTimer?.cancel()
         client = nil
-        if let lease { shard.release(lease, reusable: false) }
+        if let lease { route.upstream.shard(for: eventLoop).release(lease, reusable: false) }
     }
 
     // MARK: the upstream connection
 
-    private func leased(_ lease: UpstreamShard.Lease) {
+    private func leased(_ lease: UpstreamShard.Lease, from shard: UpstreamShard) {
         guard case .connecting = phase else {
             // The client left while the connection was on its way; nothing was sent on it.
             shard.release(lease, reusable: true)
@@ -177,14 +175,15 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         handler.write(.head(upstreamRequest), flush: false)
         for chunk in pendingBody { handler.write(.body(.byteBuffer(chunk)), flush: false) }
         pendingBody = []
-        if requestEnded { sendEnd(lease) } else { flushUpstream(lease) }
+        if requestEnded { sendEnd(lease) } else { flushUpstream() }
         client?.proxyResumeReading()
     }
 
     private func sendEnd(_ lease: UpstreamShard.Lease) {
-        lease.connection.handler.write(.end(nil), flush: false)
-        flushUpstream(lease)
+        lease.connection.handler.write(.end(nil), flush: true)
         requestSent = true
+        // That flush sent the head and body parts written before it too.
+        upstreamFlushPending = false
         guard framing == nil else { return }
         headTimer = eventLoop.assumeIsolated().scheduleTask(in: route.upstream.configuration.requestTimeout) {
             self.headTimedOut()
@@ -217,7 +216,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     /// Gives the upstream connection up (not reusable: its request or response is unfinished) and answers
     /// `error` if nothing was written yet, else closes the client connection.
     func abort(_ error: GatewayError) {
-        if let lease = takeLease() { shard.release(lease, reusable: false) }
+        if let lease = takeLease() { route.upstream.shard(for: eventLoop).release(lease, reusable: false) }
         phase = .finished
         if framing == nil {
             respond(error, close: true)

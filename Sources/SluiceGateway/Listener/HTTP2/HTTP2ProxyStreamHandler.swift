@@ -71,12 +71,6 @@ final class HTTP2ProxyStreamHandler: ChannelDuplexHandler, RemovableChannelHandl
         }
     }
 
-    func channelReadComplete(context: ChannelHandlerContext) {
-        isReading = false
-        exchange?.clientReadComplete()
-        context.fireChannelReadComplete()
-    }
-
     private func requestEnd() {
         guard !requestEnded else { return }
         requestEnded = true
@@ -86,6 +80,12 @@ final class HTTP2ProxyStreamHandler: ChannelDuplexHandler, RemovableChannelHandl
     func channelInactive(context: ChannelHandlerContext) {
         clientGone()
         context.fireChannelInactive()
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        isReading = false
+        exchange?.clientReadComplete()
+        context.fireChannelReadComplete()
     }
 
     private func clientGone() {
