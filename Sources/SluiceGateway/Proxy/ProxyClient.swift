@@ -7,14 +7,20 @@ protocol ProxyClient: AnyObject {
     var allocator: ByteBufferAllocator { get }
     /// Whether the client takes more bytes now (the socket, or the stream's flow-control window).
     var isWritable: Bool { get }
+    /// Inside a read of the client's request parts: what they produce upstream is flushed once, when the read
+    /// completes (``ProxyExchange/clientReadComplete()``), not part by part.
+    var isReadingRequest: Bool { get }
     /// The request asked `Expect: 100-continue`; the upstream connection is there, so the body may come.
     func proxyContinue()
     /// The upstream's response head: `headers` without hop-by-hop fields, the body framed as `framing` says,
     /// and `connection` what an HTTP/1.1 client is told about the connection.
     func proxyResponseHead(
         status: HTTPResponseStatus, headers: HTTPHeaders, framing: ProxyResponseFraming, connection: HTTP1ResponseFraming.Connection)
-    /// One chunk of the upstream's response body, sent at once.
+    /// One chunk of the upstream's response body. The head and body are written unflushed; ``proxyFlush()``
+    /// sends them when the upstream read that produced them completes.
     func proxyResponseBody(_ chunk: ByteBuffer, framing: ProxyResponseFraming)
+    /// Sends what the response parts wrote: one socket write for all the parts of one upstream read.
+    func proxyFlush()
     /// The upstream's response is complete; `trailers` are its chunked body's trailer fields (without
     /// hop-by-hop ones), which HTTP/2 passes on and HTTP/1.1 drops.
     func proxyResponseEnd(framing: ProxyResponseFraming, trailers: HTTPHeaders?)

@@ -47,6 +47,7 @@ extension ProxyExchange {
             phase = .finished
             self.client = nil
             lease.connection.handler.delegate = nil
+            client.proxyFlush()
             return client.proxyTunnel(to: lease.connection)
         }
         guard let client, let framing, case .streaming(let lease) = phase else { return }
@@ -55,6 +56,11 @@ extension ProxyExchange {
         phase = .finished
         // A client still sending a body the upstream did not wait for cannot be resynchronised.
         finish(close: closeAfterResponse || !requestEnded)
+    }
+
+    /// The upstream read that produced response parts is over: they go to the client in one socket write.
+    func upstreamReadComplete() {
+        client?.proxyFlush()
     }
 
     func upstreamWritabilityChanged() {

@@ -31,6 +31,8 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     private var requestTrailers: HTTPHeaders?
     /// ...and was sent upstream.
     var requestSent = false
+    /// Request parts written upstream during a client read, flushed together when it completes.
+    private var upstreamFlushPending = false
     /// Set once the response head went to the client.
     var framing: ProxyResponseFraming?
     var closeAfterResponse = false
@@ -116,7 +118,9 @@ final class ProxyExchange: UpstreamConnectionDelegate {
             return abort(GatewayError(.payloadTooLarge, "the request body is larger than the route's limit"))
         }
         switch phase {
-        case .streaming(let lease): lease.connection.handler.write(.body(.byteBuffer(chunk)), flush: true)
+        case .streaming(let lease):
+            lease.connection.handler.write(.body(.byteBuffer(chunk)), flush: false)
+            flushUpstream()
         case .waitingForTurn, .connecting: pendingBody.append(chunk)
         case .finished: break
         }
@@ -126,6 +130,23 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         requestEnded = true
         requestTrailers = trailers
         if case .streaming(let lease) = phase { sendEnd(lease) }
+    }
+
+    /// The client read that delivered request parts is over: they go upstream in one socket write.
+    func clientReadComplete() {
+        guard upstreamFlushPending else { return }
+        upstreamFlushPending = false
+        if case .streaming(let lease) = phase { lease.connection.handler.flush() }
+    }
+
+    /// Sends what was written upstream now, or at ``clientReadComplete()`` when a client read is under way.
+    private func flushUpstream() {
+        if client?.isReadingRequest == true {
+            upstreamFlushPending = true
+        } else {
+            upstreamFlushPending = false
+            if case .streaming(let lease) = phase { lease.connection.handler.flush() }
+        }
     }
 
     func clientWritabilityChanged() {
@@ -160,13 +181,15 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         handler.write(.head(lease.head(upstreamRequest, clientHeaders: request.headers)), flush: false)
         for chunk in pendingBody { handler.write(.body(.byteBuffer(chunk)), flush: false) }
         pendingBody = []
-        if requestEnded { sendEnd(lease) } else { handler.flush() }
+        if requestEnded { sendEnd(lease) } else { flushUpstream() }
         client?.proxyResumeReading()
     }
 
     private func sendEnd(_ lease: UpstreamLink) {
         lease.connection.handler.write(lease.end(trailers: requestTrailers, clientVersion: request.version), flush: true)
         requestSent = true
+        // That flush sent the head and body parts written before it too.
+        upstreamFlushPending = false
         guard framing == nil else { return }
         headTimer = eventLoop.assumeIsolated().scheduleTask(in: route.upstream.configuration.requestTimeout) {
             self.headTimedOut()
@@ -222,6 +245,8 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         headTimer = nil
         let client = self.client
         self.client = nil
+        // Whatever the last upstream read wrote goes out before the connection or stream moves on (or closes).
+        client?.proxyFlush()
         client?.proxyFinished(close: close)
     }
 }

@@ -20,22 +20,27 @@ enum ProxyHeaders {
     }
 
     /// `headers` without the hop-by-hop fields and those `Connection` names.
+    /// Names are compared without lowercasing copies: this runs on every proxied request and response.
     static func removingHopByHop(_ headers: HTTPHeaders) -> HTTPHeaders {
-        var named: [String] = []
-        for value in headers["connection"] {
-            for token in value.split(separator: ",") {
-                let name = token.trimmingASCIISpaces().lowercased()
-                if !name.isEmpty { named.append(name) }
+        // Only names not already hop-by-hop are kept (`Connection: keep-alive` then allocates nothing).
+        var named: [Substring] = []
+        for field in headers where field.name.equalsIgnoringASCIICase("connection") {
+            for token in field.value.split(separator: ",") {
+                let name = token.trimmingASCIISpaces()
+                if !name.isEmpty && !isHopByHop(name) { named.append(name) }
             }
         }
         var result = HTTPHeaders()
         result.reserveCapacity(headers.count + 4)
         for field in headers {
-            let name = field.name.lowercased()
-            if hopByHop.contains(name) || named.contains(name) { continue }
+            if isHopByHop(field.name) || named.contains(where: { $0.equalsIgnoringASCIICase(field.name) }) { continue }
             result.add(name: field.name, value: field.value)
         }
         return result
+    }
+
+    private static func isHopByHop(_ name: some StringProtocol) -> Bool {
+        hopByHop.contains { name.equalsIgnoringASCIICase($0) }
     }
 
     /// The fields sent upstream for a request that arrived with `headers`: end-to-end fields as they came,
@@ -56,7 +61,7 @@ enum ProxyHeaders {
         result.remove(name: "x-forwarded-host")
         if host == nil { result.add(name: "Host", value: fallbackHost) }
         if let client = origin.clientAddress {
-            result.add(name: "X-Forwarded-For", value: (forwardedFor + [client]).joined(separator: ", "))
+            result.add(name: "X-Forwarded-For", value: forwardedFor.isEmpty ? client : (forwardedFor + [client]).joined(separator: ", "))
         } else if !forwardedFor.isEmpty {
             result.add(name: "X-Forwarded-For", value: forwardedFor.joined(separator: ", "))
         }
@@ -64,7 +69,8 @@ enum ProxyHeaders {
         if let host { result.add(name: "X-Forwarded-Host", value: host) }
         let forwarded = headers["forwarded"]
         result.remove(name: "forwarded")
-        result.add(name: "Forwarded", value: (forwarded + [forwardedElement(origin: origin, host: host)]).joined(separator: ", "))
+        let element = forwardedElement(origin: origin, host: host)
+        result.add(name: "Forwarded", value: forwarded.isEmpty ? element : (forwarded + [element]).joined(separator: ", "))
         return result
     }
 
@@ -75,31 +81,51 @@ enum ProxyHeaders {
     }
 
     /// One RFC 7239 element: `for=192.0.2.1;host=example.com;proto=http`. IPv6 addresses and any value that is
-    /// not a token are quoted (§6).
+    /// not a token are quoted (§6). Built in one string: it is made for every proxied request.
     static func forwardedElement(origin: Origin, host: String?) -> String {
-        var pairs: [String] = []
+        var element = "for="
+        element.reserveCapacity(32 + (origin.clientAddress?.utf8.count ?? 0) + (host?.utf8.count ?? 0))
         if let client = origin.clientAddress {
-            pairs.append("for=" + (client.contains(":") ? "\"[\(client)]\"" : client))
+            if client.utf8.contains(UInt8(ascii: ":")) {
+                element += "\"["
+                element += client
+                element += "]\""
+            } else {
+                element += client
+            }
         } else {
-            pairs.append("for=unknown")
+            element += "unknown"
         }
-        if let host { pairs.append("host=" + quotedIfNeeded(host)) }
-        pairs.append("proto=" + origin.scheme)
-        return pairs.joined(separator: ";")
+        if let host {
+            element += ";host="
+            appendQuotedIfNeeded(host, to: &element)
+        }
+        element += ";proto="
+        element += origin.scheme
+        return element
     }
 
-    private static func quotedIfNeeded(_ value: String) -> String {
-        let isToken = !value.isEmpty && value.utf8.allSatisfy { byte in
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                true
-            default:
-                "!#$%&'*+-.^_`|~".utf8.contains(byte)
-            }
+    private static func appendQuotedIfNeeded(_ value: String, to element: inout String) {
+        if !value.isEmpty && value.utf8.allSatisfy(isTokenByte) { return element += value }
+        element += "\""
+        for character in value.unicodeScalars {
+            if character == "\\" || character == "\"" { element += "\\" }
+            element.unicodeScalars.append(character)
         }
-        if isToken { return value }
-        let escaped = value.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"")
-        return "\"\(escaped)\""
+        element += "\""
+    }
+
+    /// RFC 9110 §5.6.2 `tchar`.
+    private static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"),
+            UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"),
+            UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+            true
+        default:
+            false
+        }
     }
 }
 
@@ -112,12 +138,10 @@ extension StringProtocol {
     }
 }
 
-extension String {
-    fileprivate func replacingAll(_ target: Character, with replacement: String) -> String {
-        var result = ""
-        for character in self {
-            if character == target { result += replacement } else { result.append(character) }
+extension StringProtocol {
+    fileprivate func equalsIgnoringASCIICase(_ other: some StringProtocol) -> Bool {
+        utf8.elementsEqual(other.utf8) { a, b in
+            a == b || (a ^ b == 0x20 && (a | 0x20) >= UInt8(ascii: "a") && (a | 0x20) <= UInt8(ascii: "z"))
         }
-        return result
     }
 }

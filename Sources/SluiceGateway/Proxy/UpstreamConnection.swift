@@ -9,6 +9,8 @@ protocol UpstreamConnectionDelegate: AnyObject {
     func upstreamBody(_ chunk: ByteBuffer)
     /// The response is complete; `trailers` are a chunked body's trailer fields, if it had any.
     func upstreamEnd(trailers: HTTPHeaders?)
+    /// The read that delivered response parts is over: what they wrote to the client can be flushed.
+    func upstreamReadComplete()
     func upstreamWritabilityChanged()
     /// The connection closed or failed.
     func upstreamClosed()
@@ -84,6 +86,11 @@ final class UpstreamConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
         case .body(let chunk): delegate.upstreamBody(chunk)
         case .end(let trailers): delegate.upstreamEnd(trailers: trailers)
         }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        delegate?.upstreamReadComplete()
+        context.fireChannelReadComplete()
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {

@@ -19,6 +19,14 @@ struct ProxyHeadersTests {
         #expect(names(ProxyHeaders.removingHopByHop(headers)) == ["host", "accept", "cookie"])
     }
 
+    @Test("names match hop-by-hop ones and Connection's tokens in any letter case, and only in letters")
+    func caseInsensitiveNames() {
+        let headers: HTTPHeaders = [
+            "CONNECTION": "X-SECRET, x-a[", "TRANSFER-encoding": "chunked", "x-Secret": "1", "X-A{": "2", "X-A[": "3",
+        ]
+        #expect(names(ProxyHeaders.removingHopByHop(headers)) == ["x-a{"])
+    }
+
     @Test("X-Forwarded-For and Forwarded are appended to, -Proto and -Host set from what the gateway saw")
     func forwarded() {
         let headers: HTTPHeaders = [
@@ -43,6 +51,8 @@ struct ProxyHeadersTests {
         #expect(result["forwarded"] == ["for=\"[2001:db8::1]\";proto=http"])
         let host = ProxyHeaders.forwardedElement(origin: origin, host: "example.test:8080")
         #expect(host == "for=192.0.2.7;host=\"example.test:8080\";proto=http")
+        let odd = ProxyHeaders.forwardedElement(origin: ProxyHeaders.Origin(scheme: "https"), host: "a\"b\\c")
+        #expect(odd == "for=unknown;host=\"a\\\"b\\\\c\";proto=https")
     }
 }
 

@@ -27,6 +27,8 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     /// Inside `channelRead`…`channelReadComplete`: flushes wait for the read to complete.
     private var isReading = false
     private var needsFlush = false
+    /// A proxied response's parts are written and not yet flushed (``proxyFlush()``).
+    private var proxyNeedsFlush = false
     /// A `read()` held back while the queue is full.
     private var readPending = false
     private var idleTimer: Scheduled<Void>?
@@ -118,6 +120,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             scheduleIdleCheck(at: headDeadline, context: context)
         }
         sawRequestParts = false
+        exchange?.clientReadComplete()
         if needsFlush {
             needsFlush = false
             context.flush()
@@ -334,10 +337,19 @@ extension HTTP1ConnectionHandler: ProxyClient {
 
     var isWritable: Bool { context?.channel.isWritable ?? false }
 
-    /// Response bytes, in order, sent at once.
+    var isReadingRequest: Bool { isReading }
+
+    /// Response bytes, in order; sent by the next ``proxyFlush()``.
     private func proxyWrite(_ bytes: ByteBuffer) {
         guard let context else { return }
-        context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
+        context.write(wrapOutboundOut(bytes), promise: nil)
+        proxyNeedsFlush = true
+    }
+
+    func proxyFlush() {
+        guard proxyNeedsFlush, let context else { return }
+        proxyNeedsFlush = false
+        context.flush()
         machine.sawActivity(at: context.eventLoop.now)
     }
 
@@ -345,6 +357,8 @@ extension HTTP1ConnectionHandler: ProxyClient {
         var buffer = allocator.buffer(capacity: 32)
         buffer.writeStaticString(HTTP1ResponseSerializer.continueResponse)
         proxyWrite(buffer)
+        // The client waits for it before sending the body.
+        proxyFlush()
     }
 
     func proxyResponseHead(
@@ -374,6 +388,7 @@ extension HTTP1ConnectionHandler: ProxyClient {
         var buffer = allocator.buffer(capacity: HTTP1ResponseSerializer.capacity(for: response))
         HTTP1ResponseSerializer.write(response, framing: framing, into: &buffer)
         proxyWrite(buffer)
+        proxyFlush()
     }
 
     func proxyResumeReading() {
@@ -399,6 +414,7 @@ extension HTTP1ConnectionHandler: ProxyClient {
         let wasReading = isReading
         for part in parts { channelRead(context: context, data: NIOAny(part)) }
         isReading = wasReading
+        if !isReading { exchange?.clientReadComplete() }
         drain(context: context)
         if !isReading && needsFlush {
             needsFlush = false

@@ -20,8 +20,12 @@ final class HTTP2ProxyStreamHandler: ChannelDuplexHandler, RemovableChannelHandl
     private var context: ChannelHandlerContext?
     private var heldRead = HeldRead()
     private var requestEnded = false
+    /// Inside `channelRead`…`channelReadComplete`: request parts go upstream in one flush at its end.
+    private var isReading = false
     /// Completes once the frame ending the response has left (END_STREAM), for a close that must not cut it off.
     private var responseEnded: EventLoopFuture<Void>?
+    /// Response frames are written and not yet flushed.
+    private var needsFlush = false
     private let idleTimeout: TimeAmount
     private var idleTimer: Scheduled<Void>?
     private var lastActivity = NIODeadline.distantPast
@@ -43,11 +47,17 @@ final class HTTP2ProxyStreamHandler: ChannelDuplexHandler, RemovableChannelHandl
         self.exchange = exchange
         sawActivity()
         scheduleIdleCheck(at: lastActivity + idleTimeout, context: context)
+        // Called from the stream's read of the HEADERS frame, before this handler sees reads: the head (and
+        // end) go upstream in one flush here.
+        isReading = true
         exchange.start()
         if endStream { requestEnd() }
+        isReading = false
+        exchange.clientReadComplete()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        isReading = true
         sawActivity()
         switch unwrapInboundIn(data) {
         case .data(let data):
@@ -72,6 +82,12 @@ final class HTTP2ProxyStreamHandler: ChannelDuplexHandler, RemovableChannelHandl
     func channelInactive(context: ChannelHandlerContext) {
         clientGone()
         context.fireChannelInactive()
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        isReading = false
+        exchange?.clientReadComplete()
+        context.fireChannelReadComplete()
     }
 
     private func clientGone() {
@@ -125,14 +141,26 @@ extension HTTP2ProxyStreamHandler: ProxyClient {
 
     var isWritable: Bool { context?.channel.isWritable ?? false }
 
+    var isReadingRequest: Bool { isReading }
+
+    /// A response frame; sent by the next ``proxyFlush()``.
     private func write(_ frame: HTTP2Frame.FramePayload, promise: EventLoopPromise<Void>? = nil) {
         guard let context else { return }
-        context.writeAndFlush(wrapOutboundOut(frame), promise: promise)
+        context.write(wrapOutboundOut(frame), promise: promise)
+        needsFlush = true
+    }
+
+    func proxyFlush() {
+        guard needsFlush, let context else { return }
+        needsFlush = false
+        context.flush()
         sawActivity()
     }
 
     func proxyContinue() {
         write(.headers(.init(headers: HPACKHeaders([(":status", "100")]), endStream: false)))
+        // The client waits for it before sending the body.
+        proxyFlush()
     }
 
     func proxyResponseHead(
