@@ -274,3 +274,15 @@ def test_goaway_on_shutdown_lets_streams_in_flight_finish(h2_gateway):
     assert goaways and goaways[0] == (1, 0), goaways
     assert (status, body, ended) == ("200", b'"slept 1000 ms"', True), (status, body, ended)
     assert late == [], late  # past the GOAWAY's last stream: not served (ignored or refused)
+
+
+def test_an_answer_before_the_request_ends_stops_it_with_no_error(h2_gateway):
+    _, clear, _ = h2_gateway(limits="max_body: 1KiB")
+    conn = H2Connection(clear).start()
+    stream = conn.request("POST", "/echo/big", b"x" * 2048, end_stream=False)
+    assert conn.wait(lambda: stream in conn.resets, timeout=10), (conn.responses, conn.resets, conn.closed, conn.protocol_error)
+    # The whole 413 first, then RST_STREAM NO_ERROR (RFC 9113 §8.1): the client may stop sending, nothing failed.
+    assert conn.responses[stream]["status"] == 413 and conn.responses[stream]["ended"]
+    assert conn.body_json(stream)["error"]["code"] == "payload_too_large"
+    assert conn.resets[stream] == 0
+    conn.close()

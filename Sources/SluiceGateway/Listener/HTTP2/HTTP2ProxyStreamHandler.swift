@@ -202,7 +202,7 @@ extension HTTP2ProxyStreamHandler: ProxyClient {
 
     /// The stream's own state says what `close` says on HTTP/1.1: a response cut short resets the stream at
     /// once; a complete one ends it, and a request still arriving is then not wanted (RFC 9113 §8.1), so the
-    /// stream is reset once the response's last frame has left.
+    /// stream is reset (NO_ERROR) once the response's last frame has left.
     func proxyFinished(close: Bool) {
         exchange = nil
         idleTimer?.cancel()
@@ -210,7 +210,7 @@ extension HTTP2ProxyStreamHandler: ProxyClient {
         guard let context else { return }
         guard let responseEnded else { return context.close(promise: nil) }
         if requestEnded { return }  // both sides ended: the stream is closed
-        responseEnded.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        responseEnded.assumeIsolated().whenComplete { _ in HTTP2EarlyAnswer.stopRequest(on: context) }
     }
 
     func proxyTunnel(to upstream: UpstreamConnection) {

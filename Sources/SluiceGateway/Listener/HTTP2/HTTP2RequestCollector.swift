@@ -34,12 +34,16 @@ struct HTTP2RequestCollector {
         return true
     }
 
+    /// The client ended its side of the stream (END_STREAM): nothing more will arrive.
+    private(set) var requestEnded = false
+
     var isComplete: Bool {
         if case .done = state { return true }
         return false
     }
 
     mutating func receivedHeaders(_ block: HPACKHeaders, endStream: Bool) -> Event {
+        if endStream { requestEnded = true }
         switch state {
         case .awaitingHeaders:
             let (method, path, headers) = Self.fields(of: block)
@@ -83,6 +87,7 @@ struct HTTP2RequestCollector {
     }
 
     mutating func receivedData(_ data: ByteBuffer, endStream: Bool) -> Event {
+        if endStream { requestEnded = true }
         guard case .collectingBody(let method, let target, let headers, var body) = state else { return .none }
         if data.readableBytes > 0 {
             guard (body?.readableBytes ?? 0) + data.readableBytes <= maxBodySize else { return reject(tooLarge()) }

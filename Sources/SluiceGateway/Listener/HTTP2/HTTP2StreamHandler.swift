@@ -165,14 +165,14 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         cancellation = nil
         idleTimer?.cancel()
         idleTimer = nil
-        guard !collector.isComplete else {
+        guard !collector.requestEnded else {
             return HTTP2ResponseWriter.write(response, omitBody: isHead, to: context)
         }
         // Answered before the request ended (413, 408, a refused CONNECT): the rest of it is not wanted
-        // (RFC 9113 §8.1), so the stream is reset, once the answer has left.
+        // (RFC 9113 §8.1), so the stream is reset (NO_ERROR) once the answer has left.
         let written = context.eventLoop.makePromise(of: Void.self)
         HTTP2ResponseWriter.write(response, omitBody: isHead, to: context, written: written)
-        written.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        written.futureResult.assumeIsolated().whenComplete { _ in HTTP2EarlyAnswer.stopRequest(on: context) }
     }
 
     private func scheduleIdleCheck(at deadline: NIODeadline, context: ChannelHandlerContext) {

@@ -80,3 +80,17 @@ struct HTTP2RequestCollectorTests {
         #expect(try #require(rejected(noPath.receivedHeaders(headers("GET", nil), endStream: true))).code == .badRequest)
     }
 }
+
+@Suite("HTTP/2 stream -> GatewayRequest: the end of the request")
+struct HTTP2RequestEndTests {
+    @Test("a request refused before END_STREAM is complete for the gateway but not ended by the client")
+    func rejectedEarly() {
+        var collector = HTTP2RequestCollector(maxBodySize: 2)
+        _ = collector.receivedHeaders(HPACKHeaders([(":method", "POST"), (":path", "/x")]), endStream: false)
+        _ = collector.receivedData(ByteBuffer(string: "abc"), endStream: false)
+        #expect(collector.isComplete)
+        #expect(!collector.requestEnded)
+        _ = collector.receivedData(ByteBuffer(string: "d"), endStream: true)
+        #expect(collector.requestEnded)
+    }
+}
