@@ -142,9 +142,26 @@ def test_rapid_reset_gets_goaway_enhance_your_calm(h2_gateway):
     assert_still_serves(clear)
 
 
+def test_streams_over_the_limit_before_the_settings_ack_are_refused(h2_gateway):
+    # A client may open streams before it has read the server's SETTINGS (RFC 9113 §3.4); those over
+    # max_concurrent_streams get REFUSED_STREAM (not processed, safe to retry), the others are served.
+    _, clear, _ = h2_gateway(http2="max_concurrent_streams: 4")
+    conn = H2Connection(clear).start(send=False)
+    streams = [conn.request("POST", "/py/slow", {"millis": 300}, flush=False) for _ in range(10)]
+    conn.flush()  # the preface, SETTINGS and all ten requests in one write
+    assert conn.wait_for_responses(streams), (conn.closed, conn.protocol_error, conn.resets, conn.goaway)
+    refused = [s for s in streams if conn.resets.get(s) == h2conn.REFUSED_STREAM]
+    answered = [s for s in streams if conn.responses[s]["status"] == 200]
+    assert (len(answered), len(refused)) == (4, 6), (conn.resets, [conn.responses[s]["status"] for s in streams])
+    # Refused, then retried once the first ones are done: all served on the same connection.
+    retried = [conn.request("POST", "/py/slow", {"millis": 10}) for _ in refused[:4]]
+    assert conn.wait_for_responses(retried) and all(conn.responses[s]["status"] == 200 for s in retried)
+    conn.close()
+
+
 def test_streams_over_the_announced_limit_end_the_connection(h2_gateway):
-    # NIOHTTP2 holds a client to the SETTINGS_MAX_CONCURRENT_STREAMS it acknowledged: one stream more is a
-    # connection error (RFC 9113 §5.1.2).
+    # Once the client has acknowledged SETTINGS_MAX_CONCURRENT_STREAMS, NIOHTTP2 holds it to it: one stream
+    # more is a connection error (RFC 9113 §5.1.2 and §5.4.1 allow that for a misbehaving client).
     _, clear, _ = h2_gateway(http2="max_concurrent_streams: 4")
     conn = H2Connection(clear).start()
     assert conn.wait(lambda: conn.remote_settings.get(3) == 4, timeout=5)  # acknowledged as it arrived
@@ -276,13 +293,23 @@ def test_goaway_on_shutdown_lets_streams_in_flight_finish(h2_gateway):
     assert late == [], late  # past the GOAWAY's last stream: not served (ignored or refused)
 
 
-def test_an_answer_before_the_request_ends_stops_it_with_no_error(h2_gateway):
+def test_an_answer_before_the_request_ends_drops_the_rest_or_stops_it_with_no_error(h2_gateway):
     _, clear, _ = h2_gateway(limits="max_body: 1KiB")
     conn = H2Connection(clear).start()
-    stream = conn.request("POST", "/echo/big", b"x" * 2048, end_stream=False)
-    assert conn.wait(lambda: stream in conn.resets, timeout=10), (conn.responses, conn.resets, conn.closed, conn.protocol_error)
-    # The whole 413 first, then RST_STREAM NO_ERROR (RFC 9113 §8.1): the client may stop sending, nothing failed.
-    assert conn.responses[stream]["status"] == 413 and conn.responses[stream]["ended"]
-    assert conn.body_json(stream)["error"]["code"] == "payload_too_large"
-    assert conn.resets[stream] == 0
+    # A short upload past the limit: the 413 comes whole, the rest of the body is dropped, the stream ends cleanly.
+    short = conn.request("POST", "/echo/big", b"x" * 2048, end_stream=False)
+    assert conn.wait(lambda: conn.responses[short]["ended"], timeout=10)
+    assert conn.responses[short]["status"] == 413
+    assert conn.body_json(short)["error"]["code"] == "payload_too_large"
+    conn.conn.send_data(short, b"y" * 1000, end_stream=True)
+    conn.flush()
+    # A client that goes on sending (more than 64 KiB after the answer) is told to stop: RST_STREAM NO_ERROR.
+    long = conn.request("POST", "/echo/big", b"x" * 2048, end_stream=False)
+    assert conn.wait(lambda: conn.responses[long]["ended"], timeout=10)
+    for _ in range(5):
+        conn.conn.send_data(long, b"z" * 16000)
+    conn.flush()
+    assert conn.wait(lambda: long in conn.resets, timeout=10), (conn.resets, conn.closed, conn.protocol_error)
+    assert conn.resets[long] == 0 and short not in conn.resets
+    assert conn.responses[long]["status"] == 413
     conn.close()

@@ -22,6 +22,9 @@ final class HTTP2ProxyStreamHandler: ChannelDuplexHandler, RemovableChannelHandl
     private var requestEnded = false
     /// Inside `channelRead`…`channelReadComplete`: request parts go upstream in one flush at its end.
     private var isReading = false
+    /// Set when the answer finished before the request: what still arrives is dropped.
+    private var earlyAnswer: HTTP2EarlyAnswer?
+    private var earlyAnswerDeadline: Scheduled<Void>?
     /// Completes once the frame ending the response has left (END_STREAM), for a close that must not cut it off.
     private var responseEnded: EventLoopFuture<Void>?
     /// Response frames are written and not yet flushed.
@@ -61,8 +64,12 @@ final class HTTP2ProxyStreamHandler: ChannelDuplexHandler, RemovableChannelHandl
         sawActivity()
         switch unwrapInboundIn(data) {
         case .data(let data):
+            let bytes = data.data.readableBytes
+            if earlyAnswer != nil { return dropAfterAnswer(bytes, endStream: data.endStream, context: context) }
             if case .byteBuffer(let bytes) = data.data, bytes.readableBytes > 0 { exchange?.receive(.body(bytes)) }
             if data.endStream { requestEnd() }
+        case .headers(let headers) where earlyAnswer != nil:
+            dropAfterAnswer(0, endStream: headers.endStream, context: context)
         case .headers(let headers):
             // Request trailers end the request; only an HTTP/2 upstream is sent them.
             if headers.endStream {
@@ -73,6 +80,20 @@ final class HTTP2ProxyStreamHandler: ChannelDuplexHandler, RemovableChannelHandl
         }
     }
 
+    /// The answer has left before the request ended: what still arrives is dropped (``HTTP2EarlyAnswer``).
+    private func dropAfterAnswer(_ bytes: Int, endStream: Bool, context: ChannelHandlerContext) {
+        guard var earlyAnswer else { return }
+        if endStream || earlyAnswer.dropped(bytes) {
+            earlyAnswerDeadline?.cancel()
+            earlyAnswerDeadline = nil
+            self.earlyAnswer = nil
+            requestEnded = requestEnded || endStream
+            if !endStream { HTTP2EarlyAnswer.stopRequest(on: context) }
+        } else {
+            self.earlyAnswer = earlyAnswer
+        }
+    }
+
     private func requestEnd(trailers: HTTPHeaders? = nil) {
         guard !requestEnded else { return }
         requestEnded = true
@@ -80,6 +101,8 @@ final class HTTP2ProxyStreamHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        earlyAnswerDeadline?.cancel()
+        earlyAnswerDeadline = nil
         clientGone()
         context.fireChannelInactive()
     }
@@ -208,9 +231,10 @@ extension HTTP2ProxyStreamHandler: ProxyClient {
         idleTimer?.cancel()
         idleTimer = nil
         guard let context else { return }
-        guard let responseEnded else { return context.close(promise: nil) }
+        guard responseEnded != nil else { return context.close(promise: nil) }
         if requestEnded { return }  // both sides ended: the stream is closed
-        responseEnded.assumeIsolated().whenComplete { _ in HTTP2EarlyAnswer.stopRequest(on: context) }
+        earlyAnswer = HTTP2EarlyAnswer()
+        earlyAnswerDeadline = HTTP2EarlyAnswer.deadline(idleTimeout, on: context)
     }
 
     func proxyTunnel(to upstream: UpstreamConnection) {

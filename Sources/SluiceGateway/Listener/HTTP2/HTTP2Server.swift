@@ -17,6 +17,7 @@ enum HTTP2Server {
         let maxBodySize = limits.maxBodySize
         let idleTimeout = limits.idleTimeout
         let pipeline = channel.pipeline.syncOperations
+        let admission = NIOLoopBound(HTTP2StreamAdmission(limit: http2.maxConcurrentStreams), eventLoop: channel.eventLoop)
         try pipeline.addHandler(HTTP2FlushCoalescer())
         try pipeline.addHandler(HTTP2GoAwayWatcher())
         let http2Handler = NIOHTTP2Handler(
@@ -27,6 +28,7 @@ enum HTTP2Server {
             streamDelegate: connection.streamDelegate(on: channel.eventLoop)
         ) { stream in
             stream.eventLoop.makeCompletedFuture {
+                guard try admission.value.admit(stream) else { return }
                 try stream.pipeline.syncOperations.addHandler(
                     HTTP2StreamHandler(
                         handler: handler, maxBodySize: maxBodySize, idleTimeout: idleTimeout, websocket: websocket, scheme: scheme))

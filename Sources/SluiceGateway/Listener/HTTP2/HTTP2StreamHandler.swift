@@ -31,6 +31,9 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var lastActivity = NIODeadline.distantPast
     /// The dispatched request's, until it is answered.
     private var cancellation: CallCancellation?
+    /// Set when the answer left before the request ended: what still arrives is dropped.
+    private var earlyAnswer: HTTP2EarlyAnswer?
+    private var earlyAnswerDeadline: Scheduled<Void>?
 
     init(
         handler: any GatewayRequestHandler, maxBodySize: Int, idleTimeout: TimeAmount, websocket: WebSocketSettings?,
@@ -59,6 +62,8 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     func channelInactive(context: ChannelHandlerContext) {
         idleTimer?.cancel()
         idleTimer = nil
+        earlyAnswerDeadline?.cancel()
+        earlyAnswerDeadline = nil
         self.context = nil
         if !answered, let cancellation {
             self.cancellation = nil
@@ -71,6 +76,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         let event: HTTP2RequestCollector.Event
         switch unwrapInboundIn(data) {
         case .headers(let headers):
+            if answered { return dropAfterAnswer(0, endStream: headers.endStream, context: context) }
             if !collector.isStarted {
                 if let proxyRouting, proxyRouting.hasProxyRoutes, proxy(headers, routing: proxyRouting, context: context) {
                     return
@@ -83,6 +89,9 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
             event = collector.receivedHeaders(headers.headers, endStream: headers.endStream)
         case .data(let data):
             guard case .byteBuffer(let buffer) = data.data else { return }
+            if answered {
+                return dropAfterAnswer(buffer.readableBytes, endStream: data.endStream, context: context)
+            }
             event = collector.receivedData(buffer, endStream: data.endStream)
         default:
             return
@@ -139,7 +148,13 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func webSocket(_ attempt: HTTP2WebSocket.Attempt, context: ChannelHandlerContext) {
         switch attempt {
         case .refuse(let response):
-            respond(response)  // and the stream closes: the CONNECT never ends it
+            // The CONNECT's stream never ends by itself: reset it once the refusal has left.
+            answered = true
+            idleTimer?.cancel()
+            idleTimer = nil
+            let written = context.eventLoop.makePromise(of: Void.self)
+            HTTP2ResponseWriter.write(response, omitBody: false, to: context, written: written)
+            written.futureResult.assumeIsolated().whenComplete { _ in HTTP2EarlyAnswer.stopRequest(on: context) }
         case .accept:
             guard let websocket else { return }
             answered = true
@@ -168,11 +183,26 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         guard !collector.requestEnded else {
             return HTTP2ResponseWriter.write(response, omitBody: isHead, to: context)
         }
-        // Answered before the request ended (413, 408, a refused CONNECT): the rest of it is not wanted
-        // (RFC 9113 §8.1), so the stream is reset (NO_ERROR) once the answer has left.
-        let written = context.eventLoop.makePromise(of: Void.self)
-        HTTP2ResponseWriter.write(response, omitBody: isHead, to: context, written: written)
-        written.futureResult.assumeIsolated().whenComplete { _ in HTTP2EarlyAnswer.stopRequest(on: context) }
+        // Answered before the request ended (413, 408, a refused CONNECT): the rest of it is dropped.
+        HTTP2ResponseWriter.write(response, omitBody: isHead, to: context)
+        earlyAnswer = HTTP2EarlyAnswer()
+        earlyAnswerDeadline = HTTP2EarlyAnswer.deadline(idleTimeout, on: context)
+    }
+
+    private func dropAfterAnswer(_ bytes: Int, endStream: Bool, context: ChannelHandlerContext) {
+        guard var earlyAnswer else { return }
+        if endStream {
+            earlyAnswerDeadline?.cancel()
+            earlyAnswerDeadline = nil
+            self.earlyAnswer = nil
+        } else if earlyAnswer.dropped(bytes) {
+            earlyAnswerDeadline?.cancel()
+            earlyAnswerDeadline = nil
+            self.earlyAnswer = nil
+            HTTP2EarlyAnswer.stopRequest(on: context)
+        } else {
+            self.earlyAnswer = earlyAnswer
+        }
     }
 
     private func scheduleIdleCheck(at deadline: NIODeadline, context: ChannelHandlerContext) {

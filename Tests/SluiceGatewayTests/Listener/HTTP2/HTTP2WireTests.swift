@@ -46,3 +46,17 @@ struct HTTP2WireTests {
         #expect(frames.scan(ByteBuffer(bytes: [1, 2, 3] + goAway(2))) == 2)
     }
 }
+
+@Suite("HTTP/2 early answer")
+struct HTTP2EarlyAnswerTests {
+    @Test("what arrives after an early answer is dropped up to the budget; one byte more stops the request")
+    func budget() {
+        var drop = HTTP2EarlyAnswer()
+        let first = drop.dropped(HTTP2EarlyAnswer.budget - 1)
+        let atBudget = drop.dropped(1)
+        let past = drop.dropped(1)
+        #expect(!first)
+        #expect(!atBudget)
+        #expect(past)
+    }
+}
