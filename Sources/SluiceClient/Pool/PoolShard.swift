@@ -25,7 +25,7 @@ final class PoolShard: Sendable {
         var waiters: [Pool.WaiterID: Waiter] = [:]
         var connections: [Key: ThriftConnection] = [:]
         var nextWaiterID = 0
-        var nextEndpoint = 0
+        var endpoints = EndpointRotation()
     }
 
     let eventLoop: any EventLoop
@@ -53,8 +53,7 @@ final class PoolShard: Sendable {
     /// Must run on `eventLoop`.
     func send(_ call: OutboundCall, promise: EventLoopPromise<ThriftReply>) {
         let (endpoint, waiter, action) = state.withValue { state in
-            let endpoint = state.nextEndpoint
-            state.nextEndpoint = endpoint + 1 == state.pools.count ? 0 : endpoint + 1
+            let endpoint = state.endpoints.next(of: state.pools.count)
             let waiter = state.nextWaiterID
             state.nextWaiterID &+= 1
             return (endpoint, waiter, state.pools[endpoint].request(waiter))

@@ -22,7 +22,7 @@ final class HTTP2UpstreamShard: Sendable {
         var waiters: [[Waiter]]
         var connections: [Key: HTTP2UpstreamConnection] = [:]
         var nextWaiterID = 0
-        var nextEndpoint = 0
+        var rotation = EndpointRotation()
         var isShutDown = false
     }
 
@@ -61,8 +61,7 @@ final class HTTP2UpstreamShard: Sendable {
             promise.fail(ClientError(.shutdown, "the gateway is shutting down"))
             return promise.futureResult
         }
-        let endpoint = state.value.nextEndpoint
-        state.value.nextEndpoint = endpoint + 1 == endpoints.count ? 0 : endpoint + 1
+        let endpoint = state.value.rotation.next(of: endpoints.count)
         let id = state.value.nextWaiterID
         state.value.nextWaiterID &+= 1
         let timer = eventLoop.scheduleTask(deadline: deadline) { [self] in

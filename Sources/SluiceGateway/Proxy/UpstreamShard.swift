@@ -32,7 +32,7 @@ final class UpstreamShard: Sendable {
         var waiters: [Pool.WaiterID: Waiter] = [:]
         var connections: [Key: UpstreamConnection] = [:]
         var nextWaiterID = 0
-        var nextEndpoint = 0
+        var rotation = EndpointRotation()
     }
 
     let eventLoop: any EventLoop
@@ -64,8 +64,7 @@ final class UpstreamShard: Sendable {
     /// Must run on `eventLoop`.
     func lease(deadline: NIODeadline) -> EventLoopFuture<Lease> {
         let promise = eventLoop.makePromise(of: Lease.self)
-        let endpoint = state.value.nextEndpoint
-        state.value.nextEndpoint = endpoint + 1 == endpoints.count ? 0 : endpoint + 1
+        let endpoint = state.value.rotation.next(of: endpoints.count)
         let waiter = state.value.nextWaiterID
         state.value.nextWaiterID &+= 1
         let action = state.value.pools[endpoint].request(waiter)
