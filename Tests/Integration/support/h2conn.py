@@ -103,7 +103,11 @@ class H2Connection:
             elif isinstance(event, h2.events.RemoteSettingsChanged):
                 for key, setting in event.changed_settings.items():
                     self.remote_settings[int(key)] = setting.new_value
-        self.flush()
+        try:
+            self.flush()  # acknowledgements the library owes
+        except OSError:  # the server has closed the connection meanwhile (after a GOAWAY, say)
+            self.closed = True
+            return False
         return True
 
     def _watch_goaway(self, data):
