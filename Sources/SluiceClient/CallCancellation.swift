@@ -29,7 +29,8 @@ public final class CallCancellation: Sendable {
         for action in actions { action() }
     }
 
-    func onCancel(_ action: @escaping @Sendable () -> Void) {
+    /// Runs `action` when the calls are cancelled (at once if they are already), on the cancelling thread.
+    package func onCancel(_ action: @escaping @Sendable () -> Void) {
         let runNow: Bool = state.withLock { state in
             guard case .active(var actions) = state else { return true }
             state = .active([])  // drop the array's reference before appending, so it grows in place

@@ -3,6 +3,7 @@
 and Content-Length bodies both ways, 100 MiB streamed each way with the gateway's memory bounded, timeouts
 and an unreachable upstream."""
 
+import base64
 import hashlib
 import json
 import pathlib
@@ -298,5 +299,72 @@ def test_a_tls_listener_forwards_https(upstream, sluice_bin, tmp_path, dev_certs
         reply = echo(curl("--http1.1", "--cacert", str(dev_certs / "ca.crt"), "https://localhost:%d/web/who" % listeners[0][1]))
         assert header_values(reply, "X-Forwarded-Proto") == ["https"]
         assert header_values(reply, "Forwarded") == ["for=127.0.0.1;host=\"localhost:%d\";proto=https" % listeners[0][1]]
+    finally:
+        child.stop()
+
+
+def test_proxy_routes_answer_websocket_rpc_messages(upstream, sluice_bin, tmp_path):
+    """A WebSocket message to a proxy route goes upstream like an HTTP request; the whole response is the reply:
+    JSON as JSON, other bodies as text or base64 with their content type, capped at `max_message`."""
+    write_routes(tmp_path / "routes", proxy_document(upstream))
+    (tmp_path / "sluice.yaml").write_text(
+        'listeners: [{address: "127.0.0.1:0"}]\nroutes: routes/\nwebsocket: {path: /ws, max_message: 64KiB}\n')
+    child, listeners = start_with_config(sluice_bin, tmp_path / "sluice.yaml", tmp_path / "run.log")
+    try:
+        with websocket_connect("ws://127.0.0.1:%d/ws" % listeners[0][1], max_size=None) as ws:
+            ws.send(json.dumps({"id": 1, "method": "PUT", "path": "/static/a%20b.css?v=2",
+                                "headers": {"X-Custom": "yes", "Connection": "Upgrade", "Upgrade": "websocket",
+                                            "Content-Type": "text/plain", "Content-Length": "999"},
+                                "body": "plain words"}))
+            reply = json.loads(ws.recv())
+            assert reply["id"] == 1 and reply["status"] == 200, reply
+            assert reply["headers"]["x-upstream"] == "yes"
+            for hop in ("connection", "keep-alive", "x-hop", "content-length"):
+                assert hop not in reply["headers"]
+            sent = reply["body"]
+            assert sent["method"] == "PUT" and sent["path"] == "/assets/a%20b.css?v=2"
+            assert sent["body"] == "plain words" and sent["body_bytes"] == len("plain words")
+            assert header_values(sent, "X-Custom") == ["yes"]
+            assert header_values(sent, "Content-Length") == [str(len("plain words"))]
+            assert header_values(sent, "Upgrade") == [] and header_values(sent, "X-Forwarded-For") == ["127.0.0.1"]
+            assert header_values(sent, "X-Forwarded-Proto") == ["http"]
+
+            # Many in flight on one socket, answered by id; a binary body comes back as base64.
+            for index in range(50):
+                ws.send(json.dumps({"id": "m%d" % index, "method": "POST", "path": "/web/echo/%d" % index,
+                                    "body": {"n": index}}))
+            replies = {}
+            for _ in range(50):
+                reply = json.loads(ws.recv())
+                replies[reply["id"]] = reply
+            for index in range(50):
+                body = replies["m%d" % index]["body"]
+                assert body["path"] == "/echo/%d" % index and json.loads(body["body"]) == {"n": index}
+
+            ws.send(json.dumps({"id": 2, "method": "GET", "path": "/web/download?bytes=1000"}))
+            reply = json.loads(ws.recv())
+            assert reply["status"] == 200 and reply["headers"]["content-type"] == "application/octet-stream"
+            assert "body" not in reply and base64.b64decode(reply["body_base64"]) == PATTERN[:1000]
+
+            # Over the message limit: a 502 reply naming it, and the socket goes on.
+            ws.send(json.dumps({"id": 3, "method": "GET", "path": "/web/download?bytes=200000&chunked=1"}))
+            reply = json.loads(ws.recv())
+            assert reply["status"] == 502 and "limit" in reply["body"]["error"]["message"], reply
+            ws.send(json.dumps({"id": 4, "method": "GET", "path": "/web/after"}))
+            assert json.loads(ws.recv())["body"]["path"] == "/after"
+    finally:
+        child.stop()
+
+
+def test_a_websocket_message_to_an_unreachable_upstream_gets_502(sluice_bin, tmp_path):
+    write_routes(tmp_path / "routes", proxy_document(free_port()))
+    (tmp_path / "sluice.yaml").write_text('listeners: [{address: "127.0.0.1:0"}]\nroutes: routes/\nwebsocket: {path: /ws}\n')
+    child, listeners = start_with_config(sluice_bin, tmp_path / "sluice.yaml", tmp_path / "run.log")
+    try:
+        with websocket_connect("ws://127.0.0.1:%d/ws" % listeners[0][1]) as ws:
+            ws.send(json.dumps({"id": 1, "method": "GET", "path": "/web/x"}))
+            reply = json.loads(ws.recv())
+            assert reply["id"] == 1 and reply["status"] in (502, 503), reply
+            assert "web" in reply["body"]["error"]["message"]
     finally:
         child.stop()

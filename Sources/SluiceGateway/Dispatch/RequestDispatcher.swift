@@ -28,9 +28,13 @@ final class RequestDispatcher: GatewayRequestHandler {
         switch snapshot.router.match(method: request.method, path: request.path) {
         case .route(let index) where index < snapshot.routes.count:
             route = snapshot.routes[index]
+        case .route(let index) where index - snapshot.routes.count < snapshot.proxyRoutes.count:
+            // A proxy route reached by a whole request (a WebSocket message; HTTP streams these before, see
+            // ProxyRouting): sent upstream as is, its response collected into the answer.
+            let route = snapshot.proxyRoutes[index - snapshot.routes.count]
+            return ProxyCollector.start(route, request: request, on: eventLoop, allocator: allocator, responder: responder)
         case .route:
-            // A proxy route: only adapters that stream bodies (HTTP/1.1 and HTTP/2, see ProxyRouting) can serve it.
-            let error = GatewayError(.routeNotFound, "\(request.path) is proxied, which this protocol does not support yet")
+            let error = GatewayError(.routeNotFound, "no route for \(request.method) \(request.path)")
             return responder.respond(error.response(allocator: allocator))
         case .notFound:
             let error = GatewayError(.routeNotFound, "no route for \(request.method) \(request.path)")

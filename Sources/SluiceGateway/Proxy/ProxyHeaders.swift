@@ -136,10 +136,8 @@ extension StringProtocol {
         while let last = text.last, last == " " || last == "\t" { text = text.dropLast() }
         return text
     }
-}
 
-extension StringProtocol {
-    fileprivate func equalsIgnoringASCIICase(_ other: some StringProtocol) -> Bool {
+    func equalsIgnoringASCIICase(_ other: some StringProtocol) -> Bool {
         utf8.elementsEqual(other.utf8) { a, b in
             a == b || (a ^ b == 0x20 && (a | 0x20) >= UInt8(ascii: "a") && (a | 0x20) <= UInt8(ascii: "z"))
         }

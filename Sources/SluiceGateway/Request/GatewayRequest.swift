@@ -16,6 +16,9 @@ public struct GatewayRequest: Sendable {
     /// Set by adapters whose client can give up on one request and keep the connection (an HTTP/2 stream
     /// reset): the backend call is then cancelled. `nil` on HTTP/1.1, where nothing is allocated for it.
     public var cancellation: CallCancellation?
+    /// Set by adapters that carry whole requests (WebSocket messages), which a proxy route then collects
+    /// the response of (``ProxyCollector``); HTTP streams proxy routes before a request is whole.
+    var proxyCollection: ProxyCollection?
 
     public init(method: String, path: Substring, query: Substring, headers: GatewayHeaders, body: ByteBuffer?) {
         self.method = method

@@ -248,7 +248,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
                 needsFlush = false
                 WebSocketUpgrade.upgrade(
                     context: context, request: head, settings: configuration.webSocket ?? WebSocketSettings(),
-                    idleTimeout: configuration.idleTimeout, handler: handler)
+                    idleTimeout: configuration.idleTimeout, scheme: scheme, handler: handler)
                 return
             }
         }

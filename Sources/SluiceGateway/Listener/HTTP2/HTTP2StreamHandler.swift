@@ -162,7 +162,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
             idleTimer = nil
             do {
                 try HTTP2WebSocket.accept(
-                    context: context, replacing: self, settings: websocket, idleTimeout: idleTimeout, handler: handler)
+                    context: context, replacing: self, settings: websocket, idleTimeout: idleTimeout, scheme: scheme, handler: handler)
             } catch {
                 context.close(promise: nil)
             }

@@ -41,13 +41,14 @@ enum HTTP2WebSocket {
         replacing streamHandler: any RemovableChannelHandler,
         settings: WebSocketSettings,
         idleTimeout: TimeAmount,
+        scheme: String,
         handler: any GatewayRequestHandler
     ) throws {
         let headers = HPACKHeaders([(":status", "200"), ("server", "sluice"), ("sec-websocket-version", "13")])
         context.writeAndFlush(NIOAny(HTTP2Frame.FramePayload.headers(.init(headers: headers, endStream: false))), promise: nil)
         let pipeline = context.pipeline.syncOperations
         try pipeline.addHandler(HTTP2StreamBytesHandler())
-        try WebSocketConnectionHandler.addHandlers(to: pipeline, settings: settings, idleTimeout: idleTimeout, handler: handler)
+        try WebSocketConnectionHandler.addHandlers(to: pipeline, settings: settings, idleTimeout: idleTimeout, scheme: scheme, handler: handler)
         pipeline.removeHandler(streamHandler, promise: nil)
     }
 }

@@ -8,7 +8,7 @@ internal import SluiceClient
 ///
 /// It knows nothing of HTTP/1.1, so any channel that carries frames can use it (an RFC 8441 HTTP/2 stream
 /// too): put `WebSocketFrameEncoder`, a `WebSocketFrameDecoder` limited to the message size, and this
-/// handler on it (``addHandlers(to:settings:idleTimeout:handler:)``).
+/// handler on it (``addHandlers(to:settings:idleTimeout:scheme:handler:)``).
 final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundIn = WebSocketFrame
@@ -26,9 +26,15 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
     /// The calls of the messages not yet answered, cancelled if the socket goes away first.
     private var inFlight: [UInt64: CallCancellation] = [:]
     private var nextMessage: UInt64 = 0
+    /// `https` on TLS listeners; with the client's address, what proxy routes forward (set when added).
+    private let scheme: String
+    private var proxyCollection: ProxyCollection
 
-    init(settings: WebSocketSettings, idleTimeout: TimeAmount, handler: any GatewayRequestHandler) {
+    init(settings: WebSocketSettings, idleTimeout: TimeAmount, scheme: String, handler: any GatewayRequestHandler) {
         self.handler = handler
+        self.scheme = scheme
+        self.proxyCollection = ProxyCollection(
+            origin: .init(clientAddress: nil, scheme: scheme), maxResponseBody: settings.maxMessageSize)
         let configuration = WebSocketConnectionStateMachine.Configuration(
             maxMessageSize: settings.maxMessageSize, maxInFlight: settings.maxInFlight,
             pingInterval: settings.pingInterval, idleTimeout: idleTimeout)
@@ -41,16 +47,19 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
         to pipeline: ChannelPipeline.SynchronousOperations,
         settings: WebSocketSettings,
         idleTimeout: TimeAmount,
+        scheme: String,
         handler: any GatewayRequestHandler
     ) throws {
         try pipeline.addHandler(WebSocketFrameEncoder())
         // A frame over the message size fails before its payload is buffered.
         try pipeline.addHandler(ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: settings.maxMessageSize)))
-        try pipeline.addHandler(WebSocketConnectionHandler(settings: settings, idleTimeout: idleTimeout, handler: handler))
+        try pipeline.addHandler(
+            WebSocketConnectionHandler(settings: settings, idleTimeout: idleTimeout, scheme: scheme, handler: handler))
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        proxyCollection.origin = ProxyHeaders.Origin(clientAddress: context.channel.remoteAddress?.ipAddress, scheme: scheme)
         let now = context.eventLoop.now
         machine = WebSocketConnectionStateMachine(configuration: machine.configuration, now: now)
         schedule(at: now + min(machine.configuration.pingInterval, machine.configuration.idleTimeout), context: context)
@@ -163,6 +172,7 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
         inFlight[message] = cancellation
         var request = parsed.request
         request.cancellation = cancellation
+        request.proxyCollection = proxyCollection
         handler.handle(
             request, on: context.eventLoop, allocator: context.channel.allocator,
             responder: Responder(connection: self, id: parsed.id, message: message))

@@ -61,6 +61,7 @@ enum WebSocketUpgrade {
         request head: HTTPRequestHead,
         settings: WebSocketSettings,
         idleTimeout: TimeAmount,
+        scheme: String,
         handler: any GatewayRequestHandler
     ) {
         if let refusal = refusal(of: head) {
@@ -94,7 +95,7 @@ enum WebSocketUpgrade {
                 buffer.writeStaticString("\r\n")
                 context.writeAndFlush(NIOAny(buffer), promise: nil)
                 do {
-                    try switchPipeline(context: context, settings: settings, idleTimeout: idleTimeout, handler: handler)
+                    try switchPipeline(context: context, settings: settings, idleTimeout: idleTimeout, scheme: scheme, handler: handler)
                 } catch {
                     context.close(promise: nil)
                 }
@@ -107,12 +108,13 @@ enum WebSocketUpgrade {
         context: ChannelHandlerContext,
         settings: WebSocketSettings,
         idleTimeout: TimeAmount,
+        scheme: String,
         handler: any GatewayRequestHandler
     ) throws {
         let pipeline = context.pipeline.syncOperations
         let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
         try WebSocketConnectionHandler.addHandlers(
-            to: pipeline, settings: settings, idleTimeout: idleTimeout, handler: handler)
+            to: pipeline, settings: settings, idleTimeout: idleTimeout, scheme: scheme, handler: handler)
         pipeline.removeHandler(context: context, promise: nil)
         // The forwarded bytes arrive as a read without its `channelReadComplete`, which is when the WebSocket
         // handler flushes: complete it. Then read on: the HTTP handler may have held the last `read()` back.
