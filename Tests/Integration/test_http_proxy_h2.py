@@ -1,7 +1,8 @@
 """`protocol: http` services behind HTTP/2 ingress: a proxy route reached over h2c (prior knowledge) or h2
 over TLS is streamed to the same stdlib HTTP/1.1 upstream as over HTTP/1.1 (test_http_proxy.py): the same
 echoed request, chunked bodies both ways, 100 MiB each way on one stream with the gateway's memory bounded,
-concurrent streams, client resets, upstream timeouts and failures, shutdown, and WebSocket refused."""
+concurrent streams, client resets, upstream timeouts and failures, and shutdown (WebSocket over HTTP/2 to proxy
+routes: test_websocket_proxy_h2.py)."""
 
 import hashlib
 import json
@@ -204,26 +205,6 @@ def test_client_reset_mid_upload_leaves_a_working_pool(gateway):
     finally:
         conn.close()
     assert json.loads(h2c(clear, "/web/again")[2])["path"] == "/again"
-
-
-def test_websocket_over_h2_to_a_proxy_route_is_501(gateway):
-    _, clear, _ = gateway
-    conn = H2Connection(clear).start()
-    try:
-        # An extended CONNECT is a protocol error until the server's SETTINGS_ENABLE_CONNECT_PROTOCOL is in.
-        assert conn.wait(lambda: 8 in conn.remote_settings, timeout=5)
-        stream = conn.conn.get_next_available_stream_id()
-        conn.responses[stream] = {"status": None, "headers": [], "body": b"", "ended": False}
-        conn.conn.send_headers(stream, [(":method", "CONNECT"), (":protocol", "websocket"), (":scheme", "http"),
-                                        (":path", "/web/chat"), (":authority", "127.0.0.1"),
-                                        ("sec-websocket-version", "13")])
-        conn.flush()
-        assert conn.wait_for_responses([stream])
-        assert conn.responses[stream]["status"] == 501
-        error = conn.body_json(stream)["error"]
-        assert error["code"] == "not_implemented" and "HTTP/2" in error["message"]
-    finally:
-        conn.close()
 
 
 def test_upstream_timeout_is_504_and_down_is_502(upstream, start_gateway):  # noqa: F811

@@ -2,7 +2,8 @@
 `h2` upstream (servers/h2_echo_server.py) behind `sluice run`, reached by HTTP/1.1 and HTTP/2 clients. Covers
 the request as the upstream sees it, 20 MiB each way, many concurrent requests multiplexed on one upstream
 connection, trailers both ways, client resets cancelling the upstream stream, an upstream without h2 in ALPN,
-an upstream GOAWAY, a down upstream (502), a slow one (504) and WebSocket upgrades (501)."""
+an upstream GOAWAY, a down upstream (502) and a slow one (504). WebSocket upgrades to HTTP/2 upstreams:
+test_websocket_proxy_h2.py."""
 
 import hashlib
 import json
@@ -227,12 +228,3 @@ def test_upstream_down_is_502_and_slow_is_504(gateway):
     response = gateway.get("/slow/slow?ms=3000")
     assert response.status == 504 and "'slow'" in response.json["error"]["message"], response
     assert gateway.get("/slow/fast").status == 200
-
-
-def test_websocket_upgrade_to_an_h2_service_is_501(gateway):
-    raw = gateway.raw(b"GET /clear/chat HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
-                      b"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
-    head, _, body = raw.partition(b"\r\n\r\n")
-    assert head.startswith(b"HTTP/1.1 501"), raw
-    error = json.loads(body)["error"]
-    assert error["code"] == "not_implemented" and "HTTP/2" in error["message"]

@@ -105,13 +105,15 @@ def test_extended_connect_refusals(gw):
     conn.close()
 
 
-def test_no_extended_connect_without_websocket(sluice_bin, tmp_path, python_backends, demo_backend):
+def test_extended_connect_without_websocket_is_404(sluice_bin, tmp_path, python_backends, demo_backend):
+    """Extended CONNECT is always on (proxy routes take it too); without `websocket:` no path is an RPC socket."""
     write_routes(tmp_path, routes_document(python_backends, demo_backend))
     gateway = Gateway.start(sluice_bin, tmp_path, tmp_path / "run.log")
     try:
         conn = H2Connection(gateway.port).start()
-        assert conn.wait(lambda: 3 in conn.remote_settings, timeout=5)
-        assert conn.remote_settings.get(ENABLE_CONNECT_PROTOCOL, 0) == 0
+        assert conn.wait(lambda: conn.remote_settings.get(ENABLE_CONNECT_PROTOCOL) == 1, timeout=5)
+        stream = connect_ws(conn)
+        assert conn.responses[stream]["status"] == 404
         conn.close()
     finally:
         gateway.stop()

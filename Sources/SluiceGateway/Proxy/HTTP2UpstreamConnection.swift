@@ -36,13 +36,32 @@ final class HTTP2UpstreamConnection: Sendable {
     /// dropped) and DATA frames, and the response frames back into parts, which ``UpstreamConnectionHandler``
     /// hands to the exchange, reading only as fast as the client takes them (a held read holds back the
     /// stream's WINDOW_UPDATEs). Closing the stream before it ended resets it (RST_STREAM CANCEL).
-    func openStream(endpoint: Endpoint, logger: Logger) -> EventLoopFuture<UpstreamConnection> {
+    ///
+    /// A `webSocket` stream carries a proxied upgrade as an extended CONNECT (``HTTP2UpstreamWebSocketCodec``):
+    /// it waits for the peer's first SETTINGS, and fails unless they enable it (RFC 8441 §3). Must be called on
+    /// the connection's event loop.
+    func openStream(endpoint: Endpoint, webSocket: Bool, logger: Logger) -> EventLoopFuture<UpstreamConnection> {
         let scheme = self.scheme
-        return multiplexer.createStreamChannel { stream in
-            stream.eventLoop.makeCompletedFuture {
-                let pipeline = stream.pipeline.syncOperations
-                try pipeline.addHandler(HTTP2FramePayloadToHTTP1ClientCodec(httpProtocol: scheme))
-                try pipeline.addHandler(UpstreamConnectionHandler(endpoint: endpoint, logger: logger))
+        let allowed: EventLoopFuture<Void>
+        if webSocket {
+            allowed = watcher.value.peerSettings(on: channel.eventLoop).flatMapThrowing { settings in
+                guard settings.enablesConnectProtocol else { throw HTTP2NoExtendedConnect(endpoint: endpoint) }
+            }
+        } else {
+            allowed = channel.eventLoop.makeSucceededVoidFuture()
+        }
+        let multiplexer = self.multiplexer
+        return allowed.flatMap {
+            multiplexer.createStreamChannel { stream in
+                stream.eventLoop.makeCompletedFuture {
+                    let pipeline = stream.pipeline.syncOperations
+                    if webSocket {
+                        try pipeline.addHandler(HTTP2UpstreamWebSocketCodec(scheme: scheme == .https ? "https" : "http"))
+                    } else {
+                        try pipeline.addHandler(HTTP2FramePayloadToHTTP1ClientCodec(httpProtocol: scheme))
+                    }
+                    try pipeline.addHandler(UpstreamConnectionHandler(endpoint: endpoint, logger: logger))
+                }
             }
         }.flatMapThrowing { stream in
             UpstreamConnection(
@@ -95,7 +114,7 @@ final class HTTP2UpstreamConnection: Sendable {
 }
 
 /// Reads the connection-level frames NIOHTTP2 passes on (stream 0) for what decides where new streams go:
-/// the peer's SETTINGS_MAX_CONCURRENT_STREAMS and its GOAWAY.
+/// the peer's SETTINGS_MAX_CONCURRENT_STREAMS and its GOAWAY, and whether it takes extended CONNECT.
 final class HTTP2UpstreamFrameWatcher: ChannelInboundHandler {
     typealias InboundIn = HTTP2Frame
 
@@ -104,14 +123,47 @@ final class HTTP2UpstreamFrameWatcher: ChannelInboundHandler {
         case goAway
     }
 
+    /// What the peer's SETTINGS said so far.
+    struct PeerSettings {
+        var enablesConnectProtocol = false
+    }
+
     var onEvent: ((Event) -> Void)?
+    /// nil until the peer's first SETTINGS frame.
+    private var settings: PeerSettings?
+    private var settingsWaiters: [EventLoopPromise<PeerSettings>] = []
+
+    /// The peer's settings once its first SETTINGS frame is in (at once if it is): the connection preface's,
+    /// which follows the connect within a round trip. Fails if the connection closes first.
+    func peerSettings(on eventLoop: any EventLoop) -> EventLoopFuture<PeerSettings> {
+        if let settings { return eventLoop.makeSucceededFuture(settings) }
+        let promise = eventLoop.makePromise(of: PeerSettings.self)
+        settingsWaiters.append(promise)
+        return promise.futureResult
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        let waiters = settingsWaiters
+        settingsWaiters = []
+        for waiter in waiters { waiter.fail(ChannelError.ioOnClosedChannel) }
+        context.fireChannelInactive()
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data).payload {
-        case .settings(.settings(let settings)):
-            for setting in settings where setting.parameter == .maxConcurrentStreams {
-                onEvent?(.maxConcurrentStreams(setting.value))
+        case .settings(.settings(let received)):
+            var peer = settings ?? PeerSettings()
+            for setting in received {
+                switch setting.parameter {
+                case .maxConcurrentStreams: onEvent?(.maxConcurrentStreams(setting.value))
+                case .enableConnectProtocol: peer.enablesConnectProtocol = setting.value == 1
+                default: break
+                }
             }
+            settings = peer
+            let waiters = settingsWaiters
+            settingsWaiters = []
+            for waiter in waiters { waiter.succeed(peer) }
         case .goAway:
             onEvent?(.goAway)
         default:

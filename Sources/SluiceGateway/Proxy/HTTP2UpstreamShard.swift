@@ -10,6 +10,7 @@ final class HTTP2UpstreamShard: Sendable {
         var id: Int
         var promise: EventLoopPromise<UpstreamConnection>
         var timer: Scheduled<Void>?
+        var webSocket: Bool
     }
 
     private struct Key: Hashable {
@@ -53,9 +54,10 @@ final class HTTP2UpstreamShard: Sendable {
             eventLoop: eventLoop)
     }
 
-    /// A new stream for one request, or a `ClientError` (connect failure, or no stream by `deadline`).
+    /// A new stream for one request, or a `ClientError` (connect failure, or no stream by `deadline`);
+    /// a `webSocket` one carries an upgrade (see ``HTTP2UpstreamConnection/openStream(endpoint:webSocket:logger:)``).
     /// Must run on `eventLoop`.
-    func openStream(deadline: NIODeadline) -> EventLoopFuture<UpstreamConnection> {
+    func openStream(deadline: NIODeadline, webSocket: Bool = false) -> EventLoopFuture<UpstreamConnection> {
         let promise = eventLoop.makePromise(of: UpstreamConnection.self)
         guard !state.value.isShutDown, !endpoints.isEmpty else {
             promise.fail(ClientError(.shutdown, "the gateway is shutting down"))
@@ -70,7 +72,7 @@ final class HTTP2UpstreamShard: Sendable {
             waiter.promise.fail(
                 ClientError(.connectTimeout, "no HTTP/2 stream to \(endpoints[endpoint]) could be opened in time"))
         }
-        state.value.waiters[endpoint].append(Waiter(id: id, promise: promise, timer: timer))
+        state.value.waiters[endpoint].append(Waiter(id: id, promise: promise, timer: timer, webSocket: webSocket))
         serve(endpoint)
         return promise.futureResult
     }
@@ -83,7 +85,7 @@ final class HTTP2UpstreamShard: Sendable {
             case .use(let id):
                 let waiter = state.value.waiters[endpoint].removeFirst()
                 waiter.timer?.cancel()
-                open(on: Key(endpoint: endpoint, id: id), for: waiter.promise)
+                open(on: Key(endpoint: endpoint, id: id), webSocket: waiter.webSocket, for: waiter.promise)
             case .connect(let id):
                 return connect(Key(endpoint: endpoint, id: id))
             case .wait:
@@ -92,16 +94,19 @@ final class HTTP2UpstreamShard: Sendable {
         }
     }
 
-    private func open(on key: Key, for promise: EventLoopPromise<UpstreamConnection>) {
+    private func open(on key: Key, webSocket: Bool, for promise: EventLoopPromise<UpstreamConnection>) {
         guard let connection = state.value.connections[key] else {
             streamClosed(key)
             return promise.fail(ClientError(.connectionClosed, "the HTTP/2 connection to \(endpoints[key.endpoint]) closed"))
         }
-        connection.openStream(endpoint: endpoints[key.endpoint], logger: logger).whenComplete { [self] result in
+        connection.openStream(endpoint: endpoints[key.endpoint], webSocket: webSocket, logger: logger).whenComplete { [self] result in
             switch result {
             case .success(let stream):
                 stream.channel.closeFuture.whenComplete { [self] _ in streamClosed(key) }
                 promise.succeed(stream)
+            case .failure(let error as HTTP2NoExtendedConnect):
+                streamClosed(key)
+                promise.fail(error)
             case .failure(let error):
                 streamClosed(key)
                 promise.fail(ClientError(.connectionClosed, "no stream could be opened to \(endpoints[key.endpoint]): \(error)"))

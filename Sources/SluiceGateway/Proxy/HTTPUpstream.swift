@@ -37,11 +37,11 @@ final class HTTPUpstream: Sendable {
 
     var speaksHTTP2: Bool { configuration.upstreamHTTP.isHTTP2 }
 
-    /// Where one request from `eventLoop` goes: a pooled connection, or a new stream on an HTTP/2 one.
-    /// Must run on `eventLoop`.
-    func link(on eventLoop: any EventLoop, deadline: NIODeadline) -> EventLoopFuture<UpstreamLink> {
+    /// Where one request from `eventLoop` goes: a pooled connection, or a new stream on an HTTP/2 one (for a
+    /// `webSocket` upgrade, an extended CONNECT's). Must run on `eventLoop`.
+    func link(on eventLoop: any EventLoop, deadline: NIODeadline, webSocket: Bool = false) -> EventLoopFuture<UpstreamLink> {
         if speaksHTTP2 {
-            return http2Shard(for: eventLoop).openStream(deadline: deadline).map(UpstreamLink.stream)
+            return http2Shard(for: eventLoop).openStream(deadline: deadline, webSocket: webSocket).map(UpstreamLink.stream)
         }
         let shard = shard(for: eventLoop)
         return shard.lease(deadline: deadline).map { .pooled($0, shard) }

@@ -14,7 +14,20 @@ extension ProxyExchange {
             guard isUpgrade, ProxyHeaders.isWebSocketUpgrade(head.headers) else {
                 return abort(GatewayError(.badGateway, "service '\(route.service)' switched protocols unasked"))
             }
+            // The client checks the accept value against its own key; when the gateway made the key (for an
+            // HTTP/2 client, which sends none) it checks it itself.
+            if let key = upstreamRequest.headers.first(name: "sec-websocket-key"),
+                head.headers.first(name: "sec-websocket-accept") != WebSocketKey.accept(for: key)
+            {
+                return abort(GatewayError(.badGateway, "service '\(route.service)' accepted the WebSocket upgrade with a wrong Sec-WebSocket-Accept"))
+            }
             return switchedProtocols(head, client: client)
+        }
+        // An HTTP/2 client's extended CONNECT takes any 2xx as its WebSocket accepted (RFC 8441 §5): only a
+        // `101` may say so.
+        if isUpgrade, request.version.major == 2, head.status.code < 300 {
+            return abort(GatewayError(
+                .badGateway, "service '\(route.service)' answered the WebSocket upgrade with \(head.status.code), not 101"))
         }
         let headers = ProxyHeaders.removingHopByHop(head.headers)
         let framing = ProxyResponseFraming.choose(

@@ -19,7 +19,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
 
     let route: ProxyRoute
     let request: HTTPRequestHead
-    private let upstreamRequest: HTTPRequestHead
+    let upstreamRequest: HTTPRequestHead
     let eventLoop: any EventLoop
     var client: (any ProxyClient)?
     var phase = Phase.waitingForTurn
@@ -90,12 +90,9 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         if let limit = route.configuration.maxBody, let length = request.headers.first(name: "content-length").flatMap(Int.init), length > limit {
             return respond(GatewayError(.payloadTooLarge, "the request body is larger than the route's limit"), close: true)
         }
-        if isUpgrade, route.upstream.speaksHTTP2 {
-            return respond(GatewayError(
-                .notImplemented, "service '\(route.service)' is spoken to over HTTP/2, where WebSocket upgrades are not proxied"), close: true)
-        }
         phase = .connecting
-        route.upstream.link(on: eventLoop, deadline: .now() + route.upstream.configuration.requestTimeout).assumeIsolated()
+        let deadline = NIODeadline.now() + route.upstream.configuration.requestTimeout
+        route.upstream.link(on: eventLoop, deadline: deadline, webSocket: isUpgrade).assumeIsolated()
             .whenComplete { result in
                 switch result {
                 case .success(let lease): self.leased(lease)

@@ -2,41 +2,56 @@ internal import NIOCore
 internal import NIOHTTP1
 
 /// After an upstream answered an upgrade (`101 Switching Protocols` to `Upgrade: websocket`), the client
-/// and upstream connections stop speaking HTTP: their HTTP handlers leave and the bytes are relayed both
-/// ways as they are, until either side closes. No frame is parsed: a pure relay needs none.
+/// and upstream stop speaking HTTP: their HTTP handlers leave and the bytes are relayed both ways as they are,
+/// until either side closes. No frame is parsed: a pure relay needs none. Either side may be an HTTP/1.1
+/// connection or an HTTP/2 stream carrying WebSocket by RFC 8441 (its DATA frames then carry the bytes).
 enum ProxyTunnel {
-    /// Joins `client` (whose HTTP handlers, the request decoder and `clientHandler`, are removed) and
-    /// `upstream`. Both channels live on the same event loop; call it there, after the `101` was written
-    /// to the client and the upstream's response `end` was read (its decoder then parses no more, and hands
-    /// anything it read past the `101` to the relay as it leaves).
-    static func join(client: any Channel, clientHandler: any RemovableChannelHandler, upstream: UpstreamConnection) {
+    /// One side of a tunnel, as its HTTP handler describes it.
+    struct End {
+        var channel: any Channel
+        /// Removed once the relay is in place: an HTTP decoder leaving then hands it what it read past the
+        /// handshake.
+        var httpHandlers: [any RemovableChannelHandler]
+        /// Turns the channel's messages into bytes for the relay (an HTTP/2 stream's DATA frames), if needed.
+        var bytes: (any ChannelHandler)?
+        /// Bytes this side sent before the tunnel was there, relayed first.
+        var early: [ByteBuffer] = []
+    }
+
+    /// Joins `client` and `upstream`, both on one event loop; call it there, after the handshake's answer
+    /// was written to the client and the upstream's response `end` was read.
+    static func join(client: End, upstream: End) {
         let clientRelay = Relay()
         let upstreamRelay = Relay()
         clientRelay.partner = upstreamRelay
         upstreamRelay.partner = clientRelay
         do {
-            let clientPipeline = client.pipeline.syncOperations
-            try clientPipeline.addHandler(clientRelay)
-            clientPipeline.removeHandler(clientHandler, promise: nil)
-            let decoder = try clientPipeline.context(handlerType: ByteToMessageHandler<HTTPRequestDecoder>.self)
-            clientPipeline.removeHandler(context: decoder, promise: nil)
-
-            let upstreamPipeline = upstream.channel.pipeline.syncOperations
-            try upstreamPipeline.addHandler(upstreamRelay)
-            upstreamPipeline.removeHandler(upstream.handler, promise: nil)
-            upstreamPipeline.removeHandler(try upstreamPipeline.handler(type: NIOHTTPRequestHeadersValidator.self), promise: nil)
-            upstreamPipeline.removeHandler(try upstreamPipeline.handler(type: HTTPRequestEncoder.self), promise: nil)
-            let responseDecoder = try upstreamPipeline.context(handlerType: ByteToMessageHandler<HTTPResponseDecoder>.self)
-            upstreamPipeline.removeHandler(context: responseDecoder, promise: nil)
+            try attach(clientRelay, to: client)
+            try attach(upstreamRelay, to: upstream)
+            for bytes in client.early { upstreamRelay.send(bytes) }
+            for bytes in upstream.early { clientRelay.send(bytes) }
             // The HTTP handlers may have held a read back (the request had ended; the client was slow): with
             // them gone nothing would ask again.
-            client.read()
+            client.channel.read()
             upstream.channel.read()
         } catch {
             // A pipeline not shaped as the listener and the pool built it: nothing can be relayed.
-            client.close(promise: nil)
+            client.channel.close(promise: nil)
             upstream.channel.close(promise: nil)
         }
+    }
+
+    private static func attach(_ relay: Relay, to end: End) throws {
+        let pipeline = end.channel.pipeline.syncOperations
+        if let bytes = end.bytes { try pipeline.addHandler(bytes) }
+        try pipeline.addHandler(relay)
+        for handler in end.httpHandlers { pipeline.removeHandler(handler, promise: nil) }
+    }
+
+    /// An HTTP/1.1 client connection: its request decoder and `handler` leave.
+    static func http1Client(_ channel: any Channel, handler: any RemovableChannelHandler) throws -> End {
+        let decoder = try channel.pipeline.syncOperations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
+        return End(channel: channel, httpHandlers: [handler, decoder])
     }
 
     /// One side of the relay: what it reads goes to its partner's socket, read only while that socket takes
@@ -79,7 +94,7 @@ enum ProxyTunnel {
             heldRead.read(context, allowed: partner?.context?.channel.isWritable ?? true)
         }
 
-        private func send(_ bytes: ByteBuffer) {
+        func send(_ bytes: ByteBuffer) {
             context?.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
         }
 

@@ -33,6 +33,24 @@ final class UpstreamConnection: Sendable {
         self.boundHandler = handler
     }
 
+    /// This connection as a tunnel's upstream end, once its upgrade was accepted: an HTTP/1.1 connection's
+    /// codec leaves (the response decoder last, handing on what it read past the `101`); an HTTP/2 stream's
+    /// WebSocket codec leaves and its DATA frames carry the bytes. On the connection's event loop.
+    func tunnelEnd() throws -> ProxyTunnel.End {
+        let pipeline = channel.pipeline.syncOperations
+        if let codec = try? pipeline.handler(type: HTTP2UpstreamWebSocketCodec.self) {
+            return ProxyTunnel.End(channel: channel, httpHandlers: [handler, codec], bytes: HTTP2StreamBytesHandler())
+        }
+        return ProxyTunnel.End(
+            channel: channel,
+            httpHandlers: [
+                handler,
+                try pipeline.handler(type: NIOHTTPRequestHeadersValidator.self),
+                try pipeline.handler(type: HTTPRequestEncoder.self),
+                try pipeline.handler(type: ByteToMessageHandler<HTTPResponseDecoder>.self),
+            ])
+    }
+
     /// Opens a connection: with `tls`, NIOSSL's client handler first and a completed handshake (within the
     /// same `connectTimeout`) before it is handed out; then NIO's request encoder and response decoder (which
     /// leaves bytes after a `101` for whoever takes the connection over), then ``UpstreamConnectionHandler``.

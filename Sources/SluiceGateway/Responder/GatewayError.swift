@@ -39,7 +39,7 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
         /// A request line plus headers larger than `limits.max_header_bytes`.
         public static let headerFieldsTooLarge = Code("header_fields_too_large", 431)
         public static let internalError = Code("internal_error", 500)
-        /// A request the gateway understands but does not serve (WebSocket over HTTP/2 to a proxy route).
+        /// A request the gateway understands but does not serve.
         public static let notImplemented = Code("not_implemented", 501)
         public static let badGateway = Code("bad_gateway", 502)
         public static let applicationException = Code("application_exception", 502)

@@ -12,6 +12,11 @@ and the body's length and sha256 (and the body itself when short), except:
                    "hanging": /hang requests received, "peak_streams": most streams open at once on a connection}
 A request with `x-want-trailers: yes` gets its response ending in trailers (`x-checksum`, `x-status`).
 
+With --websocket it announces SETTINGS_ENABLE_CONNECT_PROTOCOL and takes WebSocket over HTTP/2 (RFC 8441): an
+extended CONNECT with `:protocol: websocket` is answered 200 (with `sec-websocket-protocol: chat` when the
+client offered `chat`), and the stream then echoes every message, unmasked; the text message `request?` is
+answered with the CONNECT's {path, headers}; a close is answered with its code and ends the stream.
+
 Prints `listening <port>` once it accepts connections.
 """
 
@@ -20,12 +25,14 @@ import asyncio
 import hashlib
 import json
 import ssl
+import struct
 import urllib.parse
 
 import h2.config
 import h2.connection
 import h2.events
 import h2.exceptions
+import h2.settings
 
 PATTERN = bytes(range(256)) * 256
 STATS = {"connections": 0, "closed": 0, "resets": [], "hanging": 0, "peak_streams": 0}
@@ -45,10 +52,15 @@ class Stream:
 
 
 class Connection:
-    def __init__(self, reader, writer):
+    def __init__(self, reader, writer, websocket=False):
         self.reader = reader
         self.writer = writer
         self.conn = h2.connection.H2Connection(h2.config.H2Configuration(client_side=False, header_encoding="utf-8"))
+        if websocket:
+            self.conn.local_settings = h2.settings.Settings(client=False, initial_values={
+                h2.settings.SettingCodes.MAX_CONCURRENT_STREAMS: 100,
+                h2.settings.SettingCodes.ENABLE_CONNECT_PROTOCOL: 1,
+            })
         self.streams = {}
         self.window_open = asyncio.Event()
 
@@ -144,6 +156,8 @@ class Connection:
         query = dict(urllib.parse.parse_qsl(url.query))
         want_trailers = headers.get("x-want-trailers") == "yes"
         try:
+            if headers[":method"] == "CONNECT" and headers.get(":protocol") == "websocket":
+                return await self.websocket(stream_id, stream, headers)
             if url.path == "/mirror":
                 self.conn.send_headers(stream_id, [(":status", "200"), ("content-type", "application/octet-stream")])
                 self.flush()
@@ -193,6 +207,36 @@ class Connection:
             self.streams.pop(stream_id, None)
             self.flush()
 
+    async def websocket(self, stream_id, stream, headers):
+        response = [(":status", "200")]
+        if "chat" in headers.get("sec-websocket-protocol", ""):
+            response.append(("sec-websocket-protocol", "chat"))
+        self.conn.send_headers(stream_id, response)
+        self.flush()
+        pending = b""
+        while True:
+            item = await stream.data.get()
+            if item is None:
+                self.conn.end_stream(stream_id)
+                return
+            self.acknowledge(stream_id, item[1])
+            pending += item[0]
+            while True:
+                parsed = client_frame(pending)
+                if parsed is None:
+                    break
+                fin, opcode, payload, pending = parsed
+                if opcode == 0x8:
+                    await self.send(stream_id, server_frame(0x8, payload[:2]), end_stream=True)
+                    return
+                if opcode == 0x9:
+                    await self.send(stream_id, server_frame(0xA, payload))
+                elif opcode == 0x1 and payload == b"request?":
+                    reply = json.dumps({"path": headers[":path"], "headers": stream.headers}).encode()
+                    await self.send(stream_id, server_frame(0x1, reply))
+                elif opcode in (0x0, 0x1, 0x2):
+                    await self.send(stream_id, server_frame(opcode, payload, fin))
+
     def finish(self, stream_id, stream, want_trailers):
         if want_trailers:
             self.conn.send_headers(stream_id, [("x-checksum", stream.sha.hexdigest()), ("x-status", "done")],
@@ -202,11 +246,41 @@ class Connection:
         self.flush()
 
 
+def client_frame(data):
+    """A masked client frame at the start of `data`: (fin, opcode, payload, the rest), or None if incomplete."""
+    if len(data) < 2:
+        return None
+    length, offset = data[1] & 0x7F, 2
+    if length == 126:
+        if len(data) < 4:
+            return None
+        length, offset = struct.unpack("!H", data[2:4])[0], 4
+    elif length == 127:
+        if len(data) < 10:
+            return None
+        length, offset = struct.unpack("!Q", data[2:10])[0], 10
+    if len(data) < offset + 4 + length:
+        return None
+    mask = data[offset:offset + 4]
+    payload = bytes(b ^ mask[i % 4] for i, b in enumerate(data[offset + 4:offset + 4 + length]))
+    return bool(data[0] & 0x80), data[0] & 0x0F, payload, data[offset + 4 + length:]
+
+
+def server_frame(opcode, payload, fin=True):
+    head = bytes([(0x80 if fin else 0) | opcode])
+    if len(payload) < 126:
+        return head + bytes([len(payload)]) + payload
+    if len(payload) < 65536:
+        return head + bytes([126]) + struct.pack("!H", len(payload)) + payload
+    return head + bytes([127]) + struct.pack("!Q", len(payload)) + payload
+
+
 async def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
+    parser.add_argument("--websocket", action="store_true", help="take WebSocket over HTTP/2 (RFC 8441)")
     args = parser.parse_args()
     context = None
     if args.tls_cert:
@@ -215,7 +289,7 @@ async def main():
         context.set_alpn_protocols(["h2"])
 
     async def accept(reader, writer):
-        await Connection(reader, writer).run()
+        await Connection(reader, writer, websocket=args.websocket).run()
 
     server = await asyncio.start_server(accept, "127.0.0.1", args.port, ssl=context)
     print("listening %d" % server.sockets[0].getsockname()[1], flush=True)

@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
+import NIOPosix
 import SluiceClient
 import Testing
 @testable import SluiceGateway
@@ -42,15 +43,24 @@ struct ProxyRoutingTests {
         #expect(dispatcher.proxyRoute(for: HTTPRequestHead(version: .http1_1, method: .GET, uri: "/v1/ping")) == nil)
     }
 
-    @Test("a protocol that cannot stream bodies gets 404 naming the reason, not a crash")
+    @Test("a whole request (a WebSocket message) to a proxy route goes upstream; an unreachable one is a 502")
     func collectedRequest() throws {
-        let (dispatcher, _) = try dispatcher(Self.yaml)
-        let box = ResponseBox()
-        let loop = EmbeddedEventLoop()
-        let request = GatewayRequest(method: "GET", target: "/static/x", headers: GatewayHeaders(), body: nil)
-        dispatcher.handle(request, on: loop, allocator: ByteBufferAllocator(), responder: ResponseBox.Responder(box: box))
-        #expect(box.only?.status == 404)
-        #expect(box.bodyText?.contains("is proxied") == true)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { try? group.syncShutdownGracefully() }
+        // A port that was just free: nothing listens there.
+        let closed = try ServerBootstrap(group: group).bind(host: "127.0.0.1", port: 0).wait()
+        let port = try #require(closed.localAddress?.port)
+        try closed.close().wait()
+        let (dispatcher, _) = try dispatcher(Self.yaml.split(separator: ":9000", omittingEmptySubsequences: false).joined(separator: ":\(port)"))
+        let loop = group.next()
+        let answered = loop.makePromise(of: GatewayResponse.self)
+        try loop.submit {
+            let request = GatewayRequest(method: "GET", target: "/static/x", headers: GatewayHeaders(), body: nil)
+            dispatcher.handle(request, on: loop, allocator: ByteBufferAllocator(), responder: PromiseResponder(promise: answered))
+        }.wait()
+        let response = try answered.futureResult.wait()
+        #expect(response.status == 502)
+        #expect(response.body.map { String(buffer: $0) }?.contains("'web'") == true)
     }
 
     @Test("a reload keeps the upstream (and its connections) of an unchanged http service")
@@ -67,4 +77,10 @@ struct ProxyRoutingTests {
         let (third, _) = RuntimeSnapshot.build(configuration: changed, previous: second, makeCaller: make)
         #expect(third.upstreams["web"] !== second.upstreams["web"])
     }
+}
+
+private struct PromiseResponder: GatewayResponder {
+    let promise: EventLoopPromise<GatewayResponse>
+
+    func respond(_ response: GatewayResponse) { promise.succeed(response) }
 }

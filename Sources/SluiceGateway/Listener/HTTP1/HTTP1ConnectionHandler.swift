@@ -426,8 +426,13 @@ extension HTTP1ConnectionHandler: ProxyClient {
         exchange = nil
         idleTimer?.cancel()
         idleTimer = nil
-        guard let context else { return }
-        ProxyTunnel.join(client: context.channel, clientHandler: self, upstream: upstream)
+        guard let context else { return upstream.channel.close(promise: nil) }
+        do {
+            ProxyTunnel.join(client: try ProxyTunnel.http1Client(context.channel, handler: self), upstream: try upstream.tunnelEnd())
+        } catch {
+            context.close(promise: nil)
+            upstream.channel.close(promise: nil)
+        }
     }
 }
 

@@ -19,9 +19,32 @@ enum HTTP2ProxyHeaders {
         return HTTPRequestHead(version: version, method: HTTPMethod(rawValue: method), uri: path, headers: headers)
     }
 
-    /// Whether `block` is an extended CONNECT (RFC 8441), which a proxy route does not relay.
+    /// Whether `block` is an extended CONNECT (RFC 8441).
     static func isExtendedConnect(_ block: HPACKHeaders) -> Bool {
         block.first(name: ":method") == "CONNECT" && block.contains(name: ":protocol")
+    }
+
+    /// The HTTP/1.1 upgrade an extended CONNECT for `websocket` stands for (RFC 8441 §5): a `GET` with
+    /// `Connection: Upgrade`, `Upgrade: websocket` and a fresh `Sec-WebSocket-Key` (HTTP/2 has none; the
+    /// exchange checks the upstream's accept value against it). `nil` without `:path`, or for another protocol.
+    static func webSocketRequest(_ block: HPACKHeaders) -> HTTPRequestHead? {
+        guard block.first(name: ":protocol")?.lowercased() == "websocket" else { return nil }
+        var (_, path, headers) = HTTP2RequestCollector.fields(of: block)
+        guard let path, !path.isEmpty else { return nil }
+        headers.remove(name: "sec-websocket-key")
+        headers.add(name: "Connection", value: "Upgrade")
+        headers.add(name: "Upgrade", value: "websocket")
+        headers.add(name: "Sec-WebSocket-Key", value: WebSocketKey.make())
+        if !headers.contains(name: "sec-websocket-version") { headers.add(name: "Sec-WebSocket-Version", value: "13") }
+        return HTTPRequestHead(version: version, method: .GET, uri: path, headers: headers)
+    }
+
+    /// The `200` that accepts an extended CONNECT, from the upstream's `101`: its fields without the
+    /// handshake's HTTP/1.1 proof (`Sec-WebSocket-Accept`) or connection-specific ones.
+    static func webSocketAccepted(_ headers: HTTPHeaders) -> HPACKHeaders {
+        var kept = headers
+        kept.remove(name: "sec-websocket-accept")
+        return response(status: 200, headers: kept)
     }
 
     /// An upstream response's HEADERS: `:status` first, then `headers` (already without hop-by-hop fields)

@@ -11,6 +11,10 @@ internal import NIOHTTP2
 ///
 /// Takes the place of ``HTTP2StreamHandler`` at the request's HEADERS. A client resetting the stream closes
 /// this channel: the upstream request is cut off and its connection not reused.
+///
+/// An extended CONNECT for WebSocket (RFC 8441) goes upstream as an upgrade; when the upstream switches
+/// protocols the client gets `200` and the stream's DATA frames carry the WebSocket's bytes to and from it
+/// (``ProxyTunnel``).
 final class HTTP2ProxyStreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTP2Frame.FramePayload
     typealias OutboundIn = HTTP2Frame.FramePayload
@@ -32,6 +36,11 @@ final class HTTP2ProxyStreamHandler: ChannelDuplexHandler, RemovableChannelHandl
     private let idleTimeout: TimeAmount
     private var idleTimer: Scheduled<Void>?
     private var lastActivity = NIODeadline.distantPast
+    /// The stream is an extended CONNECT: its request "ends" with its HEADERS, and DATA before the tunnel is
+    /// there (sent with them, in the same read) waits in `earlyBytes`.
+    private var isWebSocket = false
+    private var earlyBytes: [ByteBuffer] = []
+    private var earlyByteCount = 0
 
     init(idleTimeout: TimeAmount) {
         self.idleTimeout = idleTimeout
@@ -41,8 +50,9 @@ final class HTTP2ProxyStreamHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     func handlerRemoved(context: ChannelHandlerContext) { clientGone() }
 
-    /// Starts the exchange for the request `head` (a HEADERS frame with END_STREAM when `endStream`).
-    func start(_ route: ProxyRoute, head: HTTPRequestHead, target: String, scheme: String, endStream: Bool) {
+    /// Starts the exchange for the request `head` (a HEADERS frame with END_STREAM when `endStream`; an
+    /// extended CONNECT when `webSocket`).
+    func start(_ route: ProxyRoute, head: HTTPRequestHead, target: String, scheme: String, endStream: Bool, webSocket: Bool) {
         guard let context else { return }
         let origin = ProxyHeaders.Origin(clientAddress: context.channel.remoteAddress?.ipAddress, scheme: scheme)
         let exchange = ProxyExchange(
@@ -53,8 +63,14 @@ final class HTTP2ProxyStreamHandler: ChannelDuplexHandler, RemovableChannelHandl
         // Called from the stream's read of the HEADERS frame, before this handler sees reads: the head (and
         // end) go upstream in one flush here.
         isReading = true
+        isWebSocket = webSocket
         exchange.start()
-        if endStream { requestEnd() }
+        if webSocket {
+            // The upgrade request is complete; the stream stays open for the WebSocket.
+            exchange.receive(.end(nil))
+        } else if endStream {
+            requestEnd()
+        }
         isReading = false
         exchange.clientReadComplete()
     }
@@ -66,6 +82,7 @@ final class HTTP2ProxyStreamHandler: ChannelDuplexHandler, RemovableChannelHandl
         case .data(let data):
             let bytes = data.data.readableBytes
             if earlyAnswer != nil { return dropAfterAnswer(bytes, endStream: data.endStream, context: context) }
+            if isWebSocket { return webSocketBytes(data, context: context) }
             if case .byteBuffer(let bytes) = data.data, bytes.readableBytes > 0 { exchange?.receive(.body(bytes)) }
             if data.endStream { requestEnd() }
         case .headers(let headers) where earlyAnswer != nil:
@@ -78,6 +95,16 @@ final class HTTP2ProxyStreamHandler: ChannelDuplexHandler, RemovableChannelHandl
         default:
             break
         }
+    }
+
+    /// WebSocket bytes sent before the upstream took the upgrade (the stream is read no further until then):
+    /// kept for the tunnel, as much as one early answer may drop.
+    private func webSocketBytes(_ data: HTTP2Frame.FramePayload.Data, context: ChannelHandlerContext) {
+        if data.endStream { requestEnded = true }
+        guard case .byteBuffer(let bytes) = data.data, bytes.readableBytes > 0 else { return }
+        earlyByteCount += bytes.readableBytes
+        guard earlyByteCount <= HTTP2EarlyAnswer.budget else { return context.close(promise: nil) }
+        earlyBytes.append(bytes)
     }
 
     /// The answer has left before the request ended: what still arrives is dropped (``HTTP2EarlyAnswer``).
@@ -189,7 +216,10 @@ extension HTTP2ProxyStreamHandler: ProxyClient {
     func proxyResponseHead(
         status: HTTPResponseStatus, headers: HTTPHeaders, framing: ProxyResponseFraming, connection: HTTP1ResponseFraming.Connection
     ) {
-        write(.headers(.init(headers: HTTP2ProxyHeaders.response(status: Int(status.code), headers: headers), endStream: false)))
+        let block = status == .switchingProtocols
+            ? HTTP2ProxyHeaders.webSocketAccepted(headers)
+            : HTTP2ProxyHeaders.response(status: Int(status.code), headers: headers)
+        write(.headers(.init(headers: block, endStream: false)))
     }
 
     func proxyResponseBody(_ chunk: ByteBuffer, framing: ProxyResponseFraming) {
@@ -237,10 +267,24 @@ extension HTTP2ProxyStreamHandler: ProxyClient {
         earlyAnswerDeadline = HTTP2EarlyAnswer.deadline(idleTimeout, on: context)
     }
 
+    /// The upstream took the WebSocket (its `200` is written): this handler leaves, and the stream's DATA
+    /// frames carry the relayed bytes (``HTTP2StreamBytesHandler``).
     func proxyTunnel(to upstream: UpstreamConnection) {
-        // Never asked for: an HTTP/2 request carries no `Upgrade` (the exchange refuses an unasked `101`).
-        upstream.channel.close(promise: nil)
-        context?.close(promise: nil)
+        exchange = nil
+        idleTimer?.cancel()
+        idleTimer = nil
+        guard let context else { return upstream.channel.close(promise: nil) }
+        do {
+            let client = ProxyTunnel.End(
+                channel: context.channel, httpHandlers: [self], bytes: HTTP2StreamBytesHandler(), early: earlyBytes)
+            earlyBytes = []
+            ProxyTunnel.join(client: client, upstream: try upstream.tunnelEnd())
+            // The client ended its side already: the tunnel ends once the upstream's last bytes are relayed.
+            if requestEnded { context.channel.close(promise: nil) }
+        } catch {
+            context.close(promise: nil)
+            upstream.channel.close(promise: nil)
+        }
     }
 }
 

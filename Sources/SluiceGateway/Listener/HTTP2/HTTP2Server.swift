@@ -23,7 +23,7 @@ enum HTTP2Server {
         let http2Handler = NIOHTTP2Handler(
             mode: .server,
             eventLoop: channel.eventLoop,
-            connectionConfiguration: connectionConfiguration(limits: limits, http2: http2, websocket: websocket != nil),
+            connectionConfiguration: connectionConfiguration(limits: limits, http2: http2),
             streamConfiguration: streamConfiguration(http2: http2),
             streamDelegate: connection.streamDelegate(on: channel.eventLoop)
         ) { stream in
@@ -39,7 +39,7 @@ enum HTTP2Server {
     }
 
     static func connectionConfiguration(
-        limits: ListenerLimits, http2: HTTP2Limits, websocket: Bool
+        limits: ListenerLimits, http2: HTTP2Limits
     ) -> NIOHTTP2Handler.ConnectionConfiguration {
         var configuration = NIOHTTP2Handler.ConnectionConfiguration()
         configuration.initialSettings = [
@@ -48,9 +48,10 @@ enum HTTP2Server {
             HTTP2Setting(parameter: .maxFrameSize, value: http2.maxFrameSize),
             // The decoder refuses a header block past this as it decodes it, CONTINUATION frames included.
             HTTP2Setting(parameter: .maxHeaderListSize, value: limits.maxHeaderBytes),
+            // RFC 8441: extended CONNECT, for WebSocket over a stream, to the WebSocket RPC path and to proxy
+            // routes (which a reload may add to a running connection). Anywhere else it is answered 404.
+            HTTP2Setting(parameter: .enableConnectProtocol, value: 1),
         ]
-        // RFC 8441: extended CONNECT, for WebSocket over a stream.
-        if websocket { configuration.initialSettings.append(HTTP2Setting(parameter: .enableConnectProtocol, value: 1)) }
         configuration.targetWindowSize = http2.initialWindow
         return configuration
     }

@@ -112,24 +112,16 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    /// Whether `headers` ask for a proxy route; then an ``HTTP2ProxyStreamHandler`` takes the stream over
-    /// (or, for WebSocket over HTTP/2, which is not relayed, it is answered 501).
+    /// Whether `headers` ask for a proxy route; then an ``HTTP2ProxyStreamHandler`` takes the stream over.
+    /// An extended CONNECT for WebSocket (RFC 8441) is matched as the `GET` an HTTP/1.1 upgrade would be.
     private func proxy(
         _ headers: HTTP2Frame.FramePayload.Headers, routing: any ProxyRouting, context: ChannelHandlerContext
     ) -> Bool {
-        if HTTP2ProxyHeaders.isExtendedConnect(headers.headers) {
-            // Matched as the GET an HTTP/1.1 WebSocket upgrade would be.
-            guard let path = headers.headers.first(name: ":path"),
-                routing.proxyRoute(for: HTTPRequestHead(version: HTTP2ProxyHeaders.version, method: .GET, uri: path)) != nil
-            else { return false }
-            let error = GatewayError(
-                .notImplemented, "\(path) is proxied: WebSocket over HTTP/2 (RFC 8441) is not relayed; connect over HTTP/1.1")
-            respond(error.response(allocator: context.channel.allocator))
-            return true
-        }
-        guard let head = HTTP2ProxyHeaders.request(headers.headers, endStream: headers.endStream),
-            let proxied = routing.proxyRoute(for: head)
-        else { return false }
+        let isWebSocket = HTTP2ProxyHeaders.isExtendedConnect(headers.headers)
+        let request = isWebSocket
+            ? HTTP2ProxyHeaders.webSocketRequest(headers.headers)
+            : HTTP2ProxyHeaders.request(headers.headers, endStream: headers.endStream)
+        guard let head = request, let proxied = routing.proxyRoute(for: head) else { return false }
         answered = true
         idleTimer?.cancel()
         idleTimer = nil
@@ -141,7 +133,8 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
             return true
         }
         context.pipeline.syncOperations.removeHandler(self, promise: nil)
-        proxy.start(proxied.route, head: head, target: proxied.target, scheme: scheme, endStream: headers.endStream)
+        proxy.start(
+            proxied.route, head: head, target: proxied.target, scheme: scheme, endStream: headers.endStream, webSocket: isWebSocket)
         return true
     }
 
