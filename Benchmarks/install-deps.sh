@@ -7,9 +7,10 @@
 #                         the Apache Thrift C++ echo servers (Benchmarks/cpp/build.sh)
 #   strace                counting the accepts of Sluice's demo backend, which has no counter of its own
 #   linux-perf            only with --perf
+#   libgrpc++-dev         only with --grpc: the gRPC C++ echo backend (Benchmarks/cpp/grpc_echo_server.cpp)
 #   Python's websockets   only with --ws: the WebSocket load (Benchmarks/ws/load.py), with pip for the
 #                         python3 on PATH, or Debian's python3-websockets where pip may not install (PEP 668)
-# Usage: Benchmarks/install-deps.sh [--perf] [--ws]
+# Usage: Benchmarks/install-deps.sh [--perf] [--ws] [--grpc]
 set -euo pipefail
 
 packages=(wrk nghttp2-client curl nginx haproxy thrift-compiler libthrift-dev libevent-dev libboost-dev g++ pkg-config strace)
@@ -18,6 +19,7 @@ for arg in "$@"; do
     case "$arg" in
         --perf) packages+=(linux-perf) ;;
         --ws) ws=1 ;;
+        --grpc) packages+=(libgrpc++-dev) ;;
         *) echo "install-deps.sh: unknown option $arg" >&2; exit 64 ;;
     esac
 done

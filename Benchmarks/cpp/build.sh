@@ -2,6 +2,8 @@
 # Builds the C++ echo servers e2e.sh uses as independent Thrift backends, against Debian's libthrift:
 #   nonblocking-framed-server   TNonblockingServer, TFramedTransport + TBinaryProtocol
 #   threaded-theader-server     TThreadedServer, THeaderProtocol over a plain TTransportFactory
+#   grpc-echo-server            gRPC C++ (libgrpc++-dev), a generic service echoing any unary call's message;
+#                               built only when libgrpc++-dev is installed (Benchmarks/install-deps.sh --grpc)
 # The service code is generated here from examples/echo/echo.thrift with `thrift --gen cpp`; nothing
 # generated is committed. Output goes to OUT_DIR (default Benchmarks/out/cpp); prints that directory.
 # Needs thrift-compiler, libthrift-dev, libevent-dev, libboost-dev and g++ (Benchmarks/install-deps.sh installs them).
@@ -47,5 +49,8 @@ if ! up_to_date; then
     # THeaderProtocol lives in libthriftz (it may compress with zlib).
     g++ "${flags[@]}" -o "$OUT/threaded-theader-server" "$HERE/threaded_theader_server.cpp" "${generated[@]}" \
         $(pkg-config --libs thrift-z thrift) -pthread
+fi
+if pkg-config --exists grpc++ && { [ ! -x "$OUT/grpc-echo-server" ] || [ "$HERE/grpc_echo_server.cpp" -nt "$OUT/grpc-echo-server" ]; }; then
+    g++ -std=c++17 -O2 -DNDEBUG -o "$OUT/grpc-echo-server" "$HERE/grpc_echo_server.cpp" $(pkg-config --cflags --libs grpc++) -pthread
 fi
 echo "$OUT"
