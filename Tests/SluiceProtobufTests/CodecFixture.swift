@@ -13,7 +13,7 @@ enum CodecFixture {
 
     /// Whether the machine has what these tests need. On CI they run regardless, and fail if it does not.
     static let canRun: Bool = ProcessInfo.processInfo.environment["CI"] != nil
-        || (executable("protoc") != nil && executable("python3") != nil)
+        || (executable("protoc") != nil && (try? run("python3", ["-c", "import google.protobuf"])) != nil)
 
     static func executable(_ name: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"

@@ -46,11 +46,9 @@ public final class ProtobufSchema: Sendable {
 
     /// The method named `pkg.Service.Method` (a leading dot, or a `/` before the method as in gRPC paths, allowed).
     public func method(named fullName: String) -> ProtobufMethod? {
-        var name = fullName.hasPrefix(".") ? String(fullName.dropFirst()) : fullName
-        if let slash = name.lastIndex(of: "/") {
-            name.replaceSubrange(slash...slash, with: ".")
-            if name.hasPrefix(".") { name.removeFirst() }
-        }
+        var name = fullName
+        if name.hasPrefix(".") || name.hasPrefix("/") { name.removeFirst() }
+        if let slash = name.lastIndex(of: "/") { name.replaceSubrange(slash...slash, with: ".") }
         return methods[name]
     }
 }

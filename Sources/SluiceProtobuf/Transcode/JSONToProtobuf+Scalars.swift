@@ -15,6 +15,7 @@ extension JSONToProtobuf {
         case .enumeration:
             return try enumNumber(field.target).map { UInt64(bitPattern: Int64($0)) }
         default:
+            _ = try peek()
             let offset = scanner.offset
             return try integerBits(try readInteger(field.kind), kind: field.kind, offset: offset)
         }
@@ -83,9 +84,10 @@ extension JSONToProtobuf {
     /// A float or double: a number, a numeric string, or "NaN", "Infinity", "-Infinity". Finite input must
     /// stay finite in the field's type.
     mutating func readFloatingPoint(isFloat: Bool) throws(ProtobufTranscodeError) -> Double {
+        let kind = try peek()
         let offset = scanner.offset
         let value: Double
-        switch try peek() {
+        switch kind {
         case .number:
             let token = try readNumber()
             value = scanner.double(token)
@@ -116,8 +118,9 @@ extension JSONToProtobuf {
     /// An enum value: its name, or its number. Open enums keep numbers they do not declare; closed (proto2)
     /// ones reject them. nil for an unknown name when not `strict`.
     mutating func enumNumber(_ index: Int32) throws(ProtobufTranscodeError) -> Int32? {
+        let kind = try peek()
         let offset = scanner.offset
-        switch try peek() {
+        switch kind {
         case .string:
             let token = try readString()
             let number = scanner.withDecodedBytes(token) { table.enumNumber(named: $0, in: index) }

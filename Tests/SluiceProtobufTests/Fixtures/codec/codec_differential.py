@@ -25,7 +25,15 @@ import sys
 from google.protobuf import json_format
 from google.protobuf.descriptor import FieldDescriptor as FD
 
-MESSAGE = "codec.test.Everything"
+
+
+def is_repeated(field):
+    # protobuf 5.26 added is_repeated/is_required; older releases only have label.
+    return field.is_repeated if hasattr(field, "is_repeated") else field.label == FD.LABEL_REPEATED
+
+
+def is_required(field):
+    return field.is_required if hasattr(field, "is_required") else field.label == FD.LABEL_REQUIRED
 
 
 def load(pb2_dir):
@@ -198,7 +206,7 @@ def fill(r, module, message, depth):
     message.SetInParent() if hasattr(message, "SetInParent") else None
     oneof_done = set()
     for field in desc.fields:
-        required = field.is_required
+        required = is_required(field)
         if not required and r.random() < (0.45 if depth < 2 else 0.25):
             continue
         if field.containing_oneof is not None and not field.containing_oneof.name.startswith("_"):
@@ -215,7 +223,7 @@ def fill(r, module, message, depth):
                     fill_message_field(r, module, value_field, target[key], depth + 1)
                 else:
                     target[key] = scalar(r, value_field)
-        elif field.is_repeated:
+        elif is_repeated(field):
             target = getattr(message, field.name)
             for _ in range(r.randint(0, 4)):
                 if field.message_type is not None:
@@ -320,7 +328,7 @@ def mangle(r, data, desc, depth=0):
             inner = mangle(r, payload, field.message_type, depth + 1)
             head = varint(number << 3 | 2)
             parts = records(inner)
-            if not field.is_repeated and len(parts) > 1 and r.random() < 0.3:
+            if not is_repeated(field) and len(parts) > 1 and r.random() < 0.3:
                 # One message field written as two: protobuf merges them back.
                 cut = r.randint(1, len(parts) - 1)
                 first = b"".join(p[2] for p in parts[:cut])
@@ -329,7 +337,7 @@ def mangle(r, data, desc, depth=0):
                 out.append((number, head + varint(len(second)) + second))
                 continue
             raw = head + varint(len(inner)) + inner
-        if field is not None and not field.is_repeated and field.type not in (FD.TYPE_MESSAGE, FD.TYPE_GROUP) and r.random() < 0.2:
+        if field is not None and not is_repeated(field) and field.type not in (FD.TYPE_MESSAGE, FD.TYPE_GROUP) and r.random() < 0.2:
             oneof = field.containing_oneof
             candidates = [f for f in (oneof.fields if oneof is not None else [field]) if f.type not in (FD.TYPE_MESSAGE, FD.TYPE_GROUP)]
             out.append((r.choice(candidates).number, decoy(r, r.choice(candidates))))
@@ -357,9 +365,11 @@ OPTION_SETS = ["-", "e", "i", "p", "eip", "ep"]
 
 
 def to_json(message, options):
-    return json_format.MessageToJson(
-        message, indent=None, always_print_fields_with_no_presence="e" in options,
-        use_integers_for_enums="i" in options, preserving_proto_field_name="p" in options)
+    flags = dict(indent=None, use_integers_for_enums="i" in options, preserving_proto_field_name="p" in options)
+    try:
+        return json_format.MessageToJson(message, always_print_fields_with_no_presence="e" in options, **flags)
+    except TypeError:  # protobuf before 5.26 names it differently
+        return json_format.MessageToJson(message, including_default_value_fields="e" in options, **flags)
 
 
 def generate(pb2_dir, seed, count, cases_path):
