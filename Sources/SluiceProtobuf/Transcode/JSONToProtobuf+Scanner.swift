@@ -45,9 +45,10 @@ extension JSONToProtobuf {
     }
 
     /// Requires the next value to be of `kind`; `expected` names what was wanted, for the error.
-    mutating func expect(_ kind: JSONValueKind, _ expected: String) throws(ProtobufTranscodeError) {
+    /// (An autoclosure: the text is built only for the error, never per value.)
+    mutating func expect(_ kind: JSONValueKind, _ expected: @autoclosure () -> String) throws(ProtobufTranscodeError) {
         let found = try peek()
-        guard found == kind else { throw wrongType(expected, found: found) }
+        guard found == kind else { throw wrongType(expected(), found: found) }
     }
 
     /// `null` where a value is required (a repeated element, a map value).

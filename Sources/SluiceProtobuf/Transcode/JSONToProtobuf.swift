@@ -18,6 +18,7 @@ struct JSONToProtobuf {
             try encodeWellKnown(wellKnown, index)
             return
         }
+        let schema = self.schema
         try expect(.object, "an object for \(schema.messages[Int(index)].fullName)")
         try encodeObjectFields(index, skippingTypeKey: false)
     }

@@ -113,7 +113,13 @@ extension ProtobufToJSON {
         let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: max(rewritten.count, 1), alignment: 1)
         defer { copy.deallocate() }
         copy.copyBytes(from: rewritten)
-        try body(&self, UnsafeRawBufferPointer(rebasing: copy[0..<rewritten.count]))
+        do throws(ProtobufTranscodeError) {
+            try body(&self, UnsafeRawBufferPointer(rebasing: copy[0..<rewritten.count]))
+        } catch {
+            var error = error
+            error.offset = nil  // an offset into the copy would point nowhere in the input
+            throw error
+        }
     }
 
     private func appendVarint(_ value: UInt64, to output: inout [UInt8]) {

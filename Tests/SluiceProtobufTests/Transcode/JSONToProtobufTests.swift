@@ -32,36 +32,36 @@ struct JSONToProtobufTests {
         (#"{"nope": [1, {"x": null}], "fInt32": 1}"#, [0x18, 0x01]),
     ])
     func scalarsAreWrittenAsProtobufDefines(json: String, bytes: [UInt8]) throws {
-        #expect(try protobufBytes("codec.test.Scalars", json) == bytes)
+        #expect(try codecBytes("codec.test.Scalars", json) == bytes)
     }
 
     @Test func repeatedScalarsArePackedInProto3UnlessDeclaredOtherwise() throws {
-        #expect(try protobufBytes("codec.test.Repeateds", #"{"rInt32": [1, 2, 3]}"#) == [0x1A, 0x03, 0x01, 0x02, 0x03])
-        #expect(try protobufBytes("codec.test.Repeateds", #"{"rUnpacked": [1, 2]}"#) == [0x88, 0x01, 0x01, 0x88, 0x01, 0x02])
-        #expect(try protobufBytes("codec.test.Repeateds", #"{"rInt32": [], "rString": ["a", ""]}"#)
+        #expect(try codecBytes("codec.test.Repeateds", #"{"rInt32": [1, 2, 3]}"#) == [0x1A, 0x03, 0x01, 0x02, 0x03])
+        #expect(try codecBytes("codec.test.Repeateds", #"{"rUnpacked": [1, 2]}"#) == [0x88, 0x01, 0x01, 0x88, 0x01, 0x02])
+        #expect(try codecBytes("codec.test.Repeateds", #"{"rInt32": [], "rString": ["a", ""]}"#)
             == [0x72, 0x01, 0x61, 0x72, 0x00])
-        #expect(try protobufBytes("codec.legacy.Legacy", #"{"id": 1, "plain": [5], "packed": [5]}"#)
+        #expect(try codecBytes("codec.legacy.Legacy", #"{"id": 1, "plain": [5], "packed": [5]}"#)
             == [0x08, 0x01, 0x40, 0x05, 0x4A, 0x01, 0x05])
     }
 
     @Test func groupsAreWrittenWithStartAndEndTags() throws {
-        #expect(try protobufBytes("codec.legacy.Legacy", #"{"id": 1, "item": {"x": 5}}"#)
+        #expect(try codecBytes("codec.legacy.Legacy", #"{"id": 1, "item": {"x": 5}}"#)
             == [0x08, 0x01, 0x53, 0x58, 0x05, 0x54])
     }
 
     @Test func mapsTakeEveryKeyTypeFromStrings() throws {
-        #expect(try protobufBytes("codec.test.Maps", #"{"mBool": {"true": "x"}}"#)
+        #expect(try codecBytes("codec.test.Maps", #"{"mBool": {"true": "x"}}"#)
             == [0x5A, 0x05, 0x08, 0x01, 0x12, 0x01, 0x78])
-        #expect(try protobufBytes("codec.test.Maps", #"{"mSint32": {"-1": 0}}"#)
+        #expect(try codecBytes("codec.test.Maps", #"{"mSint32": {"-1": 0}}"#)
             == [0x2A, 0x0B, 0x08, 0x01, 0x11, 0, 0, 0, 0, 0, 0, 0, 0])
-        #expect(try protobufBytes("codec.test.Maps", #"{"mString": {"k": {}}}"#)
+        #expect(try codecBytes("codec.test.Maps", #"{"mString": {"k": {}}}"#)
             == [0x62, 0x05, 0x0A, 0x01, 0x6B, 0x12, 0x00])
         for json in [#"{"mInt32":{"1":"a"}}"#, #"{"mInt64":{"-9223372036854775808":1}}"#, #"{"mUint32":{"4294967295":"1"}}"#,
                      #"{"mUint64":{"18446744073709551615":true}}"#, #"{"mSint64":{"-3":1.5}}"#, #"{"mFixed32":{"7":"AQ=="}}"#,
                      #"{"mFixed64":{"8":"GREEN"}}"#, #"{"mSfixed32":{"-9":{"a":1}}}"#, #"{"mSfixed64":{"-10":"11"}}"#,
                      #"{"mBool":{"false":"f"}}"#, #"{"mColor":{"c":"BLUE"}}"#, #"{"mValue":{"v":[null]}}"#,
                      #"{"mTimestamp":{"t":"1970-01-01T00:00:01Z"}}"#] {
-            #expect(try protobufJSON("codec.test.Maps", try protobufBytes("codec.test.Maps", json)) == json)
+            #expect(try codecJSON("codec.test.Maps", try codecBytes("codec.test.Maps", json)) == json)
         }
     }
 
@@ -69,19 +69,19 @@ struct JSONToProtobufTests {
         for length in [1, 126, 127, 128, 300, 20_000, 3_000_000] {
             let text = String(repeating: "x", count: length)
             let json = #"{"a":1,"child":{"child":{"b":"\#(text)"},"a":2},"children":[{"b":"\#(text)"},{"a":3}]}"#
-            #expect(try protobufJSON("codec.test.Nested", try protobufBytes("codec.test.Nested", json)) == json)
+            #expect(try codecJSON("codec.test.Nested", try codecBytes("codec.test.Nested", json)) == json)
         }
     }
 
     @Test func anEmptyBodyIsAnEmptyMessage() throws {
-        #expect(try protobufBytes("codec.test.Scalars", "") == [])
-        #expect(try protobufBytes("codec.test.Scalars", " \n") == [])
+        #expect(try codecBytes("codec.test.Scalars", "") == [])
+        #expect(try codecBytes("codec.test.Scalars", " \n") == [])
     }
 
     // MARK: errors: kind, JSON path, byte offset
 
     private func error(_ type: String, _ json: String, strict: Bool = false) -> ProtobufTranscodeError? {
-        transcodeError { try protobufBytes(type, json, options: ProtobufTranscodeOptions(strict: strict)) }
+        codecError { try codecBytes(type, json, options: ProtobufTranscodeOptions(strict: strict)) }
     }
 
     @Test(arguments: [
@@ -136,8 +136,8 @@ struct JSONToProtobufTests {
     @Test func twoMembersOfAOneofAreRejected() throws {
         let found = error("codec.test.Oneofs", #"{"cInt":1,"cString":"a"}"#)
         #expect(found?.kind == .oneofConflict && found?.path == "$.cString" && found?.offset == 10)
-        #expect(try protobufBytes("codec.test.Oneofs", #"{"cInt":1,"cString":null,"oBool":true}"#) == [0x08, 0x01, 0x30, 0x01])
-        #expect(try protobufBytes("codec.test.Oneofs", #"{"cInt":0}"#) == [0x08, 0x00])  // a oneof member has presence
+        #expect(try codecBytes("codec.test.Oneofs", #"{"cInt":1,"cString":null,"oBool":true}"#) == [0x08, 0x01, 0x30, 0x01])
+        #expect(try codecBytes("codec.test.Oneofs", #"{"cInt":0}"#) == [0x08, 0x00])  // a oneof member has presence
     }
 
     @Test func missingRequiredFieldsAreNamed() {

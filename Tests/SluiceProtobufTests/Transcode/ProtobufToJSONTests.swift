@@ -27,56 +27,56 @@ struct ProtobufToJSONTests {
         ([0x18, 0x01, 0x72, 0x01, 0x61, 0x18, 0x02], #"{"fInt32":2,"fString":"a"}"#),
     ])
     func scalarsAreWrittenInTheCanonicalMapping(bytes: [UInt8], json: String) throws {
-        #expect(try protobufJSON("codec.test.Scalars", bytes) == json)
+        #expect(try codecJSON("codec.test.Scalars", bytes) == json)
     }
 
     @Test func optionsChooseNamesEnumsAndDefaults() throws {
         let bytes: [UInt8] = [0x18, 0x01, 0x80, 0x01, 0x02]
-        #expect(try protobufJSON("codec.test.Scalars", bytes, options: .init(preserveProtoFieldNames: true))
+        #expect(try codecJSON("codec.test.Scalars", bytes, options: .init(preserveProtoFieldNames: true))
             == #"{"f_int32":1,"f_color":"GREEN"}"#)
-        #expect(try protobufJSON("codec.test.Scalars", bytes, options: .init(enumsAsInts: true)) == #"{"fInt32":1,"fColor":2}"#)
-        #expect(try protobufJSON("codec.test.Scalars", [], options: .init(emitDefaults: true))
+        #expect(try codecJSON("codec.test.Scalars", bytes, options: .init(enumsAsInts: true)) == #"{"fInt32":1,"fColor":2}"#)
+        #expect(try codecJSON("codec.test.Scalars", [], options: .init(emitDefaults: true))
             == #"{"fDouble":0.0,"fFloat":0.0,"fInt32":0,"fInt64":"0","fUint32":0,"fUint64":"0","fSint32":0,"fSint64":"0","#
             + #""fFixed32":0,"fFixed64":"0","fSfixed32":0,"fSfixed64":"0","fBool":false,"fString":"","fBytes":"","#
             + #""fColor":"COLOR_UNSPECIFIED"}"#)
-        #expect(try protobufJSON("codec.test.Scalars", [0x18, 0x00], options: .init(emitDefaults: true)).hasPrefix(#"{"fInt32":0,"#))
+        #expect(try codecJSON("codec.test.Scalars", [0x18, 0x00], options: .init(emitDefaults: true)).hasPrefix(#"{"fInt32":0,"#))
         // Fields with presence are written only when set, defaults or not.
-        #expect(try protobufJSON("codec.test.Optionals", [], options: .init(emitDefaults: true)) == "{}")
-        #expect(try protobufJSON("codec.test.Optionals", [0x08, 0x00]) == #"{"oInt32":0}"#)
-        #expect(try protobufJSON("codec.test.Oneofs", [], options: .init(emitDefaults: true)) == #"{"plain":0}"#)
-        #expect(try protobufJSON("codec.test.Maps", [], options: .init(emitDefaults: true, preserveProtoFieldNames: true))
+        #expect(try codecJSON("codec.test.Optionals", [], options: .init(emitDefaults: true)) == "{}")
+        #expect(try codecJSON("codec.test.Optionals", [0x08, 0x00]) == #"{"oInt32":0}"#)
+        #expect(try codecJSON("codec.test.Oneofs", [], options: .init(emitDefaults: true)) == #"{"plain":0}"#)
+        #expect(try codecJSON("codec.test.Maps", [], options: .init(emitDefaults: true, preserveProtoFieldNames: true))
             .hasPrefix(#"{"m_int32":{},"m_int64":{}"#))
-        #expect(try protobufJSON("codec.legacy.Legacy", [0x08, 0x01], options: .init(emitDefaults: true)) == #"{"id":1,"plain":[],"packed":[],"levels":[]}"#)
+        #expect(try codecJSON("codec.legacy.Legacy", [0x08, 0x01], options: .init(emitDefaults: true)) == #"{"id":1,"plain":[],"packed":[],"levels":[]}"#)
     }
 
     @Test func repeatedFieldsArePackedOrNotAndMayBeInterleaved() throws {
         // r_int32 (3) unpacked, r_unpacked (17) packed: both read.
-        #expect(try protobufJSON("codec.test.Repeateds", [0x18, 0x01, 0x18, 0x02, 0x8A, 0x01, 0x02, 0x05, 0x06])
+        #expect(try codecJSON("codec.test.Repeateds", [0x18, 0x01, 0x18, 0x02, 0x8A, 0x01, 0x02, 0x05, 0x06])
             == #"{"rInt32":[1,2],"rUnpacked":[5,6]}"#)
-        #expect(try protobufJSON("codec.test.Repeateds", [0x1A, 0x02, 0x01, 0x02, 0x18, 0x03]) == #"{"rInt32":[1,2,3]}"#)
-        #expect(try protobufJSON("codec.test.Repeateds", [0x1A, 0x00]) == "{}")
+        #expect(try codecJSON("codec.test.Repeateds", [0x1A, 0x02, 0x01, 0x02, 0x18, 0x03]) == #"{"rInt32":[1,2,3]}"#)
+        #expect(try codecJSON("codec.test.Repeateds", [0x1A, 0x00]) == "{}")
         // Interleaved with another field: still one array each.
-        #expect(try protobufJSON("codec.test.Repeateds", [0x18, 0x01, 0x68, 0x01, 0x18, 0x02]) == #"{"rInt32":[1,2],"rBool":[true]}"#)
+        #expect(try codecJSON("codec.test.Repeateds", [0x18, 0x01, 0x68, 0x01, 0x18, 0x02]) == #"{"rInt32":[1,2],"rBool":[true]}"#)
         // A closed enum's unknown numbers are unknown fields, not values.
-        #expect(try protobufJSON("codec.legacy.Legacy", [0x08, 0x01, 0x38, 0x09, 0x68, 0x09, 0x68, 0x01]) == #"{"id":1,"levels":["LOW"]}"#)
-        #expect(try protobufJSON("codec.legacy.Legacy", [0x08, 0x01, 0x68, 0x09]) == #"{"id":1}"#)
+        #expect(try codecJSON("codec.legacy.Legacy", [0x08, 0x01, 0x38, 0x09, 0x68, 0x09, 0x68, 0x01]) == #"{"id":1,"levels":["LOW"]}"#)
+        #expect(try codecJSON("codec.legacy.Legacy", [0x08, 0x01, 0x68, 0x09]) == #"{"id":1}"#)
     }
 
     @Test func messagesMergeAndOneofsKeepTheLastMember() throws {
         // `nested` (7) given twice merges; `scalars` (1) between them.
         let bytes: [UInt8] = [0x3A, 0x02, 0x08, 0x01, 0x0A, 0x02, 0x18, 0x05, 0x3A, 0x03, 0x12, 0x01, 0x61]
-        #expect(try protobufJSON("codec.test.Everything", bytes) == #"{"scalars":{"fInt32":5},"nested":{"a":1,"b":"a"}}"#)
-        #expect(try protobufJSON("codec.test.Oneofs", [0x08, 0x05, 0x12, 0x01, 0x61]) == #"{"cString":"a"}"#)
-        #expect(try protobufJSON("codec.test.Oneofs", [0x12, 0x01, 0x61, 0x08, 0x05]) == #"{"cInt":5}"#)
+        #expect(try codecJSON("codec.test.Everything", bytes) == #"{"scalars":{"fInt32":5},"nested":{"a":1,"b":"a"}}"#)
+        #expect(try codecJSON("codec.test.Oneofs", [0x08, 0x05, 0x12, 0x01, 0x61]) == #"{"cString":"a"}"#)
+        #expect(try codecJSON("codec.test.Oneofs", [0x12, 0x01, 0x61, 0x08, 0x05]) == #"{"cInt":5}"#)
         // Map entries: value before key, key given twice (the last wins), value missing (its default).
-        #expect(try protobufJSON("codec.test.Maps", [0x0A, 0x07, 0x12, 0x01, 0x78, 0x08, 0x01, 0x08, 0x02, 0x0A, 0x02, 0x08, 0x03])
+        #expect(try codecJSON("codec.test.Maps", [0x0A, 0x07, 0x12, 0x01, 0x78, 0x08, 0x01, 0x08, 0x02, 0x0A, 0x02, 0x08, 0x03])
             == #"{"mInt32":{"2":"x","3":""}}"#)
-        #expect(try protobufJSON("codec.test.Maps", [0x62, 0x03, 0x0A, 0x01, 0x6B]) == #"{"mString":{"k":{}}}"#)
+        #expect(try codecJSON("codec.test.Maps", [0x62, 0x03, 0x0A, 0x01, 0x6B]) == #"{"mString":{"k":{}}}"#)
     }
 
     @Test func groupsAreRead() throws {
-        #expect(try protobufJSON("codec.legacy.Legacy", [0x08, 0x01, 0x53, 0x58, 0x05, 0xA0, 0x06, 0x01, 0x54]) == #"{"id":1,"item":{"x":5}}"#)
-        let unterminated = transcodeError { try protobufJSON("codec.legacy.Legacy", [0x53, 0x58, 0x05]) }
+        #expect(try codecJSON("codec.legacy.Legacy", [0x08, 0x01, 0x53, 0x58, 0x05, 0xA0, 0x06, 0x01, 0x54]) == #"{"id":1,"item":{"x":5}}"#)
+        let unterminated = codecError { try codecJSON("codec.legacy.Legacy", [0x53, 0x58, 0x05]) }
         #expect(unterminated?.kind == .malformedProtobuf && unterminated?.path == "$.item")
     }
 
@@ -92,16 +92,16 @@ struct ProtobufToJSONTests {
         ([0x0F], "$", 0),
     ])
     func malformedBytesNameTheField(bytes: [UInt8], path: String, offset: Int) {
-        let found = transcodeError { try protobufJSON("codec.test.Scalars", bytes) }
+        let found = codecError { try codecJSON("codec.test.Scalars", bytes) }
         #expect(found?.kind == .malformedProtobuf, "\(String(describing: found))")
         #expect(found?.path == path)
         #expect(found?.offset == offset)
     }
 
     @Test func nestedMalformedBytesCarryTheFieldPath() {
-        let found = transcodeError { try protobufJSON("codec.test.Everything", [0x3A, 0x04, 0x1A, 0x02, 0x08, 0x80]) }
+        let found = codecError { try codecJSON("codec.test.Everything", [0x3A, 0x04, 0x1A, 0x02, 0x08, 0x80]) }
         #expect(found?.kind == .malformedProtobuf && found?.path == "$.nested.child.a")
-        let length = transcodeError { try protobufJSON("codec.test.Everything", [0x3A, 0x05, 0x08]) }
+        let length = codecError { try codecJSON("codec.test.Everything", [0x3A, 0x05, 0x08]) }
         #expect(length?.kind == .malformedProtobuf && length?.path == "$.nested" && length?.offset == 1)
     }
 
@@ -117,19 +117,19 @@ struct ProtobufToJSONTests {
             prefix.append(UInt8(length))
             bytes = prefix + bytes
         }
-        let found = transcodeError { try protobufJSON("codec.test.Nested", bytes) }
+        let found = codecError { try codecJSON("codec.test.Nested", bytes) }
         #expect(found?.kind == .tooDeep)
-        #expect(transcodeError { try protobufJSON("codec.test.Nested", bytes, options: .init(maxDepth: 300)) } == nil)
+        #expect(codecError { try codecJSON("codec.test.Nested", bytes, options: .init(maxDepth: 300)) } == nil)
     }
 
     @Test func garbageNeverCrashesOrHangs() {
-        var generator = SeededGenerator(seed: 12)
+        var generator = CodecRandom(seed: 12)
         var outcomes = (ok: 0, failed: 0)
         for _ in 0..<5000 {
             let count = Int.random(in: 0..<64, using: &generator)
             let bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
             do {
-                _ = try protobufJSON("codec.test.Everything", bytes)
+                _ = try codecJSON("codec.test.Everything", bytes)
                 outcomes.ok += 1
             } catch is ProtobufTranscodeError {
                 outcomes.failed += 1
@@ -142,7 +142,7 @@ struct ProtobufToJSONTests {
 }
 
 /// A small deterministic generator (SplitMix64), so a failing input can be found again.
-struct SeededGenerator: RandomNumberGenerator {
+struct CodecRandom: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
@@ -151,5 +151,15 @@ struct SeededGenerator: RandomNumberGenerator {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+extension ProtobufToJSONTests {
+    @Test func errorsInRewrittenMessagesHaveNoOffset() {
+        // `a` given twice sends `nested` through the rewrite; its `b` is not UTF-8.
+        let found = codecError { try codecJSON("codec.test.Nested", [0x08, 0x01, 0x08, 0x02, 0x12, 0x01, 0xFF]) }
+        #expect(found?.kind == .malformedProtobuf && found?.path == "$.b" && found?.offset == nil)
+        let direct = codecError { try codecJSON("codec.test.Nested", [0x08, 0x01, 0x12, 0x01, 0xFF]) }
+        #expect(direct?.offset == 4)
     }
 }

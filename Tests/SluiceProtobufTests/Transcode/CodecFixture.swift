@@ -8,7 +8,7 @@ import Testing
 
 /// The codec tests' schema: `Fixtures/codec/*.proto` compiled by protoc at test time.
 enum CodecFixture {
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/codec")
 
     /// Whether the machine has what these tests need. On CI they run regardless, and fail if it does not.
@@ -86,7 +86,7 @@ enum CodecFixture {
 }
 
 /// JSON text -> binary, through the codec.
-func protobufBytes(
+func codecBytes(
     _ type: String, _ json: String, options: ProtobufTranscodeOptions = ProtobufTranscodeOptions()
 ) throws -> [UInt8] {
     let schema = try CodecFixture.schema()
@@ -97,7 +97,7 @@ func protobufBytes(
 }
 
 /// Binary -> JSON text, through the codec.
-func protobufJSON(
+func codecJSON(
     _ type: String, _ bytes: [UInt8], options: ProtobufTranscodeOptions = ProtobufTranscodeOptions()
 ) throws -> String {
     let schema = try CodecFixture.schema()
@@ -108,7 +108,7 @@ func protobufJSON(
 }
 
 /// The transcoding error `body` throws, or nil.
-func transcodeError(_ body: () throws -> Any) -> ProtobufTranscodeError? {
+func codecError(_ body: () throws -> Any) -> ProtobufTranscodeError? {
     do {
         _ = try body()
         return nil
