@@ -15,13 +15,8 @@ extension ProtobufToJSON {
             let entry = table.field(0, of: message).target
             json.beginObject()
             var reader = ProtobufWireReader(bytes: bytes, range: range)
-            while !reader.isAtEnd {
-                let (number, wireType) = try reader.tag()
-                guard number == 1 && wireType == .lengthDelimited else {
-                    try reader.skip(wireType, number: number, depth: depth)
-                    continue
-                }
-                try writeMapEntry(entry, bytes, try reader.lengthDelimited(), depth: depth)
+            while let field = try reader.next(lengthDelimited: 1, depth: depth) {
+                try writeMapEntry(entry, bytes, field, depth: depth)
             }
             json.endObject()
         case .listValue:
@@ -29,13 +24,7 @@ extension ProtobufToJSON {
             json.beginArray()
             var reader = ProtobufWireReader(bytes: bytes, range: range)
             var element = 0
-            while !reader.isAtEnd {
-                let (number, wireType) = try reader.tag()
-                guard number == 1 && wireType == .lengthDelimited else {
-                    try reader.skip(wireType, number: number, depth: depth)
-                    continue
-                }
-                let value = try reader.lengthDelimited()
+            while let value = try reader.next(lengthDelimited: 1, depth: depth) {
                 do throws(ProtobufTranscodeError) {
                     try writeMessage(valueIndex, bytes, value, depth: depth - 1)
                 } catch {
@@ -110,13 +99,7 @@ extension ProtobufToJSON {
     private mutating func writeFieldMask(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, depth: Int) throws(ProtobufTranscodeError) {
         var text: [UInt8] = []
         var reader = ProtobufWireReader(bytes: bytes, range: range)
-        while !reader.isAtEnd {
-            let (number, wireType) = try reader.tag()
-            guard number == 1 && wireType == .lengthDelimited else {
-                try reader.skip(wireType, number: number, depth: depth)
-                continue
-            }
-            let path = try reader.lengthDelimited()
+        while let path = try reader.next(lengthDelimited: 1, depth: depth) {
             if !text.isEmpty { text.append(UInt8(ascii: ",")) }
             var index = path.lowerBound
             while index < path.upperBound {

@@ -82,6 +82,17 @@ struct ProtobufWireReader {
         }
     }
 
+    /// The next length-delimited value of field `number`, skipping everything else; nil at the end. For the
+    /// well-known types, whose one repeated field is all that matters.
+    mutating func next(lengthDelimited number: Int32, depth: Int) throws(ProtobufTranscodeError) -> Range<Int>? {
+        while !isAtEnd {
+            let (found, wireType) = try tag()
+            if found == number && wireType == .lengthDelimited { return try lengthDelimited() }
+            try skip(wireType, number: found, depth: depth)
+        }
+        return nil
+    }
+
     /// The body of the group numbered `number` whose start tag was just read, up to its end tag (consumed).
     mutating func group(_ number: Int32, depth: Int) throws(ProtobufTranscodeError) -> Range<Int> {
         guard depth > 0 else { throw tooDeep() }
