@@ -95,6 +95,14 @@ struct ProtobufToJSON {
             }
         }
         if open >= 0 && close(table.field(open, of: message)) { seen.insert(open) }
+        if message.hasRequired {
+            // As protobuf's own parsers do: a proto2 message without its required fields does not parse.
+            for fieldIndex in 0..<Int(message.fieldCount)
+            where table.field(fieldIndex, of: message).isRequired && !seen.contains(fieldIndex) {
+                throw ProtobufTranscodeError(.missingRequired, offset: range.lowerBound, "required field is missing")
+                    .under(field: schema.messages[Int(index)].fields[fieldIndex].jsonName)
+            }
+        }
         if options.emitDefaults { try writeDefaults(message, seen: seen, depth: depth) }
     }
 

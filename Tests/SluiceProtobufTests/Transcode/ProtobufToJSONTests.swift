@@ -163,3 +163,14 @@ extension ProtobufToJSONTests {
         #expect(direct?.offset == 4)
     }
 }
+
+extension ProtobufToJSONTests {
+    @Test func proto2RequiredFieldsMustBeThere() throws {
+        let top = codecError { try codecJSON("codec.legacy.Legacy", [0x7A, 0x00]) }
+        #expect(top?.kind == .missingRequired && top?.path == "$.id" && top?.offset == 0)
+        // `legacy` holds an empty `child`, whose `label` is required.
+        let nested = codecError { try codecJSON("codec.test.Everything", [0x4A, 0x05, 0x08, 0x01, 0x82, 0x01, 0x00]) }
+        #expect(nested?.kind == .missingRequired && nested?.path == "$.legacy.child.label" && nested?.offset == 7)
+        #expect(try codecJSON("codec.legacy.Legacy", [0x08, 0x00]) == #"{"id":0}"#)
+    }
+}
