@@ -1,6 +1,6 @@
 // Why this is hand-written: the gRPC path transcodes every request and response between JSON and protobuf
 // for messages known only at run time, and no Swift package does that without building message trees
-// (SwiftProtobuf's dynamic support goes through `Message` values and reflection, a allocation per field).
+// (SwiftProtobuf's dynamic support goes through `Message` values and reflection, an allocation per field).
 // So descriptors — from protoc's descriptor sets, the `.proto` parser or server reflection, all as
 // SwiftProtobuf's `Google_Protobuf_FileDescriptorProto` — are compiled once into the flat tables below,
 // and the transcoder runs on those, bytes to bytes.
