@@ -46,13 +46,19 @@ extension JSONToProtobuf {
         let nullable = acceptsNull(valueField)
         try expect(.object, "an object")
         var cursor = try beginObject()
+        let keysMark = mapKeys.mark
+        defer { mapKeys.pop(to: keysMark) }
+        var manyKeys: Set<String>? = nil
         while let key = try nextKey(&cursor) {
             let start = out.buffer.writerIndex
             do throws(ProtobufTranscodeError) {
                 if !nullable { try rejectNull() }
                 out.tag(field.number, .lengthDelimited)
                 let mark = out.beginLength()
-                try encodeMapKey(keyField, key)
+                let value = try encodeMapKey(keyField, key)
+                guard mapKeys.insert(value, mark: keysMark, large: &manyKeys, in: scanner) else {
+                    throw ProtobufTranscodeError(.invalidValue, offset: key.quoteOffset, "the map has this key already")
+                }
                 let valueStart = out.buffer.writerIndex
                 try encodeSingle(valueField, skipDefault: false)
                 if valueField.kind == .enumeration && out.buffer.writerIndex == valueStart {
@@ -67,12 +73,15 @@ extension JSONToProtobuf {
     }
 
     /// A map key from its JSON key string: the text itself, or the integer or boolean it spells.
-    private mutating func encodeMapKey(_ field: ProtobufFieldTable.Field, _ key: JSONStringToken) throws(ProtobufTranscodeError) {
+    private mutating func encodeMapKey(
+        _ field: ProtobufFieldTable.Field, _ key: JSONStringToken
+    ) throws(ProtobufTranscodeError) -> ProtobufMapKeys.Key {
         switch field.kind {
         case .string:
             out.tag(1, .lengthDelimited)
             out.varint(UInt64(key.decodedCount))
             scanner.write(key, into: &out.buffer)
+            return .text(key)
         case .bool:
             let value: UInt64
             if scanner.string(key, equals: "true") {
@@ -84,11 +93,13 @@ extension JSONToProtobuf {
             }
             out.tag(1, .varint)
             out.varint(value)
+            return .bits(value)
         default:
             let parsed = integer(inString: key)
             let bits = try integerBits(parsed, kind: field.kind, offset: key.quoteOffset)
             out.tag(1, field.kind.wireType)
             out.value(bits, field.kind.wireType)
+            return .bits(bits)
         }
     }
 }

@@ -59,7 +59,14 @@ extension JSONToProtobuf {
         let entry = table.messages[Int(table.field(0, of: table.messages[Int(index)]).target)]
         let valueIndex = table.field(1, of: entry).target
         var cursor = try beginObject()
+        let keysMark = mapKeys.mark
+        defer { mapKeys.pop(to: keysMark) }
+        var manyKeys: Set<String>? = nil
         while let key = try nextKey(&cursor) {
+            guard mapKeys.insert(.text(key), mark: keysMark, large: &manyKeys, in: scanner) else {
+                throw ProtobufTranscodeError(.invalidValue, offset: key.quoteOffset, "the object has this key already")
+                    .under(key: scanner.decodedString(key))
+            }
             out.tag(1, .lengthDelimited)
             let mark = out.beginLength()
             out.tag(1, .lengthDelimited)

@@ -10,6 +10,8 @@ struct JSONToProtobuf {
     let options: ProtobufTranscodeOptions
     var scanner: JSONScanner
     var out: ProtobufWireWriter
+    /// The keys of the maps being read, for duplicates.
+    var mapKeys = ProtobufMapKeys()
 
     /// Writes the fields of message `index` from the JSON value next in the scanner.
     mutating func encodeMessage(_ index: Int32) throws(ProtobufTranscodeError) {

@@ -152,3 +152,23 @@ struct JSONToProtobufTests {
         #expect(error("codec.test.Nested", json)?.kind == .tooDeep)
     }
 }
+
+extension JSONToProtobufTests {
+    @Test func aMapKeyGivenTwiceIsRejectedInAnySpelling() throws {
+        let spelled = codecError { try codecBytes("codec.test.Maps", #"{"mInt32":{"1":"a","01":"b"}}"#) }
+        #expect(spelled?.kind == .invalidValue && spelled?.path == #"$.mInt32["01"]"# && spelled?.offset == 19)
+        let escaped = codecError { try codecBytes("codec.test.Maps", #"{"mString":{"a":{},"\u0061":{}}}"#) }
+        #expect(escaped?.kind == .invalidValue)
+        #expect(codecError { try codecBytes("codec.test.Maps", #"{"mBool":{"true":"x","true":"y"}}"#) }?.kind == .invalidValue)
+        let structure = codecError { try codecBytes("codec.test.WellKnown", #"{"st":{"a":1,"a":2}}"#) }
+        #expect(structure?.kind == .invalidValue && structure?.path == #"$.st["a"]"#)
+        // Nested objects keep their own keys; large maps switch to a set and still find repeats.
+        #expect(try codecBytes("codec.test.WellKnown", #"{"st":{"a":{"a":1},"b":{"a":{"a":2}}},"val":{"a":{"a":3}}}"#).count > 0)
+        let many = (0..<40).map { #""k\#($0)":{}"# }.joined(separator: ",")
+        #expect(try codecBytes("codec.test.Maps", #"{"mString":{\#(many)}}"#).count > 0)
+        let repeated = codecError { try codecBytes("codec.test.Maps", #"{"mString":{\#(many),"k3":{}}}"#) }
+        #expect(repeated?.kind == .invalidValue && repeated?.path == #"$.mString["k3"]"#)
+        let numbers = (0..<40).map { #""\#($0)":"x""# }.joined(separator: ",")
+        #expect(codecError { try codecBytes("codec.test.Maps", #"{"mInt32":{\#(numbers),"1e1":"y"}}"#) }?.kind == .invalidValue)
+    }
+}
