@@ -1,8 +1,8 @@
 extension ProtobufToJSON {
-    /// Whether every known field of the message occurs in one run, a singular field once, and at most one
-    /// member of each oneof: then it streams to JSON as it is. Malformed bytes count as well ordered, so
-    /// that the streaming pass reports them with the field they are in.
-    func isWellOrdered(
+    /// Whether every known field of the message occurs in one run, a singular field once, at most one member
+    /// of each oneof, and no map key twice: then it streams to JSON as it is. Malformed bytes count as well
+    /// ordered, so that the streaming pass reports them with the field they are in.
+    mutating func isWellOrdered(
         _ message: ProtobufFieldTable.Message, _ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, depth: Int
     ) -> Bool {
         var reader = ProtobufWireReader(bytes: bytes, range: range)
@@ -10,6 +10,7 @@ extension ProtobufToJSON {
         var oneofs = ProtobufFieldSet()
         var last = -1
         var hint = 0
+        var manyKeys: Set<BinaryMapKeyValue>? = nil
         while !reader.isAtEnd {
             guard let (number, wireType) = try? reader.tag() else { return true }
             if let index = table.index(ofNumber: number, in: message, hint: hint) {
@@ -23,8 +24,17 @@ extension ProtobufToJSON {
                         oneofs.insert(Int(field.oneof))
                     }
                     last = index
+                    mapKeyScratch.removeAll(keepingCapacity: true)
+                    manyKeys = nil
                 } else if !field.isRepeated {
                     return false
+                }
+                if field.isMap && wireType == .lengthDelimited {
+                    guard let entry = try? reader.lengthDelimited() else { return true }
+                    if let key = mapKey(field.target, bytes, entry), !recordMapKey(key, bytes, many: &manyKeys) {
+                        return false
+                    }
+                    continue
                 }
             }
             guard (try? reader.skip(wireType, number: number, depth: depth)) != nil else { return true }
@@ -85,7 +95,18 @@ extension ProtobufToJSON {
             let index = occurrences[first].field
             let field = table.field(index, of: message)
             if field.oneof >= 0 && lastOfOneof[Int(field.oneof)] != index { continue }
-            if field.isRepeated {
+            if field.isMap {
+                // A key given twice: the last entry with it wins.
+                var keys = Set<BinaryMapKeyValue>()
+                var kept: [Occurrence] = []
+                for occurrence in occurrences[first..<end].reversed() {
+                    if let key = mapKey(field.target, bytes, occurrence.body), !keys.insert(keyValue(key, bytes)).inserted {
+                        continue
+                    }
+                    kept.append(occurrence)
+                }
+                for occurrence in kept.reversed() { output.append(contentsOf: bytes[occurrence.start..<occurrence.end]) }
+            } else if field.isRepeated {
                 for occurrence in occurrences[first..<end] { output.append(contentsOf: bytes[occurrence.start..<occurrence.end]) }
             } else if field.kind == .message || field.kind == .group {
                 let isGroup = field.kind == .group

@@ -16,6 +16,8 @@ struct ProtobufToJSON {
     /// A member key not yet written: it is written just before the first value that is, so that an empty
     /// packed run, or values a closed enum does not know, leave no member behind.
     var pending: Pending = .none
+    /// The keys of the map run ``isWellOrdered`` is checking, kept between messages for its capacity.
+    var mapKeyScratch: [BinaryMapKey] = []
 
     enum Pending {
         case none

@@ -174,3 +174,26 @@ extension ProtobufToJSONTests {
         #expect(try codecJSON("codec.legacy.Legacy", [0x08, 0x00]) == #"{"id":0}"#)
     }
 }
+
+extension ProtobufToJSONTests {
+    @Test func aMapKeyGivenTwiceKeepsTheLastEntry() throws {
+        let entry: ([UInt8], UInt8) -> [UInt8] = { key, value in [0x0A, UInt8(key.count + 3)] + key + [0x12, 0x01, value] }
+        let one: [UInt8] = [0x08, 0x01]
+        #expect(try codecJSON("codec.test.Maps", entry(one, 0x61) + entry(one, 0x62)) == #"{"mInt32":{"1":"b"}}"#)
+        // -1 as a ten-byte and as a five-byte varint is one int32 key.
+        let long: [UInt8] = [0x08, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01]
+        let short: [UInt8] = [0x08, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F]
+        #expect(try codecJSON("codec.test.Maps", entry(long, 0x61) + entry(one, 0x63) + entry(short, 0x62))
+            == #"{"mInt32":{"1":"c","-1":"b"}}"#)
+        // Past the short list of keys compared one by one.
+        var many: [UInt8] = []
+        for key in 0..<30 { many += entry([0x08, UInt8(key)], 0x61) }
+        many += entry([0x08, 0x03], 0x7A)
+        let json = try codecJSON("codec.test.Maps", many)
+        #expect(json.contains(#""3":"z""#) && !json.contains(#""3":"a""#))
+        // Struct is a map too.
+        let structure: [UInt8] = [0x0A, 0x07, 0x0A, 0x01, 0x6B, 0x12, 0x02, 0x20, 0x01,
+                                  0x0A, 0x07, 0x0A, 0x01, 0x6B, 0x12, 0x02, 0x20, 0x00]
+        #expect(try codecJSON("google.protobuf.Struct", structure) == #"{"k":false}"#)
+    }
+}

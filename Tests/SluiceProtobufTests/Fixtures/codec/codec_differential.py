@@ -7,8 +7,8 @@
 CASES has one line per message: option letters ("-" for none; e = emit defaults, i = enums as ints,
 p = proto names), the binary message (base64), and json_format's JSON for it (base64), tab-separated. The
 binary is not always what SerializeToString writes: fields are reordered, repeated fields interleaved,
-message fields split in two (protobuf merges them), singular fields and oneof members given an earlier
-value that a later one overrides, and unknown fields added; the JSON is Python's reading of those bytes.
+message fields split in two (protobuf merges them), singular fields, oneof members and map keys given an
+earlier value that a later one overrides, and unknown fields added; the JSON is Python's reading of those bytes.
 RESULTS has one line per case: Sluice's JSON for the binary and Sluice's binary for Python's JSON (both
 base64, or "!" and the error), tab-separated. verify checks the JSON equals Python's as JSON values (floats
 compared as float32 where the field is a float), that json_format reads Sluice's JSON to the same message,
@@ -337,6 +337,13 @@ def mangle(r, data, desc, depth=0):
                 out.append((number, head + varint(len(second)) + second))
                 continue
             raw = head + varint(len(inner)) + inner
+            if field.message_type.GetOptions().map_entry and r.random() < 0.3:
+                # An earlier entry with the same key: the later one wins.
+                keys = [p[2] for p in records(inner) if p[0] == 1]
+                value_field = field.message_type.fields_by_number[2]
+                value = varint(2 << 3 | 2) + varint(0) if value_field.type == FD.TYPE_MESSAGE else decoy(r, value_field)
+                earlier = (keys[-1] if keys else b"") + value
+                out.append((number, head + varint(len(earlier)) + earlier))
         if field is not None and not is_repeated(field) and field.type not in (FD.TYPE_MESSAGE, FD.TYPE_GROUP) and r.random() < 0.2:
             oneof = field.containing_oneof
             candidates = [f for f in (oneof.fields if oneof is not None else [field]) if f.type not in (FD.TYPE_MESSAGE, FD.TYPE_GROUP)]
