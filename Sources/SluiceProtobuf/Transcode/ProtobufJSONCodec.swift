@@ -15,6 +15,8 @@ import SluiceJSON
 /// that reads back to the same float, maps as objects keyed by strings, the well-known types in their own
 /// forms. Read: both names, integers as numbers or strings (exactly, range-checked), base64 standard or
 /// URL-safe, padded or not, enums as names or numbers, `null` as absent, repeated scalars packed or not.
+/// Errors (``ProtobufTranscodeError``) name the JSON path and byte offset, or for binary input the field
+/// path: a field, map key or oneof given twice, a proto2 `required` field missing, a value out of range.
 public enum ProtobufJSONCodec {
     /// Writes message `message` in binary from the JSON document in `json` (empty means `{}`).
     public static func encode(

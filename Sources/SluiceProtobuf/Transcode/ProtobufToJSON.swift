@@ -3,7 +3,8 @@ import SluiceJSON
 /// Writes JSON straight from protobuf bytes, the schema naming fields and choosing representations.
 ///
 /// Protobuf lets a writer repeat a singular field (the last wins, messages merge), interleave a repeated
-/// field with others and set several members of a oneof; JSON needs each field once. Every writer that
+/// field with others, set several members of a oneof and repeat a map key (as concatenating two messages,
+/// protobuf's merge, does); JSON needs each field and key once. Every writer that
 /// serializes from a message object does none of that, so each message is first checked in one pass over its
 /// tags (``isWellOrdered``) and then streamed to JSON; only a message that does any of it is first rewritten
 /// into the form such a writer would give (``canonicalize``). Fields the schema does not know, or whose wire
