@@ -61,7 +61,11 @@ extension ProtobufToJSON {
         case .uint32, .fixed32:
             json.intKey(Int64(UInt32(truncatingIfNeeded: bits)))
         case .uint64, .fixed64:
-            if bits <= UInt64(Int64.max) { json.intKey(Int64(bits)) } else { json.key(String(bits)) }
+            if bits <= UInt64(Int64.max) {
+                json.intKey(Int64(bits))
+            } else {
+                withQuotedDecimal(bits, colon: true) { json.rawKey($0) }
+            }
         case .int32:
             json.intKey(Int64(Int32(truncatingIfNeeded: bits)))
         case .sint32:

@@ -117,11 +117,10 @@ extension ProtobufToJSON {
     private mutating func writeQuoted(_ value: UInt64) {
         if value <= UInt64(Int64.max) {
             json.quotedInt(Int64(value))
-            return
+        } else {
+            // The writer formats signed values only; these 20 digits are formatted here, not through a String.
+            withQuotedDecimal(value, colon: false) { json.rawValue($0) }
         }
-        // Beyond Int64: the writer formats signed values only, and 20 digits fit a small String.
-        var text = "\"" + String(value) + "\""
-        text.withUTF8 { json.rawValue(UnsafeRawBufferPointer($0)) }
     }
 
     /// A float as the shortest text that reads back to the same float (not to the same double, which would
@@ -188,3 +187,24 @@ extension ProtobufToJSON {
 }
 
 private let emptyQuotes: StaticString = "\"\""
+
+/// Calls `body` with `"digits"` (and a `:` with `colon`) of `value`, formatted on the stack.
+func withQuotedDecimal(_ value: UInt64, colon: Bool, _ body: (UnsafeRawBufferPointer) -> Void) {
+    withUnsafeTemporaryAllocation(byteCount: 24, alignment: 1) { output in
+        var digits = 1
+        var rest = value
+        while rest >= 10 {
+            digits += 1
+            rest /= 10
+        }
+        output[0] = UInt8(ascii: "\"")
+        var remaining = value
+        for index in stride(from: digits, through: 1, by: -1) {
+            output[index] = UInt8(ascii: "0") &+ UInt8(remaining % 10)
+            remaining /= 10
+        }
+        output[digits + 1] = UInt8(ascii: "\"")
+        if colon { output[digits + 2] = UInt8(ascii: ":") }
+        body(UnsafeRawBufferPointer(rebasing: output[0..<(digits + (colon ? 3 : 2))]))
+    }
+}
