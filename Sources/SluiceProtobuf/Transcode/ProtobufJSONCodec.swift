@@ -60,6 +60,7 @@ public enum ProtobufJSONCodec {
         let consumed = try buffer.withUnsafeReadableBytes { bytes throws(ProtobufTranscodeError) -> Int in
             var decoder = ProtobufToJSON(
                 schema: schema, table: schema.table, options: options, json: JSONWriter(buffer: output))
+            decoder.rewriteBudget = 4 * bytes.count + (1 << 20)
             output = ByteBuffer()  // the writer now holds the only reference, so appends never copy
             defer { output = decoder.json.buffer }
             do throws(ProtobufTranscodeError) {

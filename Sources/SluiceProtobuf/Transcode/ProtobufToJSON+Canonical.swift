@@ -130,9 +130,17 @@ extension ProtobufToJSON {
         _ body: (inout ProtobufToJSON, UnsafeRawBufferPointer) throws(ProtobufTranscodeError) -> Void
     ) throws(ProtobufTranscodeError) {
         let rewritten = try canonicalize(message, bytes, range, depth: depth)
+        guard rewritten.count <= rewriteBudget else {
+            throw ProtobufTranscodeError(
+                .tooDeep, offset: range.lowerBound, "out-of-order fields nest too deeply to be rewritten")
+        }
+        rewriteBudget -= rewritten.count
         // Array.withUnsafeBytes would lose the typed error: a copy it is, on this rare path.
         let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: max(rewritten.count, 1), alignment: 1)
-        defer { copy.deallocate() }
+        defer {
+            copy.deallocate()
+            rewriteBudget += rewritten.count
+        }
         copy.copyBytes(from: rewritten)
         do throws(ProtobufTranscodeError) {
             try body(&self, UnsafeRawBufferPointer(rebasing: copy[0..<rewritten.count]))

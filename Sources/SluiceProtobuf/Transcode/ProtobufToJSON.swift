@@ -19,6 +19,10 @@ struct ProtobufToJSON {
     var pending: Pending = .none
     /// The keys of the map run ``isWellOrdered`` is checking, kept between messages for its capacity.
     var mapKeyScratch: [BinaryMapKey] = []
+    /// How many bytes of rewritten messages may be alive at once (each nested rewrite holds a copy of its
+    /// message while the ones inside it are rewritten too): without a bound, a deep chain of out-of-order
+    /// messages would hold about depth × input size.
+    var rewriteBudget = 1 << 20
 
     enum Pending {
         case none

@@ -197,3 +197,27 @@ extension ProtobufToJSONTests {
         #expect(try codecJSON("google.protobuf.Struct", structure) == #"{"k":false}"#)
     }
 }
+
+extension ProtobufToJSONTests {
+    /// `levels` messages, each with `a` given twice (so each is rewritten) around the next, a 1 MiB `b` inside.
+    private func outOfOrderChain(levels: Int) -> [UInt8] {
+        func varint(_ value: Int) -> [UInt8] {
+            var value = value
+            var bytes: [UInt8] = []
+            while value >= 0x80 {
+                bytes.append(UInt8(value & 0x7F) | 0x80)
+                value >>= 7
+            }
+            return bytes + [UInt8(value)]
+        }
+        var message: [UInt8] = [0x12] + varint(1 << 20) + [UInt8](repeating: 0x61, count: 1 << 20)
+        for _ in 0..<levels { message = [0x08, 0x01, 0x08, 0x02, 0x1A] + varint(message.count) + message }
+        return message
+    }
+
+    @Test func rewritingOutOfOrderMessagesHoldsBoundedMemory() throws {
+        #expect(try codecJSON("codec.test.Nested", outOfOrderChain(levels: 3)).count > 1 << 20)
+        let found = codecError { try codecJSON("codec.test.Nested", outOfOrderChain(levels: 20)) }
+        #expect(found?.kind == .tooDeep)
+    }
+}
