@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "SluiceJSON", targets: ["SluiceJSON"]),
         .library(name: "SluiceClient", targets: ["SluiceClient"]),
         .library(name: "SluiceThriftServer", targets: ["SluiceThriftServer"]),
+        .library(name: "SluiceProtobuf", targets: ["SluiceProtobuf"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -24,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
     ],
     targets: [
         // JSON reader and writer over bytes; knows nothing of Thrift or HTTP.
@@ -41,6 +43,16 @@ let package = Package(
                 "SluiceJSON",
                 "CZlib",
                 .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Protobuf IDL (.proto text, descriptor sets) -> descriptors; binary protobuf <-> JSON transcoding.
+        .target(
+            name: "SluiceProtobuf",
+            dependencies: [
+                "SluiceJSON",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -104,6 +116,11 @@ let package = Package(
             name: "SluiceThriftTests",
             dependencies: ["SluiceThrift", "SluiceJSON"],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SluiceProtobufTests",
+            dependencies: ["SluiceProtobuf", "SluiceJSON", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,152 @@
+import SwiftProtobuf
+
+/// Loads `.proto` files with their imports, or a `FileDescriptorSet` file, into linked
+/// `FileDescriptorProto`s equal to what `protoc --descriptor_set_out --include_imports` writes (without
+/// `source_code_info`), dependencies first.
+///
+/// Imports are looked up in each import path in order, then among the embedded well-known files
+/// (``WellKnownProtos``: `google/protobuf/*.proto`, `google/api/annotations.proto` and `http.proto`), so
+/// a file of the same name in an import path wins over the embedded one.
+public struct ProtoLoader: Sendable {
+    public var importPaths: [String]
+    public var source: ProtoFileSource
+
+    static let descriptorProtoName = "google/protobuf/descriptor.proto"
+
+    public init(importPaths: [String], source: ProtoFileSource = .fileSystem) {
+        self.importPaths = importPaths
+        self.source = source
+    }
+
+    /// Loads `file` (a path; named, as protoc names it, relative to the import path that contains it, or by
+    /// its file name if none does, its directory then serving as the last import path) and its imports.
+    /// A well-known file's import name (`google/protobuf/struct.proto`) loads the embedded file when no
+    /// such path exists.
+    public func load(file: String) throws(ProtoIDLError) -> [Google_Protobuf_FileDescriptorProto] {
+        let path = ProtoPath.normalize(file)
+        var paths = importPaths.map(ProtoPath.normalize)
+        var name: String?
+        for importPath in paths {
+            let prefix = importPath == "." ? "" : importPath + "/"
+            if path.hasPrefix(prefix) && !prefix.isEmpty || (importPath == "." && !path.hasPrefix("/")) {
+                name = String(path.dropFirst(prefix.count))
+                break
+            }
+        }
+        if name == nil {
+            paths.append(ProtoPath.directory(of: path))
+            name = path.split(separator: "/").last.map(String.init) ?? path
+        }
+        if source.read(path) == nil, WellKnownProtos.byName[path] != nil {
+            var session = ProtoLoadSession(importPaths: importPaths, source: source)
+            try session.load(name: path, path: path, bytes: nil, importedAt: nil)
+            return try session.link()
+        }
+        guard let bytes = source.read(path), let name else {
+            throw ProtoIDLError(location: ProtoSourceLocation(file: file, line: 0, column: 0), message: "cannot read .proto file '\(file)'")
+        }
+        var session = ProtoLoadSession(importPaths: paths, source: source)
+        try session.load(name: name, path: file, bytes: bytes, importedAt: nil)
+        return try session.link()
+    }
+
+    /// Reads a `FileDescriptorSet` (`protoc --descriptor_set_out`, `.pb`/`.desc`/`.binpb`) and links it
+    /// with the same checks as `.proto` text. Dependencies the set leaves out are taken from the embedded
+    /// well-known files when they are among them.
+    public func loadDescriptorSet(file: String) throws(ProtoIDLError) -> [Google_Protobuf_FileDescriptorProto] {
+        guard let bytes = source.read(file) else {
+            throw ProtoIDLError(location: ProtoSourceLocation(file: file, line: 0, column: 0), message: "cannot read descriptor set '\(file)'")
+        }
+        return try Self.linkDescriptorSet(bytes, path: file)
+    }
+
+    /// As ``loadDescriptorSet(file:)``, for bytes in hand; `path` names them in errors.
+    public static func linkDescriptorSet(_ bytes: [UInt8], path: String) throws(ProtoIDLError) -> [Google_Protobuf_FileDescriptorProto] {
+        let set: Google_Protobuf_FileDescriptorSet
+        do {
+            set = try Google_Protobuf_FileDescriptorSet(serializedBytes: bytes)
+        } catch {
+            throw ProtoIDLError(location: ProtoSourceLocation(file: path, line: 0, column: 0), message: "not a FileDescriptorSet: \(error)")
+        }
+        var session = ProtoLoadSession(importPaths: [], source: ProtoFileSource { _ in nil })
+        for var file in set.file {
+            file.clearSourceCodeInfo()
+            guard file.hasName, !file.name.isEmpty else {
+                throw ProtoIDLError(location: ProtoSourceLocation(file: path, line: 0, column: 0), message: "a file of the descriptor set has no name")
+            }
+            session.provided[file.name] = ProtoParsedFile(descriptor: file, path: "\(path) (\(file.name))")
+        }
+        for file in set.file { try session.load(name: file.name, path: path, bytes: nil, importedAt: nil) }
+        return try session.link()
+    }
+}
+
+/// One load: files by import name, in dependency order, with cycle detection.
+struct ProtoLoadSession {
+    let importPaths: [String]
+    let source: ProtoFileSource
+    /// Files already in descriptor form (a descriptor set), by name.
+    var provided: [String: ProtoParsedFile] = [:]
+    var files: [ProtoParsedFile] = []
+    var loaded: Set<String> = []
+    var loading: [String] = []
+
+    init(importPaths: [String], source: ProtoFileSource) {
+        self.importPaths = importPaths
+        self.source = source
+    }
+
+    mutating func load(name: String, path: String, bytes: [UInt8]?, importedAt: ProtoSourceLocation?) throws(ProtoIDLError) {
+        if loaded.contains(name) { return }
+        if let start = loading.firstIndex(of: name) {
+            let chain = (loading[start...] + [name]).joined(separator: " -> ")
+            throw ProtoIDLError(
+                location: importedAt ?? ProtoSourceLocation(file: path, line: 0, column: 0),
+                message: "file recursively imports itself: \(chain)")
+        }
+        let parsed: ProtoParsedFile
+        if let given = provided[name] {
+            parsed = given
+        } else if let bytes {
+            parsed = try ProtoParser.parse(bytes, file: path, name: name)
+        } else {
+            parsed = try find(name, importedAt: importedAt)
+        }
+        loading.append(name)
+        for (position, dependency) in parsed.descriptor.dependency.enumerated() {
+            let at = parsed.importLocations.indices.contains(position)
+                ? parsed.importLocations[position] : ProtoSourceLocation(file: parsed.path, line: 0, column: 0)
+            try load(name: dependency, path: parsed.path, bytes: nil, importedAt: at)
+        }
+        loading.removeLast()
+        loaded.insert(name)
+        files.append(parsed)
+    }
+
+    private func find(_ name: String, importedAt: ProtoSourceLocation?) throws(ProtoIDLError) -> ProtoParsedFile {
+        for directory in importPaths {
+            let path = ProtoPath.join(directory, name)
+            if let bytes = source.read(path) { return try ProtoParser.parse(bytes, file: path, name: name) }
+        }
+        if let text = WellKnownProtos.byName[name] {
+            return try ProtoParser.parse(Array(text.utf8), file: "<embedded>/" + name, name: name)
+        }
+        let places = importPaths.isEmpty ? "no import paths" : importPaths.map { "'\($0)'" }.joined(separator: ", ")
+        throw ProtoIDLError(
+            location: importedAt ?? ProtoSourceLocation(file: name, line: 0, column: 0),
+            message: "import \"\(name)\" was not found (looked in \(places) and the embedded well-known files)")
+    }
+
+    /// Links everything loaded (plus descriptor.proto, which standard options are read against) and returns
+    /// the loaded files, dependencies first.
+    mutating func link() throws(ProtoIDLError) -> [Google_Protobuf_FileDescriptorProto] {
+        var all = files
+        if !loaded.contains(ProtoLoader.descriptorProtoName) {
+            var helper = ProtoLoadSession(importPaths: importPaths, source: source)
+            try helper.load(name: ProtoLoader.descriptorProtoName, path: ProtoLoader.descriptorProtoName, bytes: nil, importedAt: nil)
+            all = helper.files + all
+        }
+        let linked = try ProtoLinker.link(all)
+        return linked.filter { loaded.contains($0.name) }
+    }
+}
