@@ -140,12 +140,13 @@ struct ProtoLinker {
     private mutating func addSymbols(enum enumType: Google_Protobuf_EnumDescriptorProto, scope: String, file: Int) throws(ProtoIDLError) {
         let name = ProtoParser.join(scope, enumType.name)
         try define(name, .enumType, file: file, key: ProtoElementKey.enumType(name))
+        let scopeName = scope.isEmpty ? files[file].descriptor.name : scope
         for value in enumType.value {
             let valueName = ProtoParser.join(scope, value.name)
             let key = ProtoElementKey.enumValue(enum: name, value.name)
             if let existing = symbols[valueName], existing.kind == .enumValue, existing.file == file {
                 throw error(file: file, key,
-                    "\"\(value.name)\" is already defined in \"\(scope)\". Note that enum values use C++ scoping rules, meaning that enum values are siblings of their type, not children of it. Therefore, \"\(value.name)\" must be unique within \"\(scope)\", not just within \"\(enumType.name)\".")
+                    "\"\(value.name)\" is already defined in \"\(scopeName)\". Note that enum values use C++ scoping rules, meaning that enum values are siblings of their type, not children of it. Therefore, \"\(value.name)\" must be unique within \"\(scopeName)\", not just within \"\(enumType.name)\".")
             }
             try define(valueName, .enumValue, file: file, key: key)
         }

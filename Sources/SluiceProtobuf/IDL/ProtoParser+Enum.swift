@@ -92,7 +92,7 @@ extension ProtoParser {
         let key = ProtoElementKey.method(Self.join(serviceFullName, method.name))
         result.locations[key] = location(of: nameToken)
         try expect("(", "before the request type of '\(method.name)'")
-        if lookingAt("stream"), !peek(1).isSymbol(")"), !peek(1).isSymbol(".") {
+        if lookingAt("stream") {
             advance()
             method.clientStreaming = true
         }
@@ -101,7 +101,7 @@ extension ProtoParser {
         try expect(")", "after the request type of '\(method.name)'")
         try expectWord("returns", "after the request type of '\(method.name)'")
         try expect("(", "before the response type of '\(method.name)'")
-        if lookingAt("stream"), !peek(1).isSymbol(")"), !peek(1).isSymbol(".") {
+        if lookingAt("stream") {
             advance()
             method.serverStreaming = true
         }

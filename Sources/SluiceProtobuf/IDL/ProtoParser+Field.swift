@@ -28,12 +28,14 @@ extension ProtoParser {
 
         var mapTypes: (key: Google_Protobuf_FieldDescriptorProto, value: Google_Protobuf_FieldDescriptorProto)?
         var typeToken = current
+        var valuePosition = current
         var isGroup = false
         if isMap {
             advance()
             advance()
             typeToken = current
             var key = Google_Protobuf_FieldDescriptorProto()
+            let keyToken = current
             try parseType(into: &key)
             try expect(",", "between the map's key and value types")
             let valueToken = current
@@ -42,7 +44,9 @@ extension ProtoParser {
             try expect(">", "to close the map type")
             mapTypes = (key, value)
             field.label = .repeated
-            typeToken = valueToken
+            // The map field's own type position is its key's: only a bad key type is reported there.
+            typeToken = keyToken
+            valuePosition = valueToken
         } else if lookingAt("group") && !peek(1).isSymbol("=") {
             guard syntax == .proto2 else {
                 throw error(syntax == .proto3 ? "groups are not supported in proto3" : "groups are not supported in editions: use a message field with features.message_encoding = DELIMITED")
@@ -87,7 +91,7 @@ extension ProtoParser {
             for part in ["key", "value"] {
                 let fieldKey = ProtoElementKey.field(Self.join(entryKey, part))
                 result.locations[fieldKey] = location(of: nameToken)
-                result.locations[ProtoElementKey.part(fieldKey, "type")] = location(of: part == "key" ? start : typeToken)
+                result.locations[ProtoElementKey.part(fieldKey, "type")] = location(of: part == "key" ? typeToken : valuePosition)
             }
         }
         if isGroup {

@@ -57,13 +57,13 @@ extension ProtoParser {
         addSyntheticOneofs(&message)
     }
 
-    /// protoc gives each proto3 `optional` field a oneof of its own, named `_field` (with `X`s prepended
-    /// until the name is free), after the declared oneofs.
+    /// protoc gives each proto3 `optional` field a oneof of its own, after the declared oneofs: the field's
+    /// name with a `_` in front unless it starts with one, then `X`s prepended until no field or oneof has it.
     private func addSyntheticOneofs(_ message: inout Google_Protobuf_DescriptorProto) {
-        var taken = Set(message.field.map(\.name) + message.oneofDecl.map(\.name) + message.nestedType.map(\.name)
-            + message.enumType.map(\.name) + message.extension.map(\.name))
+        var taken = Set(message.field.map(\.name) + message.oneofDecl.map(\.name))
         for index in message.field.indices where message.field[index].proto3Optional {
-            var name = "_" + message.field[index].name
+            var name = message.field[index].name
+            if !name.hasPrefix("_") { name = "_" + name }
             while taken.contains(name) { name = "X" + name }
             taken.insert(name)
             var oneof = Google_Protobuf_OneofDescriptorProto()

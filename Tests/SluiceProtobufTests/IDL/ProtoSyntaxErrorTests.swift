@@ -6,7 +6,7 @@ import Testing
 /// Syntax errors name `file:line:column` and what was expected.
 @Suite struct ProtoSyntaxErrorTests {
     @Test(arguments: [
-        ("message M {\n  int32 a = 1\n}", "main.proto:3:1: expected ';' after field 'a' but found '}'"),
+        ("syntax = \"proto3\";\nmessage M {\n  int32 a = 1\n}", "main.proto:4:1: expected ';' after field 'a' but found '}'"),
         ("syntax = \"proto4\";", "main.proto:1:10: unrecognized syntax identifier \"proto4\": this parser recognizes \"proto2\" and \"proto3\""),
         ("edition = \"2099\";", "main.proto:1:11: unknown edition \"2099\" (supported: \"2023\")"),
         ("message M {\n  optional string s = 1 [default = \"abc\n", "main.proto:2:36: unterminated string: expected \" to close it"),
