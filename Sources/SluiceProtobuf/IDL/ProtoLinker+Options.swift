@@ -139,6 +139,17 @@ extension ProtoLinker {
             throw ProtoIDLError(location: part.location, message: "\"\(messageName)\" is not defined (is google/protobuf/descriptor.proto loaded?)")
         }
         if !part.isExtension {
+            if part.name == "features", !message.field.contains(where: { $0.name == "features" }),
+                messages["google.protobuf.FeatureSet"] != nil, let number = WellKnownProtos.featuresFieldNumbers[messageName]
+            {
+                var features = Google_Protobuf_FieldDescriptorProto()
+                features.name = "features"
+                features.number = number
+                features.label = .optional
+                features.type = .message
+                features.typeName = ".google.protobuf.FeatureSet"
+                return features
+            }
             guard let field = message.field.first(where: { $0.name == part.name }) else {
                 throw ProtoIDLError(location: part.location, message: "option \"\(statement.displayName)\" unknown: \"\(messageName)\" has no field \"\(part.name)\"")
             }

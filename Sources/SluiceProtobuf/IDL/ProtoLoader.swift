@@ -146,6 +146,15 @@ struct ProtoLoadSession {
             try helper.load(name: ProtoLoader.descriptorProtoName, path: ProtoLoader.descriptorProtoName, bytes: nil, importedAt: nil)
             all = helper.files + all
         }
+        if all.contains(where: { $0.descriptor.syntax == "editions" }),
+            let descriptorProto = all.first(where: { $0.descriptor.name == ProtoLoader.descriptorProtoName }),
+            !descriptorProto.descriptor.messageType.contains(where: { $0.name == "FeatureSet" })
+        {
+            let supplement = try ProtoParser.parse(
+                Array(WellKnownProtos.featureSet.utf8), file: "<embedded>/" + WellKnownProtos.featureSetName,
+                name: WellKnownProtos.featureSetName)
+            all.insert(supplement, at: 0)
+        }
         let linked = try ProtoLinker.link(all)
         return linked.filter { loaded.contains($0.name) }
     }
