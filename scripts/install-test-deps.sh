@@ -13,6 +13,7 @@ need_apt=()
 command -v curl >/dev/null || need_apt+=(curl)
 command -v openssl >/dev/null || need_apt+=(openssl)
 command -v h2load >/dev/null || need_apt+=(nghttp2-client)
+command -v protoc >/dev/null || need_apt+=(protobuf-compiler)
 command -v thrift >/dev/null || need_apt+=(thrift-compiler)
 command -v python3 >/dev/null || need_apt+=(python3)
 if ! python3 -m pip --version >/dev/null 2>&1; then need_apt+=(python3-pip); fi
@@ -43,6 +44,8 @@ from thrift.transport.THeaderTransport import THeaderTransport
 assert hasattr(TType, "UUID") and hasattr(TBinaryProtocol, "readUuid") and hasattr(TCompactProtocol, "readUuid")
 PY
 python3 -c 'import pytest' 2>/dev/null || pip_install 'pytest>=7'
+# grpcio-tools bundles a protoc that reads editions (Debian's protoc 3.21 does not), for the .proto parser's differential test.
+python3 -c 'import grpc_tools.protoc' 2>/dev/null || pip_install grpcio-tools
 python3 -c 'import h2' 2>/dev/null || pip_install 'h2>=4'
 # WebSocket clients and the upstream of test_http_proxy.py (the sync client and asyncio server appeared in 13.0).
 python3 -c 'import websockets.sync.client, websockets.asyncio.server, websockets.asyncio.client' 2>/dev/null || pip_install 'websockets>=13'

@@ -1,7 +1,5 @@
 /// Splits UTF-8 `.proto` bytes into tokens, skipping whitespace and `//` and `/* */` comments.
 ///
-/// Hand-written, as the whole IDL folder is: no Swift package parses `.proto` text at run time (SwiftProtobuf
-/// only reads descriptors that protoc made), and the gateway must load `.proto` files with no build step.
 /// Works on bytes: the grammar is ASCII and only strings and comments may hold other text. Columns count
 /// Unicode scalars (continuation bytes do not advance them).
 struct ProtoLexer {

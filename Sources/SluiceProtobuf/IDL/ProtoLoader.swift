@@ -1,3 +1,13 @@
+// Why hand-written: no Swift package parses `.proto` text at run time. SwiftProtobuf carries the descriptor
+// types but only reads descriptors protoc made; protoc (C++) and grpc-swift's plugins generate code ahead of
+// time. Sluice loads `.proto` files when it loads its route files, with no build step, so it needs its own
+// front end; its output is protoc's, checked by a differential test against protoc.
+//
+// Pipeline: ProtoLexer (UTF-8 bytes -> tokens with positions) -> ProtoParser (tokens -> FileDescriptorProto
+// with names as written, plus locations and option statements) -> ProtoLoadSession (imports, cycles,
+// embedded well-known files) -> ProtoLinker (names, options, checks) -> linked FileDescriptorProtos.
+// Descriptor sets enter at the linker.
+
 import SwiftProtobuf
 
 /// Loads `.proto` files with their imports, or a `FileDescriptorSet` file, into linked
