@@ -56,9 +56,20 @@ struct ProtoLinker {
         }
     }
 
-    /// Where an element was written, or the file when the descriptors came without text.
+    /// Where an element was written; for descriptors that came without text, the file and the element.
     func location(file: Int, _ key: String) -> ProtoSourceLocation {
-        files[file].locations[key] ?? ProtoSourceLocation(file: files[file].path, line: 0, column: 0)
+        files[file].locations[key] ?? ProtoSourceLocation(file: files[file].path + Self.describe(key), line: 0, column: 0)
+    }
+
+    /// ` field a.M.x` for `F:a.M.x#type`: names an element of a descriptor set in errors.
+    static func describe(_ key: String) -> String {
+        let kinds: [Character: String] = [
+            "M": "message", "F": "field", "O": "oneof", "E": "enum", "V": "enum value", "S": "service", "R": "method",
+            "X": "extension range of",
+        ]
+        guard let kind = key.first.flatMap({ kinds[$0] }), key.dropFirst().first == ":" else { return "" }
+        let name = key.dropFirst(2).split(separator: "#").first.map(String.init) ?? ""
+        return " \(kind) \(name)"
     }
 
     func error(file: Int, _ key: String, _ message: String) -> ProtoIDLError {
