@@ -39,8 +39,7 @@ extension ProtoLinker {
                 throw error(file: file, numberKey, "field number \(field.number) has already been used in \"\(name)\" by field \"\(other)\"")
             }
             byNumber[field.number] = field.name
-            if let range = message.reservedRange.first(where: { $0.start <= field.number && field.number < $0.end }) {
-                _ = range
+            if message.reservedRange.contains(where: { $0.start <= field.number && field.number < $0.end }) {
                 throw error(file: file, numberKey, "field \"\(field.name)\" uses reserved number \(field.number)")
             }
             if message.reservedName.contains(field.name) {
@@ -102,6 +101,9 @@ extension ProtoLinker {
         let numberKey = ProtoElementKey.part(key, "number")
         try checkNumber(field.number, file: file, key: numberKey)
         let extendee = String(field.extendee.dropFirst())
+        if files[file].descriptor.syntax == "proto3" && !(extendee.hasPrefix("google.protobuf.") && extendee.hasSuffix("Options")) {
+            throw error(file: file, ProtoElementKey.part(key, "extendee"), "extensions in proto3 are only allowed for defining options")
+        }
         guard let message = messages[extendee] else { return }
         if !message.extensionRange.contains(where: { $0.start <= field.number && field.number < $0.end }) {
             throw error(file: file, numberKey, "\"\(extendee)\" does not declare \(field.number) as an extension number")

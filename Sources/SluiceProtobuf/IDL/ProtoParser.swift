@@ -181,7 +181,9 @@ struct ProtoParser {
         } else if tryConsumeWord("weak") {
             result.descriptor.weakDependency.append(Int32(result.descriptor.dependency.count))
         }
+        let nameToken = current
         let name = try text("a file name to import")
+        if result.descriptor.dependency.contains(name) { throw error("import \"\(name)\" was listed twice", at: nameToken) }
         try expect(";", "after the import")
         result.descriptor.dependency.append(name)
         result.importLocations.append(location(of: start))

@@ -35,10 +35,22 @@ import Testing
         ("syntax = \"proto3\";\nmessage M { oneof o {} }", "main.proto:2:19: oneof must have at least one field"),
         ("syntax = \"proto3\";\nservice S { rpc Get(M) returns (M); }", "main.proto:2:21: \"M\" is not defined."),
         ("syntax = \"proto3\";\nenum E { A = 0; }\nservice S { rpc Get(E) returns (E); }", "main.proto:3:21: \"E\" is not a message type"),
+        ("syntax = \"proto3\";\nmessage M { extensions 1 to 5; }", "main.proto:2:24: extension ranges are not allowed in proto3"),
+        ("message M { extensions 1 to 5; }\nmessage N { extend M { optional int32 x = 1; } }\nsyntax = 1;", "main.proto:3:1: expected a top-level statement (message, enum, service, extend, import, package, option) but found 'syntax'"),
+        ("import \"a.proto\";\nimport \"a.proto\";", "main.proto:2:8: import \"a.proto\" was listed twice"),
         ("import \"missing.proto\";", "main.proto:1:1: import \"missing.proto\" was not found (looked in '.' and the embedded well-known files)"),
     ])
     func linkErrorsArePlaced(_ text: String, _ expected: String) {
         #expect(ProtoText.error(text) == expected)
+    }
+
+    @Test func proto3ExtendsOnlyOptions() {
+        let others = ["m.proto": "message M { extensions 1 to 5; }"]
+        #expect(ProtoText.error("syntax = \"proto3\";\nimport \"m.proto\";\nextend M { int32 x = 1; }", others: others)
+            == "main.proto:3:8: extensions in proto3 are only allowed for defining options")
+        #expect(ProtoText.error(
+            "syntax = \"proto3\";\nimport \"google/protobuf/descriptor.proto\";\nextend google.protobuf.FieldOptions { int32 x = 50000; }")
+            == "no error")
     }
 
     @Test func onlyDirectAndPublicImportsAreVisible() {

@@ -1,4 +1,5 @@
 import Foundation
+import SwiftProtobuf
 import Testing
 
 @testable import SluiceProtobuf
@@ -66,6 +67,19 @@ import Testing
             _ = ProtoText.error(String(decoding: random, as: UTF8.self))
             _ = try? ProtoParser.parse(random, file: "random.proto", name: "random.proto")
             _ = try? ProtoLoader.linkDescriptorSet(random, path: "random.pb")
+        }
+        // Bit flips in a real descriptor set: decoded or not, linked or not, never a trap.
+        let linked = try ProtoText.load(text, others: others)
+        var set = Google_Protobuf_FileDescriptorSet()
+        set.file = linked
+        let valid: [UInt8] = try set.serializedBytes()
+        for _ in 0..<300 {
+            var mutated = valid
+            for _ in 0..<3 {
+                let position = Int(generator.next() % UInt64(mutated.count))
+                mutated[position] ^= UInt8(truncatingIfNeeded: 1 << (generator.next() % 8))
+            }
+            _ = try? ProtoLoader.linkDescriptorSet(mutated, path: "mutated.pb")
         }
     }
 }
