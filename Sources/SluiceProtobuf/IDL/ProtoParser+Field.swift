@@ -152,19 +152,7 @@ extension ProtoParser {
         for fieldName: String, key: Google_Protobuf_FieldDescriptorProto, value: Google_Protobuf_FieldDescriptorProto
     ) -> Google_Protobuf_DescriptorProto {
         var entry = Google_Protobuf_DescriptorProto()
-        var name = ""
-        var capitalizeNext = true
-        for character in fieldName {
-            if character == "_" {
-                capitalizeNext = true
-            } else if capitalizeNext {
-                name += character.isASCII ? character.uppercased() : String(character)
-                capitalizeNext = false
-            } else {
-                name.append(character)
-            }
-        }
-        entry.name = name + "Entry"
+        entry.name = ProtoJSONName.mapEntry(of: fieldName)
         for (number, var part) in [(Int32(1), key), (2, value)] {
             part.name = number == 1 ? "key" : "value"
             part.number = number
