@@ -87,8 +87,8 @@ extension ProtoLinker {
         do {
             return try M(serializedBytes: bytes)
         } catch {
-            let where_ = files[file].options[key]?.first?.valueLocation ?? location(file: file, key)
-            throw ProtoIDLError(location: where_, message: "option values do not form a valid \(M.protoMessageName): \(error)")
+            let place = files[file].options[key]?.first?.valueLocation ?? location(file: file, key)
+            throw ProtoIDLError(location: place, message: "option values do not form a valid \(M.protoMessageName): \(error)")
         }
     }
 
