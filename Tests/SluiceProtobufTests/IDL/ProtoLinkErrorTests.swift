@@ -44,6 +44,49 @@ import Testing
         #expect(ProtoText.error(text) == expected)
     }
 
+    static let optionTypes = """
+        syntax = "proto2";
+        import "google/protobuf/descriptor.proto";
+        message Rule { optional int32 a = 1; repeated int32 list = 2; oneof o { string b = 3; string c = 4; } }
+        message Other { extensions 10 to 20; }
+        extend Other { optional int32 other = 10; }
+        extend google.protobuf.MessageOptions {
+          optional Rule rule = 5000; optional int32 i = 5001; optional string s = 5002; optional double d = 5003;
+          optional google.protobuf.FieldDescriptorProto.Type t = 5004; optional uint32 u = 5005;
+        }
+
+        """
+
+    @Test(arguments: [
+        ("message M { option (rule) = { z: 1 }; }", "main.proto:10:31: message type \"Rule\" has no field named \"z\""),
+        ("message M { option (rule) = { a: 1 a: 2 }; }", "main.proto:10:36: non-repeated field \"a\" is specified multiple times"),
+        ("message M { option (rule) = { a: [1, 2] }; }", "main.proto:10:31: field \"a\" is not repeated: a list cannot set it"),
+        ("message M { option (rule) = { b: \"x\" c: \"y\" }; }", "main.proto:10:38: field \"c\" is in the same oneof as \"b\", which is already set"),
+        ("message M { option (rule) = 5; }", "main.proto:10:29: option \"(rule)\" is a message: write its value as { field: value ... }"),
+        ("message M { option (i).x = 5; }", "main.proto:10:24: option \"(i).x\" is an atomic type, not a message"),
+        ("message M { option (other) = 5; }", "main.proto:10:20: option \"(other)\" is an extension of \"Other\", not of \"google.protobuf.MessageOptions\""),
+        ("message M { option (Rule) = 5; }", "main.proto:10:20: option \"(Rule)\": \"Rule\" is not an extension"),
+        ("message M { option (i) = 3000000000; }", "main.proto:10:26: value out of range for option \"(i)\""),
+        ("message M { option (u) = -1; }", "main.proto:10:26: value out of range for option \"(u)\""),
+        ("message M { option (i) = \"x\"; }", "main.proto:10:26: value must be an integer for option \"(i)\""),
+        ("message M { option (s) = 1; }", "main.proto:10:26: value must be a quoted string for option \"(s)\""),
+        ("message M { option (s) = \"\\xff\"; }", "main.proto:10:26: string value is not valid UTF-8 for option \"(s)\""),
+        ("message M { option (d) = x; }", "main.proto:10:26: value must be a number for option \"(d)\""),
+        ("message M { option (t) = 1; }", "main.proto:10:26: value must be an identifier of enum \"google.protobuf.FieldDescriptorProto.Type\" for option \"(t)\""),
+        ("message M { option (i) = 1; option (i) = 2; }", "main.proto:10:36: option \"(i)\" was already set"),
+    ])
+    func optionValueErrorsArePlaced(_ text: String, _ expected: String) {
+        #expect(ProtoText.error(Self.optionTypes + text) == expected)
+    }
+
+    @Test func optionValuesOfEveryKindAreAccepted() throws {
+        let file = try ProtoText.main(Self.optionTypes + "message M { option (rule) = { c: \"q\" list: [1, 2] a: 1 list: 3 }; option (d) = -inf; option (t) = TYPE_BOOL; }")
+        // rule: a=1, list unpacked (proto2) 1 2 3, c="q" — in field-number order.
+        #expect(Array(file.messageType[2].options.unknownFields.data.prefix(17)) == [
+            0xC2, 0xB8, 0x02, 0x0B, 0x08, 0x01, 0x10, 0x01, 0x10, 0x02, 0x10, 0x03, 0x22, 0x01, 0x71, 0xD9, 0xB8,
+        ])
+    }
+
     @Test func proto3ExtendsOnlyOptions() {
         let others = ["m.proto": "message M { extensions 1 to 5; }"]
         #expect(ProtoText.error("syntax = \"proto3\";\nimport \"m.proto\";\nextend M { int32 x = 1; }", others: others)
