@@ -15,11 +15,10 @@ extension ProtoParser {
         scope: String, fields: inout [Google_Protobuf_FieldDescriptorProto], nested: inout [Google_Protobuf_DescriptorProto],
         oneofIndex: Int32?, extendee: String?
     ) throws(ProtoIDLError) {
-        let start = current
         var field = Google_Protobuf_FieldDescriptorProto()
         field.label = .optional
         let isMap = lookingAt("map") && peek(1).isSymbol("<")
-        if let label = try parseLabel(isMap: isMap, inOneof: oneofIndex != nil, start: start) {
+        if let label = try parseLabel(isMap: isMap, inOneof: oneofIndex != nil) {
             field.label = label.label
             if label.proto3Optional { field.proto3Optional = true }
         }
@@ -33,12 +32,11 @@ extension ProtoParser {
         if isMap {
             advance()
             advance()
-            typeToken = current
-            var key = Google_Protobuf_FieldDescriptorProto()
             let keyToken = current
+            var key = Google_Protobuf_FieldDescriptorProto()
             try parseType(into: &key)
             try expect(",", "between the map's key and value types")
-            let valueToken = current
+            valuePosition = current
             var value = Google_Protobuf_FieldDescriptorProto()
             try parseType(into: &value)
             try expect(">", "to close the map type")
@@ -46,7 +44,6 @@ extension ProtoParser {
             field.label = .repeated
             // The map field's own type position is its key's: only a bad key type is reported there.
             typeToken = keyToken
-            valuePosition = valueToken
         } else if lookingAt("group") && !peek(1).isSymbol("=") {
             guard syntax == .proto2 else {
                 throw error(syntax == .proto3 ? "groups are not supported in proto3" : "groups are not supported in editions: use a message field with features.message_encoding = DELIMITED")
@@ -108,7 +105,7 @@ extension ProtoParser {
         fields.append(field)
     }
 
-    private mutating func parseLabel(isMap: Bool, inOneof: Bool, start: ProtoToken) throws(ProtoIDLError)
+    private mutating func parseLabel(isMap: Bool, inOneof: Bool) throws(ProtoIDLError)
         -> (label: Google_Protobuf_FieldDescriptorProto.Label, proto3Optional: Bool)?
     {
         let labels: [String: Google_Protobuf_FieldDescriptorProto.Label] = [
