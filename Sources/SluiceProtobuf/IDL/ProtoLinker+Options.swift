@@ -7,11 +7,20 @@ extension ProtoLinker {
     mutating func interpretOptions(file index: Int) throws(ProtoIDLError) {
         var descriptor = files[index].descriptor
         let package = descriptor.package
-        if let bytes = try optionBytes(ProtoElementKey.file, "FileOptions", relativeTo: ProtoParser.join(package, "dummy"), file: index) {
-            descriptor.options = try decode(Google_Protobuf_FileOptions.self, bytes, file: index, key: ProtoElementKey.file)
-        }
+        // Extensions first: the file's other options may be among them, and their `retention` says whether
+        // protoc keeps such an option in descriptor sets.
         for position in descriptor.extension.indices {
             try interpret(field: &descriptor.extension[position], scope: package, file: index)
+            extensions[ProtoParser.join(package, descriptor.extension[position].name)] = descriptor.extension[position]
+        }
+        try Self.updateMessages(&descriptor.messageType, scope: package) { (message, name) throws(ProtoIDLError) in
+            for position in message.extension.indices {
+                try interpret(field: &message.extension[position], scope: name, file: index)
+                extensions[ProtoParser.join(name, message.extension[position].name)] = message.extension[position]
+            }
+        }
+        if let bytes = try optionBytes(ProtoElementKey.file, "FileOptions", relativeTo: ProtoParser.join(package, "dummy"), file: index) {
+            descriptor.options = try decode(Google_Protobuf_FileOptions.self, bytes, file: index, key: ProtoElementKey.file)
         }
         for position in descriptor.enumType.indices {
             try interpret(enum: &descriptor.enumType[position], scope: package, file: index)
@@ -25,7 +34,6 @@ extension ProtoLinker {
                 }
             }
             for position in message.field.indices { try interpret(field: &message.field[position], scope: name, file: index) }
-            for position in message.extension.indices { try interpret(field: &message.extension[position], scope: name, file: index) }
             for position in message.enumType.indices { try interpret(enum: &message.enumType[position], scope: name, file: index) }
             for position in message.oneofDecl.indices {
                 let oneofName = ProtoParser.join(name, message.oneofDecl[position].name)
@@ -94,11 +102,13 @@ extension ProtoLinker {
 
     /// The wire bytes of the element's option statements, or `nil` when it has no options at all (an
     /// element with an empty options list still gets an options message, as a method's `{}` does in protoc).
+    /// Extension fields must have had their own options interpreted (``interpretOptions(file:)`` does them first).
     private func optionBytes(_ key: String, _ optionsType: String, relativeTo: String, file: Int) throws(ProtoIDLError) -> [UInt8]? {
         guard let statements = files[file].options[key] else { return nil }
         let optionsName = "google.protobuf." + optionsType
         var bytes: [UInt8] = []
         var alreadySet: Set<[Int32]> = []
+        var stripped = false
         for statement in statements {
             var messageName = optionsName
             var path: [Google_Protobuf_FieldDescriptorProto] = []
@@ -122,13 +132,19 @@ extension ProtoLinker {
                 }
                 alreadySet.insert(numbers)
             }
+            // protoc leaves options declared `retention = RETENTION_SOURCE` out of descriptor sets.
+            if path.contains(where: { $0.options.retention == .retentionSource }) {
+                stripped = true
+                continue
+            }
             var encoded = try encodeField(leaf, [statement.value], at: statement.valueLocation, file: file, optionName: statement.displayName)
             for outer in path.dropLast().reversed() {
                 encoded = ProtoWire.wrap(encoded, number: outer.number, asGroup: outer.type == .group)
             }
             bytes += encoded
         }
-        return bytes
+        // Options emptied by that are no options; `{}` written empty still are.
+        return stripped && bytes.isEmpty ? nil : bytes
     }
 
     /// The field a name part means: a field of `messageName`, or an extension of it found from `relativeTo`.
@@ -139,16 +155,10 @@ extension ProtoLinker {
             throw ProtoIDLError(location: part.location, message: "\"\(messageName)\" is not defined (is google/protobuf/descriptor.proto loaded?)")
         }
         if !part.isExtension {
-            if part.name == "features", !message.field.contains(where: { $0.name == "features" }),
-                messages["google.protobuf.FeatureSet"] != nil, let number = WellKnownProtos.featuresFieldNumbers[messageName]
+            if !message.field.contains(where: { $0.name == part.name }), messages["sluice.internal.FeatureSet"] != nil,
+                let field = WellKnownProtos.supplementalOptionField(part.name, of: messageName)
             {
-                var features = Google_Protobuf_FieldDescriptorProto()
-                features.name = "features"
-                features.number = number
-                features.label = .optional
-                features.type = .message
-                features.typeName = ".google.protobuf.FeatureSet"
-                return features
+                return field
             }
             guard let field = message.field.first(where: { $0.name == part.name }) else {
                 throw ProtoIDLError(location: part.location, message: "option \"\(statement.displayName)\" unknown: \"\(messageName)\" has no field \"\(part.name)\"")

@@ -65,13 +65,12 @@ struct ProtoLoadSession {
             try helper.load(name: ProtoLoader.descriptorProtoName, path: ProtoLoader.descriptorProtoName, bytes: nil, importedAt: nil)
             all = helper.files + all
         }
-        if all.contains(where: { $0.descriptor.syntax == "editions" }),
-            let descriptorProto = all.first(where: { $0.descriptor.name == ProtoLoader.descriptorProtoName }),
+        if let descriptorProto = all.first(where: { $0.descriptor.name == ProtoLoader.descriptorProtoName }),
             !descriptorProto.descriptor.messageType.contains(where: { $0.name == "FeatureSet" })
         {
             let supplement = try ProtoParser.parse(
-                Array(WellKnownProtos.featureSet.utf8), file: "<embedded>/" + WellKnownProtos.featureSetName,
-                name: WellKnownProtos.featureSetName)
+                Array(WellKnownProtos.supplement.utf8), file: "<embedded>/" + WellKnownProtos.supplementName,
+                name: WellKnownProtos.supplementName)
             all.insert(supplement, at: 0)
         }
         let linked = try ProtoLinker.link(all)
