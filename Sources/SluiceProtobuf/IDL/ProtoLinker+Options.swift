@@ -7,18 +7,19 @@ extension ProtoLinker {
     mutating func interpretOptions(file index: Int) throws(ProtoIDLError) {
         var descriptor = files[index].descriptor
         let package = descriptor.package
-        // Extensions first: the file's other options may be among them, and their `retention` says whether
-        // protoc keeps such an option in descriptor sets.
+        // Fields and extensions first: the file's other options may be among them, and their `retention`
+        // says whether protoc keeps such an option in descriptor sets.
         for position in descriptor.extension.indices {
             try interpret(field: &descriptor.extension[position], scope: package, file: index)
-            extensions[ProtoParser.join(package, descriptor.extension[position].name)] = descriptor.extension[position]
         }
         try Self.updateMessages(&descriptor.messageType, scope: package) { (message, name) throws(ProtoIDLError) in
+            for position in message.field.indices { try interpret(field: &message.field[position], scope: name, file: index) }
             for position in message.extension.indices {
                 try interpret(field: &message.extension[position], scope: name, file: index)
-                extensions[ProtoParser.join(name, message.extension[position].name)] = message.extension[position]
             }
         }
+        files[index].descriptor = descriptor
+        collectTables(file: index)
         if let bytes = try optionBytes(ProtoElementKey.file, "FileOptions", relativeTo: ProtoParser.join(package, "dummy"), file: index) {
             descriptor.options = try decode(Google_Protobuf_FileOptions.self, bytes, file: index, key: ProtoElementKey.file)
         }
@@ -33,7 +34,6 @@ extension ProtoLinker {
                     throw error(file: index, key, "map_entry should not be set explicitly. Use map<KeyType, ValueType> instead.")
                 }
             }
-            for position in message.field.indices { try interpret(field: &message.field[position], scope: name, file: index) }
             for position in message.enumType.indices { try interpret(enum: &message.enumType[position], scope: name, file: index) }
             for position in message.oneofDecl.indices {
                 let oneofName = ProtoParser.join(name, message.oneofDecl[position].name)
