@@ -156,6 +156,22 @@ import Testing
         #expect(Array(options.unknownFields.data) == [0xC8, 0xB8, 0x02, 0x01, 0xC2, 0xB8, 0x02, 0x05, 0x08, 0x03, 0x12, 0x01, 0x78])
     }
 
+    @Test func sourceRetentionOptionsAreLeftOutEvenWhenDeclaredInTheSameFile() throws {
+        let file = try ProtoText.main(
+            """
+            syntax = "proto3";
+            import "google/protobuf/descriptor.proto";
+            message Uses { option (rule).secret = "s"; option (rule).shown = "v"; }
+            message Hidden { option (rule).secret = "s"; }
+            message Rule { string secret = 1 [retention = RETENTION_SOURCE]; string shown = 2; }
+            extend google.protobuf.MessageOptions { Rule rule = 5000; }
+            """)
+        // rule (5000, length-delimited) { shown (2): "v" }; the source-retention statement is gone.
+        #expect(Array(file.messageType[0].options.unknownFields.data) == [0xC2, 0xB8, 0x02, 0x03, 0x12, 0x01, 0x76])
+        #expect(!file.messageType[1].hasOptions)
+        #expect(file.messageType[2].field[0].options.retention == .retentionSource)
+    }
+
     @Test func httpAnnotationsResolveWithoutUserFiles() throws {
         let file = try ProtoText.main(
             """
