@@ -23,9 +23,7 @@ extension ProtoParser {
         try enter()
         defer { leave() }
         try expect("{", "to open message '\(message.name)'")
-        while !tryConsume("}") {
-            if current.kind == .end { throw error("expected '}' to close message '\(message.name)' but found end of file") }
-            if tryConsume(";") { continue }
+        while try inBlock("message '\(message.name)'") {
             switch current.kind {
             case .identifier("message"):
                 message.nestedType.append(try parseMessage(scope: fullName))
@@ -85,9 +83,7 @@ extension ProtoParser {
         try expect("{", "to open oneof '\(oneof.name)'")
         var fields = message.field
         var nested = message.nestedType
-        while !tryConsume("}") {
-            if current.kind == .end { throw error("expected '}' to close oneof '\(oneof.name)' but found end of file") }
-            if tryConsume(";") { continue }
+        while try inBlock("oneof '\(oneof.name)'") {
             if lookingAt("option") {
                 advance()
                 try parseOptionStatement(key: key)
@@ -112,9 +108,7 @@ extension ProtoParser {
         let extendee = try dottedName("a message name to extend")
         try expect("{", "to open the extend block")
         let first = extensions.count
-        while !tryConsume("}") {
-            if current.kind == .end { throw error("expected '}' to close the extend block but found end of file") }
-            if tryConsume(";") { continue }
+        while try inBlock("the extend block") {
             try parseField(scope: scope, fields: &extensions, nested: &messages, oneofIndex: nil, extendee: extendee)
         }
         for index in first..<extensions.count {

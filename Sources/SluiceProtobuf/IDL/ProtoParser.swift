@@ -114,6 +114,15 @@ struct ProtoParser {
         return text
     }
 
+    /// Inside a `{ }` block: false once its `}` is consumed, skipping empty statements; `what` names the
+    /// block in the error for a file that ends inside it.
+    mutating func inBlock(_ what: String) throws(ProtoIDLError) -> Bool {
+        while tryConsume(";") {}
+        if tryConsume("}") { return false }
+        if current.kind == .end { throw error("expected '}' to close \(what) but found end of file") }
+        return true
+    }
+
     mutating func enter() throws(ProtoIDLError) {
         depth += 1
         if depth > Self.maximumDepth { throw error("nesting deeper than \(Self.maximumDepth) levels") }
