@@ -58,6 +58,35 @@ import Testing
         compare(expected, actual, root: root, onlyRoot: true)
     }
 
+    /// Every `.proto` file of pip's googleapis-common-protos (google/api, google/rpc, google/type, ...).
+    @Test func googleapisCommonProtosMatchProtoc() throws {
+        guard let root = Protoc.googleapisCommonProtos() else {
+            if Protoc.inCI { Issue.record("googleapis-common-protos is required in CI (scripts/install-test-deps.sh)") }
+            return
+        }
+        let names = try FileManager.default.subpathsOfDirectory(atPath: root + "/google")
+            .filter { $0.hasSuffix(".proto") }.map { "google/" + $0 }.sorted()
+        #expect(names.count > 40, "googleapis-common-protos ships its .proto files")
+        let embedded = try Protoc.embeddedFilesDirectory()
+        defer { try? FileManager.default.removeItem(atPath: embedded) }
+        // One protoc run for all, then Sluice file by file.
+        guard let expected = try Protoc.descriptorSet(files: names, importPaths: [root, embedded]) else { return }
+        let byName = Dictionary(expected.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let loader = ProtoLoader(importPaths: [root])
+        for name in names {
+            let actual = try loader.load(file: root + "/" + name)
+            for file in actual {
+                guard let reference = byName[file.name] else {
+                    Issue.record("\(file.name) (loading \(name)) is not among protoc's files")
+                    continue
+                }
+                if let difference = DescriptorDiff.firstDifference(expected: reference, actual: file) {
+                    Issue.record("\(file.name) (loading \(name)) \(difference)")
+                }
+            }
+        }
+    }
+
     @Test func descriptorSetOfProtocLinksToTheSameFiles() throws {
         let embedded = try Protoc.embeddedFilesDirectory()
         defer { try? FileManager.default.removeItem(atPath: embedded) }

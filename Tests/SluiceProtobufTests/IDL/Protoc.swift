@@ -65,6 +65,23 @@ enum Protoc {
         return probe.terminationStatus == 0 ? [python, "-m", "grpc_tools.protoc"] : nil
     }
 
+    /// Where pip's googleapis-common-protos keeps its `.proto` files (the site-packages folder holding `google/api`).
+    static func googleapisCommonProtos() -> String? {
+        guard let python = executable("python3") else { return nil }
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: python)
+        probe.arguments = ["-c", "import google.api, os; print(os.path.dirname(os.path.dirname(google.api.__path__[0])))"]
+        let output = Pipe()
+        probe.standardOutput = output
+        probe.standardError = FileHandle.nullDevice
+        guard (try? probe.run()) != nil else { return nil }
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        probe.waitUntilExit()
+        let path = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard probe.terminationStatus == 0, FileManager.default.fileExists(atPath: path + "/google/api/http.proto") else { return nil }
+        return path
+    }
+
     /// Writes the embedded well-known files under a fresh directory, for protoc to read the same text.
     static func embeddedFilesDirectory() throws -> String {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-wkt-\(UUID().uuidString)")
