@@ -123,6 +123,8 @@ let package = Package(
         .testTarget(
             name: "SluiceProtobufTests",
             dependencies: ["SluiceProtobuf", "SluiceJSON", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            // .proto files and the Python peers, read from disk by path.
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

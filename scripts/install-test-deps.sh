@@ -44,6 +44,10 @@ from thrift.transport.THeaderTransport import THeaderTransport
 assert hasattr(TType, "UUID") and hasattr(TBinaryProtocol, "readUuid") and hasattr(TCompactProtocol, "readUuid")
 PY
 python3 -c 'import pytest' 2>/dev/null || pip_install 'pytest>=7'
+# grpcio-tools bundles a protoc that reads editions (Debian's protoc 3.21 does not), for the .proto parser's differential tests.
+python3 -c 'import grpc_tools.protoc' 2>/dev/null || pip_install grpcio-tools
+# googleapis-common-protos ships google/api, google/rpc, google/type... as .proto files: a real-world corpus for that test.
+python3 -c 'import google.api.annotations_pb2' 2>/dev/null || pip_install googleapis-common-protos
 python3 -c 'import h2' 2>/dev/null || pip_install 'h2>=4'
 # WebSocket clients and the upstream of test_http_proxy.py (the sync client and asyncio server appeared in 13.0).
 python3 -c 'import websockets.sync.client, websockets.asyncio.server, websockets.asyncio.client' 2>/dev/null || pip_install 'websockets>=13'
