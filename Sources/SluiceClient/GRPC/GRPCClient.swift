@@ -70,33 +70,67 @@ public final class GRPCClient: Sendable {
         on eventLoop: any EventLoop
     ) -> EventLoopFuture<GRPCReply> {
         let promise = eventLoop.makePromise(of: GRPCReply.self)
+        start(path, message, metadata, timeout, cancellation, promise, onMessage: nil) { _ in }
+        return promise.futureResult
+    }
+
+    /// Sends one server-streaming call: the request message, then the server's messages one by one, as the
+    /// consumer asks for them.
+    ///
+    /// No message comes before ``GRPCResponseStream/request(_:)`` asks for it, and the stream is read (its
+    /// flow-control window opened to the server) only as fast as they are asked for: a slow consumer slows the
+    /// server, and no more than a window's bytes wait here.
+    ///
+    /// - Parameters:
+    ///   - timeout: the whole stream's deadline, as gRPC has it (not a time between messages).
+    ///   - onMessage: called with each message on the loop the call runs on (`eventLoop` when it is one of the
+    ///     group's, as it is for the gateway), in order, never after the reply completed.
+    ///   - The rest as for ``call(path:message:metadata:timeout:cancellation:on:)``.
+    /// - Returns: the stream, whose `reply` completes once every message was delivered, with the status, the
+    ///   headers and trailers (its `message` nil), or fails like a unary call's.
+    public func serverStreamingCall(
+        path: String,
+        message: ByteBuffer,
+        metadata: [(String, String)] = [],
+        timeout: TimeAmount,
+        cancellation: CallCancellation? = nil,
+        on eventLoop: any EventLoop,
+        onMessage: @escaping @Sendable (ByteBuffer) -> Void
+    ) -> GRPCResponseStream {
+        let promise = eventLoop.makePromise(of: GRPCReply.self)
+        let stream = GRPCResponseStream(reply: promise.futureResult)
+        start(path, message, metadata, timeout, cancellation, promise, onMessage: onMessage) { started in
+            stream.started(started)
+        }
+        return stream
+    }
+
+    private func start(
+        _ path: String, _ message: ByteBuffer, _ metadata: [(String, String)], _ timeout: TimeAmount,
+        _ cancellation: CallCancellation?, _ promise: EventLoopPromise<GRPCReply>,
+        onMessage: (@Sendable (ByteBuffer) -> Void)?, started: @escaping @Sendable (GRPCPendingCall) -> Void
+    ) {
         let shard: GRPCShard
-        if let index = shardIndices[ObjectIdentifier(eventLoop)] {
+        if let index = shardIndices[ObjectIdentifier(promise.futureResult.eventLoop)] {
             shard = shards[index]
         } else {
             let turn = nextShard.wrappingAdd(1, ordering: .relaxed).oldValue
             shard = shards[Int(turn % UInt(shards.count))]
         }
         let deadline = NIODeadline.now() + timeout
-        if shard.eventLoop.inEventLoop {
-            start(path, message, metadata, deadline, timeout, cancellation, promise, on: shard)
-        } else {
-            shard.eventLoop.execute { [self] in
-                start(path, message, metadata, deadline, timeout, cancellation, promise, on: shard)
-            }
+        let begin: @Sendable () -> Void = {
+            let call = GRPCPendingCall(
+                path: path, message: message, metadata: metadata, deadline: deadline, timeout: timeout,
+                onMessage: onMessage, promise: promise, eventLoop: shard.eventLoop)
+            call.arm(cancellation: cancellation)
+            started(call)
+            shard.start(call)
         }
-        return promise.futureResult
-    }
-
-    private func start(
-        _ path: String, _ message: ByteBuffer, _ metadata: [(String, String)], _ deadline: NIODeadline,
-        _ timeout: TimeAmount, _ cancellation: CallCancellation?, _ promise: EventLoopPromise<GRPCReply>, on shard: GRPCShard
-    ) {
-        let call = GRPCPendingCall(
-            path: path, message: message, metadata: metadata, deadline: deadline, timeout: timeout, promise: promise,
-            eventLoop: shard.eventLoop)
-        call.arm(cancellation: cancellation)
-        shard.start(call)
+        if shard.eventLoop.inEventLoop {
+            begin()
+        } else {
+            shard.eventLoop.execute(begin)
+        }
     }
 
     /// Closes every connection; calls still running fail, later calls fail with `.shutdown`.

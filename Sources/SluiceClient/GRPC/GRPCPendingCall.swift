@@ -1,7 +1,9 @@
 internal import NIOCore
 
-/// One call from `GRPCClient.call` to its reply: waiting for a stream, then on one. It ends once, by the
-/// reply, an error, its deadline or its cancellation, whichever comes first; ending early resets its stream.
+/// One call from `GRPCClient.call` (or `serverStreamingCall`) to its reply: waiting for a stream, then on
+/// one. It ends once, by the reply, an error, its deadline or its cancellation, whichever comes first; ending
+/// early resets its stream. A streaming call also keeps its consumer's demand: how many more messages it asked
+/// for, which its stream handler reads no further than.
 ///
 /// Its state lives on its shard's event loop (checked on every access).
 final class GRPCPendingCall: Sendable {
@@ -9,6 +11,10 @@ final class GRPCPendingCall: Sendable {
         var isFinished = false
         var stream: (any Channel)?
         var timer: Scheduled<Void>?
+        /// Messages the consumer asked for and has not had yet.
+        var demand = 0
+        /// The stream handler's way to hear of new demand.
+        var demandChanged: (() -> Void)?
     }
 
     let path: String
@@ -17,6 +23,8 @@ final class GRPCPendingCall: Sendable {
     let deadline: NIODeadline
     /// For the timeout's message.
     let timeout: TimeAmount
+    /// A server-streaming call's consumer, on the call's loop; nil for a unary call.
+    let onMessage: (@Sendable (ByteBuffer) -> Void)?
     private let promise: EventLoopPromise<GRPCReply>
     private let state: NIOLoopBoundBox<State>
 
@@ -26,6 +34,7 @@ final class GRPCPendingCall: Sendable {
         metadata: [(String, String)],
         deadline: NIODeadline,
         timeout: TimeAmount,
+        onMessage: (@Sendable (ByteBuffer) -> Void)? = nil,
         promise: EventLoopPromise<GRPCReply>,
         eventLoop: any EventLoop
     ) {
@@ -34,9 +43,12 @@ final class GRPCPendingCall: Sendable {
         self.metadata = metadata
         self.deadline = deadline
         self.timeout = timeout
+        self.onMessage = onMessage
         self.promise = promise
         self.state = .makeBoxSendingValue(State(), eventLoop: eventLoop)
     }
+
+    var eventLoop: any EventLoop { state.eventLoop }
 
     var isFinished: Bool { state.value.isFinished }
 
@@ -44,7 +56,8 @@ final class GRPCPendingCall: Sendable {
     func arm(cancellation: CallCancellation?) {
         let eventLoop = state.eventLoop
         state.value.timer = eventLoop.scheduleTask(deadline: deadline) { [self] in
-            abort(ClientError(.requestTimeout, "gRPC call \(path) got no answer within \(timeout.nanoseconds / 1_000_000) ms"))
+            let what = onMessage == nil ? "got no answer" : "did not end"
+            abort(ClientError(.requestTimeout, "gRPC call \(path) \(what) within \(timeout.nanoseconds / 1_000_000) ms"))
         }
         cancellation?.onCancel { [self] in
             eventLoop.execute { self.abort(ClientError(.cancelled, "gRPC call \(self.path) was cancelled")) }
@@ -60,12 +73,34 @@ final class GRPCPendingCall: Sendable {
         }
     }
 
+    var demand: Int { state.value.demand }
+
+    /// The consumer asked for `count` more messages.
+    func request(_ count: Int) {
+        guard count > 0, !state.value.isFinished else { return }
+        let (sum, overflow) = state.value.demand.addingReportingOverflow(count)
+        state.value.demand = overflow ? .max : sum
+        state.value.demandChanged?()
+    }
+
+    /// Hands one message to the consumer, against its demand.
+    func deliver(_ message: ByteBuffer) {
+        state.value.demand -= 1
+        onMessage?(message)
+    }
+
+    /// Set by the stream handler once it runs.
+    func onDemandChanged(_ action: @escaping () -> Void) {
+        state.value.demandChanged = action
+    }
+
     func finish(_ result: Result<GRPCReply, ClientError>) {
         guard !state.value.isFinished else { return }
         state.value.isFinished = true
         state.value.timer?.cancel()
         state.value.timer = nil
         state.value.stream = nil
+        state.value.demandChanged = nil
         promise.completeWith(result.mapError { $0 as any Error })
     }
 

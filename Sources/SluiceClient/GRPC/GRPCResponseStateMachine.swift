@@ -81,6 +81,12 @@ struct GRPCResponseStateMachine: Sendable {
         return nil
     }
 
+    /// Whether the trailers are in.
+    var hasEnded: Bool {
+        if case .ended = state { return true }
+        return false
+    }
+
     /// The reply, once the trailers are in and (streaming) every message was taken.
     var finalReply: GRPCReply? {
         guard case .ended(let reply) = state, reassembler.pendingBytes == 0 else { return nil }

@@ -4,6 +4,10 @@ internal import NIOHTTP2
 
 /// A call's HTTP/2 stream: writes the request (HEADERS, then one DATA frame with the length-prefixed message
 /// and END_STREAM) and feeds the response frames to the call's ``GRPCResponseStateMachine``.
+///
+/// A server-streaming call's stream is read only while its consumer wants messages (its channel does not
+/// read by itself), so NIOHTTP2 sends the WINDOW_UPDATEs that let the server send more only as fast as the
+/// consumer takes them: a slow consumer holds back the server, with at most a window's bytes held here.
 final class GRPCStreamHandler: ChannelInboundHandler {
     typealias InboundIn = HTTP2Frame.FramePayload
     typealias OutboundOut = HTTP2Frame.FramePayload
@@ -27,10 +31,18 @@ final class GRPCStreamHandler: ChannelInboundHandler {
         self.headers = headers
         self.endpoint = endpoint
         self.connectionClosed = connectionClosed
-        self.response = GRPCResponseStateMachine(mode: .unary, maxMessageSize: maxMessageSize)
+        self.response = GRPCResponseStateMachine(
+            mode: call.onMessage == nil ? .unary : .streaming, maxMessageSize: maxMessageSize)
     }
 
+    private var isStreaming: Bool { call.onMessage != nil }
+
     func handlerAdded(context: ChannelHandlerContext) {
+        if isStreaming {
+            context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
+            // Strong: messages may wait here after the stream closed; the call drops this when it ends.
+            call.onDemandChanged { [self] in deliver(context) }
+        }
         if context.channel.isActive { send(context) }
     }
 
@@ -51,13 +63,33 @@ final class GRPCStreamHandler: ChannelInboundHandler {
             capacity: GRPCMessageReassembler.prefixLength + call.message.readableBytes)
         GRPCMessageReassembler.frame(call.message, into: &body)
         context.writeAndFlush(wrapOutboundOut(.data(.init(data: .byteBuffer(body), endStream: true))), promise: nil)
+        if isStreaming { deliver(context) }
+    }
+
+    /// Hands the consumer the messages it asked for that are in, and reads on while it wants more; ends the
+    /// call once the trailers are in and every message was taken.
+    private func deliver(_ context: ChannelHandlerContext) {
+        guard !call.isFinished else { return }
+        do {
+            while call.demand > 0, let message = try response.nextMessage() {
+                call.deliver(message)
+                if call.isFinished { return }
+            }
+        } catch {
+            return fail(context, error)
+        }
+        if let reply = response.finalReply {
+            call.finish(.success(reply))
+        } else if call.demand > 0 {
+            context.read()
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         do {
             switch unwrapInboundIn(data) {
             case .headers(let block):
-                if let reply = try response.receiveHeaders(block.headers, endStream: block.endStream) {
+                if let reply = try response.receiveHeaders(block.headers, endStream: block.endStream), !isStreaming {
                     call.finish(.success(reply))
                 }
             case .data(let frame):
@@ -68,16 +100,23 @@ final class GRPCStreamHandler: ChannelInboundHandler {
             default:
                 break
             }
-        } catch let error as GRPCWireError {
-            call.abort(ClientError(.protocolError, "\(endpoint) \(error) (gRPC call \(call.path))"))
-            context.close(promise: nil)
         } catch {
-            call.abort(ClientError(.protocolError, "\(endpoint): \(error) (gRPC call \(call.path))"))
-            context.close(promise: nil)
+            return fail(context, error)
         }
+        if isStreaming { deliver(context) }
+    }
+
+    private func fail(_ context: ChannelHandlerContext, _ error: any Error) {
+        call.abort(ClientError(.protocolError, "\(endpoint) \(error) (gRPC call \(call.path))"))
+        context.close(promise: nil)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        // NIOHTTP2 hands over every frame of a stream before it closes; messages not yet asked for wait here.
+        if isStreaming, response.hasEnded {
+            deliver(context)
+            return context.fireChannelInactive()
+        }
         call.finish(.failure(ClientError(.connectionClosed, "\(connectionClosed()) before gRPC call \(call.path) ended")))
         context.fireChannelInactive()
     }

@@ -26,6 +26,9 @@ final class FakeGRPCServer: Sendable {
     /// Connections accepted so far.
     var connections: Int { accepted.count.load(ordering: .relaxed) }
 
+    /// DATA frames the server's HTTP/2 handler has sent so far (not those flow control still holds back).
+    var dataFramesSent: Int { accepted.dataSent.load(ordering: .relaxed) }
+
     /// RST_STREAM CANCEL frames received so far.
     var cancelledStreams: Int { accepted.cancels.load(ordering: .relaxed) }
 
@@ -64,6 +67,7 @@ final class FakeGRPCServer: Sendable {
     private final class Counter: Sendable {
         let count = Atomic<Int>(0)
         let cancels = Atomic<Int>(0)
+        let dataSent = Atomic<Int>(0)
     }
 
     static func headers(_ fields: [(String, String)], endStream: Bool = false) -> HTTP2Frame.FramePayload {
@@ -115,7 +119,15 @@ final class FakeGRPCServer: Sendable {
             guard ended else { return }
             switch answer(path) {
             case .frames(let frames):
-                for frame in frames { context.write(wrapOutboundOut(frame), promise: nil) }
+                for frame in frames {
+                    guard case .data = frame else {
+                        context.write(wrapOutboundOut(frame), promise: nil)
+                        continue
+                    }
+                    let promise = context.eventLoop.makePromise(of: Void.self)
+                    promise.futureResult.whenSuccess { [counter] in counter.dataSent.add(1, ordering: .relaxed) }
+                    context.write(wrapOutboundOut(frame), promise: promise)
+                }
                 context.flush()
             case .framesThenGoAway(let frames):
                 for frame in frames { context.write(wrapOutboundOut(frame), promise: nil) }
