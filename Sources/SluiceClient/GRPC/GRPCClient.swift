@@ -70,7 +70,7 @@ public final class GRPCClient: Sendable {
         on eventLoop: any EventLoop
     ) -> EventLoopFuture<GRPCReply> {
         let promise = eventLoop.makePromise(of: GRPCReply.self)
-        start(path, message, metadata, timeout, cancellation, promise, onMessage: nil) { _ in }
+        start(path, message, metadata, timeout, cancellation, promise, onMessage: nil, started: nil)
         return promise.futureResult
     }
 
@@ -98,17 +98,50 @@ public final class GRPCClient: Sendable {
         onMessage: @escaping @Sendable (ByteBuffer) -> Void
     ) -> GRPCResponseStream {
         let promise = eventLoop.makePromise(of: GRPCReply.self)
-        let stream = GRPCResponseStream(reply: promise.futureResult)
-        start(path, message, metadata, timeout, cancellation, promise, onMessage: onMessage) { started in
-            stream.started(started)
-        }
-        return stream
+        let handle = GRPCCallHandle()
+        start(path, message, metadata, timeout, cancellation, promise, onMessage: onMessage, started: handle.started)
+        return GRPCResponseStream(reply: promise.futureResult, handle: handle)
+    }
+
+    /// Starts a client-streaming call: request messages sent one by one on `requests`, then its `finish()`;
+    /// the reply (one response message) as for a unary call.
+    ///
+    /// - Parameters: as for ``call(path:message:metadata:timeout:cancellation:on:)``; the deadline covers the
+    ///   whole call.
+    public func clientStreamingCall(
+        path: String,
+        metadata: [(String, String)] = [],
+        timeout: TimeAmount,
+        cancellation: CallCancellation? = nil,
+        on eventLoop: any EventLoop
+    ) -> (requests: GRPCRequestStream, reply: EventLoopFuture<GRPCReply>) {
+        let promise = eventLoop.makePromise(of: GRPCReply.self)
+        let handle = GRPCCallHandle()
+        start(path, nil, metadata, timeout, cancellation, promise, onMessage: nil, started: handle.started)
+        return (GRPCRequestStream(handle: handle, eventLoop: eventLoop), promise.futureResult)
+    }
+
+    /// Starts a bidirectional call: request messages as for ``clientStreamingCall(path:metadata:timeout:cancellation:on:)``,
+    /// response messages as for ``serverStreamingCall(path:message:metadata:timeout:cancellation:on:onMessage:)``;
+    /// the two sides run independently.
+    public func bidirectionalStreamingCall(
+        path: String,
+        metadata: [(String, String)] = [],
+        timeout: TimeAmount,
+        cancellation: CallCancellation? = nil,
+        on eventLoop: any EventLoop,
+        onMessage: @escaping @Sendable (ByteBuffer) -> Void
+    ) -> (requests: GRPCRequestStream, responses: GRPCResponseStream) {
+        let promise = eventLoop.makePromise(of: GRPCReply.self)
+        let handle = GRPCCallHandle()
+        start(path, nil, metadata, timeout, cancellation, promise, onMessage: onMessage, started: handle.started)
+        return (GRPCRequestStream(handle: handle, eventLoop: eventLoop), GRPCResponseStream(reply: promise.futureResult, handle: handle))
     }
 
     private func start(
-        _ path: String, _ message: ByteBuffer, _ metadata: [(String, String)], _ timeout: TimeAmount,
+        _ path: String, _ message: ByteBuffer?, _ metadata: [(String, String)], _ timeout: TimeAmount,
         _ cancellation: CallCancellation?, _ promise: EventLoopPromise<GRPCReply>,
-        onMessage: (@Sendable (ByteBuffer) -> Void)?, started: @escaping @Sendable (GRPCPendingCall) -> Void
+        onMessage: (@Sendable (ByteBuffer) -> Void)?, started: (@Sendable (GRPCPendingCall) -> Void)?
     ) {
         let shard: GRPCShard
         if let index = shardIndices[ObjectIdentifier(promise.futureResult.eventLoop)] {
@@ -123,7 +156,7 @@ public final class GRPCClient: Sendable {
                 path: path, message: message, metadata: metadata, deadline: deadline, timeout: timeout,
                 onMessage: onMessage, promise: promise, eventLoop: shard.eventLoop)
             call.arm(cancellation: cancellation)
-            started(call)
+            started?(call)
             shard.start(call)
         }
         if shard.eventLoop.inEventLoop {

@@ -1,9 +1,9 @@
 internal import NIOCore
 
-/// One call from `GRPCClient.call` (or `serverStreamingCall`) to its reply: waiting for a stream, then on
-/// one. It ends once, by the reply, an error, its deadline or its cancellation, whichever comes first; ending
-/// early resets its stream. A streaming call also keeps its consumer's demand: how many more messages it asked
-/// for, which its stream handler reads no further than.
+/// One call from `GRPCClient` to its reply: waiting for a stream, then on one. It ends once, by the reply, an
+/// error, its deadline or its cancellation, whichever comes first; ending early resets its stream. A call
+/// streaming responses keeps its consumer's demand (how many more messages it asked for, which its stream
+/// handler reads no further than); one streaming requests keeps the messages sent before its stream opened.
 ///
 /// Its state lives on its shard's event loop (checked on every access).
 final class GRPCPendingCall: Sendable {
@@ -15,10 +15,21 @@ final class GRPCPendingCall: Sendable {
         var demand = 0
         /// The stream handler's way to hear of new demand.
         var demandChanged: (() -> Void)?
+        /// Request messages sent before the stream opened; then the stream handler's way to write them.
+        var outbound = CircularBuffer<Outbound>()
+        var writer: ((Outbound) -> Void)?
+        var requestEnded = false
+    }
+
+    /// One step of a streamed request.
+    enum Outbound {
+        case message(ByteBuffer, EventLoopPromise<Void>)
+        case end
     }
 
     let path: String
-    let message: ByteBuffer
+    /// The request message; nil when the request is streamed (``enqueue(_:)``).
+    let message: ByteBuffer?
     let metadata: [(String, String)]
     let deadline: NIODeadline
     /// For the timeout's message.
@@ -30,7 +41,7 @@ final class GRPCPendingCall: Sendable {
 
     init(
         path: String,
-        message: ByteBuffer,
+        message: ByteBuffer?,
         metadata: [(String, String)],
         deadline: NIODeadline,
         timeout: TimeAmount,
@@ -94,6 +105,28 @@ final class GRPCPendingCall: Sendable {
         state.value.demandChanged = action
     }
 
+    /// A streamed request's next message, or its end: written at once on an open stream, else kept for it.
+    func enqueue(_ item: Outbound) {
+        guard !state.value.isFinished, !state.value.requestEnded else {
+            if case .message(_, let promise) = item {
+                promise.fail(ClientError(.protocolError, "gRPC call \(path) takes no more messages: it ended, or its request did"))
+            }
+            return
+        }
+        if case .end = item { state.value.requestEnded = true }
+        if let writer = state.value.writer {
+            writer(item)
+        } else {
+            state.value.outbound.append(item)
+        }
+    }
+
+    /// The stream handler takes over the request's writing: what waited, then each step as it comes.
+    func startWriting(_ writer: @escaping (Outbound) -> Void) {
+        while let item = state.value.outbound.popFirst() { writer(item) }
+        state.value.writer = writer
+    }
+
     func finish(_ result: Result<GRPCReply, ClientError>) {
         guard !state.value.isFinished else { return }
         state.value.isFinished = true
@@ -101,6 +134,12 @@ final class GRPCPendingCall: Sendable {
         state.value.timer = nil
         state.value.stream = nil
         state.value.demandChanged = nil
+        state.value.writer = nil
+        while let item = state.value.outbound.popFirst() {
+            if case .message(_, let promise) = item {
+                promise.fail(ClientError(.protocolError, "gRPC call \(path) ended before this message was sent"))
+            }
+        }
         promise.completeWith(result.mapError { $0 as any Error })
     }
 

@@ -2,8 +2,8 @@ internal import NIOCore
 internal import NIOHPACK
 internal import NIOHTTP2
 
-/// A call's HTTP/2 stream: writes the request (HEADERS, then one DATA frame with the length-prefixed message
-/// and END_STREAM) and feeds the response frames to the call's ``GRPCResponseStateMachine``.
+/// A call's HTTP/2 stream: writes the request (HEADERS, then a DATA frame per length-prefixed message, the
+/// last with END_STREAM) and feeds the response frames to the call's ``GRPCResponseStateMachine``.
 ///
 /// A server-streaming call's stream is read only while its consumer wants messages (its channel does not
 /// read by itself), so NIOHTTP2 sends the WINDOW_UPDATEs that let the server send more only as fast as the
@@ -59,11 +59,29 @@ final class GRPCStreamHandler: ChannelInboundHandler {
             return
         }
         context.write(wrapOutboundOut(.headers(.init(headers: headers))), promise: nil)
-        var body = context.channel.allocator.buffer(
-            capacity: GRPCMessageReassembler.prefixLength + call.message.readableBytes)
-        GRPCMessageReassembler.frame(call.message, into: &body)
-        context.writeAndFlush(wrapOutboundOut(.data(.init(data: .byteBuffer(body), endStream: true))), promise: nil)
+        if let message = call.message {
+            write(context, message, endStream: true, promise: nil)
+        } else {
+            context.flush()
+            // Strong, as for the demand: the call drops this when it ends.
+            call.startWriting { [self] item in
+                switch item {
+                case .message(let message, let promise): write(context, message, endStream: false, promise: promise)
+                case .end: context.writeAndFlush(wrapOutboundOut(.data(.init(data: .byteBuffer(ByteBuffer()), endStream: true))), promise: nil)
+                }
+            }
+        }
         if isStreaming { deliver(context) }
+    }
+
+    /// One length-prefixed message in one DATA frame; NIOHTTP2 holds it until the stream's window has room, and
+    /// completes `promise` once it is written.
+    private func write(
+        _ context: ChannelHandlerContext, _ message: ByteBuffer, endStream: Bool, promise: EventLoopPromise<Void>?
+    ) {
+        var body = context.channel.allocator.buffer(capacity: GRPCMessageReassembler.prefixLength + message.readableBytes)
+        GRPCMessageReassembler.frame(message, into: &body)
+        context.writeAndFlush(wrapOutboundOut(.data(.init(data: .byteBuffer(body), endStream: endStream))), promise: promise)
     }
 
     /// Hands the consumer the messages it asked for that are in, and reads on while it wants more; ends the

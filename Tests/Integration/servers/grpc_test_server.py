@@ -101,6 +101,17 @@ def count_up(request, context):
         context.abort(grpc.StatusCode.ABORTED, "stopped after the messages")
 
 
+def join(requests, context):
+    """Client streaming: the request messages joined with commas."""
+    return b",".join(requests)
+
+
+def echo_each(requests, context):
+    """Bidirectional streaming: each request message back as it comes, prefixed."""
+    for request in requests:
+        yield b"echo " + request
+
+
 def handlers():
     unary = {
         "Echo": echo,
@@ -113,6 +124,8 @@ def handlers():
     }
     methods = {name: grpc.unary_unary_rpc_method_handler(function) for name, function in unary.items()}
     methods["CountUp"] = grpc.unary_stream_rpc_method_handler(count_up)
+    methods["Join"] = grpc.stream_unary_rpc_method_handler(join)
+    methods["EchoEach"] = grpc.stream_stream_rpc_method_handler(echo_each)
     return (grpc.method_handlers_generic_handler(SERVICE, methods),)
 
 
