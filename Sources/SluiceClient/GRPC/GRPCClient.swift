@@ -7,7 +7,6 @@
 
 public import Logging
 public import NIOCore
-internal import Synchronization
 
 /// A gRPC client for one backend service: HTTP/2 connections per endpoint, calls multiplexed on them as
 /// streams, deadlines, cancellation, keepalive.
@@ -18,9 +17,7 @@ internal import Synchronization
 public final class GRPCClient: Sendable {
     public let configuration: GRPCClientConfiguration
     private let shards: [GRPCShard]
-    /// The shard serving each of the group's loops.
-    private let shardIndices: [ObjectIdentifier: Int]
-    private let nextShard = Atomic<UInt>(0)
+    private let choice: ShardChoice
 
     public init(configuration: GRPCClientConfiguration, eventLoopGroup: any EventLoopGroup, logger: Logger) {
         self.configuration = configuration
@@ -43,8 +40,7 @@ public final class GRPCClient: Sendable {
         self.shards = loops.map { loop in
             GRPCShard(targets: targets, configuration: configuration, eventLoop: loop, logger: logger)
         }
-        self.shardIndices = Dictionary(
-            loops.enumerated().map { (ObjectIdentifier($0.element), $0.offset) }, uniquingKeysWith: { first, _ in first })
+        self.choice = ShardChoice(loops: loops, shards: loops.count)
     }
 
     /// Sends one unary call.
@@ -74,82 +70,13 @@ public final class GRPCClient: Sendable {
         return promise.futureResult
     }
 
-    /// Sends one server-streaming call: the request message, then the server's messages one by one, as the
-    /// consumer asks for them.
-    ///
-    /// No message comes before ``GRPCResponseStream/request(_:)`` asks for it, and the stream is read (its
-    /// flow-control window opened to the server) only as fast as they are asked for: a slow consumer slows the
-    /// server, and no more than a window's bytes wait here.
-    ///
-    /// - Parameters:
-    ///   - timeout: the whole stream's deadline, as gRPC has it (not a time between messages).
-    ///   - onMessage: called with each message on the loop the call runs on (`eventLoop` when it is one of the
-    ///     group's, as it is for the gateway), in order, never after the reply completed.
-    ///   - The rest as for ``call(path:message:metadata:timeout:cancellation:on:)``.
-    /// - Returns: the stream, whose `reply` completes once every message was delivered, with the status, the
-    ///   headers and trailers (its `message` nil), or fails like a unary call's.
-    public func serverStreamingCall(
-        path: String,
-        message: ByteBuffer,
-        metadata: [(String, String)] = [],
-        timeout: TimeAmount,
-        cancellation: CallCancellation? = nil,
-        on eventLoop: any EventLoop,
-        onMessage: @escaping @Sendable (ByteBuffer) -> Void
-    ) -> GRPCResponseStream {
-        let promise = eventLoop.makePromise(of: GRPCReply.self)
-        let handle = GRPCCallHandle()
-        start(path, message, metadata, timeout, cancellation, promise, onMessage: onMessage, started: handle.started)
-        return GRPCResponseStream(reply: promise.futureResult, handle: handle)
-    }
-
-    /// Starts a client-streaming call: request messages sent one by one on `requests`, then its `finish()`;
-    /// the reply (one response message) as for a unary call.
-    ///
-    /// - Parameters: as for ``call(path:message:metadata:timeout:cancellation:on:)``; the deadline covers the
-    ///   whole call.
-    public func clientStreamingCall(
-        path: String,
-        metadata: [(String, String)] = [],
-        timeout: TimeAmount,
-        cancellation: CallCancellation? = nil,
-        on eventLoop: any EventLoop
-    ) -> (requests: GRPCRequestStream, reply: EventLoopFuture<GRPCReply>) {
-        let promise = eventLoop.makePromise(of: GRPCReply.self)
-        let handle = GRPCCallHandle()
-        start(path, nil, metadata, timeout, cancellation, promise, onMessage: nil, started: handle.started)
-        return (GRPCRequestStream(handle: handle, eventLoop: eventLoop), promise.futureResult)
-    }
-
-    /// Starts a bidirectional call: request messages as for ``clientStreamingCall(path:metadata:timeout:cancellation:on:)``,
-    /// response messages as for ``serverStreamingCall(path:message:metadata:timeout:cancellation:on:onMessage:)``;
-    /// the two sides run independently.
-    public func bidirectionalStreamingCall(
-        path: String,
-        metadata: [(String, String)] = [],
-        timeout: TimeAmount,
-        cancellation: CallCancellation? = nil,
-        on eventLoop: any EventLoop,
-        onMessage: @escaping @Sendable (ByteBuffer) -> Void
-    ) -> (requests: GRPCRequestStream, responses: GRPCResponseStream) {
-        let promise = eventLoop.makePromise(of: GRPCReply.self)
-        let handle = GRPCCallHandle()
-        start(path, nil, metadata, timeout, cancellation, promise, onMessage: onMessage, started: handle.started)
-        return (GRPCRequestStream(handle: handle, eventLoop: eventLoop), GRPCResponseStream(reply: promise.futureResult, handle: handle))
-    }
-
-    private func start(
+    /// Makes the call on its shard's loop; `started` gets it there first (the streaming calls' handles).
+    func start(
         _ path: String, _ message: ByteBuffer?, _ metadata: [(String, String)], _ timeout: TimeAmount,
         _ cancellation: CallCancellation?, _ promise: EventLoopPromise<GRPCReply>,
         onMessage: (@Sendable (ByteBuffer) -> Void)?, started: (@Sendable (GRPCPendingCall) -> Void)?
     ) {
-        let shard: GRPCShard
-        if let index = shardIndices[ObjectIdentifier(promise.futureResult.eventLoop)] {
-            shard = shards[index]
-        } else {
-            let turn = nextShard.wrappingAdd(1, ordering: .relaxed).oldValue
-            shard = shards[Int(turn % UInt(shards.count))]
-        }
+        let shard = shards[choice.index(for: promise.futureResult.eventLoop)]
         let deadline = NIODeadline.now() + timeout
         let begin: @Sendable () -> Void = {
             let call = GRPCPendingCall(

@@ -1,6 +1,5 @@
 internal import NIOCore
 internal import NIOHTTP2
-internal import NIOPosix
 internal import NIOSSL
 
 /// One HTTP/2 connection to a gRPC server (h2c, or h2 over TLS), carrying many calls at once, a stream each.
@@ -46,54 +45,30 @@ final class GRPCConnection: Sendable {
     ) -> EventLoopFuture<GRPCConnection> {
         let connectTimeout = configuration.connectTimeout
         let deadline = NIODeadline.now() + connectTimeout
-        let context: NIOSSLContext?
-        do {
-            context = try tls?.context.get()
-        } catch {
-            return eventLoop.makeFailedFuture(error)
+        let secure = tls != nil
+        let connected = ClientChannel.connect(to: endpoint, tls: tls, connectTimeout: connectTimeout, on: eventLoop) {
+            pipeline in
+            if secure {
+                // Before the handshake watcher, which reports the handshake done before passing its event on.
+                try pipeline.addHandler(
+                    NegotiatedProtocolRecorder(), position: .after(try pipeline.handler(type: NIOSSLClientHandler.self)))
+            }
+            // HTTP/2 from the start (TLS holds the preface until its handshake is done): a server may send its
+            // SETTINGS as soon as the handshake ends, before a callback could add the handler.
+            _ = try pipeline.configureHTTP2Pipeline(
+                mode: .client, connectionConfiguration: .init(), streamConfiguration: .init()
+            ) { pushed in
+                // Server push is not asked for; a pushed stream is refused.
+                pushed.close()
+            }
+            try pipeline.addHandler(
+                GRPCConnectionHandler(
+                    endpoint: endpoint, keepaliveInterval: configuration.keepaliveInterval,
+                    keepaliveTimeout: configuration.keepaliveTimeout, eventLoop: eventLoop))
         }
-        let connected = ClientBootstrap(group: eventLoop)
-            .connectTimeout(connectTimeout)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let pipeline = channel.pipeline.syncOperations
-                    if let context {
-                        try ConnectionTLS.addHandlers(
-                            to: pipeline, context: context, serverHostname: tls?.serverHostname, endpoint: endpoint)
-                        // Before the handshake watcher, which reports the handshake done before passing its event on.
-                        try pipeline.addHandler(
-                            NegotiatedProtocolRecorder(),
-                            position: .after(try pipeline.handler(type: NIOSSLClientHandler.self)))
-                    }
-                    // HTTP/2 from the start (TLS holds the preface until its handshake is done): a server may send
-                    // its SETTINGS as soon as the handshake ends, before a callback could add the handler.
-                    _ = try pipeline.configureHTTP2Pipeline(
-                        mode: .client, connectionConfiguration: .init(), streamConfiguration: .init()
-                    ) { pushed in
-                        // Server push is not asked for; a pushed stream is refused.
-                        pushed.close()
-                    }
-                    try pipeline.addHandler(
-                        GRPCConnectionHandler(
-                            endpoint: endpoint, keepaliveInterval: configuration.keepaliveInterval,
-                            keepaliveTimeout: configuration.keepaliveTimeout, eventLoop: channel.eventLoop))
-                }
-            }
-            .connect(host: endpoint.host, port: endpoint.port)
-            .flatMapErrorThrowing { error in
-                if let error = error as? ChannelError, case .connectTimeout = error {
-                    throw ClientError(
-                        .connectTimeout,
-                        "connecting to \(endpoint) timed out after \(connectTimeout.nanoseconds / 1_000_000) ms")
-                }
-                throw ClientError(.connectFailed, "cannot connect to \(endpoint): \(error)")
-            }
         let ready: EventLoopFuture<any Channel>
-        if context != nil {
-            ready = connected.flatMap { channel in
-                ConnectionTLS.handshake(of: channel, endpoint: endpoint, deadline: deadline, timeout: connectTimeout)
-            }.flatMapThrowing { channel in
+        if secure {
+            ready = connected.flatMapThrowing { channel in
                 let recorder = try channel.pipeline.syncOperations.handler(type: NegotiatedProtocolRecorder.self)
                 channel.pipeline.syncOperations.removeHandler(recorder, promise: nil)
                 guard recorder.negotiated == "h2" else {

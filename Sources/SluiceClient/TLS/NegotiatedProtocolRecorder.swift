@@ -1,14 +1,16 @@
-internal import NIOCore
+package import NIOCore
 internal import NIOTLS
 
 /// The protocol the server picked by ALPN, seen as the TLS handshake completes: a client that offered only
 /// `h2` must not speak HTTP/2 to a server that did not agree to it.
-final class NegotiatedProtocolRecorder: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = NIOAny
+package final class NegotiatedProtocolRecorder: ChannelInboundHandler, RemovableChannelHandler {
+    package typealias InboundIn = NIOAny
 
-    private(set) var negotiated: String?
+    package private(set) var negotiated: String?
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+    package init() {}
+
+    package func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let event = event as? TLSUserEvent, case .handshakeCompleted(let negotiated) = event {
             self.negotiated = negotiated
         }
