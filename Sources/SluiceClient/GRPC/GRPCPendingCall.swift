@@ -127,6 +127,17 @@ final class GRPCPendingCall: Sendable {
         state.value.writer = writer
     }
 
+    /// The server refused the call's stream without processing it: the call lets go of it, to go out again.
+    func detach() {
+        state.value.stream = nil
+        state.value.demandChanged = nil
+    }
+
+    /// Whether the call may go out again after the server refused its stream (REFUSED_STREAM: RFC 9113 §8.7
+    /// guarantees it was not processed): only while its request is whole in hand, so not once messages of a
+    /// streamed request went out.
+    var isRetriable: Bool { message != nil && !state.value.isFinished }
+
     func finish(_ result: Result<GRPCReply, ClientError>) {
         guard !state.value.isFinished else { return }
         state.value.isFinished = true

@@ -99,7 +99,8 @@ final class GRPCShard: Sendable {
                 try stream.pipeline.syncOperations.addHandler(
                     GRPCStreamHandler(
                         call: call, headers: headers, endpoint: target.endpoint, maxMessageSize: maxMessageSize,
-                        connectionClosed: { connection.streamEndDescription(endpoint: target.endpoint) }))
+                        connectionClosed: { connection.streamEndDescription(endpoint: target.endpoint) },
+                        retry: { [self] in retry(call, endpoint: key.endpoint) }))
             }
         }.whenComplete { [self] result in
             switch result {
@@ -115,6 +116,16 @@ final class GRPCShard: Sendable {
                     .failure(ClientError(.connectionClosed, "no HTTP/2 stream could be opened to \(target.endpoint): \(error)")))
                 streamClosed(key)
             }
+        }
+    }
+
+    /// The server refused the call's stream unprocessed: first in line again, on the next turn of the loop,
+    /// once the stream's end has been taken in.
+    private func retry(_ call: GRPCPendingCall, endpoint: Int) {
+        eventLoop.execute { [self] in
+            guard !call.isFinished else { return }
+            state.value.waiting[endpoint].prepend(call)
+            serve(endpoint)
         }
     }
 

@@ -16,21 +16,28 @@ final class GRPCStreamHandler: ChannelInboundHandler {
     private let headers: HPACKHeaders
     private let endpoint: Endpoint
     private let connectionClosed: () -> String
+    private let retry: () -> Void
+    /// The stream was refused and the call went out again: this stream's end is no longer the call's.
+    private var retried = false
     private var response: GRPCResponseStateMachine
     private var sent = false
 
-    /// - Parameter connectionClosed: why the connection closed, should the stream end with it.
+    /// - Parameters:
+    ///   - connectionClosed: why the connection closed, should the stream end with it.
+    ///   - retry: sends the call again, after the server refused its stream.
     init(
         call: GRPCPendingCall,
         headers: HPACKHeaders,
         endpoint: Endpoint,
         maxMessageSize: Int,
-        connectionClosed: @escaping () -> String
+        connectionClosed: @escaping () -> String,
+        retry: @escaping () -> Void
     ) {
         self.call = call
         self.headers = headers
         self.endpoint = endpoint
         self.connectionClosed = connectionClosed
+        self.retry = retry
         self.response = GRPCResponseStateMachine(
             mode: call.onMessage == nil ? .unary : .streaming, maxMessageSize: maxMessageSize)
     }
@@ -113,6 +120,8 @@ final class GRPCStreamHandler: ChannelInboundHandler {
             case .data(let frame):
                 guard case .byteBuffer(let bytes) = frame.data else { return }
                 try response.receiveData(bytes, endStream: frame.endStream)
+            case .rstStream(.refusedStream) where call.isRetriable:
+                return goAgain()
             case .rstStream(let code):
                 call.finish(.failure(ClientError(.connectionClosed, "\(endpoint) reset the stream of gRPC call \(call.path) (\(code))")))
             default:
@@ -129,7 +138,15 @@ final class GRPCStreamHandler: ChannelInboundHandler {
         context.close(promise: nil)
     }
 
+    private func goAgain() {
+        guard !retried else { return }
+        retried = true
+        call.detach()
+        retry()
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
+        if retried { return context.fireChannelInactive() }
         // NIOHTTP2 hands over every frame of a stream before it closes; messages not yet asked for wait here.
         if isStreaming, response.hasEnded {
             deliver(context)
@@ -140,6 +157,8 @@ final class GRPCStreamHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // The stream error that follows a REFUSED_STREAM already acted on.
+        if retried { return }
         call.abort(ClientError(.connectionClosed, "the stream of gRPC call \(call.path) to \(endpoint) failed: \(error)"))
         context.close(promise: nil)
     }

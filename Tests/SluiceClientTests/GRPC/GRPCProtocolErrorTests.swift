@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP2
 import NIOPosix
 import NIOSSL
+import Synchronization
 import Testing
 @testable import SluiceClient
 
@@ -174,6 +175,24 @@ struct GRPCProtocolErrorTests {
             }
             let cancelled = try await Self.awaitCancelledStream(server)
             #expect(cancelled == 1)
+        }
+    }
+
+    /// Counts the requests a fake server got, to answer the first ones differently.
+    final class Requests: Sendable {
+        private let count = Mutex(0)
+        func next() -> Int { count.withLock { $0 += 1; return $0 } }
+    }
+
+    @Test("a stream the server refused unprocessed (REFUSED_STREAM) goes out again and gets its answer")
+    func refusedStreamRetried() async throws {
+        let requests = Requests()
+        try await Self.withFake({ _ in
+            requests.next() == 1 ? .frames([.rstStream(.refusedStream)]) : .frames([Fake.okHeaders, Fake.data(Fake.message("second")), Fake.okTrailers])
+        }) { client, _, loop in
+            let reply = try await Self.call(client, on: loop)
+            #expect(reply.message.map { String(buffer: $0) } == "second")
+            #expect(requests.next() == 3)
         }
     }
 }
