@@ -64,6 +64,9 @@ extension GRPCClient {
         let promise = eventLoop.makePromise(of: GRPCReply.self)
         let handle = GRPCCallHandle()
         start(path, nil, metadata, timeout, cancellation, promise, onMessage: onMessage, started: handle.started)
-        return (GRPCRequestStream(handle: handle, eventLoop: eventLoop), GRPCResponseStream(reply: promise.futureResult, handle: handle))
+        return (
+            GRPCRequestStream(handle: handle, eventLoop: eventLoop),
+            GRPCResponseStream(reply: promise.futureResult, handle: handle)
+        )
     }
 }

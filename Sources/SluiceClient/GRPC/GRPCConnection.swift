@@ -73,9 +73,9 @@ final class GRPCConnection: Sendable {
                 channel.pipeline.syncOperations.removeHandler(recorder, promise: nil)
                 guard recorder.negotiated == "h2" else {
                     channel.close(promise: nil)
+                    let chose = recorder.negotiated.map { "'\($0)'" } ?? "no protocol"
                     throw ClientError(
-                        .connectFailed,
-                        "\(endpoint) did not agree to HTTP/2 by ALPN (it chose \(recorder.negotiated.map { "'\($0)'" } ?? "no protocol")); gRPC needs h2")
+                        .connectFailed, "\(endpoint) did not agree to HTTP/2 by ALPN (it chose \(chose)); gRPC needs h2")
                 }
                 return channel
             }

@@ -109,7 +109,8 @@ final class GRPCPendingCall: Sendable {
     func enqueue(_ item: Outbound) {
         guard !state.value.isFinished, !state.value.requestEnded else {
             if case .message(_, let promise) = item {
-                promise.fail(ClientError(.protocolError, "gRPC call \(path) takes no more messages: it ended, or its request did"))
+                promise.fail(
+                    ClientError(.protocolError, "gRPC call \(path) takes no more messages: it ended, or its request did"))
             }
             return
         }

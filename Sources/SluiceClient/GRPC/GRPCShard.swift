@@ -112,8 +112,8 @@ final class GRPCShard: Sendable {
                 }
             case .failure(let error):
                 connection.streamClosed()
-                call.finish(
-                    .failure(ClientError(.connectionClosed, "no HTTP/2 stream could be opened to \(target.endpoint): \(error)")))
+                let reason = "no HTTP/2 stream could be opened to \(target.endpoint): \(error)"
+                call.finish(.failure(ClientError(.connectionClosed, reason)))
                 streamClosed(key)
             }
         }

@@ -74,7 +74,9 @@ final class GRPCStreamHandler: ChannelInboundHandler {
             call.startWriting { [self] item in
                 switch item {
                 case .message(let message, let promise): write(context, message, endStream: false, promise: promise)
-                case .end: context.writeAndFlush(wrapOutboundOut(.data(.init(data: .byteBuffer(ByteBuffer()), endStream: true))), promise: nil)
+                case .end:
+                    let end = HTTP2Frame.FramePayload.data(.init(data: .byteBuffer(ByteBuffer()), endStream: true))
+                    context.writeAndFlush(wrapOutboundOut(end), promise: nil)
                 }
             }
         }
@@ -123,7 +125,8 @@ final class GRPCStreamHandler: ChannelInboundHandler {
             case .rstStream(.refusedStream) where call.isRetriable:
                 return goAgain()
             case .rstStream(let code):
-                call.finish(.failure(ClientError(.connectionClosed, "\(endpoint) reset the stream of gRPC call \(call.path) (\(code))")))
+                let reason = "\(endpoint) reset the stream of gRPC call \(call.path) (\(code))"
+                call.finish(.failure(ClientError(.connectionClosed, reason)))
             default:
                 break
             }

@@ -188,7 +188,9 @@ struct GRPCProtocolErrorTests {
     func refusedStreamRetried() async throws {
         let requests = Requests()
         try await Self.withFake({ _ in
-            requests.next() == 1 ? .frames([.rstStream(.refusedStream)]) : .frames([Fake.okHeaders, Fake.data(Fake.message("second")), Fake.okTrailers])
+            requests.next() == 1
+                ? .frames([.rstStream(.refusedStream)])
+                : .frames([Fake.okHeaders, Fake.data(Fake.message("second")), Fake.okTrailers])
         }) { client, _, loop in
             let reply = try await Self.call(client, on: loop)
             #expect(reply.message.map { String(buffer: $0) } == "second")

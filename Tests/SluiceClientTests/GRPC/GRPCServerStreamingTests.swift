@@ -103,8 +103,8 @@ struct GRPCServerStreamingTests {
 
     @Test("the deadline covers the whole stream: a stream still going fails with requestTimeout")
     func deadline() async throws {
-        try await GRPCProtocolErrorTests.withFake({ _ in .frames([FakeGRPCServer.okHeaders, FakeGRPCServer.data(FakeGRPCServer.message("one"))]) }) {
-            client, _, loop in
+        let frames = [FakeGRPCServer.okHeaders, FakeGRPCServer.data(FakeGRPCServer.message("one"))]
+        try await GRPCProtocolErrorTests.withFake({ _ in .frames(frames) }) { client, _, loop in
             let received = Received()
             let stream = client.serverStreamingCall(
                 path: "/t.T/S", message: ByteBuffer(), timeout: .milliseconds(300), on: loop, onMessage: received.append)
