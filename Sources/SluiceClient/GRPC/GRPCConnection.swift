@@ -30,6 +30,12 @@ final class GRPCConnection: Sendable {
             ? "the HTTP/2 stream to \(endpoint) closed" : "the HTTP/2 connection to \(endpoint) closed"
     }
 
+    /// Whether the server's GOAWAY left `stream` out: it never processed it.
+    func goAwayLeftOut(_ stream: HTTP2StreamID) -> Bool {
+        guard let last = handler.value.goAwayLastStreamID else { return false }
+        return stream > last
+    }
+
     func streamOpened() { handler.value.openStreams += 1 }
 
     func streamClosed() { handler.value.openStreams -= 1 }

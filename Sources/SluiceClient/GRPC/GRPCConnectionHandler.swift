@@ -19,6 +19,8 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
     var openStreams = 0
     /// Why the connection closed, when it was not the peer's doing: told to the calls it fails.
     private(set) var closeReason: String?
+    /// The last stream a GOAWAY from the peer said it processes; streams above it it never saw.
+    private(set) var goAwayLastStreamID: HTTP2StreamID?
     /// The peer's SETTINGS_MAX_CONCURRENT_STREAMS, once it said it.
     private(set) var maxConcurrentStreams: Int?
     /// Succeeds at the peer's first SETTINGS frame (streams opened before it might exceed its limit); fails if
@@ -82,7 +84,8 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
                 onEvent?(.maxConcurrentStreams(setting.value))
             }
             firstSettings.succeed(())
-        case .goAway:
+        case .goAway(let lastStreamID, _, _):
+            goAwayLastStreamID = min(lastStreamID, goAwayLastStreamID ?? lastStreamID)
             onEvent?(.goAway)
         case .ping(let data, ack: true):
             keepalive.acknowledged(data.integer)

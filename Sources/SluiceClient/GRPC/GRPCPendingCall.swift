@@ -134,9 +134,9 @@ final class GRPCPendingCall: Sendable {
         state.value.demandChanged = nil
     }
 
-    /// Whether the call may go out again after the server refused its stream (REFUSED_STREAM: RFC 9113 §8.7
-    /// guarantees it was not processed): only while its request is whole in hand, so not once messages of a
-    /// streamed request went out.
+    /// Whether the call may go out again after the server refused its stream (REFUSED_STREAM, or above a
+    /// GOAWAY's last stream: RFC 9113 §8.7 guarantees it was not processed): only while its request is whole
+    /// in hand, so not once messages of a streamed request went out.
     var isRetriable: Bool { message != nil && !state.value.isFinished }
 
     func finish(_ result: Result<GRPCReply, ClientError>) {

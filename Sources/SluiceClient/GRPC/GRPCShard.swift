@@ -100,7 +100,8 @@ final class GRPCShard: Sendable {
                     GRPCStreamHandler(
                         call: call, headers: headers, endpoint: target.endpoint, maxMessageSize: maxMessageSize,
                         connectionClosed: { connection.streamEndDescription(endpoint: target.endpoint) },
-                        retry: { [self] in retry(call, endpoint: key.endpoint) }))
+                        retry: { [self] in retry(call, endpoint: key.endpoint) },
+                        goAwayLeftOut: connection.goAwayLeftOut))
             }
         }.whenComplete { [self] result in
             switch result {
@@ -120,7 +121,8 @@ final class GRPCShard: Sendable {
     }
 
     /// The server refused the call's stream unprocessed: first in line again, on the next turn of the loop,
-    /// once the stream's end has been taken in.
+    /// once the stream's end (and a GOAWAY that caused it) has been taken in, so it does not go back to a
+    /// connection that is going away.
     private func retry(_ call: GRPCPendingCall, endpoint: Int) {
         eventLoop.execute { [self] in
             guard !call.isFinished else { return }

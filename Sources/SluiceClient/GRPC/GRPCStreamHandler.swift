@@ -17,6 +17,7 @@ final class GRPCStreamHandler: ChannelInboundHandler {
     private let endpoint: Endpoint
     private let connectionClosed: () -> String
     private let retry: () -> Void
+    private let goAwayLeftOut: (HTTP2StreamID) -> Bool
     /// The stream was refused and the call went out again: this stream's end is no longer the call's.
     private var retried = false
     private var response: GRPCResponseStateMachine
@@ -25,19 +26,22 @@ final class GRPCStreamHandler: ChannelInboundHandler {
     /// - Parameters:
     ///   - connectionClosed: why the connection closed, should the stream end with it.
     ///   - retry: sends the call again, after the server refused its stream.
+    ///   - goAwayLeftOut: whether the connection's GOAWAY left a stream out.
     init(
         call: GRPCPendingCall,
         headers: HPACKHeaders,
         endpoint: Endpoint,
         maxMessageSize: Int,
         connectionClosed: @escaping () -> String,
-        retry: @escaping () -> Void
+        retry: @escaping () -> Void,
+        goAwayLeftOut: @escaping (HTTP2StreamID) -> Bool
     ) {
         self.call = call
         self.headers = headers
         self.endpoint = endpoint
         self.connectionClosed = connectionClosed
         self.retry = retry
+        self.goAwayLeftOut = goAwayLeftOut
         self.response = GRPCResponseStateMachine(
             mode: call.onMessage == nil ? .unary : .streaming, maxMessageSize: maxMessageSize)
     }
@@ -160,7 +164,14 @@ final class GRPCStreamHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // The stream error that follows a REFUSED_STREAM already acted on.
+        // A stream above a GOAWAY's last stream is closed by NIOHTTP2 (as cancelled) unprocessed.
+        if error is NIOHTTP2Errors.StreamClosed, call.isRetriable,
+            let stream = try? context.channel.syncOptions?.getOption(HTTP2StreamChannelOptions.streamID),
+            goAwayLeftOut(stream)
+        {
+            goAgain()
+        }
+        // (Also the stream error that follows a REFUSED_STREAM, already acted on.)
         if retried { return }
         call.abort(ClientError(.connectionClosed, "the stream of gRPC call \(call.path) to \(endpoint) failed: \(error)"))
         context.close(promise: nil)

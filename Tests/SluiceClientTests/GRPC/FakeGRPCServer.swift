@@ -13,6 +13,8 @@ final class FakeGRPCServer: Sendable {
         case frames([HTTP2Frame.FramePayload])
         /// The frames, then GOAWAY on the connection.
         case framesThenGoAway([HTTP2Frame.FramePayload])
+        /// GOAWAY with last stream 0: the stream (and all on this connection) left out, unprocessed.
+        case goAwayRefusing
         /// Nothing, ever.
         case hang
         /// The whole connection closes.
@@ -135,6 +137,11 @@ final class FakeGRPCServer: Sendable {
                 context.channel.parent?.writeAndFlush(
                     HTTP2Frame(streamID: .rootStream, payload: .goAway(lastStreamID: .maxID, errorCode: .noError, opaqueData: nil)),
                     promise: nil)
+            case .goAwayRefusing:
+                // Raw bytes under the server's HTTP/2 handler, which would otherwise reset the stream itself.
+                let goAway: [UInt8] = [0, 0, 8, 0x07, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+                let http2 = try? context.channel.parent?.pipeline.syncOperations.context(handlerType: NIOHTTP2Handler.self)
+                http2?.writeAndFlush(NIOAny(ByteBuffer(bytes: goAway)), promise: nil)
             case .hang:
                 break
             case .closeConnection:

@@ -197,4 +197,17 @@ struct GRPCProtocolErrorTests {
             #expect(requests.next() == 3)
         }
     }
+
+    @Test("a stream above a GOAWAY's last stream goes out again on a new connection")
+    func goAwayLeftOutRetried() async throws {
+        let requests = Requests()
+        try await Self.withFake({ _ in
+            requests.next() == 1
+                ? .goAwayRefusing : .frames([Fake.okHeaders, Fake.data(Fake.message("new")), Fake.okTrailers])
+        }) { client, server, loop in
+            let reply = try await Self.call(client, on: loop)
+            #expect(reply.message.map { String(buffer: $0) } == "new")
+            #expect(server.connections == 2)
+        }
+    }
 }
