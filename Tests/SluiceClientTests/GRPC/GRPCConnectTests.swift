@@ -8,18 +8,6 @@ import Testing
 /// Connections that never become usable HTTP/2, or stop answering: each fails the call clearly, and soon.
 @Suite("gRPC connects and keepalive")
 struct GRPCConnectTests {
-    /// Sends `greeting` on each connection, then reads and ignores everything.
-    final class RawPeer: ChannelInboundHandler, Sendable {
-        typealias InboundIn = ByteBuffer
-        let greeting: [UInt8]
-        init(greeting: [UInt8]) { self.greeting = greeting }
-        func channelActive(context: ChannelHandlerContext) {
-            if !greeting.isEmpty { context.writeAndFlush(NIOAny(ByteBuffer(bytes: greeting)), promise: nil) }
-            context.fireChannelActive()
-        }
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
-    }
-
     /// An empty SETTINGS frame: the server's connection preface, after which it answers nothing, PINGs included.
     static let emptySettings: [UInt8] = [0, 0, 0, 0x04, 0, 0, 0, 0, 0]
 
@@ -28,20 +16,7 @@ struct GRPCConnectTests {
         greeting: [UInt8],
         _ body: (Int, any EventLoopGroup) async throws -> Void
     ) async throws {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let listener = try await ServerBootstrap(group: group)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
-                    try channel.pipeline.syncOperations.addHandler(RawPeer(greeting: greeting))
-                }
-            }
-            .bind(host: "127.0.0.1", port: 0).get()
-        var failure: (any Error)?
-        do { try await body(listener.localAddress?.port ?? 0, group) } catch { failure = error }
-        try? await listener.close()
-        try await group.shutdownGracefully()
-        if let failure { throw failure }
+        try await RawPeer.serve(tls: tls, greeting: greeting, body)
     }
 
     static func failure(_ configuration: GRPCClientConfiguration, group: any EventLoopGroup) async -> ClientError? {
