@@ -52,6 +52,8 @@ python3 -c 'import h2' 2>/dev/null || pip_install 'h2>=4'
 # WebSocket clients and the upstream of test_http_proxy.py (the sync client and asyncio server appeared in 13.0).
 python3 -c 'import websockets.sync.client, websockets.asyncio.server, websockets.asyncio.client' 2>/dev/null || pip_install 'websockets>=13'
 python3 -c 'import google.protobuf' 2>/dev/null || pip_install 'protobuf>=4'
+# The gRPC test peer of SluiceClient's gRPC tests (Tests/Integration/servers/grpc_test_server.py).
+python3 -c 'import grpc' 2>/dev/null || pip_install 'grpcio>=1.60'
 
 echo "test dependencies: curl $(curl --version | head -1 | cut -d' ' -f2), $(thrift --version)," \
      "python thrift $(python3 -c 'import importlib.metadata as m; print(m.version("thrift"))')," \

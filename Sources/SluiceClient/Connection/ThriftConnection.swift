@@ -1,7 +1,5 @@
 internal import Logging
 internal import NIOCore
-internal import NIOPosix
-internal import NIOSSL
 internal import SluiceThrift
 
 /// A connected channel and its handler; safe to use from any thread (calls hop onto the channel's loop).
@@ -39,48 +37,11 @@ final class ThriftConnection: Sendable {
         onReleased: (@Sendable (_ reusable: Bool) -> Void)?,
         onRetiring: (@Sendable () -> Void)? = nil
     ) -> EventLoopFuture<ThriftConnection> {
-        let endpoint = settings.endpoint
-        let deadline = NIODeadline.now() + connectTimeout
-        var tls: (context: NIOSSLContext, serverHostname: String?)?
-        if let setting = settings.tls {
-            switch setting.context {
-            case .failure(let error): return eventLoop.makeFailedFuture(error)
-            case .success(let context): tls = (context, setting.serverHostname)
-            }
-        }
-        let connected = ClientBootstrap(group: eventLoop)
-            .connectTimeout(connectTimeout)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelInitializer { [tls] channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let pipeline = channel.pipeline.syncOperations
-                    if let tls {
-                        try ConnectionTLS.addHandlers(
-                            to: pipeline, context: tls.context, serverHostname: tls.serverHostname, endpoint: endpoint)
-                    }
-                    try pipeline.addHandler(
-                        ThriftClientConnectionHandler(
-                            settings: settings, onReleased: onReleased, onRetiring: onRetiring))
-                }
-            }
-            .connect(host: endpoint.host, port: endpoint.port)
-            .flatMapErrorThrowing { error in
-                if let error = error as? ChannelError, case .connectTimeout = error {
-                    throw ClientError(
-                        .connectTimeout,
-                        "connecting to \(endpoint) timed out after \(connectTimeout.nanoseconds / 1_000_000) ms")
-                }
-                throw ClientError(.connectFailed, "cannot connect to \(endpoint): \(error)")
-            }
-        let ready: EventLoopFuture<any Channel>
-        if tls != nil {
-            ready = connected.flatMap { channel in
-                ConnectionTLS.handshake(of: channel, endpoint: endpoint, deadline: deadline, timeout: connectTimeout)
-            }
-        } else {
-            ready = connected
-        }
-        return ready.flatMapThrowing { channel in
+        ClientChannel.connect(to: settings.endpoint, tls: settings.tls, connectTimeout: connectTimeout, on: eventLoop) {
+            pipeline in
+            try pipeline.addHandler(
+                ThriftClientConnectionHandler(settings: settings, onReleased: onReleased, onRetiring: onRetiring))
+        }.flatMapThrowing { channel in
             let handler = try channel.pipeline.syncOperations.handler(type: ThriftClientConnectionHandler.self)
             return ThriftConnection(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
         }

@@ -1,6 +1,5 @@
 internal import Logging
 internal import NIOCore
-internal import Synchronization
 
 /// Framed/Buffered: long connections carrying one call at a time, pooled per endpoint (see
 /// ``ConnectionPoolStateMachine``), endpoints picked round-robin.
@@ -13,9 +12,7 @@ internal import Synchronization
 /// group hop to the shards in turn.
 final class PooledCallTransport: ThriftCallTransport {
     private let shards: [PoolShard]
-    /// The shard serving each of the group's loops.
-    private let shardIndices: [ObjectIdentifier: Int]
-    private let nextShard = Atomic<UInt>(0)
+    private let choice: ShardChoice
     private let hasEndpoints: Bool
 
     init(
@@ -37,9 +34,7 @@ final class PooledCallTransport: ThriftCallTransport {
                     idleTimeout: pool.idleTimeout),
                 connectTimeout: connectTimeout, eventLoop: loops[index], logger: logger)
         }
-        self.shardIndices = Dictionary(
-            loops.enumerated().map { (ObjectIdentifier($0.element), $0.offset % count) },
-            uniquingKeysWith: { first, _ in first })
+        self.choice = ShardChoice(loops: loops, shards: count)
         self.hasEndpoints = !settings.isEmpty
     }
 
@@ -58,13 +53,7 @@ final class PooledCallTransport: ThriftCallTransport {
             promise.fail(ClientError(.noEndpoints, "no endpoints configured"))
             return
         }
-        let shard: PoolShard
-        if let index = shardIndices[ObjectIdentifier(promise.futureResult.eventLoop)] {
-            shard = shards[index]
-        } else {
-            let turn = nextShard.wrappingAdd(1, ordering: .relaxed).oldValue
-            shard = shards[Int(turn % UInt(shards.count))]
-        }
+        let shard = shards[choice.index(for: promise.futureResult.eventLoop)]
         if shard.eventLoop.inEventLoop {
             shard.send(call, promise: promise)
         } else {

@@ -14,28 +14,7 @@ struct TLSConnectTests {
         closeOnData: Bool,
         _ body: (Int, any EventLoopGroup) async throws -> Void
     ) async throws {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let listener = try await ServerBootstrap(group: group)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(Silent(closeOnData: closeOnData))
-                }
-            }
-            .bind(host: "127.0.0.1", port: 0).get()
-        var failure: (any Error)?
-        do { try await body(listener.localAddress?.port ?? 0, group) } catch { failure = error }
-        try? await listener.close()
-        try await group.shutdownGracefully()
-        if let failure { throw failure }
-    }
-
-    final class Silent: ChannelInboundHandler, Sendable {
-        typealias InboundIn = ByteBuffer
-        let closeOnData: Bool
-        init(closeOnData: Bool) { self.closeOnData = closeOnData }
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            if closeOnData { context.close(promise: nil) }
-        }
+        try await RawPeer.serve(closeOnData: closeOnData, body)
     }
 
     static func call(port: Int, transport: ThriftTransportKind, group: any EventLoopGroup) async -> ClientError? {

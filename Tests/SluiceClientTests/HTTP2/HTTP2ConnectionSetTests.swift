@@ -1,5 +1,5 @@
 import Testing
-@testable import SluiceGateway
+@testable import SluiceClient
 
 /// Where an HTTP/2 upstream's streams go: packed onto one connection until the peer's
 /// SETTINGS_MAX_CONCURRENT_STREAMS, another connection only then, and none new on one that sent GOAWAY.
