@@ -3,7 +3,6 @@ internal import NIOCore
 internal import NIOHTTP1
 internal import NIOHTTP2
 internal import NIOSSL
-internal import NIOTLS
 internal import SluiceClient
 
 /// One long-lived HTTP/2 connection to an upstream (`h2c: true`, or `h2: true` over TLS), carrying many
@@ -82,13 +81,13 @@ final class HTTP2UpstreamConnection: Sendable {
         on eventLoop: any EventLoop
     ) -> EventLoopFuture<HTTP2UpstreamConnection> {
         let secure = tls != nil
-        return UpstreamChannel.connect(to: endpoint, tls: tls, connectTimeout: connectTimeout, on: eventLoop) { pipeline in
+        return ClientChannel.connect(to: endpoint, tls: tls, connectTimeout: connectTimeout, on: eventLoop) { pipeline in
             guard secure else { return }
             // Before the handshake watcher, which reports the handshake done before passing its event on.
-            try pipeline.addHandler(ALPNRecorder(), position: .after(try pipeline.handler(type: NIOSSLClientHandler.self)))
+            try pipeline.addHandler(NegotiatedProtocolRecorder(), position: .after(try pipeline.handler(type: NIOSSLClientHandler.self)))
         }.flatMapThrowing { channel in
             guard secure else { return channel }
-            let recorder = try channel.pipeline.syncOperations.handler(type: ALPNRecorder.self)
+            let recorder = try channel.pipeline.syncOperations.handler(type: NegotiatedProtocolRecorder.self)
             channel.pipeline.syncOperations.removeHandler(recorder, promise: nil)
             guard recorder.negotiated == "h2" else {
                 channel.close(promise: nil)
@@ -177,22 +176,6 @@ final class HTTP2UpstreamFrameWatcher: ChannelInboundHandler {
     }
 }
 
-/// The protocol the upstream picked by ALPN, seen as the TLS handshake completes.
-final class ALPNRecorder: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = NIOAny
-
-    private(set) var negotiated: String?
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let event = event as? TLSUserEvent, case .handshakeCompleted(let negotiated) = event {
-            self.negotiated = negotiated
-        }
-        context.fireUserInboundEventTriggered(event)
-    }
-}
-
 @available(*, unavailable)
 extension HTTP2UpstreamFrameWatcher: Sendable {}
 
-@available(*, unavailable)
-extension ALPNRecorder: Sendable {}

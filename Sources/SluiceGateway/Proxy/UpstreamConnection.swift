@@ -61,7 +61,7 @@ final class UpstreamConnection: Sendable {
         on eventLoop: any EventLoop,
         logger: Logger
     ) -> EventLoopFuture<UpstreamConnection> {
-        UpstreamChannel.connect(to: endpoint, tls: tls, connectTimeout: connectTimeout, on: eventLoop) { pipeline in
+        ClientChannel.connect(to: endpoint, tls: tls, connectTimeout: connectTimeout, on: eventLoop) { pipeline in
             try pipeline.addHTTPClientHandlers(leftOverBytesStrategy: .forwardBytes)
             try pipeline.addHandler(UpstreamConnectionHandler(endpoint: endpoint, logger: logger))
         }.flatMapThrowing { channel in
