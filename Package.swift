@@ -110,6 +110,7 @@ let package = Package(
             dependencies: [
                 "SluiceGateway",
                 "SluiceThriftServer",
+                "SluiceProtobuf",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -5,24 +5,43 @@ import NIOPosix
 import SluiceClient
 import SluiceThrift
 
-/// `sluice call`: one Thrift call from JSON arguments, through the IDL alone (no generated code).
+/// `sluice call`: one Thrift call (`--idl`) or unary gRPC call (`--proto` or `--descriptor-set`) from JSON,
+/// through the IDL alone (no generated code).
 ///
 /// Output contract (the README documents it): the result JSON on stdout and exit 0; nothing for `void` and
 /// for `oneway` (which returns once the request is sent); a declared exception as
-/// `{"error":{"type":...,"exception":{...}}}` on stdout with exit 3; bad input (IDL, JSON, method name) on
-/// stderr with exit 1; a transport failure, timeout or TApplicationException on stderr with exit 2.
+/// `{"error":{"type":...,"exception":{...}}}`, or a gRPC status other than OK as `{"code":...,"message":...}`,
+/// on stdout with exit 3; bad input (IDL, JSON, method name) on stderr with exit 1; a transport failure,
+/// timeout or TApplicationException on stderr with exit 2.
 struct Call: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Call a Thrift method with JSON arguments and print the result as JSON.",
+        abstract: "Call a Thrift or gRPC method with JSON and print the result as JSON.",
         discussion: """
-            JSON-ARGS is the arguments object, keyed by argument name: '{"req": {"name": "x"}}'. Pass - to read \
-            it from standard input. Exit codes: 0 success (void and oneway print nothing), 1 bad input, \
-            2 transport failure, timeout or TApplicationException, 3 a declared exception (its JSON on stdout).
+            Thrift (--idl): JSON-ARGS is the arguments object, keyed by argument name: '{"req": {"name": "x"}}'. \
+            gRPC (--proto or --descriptor-set): JSON is the request message in protobuf's JSON mapping, and the \
+            method is package.Service.Method (Service.Method when unambiguous). Pass - to read it from standard \
+            input. Exit codes: 0 success (void and oneway print nothing), 1 bad input, 2 transport failure, \
+            timeout or TApplicationException, 3 a declared exception or a gRPC status other than OK (its JSON on \
+            stdout).
             """
     )
 
-    @Option(help: ArgumentHelp("The root IDL file.", valueName: "file"))
-    var idl: String
+    @Option(help: ArgumentHelp("The root Thrift IDL file.", valueName: "file"))
+    var idl: String?
+
+    @Option(help: ArgumentHelp("A .proto file: the call is gRPC.", valueName: "file"))
+    var proto: String?
+
+    @Option(name: .customLong("import-path"), help: ArgumentHelp("Another directory to find .proto imports in.", valueName: "dir"))
+    var importPaths: [String] = []
+
+    @Option(
+        name: .customLong("descriptor-set"),
+        help: ArgumentHelp("A protoc --descriptor_set_out file (.pb, .desc, .binpb): the call is gRPC.", valueName: "file"))
+    var descriptorSet: String?
+
+    @Option(name: .customLong("header"), help: ArgumentHelp("gRPC metadata sent with the call.", valueName: "name:value"))
+    var headers: [String] = []
 
     @Option(name: .customLong("include-dir"), help: ArgumentHelp("Another directory to find includes in.", valueName: "dir"))
     var includeDirectories: [String] = []
@@ -35,10 +54,10 @@ struct Call: AsyncParsableCommand {
             "How messages are framed: ttheader (Kitex's TTHeader, the default), theader, framed or buffered. Apache Thrift servers need theader, framed or buffered.",
             valueName: "transport"
         ))
-    var transport: ThriftTransportKind = .ttheader
+    var transport: ThriftTransportKind?
 
-    @Option(help: ArgumentHelp("The Thrift protocol.", valueName: "codec"))
-    var codec: ThriftProtocolKind = .binary
+    @Option(help: ArgumentHelp("The Thrift protocol (default binary).", valueName: "codec"))
+    var codec: ThriftProtocolKind?
 
     @Option(
         help: ArgumentHelp(
@@ -50,13 +69,38 @@ struct Call: AsyncParsableCommand {
     @OptionGroup(title: "TLS")
     var tls: CallTLSOptions
 
-    @Argument(help: ArgumentHelp("The method, as IDLService.method.", valueName: "SERVICE.METHOD"))
+    @Argument(help: ArgumentHelp("The method, as IDLService.method (Thrift) or package.Service.Method (gRPC).", valueName: "SERVICE.METHOD"))
     var method: String
 
-    @Argument(help: ArgumentHelp("The arguments object as JSON, or - for standard input.", valueName: "JSON-ARGS"))
+    @Argument(help: ArgumentHelp("The arguments object (Thrift) or request message (gRPC) as JSON, or - for standard input.", valueName: "JSON"))
     var arguments: String
 
+    func validate() throws {
+        let given = [idl, proto, descriptorSet].compactMap { $0 }
+        guard given.count == 1 else {
+            throw ValidationError("give exactly one of --idl (Thrift), --proto or --descriptor-set (gRPC)")
+        }
+        if idl != nil {
+            if !importPaths.isEmpty || !headers.isEmpty {
+                throw ValidationError("--import-path and --header are for gRPC calls (--proto or --descriptor-set)")
+            }
+        } else {
+            if transport != nil || codec != nil || !includeDirectories.isEmpty {
+                throw ValidationError("--transport, --codec and --include-dir are for Thrift calls (--idl)")
+            }
+            if descriptorSet != nil && !importPaths.isEmpty {
+                throw ValidationError("--import-path is for --proto; a descriptor set carries its imports")
+            }
+            for header in headers where GRPCCallMetadata.parse(header) == nil {
+                throw ValidationError("--header '\(header)' is not name:value")
+            }
+        }
+    }
+
     func run() async throws {
+        guard let idl else { return try await callGRPC() }
+        let transport = self.transport ?? .ttheader
+        let codec = self.codec ?? .binary
         let schema: ThriftSchema
         do {
             schema = try ThriftIDL.load(path: idl, includeDirectories: includeDirectories)
@@ -120,13 +164,14 @@ struct Call: AsyncParsableCommand {
             printError("sluice call: \(CallDiagnostics.describe(failure: error))")
             throw ExitStatus.backendFailure
         case .success(let reply):
-            try answer(reply, method: descriptor, schema: schema, allocator: allocator)
+            try answer(reply, method: descriptor, schema: schema, codec: codec, allocator: allocator)
         }
     }
 
     /// Prints the reply and picks the exit code.
     private func answer(
-        _ reply: ThriftReply, method descriptor: MethodDescriptor, schema: ThriftSchema, allocator: ByteBufferAllocator
+        _ reply: ThriftReply, method descriptor: MethodDescriptor, schema: ThriftSchema, codec: ThriftProtocolKind,
+        allocator: ByteBufferAllocator
     ) throws {
         if descriptor.oneway { return }
         var body = reply.body

@@ -23,6 +23,14 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
     /// A `read()` held back while the in-flight bound is reached.
     private var readPending = false
     private var timer: Scheduled<Void>?
+    /// Set once the gateway's close frame is on its way: what the client still sends is read and dropped until
+    /// its own close frame (or ``closeLinger``), then the connection closes. Closing a socket with unread bytes
+    /// would reset it, and a reset can discard the close frame before the client reads it.
+    private var lingering = false
+    private var lingerTimer: Scheduled<Void>?
+    /// The client's close frame arrived: the gateway's answers it, and the connection then closes at once.
+    private var clientSentClose = false
+    static let closeLinger = TimeAmount.seconds(2)
     /// The calls of the messages not yet answered, cancelled if the socket goes away first.
     private var inFlight: [UInt64: CallCancellation] = [:]
     private var nextMessage: UInt64 = 0
@@ -68,12 +76,16 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
     func handlerRemoved(context: ChannelHandlerContext) {
         timer?.cancel()
         timer = nil
+        lingerTimer?.cancel()
+        lingerTimer = nil
         self.context = nil
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         timer?.cancel()
         timer = nil
+        lingerTimer?.cancel()
+        lingerTimer = nil
         // Nobody will read these replies: the backend calls are given up (seq ids, pooled connections freed).
         let abandoned = inFlight.values
         inFlight = [:]
@@ -85,7 +97,13 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         isReading = true
-        perform(machine.receivedFrame(unwrapInboundIn(data), now: context.eventLoop.now), context: context)
+        let frame = unwrapInboundIn(data)
+        if lingering {
+            if frame.opcode == .connectionClose { context.close(promise: nil) }
+            return
+        }
+        if frame.opcode == .connectionClose { clientSentClose = true }
+        perform(machine.receivedFrame(frame, now: context.eventLoop.now), context: context)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -112,6 +130,8 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
         case ByteToMessageDecoderError.dataReceivedInErrorState:
             // Bytes after the bad frame; the close is already on its way.
             break
+        case is NIOWebSocketError where lingering:
+            break
         default:
             context.close(promise: nil)
         }
@@ -122,7 +142,7 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
     /// Not while the in-flight bound is reached, nor while replies pile up unsent: a client that sends
     /// requests and never reads the replies cannot grow the gateway's memory past the write buffer's watermark.
     func read(context: ChannelHandlerContext) {
-        if machine.wantsToRead && context.channel.isWritable {
+        if lingering || (machine.wantsToRead && context.channel.isWritable) {
             context.read()
         } else {
             readPending = true
@@ -212,14 +232,26 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
         }
     }
 
-    /// Sends a close frame, then closes the connection once it is on the wire.
+    /// Sends a close frame, then closes the connection once the client answers with its own, or
+    /// ``closeLinger`` after the frame is on the wire, reading and dropping what arrives meanwhile.
     private func sendClose(_ code: WebSocketErrorCode, context: ChannelHandlerContext) {
+        guard !lingering else { return }
+        lingering = true
+        timer?.cancel()
+        timer = nil
         var data = context.channel.allocator.buffer(capacity: 2)
         data.write(webSocketErrorCode: code)
         let written = context.eventLoop.makePromise(of: Void.self)
         context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: data)), promise: written)
         needsFlush = false
-        written.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        written.futureResult.assumeIsolated().whenComplete { [weak self] result in
+            guard let self, case .success = result, !self.clientSentClose else { return context.close(promise: nil) }
+            self.lingerTimer = context.eventLoop.assumeIsolated().scheduleTask(in: Self.closeLinger) {
+                context.close(promise: nil)
+            }
+        }
+        // A read may have been held back (in-flight bound, or the failure stopped reading).
+        context.read()
     }
 
     // MARK: ping and idle timer

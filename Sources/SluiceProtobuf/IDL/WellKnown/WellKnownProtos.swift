@@ -1,6 +1,7 @@
 /// The `.proto` files every load can import without an import path: protobuf's well-known types,
-/// `google/protobuf/descriptor.proto` (custom options extend it) and `google/api/annotations.proto` +
-/// `http.proto` (HTTP bindings). protoc compiles the former in; the latter are what gateways read.
+/// `google/protobuf/descriptor.proto` (custom options extend it), `google/api/annotations.proto` +
+/// `http.proto` (HTTP bindings) and `google/rpc/status.proto` (a gRPC status's details). protoc compiles the
+/// first in; the others are what gateways read.
 enum WellKnownProtos {
     /// Import name (`google/protobuf/any.proto`) to the file's text.
     static let byName: [String: String] = [
@@ -17,5 +18,6 @@ enum WellKnownProtos {
         "google/protobuf/wrappers.proto": googleWrappers,
         "google/api/annotations.proto": googleAPIAnnotations,
         "google/api/http.proto": googleAPIHttp,
+        "google/rpc/status.proto": googleRPCStatus,
     ]
 }

@@ -101,6 +101,11 @@ struct WebSocketConnectionHandlerTests {
         let unmaskedFrames = try Self.output(unmasked).frames
         #expect(unmaskedFrames.map(\.0) == [0x8])
         #expect(unmaskedFrames.first?.1 == [0x03, 0xEA])  // 1002
+        // What the client sends meanwhile is read and dropped; its close frame ends the connection at once.
+        #expect(unmasked.channel.isActive)
+        try send(unmasked, Self.frame(0x1, #"{"id":9,"method":"GET","path":"/x"}"#))
+        #expect(try Self.output(unmasked).frames.isEmpty)
+        try send(unmasked, Self.frame(0x8, ""))
         #expect(!unmasked.channel.isActive)
 
         let large = try harness()
@@ -108,6 +113,9 @@ struct WebSocketConnectionHandlerTests {
         let frames = try Self.output(large).frames
         #expect(frames.map(\.0) == [0x8])
         #expect(frames.first?.1 == [0x03, 0xF1])  // 1009
+        // A client that never answers the close is closed after the linger time.
+        #expect(large.channel.isActive)
+        large.channel.embeddedEventLoop.advanceTime(by: WebSocketConnectionHandler.closeLinger)
         #expect(!large.channel.isActive)
     }
 
@@ -151,6 +159,7 @@ struct WebSocketConnectionHandlerTests {
         let frames = try Self.output(h).frames
         #expect(frames.map(\.0) == [0x1, 0x8])
         #expect(frames.last?.1 == [0x03, 0xE9])  // 1001
+        h.channel.embeddedEventLoop.advanceTime(by: WebSocketConnectionHandler.closeLinger)
         #expect(!h.channel.isActive)
     }
 }
