@@ -31,17 +31,9 @@ extension Call {
             printError("JSON: \(error.description)")
             throw ExitStatus.badInput
         }
-        let tlsSetting: ThriftClientTLS?
-        do {
-            tlsSetting = try tls.makeTLS()
-        } catch {
-            printError(error.message)
-            throw ExitStatus.badInput
-        }
-
+        let tlsSetting = try clientTLS()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        var logger = Logger(label: "sluice.call")
-        logger.logLevel = .critical
+        let logger = Self.quietLogger()
         let configuration = GRPCClientConfiguration(
             endpoints: [Endpoint(host: to.host, port: to.port)], tls: tlsSetting, connectTimeout: timeout.amount)
         let client = GRPCClient(configuration: configuration, eventLoopGroup: group, logger: logger)

@@ -1,5 +1,25 @@
 import ArgumentParser
+import Logging
 import SluiceClient
+
+extension Call {
+    /// The TLS flags' setting; a file's problem is bad input.
+    func clientTLS() throws -> ThriftClientTLS? {
+        do {
+            return try tls.makeTLS()
+        } catch {
+            printError(error.message)
+            throw ExitStatus.badInput
+        }
+    }
+
+    /// The client's own logging stays quiet: failures are reported once, by the command.
+    static func quietLogger() -> Logger {
+        var logger = Logger(label: "sluice.call")
+        logger.logLevel = .critical
+        return logger
+    }
+}
 
 /// `sluice call`'s TLS flags: any of them turns TLS on.
 struct CallTLSOptions: ParsableArguments {

@@ -126,17 +126,9 @@ struct Call: AsyncParsableCommand {
             throw ExitStatus.badInput
         }
 
-        let tlsSetting: ThriftClientTLS?
-        do {
-            tlsSetting = try tls.makeTLS()
-        } catch {
-            printError(error.message)
-            throw ExitStatus.badInput
-        }
-
+        let tlsSetting = try clientTLS()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        var logger = Logger(label: "sluice.call")
-        logger.logLevel = .critical
+        let logger = Self.quietLogger()
         var configuration = ThriftClientConfiguration(
             endpoints: [Endpoint(host: to.host, port: to.port)], transport: transport, protocolKind: codec,
             serviceName: service.name)
