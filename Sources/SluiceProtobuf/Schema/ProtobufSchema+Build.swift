@@ -187,7 +187,7 @@ private struct SchemaBuilder {
             defaultValue = parsed
         }
         return ProtobufField(
-            name: field.name, jsonName: field.hasJsonName ? field.jsonName : lowerCamel(field.name),
+            name: field.name, jsonName: field.hasJsonName ? field.jsonName : ProtoJSONName.of(field.name),
             number: field.number, type: type, label: label, isPacked: isPacked, hasPresence: hasPresence,
             oneofIndex: oneof, defaultValue: defaultValue, isMap: isMap)
     }
@@ -222,21 +222,4 @@ private struct SchemaBuilder {
             return .enumeration(ProtobufEnumID(index: index))
         }
     }
-}
-
-/// protoc's default JSON name: underscores dropped, the letter after each one upper-cased.
-func lowerCamel(_ name: String) -> String {
-    var result = ""
-    var upperNext = false
-    for character in name {
-        if character == "_" {
-            upperNext = true
-        } else if upperNext {
-            result += character.uppercased()
-            upperNext = false
-        } else {
-            result.append(character)
-        }
-    }
-    return result
 }

@@ -32,7 +32,7 @@ struct ProtobufSchemaTests {
         #expect(try field("codec.test.Scalars", "f_uint64").jsonName == "fUint64")
         #expect(try field("codec.test.JsonNames", "custom").jsonName == "renamed")
         #expect(try field("codec.test.JsonNames", "field_with_1number").jsonName == "fieldWith1number")
-        #expect(lowerCamel("snake_case_field") == "snakeCaseField")
+        #expect(ProtoJSONName.of("snake_case_field") == "snakeCaseField")
         guard case .enumeration(let color) = try field("codec.test.Scalars", "f_color").type else {
             Issue.record("f_color is not an enum")
             return
