@@ -90,7 +90,9 @@ let package = Package(
             dependencies: [
                 "SluiceJSON",
                 "SluiceThrift",
+                "SluiceProtobuf",
                 "SluiceClient",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -111,6 +113,7 @@ let package = Package(
                 "SluiceGateway",
                 "SluiceThriftServer",
                 "SluiceProtobuf",
+                "SluiceJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -145,7 +148,7 @@ let package = Package(
         .testTarget(
             name: "SluiceGatewayTests",
             dependencies: [
-                "SluiceGateway", "SluiceThriftServer",
+                "SluiceGateway", "SluiceThriftServer", "SluiceJSON", "SluiceProtobuf",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

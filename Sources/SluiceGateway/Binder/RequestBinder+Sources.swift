@@ -1,3 +1,4 @@
+internal import SluiceJSON
 internal import SluiceThrift
 
 extension RequestBinder {

@@ -1,4 +1,5 @@
 internal import NIOCore
+internal import SluiceJSON
 internal import SluiceThrift
 
 /// Turns a matched request into the call's input: path variables, query parameters (repeated keys give

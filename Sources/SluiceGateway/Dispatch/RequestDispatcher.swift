@@ -1,6 +1,7 @@
 internal import Logging
 internal import NIOCore
 internal import SluiceClient
+internal import SluiceJSON
 internal import SluiceThrift
 
 /// The protocol-neutral request path: router -> binder -> transcoder -> guard -> client -> transcoder ->

@@ -1,4 +1,5 @@
 import NIOCore
+import SluiceJSON
 
 /// Where values from outside the body land in the arguments: a small per-request tree built from the bound
 /// values and the body target only, never from the body itself.

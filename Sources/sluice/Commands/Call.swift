@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import SluiceClient
+import SluiceJSON
 import SluiceThrift
 
 /// `sluice call`: one Thrift call (`--idl`) or unary gRPC call (`--proto` or `--descriptor-set`) from JSON,

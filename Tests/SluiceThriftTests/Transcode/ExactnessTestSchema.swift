@@ -1,4 +1,5 @@
 import NIOCore
+import SluiceJSON
 import SluiceThrift
 
 /// Numbers, sets and maps of every kind the exactness and duplicate rules cover, and an exception with a

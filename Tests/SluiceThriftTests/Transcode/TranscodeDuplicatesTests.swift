@@ -1,4 +1,5 @@
 import NIOCore
+import SluiceJSON
 import Testing
 
 @testable import SluiceThrift

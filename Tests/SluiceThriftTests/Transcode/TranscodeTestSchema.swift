@@ -1,4 +1,5 @@
 import NIOCore
+import SluiceJSON
 import SluiceThrift
 
 // Schemas built by hand, as the IDL parser would build them, so the transcoder is tested on its own.

@@ -1,4 +1,5 @@
 import NIOCore
+import SluiceJSON
 import SluiceThrift
 import Testing
 
