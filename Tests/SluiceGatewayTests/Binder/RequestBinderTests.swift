@@ -55,6 +55,7 @@ struct RequestBinderTests {
     @Test(
         "a variable with a pattern binds the segments it matches, joined by '/', keeping %2F as written",
         arguments: [
+            ("/v1/{name=messages/*}", "/v1/messages/123456", "messages/123456"),  // http.proto's example
             ("/v1/{name=projects/*/books/*}", "/v1/projects/p1/books/b2", "projects/p1/books/b2"),
             ("/v1/{name=shelves/*/**}", "/v1/shelves/s%2F1/a/b%20c", "shelves/s%2F1/a/b c"),
             ("/v1/{name=shelves/**}", "/v1/shelves", "shelves"),
