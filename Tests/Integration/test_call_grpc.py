@@ -199,3 +199,23 @@ def test_reflection_against_a_server_without_it_exits_2(sluice, greeter_servers)
     assert "127.0.0.1:%d" % port in result.stderr and "no reflection service" in result.stderr, result.stderr
     unreachable = call(sluice, free_port(), "--reflect", "--list")
     assert unreachable.returncode == 2 and "connect" in unreachable.stderr, unreachable.stderr
+
+
+def test_bidi_prints_each_response_while_stdin_is_still_open(sluice_bin, greeter):
+    port, _ = greeter
+    child = subprocess.Popen(
+        [sluice_bin, "call", "--reflect", "--to", "127.0.0.1:%d" % port, "--timeout", "10s", "Greeter.Chat", "-"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        child.stdin.write('{"name": "one"}\n')
+        child.stdin.flush()
+        # Answered before the request side ends: were it held until then, the line would come only with the
+        # call's 10 s deadline, as a status.
+        assert json.loads(child.stdout.readline()) == {"greeting": "hello one"}
+        child.stdin.write('{"name": "two"}\n')
+        child.stdin.close()
+        assert json.loads(child.stdout.read()) == {"greeting": "hello two"}
+        assert child.wait(timeout=15) == 0, child.stderr.read()
+    finally:
+        child.kill()
+        child.wait()
