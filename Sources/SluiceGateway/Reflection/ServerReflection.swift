@@ -1,3 +1,6 @@
+// Why hand-written: grpc-swift ships server reflection's service side only, and grpcurl's client is Go. The client
+// here is a loop over one stream; the protocol's decisions are ReflectionResolution's, tested without I/O.
+
 public import Logging
 public import NIOCore
 public import SluiceClient
@@ -24,6 +27,7 @@ public enum ServerReflection {
     /// - Parameters:
     ///   - tls: TLS to the endpoint (ALPN `h2`); nil is h2c.
     ///   - authority: `:authority`; nil uses the TLS server name, else `host:port`.
+    ///   - metadata: sent with the reflection stream (a backend may want credentials for it too).
     ///   - timeout: the whole exchange's deadline, connecting and both attempts included.
     ///   - limits: how many services, files and bytes the answers may bring.
     /// - Returns: the linked files, dependencies first, and every listed service.
@@ -31,6 +35,7 @@ public enum ServerReflection {
         endpoint: Endpoint,
         tls: ThriftClientTLS?,
         authority: String?,
+        metadata: [(String, String)] = [],
         timeout: TimeAmount,
         limits: ReflectionResolution.Limits = ReflectionResolution.Limits(),
         eventLoopGroup: any EventLoopGroup,
@@ -43,11 +48,12 @@ public enum ServerReflection {
         var outcome = Outcome.unimplemented
         for path in paths {
             let exchange = ReflectionExchange(
-                client: client, path: path, endpoint: endpoint, deadline: deadline, limits: limits,
-                eventLoop: eventLoopGroup.next())
+                client: client, path: path, endpoint: endpoint, metadata: metadata, deadline: deadline,
+                limits: limits, eventLoop: eventLoopGroup.next())
             outcome = await exchange.run()
             guard case .unimplemented = outcome else { break }
-            logger.debug("reflection path unimplemented", metadata: ["grpc.path": "\(path)", "grpc.endpoint": "\(endpoint)"])
+            logger.debug(
+                "reflection path unimplemented", metadata: ["grpc.path": "\(path)", "grpc.endpoint": "\(endpoint)"])
         }
         await client.shutdown()
         switch outcome {
@@ -74,6 +80,7 @@ public enum ServerReflection {
         let client: GRPCClient
         let path: String
         let endpoint: Endpoint
+        let metadata: [(String, String)]
         let deadline: NIODeadline
         let limits: ReflectionResolution.Limits
         let eventLoop: any EventLoop
@@ -87,7 +94,7 @@ public enum ServerReflection {
             let (answers, answered) = AsyncStream.makeStream(of: ByteBuffer.self)
             let cancellation = CallCancellation()
             let (requests, responses) = client.bidirectionalStreamingCall(
-                path: path, timeout: remaining, cancellation: cancellation, on: eventLoop,
+                path: path, metadata: metadata, timeout: remaining, cancellation: cancellation, on: eventLoop,
                 onMessage: { answered.yield($0) })
             // Messages are delivered before the reply completes, so the stream ends after the last of them.
             responses.reply.whenComplete { _ in answered.finish() }
@@ -114,8 +121,9 @@ public enum ServerReflection {
                     return .resolved(services)
                 case .failed(let error):
                     cancellation.cancel()
-                    return .failed(ServerReflectionError(
-                        .resolution, endpoint: endpoint, error.message, reflectionError: error))
+                    return .failed(
+                        ServerReflectionError(
+                            .resolution, endpoint: endpoint, error.message, reflectionError: error))
                 }
             }
         }
@@ -132,8 +140,9 @@ public enum ServerReflection {
             }
             if result.statusCode == ServerReflection.unimplemented && !answered { return .unimplemented }
             let status = result.isOK ? "OK" : "status \(result.statusCode): \(result.statusMessage)"
-            return .failed(ServerReflectionError(
-                .status, endpoint: endpoint, "\(path) ended (\(status)) before answering every question"))
+            return .failed(
+                ServerReflectionError(
+                    .status, endpoint: endpoint, "\(path) ended (\(status)) before answering every question"))
         }
     }
 }

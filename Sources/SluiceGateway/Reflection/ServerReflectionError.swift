@@ -1,7 +1,7 @@
 public import SluiceClient
 public import SluiceProtobuf
 
-/// Why ``ServerReflection/fetch(endpoint:tls:authority:timeout:limits:eventLoopGroup:logger:)`` found no
+/// Why ``ServerReflection/fetch(endpoint:tls:authority:metadata:timeout:limits:eventLoopGroup:logger:)`` found no
 /// descriptors: the endpoint, and what failed there.
 public struct ServerReflectionError: Error, Sendable, CustomStringConvertible {
     public enum Kind: Sendable, Hashable {

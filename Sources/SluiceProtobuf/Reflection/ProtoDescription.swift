@@ -1,3 +1,6 @@
+// Why hand-written: SwiftProtobuf prints no `.proto` text, and grpcurl's printer (jhump/protoreflect's protoprint)
+// is Go. This prints only what a reader needs to write a call: methods, fields, oneofs, enum values.
+
 public import SwiftProtobuf
 
 /// A service and the types it uses as proto-like text, the way grpcurl's `describe` prints them (jhump's
@@ -81,13 +84,16 @@ public enum ProtoDescription {
         }
     }
 
-    private static func describe(_ message: Google_Protobuf_DescriptorProto, syntax: String, types: TypeIndex) -> String {
+    private static func describe(_ message: Google_Protobuf_DescriptorProto, syntax: String, types: TypeIndex) -> String
+    {
         var text = "message \(message.name) {\n"
         var oneofsDone: Set<Int32> = []
         for field in message.field {
             if field.hasOneofIndex && !field.proto3Optional {
                 let index = field.oneofIndex
-                guard oneofsDone.insert(index).inserted, message.oneofDecl.indices.contains(Int(index)) else { continue }
+                guard oneofsDone.insert(index).inserted, message.oneofDecl.indices.contains(Int(index)) else {
+                    continue
+                }
                 text += "  oneof \(message.oneofDecl[Int(index)].name) {\n"
                 for member in message.field where member.hasOneofIndex && member.oneofIndex == index {
                     text += "    " + declaration(member, syntax: syntax, inOneof: true, types: types) + "\n"
@@ -117,7 +123,8 @@ public enum ProtoDescription {
         switch field.label {
         case .repeated: label = "repeated "
         case .required: label = "required "
-        case .optional where !inOneof && (field.proto3Optional || syntax == "proto2" || syntax.isEmpty): label = "optional "
+        case .optional where !inOneof && (field.proto3Optional || syntax == "proto2" || syntax.isEmpty):
+            label = "optional "
         default: break
         }
         return "\(label)\(typeName(field)) \(field.name) = \(field.number);"

@@ -125,12 +125,14 @@ public struct ReflectionResolution: Sendable {
         switch response {
         case .services(let names):
             guard names.count <= limits.maxServices else {
-                return fail(.limitExceeded, "the server lists \(names.count) services, over the limit of \(limits.maxServices)")
+                return fail(
+                    .limitExceeded, "the server lists \(names.count) services, over the limit of \(limits.maxServices)")
             }
             let services = Array(Set(names)).sorted()
             var describing = Describing(
                 services: services,
-                pending: CircularBuffer(services.filter { !Self.isReflection($0) }.map(ReflectionRequest.fileContainingSymbol)))
+                pending: CircularBuffer(
+                    services.filter { !Self.isReflection($0) }.map(ReflectionRequest.fileContainingSymbol)))
             state = .ended
             let action = advance(&describing)
             if case .send = action { state = .describing(describing) }
@@ -138,7 +140,8 @@ public struct ReflectionResolution: Sendable {
         case .error(let code, let message):
             return fail(.errorResponse, "the server did not list its services: status \(code): \(message)")
         case .files, .other:
-            return fail(.unexpectedResponse, "the server answered list_services with something else than a service list")
+            return fail(
+                .unexpectedResponse, "the server answered list_services with something else than a service list")
         }
     }
 
@@ -152,16 +155,22 @@ public struct ReflectionResolution: Sendable {
                 do {
                     file = try Google_Protobuf_FileDescriptorProto(serializedBytes: bytes)
                 } catch {
-                    return .failed(ReflectionError(
-                        .invalidDescriptors, "a file sent for \(Self.subject(asked, describing)) is not a FileDescriptorProto: \(error)"))
+                    return .failed(
+                        ReflectionError(
+                            .invalidDescriptors,
+                            "a file sent for \(Self.subject(asked, describing)) is not a FileDescriptorProto: \(error)")
+                    )
                 }
                 guard !file.name.isEmpty else {
-                    return .failed(ReflectionError(.invalidDescriptors, "a file sent for \(Self.subject(asked, describing)) has no name"))
+                    return .failed(
+                        ReflectionError(
+                            .invalidDescriptors, "a file sent for \(Self.subject(asked, describing)) has no name"))
                 }
                 received.append("\"\(file.name)\"")
                 guard describing.files[file.name] == nil else { continue }
                 guard describing.files.count < limits.maxFiles else {
-                    return .failed(ReflectionError(.limitExceeded, "the server sends more than \(limits.maxFiles) files"))
+                    return .failed(
+                        ReflectionError(.limitExceeded, "the server sends more than \(limits.maxFiles) files"))
                 }
                 describing.add(file)
             }
@@ -169,8 +178,10 @@ public struct ReflectionResolution: Sendable {
             case .fileByFilename(let name) where describing.files[name] == nil,
                 .fileContainingSymbol(let name) where !describing.defined.contains(name):
                 let sent = received.isEmpty ? "none" : received.joined(separator: ", ")
-                return .failed(ReflectionError(
-                    .unexpectedResponse, "asked for \(Self.subject(asked, describing)), the server sent other files: \(sent)"))
+                return .failed(
+                    ReflectionError(
+                        .unexpectedResponse,
+                        "asked for \(Self.subject(asked, describing)), the server sent other files: \(sent)"))
             default:
                 return advance(&describing)
             }
@@ -179,11 +190,14 @@ public struct ReflectionResolution: Sendable {
                 // The linker finds it among the embedded files.
                 return advance(&describing)
             }
-            return .failed(ReflectionError(
-                .errorResponse, "the server has no \(Self.subject(asked, describing)): status \(code): \(message)"))
+            return .failed(
+                ReflectionError(
+                    .errorResponse, "the server has no \(Self.subject(asked, describing)): status \(code): \(message)"))
         case .services, .other:
-            return .failed(ReflectionError(
-                .unexpectedResponse, "asked for \(Self.subject(asked, describing)), the server answered something else"))
+            return .failed(
+                ReflectionError(
+                    .unexpectedResponse,
+                    "asked for \(Self.subject(asked, describing)), the server answered something else"))
         }
     }
 
@@ -212,7 +226,8 @@ public struct ReflectionResolution: Sendable {
             for name in describing.order { try session.load(name: name, path: source, bytes: nil, importedAt: nil) }
             return .finished(ReflectedServices(files: try session.link(), services: describing.services))
         } catch {
-            return .failed(ReflectionError(.invalidDescriptors, "the reflected files do not link: \(error.description)"))
+            return .failed(
+                ReflectionError(.invalidDescriptors, "the reflected files do not link: \(error.description)"))
         }
     }
 

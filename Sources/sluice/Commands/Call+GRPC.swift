@@ -63,8 +63,9 @@ extension Call {
         if reflect {
             do {
                 return try await ServerReflection.fetch(
-                    endpoint: Endpoint(host: to.host, port: to.port), tls: tls, authority: nil, timeout: timeout.amount,
-                    eventLoopGroup: group, logger: Self.quietLogger())
+                    endpoint: Endpoint(host: to.host, port: to.port), tls: tls, authority: nil,
+                    metadata: headers.compactMap(GRPCCallMetadata.parse), timeout: timeout.amount, eventLoopGroup: group,
+                    logger: Self.quietLogger())
             } catch {
                 // A client failure reads as for a call: what kind, then where.
                 let what = error.clientError.map { "server reflection at \(to): \(CallDiagnostics.describe(failure: $0))" }

@@ -24,7 +24,8 @@ struct GRPCCallContext: Sendable {
         let outcome: Result<GRPCReply, any Error>
         do {
             outcome = .success(
-                try await client.call(path: path, message: request, metadata: metadata, timeout: timeout, on: eventLoop).get())
+                try await client.call(path: path, message: request, metadata: metadata, timeout: timeout, on: eventLoop)
+                    .get())
         } catch {
             outcome = .failure(error)
         }
@@ -35,7 +36,8 @@ struct GRPCCallContext: Sendable {
     func encode(_ json: [UInt8], what: String) throws -> ByteBuffer {
         var request = allocator.buffer(capacity: json.count)
         do {
-            try ProtobufJSONCodec.encode(descriptor.input, schema: schema, json: allocator.buffer(bytes: json), into: &request)
+            try ProtobufJSONCodec.encode(
+                descriptor.input, schema: schema, json: allocator.buffer(bytes: json), into: &request)
         } catch {
             printError("\(what): \(error.description)")
             throw ExitStatus.badInput

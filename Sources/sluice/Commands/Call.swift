@@ -12,8 +12,9 @@ import SluiceThrift
 /// Output contract (the README documents it): the result JSON on stdout and exit 0; nothing for `void` and
 /// for `oneway` (which returns once the request is sent); a declared exception as
 /// `{"error":{"type":...,"exception":{...}}}`, or a gRPC status other than OK as `{"code":...,"message":...}`,
-/// on stdout with exit 3 (after a stream's messages, one JSON line each); bad input (IDL, JSON, method name) on stderr with exit 1; a transport failure,
-/// timeout or TApplicationException on stderr with exit 2.
+/// on stdout with exit 3 (after a stream's messages, one JSON line each); bad input (IDL, JSON, method name) on
+/// stderr with exit 1; a transport failure, timeout, TApplicationException or failed reflection on stderr with
+/// exit 2.
 struct Call: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Call a Thrift or gRPC method with JSON and print the result as JSON.",
@@ -23,9 +24,9 @@ struct Call: AsyncParsableCommand {
             and the method is package.Service.Method (Service.Method when unambiguous). Pass - to read it from \
             standard input; a client-streaming or bidirectional method takes a JSON array of messages, or with - \
             one message per line (NDJSON); a stream's responses print one JSON line each. --list [SERVICE] lists \
-            the services, or a service's methods and messages. Exit codes: 0 success (void and oneway print nothing), 1 bad input, 2 transport failure, \
-            timeout, TApplicationException or failed reflection, 3 a declared exception or a gRPC status other than OK (its JSON on \
-            stdout).
+            the services, or a service's methods and messages. Exit codes: 0 success (void and oneway print \
+            nothing), 1 bad input, 2 transport failure, timeout, TApplicationException or failed reflection, 3 a \
+            declared exception or a gRPC status other than OK (its JSON on stdout).
             """
     )
 

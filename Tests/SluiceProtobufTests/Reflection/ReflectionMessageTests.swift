@@ -8,9 +8,11 @@ import Testing
     @Test("each question is its oneof field, host first when given")
     func requests() {
         #expect(Array(buffer: ReflectionRequest.listServices.encoded()) == [0x3A, 1, UInt8(ascii: "*")])
-        #expect(Array(buffer: ReflectionRequest.fileByFilename("a.proto").encoded()) == [0x1A, 7] + Array("a.proto".utf8))
-        #expect(Array(buffer: ReflectionRequest.fileContainingSymbol("p.S").encoded(host: "h"))
-            == [0x0A, 1, UInt8(ascii: "h"), 0x22, 3] + Array("p.S".utf8))
+        #expect(
+            Array(buffer: ReflectionRequest.fileByFilename("a.proto").encoded()) == [0x1A, 7] + Array("a.proto".utf8))
+        #expect(
+            Array(buffer: ReflectionRequest.fileContainingSymbol("p.S").encoded(host: "h"))
+                == [0x0A, 1, UInt8(ascii: "h"), 0x22, 3] + Array("p.S".utf8))
     }
 
     @Test("files, services and error answers decode; valid_host and original_request are skipped")
@@ -25,7 +27,9 @@ import Testing
         #expect(try decode(echo) == .other)
     }
 
-    @Test("a truncated answer is malformed, not a crash", arguments: [[0x22, 9, 0x0A], [0x32], [0x3A, 2, 0x08]] as [[UInt8]])
+    @Test(
+        "a truncated answer is malformed, not a crash",
+        arguments: [[0x22, 9, 0x0A], [0x32], [0x3A, 2, 0x08]] as [[UInt8]])
     func malformed(bytes: [UInt8]) {
         #expect(throws: ReflectionError.self) { try decode(bytes) }
         do {

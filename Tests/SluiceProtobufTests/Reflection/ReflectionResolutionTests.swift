@@ -9,14 +9,14 @@ import Testing
     static let texts = [
         "dep.proto": "syntax = \"proto3\"; package pkg; message Dep { string id = 1; }",
         "a.proto": """
-            syntax = "proto3"; package pkg; import "dep.proto"; import "google/protobuf/timestamp.proto";
-            message Req { Dep dep = 1; google.protobuf.Timestamp at = 2; }
-            service A { rpc Get(Req) returns (Dep); }
-            """,
+        syntax = "proto3"; package pkg; import "dep.proto"; import "google/protobuf/timestamp.proto";
+        message Req { Dep dep = 1; google.protobuf.Timestamp at = 2; }
+        service A { rpc Get(Req) returns (Dep); }
+        """,
         "b.proto": """
-            syntax = "proto3"; package pkg; import "dep.proto";
-            service B { rpc Put(stream Dep) returns (stream Dep); }
-            """,
+        syntax = "proto3"; package pkg; import "dep.proto";
+        service B { rpc Put(stream Dep) returns (stream Dep); }
+        """,
     ]
 
     /// `name` as a reflection server sends it: linked, serialized.
@@ -104,7 +104,8 @@ import Testing
         var other = ReflectionResolution(source: "test")
         _ = other.start()
         _ = other.receive(.services(["pkg.A"]))
-        expectFailure(other.receive(.files([try Self.file("dep.proto")])), .unexpectedResponse, containing: "\"dep.proto\"")
+        expectFailure(
+            other.receive(.files([try Self.file("dep.proto")])), .unexpectedResponse, containing: "\"dep.proto\"")
 
         var garbage = ReflectionResolution(source: "test")
         _ = garbage.start()
@@ -129,7 +130,8 @@ import Testing
         var resolution = ReflectionResolution(source: "test")
         _ = resolution.start()
         _ = resolution.receive(.services(["pkg.A"]))
-        expectFailure(resolution.receive(.files([try broken.serializedBytes()])), .invalidDescriptors, containing: "broken.proto")
+        expectFailure(
+            resolution.receive(.files([try broken.serializedBytes()])), .invalidDescriptors, containing: "broken.proto")
     }
 
     @Test("limits on services, files and bytes")
@@ -157,7 +159,8 @@ import Testing
         _ = resolution.start()
         let answer = ByteBuffer(bytes: [0x32, 8, 0x0A, 6, 0x0A, 4] + Array("x.Yz".utf8))
         #expect(resolution.receive(answer) == .send(.fileContainingSymbol("x.Yz")))
-        expectFailure(resolution.receive(ByteBuffer(bytes: [0x22, 5])), .malformedResponse, containing: "not valid protobuf")
+        expectFailure(
+            resolution.receive(ByteBuffer(bytes: [0x22, 5])), .malformedResponse, containing: "not valid protobuf")
     }
 
     private func expectFailure(
