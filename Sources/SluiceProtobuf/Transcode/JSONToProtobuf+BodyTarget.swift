@@ -13,7 +13,9 @@ extension JSONToProtobuf {
     }
 
     /// Returns whether the value was written.
-    private mutating func encodeTargetField(_ target: ArraySlice<ProtobufFieldTable.Field>) throws(ProtobufTranscodeError) -> Bool {
+    private mutating func encodeTargetField(_ target: ArraySlice<ProtobufFieldTable.Field>)
+        throws(ProtobufTranscodeError) -> Bool
+    {
         guard let field = target.first else { return false }
         if target.count == 1 {
             if try peek() == .null && (field.isRepeated || !acceptsNull(field)) {

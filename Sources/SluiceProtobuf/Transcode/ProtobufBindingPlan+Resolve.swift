@@ -47,7 +47,9 @@ extension ProtobufBindingPlan {
         /// A bound value's field: as ``resolve(_:source:skipUnknown:)``, and the last field must take text (not
         /// a map, not a message other than the well-known types with a text form).
         func resolveBound(_ value: BoundValue, skipUnknown: Bool) throws(ProtobufTranscodeError) -> Resolved? {
-            guard let resolved = try resolve(value.path, source: value.source, skipUnknown: skipUnknown) else { return nil }
+            guard let resolved = try resolve(value.path, source: value.source, skipUnknown: skipUnknown) else {
+                return nil
+            }
             guard let field = resolved.fields.last else {
                 throw ProtobufTranscodeError(.invalidValue, "\(value.source) names no field")
             }
@@ -60,7 +62,8 @@ extension ProtobufBindingPlan {
                 guard let wellKnown, wellKnown.takesText else {
                     throw ProtobufTranscodeError(
                         .wrongType, path: resolved.path,
-                        "\(value.source): a message (\(schema.messages[Int(field.target)].fullName)) cannot be bound from text")
+                        "\(value.source): a message (\(schema.messages[Int(field.target)].fullName)) cannot be bound from text"
+                    )
                 }
             }
             return resolved

@@ -34,10 +34,13 @@ struct ProtobufBindingPlan {
     /// The fields the body fills, outermost first; empty for the request itself.
     var body: Resolved
 
-    init(_ request: ProtobufMessageID, schema: ProtobufSchema, input: CallInput, strict: Bool) throws(ProtobufTranscodeError) {
+    init(_ request: ProtobufMessageID, schema: ProtobufSchema, input: CallInput, strict: Bool)
+        throws(ProtobufTranscodeError)
+    {
         let resolver = Resolver(schema: schema, table: schema.table, request: Int32(request.index))
         nodes = [Node(field: nil, path: "$")]
-        body = try resolver.resolve(input.bodyTarget, source: "the request body (body: \(input.bodyTarget.joined(separator: ".")))")
+        body = try resolver.resolve(
+            input.bodyTarget, source: "the request body (body: \(input.bodyTarget.joined(separator: ".")))")
         let bodyPresent = input.body.map(Self.hasContent) ?? false
         // Declared bindings first: query parameters are checked against them.
         var declared: [(Resolved, String)] = []
@@ -51,16 +54,19 @@ struct ProtobufBindingPlan {
             if !input.bodyTarget.isEmpty && resolved.indices.starts(with: body.indices) {
                 throw ProtobufTranscodeError(
                     .conflict, path: resolved.path,
-                    "\(value.source) sets a field of the request body (body: \(input.bodyTarget.joined(separator: ".")))")
+                    "\(value.source) sets a field of the request body (body: \(input.bodyTarget.joined(separator: ".")))"
+                )
             }
             if input.bodyTarget.isEmpty && bodyPresent {
                 throw ProtobufTranscodeError(
-                    .conflict, path: resolved.path, "\(value.source) sets a field, but the request body is the whole request")
+                    .conflict, path: resolved.path,
+                    "\(value.source) sets a field, but the request body is the whole request")
             }
             for (other, source) in declared
             where resolved.indices.starts(with: other.indices) || other.indices.starts(with: resolved.indices) {
                 throw ProtobufTranscodeError(
-                    .conflict, path: resolved.path, "\(value.source) and \(source) both set '\(other.names.joined(separator: "."))'")
+                    .conflict, path: resolved.path,
+                    "\(value.source) and \(source) both set '\(other.names.joined(separator: "."))'")
             }
             add(index, at: resolved)
         }
@@ -86,7 +92,8 @@ struct ProtobufBindingPlan {
     /// Whether JSON text has anything but whitespace (an empty body is no body).
     static func hasContent(_ buffer: ByteBuffer) -> Bool {
         buffer.readableBytesView.contains { byte in
-            byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\t") && byte != UInt8(ascii: "\n") && byte != UInt8(ascii: "\r")
+            byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\t") && byte != UInt8(ascii: "\n")
+                && byte != UInt8(ascii: "\r")
         }
     }
 }
@@ -110,7 +117,8 @@ extension ProtobufBindingPlan {
                 do throws(ProtobufTranscodeError) {
                     try ProtobufBoundText.write(bound[index].text, as: field, table: table, schema: schema, into: &out)
                 } catch {
-                    throw ProtobufTranscodeError(error.kind, path: nodes[child].path, "\(bound[index].source): \(error.message)")
+                    throw ProtobufTranscodeError(
+                        error.kind, path: nodes[child].path, "\(bound[index].source): \(error.message)")
                 }
             }
             if nodes[child].children.isEmpty { continue }

@@ -12,7 +12,8 @@ extension ProtobufBoundText {
         case .timestamp, .duration:
             let parsed = copy.withUTF8 { utf8 in
                 type == .timestamp
-                    ? TimeText.parseTimestamp(UnsafeRawBufferPointer(utf8)) : TimeText.parseDuration(UnsafeRawBufferPointer(utf8))
+                    ? TimeText.parseTimestamp(UnsafeRawBufferPointer(utf8))
+                    : TimeText.parseDuration(UnsafeRawBufferPointer(utf8))
             }
             guard let (seconds, nanos) = parsed else {
                 throw invalid(

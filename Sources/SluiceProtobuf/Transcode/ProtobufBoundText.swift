@@ -23,7 +23,7 @@ enum ProtobufBoundText {
         case .string:
             out.tag(field.number, .lengthDelimited)
             out.varint(UInt64(text.utf8.count))
-            text.withUTF8 { out.buffer.writeBytes($0) }
+            out.buffer.writeString(text)
         case .bytes:
             let written = text.withUTF8 { utf8 -> Bool in
                 let raw = UnsafeRawBufferPointer(utf8)
@@ -36,7 +36,8 @@ enum ProtobufBoundText {
         case .message, .group:
             let message = table.messages[Int(field.target)]
             guard let type = ProtobufWellKnownType(rawValue: message.wellKnown), type.takesText else {
-                throw ProtobufTranscodeError(.wrongType, "\(schema.messages[Int(field.target)].fullName) cannot be bound from text")
+                throw ProtobufTranscodeError(
+                    .wrongType, "\(schema.messages[Int(field.target)].fullName) cannot be bound from text")
             }
             out.tag(field.number, .lengthDelimited)
             let mark = out.beginLength()
@@ -104,7 +105,8 @@ enum ProtobufBoundText {
         guard let value else { throw invalid(text, "a number, NaN, Infinity or -Infinity") }
         // As for JSON: finite text must stay finite in the field's type.
         guard value.isFinite, !isFloat || Float(value).isFinite else {
-            throw ProtobufTranscodeError(.outOfRange, "\(quoted(text)) is out of range for \(isFloat ? "float" : "double")")
+            throw ProtobufTranscodeError(
+                .outOfRange, "\(quoted(text)) is out of range for \(isFloat ? "float" : "double")")
         }
         return value
     }

@@ -37,7 +37,8 @@ extension ProtobufJSONCodec {
             defer { output = decoder.json.buffer }
             do throws(ProtobufTranscodeError) {
                 try decoder.writeField(
-                    at: resolved.indices[...], of: Int32(message.index), bytes, 0..<bytes.count, depth: options.maxDepth)
+                    at: resolved.indices[...], of: Int32(message.index), bytes, 0..<bytes.count, depth: options.maxDepth
+                )
                 return bytes.count
             } catch {
                 decoder.json.buffer.moveWriterIndex(to: start)

@@ -47,9 +47,11 @@ public enum ProtobufStatusJSON {
         if let details {
             details.withUnsafeReadableBytes { bytes in
                 do throws(ProtobufTranscodeError) {
-                    let anys = try detailRanges(bytes)
+                    let anys = try detailRanges(bytes, depth: options.maxDepth)
                     for any in anys {
-                        if !writeDetail(bytes, any, schema: schema, options: options, into: &json) { outcome.rawDetails += 1 }
+                        if !writeDetail(bytes, any, schema: schema, options: options, into: &json) {
+                            outcome.rawDetails += 1
+                        }
                     }
                 } catch {
                     outcome.unreadableDetails = error
@@ -63,7 +65,9 @@ public enum ProtobufStatusJSON {
 
     /// The `details` (field 3) of a `google.rpc.Status`, each an `Any`'s bytes, after checking the whole
     /// message reads: a truncated status adds no detail at all rather than some.
-    private static func detailRanges(_ bytes: UnsafeRawBufferPointer) throws(ProtobufTranscodeError) -> [Range<Int>] {
+    private static func detailRanges(_ bytes: UnsafeRawBufferPointer, depth: Int) throws(ProtobufTranscodeError)
+        -> [Range<Int>]
+    {
         var ranges: [Range<Int>] = []
         var reader = ProtobufWireReader(bytes: bytes, range: 0..<bytes.count)
         while !reader.isAtEnd {
@@ -71,7 +75,7 @@ public enum ProtobufStatusJSON {
             if number == 3 && wireType == .lengthDelimited {
                 ranges.append(try reader.lengthDelimited())
             } else {
-                try reader.skip(wireType, number: number, depth: 100)
+                try reader.skip(wireType, number: number, depth: depth)
             }
         }
         return ranges
@@ -98,12 +102,15 @@ public enum ProtobufStatusJSON {
             }
         } catch {
             // Not an Any: its bytes, base64, under an empty type.
-            writeRaw(url: UnsafeRawBufferPointer(start: nil, count: 0), value: UnsafeRawBufferPointer(rebasing: bytes[any]), into: &json)
+            writeRaw(
+                url: UnsafeRawBufferPointer(start: nil, count: 0), value: UnsafeRawBufferPointer(rebasing: bytes[any]),
+                into: &json)
             return false
         }
         let urlBytes = UnsafeRawBufferPointer(rebasing: bytes[url])
         let valueBytes = UnsafeRawBufferPointer(rebasing: bytes[value])
-        var decoded = ProtobufToJSON(schema: schema, table: schema.table, options: options, json: JSONWriter(buffer: ByteBuffer()))
+        var decoded = ProtobufToJSON(
+            schema: schema, table: schema.table, options: options, json: JSONWriter(buffer: ByteBuffer()))
         if decoded.writeAnyIfKnown(url: urlBytes, value: valueBytes, depth: options.maxDepth) {
             decoded.json.buffer.withUnsafeReadableBytes { json.rawValue($0) }
             return true
@@ -112,7 +119,9 @@ public enum ProtobufStatusJSON {
         return false
     }
 
-    private static func writeRaw(url: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, into json: inout JSONWriter) {
+    private static func writeRaw(
+        url: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, into json: inout JSONWriter
+    ) {
         json.beginObject()
         json.key("@type")
         json.string(String(decoding: url, as: UTF8.self))

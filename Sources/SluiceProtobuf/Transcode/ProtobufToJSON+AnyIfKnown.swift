@@ -8,7 +8,9 @@ extension ProtobufToJSON {
     mutating func writeAnyIfKnown(url: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, depth: Int) -> Bool {
         var nameStart = 0
         for index in url.indices where url[index] == UInt8(ascii: "/") { nameStart = index + 1 }
-        guard let inner = table.message(named: UnsafeRawBufferPointer(rebasing: url[nameStart...])) else { return false }
+        guard let inner = table.message(named: UnsafeRawBufferPointer(rebasing: url[nameStart...])) else {
+            return false
+        }
         json.beginObject()
         json.key("@type")
         guard json.string(utf8: url) else { return false }

@@ -14,9 +14,11 @@ import Testing
         #expect(error.message == "path parameter 'order.nope' names 'nope', which bind.test.Order does not declare")
     }
 
-    @Test("a path step through a scalar or a repeated field is an error", arguments: [
-        ("f_int32.x", "$.fInt32"), ("orders.quantity", "$.orders"), ("labels.a", "$.labels"),
-    ])
+    @Test(
+        "a path step through a scalar or a repeated field is an error",
+        arguments: [
+            ("f_int32.x", "$.fInt32"), ("orders.quantity", "$.orders"), ("labels.a", "$.labels"),
+        ])
     func stepThroughNonMessage(path: String, errorPath: String) throws {
         let error = try #require(BindingFixture.error(bound: [bound(path, "1")]))
         #expect(error.kind == .wrongType)
@@ -24,9 +26,11 @@ import Testing
         #expect(error.message.hasPrefix("path parameter '\(path)' names"))
     }
 
-    @Test("maps and messages other than the text-form well-known types cannot be bound", arguments: [
-        ("labels", "$.labels"), ("order", "$.order"), ("meta", "$.meta"), ("order.address", "$.order.address"),
-    ])
+    @Test(
+        "maps and messages other than the text-form well-known types cannot be bound",
+        arguments: [
+            ("labels", "$.labels"), ("order", "$.order"), ("meta", "$.meta"), ("order.address", "$.order.address"),
+        ])
     func fieldsWithoutTextForm(path: String, errorPath: String) throws {
         let error = try #require(BindingFixture.error(bound: [bound(path, "x")]))
         #expect(error.kind == .wrongType)
@@ -48,8 +52,10 @@ import Testing
 
     @Test("a query parameter the message does not have is ignored, unless strict")
     func unknownQueryParameters() throws {
-        let values = [bound("utm_source", "mail", query: true), bound("order.nope", "1", query: true),
-                      bound("f_int32", "3", query: true)]
+        let values = [
+            bound("utm_source", "mail", query: true), bound("order.nope", "1", query: true),
+            bound("f_int32", "3", query: true),
+        ]
         #expect(try BindingFixture.request(body: nil, bound: values) == #"{"fInt32":3}"#)
         let error = try #require(BindingFixture.error(bound: values, strict: true))
         #expect(error.kind == .unknownField)
@@ -66,15 +72,20 @@ import Testing
     @Test("a query parameter inside the body's target collides with the body")
     func queryInsideBodyTarget() throws {
         for name in ["order.quantity", "order.customerId", "order.address.city"] {
-            let error = try #require(BindingFixture.error(body: "{}", target: ["order"], bound: [bound(name, "1", query: true)]))
+            let error = try #require(
+                BindingFixture.error(body: "{}", target: ["order"], bound: [bound(name, "1", query: true)]))
             #expect(error.kind == .conflict)
             #expect(error.message == "query parameter '\(name)' sets a field of the request body (body: order)")
         }
         // Without a body too: the route says the body fills `order`.
-        #expect(BindingFixture.error(target: ["order"], bound: [bound("order.quantity", "1", query: true)])?.kind == .conflict)
+        #expect(
+            BindingFixture.error(target: ["order"], bound: [bound("order.quantity", "1", query: true)])?.kind
+                == .conflict)
         // Outside the target, query parameters are fields like any other.
-        #expect(try BindingFixture.request(body: #"{"quantity": 2}"#, target: ["order"], bound: [bound("f_int32", "3", query: true)])
-            == #"{"order":{"quantity":2},"fInt32":3}"#)
+        #expect(
+            try BindingFixture.request(
+                body: #"{"quantity": 2}"#, target: ["order"], bound: [bound("f_int32", "3", query: true)])
+                == #"{"order":{"quantity":2},"fInt32":3}"#)
     }
 
     @Test("a query parameter collides with a body that is the whole request, when there is one")
@@ -88,13 +99,21 @@ import Testing
 
     @Test("a query parameter collides with a declared binding of the same field, or one inside the other")
     func queryAgainstDeclaredBinding() throws {
-        let same = try #require(BindingFixture.error(
-            bound: [bound("order.customerId", "q", query: true), bound("order.customer_id", "p")]))
+        let same = try #require(
+            BindingFixture.error(
+                bound: [bound("order.customerId", "q", query: true), bound("order.customer_id", "p")]))
         #expect(same.kind == .conflict)
-        #expect(same.message == "query parameter 'order.customerId' and path parameter 'order.customer_id' both set 'order.customerId'")
-        #expect(BindingFixture.error(bound: [bound("ts", "2024-01-01T00:00:00Z"), bound("ts.seconds", "1", query: true)])?.kind
-            == .conflict)
-        #expect(try BindingFixture.request(body: nil, bound: [bound("order.quantity", "1"), bound("order.customerId", "c", query: true)])
-            == #"{"order":{"quantity":1,"customerId":"c"}}"#)
+        #expect(
+            same.message
+                == "query parameter 'order.customerId' and path parameter 'order.customer_id' both set 'order.customerId'"
+        )
+        #expect(
+            BindingFixture.error(bound: [bound("ts", "2024-01-01T00:00:00Z"), bound("ts.seconds", "1", query: true)])?
+                .kind
+                == .conflict)
+        #expect(
+            try BindingFixture.request(
+                body: nil, bound: [bound("order.quantity", "1"), bound("order.customerId", "c", query: true)])
+                == #"{"order":{"quantity":1,"customerId":"c"}}"#)
     }
 }

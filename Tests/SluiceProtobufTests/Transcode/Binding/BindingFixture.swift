@@ -86,8 +86,10 @@ enum BindingFixture {
         """
 
     static let loaded: Result<ProtobufSchema, any Error> = Result {
-        let files = try ProtoLoader(importPaths: ["."], source: .inMemory(["main.proto": proto, "legacy.proto": legacy]))
-            .load(file: "main.proto")
+        let files = try ProtoLoader(
+            importPaths: ["."], source: .inMemory(["main.proto": proto, "legacy.proto": legacy])
+        )
+        .load(file: "main.proto")
         return try ProtobufSchema(files: ProtobufSchema.addingRPCStatusFiles(to: files))
     }
 
@@ -103,10 +105,12 @@ enum BindingFixture {
         sendsEmptyTarget: Bool = false, strict: Bool = false
     ) throws -> [UInt8] {
         let input = CallInput(
-            body: body.map { ByteBuffer(string: $0) }, bodyTarget: target, bound: bound, sendsEmptyTarget: sendsEmptyTarget)
+            body: body.map { ByteBuffer(string: $0) }, bodyTarget: target, bound: bound,
+            sendsEmptyTarget: sendsEmptyTarget)
         var out = ByteBuffer()
         try ProtobufJSONCodec.encode(
-            try self.message(message), schema: try schema(), input: input, options: ProtobufTranscodeOptions(strict: strict),
+            try self.message(message), schema: try schema(), input: input,
+            options: ProtobufTranscodeOptions(strict: strict),
             into: &out)
         return Array(out.readableBytesView)
     }

@@ -10,7 +10,8 @@ import Testing
     private func binary(_ message: String, _ json: String) throws -> [UInt8] {
         var out = ByteBuffer()
         try ProtobufJSONCodec.encode(
-            try BindingFixture.message(message), schema: try BindingFixture.schema(), json: ByteBuffer(string: json), into: &out)
+            try BindingFixture.message(message), schema: try BindingFixture.schema(), json: ByteBuffer(string: json),
+            into: &out)
         return Array(out.readableBytesView)
     }
 
@@ -32,7 +33,9 @@ import Testing
 
     @Test("the standard details are written as protobuf JSON with their @type")
     func standardDetails() throws {
-        let status = try binary("google.rpc.Status", """
+        let status = try binary(
+            "google.rpc.Status",
+            """
             {"code": 3, "message": "ignored", "details": [
               {"@type": "type.googleapis.com/google.rpc.BadRequest",
                "fieldViolations": [{"field": "order.quantity", "description": "must be positive"}]},
@@ -40,10 +43,11 @@ import Testing
               {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "STOCK", "metadata": {"sku": "A1"}}]}
             """)
         let (json, outcome) = try body(message: "invalid order", details: status)
-        #expect(json == #"{"code":3,"message":"invalid order","details":["#
-            + #"{"@type":"type.googleapis.com/google.rpc.BadRequest","fieldViolations":[{"field":"order.quantity","description":"must be positive"}]},"#
-            + #"{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"1.500s"},"#
-            + #"{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"STOCK","metadata":{"sku":"A1"}}]}"#)
+        #expect(
+            json == #"{"code":3,"message":"invalid order","details":["#
+                + #"{"@type":"type.googleapis.com/google.rpc.BadRequest","fieldViolations":[{"field":"order.quantity","description":"must be positive"}]},"#
+                + #"{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"1.500s"},"#
+                + #"{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"STOCK","metadata":{"sku":"A1"}}]}"#)
         #expect(outcome == ProtobufStatusJSON.Outcome(unreadableDetails: nil, rawDetails: 0))
     }
 
@@ -52,15 +56,17 @@ import Testing
         let known = try binary("google.rpc.Status", #"{"details": [{"@type": "type.googleapis.com/google.rpc.Help"}]}"#)
         let unknown = field(3, field(1, Array("type.googleapis.com/acme.Secret".utf8)) + field(2, [1, 2, 3]))
         let (json, outcome) = try body(details: unknown + known)
-        #expect(json == #"{"code":3,"message":"bad","details":[{"@type":"type.googleapis.com/acme.Secret","value":"AQID"},"#
-            + #"{"@type":"type.googleapis.com/google.rpc.Help"}]}"#)
+        #expect(
+            json == #"{"code":3,"message":"bad","details":[{"@type":"type.googleapis.com/acme.Secret","value":"AQID"},"#
+                + #"{"@type":"type.googleapis.com/google.rpc.Help"}]}"#)
         #expect(outcome.rawDetails == 1)
         #expect(outcome.unreadableDetails == nil)
     }
 
     @Test("a detail whose bytes do not read as its type is written raw too")
     func malformedDetail() throws {
-        let truncated = field(3, field(1, Array("type.googleapis.com/google.rpc.BadRequest".utf8)) + field(2, [0x0A, 0x05]))
+        let truncated = field(
+            3, field(1, Array("type.googleapis.com/google.rpc.BadRequest".utf8)) + field(2, [0x0A, 0x05]))
         let (json, outcome) = try body(details: truncated)
         #expect(json.contains(#"{"@type":"type.googleapis.com/google.rpc.BadRequest","value":"CgU="}"#))
         #expect(outcome.rawDetails == 1)
@@ -68,12 +74,18 @@ import Testing
 
     @Test("without the rpc files in the schema, the standard details are raw, not an error")
     func schemaWithoutRPCFiles() throws {
-        let files = try ProtoLoader(importPaths: ["."], source: .inMemory(["a.proto": "syntax = \"proto3\"; message A {}"]))
-            .load(file: "a.proto")
+        let files = try ProtoLoader(
+            importPaths: ["."], source: .inMemory(["a.proto": "syntax = \"proto3\"; message A {}"])
+        )
+        .load(file: "a.proto")
         let bare = try ProtobufSchema(files: files)
-        let status = try binary("google.rpc.Status", #"{"details": [{"@type": "type.googleapis.com/google.rpc.Help"}]}"#)
+        let status = try binary(
+            "google.rpc.Status", #"{"details": [{"@type": "type.googleapis.com/google.rpc.Help"}]}"#)
         let (json, outcome) = try body(details: status, schema: bare)
-        #expect(json == #"{"code":3,"message":"bad","details":[{"@type":"type.googleapis.com/google.rpc.Help","value":""}]}"#)
+        #expect(
+            json
+                == #"{"code":3,"message":"bad","details":[{"@type":"type.googleapis.com/google.rpc.Help","value":""}]}"#
+        )
         #expect(outcome.rawDetails == 1)
     }
 
@@ -102,8 +114,10 @@ import Testing
     @Test("the standard detail types and codes resolve once the files are added")
     func typesResolve() throws {
         let schema = try BindingFixture.schema()
-        for name in ["google.rpc.Status", "google.rpc.BadRequest", "google.rpc.ErrorInfo", "google.rpc.RetryInfo",
-                     "google.rpc.LocalizedMessage", "google.protobuf.Any", "google.protobuf.Duration"] {
+        for name in [
+            "google.rpc.Status", "google.rpc.BadRequest", "google.rpc.ErrorInfo", "google.rpc.RetryInfo",
+            "google.rpc.LocalizedMessage", "google.protobuf.Any", "google.protobuf.Duration",
+        ] {
             #expect(schema.message(named: name) != nil, "\(name)")
         }
         #expect(schema.enums.contains { $0.fullName == "google.rpc.Code" })
