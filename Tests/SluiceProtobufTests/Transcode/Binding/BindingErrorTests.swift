@@ -117,3 +117,36 @@ import Testing
                 == #"{"order":{"quantity":1,"customerId":"c"}}"#)
     }
 }
+
+/// A route's field names checked when it is loaded.
+@Suite struct RouteFieldCheckTests {
+    private func check(_ dotted: String, _ use: ProtobufJSONCodec.FieldUse) throws -> ProtobufTranscodeError? {
+        do {
+            try ProtobufJSONCodec.checkField(
+                dotted.split(separator: ".").map(String.init), of: try BindingFixture.message("bind.test.Request"),
+                schema: try BindingFixture.schema(), for: use)
+            return nil
+        } catch let error as ProtobufTranscodeError {
+            return error
+        }
+    }
+
+    @Test("a body or response_body may be any field reached through singular messages")
+    func wholeValues() throws {
+        for path in ["order", "orders", "labels", "f_int32", "order.address", "meta"] {
+            #expect(try check(path, .wholeValue) == nil, "\(path)")
+        }
+        #expect(try check("nope", .wholeValue)?.kind == .unknownField)
+        #expect(try check("orders.quantity", .wholeValue)?.kind == .wrongType)
+    }
+
+    @Test("a path variable must name a field that takes text")
+    func textFields() throws {
+        for path in ["order.customer_id", "ids", "ts", "wrapped", "mask", "legacy.level"] {
+            #expect(try check(path, .text) == nil, "\(path)")
+        }
+        #expect(try check("order", .text)?.kind == .wrongType)
+        #expect(try check("labels", .text)?.kind == .wrongType)
+        #expect(try check("order.nope", .text)?.kind == .unknownField)
+    }
+}
