@@ -66,3 +66,21 @@ def test_check_accepts_a_reflected_service_and_its_routes(sluice, workdir, greet
     checked = sluice("check", routes)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert json.dumps(checked.stdout.strip().splitlines()[-1]).startswith('"ok: ')
+
+
+def test_a_client_streaming_method_takes_a_json_array_or_ndjson(start_gateway, greeter_servers):  # noqa: F811
+    gw = start_gateway({"services": [service(greeter_servers("v1alpha"), PROTO)], "routes": [
+        {"method": "POST", "path": "/v1/collect", "service": "greeter", "call": "Greeter.Collect", "body": "*"}]})
+    array = gw.post("/v1/collect", [{"name": "a"}, {"name": "b"}, {"name": "c"}])
+    assert array.status == 200, array
+    lines = gw.post("/call.v1.Greeter/Collect", b'{"name": "x"}\n\n{"name": "y"}\n',
+                    headers={"Content-Type": "application/x-ndjson"})
+    assert lines.status == 200, lines
+    bad = gw.post("/v1/collect", [{"name": "a"}, {"name": 5}])
+    assert bad.status == 400, bad
+    assert bad.json["error"]["field"] == "$[1].name"
+    assert array.json == {"greeting": "hello a, b, c"}
+    assert lines.json == {"greeting": "hello x, y"}
+    # The messages' own fields add up: each message is sent whole, in order.
+    summed = gw.post("/v1/collect", [{"name": "p", "big": "3"}, {"name": "q", "big": 4}])
+    assert summed.json == {"greeting": "hello p, q", "big": "7"}

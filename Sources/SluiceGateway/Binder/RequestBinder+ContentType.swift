@@ -17,14 +17,18 @@ enum BodyFormat: Equatable {
     static let formURLEncodedType = "application/x-www-form-urlencoded"
     static let multipartType = "multipart/form-data"
 
+    /// Newline-delimited JSON: the request messages of a client-streaming route, one per line.
+    static let ndjsonTypes = ["application/x-ndjson", "application/jsonl"]
+
     static func of(
-        contentType: String?, body: ByteBuffer, takesForms: Bool, takesRaw: Bool
+        contentType: String?, body: ByteBuffer, takesForms: Bool, takesRaw: Bool, takesNDJSON: Bool = false
     ) throws(BindingError) -> BodyFormat {
         guard let contentType else { return .json }
         let utf8 = contentType.utf8
         let end = utf8.firstIndex(of: UInt8(ascii: ";")) ?? utf8.endIndex
         let mediaType = trimmed(utf8[..<end])
         if equalsIgnoringCase(mediaType, jsonType.utf8) || endsIgnoringCase(mediaType, "+json".utf8) { return .json }
+        if takesNDJSON, ndjsonTypes.contains(where: { equalsIgnoringCase(mediaType, $0.utf8) }) { return .json }
         if equalsIgnoringCase(mediaType, formURLEncodedType.utf8) {
             if takesForms { return .formURLEncoded }
             let first = body.readableBytesView.first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
@@ -36,7 +40,7 @@ enum BodyFormat: Equatable {
             return .multipart(boundary: boundary)
         }
         if takesRaw { return .raw }
-        let accepted = takesForms ? [jsonType, formURLEncodedType, multipartType] : [jsonType]
+        let accepted = takesForms ? [jsonType, formURLEncodedType, multipartType] : [jsonType] + (takesNDJSON ? ndjsonTypes : [])
         throw BindingError(
             .unsupportedMediaType, source: "the request body",
             message: "unsupported Content-Type '\(String(decoding: mediaType, as: UTF8.self))': this route accepts \(accepted.joined(separator: ", "))"

@@ -62,6 +62,8 @@ struct RequestBinder: Sendable {
     let sendsEmptyTarget: Bool
     /// Every query parameter binds a field (gRPC routes), not only those in ``query``.
     let bindsAnyQuery: Bool
+    /// The body may be NDJSON (client-streaming gRPC routes).
+    let takesMessageStream: Bool
     /// Path variables, query parameters, headers and cookies configured, together.
     let boundSources: Int
 
@@ -79,6 +81,7 @@ struct RequestBinder: Sendable {
         self.readsBody = route.body.readsBody
         self.sendsEmptyTarget = route.httpAnnotations
         self.bindsAnyQuery = route.bindsAnyQuery
+        self.takesMessageStream = route.takesMessageStream
         self.boundSources = pathVariables.count + query.count + headers.count + cookies.count + (rawURI == nil ? 0 : 1)
     }
 
@@ -105,7 +108,8 @@ struct RequestBinder: Sendable {
             return CallInput(body: nil, bodyTarget: bodyTarget, bound: bound, sendsEmptyTarget: sendsEmptyTarget)
         }
         let format = try BodyFormat.of(
-            contentType: request.headers.first("content-type"), body: body, takesForms: !form.isEmpty, takesRaw: rawBody != nil
+            contentType: request.headers.first("content-type"), body: body, takesForms: !form.isEmpty, takesRaw: rawBody != nil,
+            takesNDJSON: takesMessageStream
         )
         if let rawBody { try bindRawBody(body, to: rawBody, into: &bound) }
         let json: ByteBuffer?

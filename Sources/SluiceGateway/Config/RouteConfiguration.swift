@@ -118,6 +118,9 @@ public struct RouteConfiguration: Sendable, Hashable {
     /// Routes to gRPC services whose body is not the whole request: every query parameter not named in
     /// `query` binds the request field it names (`a.b=1`), as google.api.http maps them.
     public var bindsAnyQuery = false
+    /// Routes to client-streaming gRPC methods: the body is the request messages, a JSON array or NDJSON
+    /// (`application/x-ndjson` is accepted besides JSON).
+    public var takesMessageStream = false
     /// Routes to gRPC services: protobuf's JSON mapping options (`options:`; `strict:` sets `strict`).
     public var protobufOptions = ProtobufTranscodeOptions()
     public var origin: ConfigOrigin

@@ -18,7 +18,8 @@ extension RouteValidation {
         var route = draft.configuration
         guard let callOrigin = draft.callOrigin, let method = lookUpGRPCCall(route.call, in: idl.schema, at: callOrigin) else { return nil }
         route.call = method.fullName
-        route.bindsAnyQuery = route.body != .arguments
+        route.bindsAnyQuery = route.body != .arguments && !method.clientStreaming
+        route.takesMessageStream = method.clientStreaming
         let problems = ProtobufRouteCheck(route: route, method: method, schema: idl.schema).problems()
         for problem in problems {
             let origin: ConfigOrigin
@@ -107,7 +108,8 @@ extension RouteValidation {
         }
         var route = RouteConfiguration(
             method: httpMethod, template: template, service: service.configuration.name, call: method.fullName, body: body, origin: origin)
-        route.bindsAnyQuery = body != .arguments
+        route.bindsAnyQuery = body != .arguments && !method.clientStreaming
+        route.takesMessageStream = method.clientStreaming
         if !rule.responseBody.isEmpty {
             route.responseBody = rule.responseBody.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         }
@@ -120,15 +122,16 @@ extension RouteValidation {
     }
 
     private mutating func addAutoRoutes(_ service: RouteFile.ServiceDraft, idl: ProtobufIDL) {
-        for (method, _) in rootMethods(idl) where !method.clientStreaming && !method.serverStreaming {
+        for (method, _) in rootMethods(idl) where !method.serverStreaming {
             let path = "/" + GRPCMethodPath.of(method.fullName)
             guard let template = try? PathTemplate.parse(path) else {
                 report(service.idlOrigin.diagnostic("auto_routes: '\(path)' is not a usable path"))
                 continue
             }
-            let route = RouteConfiguration(
+            var route = RouteConfiguration(
                 method: "POST", template: template, service: service.configuration.name, call: method.fullName, body: .arguments,
                 origin: service.configuration.origin)
+            route.takesMessageStream = method.clientStreaming
             addRoute(route, at: service.configuration.origin)
         }
     }

@@ -33,7 +33,31 @@ public protocol GRPCCaller: AnyObject, Sendable {
         on eventLoop: any EventLoop
     ) -> EventLoopFuture<GRPCReply>
 
+    /// A client-streaming call whose request messages are all in hand (an HTTP body of several): each is
+    /// sent as the stream's flow control allows, then the request side ends; the reply as for ``call``.
+    func call(
+        path: String,
+        messages: [ByteBuffer],
+        metadata: [(String, String)],
+        timeout: TimeAmount,
+        cancellation: CallCancellation?,
+        on eventLoop: any EventLoop
+    ) -> EventLoopFuture<GRPCReply>
+
     func shutdown() async
 }
 
-extension GRPCClient: GRPCCaller {}
+extension GRPCClient: GRPCCaller {
+    public func call(
+        path: String, messages: [ByteBuffer], metadata: [(String, String)], timeout: TimeAmount,
+        cancellation: CallCancellation?, on eventLoop: any EventLoop
+    ) -> EventLoopFuture<GRPCReply> {
+        let (requests, reply) = clientStreamingCall(
+            path: path, metadata: metadata, timeout: timeout, cancellation: cancellation, on: eventLoop)
+        // Queued at once: the body they came from is already held whole (within `limits.max_body`), and the
+        // call writes them only as its stream's window opens.
+        for message in messages { _ = requests.send(message) }
+        requests.finish()
+        return reply
+    }
+}

@@ -32,6 +32,7 @@ final class GRPCRouteCall: Sendable {
     }
 
     func encode(_ input: CallInput, allocator: ByteBufferAllocator) -> Result<ByteBuffer, GatewayError> {
+        if method.clientStreaming { return encodeMessages(input.body ?? ByteBuffer(), allocator: allocator) }
         var message = allocator.buffer(capacity: (input.body?.readableBytes ?? 0) + 64)
         do throws(ProtobufTranscodeError) {
             try ProtobufJSONCodec.encode(method.input, schema: schema, input: input, options: options, into: &message)
@@ -39,6 +40,47 @@ final class GRPCRouteCall: Sendable {
         } catch {
             return .failure(GatewayError(request: error))
         }
+    }
+
+    /// A client-streaming route's body: a JSON array of request messages, or NDJSON (one message per line;
+    /// any whitespace between them will do), each encoded, as a ``GRPCMessageList``.
+    private func encodeMessages(_ body: ByteBuffer, allocator: ByteBufferAllocator) -> Result<ByteBuffer, GatewayError> {
+        let ranges: [Range<Int>]
+        switch JSONValueSequence.ranges(in: body, maxDepth: options.maxDepth) {
+        case .success(let found): ranges = found
+        case .failure(let error): return .failure(GatewayError(request: ProtobufTranscodeError(.syntax, offset: error.offset, error.message)))
+        }
+        var list = allocator.buffer(capacity: body.readableBytes + 8 * ranges.count)
+        var message = allocator.buffer(capacity: 256)
+        for (index, range) in ranges.enumerated() {
+            guard let json = body.getSlice(at: body.readerIndex + range.lowerBound, length: range.count) else { continue }
+            message.clear()
+            do throws(ProtobufTranscodeError) {
+                try ProtobufJSONCodec.encode(method.input, schema: schema, json: json, options: options, into: &message)
+            } catch {
+                var error = error
+                // Paths and offsets name the message within the whole body.
+                error.path = "$[\(index)]" + error.path.dropFirst()
+                error.offset = error.offset.map { $0 + range.lowerBound }
+                return .failure(GatewayError(request: error))
+            }
+            GRPCMessageList.append(message, to: &list)
+        }
+        return .success(list)
+    }
+
+    /// Sends the encoded request: one message, or for a client-streaming method each of its list.
+    func send(
+        _ request: ByteBuffer, headers: GatewayHeaders, cancellation: CallCancellation?, on eventLoop: any EventLoop
+    ) -> EventLoopFuture<GRPCReply> {
+        let metadata = metadata(from: headers)
+        guard method.clientStreaming else {
+            return caller.call(
+                path: path, message: request, metadata: metadata, timeout: timeout, cancellation: cancellation, on: eventLoop)
+        }
+        return caller.call(
+            path: path, messages: GRPCMessageList.split(request), metadata: metadata, timeout: timeout,
+            cancellation: cancellation, on: eventLoop)
     }
 
     /// The configured request headers, as metadata.

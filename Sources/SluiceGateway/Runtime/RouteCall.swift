@@ -40,10 +40,8 @@ enum RouteCall: Sendable {
                 completion(result.map { ThriftReplyResponse.make($0, call: call, allocator: allocator) })
             }
         case .grpc(let call):
-            call.caller.call(
-                path: call.path, message: request, metadata: call.metadata(from: headers), timeout: call.timeout,
-                cancellation: cancellation, on: eventLoop
-            ).assumeIsolated().whenComplete { result in
+            let reply = call.send(request, headers: headers, cancellation: cancellation, on: eventLoop)
+            reply.assumeIsolated().whenComplete { result in
                 completion(result.map { GRPCReplyResponse.make($0, call: call, allocator: allocator) })
             }
         }

@@ -35,6 +35,7 @@ struct GRPCServiceConfigTests {
       }
       rpc List(ListRequest) returns (ListReply);
       rpc Watch(GetOrderRequest) returns (stream Order);
+      rpc Import(stream Order) returns (ListReply);
     }
     service Admin { rpc List(ListRequest) returns (ListReply); }
     """
@@ -84,6 +85,7 @@ struct GRPCServiceConfigTests {
             "POST /shop.v1.OrderService/CreateOrder -> shop.v1.OrderService.CreateOrder",
             "POST /shop.v1.OrderService/GetOrder -> shop.v1.OrderService.GetOrder",
             "POST /shop.v1.OrderService/List -> shop.v1.OrderService.List",
+            "POST /shop.v1.OrderService/Import -> shop.v1.OrderService.Import",
             "POST /shop.v1.Admin/List -> shop.v1.Admin.List",
         ])
         let written = configuration.routes[0]
@@ -94,6 +96,8 @@ struct GRPCServiceConfigTests {
         #expect(configuration.routes[3].responseBody == ["customer_id"])
         #expect(configuration.routes[4].body == .arguments)
         #expect(!configuration.routes[4].bindsAnyQuery)
+        #expect(!configuration.routes[4].takesMessageStream)
+        #expect(configuration.routes[7].takesMessageStream)
     }
 
     static let cases: [(name: String, yaml: String, expected: [String])] = [
@@ -185,11 +189,14 @@ struct GRPCServiceConfigTests {
             routes:
               - {method: GET, path: /a, service: orders, call: OrderService.GetOrder, exceptions: {E: 404}, options: {enums_as_names: true}}
               - {method: GET, path: /b, service: orders, call: OrderService.Watch}
+              - {method: POST, path: "/c/{x}", service: orders, call: OrderService.Import, body: order}
             """,
             [
                 "a.yaml:11:75: 'exceptions' is for Thrift services; 'orders' is a gRPC service (a gRPC error's status follows its code)",
                 "a.yaml:11:107: option 'enums_as_names' is for Thrift services; 'orders' is a gRPC service (its options: emit_defaults, enums_as_ints, preserve_proto_field_names, strict)",
-                "a.yaml:12:52: shop.v1.OrderService.Watch is server-streaming; HTTP routes reach unary methods only, for now",
+                "a.yaml:12:52: shop.v1.OrderService.Watch is server-streaming; HTTP routes reach unary and client-streaming methods only, for now",
+                "a.yaml:13:86: shop.v1.OrderService.Import is client-streaming: its route takes the request messages as the body (body: \"*\")",
+                "a.yaml:13:26: shop.v1.OrderService.Import is client-streaming: its route binds no path, query, header or cookie values (x)",
             ]
         ),
         (

@@ -14,6 +14,8 @@ final class FakeGRPCCaller: GRPCCaller, @unchecked Sendable {
         var message: ByteBuffer
         var metadata: [(String, String)]
         var timeout: TimeAmount
+        /// A client-streaming call's messages (`message` is then empty).
+        var messages: [ByteBuffer]? = nil
     }
 
     var calls: [Call] = []
@@ -28,6 +30,15 @@ final class FakeGRPCCaller: GRPCCaller, @unchecked Sendable {
         on eventLoop: any EventLoop
     ) -> EventLoopFuture<GRPCReply> {
         let call = Call(path: path, message: message, metadata: metadata, timeout: timeout)
+        calls.append(call)
+        return eventLoop.makeCompletedFuture(answer(call))
+    }
+
+    func call(
+        path: String, messages: [ByteBuffer], metadata: [(String, String)], timeout: TimeAmount, cancellation: CallCancellation?,
+        on eventLoop: any EventLoop
+    ) -> EventLoopFuture<GRPCReply> {
+        let call = Call(path: path, message: ByteBuffer(), metadata: metadata, timeout: timeout, messages: messages)
         calls.append(call)
         return eventLoop.makeCompletedFuture(answer(call))
     }
@@ -152,6 +163,35 @@ struct GRPCDispatchTests {
         #expect(box.bodyText == #"{"error":{"code":"bad_gateway","message":"service 'orders' ended the call without a grpc-status"}}"#)
         let empty = try GRPCDispatchHarness { _ in .success(GRPCReply(statusCode: 0)) }
         #expect(empty.send("GET", "/v1/orders/1").only?.status == 502)
+    }
+
+    @Test("a client-streaming route sends a JSON array's or NDJSON's messages; a bad one is a 400 naming its index")
+    func clientStreaming() throws {
+        var harness: GRPCDispatchHarness!
+        harness = try GRPCDispatchHarness { _ in
+            .success(GRPCReply(statusCode: 0, message: try? harness.encode("shop.v1.ListReply", #"{"next":"done"}"#)))
+        }
+        let array = harness.send("POST", "/shop.v1.OrderService/Import", body: #" [{"total":1}, {"customerId":"b"}] "#)
+        #expect(array.only?.status == 200)
+        #expect(array.bodyText == #"{"next":"done"}"#)
+        let sent = try #require(harness.caller.calls.last?.messages)
+        #expect(try sent.map { try harness.decode("shop.v1.Order", $0) } == [#"{"total":"1"}"#, #"{"customerId":"b"}"#])
+        let lines = harness.send(
+            "POST", "/shop.v1.OrderService/Import", headers: [("Content-Type", "application/x-ndjson")],
+            body: "{\"total\":2}\n\n{}\n{\"kind\":\"BOOK\"}\n")
+        #expect(lines.only?.status == 200)
+        #expect(try harness.caller.calls.last?.messages?.map { try harness.decode("shop.v1.Order", $0) } == [
+            #"{"total":"2"}"#, "{}", #"{"kind":"BOOK"}"#,
+        ])
+        let empty = harness.send("POST", "/shop.v1.OrderService/Import", body: "[]")
+        #expect(empty.only?.status == 200)
+        #expect(harness.caller.calls.last?.messages?.count == 0)
+        let calls = harness.caller.calls.count
+        let bad = harness.send("POST", "/shop.v1.OrderService/Import", body: #"[{}, {"total":"x"}]"#)
+        #expect(bad.only?.status == 400)
+        #expect(bad.bodyText?.contains(#""field":"$[1].total""#) == true)
+        #expect(bad.bodyText?.contains(#""offset":14"#) == true)
+        #expect(harness.caller.calls.count == calls)
     }
 
     @Test("bad input is a 400 naming the field; nothing is sent")
