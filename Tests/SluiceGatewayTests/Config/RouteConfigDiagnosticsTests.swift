@@ -168,7 +168,7 @@ struct RouteConfigDiagnosticsTests {
             route("""
               - {method: GET, path: "/v1/{req.name", service: echo, call: EchoService.Say}
             """),
-            ["echo.yaml:9:25: bad path template '/v1/{req.name': '{' must close with '}' at the end of the segment (at character 5)"]
+            ["echo.yaml:9:25: bad path template '/v1/{req.name': '{' without '}' (at character 5)"]
         ),
         (
             "rest variable not last",
