@@ -55,7 +55,8 @@ def main_document(address, directory):
     return {
         "services": [
             grpc_service("types", address, directory, routes_from_idl=True, auto_routes=True,
-                         forward_headers=["x-request-id", "x-tenant"], response_metadata=["x-served-by", "x-trailer-note"]),
+                         forward_headers=["x-request-id", "x-tenant"],
+                         response_metadata=["x-served-by", "x-trailer-note"]),
             grpc_service("slow", address, directory, timeout="300ms"),
             grpc_service("down", "127.0.0.1:%d" % free_port(), directory),
         ],

@@ -6,7 +6,8 @@ Types.Echo answers its request and keeps it for Types.LastEcho (the differential
 Orders, Search, GetFile and the Library methods answer what they were bound from; Status.Fail answers the
 status code its request names (with the trailer x-trailer-note: failed N), and google.rpc.BadRequest and
 ErrorInfo details when asked; Status.Headers answers the request's x-* metadata and sets x-served-by
-(headers) and x-trailer-note (trailers); Status.Slow sleeps. Server reflection is on when grpcio-reflection is installed.
+(headers) and x-trailer-note (trailers); Status.Slow sleeps. Server reflection is on when grpcio-reflection is
+installed.
 
 Listens on 127.0.0.1 (a free port), prints `listening PORT`, and exits when its stdin closes if stdin is a
 pipe; otherwise (stdin from /dev/null, as support.processes.Child starts it) it runs until terminated.
@@ -73,9 +74,11 @@ def services(pb2, pb2_grpc, templates, templates_grpc, codec):
             code = CODES[request.code]
             trailers = [("x-trailer-note", "failed %d" % request.code)]
             if request.with_details:
-                bad = error_details_pb2.BadRequest(field_violations=[
-                    error_details_pb2.BadRequest.FieldViolation(field="code", description="asked for %d" % request.code)])
-                info = error_details_pb2.ErrorInfo(reason="ASKED", domain="sluice.test", metadata={"code": str(request.code)})
+                violation = error_details_pb2.BadRequest.FieldViolation(
+                    field="code", description="asked for %d" % request.code)
+                bad = error_details_pb2.BadRequest(field_violations=[violation])
+                info = error_details_pb2.ErrorInfo(
+                    reason="ASKED", domain="sluice.test", metadata={"code": str(request.code)})
                 details = []
                 for detail in (bad, info):
                     packed = any_pb2.Any()
@@ -141,7 +144,8 @@ def enable_reflection(server, pb2, templates):
         from grpc_reflection.v1alpha import reflection
     except ImportError:
         return False
-    names = [service.full_name for module in (pb2, templates) for service in module.DESCRIPTOR.services_by_name.values()]
+    names = [service.full_name
+             for module in (pb2, templates) for service in module.DESCRIPTOR.services_by_name.values()]
     reflection.enable_server_reflection(names + [reflection.SERVICE_NAME], server)
     return True
 
@@ -158,8 +162,8 @@ def main():
     import gateway_test_pb2_grpc
 
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=16))
-    for add, servicer in services(gateway_test_pb2, gateway_test_pb2_grpc, gateway_templates_pb2, gateway_templates_pb2_grpc,
-                                  codec_types_pb2):
+    modules = (gateway_test_pb2, gateway_test_pb2_grpc, gateway_templates_pb2, gateway_templates_pb2_grpc)
+    for add, servicer in services(*modules, codec_types_pb2):
         add(servicer, server)
     reflecting = enable_reflection(server, gateway_test_pb2, gateway_templates_pb2)
     port = server.add_insecure_port("127.0.0.1:0")
