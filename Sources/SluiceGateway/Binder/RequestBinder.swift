@@ -60,6 +60,8 @@ struct RequestBinder: Sendable {
     let readsBody: Bool
     /// Generated routes always send their request struct, as Kitex does, even when nothing fills it.
     let sendsEmptyTarget: Bool
+    /// Every query parameter binds a field (gRPC routes), not only those in ``query``.
+    let bindsAnyQuery: Bool
     /// Path variables, query parameters, headers and cookies configured, together.
     let boundSources: Int
 
@@ -76,6 +78,7 @@ struct RequestBinder: Sendable {
         self.bodyTarget = route.body.target
         self.readsBody = route.body.readsBody
         self.sendsEmptyTarget = route.httpAnnotations
+        self.bindsAnyQuery = route.bindsAnyQuery
         self.boundSources = pathVariables.count + query.count + headers.count + cookies.count + (rawURI == nil ? 0 : 1)
     }
 
@@ -85,7 +88,11 @@ struct RequestBinder: Sendable {
         // route reserves nothing and so allocates nothing.
         bound.reserveCapacity(boundSources)
         if !pathVariables.isEmpty { try bindPath(request.path, into: &bound) }
-        if !query.isEmpty { try bindPairs(request.query, parameters: query, into: &bound) }
+        if bindsAnyQuery {
+            try bindAnyQuery(request.query, into: &bound)
+        } else if !query.isEmpty {
+            try bindPairs(request.query, parameters: query, into: &bound)
+        }
         for header in headers {
             for field in request.headers where GatewayHeaders.sameName(field.name, header.name) {
                 Self.append(field.value, for: header, into: &bound)

@@ -15,7 +15,7 @@ extension RouteValidation {
     ]
 
     mutating func addGeneratedRoutes() {
-        for service in services where service.configuration.routesFromIDL {
+        for service in services where service.configuration.routesFromIDL && service.configuration.kind == .thrift {
             guard let schema = schemas[service.configuration.name] else { continue }
             var generated = 0
             // Only the root file's services (included ones are qualified `inc.Name`), in a stable order.
