@@ -200,6 +200,13 @@ def test_double_star_binds_the_rest_of_the_path(gw):
     assert response.json == {"path": "a/b/c.txt", "version": "2"}
 
 
+def test_percent_encoded_slashes_decode_in_one_segment_and_stay_in_several(gw):
+    # As grpc-gateway: a one-segment variable decodes %2F; one over several segments keeps it, so the
+    # segments stay apart.
+    assert gw.get("/v1/customers/c%2F1/orders/o%2F2").json == {"customerId": "c/1", "id": "o/2"}
+    assert gw.get("/v1/files/a%2Fb/c%20d").json == {"path": "a%2Fb/c d"}
+
+
 def test_query_parameters_of_every_kind(gw, generated):
     token = base64.urlsafe_b64encode(b"\xfb\xff\x00").decode()
     query = ("text=hi+there&filter.text=f%26g&filter.minQuantity=3&filter.range.lo=-1&filter.range.hi=2147483647"
@@ -225,45 +232,53 @@ def test_query_parameters_by_proto_name_and_enum_number(gw):
 
 def test_unknown_query_parameters_are_skipped_unless_strict(gw):
     assert gw.get("/v1/search?nope=1&text=t").json == {"text": "t"}
-    strict = gw.get("/strict/search?nope=1")
-    assert strict.status == 400, strict
-    assert "nope" in strict.body.decode(), strict
+    assert error_of(gw.get("/strict/search?nope=1"))["field"] == "$.nope"
+
+
+def error_of(response):
+    assert response.status == 400, response
+    assert response.header("content-type").startswith("application/json"), response.headers
+    return response.json["error"]
 
 
 @pytest.mark.parametrize("query, field", [
-    ("filter.minQuantity=abc", "filter.minQuantity"),
-    ("filter.minQuantity=2147483648", "filter.minQuantity"),
-    ("color=PURPLE", "color"),
-    ("after=yesterday", "after"),
-    ("within=5", "within"),
-    ("flag=maybe", "flag"),
-    ("big=1.5", "big"),
-    ("limit=x", "limit"),
-    ("token=%%%", "token"),
-    ("filter=x", "filter"),
+    ("filter.minQuantity=abc", "$.filter.minQuantity"),
+    ("filter.min_quantity=2147483648", "$.filter.minQuantity"),
+    ("color=PURPLE", "$.color"),
+    ("colors=RED,GREEN", "$.colors"),
+    ("after=yesterday", "$.after"),
+    ("within=5", "$.within"),
+    ("flag=maybe", "$.flag"),
+    ("big=1.5", "$.big"),
+    ("limit=x", "$.limit"),
+    ("filter=x", "$.filter"),
 ])
-def test_bad_query_values_are_400s_naming_the_parameter(gw, query, field):
-    response = gw.get("/v1/search?" + query)
-    assert response.status == 400, response
-    assert field in response.body.decode(), response
+def test_bad_query_values_are_400s_naming_the_parameter_and_field(gw, query, field):
+    error = error_of(gw.get("/v1/search?" + query))
+    assert error["field"] == field, error
+    assert "query parameter '%s'" % query.split("=")[0] in error["message"], error
+
+
+def test_a_query_value_that_is_not_percent_encoded_utf8_is_a_400(gw):
+    error = error_of(gw.get("/v1/search?token=%%%"))
+    assert "query parameter 'token'" in error["message"], error
 
 
 def test_a_query_parameter_binding_a_path_bound_field_is_a_400(gw):
-    response = gw.get("/v1/customers/c1/orders/o1?orderId=o2")
-    assert response.status == 400, response
-    assert "orderId" in response.body.decode() or "order_id" in response.body.decode(), response
+    error = error_of(gw.get("/v1/customers/c1/orders/o1?orderId=o2"))
+    assert error["field"] == "$.orderId", error
 
 
 def test_a_query_parameter_inside_the_body_field_is_a_400(gw):
-    response = gw.post("/v1/customers/c1/orders?order.id=o9", ORDER)
-    assert response.status == 400, response
-    assert "order.id" in response.body.decode(), response
+    error = error_of(gw.post("/v1/customers/c1/orders?order.id=o9", ORDER))
+    assert error["field"] == "$.order.id", error
 
 
-def test_a_path_variable_and_the_body_naming_the_same_field_is_a_400(gw):
+def test_a_path_variable_wins_over_the_same_field_in_the_body(gw):
+    # As grpc-gateway: the body is read first, then the path's values are set.
     response = gw.post("/v1/customers/c1/orders", dict(ORDER, customerId="c2"))
-    assert response.status == 400, response
-    assert "customer" in response.body.decode().lower(), response
+    assert response.status == 200, response
+    assert response.json["customerId"] == "c1"
 
 
 # ---- statuses --------------------------------------------------------------------------------------------
@@ -340,41 +355,41 @@ def test_options_change_the_output_only(gw):
 
 # ---- bad requests ----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("body, needle", [
-    ({"scalars": {"fInt32": "x"}}, "$.scalars.fInt32"),
-    ({"scalars": {"fInt32": 2147483648}}, "$.scalars.fInt32"),
-    ({"scalars": {"fUint64": -1}}, "$.scalars.fUint64"),
-    ({"scalars": {"fColor": "PURPLE"}}, "$.scalars.fColor"),
-    ({"scalars": {"fBytes": "***"}}, "$.scalars.fBytes"),
-    ({"repeateds": {"rNested": [{}, {"a": "1.5"}]}}, "$.repeateds.rNested[1].a"),
-    ({"maps": {"mInt32": {"x": "v"}}}, "$.maps.mInt32"),
-    ({"wkt": {"ts": "2026-13-01T00:00:00Z"}}, "$.wkt.ts"),
-    ({"wkt": {"dur": "1.5"}}, "$.wkt.dur"),
-    ({"wkt": {"any": {"@type": "type.googleapis.com/no.such.Type"}}}, "$.wkt.any"),
-    ({"oneofs": {"cInt": 1, "cString": "both"}}, "$.oneofs"),
-    ({"scalars": []}, "$.scalars"),
+@pytest.mark.parametrize("body, field, token", [
+    ({"scalars": {"fInt32": "x"}}, "$.scalars.fInt32", '"x"'),
+    ({"scalars": {"fInt32": 2147483648}}, "$.scalars.fInt32", "2147483648"),
+    ({"scalars": {"fUint64": -1}}, "$.scalars.fUint64", "-1"),
+    ({"scalars": {"fBytes": "***"}}, "$.scalars.fBytes", '"***"'),
+    ({"repeateds": {"rNested": [{}, {"a": "1.5"}]}}, "$.repeateds.rNested[1].a", '"1.5"'),
+    ({"maps": {"mInt32": {"x": "v"}}}, '$.maps.mInt32["x"]', '"x"'),
+    ({"wkt": {"ts": "2026-13-01T00:00:00Z"}}, "$.wkt.ts", '"2026'),
+    ({"wkt": {"dur": "1.5"}}, "$.wkt.dur", '"1.5"'),
+    ({"wkt": {"any": {"@type": "type.googleapis.com/no.such.Type"}}}, "$.wkt.any.@type", '"type.'),
+    ({"oneofs": {"cInt": 1, "cString": "both"}}, "$.oneofs.cString", '"cString"'),
+    ({"scalars": []}, "$.scalars", "["),
 ])
-def test_bad_json_is_a_400_naming_the_field_path(gw, body, needle):
-    response = gw.post("/v1/everything", body)
-    assert response.status == 400, response
-    assert needle in response.body.decode(), response
+def test_bad_json_is_a_400_naming_the_field_path_and_offset(gw, body, field, token):
+    text = json.dumps(body)
+    error = error_of(gw.post("/v1/everything", text))
+    assert (error["field"], error["offset"]) == (field, text.index(token)), error
 
 
 def test_malformed_json_is_a_400_with_its_offset(gw):
-    response = gw.post("/v1/everything", '{"scalars": {"fInt32": 1,}}')
-    assert response.status == 400, response
-    # The offset of the `}` after the trailing comma (24 is the comma).
-    assert re.search(r"\b2[45]\b", response.body.decode()), response
+    text = '{"scalars": {"fInt32": 1,}}'
+    error = error_of(gw.post("/v1/everything", text))
+    assert error["code"] == "invalid_json" and error["offset"] == text.index("}"), error
 
 
-def test_unknown_fields_are_skipped_unless_the_route_is_strict(gw):
-    body = {"scalars": {"fInt32": 1, "nope": {"deep": [1]}}}
+@pytest.mark.parametrize("body, needle", [
+    ({"scalars": {"fInt32": 1, "nope": {"deep": [1]}}}, "$.scalars.nope"),
+    # An unknown enum name is skipped as an unknown field is (json_format's ignore_unknown_fields does so too).
+    ({"scalars": {"fInt32": 1, "fColor": "PURPLE"}}, "$.scalars.fColor"),
+])
+def test_unknown_fields_and_enum_names_are_skipped_unless_the_route_is_strict(gw, body, needle):
     lenient = gw.post("/v1/everything", body)
     assert lenient.status == 200, lenient
     assert lenient.json == {"scalars": {"fInt32": 1}}
-    strict = gw.post("/strict/everything", body)
-    assert strict.status == 400, strict
-    assert "$.scalars.nope" in strict.body.decode(), strict
+    assert error_of(gw.post("/strict/everything", body))["field"] == needle
 
 
 # ---- backend failures ------------------------------------------------------------------------------------
@@ -383,13 +398,14 @@ def test_a_backend_that_is_down_is_a_502_naming_the_service(gw):
     started = time.monotonic()
     response = gw.post("/down", {})
     assert response.status == 502, response
-    assert "down" in response.body.decode(), response
+    assert "service 'down'" in response.json["error"]["message"], response
     assert time.monotonic() - started < 3
 
 
 def test_a_slow_backend_is_a_504_at_the_service_timeout(gw):
     response = gw.post("/slow", {"millis": 5000})
     assert response.status == 504, response
+    assert "service 'slow'" in response.json["error"]["message"], response
     assert gw.post("/slow", {"millis": 1}).json == {"finished": True}
 
 
@@ -493,10 +509,10 @@ def test_a_custom_verb(library):
 # ---- sluice check ----------------------------------------------------------------------------------------
 
 def check_file(tmp_path, text):
-    """Writes `text` (with PROTO, CODEC and APIS standing for the paths) as routes.yaml; returns its path."""
+    """Writes `text` (with PROTO and CODEC standing for the paths) as routes.yaml; returns its path."""
     routes = tmp_path / "routes.yaml"
-    routes.write_text(text.replace("PROTO", str(peer.PROTO_DIR / "gateway_test.proto"))
-                      .replace("CODEC", str(peer.CODEC_DIR)).replace("APIS", str(peer.googleapis_dir())))
+    proto = peer.PROTO_DIR / "gateway_test.proto"
+    routes.write_text(text.replace("PROTO", str(proto)).replace("CODEC", str(peer.CODEC_DIR)))
     return routes
 
 
@@ -504,7 +520,7 @@ SERVICE = """services:
   - name: gw
     protocol: grpc
     idl: PROTO
-    import_paths: [CODEC, APIS]
+    import_paths: [CODEC]
     endpoints: ["127.0.0.1:9"]
 """
 
@@ -582,7 +598,7 @@ def test_check_refuses_grpc_keys_on_a_thrift_service(sluice, tmp_path):
 
 
 def test_check_reports_an_unresolvable_import_in_the_proto(sluice, tmp_path):
-    routes = check_file(tmp_path, SERVICE.replace("import_paths: [CODEC, APIS]", "import_paths: [APIS]"))
+    routes = check_file(tmp_path, SERVICE.replace("import_paths: [CODEC]", "import_paths: []"))
     result = sluice("check", tmp_path)
     out = result.stdout + result.stderr
     assert result.returncode != 0, out

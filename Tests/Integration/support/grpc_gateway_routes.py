@@ -14,13 +14,13 @@ def relative(path, directory):
 
 
 def grpc_service(name, address, directory, proto="gateway_test.proto", **extra):
-    """A gRPC service over `proto` (in Tests/Integration/grpc), its imports found through import paths written
-    relative to `directory` (the route file's)."""
+    """A gRPC service over `proto` (in Tests/Integration/grpc), codec_types.proto found through an import path
+    written relative to `directory` (the route file's); google/api and google/rpc need none."""
     service = {
         "name": name,
         "protocol": "grpc",
         "idl": relative(peer.PROTO_DIR / proto, directory),
-        "import_paths": [relative(peer.CODEC_DIR, directory), relative(peer.googleapis_dir(), directory)],
+        "import_paths": [relative(peer.CODEC_DIR, directory)],
         "endpoints": [address],
         "timeout": "2s",
         "connections": 2,
