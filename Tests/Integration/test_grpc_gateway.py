@@ -6,6 +6,7 @@ response_metadata, JSON options, 400s naming the field, 502/504, HTTP/2, descrip
 `idl:`, and `sluice check`'s errors for bad gRPC route files."""
 
 import base64
+import http.client
 import json
 import re
 import subprocess
@@ -76,6 +77,9 @@ def main_document(address, directory):
             {"method": "GET", "path": "/strict/search", "service": "types", "call": "Orders.Search", "strict": True},
             {"method": "POST", "path": "/slow", "service": "slow", "call": "Status.Slow", "body": "*"},
             {"method": "POST", "path": "/down", "service": "down", "call": "Types.Echo", "body": "*"},
+            # In codec_types.proto, which the server does not serve.
+            {"method": "POST", "path": "/unserved", "service": "types", "call": "codec.test.CodecService.Echo",
+             "body": "*"},
         ],
     }
 
@@ -186,6 +190,12 @@ def test_patch_with_body_field_and_put_with_body_star(gw):
     put = gw.request("PUT", "/v1/orders/o6", body={"order": {"quantity": 2}, "updateMask": "quantity,shipTo"})
     assert put.status == 200, put
     assert put.json == {"order": {"id": "o6", "quantity": "2"}, "updateMask": "quantity,shipTo"}
+
+
+def test_a_post_without_a_body_is_the_empty_message(gw):
+    response = gw.request("POST", "/v1/order-lookups")
+    assert response.status == 200, response
+    assert response.json == {}
 
 
 def test_delete_answers_empty(gw):
@@ -307,6 +317,12 @@ def test_a_status_without_details_has_an_empty_list(gw):
     assert response.json == {"code": 5, "message": "gone", "details": []}
 
 
+def test_a_method_the_server_does_not_serve_is_501(gw):
+    response = gw.post("/unserved", {})
+    assert response.status == 501, response
+    assert response.json["code"] == 12 and response.json["details"] == [], response
+
+
 def test_a_status_from_the_server_itself(gw):
     response = gw.get("/v1/orders/missing")
     assert response.status == 404, response
@@ -319,9 +335,29 @@ def test_forward_headers_and_response_metadata(gw):
     response = gw.post("/v1/headers", {"note": "n1"},
                        headers={"X-Request-Id": "r-1", "X-Tenant": "acme", "X-Other": "not forwarded"})
     assert response.status == 200, response
-    assert response.json == {"metadata": {"x-request-id": "r-1", "x-tenant": "acme"}, "note": "n1"}
+    body = response.json
+    deadline = int(body.pop("deadlineMillis"))
+    assert body == {"metadata": {"x-request-id": "r-1", "x-tenant": "acme"}, "note": "n1"}
+    # The service's 2 s timeout goes out as grpc-timeout.
+    assert 1000 < deadline <= 2000, deadline
     assert response.header("x-served-by") == SERVED_BY[1]
     assert response.header("x-trailer-note") == "n1"
+
+
+def test_a_header_given_twice_is_forwarded_with_both_values(gw):
+    connection = http.client.HTTPConnection("127.0.0.1", gw.port, timeout=10)
+    try:
+        connection.putrequest("POST", "/v1/headers")
+        for name, value in [("Content-Type", "application/json"), ("Content-Length", "2"), ("X-Tenant", "a"),
+                            ("X-Tenant", "b")]:
+            connection.putheader(name, value)
+        connection.endheaders(b"{}")
+        response = connection.getresponse()
+        assert response.status == 200
+        # The server joins the values it received, in order.
+        assert json.loads(response.read())["metadata"] == {"x-tenant": "a,b"}
+    finally:
+        connection.close()
 
 
 def test_response_metadata_accompanies_an_error_status(gw):
@@ -405,7 +441,9 @@ def test_a_backend_that_is_down_is_a_502_naming_the_service(gw):
 def test_a_slow_backend_is_a_504_at_the_service_timeout(gw):
     response = gw.post("/slow", {"millis": 5000})
     assert response.status == 504, response
-    assert "service 'slow'" in response.json["error"]["message"], response
+    # The gateway's own timer, or grpcio ending the call at the grpc-timeout the gateway sent: whichever is first.
+    assert ("service 'slow'" in response.json["error"]["message"] if "error" in response.json
+            else response.json["code"] == 4), response
     assert gw.post("/slow", {"millis": 1}).json == {"finished": True}
 
 

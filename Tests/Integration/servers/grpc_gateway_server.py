@@ -96,7 +96,9 @@ def services(pb2, pb2_grpc, templates, templates_grpc, codec):
                     seen[key] = seen[key] + "," + value if key in seen else value
             context.send_initial_metadata([("x-served-by", "grpc-gateway-server")])
             context.set_trailing_metadata([("x-trailer-note", request.note or "none")])
-            return pb2.HeadersReply(metadata=seen, note=request.note)
+            remaining = context.time_remaining()
+            deadline = -1 if remaining is None else int(remaining * 1000)
+            return pb2.HeadersReply(metadata=seen, note=request.note, deadline_millis=deadline)
 
         def Slow(self, request, context):
             deadline = time.monotonic() + request.millis / 1000
