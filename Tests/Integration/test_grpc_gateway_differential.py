@@ -4,7 +4,9 @@ NaN and infinities, unknown open-enum numbers, maps of every key type, oneofs, A
 proto2 groups and defaults). For each, json_format's JSON for it goes to an echo route whose JSON options
 match; grpcio receives the message and answers it back. The message grpcio received must equal the original,
 and the gateway's JSON must equal what json_format writes for it (compared as JSON values, floats as float32
-where the field is a float)."""
+where the field is a float). Then 600 more, their JSON respelled as the mapping allows (proto field names,
+32-bit integers and floats as strings, 64-bit integers as numbers, enums as numbers, URL-safe base64): grpcio
+must receive what json_format reads from the same text."""
 
 import http.client
 import json
@@ -12,6 +14,7 @@ import random
 import sys
 
 import pytest
+from google.protobuf.descriptor import FieldDescriptor as FD
 
 from support import grpc_gateway_peer as peer
 from support.grpc_gateway_routes import grpc_service, start
@@ -117,3 +120,94 @@ def test_random_messages_through_the_gateway_match_json_format(setup):
         client.close()
         channel.close()
     assert not failures, "%d of %d cases failed; the first:\n%s" % (len(failures), COUNT, "\n".join(failures[:6]))
+
+
+# ---- JSON the gateway accepts: the other spellings json_format reads ------------------------------------
+
+INTEGER_IN_NUMBER = {FD.TYPE_INT32, FD.TYPE_SINT32, FD.TYPE_SFIXED32, FD.TYPE_UINT32, FD.TYPE_FIXED32}
+INTEGER_IN_STRING = {FD.TYPE_INT64, FD.TYPE_SINT64, FD.TYPE_SFIXED64, FD.TYPE_UINT64, FD.TYPE_FIXED64}
+
+
+def respell_scalar(r, field, value):
+    """Another spelling json_format reads for `value` of `field`, or `value`."""
+    if r.random() < 0.5:
+        return value
+    if field.type in INTEGER_IN_NUMBER and isinstance(value, int):
+        return str(value)
+    if field.type in INTEGER_IN_STRING and isinstance(value, str) and abs(int(value)) < 2 ** 53:
+        return int(value)
+    if field.type in (FD.TYPE_FLOAT, FD.TYPE_DOUBLE) and isinstance(value, float):
+        return repr(value)
+    if field.type == FD.TYPE_ENUM and isinstance(value, str) and field.enum_type.full_name != "google.protobuf.NullValue":
+        return field.enum_type.values_by_name[value].number
+    if field.type == FD.TYPE_BYTES and isinstance(value, str):
+        return value.replace("+", "-").replace("/", "_")
+    return value
+
+
+def respell(r, descriptor, value):
+    """`value` (json_format's JSON for a message of `descriptor`) with field names, numbers, enums and bytes
+    written in the other ways the JSON mapping allows."""
+    if descriptor.full_name.startswith("google.protobuf.") or not isinstance(value, dict):
+        return value
+    out = {}
+    for key, item in value.items():
+        field = next((f for f in descriptor.fields if key in (f.json_name, f.name)), None)
+        if field is None:
+            out[key] = item
+            continue
+        name = field.name if r.random() < 0.5 else field.json_name
+        if field.message_type is not None and field.message_type.GetOptions().map_entry:
+            value_field = field.message_type.fields_by_name["value"]
+            out[name] = {k: respell_one(r, value_field, v) for k, v in item.items()}
+        elif isinstance(item, list):
+            out[name] = [respell_one(r, field, element) for element in item]
+        else:
+            out[name] = respell_one(r, field, item)
+    return out
+
+
+def respell_one(r, field, value):
+    if field.message_type is not None:
+        return respell(r, field.message_type, value)
+    return respell_scalar(r, field, value)
+
+
+def test_other_spellings_of_random_messages_arrive_as_json_format_reads_them(setup):
+    import grpc
+    from google.protobuf import empty_pb2, json_format
+
+    gen, backend, gateway = setup
+    module, message_type = reference.load(str(gen))
+    import gateway_test_pb2_grpc
+
+    channel = grpc.insecure_channel(backend.address)
+    last_echo = gateway_test_pb2_grpc.TypesStub(channel).LastEcho
+    client = KeptAliveClient(gateway.port)
+    r = random.Random(SEED + 1)
+    failures, checked = [], 0
+    try:
+        for index in range(COUNT // 2):
+            original = message_type()
+            reference.fill(r, module, original, 0)
+            text = json.dumps(respell(r, message_type.DESCRIPTOR, json.loads(reference.to_json(original, "-"))))
+            try:
+                expected = json_format.Parse(text, message_type())
+            except json_format.ParseError:
+                continue  # json_format's own limits (a float32 written as its largest value, say)
+            checked += 1
+            status, answer = client.post("/diff/-", text.encode())
+            if status != 200:
+                failures.append("case %d: HTTP %d %s\n  sent: %s" % (index, status, answer[:400], text))
+                continue
+            received = last_echo(empty_pb2.Empty(), timeout=5)
+            if received.SerializeToString(deterministic=True) != expected.SerializeToString(deterministic=True):
+                difference = reference.same_json(json.loads(reference.to_json(expected, "")),
+                                                 json.loads(reference.to_json(received, "")))
+                failures.append("case %d: grpcio received another message than json_format reads (%s)\n  sent: %s"
+                                % (index, difference, text))
+    finally:
+        client.close()
+        channel.close()
+    assert checked > COUNT // 4
+    assert not failures, "%d of %d cases failed; the first:\n%s" % (len(failures), checked, "\n".join(failures[:6]))
