@@ -6,6 +6,7 @@ response_metadata, JSON options, 400s naming the field, 502/504, HTTP/2, descrip
 `idl:`, and `sluice check`'s errors for bad gRPC route files."""
 
 import base64
+import concurrent.futures
 import http.client
 import json
 import re
@@ -445,6 +446,38 @@ def test_a_slow_backend_is_a_504_at_the_service_timeout(gw):
     assert ("service 'slow'" in response.json["error"]["message"] if "error" in response.json
             else response.json["code"] == 4), response
     assert gw.post("/slow", {"millis": 1}).json == {"finished": True}
+
+
+def test_a_restarted_backend_is_reached_again(sluice_bin, workdir, generated):
+    gen = workdir / "grpc-gateway-gen"
+    server = peer.start(gen, workdir / "grpc-gateway-restart-1.log")
+    port = server.port
+
+    def document(directory):
+        return {"services": [grpc_service("restarting", server.address, directory, auto_routes=True)], "routes": []}
+
+    gateway = start(sluice_bin, workdir, "grpc-restart", document)
+    try:
+        assert gateway.post("/sluice.gw.Types/Echo", {"nested": {"a": 1}}).json == {"nested": {"a": 1}}
+        server.child.kill()
+        down = gateway.post("/sluice.gw.Types/Echo", {"nested": {"a": 2}})
+        assert down.status == 502 and "service 'restarting'" in down.json["error"]["message"], down
+        server = peer.start(gen, workdir / "grpc-gateway-restart-2.log", port=port)
+        assert gateway.post("/sluice.gw.Types/Echo", {"nested": {"a": 3}}).json == {"nested": {"a": 3}}
+    finally:
+        gateway.stop()
+        server.stop()
+
+
+def test_concurrent_requests_each_get_their_own_answer(gw):
+    def one(index):
+        body = {"nested": {"a": index + 1, "b": "x" * (index % 40 + 1)}}
+        response = gw.post("/sluice.gw.Types/Echo", body)
+        return response.status == 200 and response.json == body
+
+    with concurrent.futures.ThreadPoolExecutor(32) as pool:
+        answers = list(pool.map(one, range(300)))
+    assert answers.count(True) == 300
 
 
 # ---- HTTP/2 ----------------------------------------------------------------------------------------------

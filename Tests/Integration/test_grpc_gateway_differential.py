@@ -138,7 +138,7 @@ def respell_scalar(r, field, value):
         return int(value)
     if field.type in (FD.TYPE_FLOAT, FD.TYPE_DOUBLE) and isinstance(value, float):
         return repr(value)
-    if field.type == FD.TYPE_ENUM and isinstance(value, str) and field.enum_type.full_name != "google.protobuf.NullValue":
+    if field.type == FD.TYPE_ENUM and isinstance(value, str) and value in field.enum_type.values_by_name:
         return field.enum_type.values_by_name[value].number
     if field.type == FD.TYPE_BYTES and isinstance(value, str):
         return value.replace("+", "-").replace("/", "_")

@@ -9,7 +9,7 @@ ErrorInfo details when asked; Status.Headers answers the request's x-* metadata 
 (headers) and x-trailer-note (trailers); Status.Slow sleeps. Server reflection is on when grpcio-reflection is
 installed.
 
-Listens on 127.0.0.1 (a free port), prints `listening PORT`, and exits when its stdin closes if stdin is a
+Listens on 127.0.0.1 (a free port, or --port), prints `listening PORT`, and exits when its stdin closes if stdin is a
 pipe; otherwise (stdin from /dev/null, as support.processes.Child starts it) it runs until terminated.
 """
 import argparse
@@ -155,6 +155,7 @@ def enable_reflection(server, pb2, templates):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--gen", required=True)
+    parser.add_argument("--port", type=int, default=0, help="the port to listen on (0: a free one)")
     args = parser.parse_args()
     sys.path.insert(0, args.gen)
     import codec_types_pb2
@@ -168,7 +169,7 @@ def main():
     for add, servicer in services(*modules, codec_types_pb2):
         add(servicer, server)
     reflecting = enable_reflection(server, gateway_test_pb2, gateway_templates_pb2)
-    port = server.add_insecure_port("127.0.0.1:0")
+    port = server.add_insecure_port("127.0.0.1:%d" % args.port)
     server.start()
     print("reflection %s" % ("on" if reflecting else "off (grpcio-reflection is not installed)"), flush=True)
     print("listening %d" % port, flush=True)

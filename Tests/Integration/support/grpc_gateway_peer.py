@@ -51,8 +51,8 @@ class GatewayPeer:
         self.child.stop()
 
 
-def start(gen_dir, log_path):
-    child = Child([sys.executable, SERVER, "--gen", gen_dir], log_path)
+def start(gen_dir, log_path, port=0):
+    child = Child([sys.executable, SERVER, "--gen", gen_dir, "--port", str(port)], log_path)
     port = int(child.wait_for_line(r"listening (\d+)", timeout=30).group(1))
     wait_for_port(port)
     return GatewayPeer(child, port)
