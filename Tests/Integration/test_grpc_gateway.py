@@ -10,6 +10,7 @@ import concurrent.futures
 import http.client
 import json
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -312,6 +313,12 @@ def test_every_status_code_maps_with_its_details(gw, code):
     ]}
 
 
+def test_a_detail_of_a_type_no_descriptor_declares_keeps_its_bytes(gw):
+    response = gw.post("/v1/fail", {"code": 5, "message": "m", "withUnknownDetail": True})
+    assert response.status == 404, response
+    assert response.json["details"] == [{"@type": "type.googleapis.com/not.Loaded", "value": "CAE="}], response
+
+
 def test_a_status_without_details_has_an_empty_list(gw):
     response = gw.post("/v1/fail", {"code": 5, "message": "gone"})
     assert response.status == 404, response
@@ -343,6 +350,24 @@ def test_forward_headers_and_response_metadata(gw):
     assert 1000 < deadline <= 2000, deadline
     assert response.header("x-served-by") == SERVED_BY[1]
     assert response.header("x-trailer-note") == "n1"
+
+
+def test_binary_response_metadata_is_passed_on_as_its_base64(sluice_bin, workdir, backend):
+    def document(directory):
+        service = grpc_service("types", backend.address, directory, routes_from_idl=True,
+                               response_metadata=["x-blob-bin"])
+        return {"services": [service], "routes": []}
+
+    gateway = start(sluice_bin, workdir, "grpc-bin-metadata", document)
+    try:
+        blob = b"\x00\xffhi"
+        response = gateway.post("/v1/fail", {"code": 5, "trailers": {"x-blob-bin": base64.b64encode(blob).decode()}})
+        assert response.status == 404, response
+        # As on the wire: base64, gRPC's unpadded form.
+        value = response.header("x-blob-bin")
+        assert value is not None and base64.b64decode(value + "=" * (-len(value) % 4)) == blob, response.headers
+    finally:
+        gateway.stop()
 
 
 def test_a_header_given_twice_is_forwarded_with_both_values(gw):
@@ -446,6 +471,41 @@ def test_a_slow_backend_is_a_504_at_the_service_timeout(gw):
     assert ("service 'slow'" in response.json["error"]["message"] if "error" in response.json
             else response.json["code"] == 4), response
     assert gw.post("/slow", {"millis": 1}).json == {"finished": True}
+
+
+def test_an_h2c_server_that_is_not_grpc_is_a_502_saying_so(sluice_bin, workdir, gw):
+    # The gateway itself: it speaks h2c, and answers gRPC's POST with HTTP statuses and JSON.
+    def document(directory):
+        return {"services": [grpc_service("not-grpc", "127.0.0.1:%d" % gw.port, directory, routes_from_idl=True)],
+                "routes": []}
+
+    gateway = start(sluice_bin, workdir, "grpc-not-grpc", document)
+    try:
+        response = gateway.post("/v1/everything", {})
+        assert response.status == 502, response
+        assert "service 'not-grpc'" in response.json["error"]["message"], response
+        assert "no gRPC response" in response.json["error"]["message"], response
+    finally:
+        gateway.stop()
+
+
+def test_a_backend_that_never_answers_is_a_504(sluice_bin, workdir):
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+
+        def document(directory):
+            address = "127.0.0.1:%d" % silent.getsockname()[1]
+            return {"services": [grpc_service("silent", address, directory, routes_from_idl=True, timeout="300ms")],
+                    "routes": []}
+
+        gateway = start(sluice_bin, workdir, "grpc-silent", document)
+        try:
+            response = gateway.post("/v1/everything", {})
+            assert response.status == 504, response
+            assert "service 'silent'" in response.json["error"]["message"], response
+        finally:
+            gateway.stop()
 
 
 def test_a_restarted_backend_is_reached_again(sluice_bin, workdir, generated):

@@ -13,6 +13,7 @@ Listens on 127.0.0.1 (a free port, or --port), prints `listening PORT`, and exit
 pipe; otherwise (stdin from /dev/null, as support.processes.Child starts it) it runs until terminated.
 """
 import argparse
+import base64
 import os
 import stat
 import sys
@@ -73,17 +74,21 @@ def services(pb2, pb2_grpc, templates, templates_grpc, codec):
                 return empty_pb2.Empty()
             code = CODES[request.code]
             trailers = [("x-trailer-note", "failed %d" % request.code)]
-            if request.with_details:
+            for key, value in sorted(request.trailers.items()):
+                trailers.append((key, base64.b64decode(value) if key.endswith("-bin") else value))
+            if request.with_details or request.with_unknown_detail:
                 violation = error_details_pb2.BadRequest.FieldViolation(
                     field="code", description="asked for %d" % request.code)
                 bad = error_details_pb2.BadRequest(field_violations=[violation])
                 info = error_details_pb2.ErrorInfo(
                     reason="ASKED", domain="sluice.test", metadata={"code": str(request.code)})
                 details = []
-                for detail in (bad, info):
+                for detail in (bad, info) if request.with_details else ():
                     packed = any_pb2.Any()
                     packed.Pack(detail)
                     details.append(packed)
+                if request.with_unknown_detail:
+                    details.append(any_pb2.Any(type_url="type.googleapis.com/not.Loaded", value=b"\x08\x01"))
                 status = status_pb2.Status(code=request.code, message=request.message, details=details)
                 trailers.append(("grpc-status-details-bin", status.SerializeToString()))
             context.set_trailing_metadata(trailers)
