@@ -169,7 +169,7 @@ def test_a_stream_ending_in_a_non_ok_status_prints_its_messages_then_the_status_
     result = call(sluice, port, "--proto", PROTO, "call.v1.Greeter.Watch", '{"name": "fail"}')
     assert result.returncode == 3, result.stderr
     assert [json.loads(line) for line in result.stdout.splitlines()] == [
-        {"greeting": "fail 0"}, {"greeting": "fail 1"}, {"code": 8, "message": "quota used up"}]
+        {"greeting": "fail 0"}, {"greeting": "fail 1"}, {"code": 8, "message": "quota used up", "details": []}]
 
 
 def test_client_streaming_reads_ndjson_from_stdin_or_a_json_array(sluice, greeter):

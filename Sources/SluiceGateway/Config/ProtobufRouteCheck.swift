@@ -30,6 +30,13 @@ struct ProtobufRouteCheck {
                 problems.append(Problem(part: .path, message: "path variable '\(variable.name)': \(message)"))
             }
         }
+        // A value spanning segments keeps its slashes (and `%2F`): only a string holds it as it came.
+        for variable in Self.multiSegmentVariables(route.template) {
+            if case .success(let field) = ProtobufFieldPath.resolve(variable.fieldPath, in: request, schema: schema), field.type != .string {
+                problems.append(Problem(
+                    part: .path, message: "path variable '\(variable.name)' spans segments, so it must bind a string field, not \(ProtobufFieldPath.typeName(field, schema: schema))"))
+            }
+        }
         for (kind, parameters) in [("query parameter", route.query), ("header", route.headers), ("cookie", route.cookies)] {
             for parameter in parameters {
                 if let message = textProblem(parameter.fieldPath, in: request, repeatedAllowed: true) {
@@ -50,6 +57,15 @@ struct ProtobufRouteCheck {
             }
         }
         return problems
+    }
+
+    /// `{x=**}` and `{x=a/*}`-style variables, whose values may hold slashes.
+    static func multiSegmentVariables(_ template: PathTemplate) -> [PathTemplate.Variable] {
+        var variables = template.patternVariables.filter { $0.segments.count > 1 }.map(\.variable)
+        for segment in template.segments {
+            if case .rest(let variable?) = segment { variables.append(variable) }
+        }
+        return variables
     }
 
     /// Why text cannot fill the field at `path`; nil when it can.

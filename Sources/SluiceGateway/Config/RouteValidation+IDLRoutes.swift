@@ -70,6 +70,13 @@ extension RouteValidation {
             report(origin.diagnostic("bad path '\(path)' in \(call)'s api annotation: \(error)"))
             return
         }
+        // Hertz paths have `:name`, `{name}` and `*name` variables; google.api.http's `{name=a/*}` patterns
+        // would need api.path to rename segments they span, which the specification does not describe.
+        if let capture = template.patternVariables.first {
+            report(origin.diagnostic(
+                "path variable '\(capture.variable.name)' of \(call)'s api annotation is a google.api.http pattern; api.* paths take :name, {name} or {name=**}"))
+            return
+        }
         var route = RouteConfiguration(
             method: "", template: template, service: service, call: call, httpAnnotations: true, origin: origin
         )

@@ -144,6 +144,17 @@ struct RouteValidation {
         for variable in route.template.variables {
             valid = checkBound(variable.fieldPath, what: "path variable '\(variable.name)'", at: draft.pathOrigin, method: method, schema: schema) && valid
         }
+        // A pattern variable's value holds slashes, which only text keeps as they came.
+        for capture in route.template.patternVariables where capture.segments.count > 1 {
+            let variable = capture.variable
+            if case .success(let type) = FieldPathResolution.resolve(variable.fieldPath, arguments: method.arguments, schema: schema),
+                type != .string, type != .binary
+            {
+                diagnostics.append(draft.pathOrigin.diagnostic(
+                    "path variable '\(variable.name)' spans segments, so it must bind a string, not \(FieldPathResolution.describe(type, schema))"))
+                valid = false
+            }
+        }
         for (kind, parameters) in [("query parameter", route.query), ("header", route.headers), ("cookie", route.cookies)] {
             // Two names filling one field leave its value to whichever the request happens to carry.
             var bound: [[String]: String] = [:]

@@ -9,6 +9,9 @@ public struct PathRewrite: Sendable, Hashable, CustomStringConvertible {
         /// The text the template's segment at this index matched; for a rest-of-path variable, everything
         /// from that segment on, slashes kept.
         case segment(Int)
+        /// A google.api.http pattern variable (`{name=shelves/*}`): the segments it spans, slashes kept
+        /// (through the end of the path when it ends in `**`).
+        case span(Range<Int>)
     }
 
     /// As written.
@@ -16,6 +19,8 @@ public struct PathRewrite: Sendable, Hashable, CustomStringConvertible {
     let pieces: [Piece]
     /// The template's rest-of-path segment (always its last), whose capture keeps its slashes.
     let restSegment: Int?
+    /// The template's custom verb (`:cancel`), which is no part of any variable's value.
+    let verb: String?
 
     public var description: String { text }
 
@@ -40,7 +45,12 @@ public struct PathRewrite: Sendable, Hashable, CustomStringConvertible {
                 throw PathRewriteError(offset: offset, message: "'{' without '}'")
             }
             let name = String(text[text.index(after: index)..<close])
-            guard let segment = Self.segmentIndex(of: name, in: template) else {
+            let piece: Piece
+            if let segment = Self.segmentIndex(of: name, in: template) {
+                piece = .segment(segment)
+            } else if let capture = template.patternVariables.first(where: { $0.variable.name == name }) {
+                piece = .span(capture.segments)
+            } else {
                 let known = template.variables.map(\.name)
                 throw PathRewriteError(
                     offset: offset,
@@ -49,7 +59,7 @@ public struct PathRewrite: Sendable, Hashable, CustomStringConvertible {
             }
             if !literal.isEmpty { pieces.append(.literal(literal)) }
             literal = ""
-            pieces.append(.segment(segment))
+            pieces.append(piece)
             offset += text[index...close].count
             index = text.index(after: close)
         }
@@ -58,7 +68,7 @@ public struct PathRewrite: Sendable, Hashable, CustomStringConvertible {
             if case .rest = $0 { return true }
             return false
         }
-        return PathRewrite(text: text, pieces: pieces, restSegment: rest)
+        return PathRewrite(text: text, pieces: pieces, restSegment: rest, verb: template.verb)
     }
 
     private static func segmentIndex(of name: String, in template: PathTemplate) -> Int? {
@@ -77,10 +87,29 @@ public struct PathRewrite: Sendable, Hashable, CustomStringConvertible {
         for piece in pieces {
             switch piece {
             case .literal(let text): result += text
-            case .segment(let index): result += Self.capture(path, segment: index, rest: index == restSegment)
+            case .segment(let index): result += withoutVerb(Self.capture(path, segment: index, rest: index == restSegment))
+            case .span(let segments): result += withoutVerb(Self.capture(path, segments: segments, rest: segments.upperBound - 1 == restSegment))
             }
         }
         return result
+    }
+
+    /// `text` without the template's `:verb` at its end (only the path's last segment can carry it).
+    private func withoutVerb(_ text: Substring) -> Substring {
+        guard let verb, text.utf8.count > verb.utf8.count, text.hasSuffix(":" + verb) else { return text }
+        return text.dropLast(verb.count + 1)
+    }
+
+    /// Segments `segments` of `path` joined by their slashes, or with `rest` everything from the first on.
+    static func capture(_ path: Substring, segments: Range<Int>, rest: Bool) -> Substring {
+        let first = capture(path, segment: segments.lowerBound, rest: true)
+        if rest { return first }
+        var end = first.utf8.startIndex
+        for index in 0..<segments.count {
+            if index > 0 { end = first.utf8.index(after: end) }
+            end = first.utf8[end...].firstIndex(of: UInt8(ascii: "/")) ?? first.utf8.endIndex
+        }
+        return first[..<end]
     }
 
     /// Segment `segment` of `path` (`/a/b/c`: segment 0 is `a`), or with `rest` everything from it on.
@@ -99,10 +128,11 @@ public struct PathRewrite: Sendable, Hashable, CustomStringConvertible {
         return path[start..<end]
     }
 
-    private init(text: String, pieces: [Piece], restSegment: Int?) {
+    private init(text: String, pieces: [Piece], restSegment: Int?, verb: String?) {
         self.text = text
         self.pieces = pieces
         self.restSegment = restSegment
+        self.verb = verb
     }
 }
 

@@ -84,15 +84,10 @@ extension Call {
         }
     }
 
-    /// The descriptors, with `google/rpc/status.proto` (embedded) beside them for a status's details.
+    /// The descriptors, with the embedded `google/rpc` files beside them for a status's details.
     private func protobufSchema(_ files: [Google_Protobuf_FileDescriptorProto]) throws -> ProtobufSchema {
-        var files = files
         do {
-            for file in try ProtoLoader(importPaths: []).load(file: "google/rpc/status.proto")
-            where !files.contains(where: { $0.name == file.name }) {
-                files.append(file)
-            }
-            return try ProtobufSchema(files: files)
+            return try ProtobufSchema(files: ProtobufSchema.addingRPCStatusFiles(to: files))
         } catch let error as ProtoIDLError {
             printError(error.description)
         } catch {
@@ -127,27 +122,16 @@ enum GRPCCallMetadata {
     }
 }
 
-/// A non-OK status as `sluice call` prints it, in grpc-gateway's shape: `{"code": 5, "message": "...",
-/// "details": [...]}`, the details (a `google.rpc.Status` in `grpc-status-details-bin`) as protobuf JSON when
-/// their types are known, else left out with a note on stderr.
+/// A non-OK status as `sluice call` prints it, in grpc-gateway's shape, as the gateway answers it:
+/// `{"code": 5, "message": "...", "details": [...]}` (``ProtobufStatusJSON``).
 enum GRPCCallStatus {
     static func json(_ reply: GRPCReply, schema: ProtobufSchema, allocator: ByteBufferAllocator) -> ByteBuffer {
-        if var details = reply.statusDetails, let status = schema.message(named: "google.rpc.Status") {
-            var out = allocator.buffer(capacity: details.readableBytes * 2 + 64)
-            do {
-                try ProtobufJSONCodec.decode(status, schema: schema, from: &details, into: &out)
-                return out
-            } catch {
-                printError("the status details are unreadable (\(error.description)); printing the code and message only")
-            }
+        var out = allocator.buffer(capacity: (reply.statusDetails?.readableBytes ?? 0) * 2 + 64 + reply.statusMessage.utf8.count)
+        let outcome = ProtobufStatusJSON.write(
+            code: reply.statusCode, message: reply.statusMessage, details: reply.statusDetails, schema: schema, into: &out)
+        if let error = outcome.unreadableDetails {
+            printError("the status details are unreadable (\(error.description)); printing the code and message only")
         }
-        var json = JSONWriter(buffer: allocator.buffer(capacity: 64 + reply.statusMessage.utf8.count))
-        json.beginObject()
-        json.key("code")
-        json.int(reply.statusCode)
-        json.key("message")
-        json.string(reply.statusMessage)
-        json.endObject()
-        return json.buffer
+        return out
     }
 }

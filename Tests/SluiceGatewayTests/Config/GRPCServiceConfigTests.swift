@@ -171,6 +171,15 @@ struct GRPCServiceConfigTests {
             ]
         ),
         (
+            "a variable spanning segments binds a string",
+            serviceYAML.replacingOccurrences(of: "    routes_from_idl: true\n    auto_routes: true\n", with: "") + """
+            routes:
+              - {method: GET, path: "/a/{order.total=shelves/*}", service: orders, call: OrderService.CreateOrder}
+              - {method: GET, path: "/b/{order.customer_id=shelves/*/**}:go", service: orders, call: OrderService.CreateOrder}
+            """,
+            ["a.yaml:11:25: path variable 'order.total' spans segments, so it must bind a string field, not int64"]
+        ),
+        (
             "Thrift route keys, and a streaming method",
             serviceYAML.replacingOccurrences(of: "    routes_from_idl: true\n    auto_routes: true\n", with: "") + """
             routes:

@@ -23,6 +23,18 @@ struct PathRewriteTests {
         #expect(colon.apply(to: "/users/42") == "/u/42")
     }
 
+    @Test("a google.api.http pattern variable copies the segments it spans; a verb is no part of a value")
+    func patterns() throws {
+        let books = try rewrite("/b/{name}", "/v1/{name=shelves/*/books/*}")
+        #expect(books.apply(to: "/v1/shelves/s1/books/b%2F2") == "/b/shelves/s1/books/b%2F2")
+        let rest = try rewrite("/r/{name}/end", "/v1/{name=shelves/**}")
+        #expect(rest.apply(to: "/v1/shelves/a/b/c") == "/r/shelves/a/b/c/end")
+        let verb = try rewrite("/cancel/{name}", "/v1/{name=ops/*}:cancel")
+        #expect(verb.apply(to: "/v1/ops/7:cancel") == "/cancel/ops/7")
+        let single = try rewrite("/x/{id}", "/v1/{id}:run")
+        #expect(single.apply(to: "/v1/a:b:run") == "/x/a:b")
+    }
+
     @Test("an unknown variable, an unclosed brace and a relative rewrite name their character")
     func errors() throws {
         let template = try PathTemplate.parse("/static/{rest=**}")
