@@ -508,6 +508,29 @@ def test_a_backend_that_never_answers_is_a_504(sluice_bin, workdir):
             gateway.stop()
 
 
+def test_a_backend_over_tls(sluice_bin, workdir, generated, dev_certs):
+    server = peer.start(workdir / "grpc-gateway-gen", workdir / "grpc-gateway-tls.log",
+                        tls=(dev_certs / "server.crt", dev_certs / "server.key"))
+
+    def document(directory):
+        verified = grpc_service("verified", server.address, directory, routes_from_idl=True,
+                                tls={"ca": str(dev_certs / "ca.crt")})
+        plain = grpc_service("plain", server.address, directory)
+        return {"services": [verified, plain],
+                "routes": [{"method": "POST", "path": "/plain", "service": "plain", "call": "Types.Echo", "body": "*"}]}
+
+    gateway = start(sluice_bin, workdir, "grpc-tls", document)
+    try:
+        response = gateway.post("/v1/fail", {"code": 6, "message": "over tls", "withDetails": True})
+        assert response.status == 409 and response.json["details"][1]["reason"] == "ASKED", response
+        assert gateway.post("/sluice.gw.Types/Echo", {}).status == 404  # no auto routes there
+        refused = gateway.post("/plain", {})
+        assert refused.status == 502 and "service 'plain'" in refused.json["error"]["message"], refused
+    finally:
+        gateway.stop()
+        server.stop()
+
+
 def test_a_restarted_backend_is_reached_again(sluice_bin, workdir, generated):
     gen = workdir / "grpc-gateway-gen"
     server = peer.start(gen, workdir / "grpc-gateway-restart-1.log")

@@ -9,8 +9,9 @@ ErrorInfo details when asked; Status.Headers answers the request's x-* metadata 
 (headers) and x-trailer-note (trailers); Status.Slow sleeps. Server reflection is on when grpcio-reflection is
 installed.
 
-Listens on 127.0.0.1 (a free port, or --port), prints `listening PORT`, and exits when its stdin closes if stdin is a
-pipe; otherwise (stdin from /dev/null, as support.processes.Child starts it) it runs until terminated.
+Listens on 127.0.0.1 (a free port, or --port; over TLS with --cert and --key), prints `listening PORT`, and
+exits when its stdin closes if stdin is a pipe; otherwise (stdin from /dev/null, as support.processes.Child
+starts it) it runs until terminated.
 """
 import argparse
 import base64
@@ -161,6 +162,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--gen", required=True)
     parser.add_argument("--port", type=int, default=0, help="the port to listen on (0: a free one)")
+    parser.add_argument("--cert", help="serve h2 over TLS with this certificate (PEM) and --key")
+    parser.add_argument("--key")
     args = parser.parse_args()
     sys.path.insert(0, args.gen)
     import codec_types_pb2
@@ -174,7 +177,12 @@ def main():
     for add, servicer in services(*modules, codec_types_pb2):
         add(servicer, server)
     reflecting = enable_reflection(server, gateway_test_pb2, gateway_templates_pb2)
-    port = server.add_insecure_port("127.0.0.1:%d" % args.port)
+    address = "127.0.0.1:%d" % args.port
+    if args.cert:
+        with open(args.cert, "rb") as cert, open(args.key, "rb") as key:
+            port = server.add_secure_port(address, grpc.ssl_server_credentials([(key.read(), cert.read())]))
+    else:
+        port = server.add_insecure_port(address)
     server.start()
     print("reflection %s" % ("on" if reflecting else "off (grpcio-reflection is not installed)"), flush=True)
     print("listening %d" % port, flush=True)

@@ -51,8 +51,12 @@ class GatewayPeer:
         self.child.stop()
 
 
-def start(gen_dir, log_path, port=0):
-    child = Child([sys.executable, SERVER, "--gen", gen_dir, "--port", str(port)], log_path)
+def start(gen_dir, log_path, port=0, tls=None):
+    """grpc_gateway_server.py on `port` (0: a free one); `tls` is (certificate, key) to serve over TLS."""
+    args = [sys.executable, SERVER, "--gen", gen_dir, "--port", str(port)]
+    if tls:
+        args += ["--cert", tls[0], "--key", tls[1]]
+    child = Child(args, log_path)
     port = int(child.wait_for_line(r"listening (\d+)", timeout=30).group(1))
     wait_for_port(port)
     return GatewayPeer(child, port)
