@@ -780,3 +780,41 @@ service S {
     out = result.stdout + result.stderr
     assert result.returncode != 0, out
     assert "server-streaming" in out and "s.S.Watch" in out, out
+
+
+ANNOTATED = """syntax = "proto3";
+package s;
+import "google/api/annotations.proto";
+message M { int32 a = 1; repeated string tags = 2; M child = 3; }
+service S {
+  rpc Dup1(M) returns (M) { option (google.api.http) = { get: "/dup/{a}" }; }
+  rpc Dup2(M) returns (M) { option (google.api.http) = { get: "/dup/{a=*}" }; }
+  rpc BadResponse(M) returns (M) { option (google.api.http) = { post: "/r" body: "*" response_body: "nope" }; }
+  rpc BadBody(M) returns (M) { option (google.api.http) = { post: "/b" body: "nope" }; }
+  rpc RepeatedVar(M) returns (M) { option (google.api.http) = { get: "/rep/{tags}" }; }
+  rpc MessageVar(M) returns (M) { option (google.api.http) = { get: "/msg/{child}" }; }
+  rpc UnknownVar(M) returns (M) { option (google.api.http) = { get: "/unknown/{nope}" }; }
+  rpc Fine(M) returns (M) { option (google.api.http) = { get: "/fine/{child.a}" }; }
+}
+"""
+
+
+def test_check_reports_bad_google_api_http_options(sluice, tmp_path):
+    (tmp_path / "s.proto").write_text(ANNOTATED)
+    (tmp_path / "routes.yaml").write_text("""services:
+  - name: s
+    protocol: grpc
+    idl: s.proto
+    endpoints: ["127.0.0.1:9"]
+    routes_from_idl: true
+""")
+    result = sluice("check", tmp_path)
+    out = result.stdout + result.stderr
+    assert result.returncode != 0, out
+    for expected in ["duplicate route GET /dup/", "s.S.BadResponse's google.api.http post '/r': response_body 'nope'",
+                     "s.S.BadBody's google.api.http post '/b': body 'nope'",
+                     "s.S.RepeatedVar's google.api.http get '/rep/{tags}': path variable 'tags': 'tags' is repeated",
+                     "s.S.MessageVar's google.api.http get '/msg/{child}': path variable 'child': 'child' is a message",
+                     "s.S.UnknownVar's google.api.http get '/unknown/{nope}': path variable 'nope'"]:
+        assert expected in out, out
+    assert "Fine" not in out, out
