@@ -795,6 +795,10 @@ service S {
   rpc MessageVar(M) returns (M) { option (google.api.http) = { get: "/msg/{child}" }; }
   rpc UnknownVar(M) returns (M) { option (google.api.http) = { get: "/unknown/{nope}" }; }
   rpc Fine(M) returns (M) { option (google.api.http) = { get: "/fine/{child.a}" }; }
+  rpc GetWithBody(M) returns (M) { option (google.api.http) = { get: "/gb" body: "*" }; }
+  rpc Nested(M) returns (M) {
+    option (google.api.http) = { get: "/n1" additional_bindings { get: "/n2" additional_bindings { get: "/n3" } } };
+  }
 }
 """
 
@@ -815,6 +819,8 @@ def test_check_reports_bad_google_api_http_options(sluice, tmp_path):
                      "s.S.BadBody's google.api.http post '/b': body 'nope'",
                      "s.S.RepeatedVar's google.api.http get '/rep/{tags}': path variable 'tags': 'tags' is repeated",
                      "s.S.MessageVar's google.api.http get '/msg/{child}': path variable 'child': 'child' is a message",
-                     "s.S.UnknownVar's google.api.http get '/unknown/{nope}': path variable 'nope'"]:
+                     "s.S.UnknownVar's google.api.http get '/unknown/{nope}': path variable 'nope'",
+                     "s.S.GetWithBody's google.api.http get '/gb': a GET takes no body",
+                     "s.S.Nested's google.api.http: an additional binding has additional bindings of its own"]:
         assert expected in out, out
     assert "Fine" not in out, out

@@ -25,7 +25,7 @@ extension RouteValidation {
             let origin: ConfigOrigin
             switch problem.part {
             case .path: origin = draft.pathOrigin
-            case .body: origin = draft.bodyOrigin ?? route.origin
+            case .body: origin = draft.bodyOrigin ?? callOrigin
             case .responseBody: origin = draft.keyOrigins["response_body"] ?? route.origin
             case .parameter(let parameterOrigin): origin = parameterOrigin
             case .call: origin = callOrigin
@@ -72,6 +72,11 @@ extension RouteValidation {
             }
             guard let rule else { continue }
             generated += 1
+            // http.proto: "additional_bindings ... must not contain an additional_bindings field themselves".
+            if rule.additionalBindings.contains(where: { !$0.additionalBindings.isEmpty }) {
+                report(service.idlOrigin.diagnostic("\(method.fullName)'s google.api.http: an additional binding has additional bindings of its own"))
+                continue
+            }
             for binding in [rule] + rule.additionalBindings {
                 addAnnotatedRoute(binding, method: method, service: service, idl: idl)
             }
@@ -98,6 +103,10 @@ extension RouteValidation {
             template = try PathTemplate.parse(rule.path)
         } catch {
             report(origin.diagnostic("\(what): bad path template: \(error)"))
+            return
+        }
+        if httpMethod == "GET", !rule.body.isEmpty {
+            report(origin.diagnostic("\(what): a GET takes no body (body: \"\(rule.body)\")"))
             return
         }
         let body: RouteConfiguration.Body
