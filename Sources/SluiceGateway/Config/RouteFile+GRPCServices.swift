@@ -20,11 +20,9 @@ extension RouteFile {
     ) -> ServiceDraft? {
         var valid = nameField != nil
         if nameField == nil { reader.error(at: node, "a service needs 'name'") }
-        for key in keysRefusedByGRPC {
-            guard let field = fields[key] else { continue }
-            reader.error(at: field.key, "'\(key)' does not apply to a 'protocol: grpc' service: it is HTTP/2, with 'connections' per endpoint")
-            valid = false
-        }
+        valid = refuseKeys(keysRefusedByGRPC, in: fields, reader: &reader) {
+            "'\($0)' does not apply to a 'protocol: grpc' service: it is HTTP/2, with 'connections' per endpoint"
+        } && valid
         let idlField = fields["idl"]
         if idlField == nil {
             reader.error(at: node, "a service needs 'idl' (a .proto file, a descriptor set, or 'reflection')")
@@ -94,10 +92,17 @@ extension RouteFile {
 
     /// Refuses the gRPC-only keys on a service of another protocol; `true` when there were none.
     static func refuseGRPCOnlyKeys(_ fields: [String: (key: Node, value: Node)], protocol: String, reader: inout YAMLReader) -> Bool {
+        refuseKeys(grpcOnlyServiceKeys, in: fields, reader: &reader) { "'\($0)' is for 'protocol: grpc' services, not \(`protocol`) ones" }
+    }
+
+    /// Reports each of `keys` present in `fields`, at its key, with `message(key)`; `true` when none was.
+    static func refuseKeys(
+        _ keys: [String], in fields: [String: (key: Node, value: Node)], reader: inout YAMLReader, message: (String) -> String
+    ) -> Bool {
         var valid = true
-        for key in grpcOnlyServiceKeys {
+        for key in keys {
             guard let field = fields[key] else { continue }
-            reader.error(at: field.key, "'\(key)' is for 'protocol: grpc' services, not \(`protocol`) ones")
+            reader.error(at: field.key, message(key))
             valid = false
         }
         return valid

@@ -16,11 +16,9 @@ extension RouteFile {
     ) -> ServiceDraft? {
         var valid = nameField != nil
         if nameField == nil { reader.error(at: node, "a service needs 'name'") }
-        for key in thriftOnlyServiceKeys {
-            guard let field = fields[key] else { continue }
-            reader.error(at: field.key, "'\(key)' is for Thrift services; a 'protocol: http' service is proxied as it is")
-            valid = false
-        }
+        valid = refuseKeys(thriftOnlyServiceKeys, in: fields, reader: &reader) {
+            "'\($0)' is for Thrift services; a 'protocol: http' service is proxied as it is"
+        } && valid
         valid = refuseGRPCOnlyKeys(fields, protocol: "'protocol: http'", reader: &reader) && valid
         var endpoints: [Endpoint] = []
         var secure: Bool?
@@ -127,13 +125,9 @@ extension RouteFile {
     /// `h2c` and `h2` choose how an http service is spoken to; a Thrift service has its own transports.
     /// Returns whether none was given.
     static func refuseHTTPOnlyKeys(_ fields: [String: (key: Node, value: Node)], reader: inout YAMLReader) -> Bool {
-        var valid = true
-        for key in ["h2c", "h2"] {
-            guard let field = fields[key] else { continue }
-            reader.error(at: field.key, "'\(key)' is for 'protocol: http' services (HTTP/2 to the upstream); a Thrift service uses 'transport'")
-            valid = false
+        refuseKeys(["h2c", "h2"], in: fields, reader: &reader) {
+            "'\($0)' is for 'protocol: http' services (HTTP/2 to the upstream); a Thrift service uses 'transport'"
         }
-        return valid
     }
 
     struct EndpointProblem: Error {
