@@ -156,7 +156,7 @@ def test_the_json_route_at_the_same_path_still_takes_json(stub):
     _, gw, _ = stub
     response = gw.post("/passthrough.v1.Relay/Unary", {"text": "js", "count": 1})
     assert response.status == 200, response.body
-    assert response.json() == {"text": "js from ", "count": 2}
+    assert response.json == {"text": "js from ", "count": 2}
 
 
 def test_a_stopped_backend_is_unavailable(start_gateway, workdir, relay_gen):

@@ -1,8 +1,9 @@
 """grpcio serving passthrough.proto for test_grpc_passthrough.py, from Python code that protoc (grpcio-tools)
 generated into the directory named by --gen. Unary echoes the text with the `x-user` metadata, sends the
-initial metadata `x-served-by: relay` and the trailer `x-trace: <text>`; Split streams `count` notes; Join
-joins the texts it was sent; Echo answers each note as it comes; Fail aborts with INVALID_ARGUMENT and a
-trailer; Slow sleeps 3 s; Deadline answers the deadline it saw left. Prints `listening PORT`."""
+initial metadata `x-served-by: relay` and the trailer `x-trace` (the text's first 16 characters); Split
+streams `count` notes; Join joins the texts it was sent; Echo answers each note as it comes; Fail aborts with
+INVALID_ARGUMENT and a trailer; Slow sleeps 3 s; Deadline answers the deadline it saw left. Prints
+`listening PORT`."""
 
 import argparse
 import sys
@@ -24,7 +25,7 @@ def main():
         def Unary(self, request, context):
             user = dict(context.invocation_metadata()).get("x-user", "")
             context.send_initial_metadata([("x-served-by", "relay")])
-            context.set_trailing_metadata([("x-trace", request.text)])
+            context.set_trailing_metadata([("x-trace", request.text[:16])])
             return pb.Note(text="%s from %s" % (request.text, user), count=request.count + 1)
 
         def Split(self, request, context):
