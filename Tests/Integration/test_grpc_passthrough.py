@@ -254,3 +254,25 @@ def test_grpc_web_unknown_method_is_unimplemented(stub):
     assert status == 200
     assert headers["grpc-status"] == "12"
     assert replies == []
+
+
+def test_grpc_web_text_body_in_odd_chunks_streams_to_a_client_streaming_method(stub, relay_gen):
+    _, gw, _ = stub
+    pb = relay_gen[1]
+    # Each message base64-encoded on its own (padded), as a browser might send it, then cut into 5-byte chunks.
+    notes = [pb.Note(text="n%d" % i).SerializeToString() for i in range(6)]
+    text = b"".join(base64.b64encode(struct.pack(">BI", 0, len(n)) + n) for n in notes)
+    conn = http.client.HTTPConnection("127.0.0.1", gw.port, timeout=10)
+    try:
+        conn.request("POST", "/passthrough.v1.Relay/Join", body=iter([text[i:i + 5] for i in range(0, len(text), 5)]),
+                     headers={"content-type": "application/grpc-web-text"}, encode_chunked=True)
+        response = conn.getresponse()
+        raw = base64.b64decode(response.read())
+    finally:
+        conn.close()
+    assert response.status == 200
+    flag, length = struct.unpack(">BI", raw[:5])
+    assert flag == 0
+    assert pb.Note.FromString(raw[5:5 + length]) == pb.Note(text="+".join("n%d" % i for i in range(6)), count=6)
+    assert raw[5 + length] == 0x80
+    assert b"grpc-status: 0\r\n" in raw[5 + length + 5:]
