@@ -26,6 +26,9 @@ protocol ProxyClient: AnyObject {
     func proxyResponseEnd(framing: ProxyResponseFraming, trailers: HTTPHeaders?)
     /// The gateway's own answer to `request` in place of the upstream's (nothing was sent yet).
     func proxyRespond(_ error: GatewayError, request: HTTPRequestHead, close: Bool)
+    /// A response that is one header block ending it, status 200: gRPC's trailers-only form, which carries
+    /// `grpc-status` in the only headers there are (an upstream's, or the gateway's own ``GRPCStatusAnswer``).
+    func proxyTrailersOnly(_ headers: HTTPHeaders)
     /// ``ProxyExchange/wantsClientRead`` may have become true: pass on a read held back.
     func proxyResumeReading()
     /// The exchange is over; with `close`, the connection (HTTP/1.1) or stream (HTTP/2) closes once the bytes
@@ -34,4 +37,14 @@ protocol ProxyClient: AnyObject {
     /// The upstream switched protocols (its `101` is written): from now on the connection relays bytes to
     /// and from `upstream` (``ProxyTunnel``).
     func proxyTunnel(to upstream: UpstreamConnection)
+}
+
+extension ProxyClient {
+    /// An HTTP/1.1 response cannot end in its head: an empty body follows.
+    func proxyTrailersOnly(_ headers: HTTPHeaders) {
+        var headers = headers
+        headers.replaceOrAdd(name: "content-length", value: "0")
+        proxyResponseHead(status: .ok, headers: headers, framing: .contentLength, connection: .keepAlive)
+        proxyResponseEnd(framing: .contentLength, trailers: nil)
+    }
 }

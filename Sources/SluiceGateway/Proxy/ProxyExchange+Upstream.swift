@@ -29,7 +29,16 @@ extension ProxyExchange {
             return abort(GatewayError(
                 .badGateway, "service '\(route.service)' answered the WebSocket upgrade with \(head.status.code), not 101"))
         }
-        let headers = ProxyHeaders.removingHopByHop(head.headers)
+        var headers = ProxyHeaders.removingHopByHop(head.headers)
+        if var call = grpcWeb {
+            headers = call.responseHead(headers)
+            grpcWeb = call
+        } else if route.grpc != nil, headers.contains(name: "grpc-status") {
+            // Trailers-only: written whole at the end, which follows at once.
+            framing = ProxyResponseFraming.none
+            grpcTrailersOnly = headers
+            return
+        }
         let framing = ProxyResponseFraming.choose(
             status: Int(head.status.code), headers: headers, requestMethod: request.method, clientVersion: request.version)
         self.framing = framing
@@ -41,6 +50,11 @@ extension ProxyExchange {
 
     func upstreamBody(_ chunk: ByteBuffer) {
         guard let client, let framing else { return }
+        if var call = grpcWeb {
+            let translated = call.responseBody(chunk)
+            grpcWeb = call
+            return client.proxyResponseBody(translated, framing: framing)
+        }
         client.proxyResponseBody(chunk, framing: framing)
     }
 
@@ -64,7 +78,16 @@ extension ProxyExchange {
             return client.proxyTunnel(to: lease.connection)
         }
         guard let client, let framing, case .streaming(let lease) = phase else { return }
-        client.proxyResponseEnd(framing: framing, trailers: trailers.map(ProxyHeaders.removingHopByHop))
+        if let headers = grpcTrailersOnly {
+            client.proxyTrailersOnly(headers)
+        } else if var call = grpcWeb {
+            // gRPC-Web clients read the trailers from the body's last frame.
+            client.proxyResponseBody(call.responseEnd(trailers: trailers.map(ProxyHeaders.removingHopByHop)), framing: framing)
+            grpcWeb = call
+            client.proxyResponseEnd(framing: framing, trailers: nil)
+        } else {
+            client.proxyResponseEnd(framing: framing, trailers: trailers.map(ProxyHeaders.removingHopByHop))
+        }
         lease.release(reusable: requestSent && upstreamKeepAlive)
         phase = .finished
         // A client still sending a body the upstream did not wait for cannot be resynchronised.

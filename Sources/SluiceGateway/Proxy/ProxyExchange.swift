@@ -41,6 +41,11 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     let isUpgrade: Bool
     var upgraded = false
     var headTimer: Scheduled<Void>?
+    /// A gRPC upstream's response head that carried `grpc-status`: the response is trailers-only, and goes to
+    /// the client as one header block ending it when the upstream's end follows.
+    var grpcTrailersOnly: HTTPHeaders?
+    /// A gRPC-Web call, translated to gRPC upstream and back.
+    var grpcWeb: GRPCWebCall?
 
     init(route: ProxyRoute, request: HTTPRequestHead, target: String, origin: ProxyHeaders.Origin, client: any ProxyClient, eventLoop: any EventLoop) {
         self.route = route
@@ -51,6 +56,11 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         var headers = ProxyHeaders.request(request.headers, origin: origin, fallbackHost: endpoint)
         if request.headers["transfer-encoding"].contains(where: { $0.lowercased().contains("chunked") }) {
             headers.add(name: "transfer-encoding", value: "chunked")
+        }
+        if route.grpc != nil, let type = request.headers.first(name: "content-type"), let mode = GRPCWebCall.Mode(contentType: type) {
+            let call = GRPCWebCall(mode: mode)
+            headers = call.upstreamHeaders(headers)
+            grpcWeb = call
         }
         self.upstreamRequest = HTTPRequestHead(version: .http1_1, method: request.method, uri: target, headers: headers)
         isUpgrade = request.method == .GET && ProxyHeaders.isWebSocketUpgrade(request.headers)
@@ -87,6 +97,10 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     /// Every earlier response is written: take an upstream connection.
     func start() {
         guard case .waitingForTurn = phase else { return }
+        if route.grpc == .unimplemented {
+            let path = request.uri.split(separator: "?", maxSplits: 1).first ?? ""
+            return respond(GatewayError(.notImplemented, "no service has the method \(path)"), close: !requestEnded)
+        }
         if let limit = route.configuration.maxBody, let length = request.headers.first(name: "content-length").flatMap(Int.init), length > limit {
             return respond(GatewayError(.payloadTooLarge, "the request body is larger than the route's limit"), close: true)
         }
@@ -110,6 +124,14 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     }
 
     private func clientBody(_ chunk: ByteBuffer) {
+        var chunk = chunk
+        if var call = grpcWeb {
+            guard let decoded = call.requestBody(chunk) else {
+                return abort(GatewayError(.badRequest, "the gRPC-Web text body is not base64"))
+            }
+            grpcWeb = call
+            chunk = decoded
+        }
         bodyBytes += chunk.readableBytes
         if let limit = route.configuration.maxBody, bodyBytes > limit {
             return abort(GatewayError(.payloadTooLarge, "the request body is larger than the route's limit"))
@@ -124,6 +146,9 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     }
 
     private func clientEnd(_ trailers: HTTPHeaders?) {
+        if let grpcWeb, !grpcWeb.requestComplete {
+            return abort(GatewayError(.badRequest, "the gRPC-Web text body ends inside a base64 group"))
+        }
         requestEnded = true
         requestTrailers = trailers
         if case .streaming(let lease) = phase { sendEnd(lease) }
@@ -188,9 +213,18 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         // That flush sent the head and body parts written before it too.
         upstreamFlushPending = false
         guard framing == nil else { return }
-        headTimer = eventLoop.assumeIsolated().scheduleTask(in: route.upstream.configuration.requestTimeout) {
+        headTimer = eventLoop.assumeIsolated().scheduleTask(in: headTimeout) {
             self.headTimedOut()
         }
+    }
+
+    /// How long the response head may take once the request is sent: the service's timeout, or for a gRPC
+    /// call with a `grpc-timeout` that deadline (the client waits that long, and the backend enforces it).
+    private var headTimeout: TimeAmount {
+        if route.grpc != nil, let value = request.headers.first(name: "grpc-timeout"), let timeout = GRPCTimeout.parse(value) {
+            return timeout
+        }
+        return route.upstream.configuration.requestTimeout
     }
 
     private func connectFailed(_ error: any Error) {
@@ -233,7 +267,11 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         guard let client else { return }
         phase = .finished
         let close = close || closeAfterResponse
-        client.proxyRespond(error, request: request, close: close)
+        if route.grpc != nil {
+            client.proxyTrailersOnly(GRPCStatusAnswer.headers(for: error, contentType: grpcWeb?.responseContentType ?? "application/grpc"))
+        } else {
+            client.proxyRespond(error, request: request, close: close)
+        }
         finish(close: close)
     }
 

@@ -1,12 +1,24 @@
 /// A route to a `protocol: http` service, ready for requests: its requests are not decoded but streamed to
-/// ``upstream`` as they arrive (see ``ProxyExchange``).
+/// ``upstream`` as they arrive (see ``ProxyExchange``). Also a gRPC method passed through to a `protocol: grpc`
+/// service (``GRPCPassthrough``).
 final class ProxyRoute: Sendable {
+    /// What a route made for gRPC pass-through does.
+    enum GRPCRole: Sendable, Hashable {
+        /// Proxies the call; the gateway's own failures are answered as gRPC statuses.
+        case call
+        /// Answers `UNIMPLEMENTED` without calling anything: no service has the method.
+        case unimplemented
+    }
+
     let configuration: RouteConfiguration
     let upstream: HTTPUpstream
+    /// nil for an http service's route.
+    let grpc: GRPCRole?
 
-    init(configuration: RouteConfiguration, upstream: HTTPUpstream) {
+    init(configuration: RouteConfiguration, upstream: HTTPUpstream, grpc: GRPCRole? = nil) {
         self.configuration = configuration
         self.upstream = upstream
+        self.grpc = grpc
     }
 
     var service: String { configuration.service }

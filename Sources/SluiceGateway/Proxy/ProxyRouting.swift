@@ -17,6 +17,7 @@ extension RequestDispatcher: ProxyRouting {
     func proxyRoute(for head: HTTPRequestHead) -> (route: ProxyRoute, target: String)? {
         guard state.hasProxyRoutes else { return nil }
         let snapshot = state.current
+        if let route = snapshot.grpcPassthrough.route(for: head) { return (route, head.uri) }
         let request = GatewayRequest(method: head.method.rawValue, target: head.uri, headers: GatewayHeaders(), body: nil)
         guard case .route(let index) = snapshot.router.match(method: request.method, path: request.path),
             index >= snapshot.routes.count

@@ -16,8 +16,10 @@ final class RuntimeSnapshot: Sendable {
     let services: [ServiceRuntime.Key: ServiceRuntime]
     /// Routes to `protocol: http` services; the router numbers them after ``routes``.
     let proxyRoutes: [ProxyRoute]
-    /// By service name.
+    /// By service name (`protocol: http` services', and `protocol: grpc` ones' for pass-through).
     let upstreams: [String: HTTPUpstream]
+    /// gRPC calls proxied unchanged, by `:path`.
+    let grpcPassthrough: GRPCPassthrough
 
     private init(
         configuration: GatewayConfiguration,
@@ -25,7 +27,8 @@ final class RuntimeSnapshot: Sendable {
         routes: [CompiledRoute],
         services: [ServiceRuntime.Key: ServiceRuntime],
         proxyRoutes: [ProxyRoute] = [],
-        upstreams: [String: HTTPUpstream] = [:]
+        upstreams: [String: HTTPUpstream] = [:],
+        grpcPassthrough: GRPCPassthrough = .empty
     ) {
         self.configuration = configuration
         self.router = router
@@ -33,7 +36,11 @@ final class RuntimeSnapshot: Sendable {
         self.services = services
         self.proxyRoutes = proxyRoutes
         self.upstreams = upstreams
+        self.grpcPassthrough = grpcPassthrough
     }
+
+    /// Whether some request is proxied, decided at its head: the listeners then ask ``ProxyRouting``.
+    var proxiesAtHead: Bool { !proxyRoutes.isEmpty || !grpcPassthrough.isEmpty }
 
     /// Builds a snapshot, reusing `previous`'s client for every (service, IDL service) pair whose client
     /// settings did not change.
@@ -83,7 +90,9 @@ final class RuntimeSnapshot: Sendable {
             routes.append(CompiledRoute(index: routes.count, configuration: route, service: runtime, call: call))
             table.append((route.method, route.template))
         }
-        let (proxyRoutes, upstreams) = Self.proxyRoutes(proxied, previous: previous, logger: logger)
+        let (proxyRoutes, httpUpstreams) = Self.proxyRoutes(proxied, previous: previous, logger: logger)
+        let (grpcPassthrough, grpcUpstreams) = GRPCPassthrough.build(configuration: configuration, previous: previous, logger: logger)
+        let upstreams = httpUpstreams.merging(grpcUpstreams) { http, _ in http }
         table += proxyRoutes.map { ($0.configuration.method, $0.configuration.template) }
         let snapshot = RuntimeSnapshot(
             configuration: configuration,
@@ -91,7 +100,8 @@ final class RuntimeSnapshot: Sendable {
             routes: routes,
             services: services,
             proxyRoutes: proxyRoutes,
-            upstreams: upstreams
+            upstreams: upstreams,
+            grpcPassthrough: grpcPassthrough
         )
         let kept = Set(services.values.map(\.client.identity))
         let retired = previous?.services.values.filter { !kept.contains($0.client.identity) } ?? []

@@ -10,7 +10,7 @@ final class RuntimeState: Sendable {
 
     init(_ snapshot: RuntimeSnapshot) {
         self.snapshot = Mutex(snapshot)
-        self.proxies = Atomic(!snapshot.proxyRoutes.isEmpty)
+        self.proxies = Atomic(snapshot.proxiesAtHead)
     }
 
     var hasProxyRoutes: Bool { proxies.load(ordering: .relaxed) }
@@ -22,7 +22,7 @@ final class RuntimeState: Sendable {
         snapshot.withLock { current in
             let previous = current
             current = next
-            proxies.store(!next.proxyRoutes.isEmpty, ordering: .relaxed)
+            proxies.store(next.proxiesAtHead, ordering: .relaxed)
             return previous
         }
     }

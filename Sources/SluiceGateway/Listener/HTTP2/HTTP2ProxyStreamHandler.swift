@@ -239,6 +239,15 @@ extension HTTP2ProxyStreamHandler: ProxyClient {
         }
     }
 
+    /// One HEADERS frame with END_STREAM.
+    func proxyTrailersOnly(_ headers: HTTPHeaders) {
+        guard let context else { return }
+        let ended = context.eventLoop.makePromise(of: Void.self)
+        responseEnded = ended.futureResult
+        write(.headers(.init(headers: HTTP2ProxyHeaders.response(status: 200, headers: headers), endStream: true)), promise: ended)
+        proxyFlush()
+    }
+
     func proxyRespond(_ error: GatewayError, request: HTTPRequestHead, close: Bool) {
         guard let context else { return }
         let written = context.eventLoop.makePromise(of: Void.self)
