@@ -54,6 +54,8 @@ python3 -c 'import websockets.sync.client, websockets.asyncio.server, websockets
 python3 -c 'import google.protobuf' 2>/dev/null || pip_install 'protobuf>=4'
 # The gRPC test peer of SluiceClient's gRPC tests (Tests/Integration/servers/grpc_test_server.py).
 python3 -c 'import grpc' 2>/dev/null || pip_install 'grpcio>=1.60'
+# Server reflection for the gRPC test servers (test_call_grpc.py's greeter_server.py): grpcio-reflection.
+python3 -c 'import grpc_reflection.v1alpha.reflection' 2>/dev/null || pip_install 'grpcio-reflection>=1.60'
 
 echo "test dependencies: curl $(curl --version | head -1 | cut -d' ' -f2), $(thrift --version)," \
      "python thrift $(python3 -c 'import importlib.metadata as m; print(m.version("thrift"))')," \

@@ -13,11 +13,16 @@ public struct ClientError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public var kind: Kind
+    /// For the log: names the endpoint and the call.
     public var message: String
+    /// What the backend did wrong, without addresses, fit for the gateway's client to read; nil when the
+    /// kind says it all.
+    public var reason: String?
 
-    public init(_ kind: Kind, _ message: String) {
+    public init(_ kind: Kind, _ message: String, reason: String? = nil) {
         self.kind = kind
         self.message = message
+        self.reason = reason
     }
 
     /// Timeouts are the backend's slowness (504); everything else is a bad gateway (502).

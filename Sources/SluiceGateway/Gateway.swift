@@ -61,7 +61,10 @@ public final class Gateway: Sendable {
     private let connections: ListenerConnections
     private let state: RuntimeState
     private let logger: Logger
+    /// Where reloads ask `idl: reflection` services.
+    private let group: any EventLoopGroup
     private let makeCaller: @Sendable (ThriftClientConfiguration) -> any ThriftCaller
+    private let makeGRPCCaller: @Sendable (GRPCClientConfiguration) -> any GRPCCaller
     /// Serialises reloads, so each builds on the snapshot the previous one installed.
     private let reloading = Mutex(())
     private let isShutDown = Mutex(false)
@@ -72,7 +75,9 @@ public final class Gateway: Sendable {
         connections: ListenerConnections,
         state: RuntimeState,
         logger: Logger,
-        makeCaller: @escaping @Sendable (ThriftClientConfiguration) -> any ThriftCaller
+        group: any EventLoopGroup,
+        makeCaller: @escaping @Sendable (ThriftClientConfiguration) -> any ThriftCaller,
+        makeGRPCCaller: @escaping @Sendable (GRPCClientConfiguration) -> any GRPCCaller
     ) {
         self.configuration = configuration
         self.localPorts = zip(channels, configuration.listeners).map { $0.localAddress?.port ?? $1.address.port }
@@ -80,7 +85,9 @@ public final class Gateway: Sendable {
         self.connections = connections
         self.state = state
         self.logger = logger
+        self.group = group
         self.makeCaller = makeCaller
+        self.makeGRPCCaller = makeGRPCCaller
     }
 
     /// Loads the routes directory (throwing ``ConfigErrors`` listing every problem), connects nothing yet
@@ -94,9 +101,11 @@ public final class Gateway: Sendable {
         var logger = logger ?? Logger(label: "sluice.gateway")
         logger.logLevel = configuration.logLevel
         let clientLogger = logger
+        let reflected = await RouteConfigLoader.fetchReflected(directory: configuration.routesDirectory, group: group, logger: logger)
         let loaded = try RouteConfigLoader.load(
             directory: configuration.routesDirectory,
-            includeDirectories: configuration.includeDirectories
+            includeDirectories: configuration.includeDirectories,
+            schemaLoader: SchemaLoader.thriftIDL.withReflected(reflected)
         )
         // What loads but is not acted on (api.vd) is worth one line, as `sluice check` prints it.
         for note in loaded.notes { logger.notice("\(note)") }
@@ -108,6 +117,9 @@ public final class Gateway: Sendable {
             callGuard: callGuard,
             makeCaller: { clientConfiguration in
                 ThriftClient(configuration: clientConfiguration, eventLoopGroup: group, logger: clientLogger)
+            },
+            makeGRPCCaller: { clientConfiguration in
+                GRPCClient(configuration: clientConfiguration, eventLoopGroup: group, logger: clientLogger)
             }
         )
     }
@@ -119,9 +131,13 @@ public final class Gateway: Sendable {
         group: any EventLoopGroup,
         logger: Logger,
         callGuard: any CallGuard,
-        makeCaller: @escaping @Sendable (ThriftClientConfiguration) -> any ThriftCaller
+        makeCaller: @escaping @Sendable (ThriftClientConfiguration) -> any ThriftCaller,
+        makeGRPCCaller: @escaping @Sendable (GRPCClientConfiguration) -> any GRPCCaller = { configuration in
+            GRPCClient(configuration: configuration, eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "sluice.grpc"))
+        }
     ) async throws -> Gateway {
-        let (snapshot, _) = RuntimeSnapshot.build(configuration: loaded, previous: nil, logger: logger, makeCaller: makeCaller)
+        let (snapshot, _) = RuntimeSnapshot.build(
+            configuration: loaded, previous: nil, logger: logger, makeCaller: makeCaller, makeGRPCCaller: makeGRPCCaller)
         let state = RuntimeState(snapshot)
         let dispatcher = RequestDispatcher(state: state, callGuard: callGuard, logger: logger)
         let connections = ListenerConnections()
@@ -158,7 +174,7 @@ public final class Gateway: Sendable {
             }
         } catch {
             for channel in channels { try? await channel.close() }
-            for service in snapshot.services.values { await service.caller.shutdown() }
+            for service in snapshot.services.values { await service.client.shutdown() }
             throw error
         }
         return Gateway(
@@ -167,7 +183,9 @@ public final class Gateway: Sendable {
             connections: connections,
             state: state,
             logger: logger,
-            makeCaller: makeCaller
+            group: group,
+            makeCaller: makeCaller,
+            makeGRPCCaller: makeGRPCCaller
         )
     }
 
@@ -178,14 +196,18 @@ public final class Gateway: Sendable {
     /// On any error the running configuration stays as it was and the errors are thrown. Clients of services
     /// whose settings did not change carry over; the others are shut down once in-flight calls had time
     /// to finish.
-    public func reload(directory: String? = nil) throws(ConfigErrors) {
+    /// `idl: reflection` services are asked again first.
+    public func reload(directory: String? = nil) async throws(ConfigErrors) {
+        let directory = directory ?? configuration.routesDirectory
+        let reflected = await RouteConfigLoader.fetchReflected(directory: directory, group: group, logger: logger)
         let loaded = try RouteConfigLoader.load(
-            directory: directory ?? configuration.routesDirectory,
-            includeDirectories: configuration.includeDirectories
+            directory: directory,
+            includeDirectories: configuration.includeDirectories,
+            schemaLoader: SchemaLoader.thriftIDL.withReflected(reflected)
         )
         let retired: [ServiceRuntime] = reloading.withLock { _ in
             let (snapshot, retired) = RuntimeSnapshot.build(
-                configuration: loaded, previous: state.current, logger: logger, makeCaller: makeCaller)
+                configuration: loaded, previous: state.current, logger: logger, makeCaller: makeCaller, makeGRPCCaller: makeGRPCCaller)
             _ = state.swap(snapshot)
             return retired
         }
@@ -194,7 +216,7 @@ public final class Gateway: Sendable {
             let grace = service.configuration.requestTimeout + service.configuration.connectTimeout
             Task {
                 try? await Task.sleep(nanoseconds: UInt64(max(0, grace.nanoseconds)))
-                await service.caller.shutdown()
+                await service.client.shutdown()
             }
         }
     }
@@ -216,7 +238,7 @@ public final class Gateway: Sendable {
         while connections.count > 0, NIODeadline.now() < deadline {
             try? await Task.sleep(nanoseconds: 10_000_000)
         }
-        for service in services { await service.caller.shutdown() }
+        for service in services { await service.client.shutdown() }
         logger.info("stopped")
     }
 }

@@ -7,10 +7,16 @@ public struct BoundValue: Sendable, Hashable {
     public var text: String
     /// Names the origin in errors, e.g. "path parameter 'name'".
     public var source: String
+    /// A query parameter the route does not declare, named by its key (grpc-gateway's "fields not bound by
+    /// the path or the body come from the query"): a name the message does not have is ignored rather than
+    /// an error (unless the codec is strict), and one that overlaps the body or a declared binding is a
+    /// collision.
+    public var isQueryParameter: Bool
 
-    public init(path: [String], text: String, source: String) {
+    public init(path: [String], text: String, source: String, isQueryParameter: Bool = false) {
         self.path = path
         self.text = text
         self.source = source
+        self.isQueryParameter = isQueryParameter
     }
 }

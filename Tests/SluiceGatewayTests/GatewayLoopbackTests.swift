@@ -65,12 +65,12 @@ struct GatewayLoopbackTests {
 
         // A broken route file is refused and the running routes stay.
         try directory.write("echo.yaml", Self.routes(path: "/v2/{req.nope}"))
-        #expect(throws: ConfigErrors.self) { try gateway.reload() }
+        await #expect(throws: ConfigErrors.self) { try await gateway.reload() }
         #expect(gateway.currentConfiguration.routes.map(\.template.text) == ["/v1/echo/{req.name}"])
 
         // A good one replaces them.
         try directory.write("echo.yaml", Self.routes(path: "/v2/echo/{req.name}"))
-        try gateway.reload()
+        try await gateway.reload()
         let moved = try await RawHTTPClient.exchange(port: gateway.localPort, "POST /v1/echo/x HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")
         #expect(moved.hasPrefix("HTTP/1.1 404"))
 

@@ -141,7 +141,7 @@ final class GRPCStreamHandler: ChannelInboundHandler {
     }
 
     private func fail(_ context: ChannelHandlerContext, _ error: any Error) {
-        call.abort(ClientError(.protocolError, "\(endpoint) \(error) (gRPC call \(call.path))"))
+        call.abort(ClientError(.protocolError, "\(endpoint) \(error) (gRPC call \(call.path))", reason: "\(error)"))
         context.close(promise: nil)
     }
 

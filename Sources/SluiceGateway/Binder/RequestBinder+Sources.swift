@@ -2,29 +2,37 @@ internal import SluiceJSON
 internal import SluiceThrift
 
 extension RequestBinder {
-    /// Path segments line up with template segments: the router only matched templates of the same shape.
+    /// Path segments line up with template segments: the router only matched templates of the same shape,
+    /// and a template with a verb only for a path ending in `:verb`.
     func bindPath(_ path: Substring, into bound: inout [BoundValue]) throws(BindingError) {
         let utf8 = path.utf8
+        let slash = UInt8(ascii: "/")
         // Skip the leading '/'; the router has checked it is there.
         var segmentStart = utf8.index(after: utf8.startIndex)
+        let end = utf8.index(utf8.endIndex, offsetBy: -pathVerbLength, limitedBy: segmentStart) ?? segmentStart
         var segmentIndex = 0
-        var variables = pathVariables[...]
-        while let variable = variables.first {
-            let isVariable = segmentIndex == variable.segment
-            let segmentEnd =
-                isVariable && variable.isRest
-                ? utf8.endIndex : (utf8[segmentStart...].firstIndex(of: UInt8(ascii: "/")) ?? utf8.endIndex)
-            if isVariable {
-                let raw = utf8[segmentStart..<segmentEnd]
-                guard let text = PercentDecoding.decode(raw, plusAsSpace: false, keepingEncodedSlash: variable.isRest) else {
-                    throw BindingError(source: variable.source, message: "\(variable.source) is not valid percent-encoded UTF-8")
-                }
-                bound.append(BoundValue(path: variable.fieldPath, text: text, source: variable.source))
-                variables = variables.dropFirst()
+        for variable in pathVariables {
+            while segmentIndex < variable.segments.lowerBound {
+                // A rest of zero segments (`/v1` for `/v1/{x=**}`) binds nothing.
+                guard let separator = utf8[segmentStart..<end].firstIndex(of: slash) else { return }
+                segmentStart = utf8.index(after: separator)
+                segmentIndex += 1
             }
-            guard segmentEnd != utf8.endIndex else { break }
-            segmentStart = utf8.index(after: segmentEnd)
-            segmentIndex += 1
+            let valueStart = segmentStart
+            var valueEnd = end
+            if !variable.isRest {
+                while true {
+                    valueEnd = utf8[segmentStart..<end].firstIndex(of: slash) ?? end
+                    guard segmentIndex < variable.segments.upperBound - 1, valueEnd != end else { break }
+                    segmentStart = utf8.index(after: valueEnd)
+                    segmentIndex += 1
+                }
+            }
+            let raw = utf8[valueStart..<valueEnd]
+            guard let text = PercentDecoding.decode(raw, plusAsSpace: false, keepingEncodedSlash: variable.keepsEncodedSlash) else {
+                throw BindingError(source: variable.source, message: "\(variable.source) is not valid percent-encoded UTF-8")
+            }
+            bound.append(BoundValue(path: variable.fieldPath, text: text, source: variable.source))
         }
     }
 

@@ -10,11 +10,23 @@ internal import SluiceThrift
 /// for the values it captures.
 struct RequestBinder: Sendable {
     struct PathVariable: Sendable {
-        /// Index of the template segment (and so of the path segment) that holds the value.
-        var segment: Int
+        /// The template segments (and so the path segments) whose text is the value.
+        var segments: Range<Int>
+        /// The last of `segments` takes the rest of the path.
         var isRest: Bool
+        /// google.api.http: a value of several segments keeps `%2F` as written (http.proto, "Path template
+        /// syntax"), so a slash inside a segment stays distinguishable from a separator.
+        var keepsEncodedSlash: Bool
         var fieldPath: [String]
         var source: String
+
+        init(_ capture: PathTemplate.Capture, in template: PathTemplate) {
+            segments = capture.segments
+            if case .rest = template.segments[capture.segments.upperBound - 1] { isRest = true } else { isRest = false }
+            keepsEncodedSlash = isRest || capture.segments.count > 1
+            fieldPath = capture.variable.fieldPath
+            source = "path parameter '\(capture.variable.name)'"
+        }
     }
 
     struct Parameter: Sendable {
@@ -34,6 +46,8 @@ struct RequestBinder: Sendable {
     }
 
     let pathVariables: [PathVariable]
+    /// The bytes of `:verb` that end a path the route matched; no variable's value holds them.
+    let pathVerbLength: Int
     let query: [Parameter]
     let headers: [Parameter]
     let cookies: [Parameter]
@@ -46,26 +60,15 @@ struct RequestBinder: Sendable {
     let readsBody: Bool
     /// Generated routes always send their request struct, as Kitex does, even when nothing fills it.
     let sendsEmptyTarget: Bool
+    /// Every query parameter binds a field (gRPC routes), not only those in ``query``.
+    let bindsAnyQuery: Bool
     /// Path variables, query parameters, headers and cookies configured, together.
     let boundSources: Int
 
     init(route: RouteConfiguration) {
-        var pathVariables: [PathVariable] = []
-        for (index, segment) in route.template.segments.enumerated() {
-            switch segment {
-            case .single(let variable?):
-                pathVariables.append(
-                    PathVariable(segment: index, isRest: false, fieldPath: variable.fieldPath, source: "path parameter '\(variable.name)'")
-                )
-            case .rest(let variable?):
-                pathVariables.append(
-                    PathVariable(segment: index, isRest: true, fieldPath: variable.fieldPath, source: "path parameter '\(variable.name)'")
-                )
-            case .literal, .single(nil), .rest(nil):
-                break
-            }
-        }
+        let pathVariables = route.template.captures.map { PathVariable($0, in: route.template) }
         self.pathVariables = pathVariables
+        self.pathVerbLength = route.template.verb.map { $0.utf8.count + 1 } ?? 0
         self.query = route.query.map { Parameter($0, kind: "query parameter") }
         self.headers = route.headers.map { Parameter($0, kind: "header") }
         self.cookies = route.cookies.map { Parameter($0, kind: "cookie") }
@@ -75,6 +78,7 @@ struct RequestBinder: Sendable {
         self.bodyTarget = route.body.target
         self.readsBody = route.body.readsBody
         self.sendsEmptyTarget = route.httpAnnotations
+        self.bindsAnyQuery = route.bindsAnyQuery
         self.boundSources = pathVariables.count + query.count + headers.count + cookies.count + (rawURI == nil ? 0 : 1)
     }
 
@@ -84,7 +88,11 @@ struct RequestBinder: Sendable {
         // route reserves nothing and so allocates nothing.
         bound.reserveCapacity(boundSources)
         if !pathVariables.isEmpty { try bindPath(request.path, into: &bound) }
-        if !query.isEmpty { try bindPairs(request.query, parameters: query, into: &bound) }
+        if bindsAnyQuery {
+            try bindAnyQuery(request.query, into: &bound)
+        } else if !query.isEmpty {
+            try bindPairs(request.query, parameters: query, into: &bound)
+        }
         for header in headers {
             for field in request.headers where GatewayHeaders.sameName(field.name, header.name) {
                 Self.append(field.value, for: header, into: &bound)

@@ -8,8 +8,10 @@ public struct GatewayConfiguration: Sendable {
     public var services: [ServiceConfiguration]
     /// Hand-written routes first (file by file, in file order), then routes generated from `api.*` annotations.
     public var routes: [RouteConfiguration]
-    /// The loaded IDL of each service, by service name.
+    /// The loaded IDL of each Thrift service, by service name.
     public var schemas: [String: ThriftSchema]
+    /// The descriptors of each gRPC service, by service name.
+    public var protobufIDLs: [String: ProtobufIDL] = [:]
     /// What loads but is not acted on (an `api.vd` expression): `sluice check` prints these, they fail nothing.
     public var notes: [ConfigDiagnostic]
 

@@ -78,12 +78,13 @@ public enum RouteConfigLoader {
             validation.addRoutes(of: file)
         }
         validation.addGeneratedRoutes()
+        validation.addGeneratedGRPCRoutes()
         diagnostics.append(contentsOf: validation.diagnostics)
         return validation.configuration
     }
 
     /// The directory's `*.yaml` files in name order.
-    private static func readDocuments(directory: String, diagnostics: inout [ConfigDiagnostic]) -> [RouteDocument] {
+    static func readDocuments(directory: String, diagnostics: inout [ConfigDiagnostic]) -> [RouteDocument] {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)

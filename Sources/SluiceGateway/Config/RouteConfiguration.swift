@@ -1,3 +1,5 @@
+public import SluiceProtobuf
+
 /// One HTTP route: a method and path template mapped onto `Service.Method` of a service's IDL.
 public struct RouteConfiguration: Sendable, Hashable {
     /// What fills the call's arguments from the request body.
@@ -110,6 +112,14 @@ public struct RouteConfiguration: Sendable, Hashable {
     /// Routes to `protocol: http` services: the largest request body streamed upstream (`max_body:`); `nil`
     /// leaves proxied bodies unlimited (`limits.max_body` bounds only bodies the gateway decodes).
     public var maxBody: Int?
+    /// Routes to gRPC services: answer with this field of the response instead of the whole message
+    /// (`response_body:`, google.api.http's `response_body`).
+    public var responseBody: [String]?
+    /// Routes to gRPC services whose body is not the whole request: every query parameter not named in
+    /// `query` binds the request field it names (`a.b=1`), as google.api.http maps them.
+    public var bindsAnyQuery = false
+    /// Routes to gRPC services: protobuf's JSON mapping options (`options:`; `strict:` sets `strict`).
+    public var protobufOptions = ProtobufTranscodeOptions()
     public var origin: ConfigOrigin
 
     public init(

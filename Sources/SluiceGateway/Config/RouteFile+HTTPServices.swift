@@ -21,6 +21,7 @@ extension RouteFile {
             reader.error(at: field.key, "'\(key)' is for Thrift services; a 'protocol: http' service is proxied as it is")
             valid = false
         }
+        valid = refuseGRPCOnlyKeys(fields, protocol: "'protocol: http'", reader: &reader) && valid
         var endpoints: [Endpoint] = []
         var secure: Bool?
         if let field = fields["endpoints"] {

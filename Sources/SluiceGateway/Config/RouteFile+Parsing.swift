@@ -8,13 +8,17 @@ extension RouteFile {
     static let serviceKeys = [
         "name", "idl", "protocol", "transport", "codec", "endpoints", "timeout", "connect_timeout", "connections",
         "pool", "routes_from_idl", "tls", "h2c", "h2",
-    ]
+    ] + grpcOnlyServiceKeys
     static let poolKeys = ["max_idle", "max_total", "idle_timeout"]
     static let routeKeys = [
         "method", "path", "service", "call", "body", "query", "headers", "cookies", "strict", "options", "exceptions",
-        "rewrite", "max_body",
+        "rewrite", "max_body", "response_body",
     ]
-    static let optionKeys = ["void_as_empty_object", "int64_as_string", "enums_as_names"]
+    /// Route `options:` for Thrift services.
+    static let thriftOptionKeys = ["void_as_empty_object", "int64_as_string", "enums_as_names"]
+    /// Route `options:` for gRPC services (protobuf's JSON mapping options).
+    static let grpcOptionKeys = ["emit_defaults", "enums_as_ints", "preserve_proto_field_names", "strict"]
+    static let optionKeys = thriftOptionKeys + grpcOptionKeys
     static let httpMethods = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
 
     /// Parses `text` (the contents of `path`); every problem found is appended to `diagnostics`.
@@ -63,12 +67,17 @@ extension RouteFile {
             return parseHTTPService(
                 node, fields: fields, name: name, nameField: nameField, directory: directory, reader: &reader)
         }
+        if protocolText == "grpc" {
+            return parseGRPCService(
+                node, fields: fields, name: name, nameField: nameField, directory: directory, reader: &reader)
+        }
         let idl = required("idl").flatMap { reader.string($0.value, what: "'idl'") }
         if let protocolField = fields["protocol"], let text = protocolText, text != "thrift" {
-            reader.error(at: protocolField.value, "unsupported protocol '\(text)' (expected: thrift, http)")
+            reader.error(at: protocolField.value, "unsupported protocol '\(text)' (expected: thrift, grpc, http)")
             valid = false
         }
         valid = refuseHTTPOnlyKeys(fields, reader: &reader) && valid
+        valid = refuseGRPCOnlyKeys(fields, protocol: "Thrift", reader: &reader) && valid
         var transport = ThriftTransportKind.ttheader
         if let field = fields["transport"], let text = reader.string(field.value, what: "'transport'") {
             if let kind = ThriftTransportKind(rawValue: text) {
@@ -87,22 +96,7 @@ extension RouteFile {
                 valid = false
             }
         }
-        var endpoints: [SluiceClient.Endpoint] = []
-        if let field = required("endpoints"), let list = reader.sequence(field.value, what: "'endpoints'") {
-            if list.isEmpty {
-                reader.error(at: field.value, "'endpoints' must list at least one host:port")
-                valid = false
-            }
-            for item in list {
-                guard let text = reader.string(item, what: "an endpoint") else { valid = false; continue }
-                if let endpoint = SluiceClient.Endpoint(parsing: text) {
-                    endpoints.append(endpoint)
-                } else {
-                    reader.error(at: item, "bad endpoint '\(text)' (expected host:port with a port in 1...65535)")
-                    valid = false
-                }
-            }
-        }
+        let endpoints = parseEndpoints(required("endpoints"), reader: &reader, valid: &valid)
         var configuration = ServiceConfiguration(
             name: name ?? "",
             idlPath: "",
@@ -139,6 +133,31 @@ extension RouteFile {
         configuration.name = name
         configuration.idlPath = resolve(idl, against: directory)
         return ServiceDraft(configuration: configuration, idlOrigin: reader.origin(of: idlField.value), notes: notes)
+    }
+
+    /// `host:port` endpoints (Thrift and gRPC services); `field` nil when it is missing (reported already).
+    static func parseEndpoints(
+        _ field: (key: Node, value: Node)?, reader: inout YAMLReader, valid: inout Bool
+    ) -> [SluiceClient.Endpoint] {
+        guard let field, let list = reader.sequence(field.value, what: "'endpoints'") else {
+            if field != nil { valid = false }
+            return []
+        }
+        if list.isEmpty {
+            reader.error(at: field.value, "'endpoints' must list at least one host:port")
+            valid = false
+        }
+        var endpoints: [SluiceClient.Endpoint] = []
+        for item in list {
+            guard let text = reader.string(item, what: "an endpoint") else { valid = false; continue }
+            if let endpoint = SluiceClient.Endpoint(parsing: text) {
+                endpoints.append(endpoint)
+            } else {
+                reader.error(at: item, "bad endpoint '\(text)' (expected host:port with a port in 1...65535)")
+                valid = false
+            }
+        }
+        return endpoints
     }
 
     /// `timeout`, `connect_timeout` and `pool`, which Thrift and HTTP services share.

@@ -4,7 +4,7 @@ internal import Yams
 extension RouteFile {
     static let proxyOnlyRouteKeys = ["rewrite", "max_body"]
     /// Keys that bind requests to Thrift arguments or shape JSON replies; a proxied request has neither.
-    static let rpcOnlyRouteKeys = ["call", "body", "query", "headers", "cookies", "strict", "options", "exceptions"]
+    static let rpcOnlyRouteKeys = ["call", "body", "query", "headers", "cookies", "strict", "options", "exceptions", "response_body"]
 
     /// `rewrite:` checked against the route's path variables (`template` is nil when the path did not
     /// parse, which is reported already) and `max_body:`.

@@ -1,3 +1,4 @@
+internal import SluiceProtobuf
 internal import Yams
 
 extension RouteFile {
@@ -61,6 +62,8 @@ extension RouteFile {
             if let value = reader.bool(field.value, what: "'strict'") { strict = value } else { valid = false }
         }
         var options = RouteConfiguration.Options()
+        var protobufOptions = ProtobufTranscodeOptions(strict: strict)
+        var optionOrigins: [String: ConfigOrigin] = [:]
         if let field = fields["options"] {
             if let items = reader.fields(of: field.value, what: "'options'", allowed: optionKeys) {
                 for (name, item) in items {
@@ -68,15 +71,27 @@ extension RouteFile {
                         valid = false
                         continue
                     }
+                    optionOrigins[name] = reader.origin(of: item.key)
                     switch name {
                     case "void_as_empty_object": options.voidAsEmptyObject = value
                     case "int64_as_string": options.int64AsString = value
-                    default: options.enumsAsNames = value
+                    case "enums_as_names": options.enumsAsNames = value
+                    case "emit_defaults": protobufOptions.emitDefaults = value
+                    case "enums_as_ints": protobufOptions.enumsAsInts = value
+                    case "preserve_proto_field_names": protobufOptions.preserveProtoFieldNames = value
+                    default: protobufOptions.strict = value || strict
                     }
                 }
             } else {
                 valid = false
             }
+        }
+        var responseBody: [String]?
+        if let field = fields["response_body"], let text = reader.string(field.value, what: "'response_body'") {
+            responseBody = fieldPath(text, at: field.value, what: "'response_body'", reader: &reader)
+            if responseBody == nil { valid = false }
+        } else if fields["response_body"] != nil {
+            valid = false
         }
         var exceptionStatus: [String: Int] = [:]
         var exceptionOrigins: [(name: String, origin: ConfigOrigin)] = []
@@ -118,6 +133,8 @@ extension RouteFile {
         )
         configuration.rewrite = rewrite
         configuration.maxBody = maxBody
+        configuration.responseBody = responseBody
+        configuration.protobufOptions = protobufOptions
         return RouteDraft(
             configuration: configuration,
             pathOrigin: reader.origin(of: pathField.value),
@@ -125,7 +142,8 @@ extension RouteFile {
             callOrigin: callField.map { reader.origin(of: $0.value) },
             bodyOrigin: fields["body"].map { reader.origin(of: $0.value) },
             exceptionOrigins: exceptionOrigins,
-            keyOrigins: fields.mapValues { reader.origin(of: $0.key) }
+            keyOrigins: fields.mapValues { reader.origin(of: $0.key) },
+            optionOrigins: optionOrigins
         )
     }
 

@@ -20,6 +20,8 @@ struct RouteFile: Sendable {
         var exceptionOrigins: [(name: String, origin: ConfigOrigin)]
         /// Where each key of the route is written, for keys that do not fit the service's protocol.
         var keyOrigins: [String: ConfigOrigin] = [:]
+        /// Where each key of `options:` is written, for options of the other protocol.
+        var optionOrigins: [String: ConfigOrigin] = [:]
     }
 
     var path: String

@@ -15,7 +15,7 @@ extension RouteValidation {
     ]
 
     mutating func addGeneratedRoutes() {
-        for service in services where service.configuration.routesFromIDL {
+        for service in services where service.configuration.routesFromIDL && service.configuration.kind == .thrift {
             guard let schema = schemas[service.configuration.name] else { continue }
             var generated = 0
             // Only the root file's services (included ones are qualified `inc.Name`), in a stable order.
@@ -68,6 +68,13 @@ extension RouteValidation {
             template = try PathTemplate.parse(path)
         } catch {
             report(origin.diagnostic("bad path '\(path)' in \(call)'s api annotation: \(error)"))
+            return
+        }
+        // Hertz paths have `:name`, `{name}` and `*name` variables; google.api.http's `{name=a/*}` patterns
+        // would need api.path to rename segments they span, which the specification does not describe.
+        if let capture = template.patternVariables.first {
+            report(origin.diagnostic(
+                "path variable '\(capture.variable.name)' of \(call)'s api annotation is a google.api.http pattern; api.* paths take :name, {name} or {name=**}"))
             return
         }
         var route = RouteConfiguration(

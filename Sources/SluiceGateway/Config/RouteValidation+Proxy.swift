@@ -14,20 +14,43 @@ extension RouteValidation {
                 ))
                 valid = false
             }
-        case .thrift:
+        case .thrift, .grpc:
+            let kind = service.kind == .thrift ? "a Thrift" : "a gRPC"
             if draft.callOrigin == nil {
                 report(route.origin.diagnostic("a route needs 'call'"))
                 valid = false
             }
             if route.method == "*", let origin = draft.keyOrigins["method"] {
-                report(origin.diagnostic("method '*' is only for routes to http services; '\(service.name)' is a Thrift service"))
+                report(origin.diagnostic("method '*' is only for routes to http services; '\(service.name)' is \(kind) service"))
                 valid = false
             }
             for key in RouteFile.proxyOnlyRouteKeys {
                 guard let origin = draft.keyOrigins[key] else { continue }
-                report(origin.diagnostic("'\(key)' is only for routes to http services; '\(service.name)' is a Thrift service"))
+                report(origin.diagnostic("'\(key)' is only for routes to http services; '\(service.name)' is \(kind) service"))
                 valid = false
             }
+            valid = checkProtocolKeys(of: draft, service: service) && valid
+        }
+        return valid
+    }
+
+    /// Keys and options that belong to the other RPC protocol: Thrift's `exceptions` and JSON options, or
+    /// gRPC's `response_body` and protobuf JSON options.
+    private mutating func checkProtocolKeys(of draft: RouteFile.RouteDraft, service: ServiceConfiguration) -> Bool {
+        let isGRPC = service.kind == .grpc
+        let (kind, other) = isGRPC ? ("a gRPC", "Thrift") : ("a Thrift", "gRPC")
+        var valid = true
+        for key in isGRPC ? ["exceptions"] : ["response_body"] {
+            guard let origin = draft.keyOrigins[key] else { continue }
+            let why = isGRPC ? "a gRPC error's status follows its code" : "only gRPC replies are projected"
+            report(origin.diagnostic("'\(key)' is for \(other) services; '\(service.name)' is \(kind) service (\(why))"))
+            valid = false
+        }
+        for key in isGRPC ? RouteFile.thriftOptionKeys : RouteFile.grpcOptionKeys {
+            guard let origin = draft.optionOrigins[key] else { continue }
+            let own = (isGRPC ? RouteFile.grpcOptionKeys : RouteFile.thriftOptionKeys).joined(separator: ", ")
+            report(origin.diagnostic("option '\(key)' is for \(other) services; '\(service.name)' is \(kind) service (its options: \(own))"))
+            valid = false
         }
         return valid
     }

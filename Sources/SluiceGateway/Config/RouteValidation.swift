@@ -1,4 +1,5 @@
 internal import SluiceThrift
+internal import SluiceProtobuf
 
 /// Cross-file checks: unique services, IDLs that load, routes that name real calls and real fields,
 /// no two routes for the same method and path shape.
@@ -10,6 +11,7 @@ struct RouteValidation {
     private(set) var notes: [ConfigDiagnostic] = []
     private(set) var services: [RouteFile.ServiceDraft] = []
     private(set) var schemas: [String: ThriftSchema] = [:]
+    var protobufIDLs: [String: ProtobufIDL] = [:]
     private(set) var routes: [RouteConfiguration] = []
     /// Route shape (`METHOD path-shape`) -> where it was first defined.
     private var routeShapes: [String: ConfigOrigin] = [:]
@@ -22,7 +24,9 @@ struct RouteValidation {
     }
 
     var configuration: GatewayConfiguration {
-        GatewayConfiguration(services: services.map(\.configuration), routes: routes, schemas: schemas, notes: notes)
+        var configuration = GatewayConfiguration(services: services.map(\.configuration), routes: routes, schemas: schemas, notes: notes)
+        configuration.protobufIDLs = protobufIDLs
+        return configuration
     }
 
     mutating func addServices(of file: RouteFile) {
@@ -36,7 +40,22 @@ struct RouteValidation {
             }
             services.append(service)
             for note in service.notes { self.note(note) }
-            if service.configuration.kind == .thrift, let schema = loadSchema(service) { schemas[name] = schema }
+            switch service.configuration.kind {
+            case .thrift: if let schema = loadSchema(service) { schemas[name] = schema }
+            case .grpc: if let idl = loadProtobufIDL(service) { protobufIDLs[name] = idl }
+            case .http: break
+            }
+        }
+    }
+
+    /// Reports an unreadable file at the route file's `idl:`, anything else where it is.
+    mutating func reportIDLErrors(_ error: ConfigErrors, path: String, service: RouteFile.ServiceDraft) {
+        for diagnostic in error.diagnostics {
+            if diagnostic.line == 0, diagnostic.file == path {
+                diagnostics.append(service.idlOrigin.diagnostic("cannot load IDL '\(path)': \(diagnostic.message)"))
+            } else {
+                diagnostics.append(diagnostic)
+            }
         }
     }
 
@@ -54,13 +73,7 @@ struct RouteValidation {
             return schema
         } catch {
             // A file that is not there is the route file's mistake; anything else is the IDL's, at its position.
-            for diagnostic in error.diagnostics {
-                if diagnostic.line == 0, diagnostic.file == path {
-                    diagnostics.append(service.idlOrigin.diagnostic("cannot load IDL '\(path)': \(diagnostic.message)"))
-                } else {
-                    diagnostics.append(diagnostic)
-                }
-            }
+            reportIDLErrors(error, path: path, service: service)
             schemasByPath[path] = .some(nil)
             return nil
         }
@@ -78,6 +91,12 @@ struct RouteValidation {
             guard checkKeys(of: draft, service: service.configuration) else { continue }
             if service.configuration.kind == .http {
                 addRoute(draft.configuration, at: draft.pathOrigin)
+                continue
+            }
+            if service.configuration.kind == .grpc {
+                if let idl = protobufIDLs[draft.configuration.service], let route = checkGRPC(draft, idl: idl) {
+                    addRoute(route, at: draft.pathOrigin)
+                }
                 continue
             }
             // The IDL failed to load and has been reported; its routes cannot be checked further.
@@ -124,6 +143,17 @@ struct RouteValidation {
         var valid = true
         for variable in route.template.variables {
             valid = checkBound(variable.fieldPath, what: "path variable '\(variable.name)'", at: draft.pathOrigin, method: method, schema: schema) && valid
+        }
+        // A pattern variable's value holds slashes, which only text keeps as they came.
+        for capture in route.template.patternVariables where capture.segments.count > 1 {
+            let variable = capture.variable
+            if case .success(let type) = FieldPathResolution.resolve(variable.fieldPath, arguments: method.arguments, schema: schema),
+                type != .string, type != .binary
+            {
+                diagnostics.append(draft.pathOrigin.diagnostic(
+                    "path variable '\(variable.name)' spans segments, so it must bind a string, not \(FieldPathResolution.describe(type, schema))"))
+                valid = false
+            }
         }
         for (kind, parameters) in [("query parameter", route.query), ("header", route.headers), ("cookie", route.cookies)] {
             // Two names filling one field leave its value to whichever the request happens to carry.

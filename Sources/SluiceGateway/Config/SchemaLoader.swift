@@ -2,14 +2,30 @@ internal import Foundation
 public import SluiceThrift
 
 /// Loads the IDL a service names. A seam so configuration can be validated against schemas from any
-/// source (the Thrift IDL parser today; in-memory schemas in tests; descriptor sets or reflection later).
+/// source (the Thrift IDL parser, `.proto` files and descriptor sets, descriptors fetched by reflection;
+/// in-memory schemas in tests).
 public struct SchemaLoader: Sendable {
     /// Throws every problem found. A diagnostic at line 0 for `path` itself means the file is not there,
     /// which the route file is reported for, at its `idl:` value.
     let load: @Sendable (_ path: String, _ includeDirectories: [String]) throws(ConfigErrors) -> ThriftSchema
+    /// A `protocol: grpc` service's descriptors; same error convention.
+    let loadProtobuf: @Sendable (_ service: ServiceConfiguration) throws(ConfigErrors) -> ProtobufIDL
 
-    public init(_ load: @escaping @Sendable (_ path: String, _ includeDirectories: [String]) throws(ConfigErrors) -> ThriftSchema) {
+    public init(
+        _ load: @escaping @Sendable (_ path: String, _ includeDirectories: [String]) throws(ConfigErrors) -> ThriftSchema,
+        protobuf: @escaping @Sendable (_ service: ServiceConfiguration) throws(ConfigErrors) -> ProtobufIDL = ProtobufIDL.load
+    ) {
         self.load = load
+        self.loadProtobuf = protobuf
+    }
+
+    /// This loader, with what asking `idl: reflection` services gave (descriptors or why not), by service name.
+    public func withReflected(_ reflected: [String: Result<ProtobufIDL, ConfigErrors>]) -> SchemaLoader {
+        let loadProtobuf = self.loadProtobuf
+        return SchemaLoader(load) { service throws(ConfigErrors) in
+            if service.grpc.idlSource == .reflection, let result = reflected[service.name] { return try result.get() }
+            return try loadProtobuf(service)
+        }
     }
 
     /// `.thrift` files through ``ThriftIDL``; includes relative to the including file, then `includeDirectories`.

@@ -36,9 +36,11 @@ public struct ServiceConfiguration: Sendable, Hashable {
         public var isHTTP2: Bool { self != .http1 }
     }
 
-    /// What the service speaks (`protocol:`): Thrift calls made from JSON, or HTTP proxied as it is.
+    /// What the service speaks (`protocol:`): Thrift or gRPC calls made from JSON, or HTTP proxied as it is.
     public enum Kind: Sendable, Hashable {
         case thrift
+        /// `protocol: grpc`: unary calls made from JSON through `.proto` descriptors (``GRPCSettings``).
+        case grpc
         /// `protocol: http`: no IDL; its routes' requests and responses stream through unchanged (Proxy/).
         case http
     }
@@ -54,15 +56,18 @@ public struct ServiceConfiguration: Sendable, Hashable {
     public var requestTimeout: TimeAmount
     /// Default 1 s.
     public var connectTimeout: TimeAmount
-    /// Connections per endpoint for the multiplexed transports (`ttheader`, `theader`); default 2.
+    /// Connections per endpoint for the multiplexed transports (`ttheader`, `theader`) and gRPC's HTTP/2;
+    /// default 2.
     public var connectionsPerEndpoint: Int
     public var pool: Pool
-    /// Generate routes from the IDL's `api.*` annotations.
+    /// Generate routes from the IDL's annotations: Thrift's `api.*`, protobuf's `google.api.http`.
     public var routesFromIDL: Bool
     /// TLS to the endpoints (`tls:`, or an http service's `https://` endpoints); nil is plain TCP.
     public var tls: ThriftClientTLS?
     /// What an http service speaks upstream (`h2c: true`, `h2: true`); default HTTP/1.1.
     public var upstreamHTTP: UpstreamHTTPVersion = .http1
+    /// What only `protocol: grpc` services set.
+    public var grpc = GRPCSettings()
     public var origin: ConfigOrigin
 
     public init(

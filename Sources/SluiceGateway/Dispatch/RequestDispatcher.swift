@@ -2,10 +2,10 @@ internal import Logging
 internal import NIOCore
 internal import SluiceClient
 internal import SluiceJSON
-internal import SluiceThrift
 
-/// The protocol-neutral request path: router -> binder -> transcoder -> guard -> client -> transcoder ->
-/// response. Runs entirely on the request's event loop: no locks beyond reading the snapshot, no async.
+/// The protocol-neutral request path: router -> binder -> codec -> guard -> client -> codec -> response; the
+/// route's ``RouteCall`` holds the protocol (Thrift or gRPC), the dispatcher names neither. Runs entirely on
+/// the request's event loop: no locks beyond reading the snapshot, no async.
 final class RequestDispatcher: GatewayRequestHandler {
     let state: RuntimeState
     let callGuard: any CallGuard
@@ -56,27 +56,20 @@ final class RequestDispatcher: GatewayRequestHandler {
             return responder.respond(GatewayError(binding: error).response(allocator: allocator))
         }
         // Encode before the guard: a request that cannot be sent never takes a guard's permit.
-        var arguments = allocator.buffer(capacity: (input.body?.readableBytes ?? 0) + 64)
-        do throws(TranscodeError) {
-            try ThriftJSONCodec.encodeArguments(
-                method: route.method,
-                schema: route.schema,
-                input: input,
-                protocol: route.service.configuration.protocolKind,
-                options: route.options,
-                into: &arguments
-            )
-        } catch {
-            return responder.respond(GatewayError(request: error).response(allocator: allocator))
+        let encoded: ByteBuffer
+        switch route.call.encode(input, allocator: allocator) {
+        case .success(let bytes): encoded = bytes
+        case .failure(let error): return responder.respond(error.response(allocator: allocator))
         }
 
         switch callGuard.admit(route.guardedCall) {
         case .admit:
-            call(route, arguments: arguments, cancellation: request.cancellation, on: eventLoop, allocator: allocator, responder: responder)
+            call(route, encoded, headers: request.headers, cancellation: request.cancellation, on: eventLoop, allocator: allocator, responder: responder)
         case .delay(let delay):
+            let headers = request.headers
             let cancellation = request.cancellation
             eventLoop.assumeIsolated().scheduleTask(in: delay) {
-                self.call(route, arguments: arguments, cancellation: cancellation, on: eventLoop, allocator: allocator, responder: responder)
+                self.call(route, encoded, headers: headers, cancellation: cancellation, on: eventLoop, allocator: allocator, responder: responder)
             }
         case .reject(let error):
             responder.respond(error.response(allocator: allocator))
@@ -85,27 +78,20 @@ final class RequestDispatcher: GatewayRequestHandler {
 
     private func call<Responder: GatewayResponder>(
         _ route: CompiledRoute,
-        arguments: ByteBuffer,
+        _ encoded: ByteBuffer,
+        headers: GatewayHeaders,
         cancellation: CallCancellation?,
         on eventLoop: any EventLoop,
         allocator: ByteBufferAllocator,
         responder: Responder
     ) {
         let started = NIODeadline.now()
-        let reply = route.service.caller.call(
-            method: route.method.name,
-            oneway: route.method.oneway,
-            arguments: arguments,
-            timeout: route.service.configuration.requestTimeout,
-            cancellation: cancellation,
-            on: eventLoop
-        )
-        reply.assumeIsolated().whenComplete { result in
+        route.call.send(encoded, headers: headers, cancellation: cancellation, on: eventLoop, allocator: allocator) { result in
             let response: GatewayResponse
             let outcome: GuardOutcome
             switch result {
-            case .success(let reply):
-                (response, outcome) = ReplyResponse.make(reply, route: route, allocator: allocator)
+            case .success(let answer):
+                (response, outcome) = answer
             case .failure(let error):
                 // A call its client gave up on is no backend failure.
                 self.logger.log(

@@ -1,4 +1,5 @@
 internal import SluiceClient
+internal import SluiceProtobuf
 internal import SluiceThrift
 
 /// Every failure on the request path becomes a ``GatewayError`` here, so status codes and error codes are
@@ -18,6 +19,25 @@ extension GatewayError {
         case .invalidValue: code = .invalidValue
         // Only a reply can be malformed Thrift; on the request side it would be our encoder's fault.
         case .malformedThrift: code = .internalError
+        }
+        self.init(code, error.message, field: error.path, offset: error.offset)
+    }
+
+    /// A request body (or bound value) that does not fit the request message: 400, as for Thrift.
+    init(request error: ProtobufTranscodeError) {
+        let code: Code
+        switch error.kind {
+        case .syntax: code = .invalidJSON
+        case .wrongType: code = .wrongType
+        case .missingRequired: code = .missingRequiredField
+        case .outOfRange: code = .outOfRange
+        case .oneofConflict: code = .invalidUnion
+        case .unknownField: code = .unknownField
+        case .tooDeep: code = .tooDeep
+        case .invalidValue: code = .invalidValue
+        // A query parameter setting what the body or the path sets.
+        case .conflict: code = .invalidArgument
+        case .malformedProtobuf: code = .internalError
         }
         self.init(code, error.message, field: error.path, offset: error.offset)
     }
@@ -43,7 +63,7 @@ extension GatewayError {
         case .connectTimeout: what = "did not accept a connection in time"
         case .requestTimeout: what = "did not answer in time"
         case .connectionClosed: what = "closed the connection before answering"
-        case .protocolError: what = "sent a reply that is not valid Thrift framing"
+        case .protocolError: what = error.reason ?? "sent a reply that is not valid Thrift framing"
         case .shutdown: what = "is shutting down"
         case .cancelled: what = "was not waited for: the client went away"
         }

@@ -2,7 +2,7 @@
 enum PercentDecoding {
     /// Decodes `bytes`; `plusAsSpace` is for `application/x-www-form-urlencoded` query strings.
     /// `keepingEncodedSlash` leaves `%2F`/`%2f` as written: google.api.http's rule for a variable that spans
-    /// several segments (`{x=**}`), where a decoded slash could not be told from a segment separator.
+    /// several segments (`{x=**}`, `{x=a/*}`), where a decoded slash could not be told from a segment separator.
     /// `nil` when a `%` is not followed by two hex digits or the result is not UTF-8.
     static func decode(_ bytes: some Collection<UInt8>, plusAsSpace: Bool, keepingEncodedSlash: Bool = false) -> String? {
         // The common case has nothing to decode: one copy straight into the String.

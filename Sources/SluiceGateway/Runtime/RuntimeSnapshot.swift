@@ -1,4 +1,6 @@
 internal import Logging
+internal import NIOPosix
+internal import SluiceProtobuf
 internal import SluiceClient
 internal import SluiceThrift
 
@@ -41,7 +43,10 @@ final class RuntimeSnapshot: Sendable {
         configuration: GatewayConfiguration,
         previous: RuntimeSnapshot?,
         logger: Logger = Logger(label: "sluice.gateway"),
-        makeCaller: (ThriftClientConfiguration) -> any ThriftCaller
+        makeCaller: (ThriftClientConfiguration) -> any ThriftCaller,
+        makeGRPCCaller: (GRPCClientConfiguration) -> any GRPCCaller = { configuration in
+            GRPCClient(configuration: configuration, eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "sluice.grpc"))
+        }
     ) -> (snapshot: RuntimeSnapshot, retired: [ServiceRuntime]) {
         var serviceConfigurations: [String: ServiceConfiguration] = [:]
         for service in configuration.services where serviceConfigurations[service.name] == nil {
@@ -57,20 +62,25 @@ final class RuntimeSnapshot: Sendable {
                 continue
             }
             // The loader validated every route; one that does not resolve here cannot have come from it.
-            guard let service = serviceConfigurations[route.service], let schema = configuration.schemas[route.service],
-                let (idlService, method) = schema.method(route.call)
-            else { continue }
-            let key = ServiceRuntime.Key(service: service.name, idlService: idlService.name)
+            guard let service = serviceConfigurations[route.service] else { continue }
             let runtime: ServiceRuntime
-            if let existing = services[key] {
-                runtime = existing
-            } else {
-                runtime = Self.runtime(for: key, service: service, previous: previous, makeCaller: makeCaller)
+            let call: RouteCall
+            if service.kind == .grpc {
+                guard let idl = configuration.protobufIDLs[route.service], let method = idl.schema.method(named: route.call) else { continue }
+                let key = ServiceRuntime.Key(service: service.name, idlService: "")
+                runtime = services[key] ?? Self.grpcRuntime(for: key, service: service, previous: previous, makeCaller: makeGRPCCaller)
                 services[key] = runtime
+                guard case .grpc(let caller, _) = runtime.client else { continue }
+                call = .grpc(GRPCRouteCall(configuration: route, method: method, schema: idl.schema, service: service, caller: caller))
+            } else {
+                guard let schema = configuration.schemas[route.service], let (idlService, method) = schema.method(route.call) else { continue }
+                let key = ServiceRuntime.Key(service: service.name, idlService: idlService.name)
+                runtime = services[key] ?? Self.runtime(for: key, service: service, previous: previous, makeCaller: makeCaller)
+                services[key] = runtime
+                guard case .thrift(let caller, _) = runtime.client else { continue }
+                call = .thrift(ThriftRouteCall(configuration: route, method: method, schema: schema, service: service, caller: caller))
             }
-            routes.append(
-                CompiledRoute(index: routes.count, configuration: route, method: method, schema: schema, service: runtime)
-            )
+            routes.append(CompiledRoute(index: routes.count, configuration: route, service: runtime, call: call))
             table.append((route.method, route.template))
         }
         let (proxyRoutes, upstreams) = Self.proxyRoutes(proxied, previous: previous, logger: logger)
@@ -83,8 +93,8 @@ final class RuntimeSnapshot: Sendable {
             proxyRoutes: proxyRoutes,
             upstreams: upstreams
         )
-        let kept = Set(services.values.map { ObjectIdentifier($0.caller) })
-        let retired = previous?.services.values.filter { !kept.contains(ObjectIdentifier($0.caller)) } ?? []
+        let kept = Set(services.values.map(\.client.identity))
+        let retired = previous?.services.values.filter { !kept.contains($0.client.identity) } ?? []
         return (snapshot, retired)
     }
 
@@ -95,12 +105,22 @@ final class RuntimeSnapshot: Sendable {
         makeCaller: (ThriftClientConfiguration) -> any ThriftCaller
     ) -> ServiceRuntime {
         let clientConfiguration = ServiceRuntime.clientConfiguration(for: service, idlService: key.idlService)
-        let caller: any ThriftCaller
-        if let existing = previous?.services[key], existing.clientConfiguration == clientConfiguration {
-            caller = existing.caller
-        } else {
-            caller = makeCaller(clientConfiguration)
+        if let existing = previous?.services[key], case .thrift(let caller, let settings) = existing.client, settings == clientConfiguration {
+            return ServiceRuntime(configuration: service, client: .thrift(caller, settings))
         }
-        return ServiceRuntime(configuration: service, clientConfiguration: clientConfiguration, caller: caller)
+        return ServiceRuntime(configuration: service, client: .thrift(makeCaller(clientConfiguration), clientConfiguration))
+    }
+
+    private static func grpcRuntime(
+        for key: ServiceRuntime.Key,
+        service: ServiceConfiguration,
+        previous: RuntimeSnapshot?,
+        makeCaller: (GRPCClientConfiguration) -> any GRPCCaller
+    ) -> ServiceRuntime {
+        let clientConfiguration = ServiceRuntime.grpcClientConfiguration(for: service)
+        if let existing = previous?.services[key], case .grpc(let caller, let settings) = existing.client, settings == clientConfiguration {
+            return ServiceRuntime(configuration: service, client: .grpc(caller, settings))
+        }
+        return ServiceRuntime(configuration: service, client: .grpc(makeCaller(clientConfiguration), clientConfiguration))
     }
 }

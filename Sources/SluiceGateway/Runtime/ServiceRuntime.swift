@@ -5,24 +5,22 @@ internal import SluiceThrift
 ///
 /// `ThriftClient` names its callee service (TTHeader's ToService and `isn`) once, in its configuration, so
 /// a route-file service whose routes call several IDL services gets one client per IDL service. They share
-/// no connections: `connections` and the pool limits apply to each.
+/// no connections: `connections` and the pool limits apply to each. A gRPC service has one client: each
+/// call's path names its service.
 final class ServiceRuntime: Sendable {
     struct Key: Sendable, Hashable {
         /// The route file's service name.
         var service: String
-        /// The called IDL service, as qualified in the schema (`EchoService`, `shared.Base`).
+        /// The called IDL service, as qualified in the schema (`EchoService`, `shared.Base`); empty for gRPC.
         var idlService: String
     }
 
     let configuration: ServiceConfiguration
-    /// What the client was built from; a reload reuses the client when the new one compares equal.
-    let clientConfiguration: ThriftClientConfiguration
-    let caller: any ThriftCaller
+    let client: ServiceClient
 
-    init(configuration: ServiceConfiguration, clientConfiguration: ThriftClientConfiguration, caller: any ThriftCaller) {
+    init(configuration: ServiceConfiguration, client: ServiceClient) {
         self.configuration = configuration
-        self.clientConfiguration = clientConfiguration
-        self.caller = caller
+        self.client = client
     }
 
     /// The client settings for calling `idlService` (qualified as in the schema) on `service`'s endpoints.
@@ -46,5 +44,39 @@ final class ServiceRuntime: Sendable {
             idleTimeout: service.pool.idleTimeout,
             tls: service.tls
         )
+    }
+
+    /// A gRPC service's client settings.
+    static func grpcClientConfiguration(for service: ServiceConfiguration) -> GRPCClientConfiguration {
+        GRPCClientConfiguration(
+            endpoints: service.endpoints,
+            connectionsPerEndpoint: service.connectionsPerEndpoint,
+            tls: service.tls,
+            connectTimeout: service.connectTimeout,
+            authority: service.grpc.authority,
+            userAgent: "sluice/\(GatewayVersion.string)"
+        )
+    }
+}
+
+/// A service's client, with the settings it was built from (a reload keeps a client whose settings are
+/// unchanged).
+enum ServiceClient: Sendable {
+    case thrift(any ThriftCaller, ThriftClientConfiguration)
+    case grpc(any GRPCCaller, GRPCClientConfiguration)
+
+    /// The client object, for telling whether two snapshots share it.
+    var identity: ObjectIdentifier {
+        switch self {
+        case .thrift(let caller, _): ObjectIdentifier(caller)
+        case .grpc(let caller, _): ObjectIdentifier(caller)
+        }
+    }
+
+    func shutdown() async {
+        switch self {
+        case .thrift(let caller, _): await caller.shutdown()
+        case .grpc(let caller, _): await caller.shutdown()
+        }
     }
 }

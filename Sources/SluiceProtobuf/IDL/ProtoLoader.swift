@@ -15,8 +15,9 @@ import SwiftProtobuf
 /// `source_code_info`), dependencies first.
 ///
 /// Imports are looked up in each import path in order, then among the embedded well-known files
-/// (``WellKnownProtos``: `google/protobuf/*.proto`, `google/api/annotations.proto` and `http.proto`), so
-/// a file of the same name in an import path wins over the embedded one.
+/// (``WellKnownProtos``: `google/protobuf/*.proto`, `google/api/annotations.proto` and `http.proto`,
+/// `google/rpc/status.proto`, `error_details.proto` and `code.proto`), so a file of the same name in an
+/// import path wins over the embedded one.
 public struct ProtoLoader: Sendable {
     public var importPaths: [String]
     public var source: ProtoFileSource

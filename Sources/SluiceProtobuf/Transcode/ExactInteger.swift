@@ -1,3 +1,5 @@
+import SluiceJSON
+
 /// An integer's exact value from JSON number text, with a fraction or exponent allowed when the value is
 /// whole (`1.0`, `1e3`), over the whole of `UInt64` and `Int64` (SluiceJSON's `IntegerText` stops at `Int64`).
 enum ExactInteger {
@@ -89,5 +91,37 @@ enum ExactInteger {
         guard case .value(let negative, let magnitude) = self else { return nil }
         if negative { return magnitude == 0 ? 0 : nil }
         return magnitude <= maximum ? magnitude : nil
+    }
+
+    /// The value as `kind`'s wire bits (zigzag for `sint`, two's complement for negatives); nil when out of
+    /// `kind`'s range or not whole.
+    func wireBits(as kind: ProtobufKind) -> UInt64? {
+        switch kind {
+        case .int32, .enumeration:
+            signed(in: Int64(Int32.min)...Int64(Int32.max)).map { UInt64(bitPattern: $0) }
+        case .sint32:
+            signed(in: Int64(Int32.min)...Int64(Int32.max)).map { value in
+                let value = Int32(value)
+                return UInt64(UInt32(bitPattern: (value << 1) ^ (value >> 31)))
+            }
+        case .sfixed32:
+            signed(in: Int64(Int32.min)...Int64(Int32.max)).map { UInt64(UInt32(bitPattern: Int32($0))) }
+        case .int64, .sfixed64:
+            signed(in: Int64.min...Int64.max).map { UInt64(bitPattern: $0) }
+        case .sint64:
+            signed(in: Int64.min...Int64.max).map { UInt64(bitPattern: ($0 << 1) ^ ($0 >> 63)) }
+        case .uint32, .fixed32:
+            unsigned(upTo: UInt64(UInt32.max))
+        default:
+            unsigned(upTo: UInt64.max)
+        }
+    }
+
+    /// Whether `text` is exactly one JSON number (no sign but `-`, no spaces), as integers and floats may be
+    /// spelled inside JSON strings and in bound text.
+    static func isJSONNumber(_ text: UnsafeRawBufferPointer) -> Bool {
+        guard let first = text.first, first == UInt8(ascii: "-") || first &- UInt8(ascii: "0") < 10 else { return false }
+        var scanner = JSONScanner(bytes: text)
+        return (try? scanner.readNumber()) != nil && scanner.offset == text.count
     }
 }

@@ -44,10 +44,7 @@ extension JSONToProtobuf {
     private func numberText(_ token: JSONStringToken) -> UnsafeRawBufferPointer? {
         guard !token.hasEscapes else { return nil }
         let text = scanner.rawBytes(of: token)
-        guard let first = text.first, first == UInt8(ascii: "-") || first &- UInt8(ascii: "0") < 10 else { return nil }
-        var inner = JSONScanner(bytes: text)
-        guard (try? inner.readNumber()) != nil, inner.offset == text.count else { return nil }
-        return text
+        return ExactInteger.isJSONNumber(text) ? text : nil
     }
 
     /// `parsed` as `kind`'s wire bits, range-checked.
@@ -55,27 +52,7 @@ extension JSONToProtobuf {
         if case .fraction = parsed {
             throw ProtobufTranscodeError(.invalidValue, offset: offset, "expected an integer (\(kind))")
         }
-        let bits: UInt64?
-        switch kind {
-        case .int32, .enumeration:
-            bits = parsed.signed(in: Int64(Int32.min)...Int64(Int32.max)).map { UInt64(bitPattern: $0) }
-        case .sint32:
-            bits = parsed.signed(in: Int64(Int32.min)...Int64(Int32.max)).map { value in
-                let value = Int32(value)
-                return UInt64(UInt32(bitPattern: (value << 1) ^ (value >> 31)))
-            }
-        case .sfixed32:
-            bits = parsed.signed(in: Int64(Int32.min)...Int64(Int32.max)).map { UInt64(UInt32(bitPattern: Int32($0))) }
-        case .int64, .sfixed64:
-            bits = parsed.signed(in: Int64.min...Int64.max).map { UInt64(bitPattern: $0) }
-        case .sint64:
-            bits = parsed.signed(in: Int64.min...Int64.max).map { UInt64(bitPattern: ($0 << 1) ^ ($0 >> 63)) }
-        case .uint32, .fixed32:
-            bits = parsed.unsigned(upTo: UInt64(UInt32.max))
-        default:
-            bits = parsed.unsigned(upTo: UInt64.max)
-        }
-        guard let bits else {
+        guard let bits = parsed.wireBits(as: kind) else {
             throw ProtobufTranscodeError(.outOfRange, offset: offset, "value out of range for \(kind)")
         }
         return bits

@@ -19,10 +19,14 @@ public struct ProtobufTranscodeError: Error, Sendable, Hashable, CustomStringCon
         case invalidValue
         /// The protobuf input is truncated or not a valid encoding (``path`` names the field being read).
         case malformedProtobuf
+        /// Two parts of a request set one field: a query parameter and the body, or a query parameter and a
+        /// path parameter (the message names both).
+        case conflict
     }
 
     public var kind: Kind
-    /// JSON path of the offending value (`$.a.b[2]`) for JSON input; the field path for protobuf input.
+    /// JSON path of the offending value (`$.a.b[2]`) for JSON input; the field path for protobuf input and
+    /// for a bound value (`$.order.customerId`, by JSON names).
     public var path: String
     /// Byte offset in the JSON input (the offending value, or the `{` of the object concerned), or in the
     /// protobuf input for malformed bytes.

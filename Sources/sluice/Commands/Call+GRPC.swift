@@ -4,91 +4,94 @@ import Logging
 import NIOCore
 import NIOPosix
 import SluiceClient
+import SluiceGateway
 import SluiceJSON
 import SluiceProtobuf
 import SwiftProtobuf
 
-/// `sluice call --proto` / `--descriptor-set`: one unary gRPC call, the request message read from JSON and
-/// the response written as JSON by the descriptors alone, as grpcurl does.
+/// `sluice call --proto` / `--descriptor-set` / `--reflect`: one gRPC call, its request messages read from JSON
+/// and its responses written as JSON by the descriptors alone, as grpcurl does; or with `--list`, what the
+/// descriptors offer.
 extension Call {
     func callGRPC() async throws {
-        let schema = try loadProtobufSchema()
+        let tlsSetting = try clientTLS()
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let result: Result<Void, any Error>
+        do {
+            try await callGRPC(tls: tlsSetting, group: group)
+            result = .success(())
+        } catch {
+            result = .failure(error)
+        }
+        try? await group.shutdownGracefully()
+        try result.get()
+    }
+
+    private func callGRPC(tls: ThriftClientTLS?, group: MultiThreadedEventLoopGroup) async throws {
+        let described = try await loadDescriptors(tls: tls, group: group)
+        if list { return try printList(described) }
+        let schema = try protobufSchema(described.files)
+        let method = self.method ?? ""
         guard let (name, descriptor) = Self.method(method, in: schema) else {
             let known = schema.methods.keys.sorted().joined(separator: ", ")
             printError("no method '\(method)'; the descriptors have: \(known.isEmpty ? "none" : known)")
             throw ExitStatus.badInput
         }
-        guard !descriptor.clientStreaming && !descriptor.serverStreaming else {
-            printError("\(name) is a streaming method; sluice call makes unary gRPC calls")
-            throw ExitStatus.badInput
-        }
-        let json = arguments == "-" ? readStandardInput() : Array(arguments.utf8)
-        let allocator = ByteBufferAllocator()
-        var request = allocator.buffer(capacity: json.count)
-        do {
-            try ProtobufJSONCodec.encode(descriptor.input, schema: schema, json: allocator.buffer(bytes: json), into: &request)
-        } catch {
-            printError("JSON: \(error.description)")
-            throw ExitStatus.badInput
-        }
-        let tlsSetting = try clientTLS()
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let logger = Self.quietLogger()
         let configuration = GRPCClientConfiguration(
-            endpoints: [Endpoint(host: to.host, port: to.port)], tls: tlsSetting, connectTimeout: timeout.amount)
-        let client = GRPCClient(configuration: configuration, eventLoopGroup: group, logger: logger)
-        let outcome: Result<GRPCReply, any Error>
+            endpoints: [Endpoint(host: to.host, port: to.port)], tls: tls, connectTimeout: timeout.amount)
+        let client = GRPCClient(configuration: configuration, eventLoopGroup: group, logger: Self.quietLogger())
+        let call = GRPCCallContext(
+            name: name, descriptor: descriptor, schema: schema, client: client, eventLoop: group.next(),
+            metadata: headers.compactMap(GRPCCallMetadata.parse), timeout: timeout.amount, backend: "\(to)")
+        let result: Result<Void, any Error>
         do {
-            let reply = try await client.call(
-                path: Self.path(of: name), message: request, metadata: headers.compactMap(GRPCCallMetadata.parse),
-                timeout: timeout.amount, on: group.next()
-            ).get()
-            outcome = .success(reply)
+            if descriptor.clientStreaming || descriptor.serverStreaming {
+                try await call.stream(arguments: arguments ?? "")
+            } else {
+                try await call.unary(arguments: arguments ?? "")
+            }
+            result = .success(())
         } catch {
-            outcome = .failure(error)
+            result = .failure(error)
         }
         await client.shutdown()
-        try? await group.shutdownGracefully()
+        try result.get()
+    }
 
-        switch outcome {
-        case .failure(let error):
-            printError("sluice call: \(CallDiagnostics.describe(failure: error))")
-            throw ExitStatus.backendFailure
-        case .success(let reply) where reply.isOK:
-            var message = reply.message ?? allocator.buffer(capacity: 0)
-            var out = allocator.buffer(capacity: message.readableBytes * 2 + 16)
+    /// The files: the user's, or the backend's by reflection (whose failure is the backend's: exit 2).
+    private func loadDescriptors(tls: ThriftClientTLS?, group: MultiThreadedEventLoopGroup) async throws -> ReflectedServices {
+        if reflect {
             do {
-                try ProtobufJSONCodec.decode(descriptor.output, schema: schema, from: &message, into: &out)
+                return try await ServerReflection.fetch(
+                    endpoint: Endpoint(host: to.host, port: to.port), tls: tls, authority: nil,
+                    metadata: headers.compactMap(GRPCCallMetadata.parse), timeout: timeout.amount, eventLoopGroup: group,
+                    logger: Self.quietLogger())
             } catch {
-                printError("\(to): unreadable response: \(error.description)")
+                // A client failure reads as for a call: what kind, then where.
+                let what = error.clientError.map { "server reflection at \(to): \(CallDiagnostics.describe(failure: $0))" }
+                printError("sluice call: \(what ?? error.description)")
                 throw ExitStatus.backendFailure
             }
-            printJSON(out)
-        case .success(let reply):
-            printJSON(GRPCCallStatus.json(reply, schema: schema, allocator: allocator))
-            throw ExitStatus.declaredException
+        }
+        do {
+            let loader = ProtoLoader(importPaths: importPaths)
+            let files =
+                if let proto { try loader.load(file: proto) } else { try loader.loadDescriptorSet(file: descriptorSet ?? "") }
+            return ReflectedServices(files: files, services: ProtoDescription.services(in: files))
+        } catch {
+            printError("\(error)")
+            throw ExitStatus.badInput
         }
     }
 
-    /// The user's descriptors, with `google/rpc/status.proto` (embedded) beside them for a status's details.
-    private func loadProtobufSchema() throws -> ProtobufSchema {
+    /// The descriptors, with the embedded `google/rpc` files beside them for a status's details.
+    private func protobufSchema(_ files: [Google_Protobuf_FileDescriptorProto]) throws -> ProtobufSchema {
         do {
-            let loader = ProtoLoader(importPaths: importPaths)
-            var files: [Google_Protobuf_FileDescriptorProto]
-            if let proto {
-                files = try loader.load(file: proto)
-            } else {
-                files = try loader.loadDescriptorSet(file: descriptorSet ?? "")
-            }
-            for file in try ProtoLoader(importPaths: []).load(file: "google/rpc/status.proto")
-            where !files.contains(where: { $0.name == file.name }) {
-                files.append(file)
-            }
-            return try ProtobufSchema(files: files)
+            return try ProtobufSchema(files: ProtobufSchema.addingRPCStatusFiles(to: files))
         } catch let error as ProtoIDLError {
             printError(error.description)
         } catch {
-            printError("\(proto ?? descriptorSet ?? ""): \(error)")
+            printError("\(proto ?? descriptorSet ?? "\(to)"): \(error)")
         }
         throw ExitStatus.badInput
     }
@@ -119,27 +122,16 @@ enum GRPCCallMetadata {
     }
 }
 
-/// A non-OK status as `sluice call` prints it, in grpc-gateway's shape: `{"code": 5, "message": "...",
-/// "details": [...]}`, the details (a `google.rpc.Status` in `grpc-status-details-bin`) as protobuf JSON when
-/// their types are known, else left out with a note on stderr.
+/// A non-OK status as `sluice call` prints it, in grpc-gateway's shape, as the gateway answers it:
+/// `{"code": 5, "message": "...", "details": [...]}` (``ProtobufStatusJSON``).
 enum GRPCCallStatus {
     static func json(_ reply: GRPCReply, schema: ProtobufSchema, allocator: ByteBufferAllocator) -> ByteBuffer {
-        if var details = reply.statusDetails, let status = schema.message(named: "google.rpc.Status") {
-            var out = allocator.buffer(capacity: details.readableBytes * 2 + 64)
-            do {
-                try ProtobufJSONCodec.decode(status, schema: schema, from: &details, into: &out)
-                return out
-            } catch {
-                printError("the status details are unreadable (\(error.description)); printing the code and message only")
-            }
+        var out = allocator.buffer(capacity: (reply.statusDetails?.readableBytes ?? 0) * 2 + 64 + reply.statusMessage.utf8.count)
+        let outcome = ProtobufStatusJSON.write(
+            code: reply.statusCode, message: reply.statusMessage, details: reply.statusDetails, schema: schema, into: &out)
+        if let error = outcome.unreadableDetails {
+            printError("the status details are unreadable (\(error.description)); printing the code and message only")
         }
-        var json = JSONWriter(buffer: allocator.buffer(capacity: 64 + reply.statusMessage.utf8.count))
-        json.beginObject()
-        json.key("code")
-        json.int(reply.statusCode)
-        json.key("message")
-        json.string(reply.statusMessage)
-        json.endObject()
-        return json.buffer
+        return out
     }
 }

@@ -6,24 +6,27 @@ import SluiceClient
 import SluiceJSON
 import SluiceThrift
 
-/// `sluice call`: one Thrift call (`--idl`) or unary gRPC call (`--proto` or `--descriptor-set`) from JSON,
-/// through the IDL alone (no generated code).
+/// `sluice call`: one Thrift call (`--idl`) or gRPC call (`--proto`, `--descriptor-set` or `--reflect`) from
+/// JSON, through the IDL alone (no generated code); `--list` shows what a gRPC backend offers.
 ///
 /// Output contract (the README documents it): the result JSON on stdout and exit 0; nothing for `void` and
 /// for `oneway` (which returns once the request is sent); a declared exception as
 /// `{"error":{"type":...,"exception":{...}}}`, or a gRPC status other than OK as `{"code":...,"message":...}`,
-/// on stdout with exit 3; bad input (IDL, JSON, method name) on stderr with exit 1; a transport failure,
-/// timeout or TApplicationException on stderr with exit 2.
+/// on stdout with exit 3 (after a stream's messages, one JSON line each); bad input (IDL, JSON, method name) on
+/// stderr with exit 1; a transport failure, timeout, TApplicationException or failed reflection on stderr with
+/// exit 2.
 struct Call: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Call a Thrift or gRPC method with JSON and print the result as JSON.",
         discussion: """
             Thrift (--idl): JSON-ARGS is the arguments object, keyed by argument name: '{"req": {"name": "x"}}'. \
-            gRPC (--proto or --descriptor-set): JSON is the request message in protobuf's JSON mapping, and the \
-            method is package.Service.Method (Service.Method when unambiguous). Pass - to read it from standard \
-            input. Exit codes: 0 success (void and oneway print nothing), 1 bad input, 2 transport failure, \
-            timeout or TApplicationException, 3 a declared exception or a gRPC status other than OK (its JSON on \
-            stdout).
+            gRPC (--proto, --descriptor-set or --reflect): JSON is the request message in protobuf's JSON mapping, \
+            and the method is package.Service.Method (Service.Method when unambiguous). Pass - to read it from \
+            standard input; a client-streaming or bidirectional method takes a JSON array of messages, or with - \
+            one message per line (NDJSON); a stream's responses print one JSON line each. --list [SERVICE] lists \
+            the services, or a service's methods and messages. Exit codes: 0 success (void and oneway print \
+            nothing), 1 bad input, 2 transport failure, timeout, TApplicationException or failed reflection, 3 a \
+            declared exception or a gRPC status other than OK (its JSON on stdout).
             """
     )
 
@@ -40,6 +43,14 @@ struct Call: AsyncParsableCommand {
         name: .customLong("descriptor-set"),
         help: ArgumentHelp("A protoc --descriptor_set_out file (.pb, .desc, .binpb): the call is gRPC.", valueName: "file"))
     var descriptorSet: String?
+
+    @Flag(name: .customLong("reflect"), help: "Ask the backend for its descriptors (gRPC server reflection): the call is gRPC.")
+    var reflect = false
+
+    @Flag(
+        name: .customLong("list"),
+        help: "List the gRPC services (with SERVICE as the one argument: its methods and messages) instead of calling.")
+    var list = false
 
     @Option(name: .customLong("header"), help: ArgumentHelp("gRPC metadata sent with the call.", valueName: "name:value"))
     var headers: [String] = []
@@ -70,16 +81,28 @@ struct Call: AsyncParsableCommand {
     @OptionGroup(title: "TLS")
     var tls: CallTLSOptions
 
-    @Argument(help: ArgumentHelp("The method, as IDLService.method (Thrift) or package.Service.Method (gRPC).", valueName: "SERVICE.METHOD"))
-    var method: String
+    @Argument(
+        help: ArgumentHelp(
+            "The method, as IDLService.method (Thrift) or package.Service.Method (gRPC); with --list, a service.",
+            valueName: "SERVICE.METHOD"))
+    var method: String?
 
-    @Argument(help: ArgumentHelp("The arguments object (Thrift) or request message (gRPC) as JSON, or - for standard input.", valueName: "JSON"))
-    var arguments: String
+    @Argument(
+        help: ArgumentHelp(
+            "The arguments object (Thrift) or request message(s) (gRPC) as JSON, or - for standard input.",
+            valueName: "JSON"))
+    var arguments: String?
 
     func validate() throws {
-        let given = [idl, proto, descriptorSet].compactMap { $0 }
+        let given = [idl, proto, descriptorSet, reflect ? "" : nil].compactMap { $0 }
         guard given.count == 1 else {
-            throw ValidationError("give exactly one of --idl (Thrift), --proto or --descriptor-set (gRPC)")
+            throw ValidationError("give exactly one of --idl (Thrift), --proto, --descriptor-set or --reflect (gRPC)")
+        }
+        if list {
+            if idl != nil { throw ValidationError("--list is for gRPC (--proto, --descriptor-set or --reflect)") }
+            if arguments != nil { throw ValidationError("--list takes at most one argument, a service") }
+        } else if method == nil || arguments == nil {
+            throw ValidationError("give the method and its JSON (or - for standard input)")
         }
         if idl != nil {
             if !importPaths.isEmpty || !headers.isEmpty {
@@ -89,8 +112,8 @@ struct Call: AsyncParsableCommand {
             if transport != nil || codec != nil || !includeDirectories.isEmpty {
                 throw ValidationError("--transport, --codec and --include-dir are for Thrift calls (--idl)")
             }
-            if descriptorSet != nil && !importPaths.isEmpty {
-                throw ValidationError("--import-path is for --proto; a descriptor set carries its imports")
+            if (descriptorSet != nil || reflect) && !importPaths.isEmpty {
+                throw ValidationError("--import-path is for --proto; a descriptor set or reflection carries the imports")
             }
             for header in headers where GRPCCallMetadata.parse(header) == nil {
                 throw ValidationError("--header '\(header)' is not name:value")
@@ -99,7 +122,7 @@ struct Call: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard let idl else { return try await callGRPC() }
+        guard let idl, let method, let arguments else { return try await callGRPC() }
         let transport = self.transport ?? .ttheader
         let codec = self.codec ?? .binary
         let schema: ThriftSchema

@@ -1,9 +1,11 @@
 import ArgumentParser
+import Logging
+import NIOPosix
 import SluiceGateway
 import SluiceThrift
 
 /// `sluice check [DIR]`: validates route files and the IDLs they name without starting anything.
-struct Check: ParsableCommand {
+struct Check: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Validate route files and their IDLs; print every error as file:line:col: message."
     )
@@ -23,7 +25,7 @@ struct Check: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         var fileErrors: [ConfigDiagnostic] = []
         var directory: String? = directory ?? PackagePaths.locate("routes") ?? "routes"
         if let config {
@@ -37,8 +39,12 @@ struct Check: ParsableCommand {
         var counts = ""
         if let directory {
             do {
+                // `idl: reflection` services are asked, so their routes are checked against what they serve.
+                let reflected = await RouteConfigLoader.fetchReflected(
+                    directory: directory, group: MultiThreadedEventLoopGroup.singleton, logger: quietLogger())
                 let configuration = try RouteConfigLoader.load(
-                    directory: directory, includeDirectories: includeDirectories, schemaLoader: .thriftIDL)
+                    directory: directory, includeDirectories: includeDirectories,
+                    schemaLoader: SchemaLoader.thriftIDL.withReflected(reflected))
                 notes = configuration.notes
                 counts = "\(configuration.routes.count) routes, \(configuration.services.count) services"
             } catch {
@@ -54,5 +60,11 @@ struct Check: ParsableCommand {
             throw ExitStatus.badInput
         }
         print("ok: \(counts)")
+    }
+
+    private func quietLogger() -> Logger {
+        var logger = Logger(label: "sluice.check")
+        logger.logLevel = .critical
+        return logger
     }
 }

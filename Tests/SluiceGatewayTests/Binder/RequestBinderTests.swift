@@ -52,6 +52,56 @@ struct RequestBinderTests {
         #expect(input.body == nil)
     }
 
+    @Test(
+        "a variable with a pattern binds the segments it matches, joined by '/', keeping %2F as written",
+        arguments: [
+            ("/v1/{name=messages/*}", "/v1/messages/123456", "messages/123456"),  // http.proto's example
+            ("/v1/{name=projects/*/books/*}", "/v1/projects/p1/books/b2", "projects/p1/books/b2"),
+            ("/v1/{name=shelves/*/**}", "/v1/shelves/s%2F1/a/b%20c", "shelves/s%2F1/a/b c"),
+            ("/v1/{name=shelves/**}", "/v1/shelves", "shelves"),
+            ("/v1/{name=a/*}", "/v1/a/b%2fc", "a/b%2fc"),
+            ("/v1/{name=a/*}/tail", "/v1/a/b/tail", "a/b"),
+            // One segment, even with a pattern: decoded whole (http.proto: "exactly one path segment").
+            ("/v1/{name=a%2Fb}", "/v1/a%2Fb", "a/b"),
+            ("/v1/{name}", "/v1/a%2Fb", "a/b"),
+        ]
+    )
+    func patternVariables(template: String, path: String, value: String) throws {
+        let input = try Self.bind(try Self.route(template), path)
+        #expect(input.bound == [BoundValue(path: ["name"], text: value, source: "path parameter 'name'")])
+    }
+
+    @Test("pattern variables and one-segment variables bind side by side, in path order")
+    func mixedVariables() throws {
+        let route = try Self.route("/v1/{parent=shelves/*}/books/{book.id}/{rest=x/**}")
+        let input = try Self.bind(route, "/v1/shelves/s1/books/b%2F2/x/y/z")
+        #expect(input.bound == [
+            BoundValue(path: ["parent"], text: "shelves/s1", source: "path parameter 'parent'"),
+            BoundValue(path: ["book", "id"], text: "b/2", source: "path parameter 'book.id'"),
+            BoundValue(path: ["rest"], text: "x/y/z", source: "path parameter 'rest'"),
+        ])
+    }
+
+    @Test(
+        "a template's custom verb is no part of the value; without one, a ':' is",
+        arguments: [
+            ("/v1/{name=messages/*}:cancel", "/v1/messages/m1:cancel", "messages/m1"),
+            ("/v1/{name}:cancel", "/v1/a:b:cancel", "a:b"),
+            ("/v1/{name}:cancel", "/v1/a%3Ab:cancel", "a:b"),
+            ("/v1/{name=**}:download", "/v1/a/b:download", "a/b"),
+            ("/v1/{name}", "/v1/x:cancel", "x:cancel"),
+        ]
+    )
+    func verbs(template: String, path: String, value: String) throws {
+        let input = try Self.bind(try Self.route(template), path)
+        #expect(input.bound == [BoundValue(path: ["name"], text: value, source: "path parameter 'name'")])
+    }
+
+    @Test("a rest of zero segments before a verb binds nothing")
+    func emptyRestBeforeVerb() throws {
+        #expect(try Self.bind(try Self.route("/v1/{name=**}:download"), "/v1:download").bound == [])
+    }
+
     @Test("an api-style :param binds its field path")
     func colonParam() throws {
         var route = try Self.route("/items/:id/tags")
@@ -105,6 +155,9 @@ struct RequestBinderTests {
     func badEncoding() throws {
         #expect(throws: BindingError(source: "path parameter 'req.name'", message: "path parameter 'req.name' is not valid percent-encoded UTF-8")) {
             try Self.bind(try Self.route("/v1/{req.name}"), "/v1/%zz")
+        }
+        #expect(throws: BindingError(source: "path parameter 'name'", message: "path parameter 'name' is not valid percent-encoded UTF-8")) {
+            try Self.bind(try Self.route("/v1/{name=shelves/*}:get"), "/v1/shelves/%FF:get")
         }
         #expect(throws: BindingError(source: "query parameter 'q'", message: "query parameter 'q' is not valid percent-encoded UTF-8")) {
             try Self.bind(try Self.route("/v1", query: [("q", ["req", "name"])]), "/v1?q=%FF")

@@ -126,7 +126,7 @@ struct HTTPServiceConfigTests {
             services:
               - {name: web, protocol: gopher, idl: echo.thrift, endpoints: ["127.0.0.1:1"]}
             """,
-            ["a.yaml:2:27: unsupported protocol 'gopher' (expected: thrift, http)"]
+            ["a.yaml:2:27: unsupported protocol 'gopher' (expected: thrift, grpc, http)"]
         ),
         (
             "a rewrite naming a variable the path does not have",

@@ -21,7 +21,7 @@ struct RouteConfigDiagnosticsTests {
                 call: EchoService.Say
                 bdy: req
             """),
-            ["echo.yaml:13:5: unknown key 'bdy' in a route (expected one of: method, path, service, call, body, query, headers, cookies, strict, options, exceptions, rewrite, max_body)"]
+            ["echo.yaml:13:5: unknown key 'bdy' in a route (expected one of: method, path, service, call, body, query, headers, cookies, strict, options, exceptions, rewrite, max_body, response_body)"]
         ),
         (
             "missing required route key",
@@ -168,7 +168,7 @@ struct RouteConfigDiagnosticsTests {
             route("""
               - {method: GET, path: "/v1/{req.name", service: echo, call: EchoService.Say}
             """),
-            ["echo.yaml:9:25: bad path template '/v1/{req.name': '{' must close with '}' at the end of the segment (at character 5)"]
+            ["echo.yaml:9:25: bad path template '/v1/{req.name': '{' without '}' (at character 5)"]
         ),
         (
             "rest variable not last",
@@ -193,7 +193,7 @@ struct RouteConfigDiagnosticsTests {
                 call: EchoService.Say
                 options: {void_as_empty: true}
             """),
-            ["echo.yaml:13:15: unknown key 'void_as_empty' in 'options' (expected one of: void_as_empty_object, int64_as_string, enums_as_names)"]
+            ["echo.yaml:13:15: unknown key 'void_as_empty' in 'options' (expected one of: void_as_empty_object, int64_as_string, enums_as_names, emit_defaults, enums_as_ints, preserve_proto_field_names, strict)"]
         ),
     ]
 
@@ -224,7 +224,7 @@ struct RouteConfigDiagnosticsTests {
         """
         let result = try ConfigFixture(["services.yaml": yaml]).run()
         #expect(result.diagnostics == [
-            "services.yaml:11:5: unknown key 'colour' in a service (expected one of: name, idl, protocol, transport, codec, endpoints, timeout, connect_timeout, connections, pool, routes_from_idl, tls, h2c, h2)",
+            "services.yaml:11:5: unknown key 'colour' in a service (expected one of: name, idl, protocol, transport, codec, endpoints, timeout, connect_timeout, connections, pool, routes_from_idl, tls, h2c, h2, import_paths, auto_routes, forward_headers, response_metadata, authority)",
             "services.yaml:4:16: unknown transport 'http2' (expected one of: ttheader, theader, framed, buffered)",
             "services.yaml:5:12: unknown codec 'json' (expected one of: binary, compact)",
             "services.yaml:6:17: bad endpoint '127.0.0.1' (expected host:port with a port in 1...65535)",

@@ -132,12 +132,12 @@ struct RouteFileTLSTests {
         let (first, _) = RuntimeSnapshot.build(configuration: try build("{ca: certs/ca.crt}"), previous: nil, makeCaller: make)
         let (same, kept) = RuntimeSnapshot.build(configuration: try build("{ca: certs/ca.crt}"), previous: first, makeCaller: make)
         #expect(kept.isEmpty)
-        #expect(same.services[key]?.caller === first.services[key]?.caller)
+        #expect(same.services[key]?.client.identity == first.services[key]?.client.identity)
         #expect(first.services[key] != nil)
         let (changed, retired) = RuntimeSnapshot.build(
             configuration: try build("{ca: certs/ca.crt, server_name: backend.example.test}"), previous: same, makeCaller: make)
         #expect(retired.count == 1)
-        #expect(changed.services[key]?.caller !== same.services[key]?.caller)
+        #expect(changed.services[key]?.client.identity != same.services[key]?.client.identity)
         #expect(changed.services[key]?.clientConfiguration.tls?.serverName == "backend.example.test")
     }
 }

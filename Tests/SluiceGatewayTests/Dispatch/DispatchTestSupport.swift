@@ -141,3 +141,11 @@ struct DispatchHarness {
         return .success(ThriftReply(messageType: .exception, body: body))
     }
 }
+
+extension ServiceRuntime {
+    /// A Thrift service's client settings (these tests' services are all Thrift).
+    var clientConfiguration: ThriftClientConfiguration {
+        guard case .thrift(_, let settings) = client else { preconditionFailure("not a Thrift service") }
+        return settings
+    }
+}

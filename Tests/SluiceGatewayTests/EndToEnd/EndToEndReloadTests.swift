@@ -14,7 +14,7 @@ struct EndToEndReloadTests {
                 "broken.yaml",
                 "routes:\n  - {method: GET, path: /v2/{req.nope}, service: echo, call: EchoService.Say}\n"
             )
-            #expect(throws: ConfigErrors.self) { try endToEnd.gateway.reload() }
+            await #expect(throws: ConfigErrors.self) { try await endToEnd.gateway.reload() }
 
             #expect(try await endToEnd.send(.POST, "/v1/ping").status == 204)
             let said = try await endToEnd.send(.POST, "/v1/echo/bob")
@@ -38,7 +38,7 @@ struct EndToEndReloadTests {
 
                 """
             )
-            let error = #expect(throws: ConfigErrors.self) { try endToEnd.gateway.reload() }
+            let error = await #expect(throws: ConfigErrors.self) { try await endToEnd.gateway.reload() }
             // The service is refused (its route then names an unknown service, as for any refused service).
             #expect(error?.diagnostics.first?.message == "'ca': cannot read '\(endToEnd.directory.path)/missing-ca.crt'")
             #expect(try await endToEnd.send(.POST, "/v1/ping").status == 204)

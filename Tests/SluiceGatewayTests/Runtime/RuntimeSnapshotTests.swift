@@ -60,12 +60,12 @@ struct RuntimeSnapshotTests {
         // An included service is named as declared, without its include prefix.
         #expect(names == ["EchoService", "AdminService", "Base", "EchoService"])
         #expect(snapshot.services.count == 3)
-        #expect(snapshot.routes[0].service.caller === snapshot.routes[3].service.caller)
-        #expect(snapshot.routes[0].service.caller !== snapshot.routes[1].service.caller)
+        #expect(snapshot.routes[0].service.client.identity == snapshot.routes[3].service.client.identity)
+        #expect(snapshot.routes[0].service.client.identity != snapshot.routes[1].service.client.identity)
 
         let (rebuilt, retired) = RuntimeSnapshot.build(configuration: configuration, previous: snapshot, makeCaller: Self.make)
         #expect(retired.isEmpty)
-        #expect(zip(rebuilt.routes, snapshot.routes).allSatisfy { $0.service.caller === $1.service.caller })
+        #expect(zip(rebuilt.routes, snapshot.routes).allSatisfy { $0.service.client.identity == $1.service.client.identity })
     }
 
     @Test("a rebuild reuses the client of an unchanged service, even when its routes change")
@@ -74,7 +74,7 @@ struct RuntimeSnapshotTests {
         let changedRoutes = try Self.configuration(extraRoute: "  - {method: GET, path: /v1/ping2, service: echo, call: EchoService.Ping}")
         let (second, retired) = RuntimeSnapshot.build(configuration: changedRoutes, previous: first, makeCaller: Self.make)
         #expect(retired.isEmpty)
-        #expect(second.services[Self.echo]?.caller === first.services[Self.echo]?.caller)
+        #expect(second.services[Self.echo]?.client.identity == first.services[Self.echo]?.client.identity)
         #expect(second.router.match(method: "GET", path: "/v1/ping2") == .route(1))
         #expect(first.router.match(method: "GET", path: "/v1/ping2") == .notFound)
     }
@@ -84,9 +84,9 @@ struct RuntimeSnapshotTests {
         let (first, _) = RuntimeSnapshot.build(configuration: try Self.configuration(), previous: nil, makeCaller: Self.make)
         let moved = try Self.configuration(endpoint: "127.0.0.1:9091")
         let (second, retired) = RuntimeSnapshot.build(configuration: moved, previous: first, makeCaller: Self.make)
-        #expect(second.services[Self.echo]?.caller !== first.services[Self.echo]?.caller)
+        #expect(second.services[Self.echo]?.client.identity != first.services[Self.echo]?.client.identity)
         #expect(retired.count == 1)
-        #expect(retired.first?.caller === first.services[Self.echo]?.caller)
+        #expect(retired.first?.client.identity == first.services[Self.echo]?.client.identity)
     }
 
     @Test("the state swaps whole snapshots; a request holding the old one keeps it")

@@ -1,7 +1,7 @@
 /// The `.proto` files every load can import without an import path: protobuf's well-known types,
 /// `google/protobuf/descriptor.proto` (custom options extend it), `google/api/annotations.proto` +
-/// `http.proto` (HTTP bindings) and `google/rpc/status.proto` (a gRPC status's details). protoc compiles the
-/// first in; the others are what gateways read.
+/// `http.proto` (HTTP bindings) and `google/rpc/status.proto`, `error_details.proto` and `code.proto` (a gRPC
+/// status's details and their standard types). protoc compiles the first in; the others are what gateways read.
 enum WellKnownProtos {
     /// Import name (`google/protobuf/any.proto`) to the file's text.
     static let byName: [String: String] = [
@@ -19,5 +19,7 @@ enum WellKnownProtos {
         "google/api/annotations.proto": googleAPIAnnotations,
         "google/api/http.proto": googleAPIHttp,
         "google/rpc/status.proto": googleRPCStatus,
+        "google/rpc/error_details.proto": googleRPCErrorDetails,
+        "google/rpc/code.proto": googleRPCCode,
     ]
 }

@@ -4,9 +4,9 @@ internal import SluiceThrift
 
 /// Turns a backend reply into the HTTP-neutral response: success 200, void 204 (or 200 `{}`), oneway 202,
 /// a declared exception with the route's status, a TApplicationException 502.
-enum ReplyResponse {
-    static func make(_ reply: ThriftReply, route: CompiledRoute, allocator: ByteBufferAllocator) -> (GatewayResponse, GuardOutcome) {
-        let protocolKind = route.service.configuration.protocolKind
+enum ThriftReplyResponse {
+    static func make(_ reply: ThriftReply, call route: ThriftRouteCall, allocator: ByteBufferAllocator) -> (GatewayResponse, GuardOutcome) {
+        let protocolKind = route.protocolKind
         var body = reply.body
         switch reply.messageType {
         case .reply:
@@ -33,7 +33,7 @@ enum ReplyResponse {
                 case .success:
                     return (GatewayResponse(status: 200, body: output), .success)
                 case .void:
-                    if route.configuration.options.voidAsEmptyObject {
+                    if route.voidAsEmptyObject {
                         output.writeStaticString("{}")
                         return (GatewayResponse(status: 200, body: output), .success)
                     }
