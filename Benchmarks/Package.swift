@@ -15,6 +15,7 @@ let package = Package(
             name: "TranscodeBench",
             dependencies: [
                 .product(name: "SluiceThrift", package: "Sluice"),
+                .product(name: "SluiceProtobuf", package: "Sluice"),
                 .product(name: "SluiceJSON", package: "Sluice"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

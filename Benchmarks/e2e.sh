@@ -8,6 +8,8 @@
 #   sluice-ttheader-demo  sluice run -> TTHeader -> Sluice's own demo backend
 #   sluice-theader-cpp    sluice run -> THeader  -> Apache Thrift C++ TThreadedServer (Benchmarks/cpp)
 #   sluice-framed-cpp     sluice run -> Framed   -> Apache Thrift C++ TNonblockingServer (Benchmarks/cpp)
+#   sluice-grpc-cpp       sluice run -> gRPC (h2c) -> gRPC C++ generic echo server (Benchmarks/cpp; needs
+#                         libgrpc++-dev, skipped with a note when the server could not be built)
 #   nginx-h2              nginx as above with clients on h2c (`listen ... http2`), HTTP/1.1 to the backend
 #   sluice-h2-ttheader-demo  sluice-ttheader-demo with clients on h2c
 #   sluice-http-proxy     sluice run, a `protocol: http` service -> the nginx backend of nginx and haproxy
@@ -27,8 +29,8 @@
 #                                      the profile costs CPU, so its table row is not a clean measurement)
 # --only takes set-up names from the list above, `sluice` for the three HTTP/1.1 Sluice ones in front of
 # Thrift, `http` for nginx and haproxy, `proxy` for nginx, haproxy and sluice-http-proxy, `h2` for the two
-# h2 set-ups, or `ws` for the WebSocket one. Missing tools are installed by Benchmarks/install-deps.sh
-# (apt-get, and pip for Python's `websockets`).
+# h2 set-ups, `ws` for the WebSocket one, or `grpc` for sluice-grpc-cpp. Missing tools are installed by
+# Benchmarks/install-deps.sh (apt-get, and pip for Python's `websockets`).
 # Everything listens on free ports of 127.0.0.1 only; every process started here is stopped on exit.
 set -euo pipefail
 
@@ -36,8 +38,8 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(dirname "$HERE")"
 COMMAND_LINE="Benchmarks/e2e.sh${*:+ $*}"
 
-ALL_SETUPS=(nginx haproxy sluice-ttheader-demo sluice-theader-cpp sluice-framed-cpp nginx-h2 sluice-h2-ttheader-demo
-    sluice-http-proxy sluice-ws-ttheader-demo)
+ALL_SETUPS=(nginx haproxy sluice-ttheader-demo sluice-theader-cpp sluice-framed-cpp sluice-grpc-cpp nginx-h2
+    sluice-h2-ttheader-demo sluice-http-proxy sluice-ws-ttheader-demo)
 DURATION=15
 WARMUP=3
 CONNECTIONS=64
@@ -111,12 +113,13 @@ selected() { # set-up
             proxy) case "$1" in nginx|haproxy|sluice-http-proxy) return 0 ;; esac ;;
             h2) [ "$(load_of "$1")" = h2load ] && return 0 ;;
             ws) [ "$(load_of "$1")" = ws ] && return 0 ;;
+            grpc) [ "$1" = sluice-grpc-cpp ] && return 0 ;;
         esac
     done
     return 1
 }
 for word in ${ONLY//,/ }; do
-    case " ${ALL_SETUPS[*]} sluice http proxy h2 ws " in *" $word "*) ;; *) echo "--only: unknown set-up '$word'" >&2; exit 64 ;; esac
+    case " ${ALL_SETUPS[*]} sluice http proxy h2 ws grpc " in *" $word "*) ;; *) echo "--only: unknown set-up '$word'" >&2; exit 64 ;; esac
 done
 for setup in "${ALL_SETUPS[@]}"; do selected "$setup" && SETUPS+=("$setup"); done
 wants() { case " ${SETUPS[*]} " in *"$1"*) return 0 ;; esac; return 1; }
@@ -127,7 +130,22 @@ setups_of_load() { # wrk, h2load or ws: the selected set-ups it loads, one a lin
 }
 wants_load() { [ -n "$(setups_of_load "$1")" ]; }
 LOADS=() # the load generators this run uses
-for load in wrk h2load ws; do wants_load "$load" && LOADS+=("$load"); done
+list_loads() {
+    LOADS=()
+    for load in wrk h2load ws; do wants_load "$load" && LOADS+=("$load"); done
+    return 0
+}
+list_loads
+# Set-ups dropped before the run, each with its reason, for the report.
+SKIPPED=()
+skip_setup() { # set-up, reason
+    local setup kept=()
+    log "$1: skipped: $2"
+    SKIPPED+=("$1 skipped: $2")
+    for setup in "${SETUPS[@]}"; do [ "$setup" = "$1" ] || kept+=("$setup"); done
+    SETUPS=("${kept[@]}")
+    list_loads
+}
 
 BODY_FILE="$HERE/payloads/echo-1k.json"
 LUA="$HERE/wrk/post.lua"
@@ -158,8 +176,16 @@ LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 TIME_START="$(date -u '+%Y-%m-%d %H:%M')"
 COMMIT="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD -- Sources 2>/dev/null || echo ' (Sources/ modified)')"
 
+# libgrpc++-dev is large and only the gRPC set-up needs it; a machine that cannot install it still runs the rest.
+if wants sluice-grpc-cpp; then
+    "$HERE/install-deps.sh" --grpc >&2 || log "could not install libgrpc++-dev (Benchmarks/install-deps.sh --grpc)"
+fi
 wants sluice- && build_sluice
 wants -cpp && build_cpp_backends
+if wants sluice-grpc-cpp; then
+    reason="$(grpc_backend_missing)"
+    [ -z "$reason" ] || skip_setup sluice-grpc-cpp "$reason"
+fi
 
 for round in $(seq 1 "$ROUNDS"); do
     for setup in "${SETUPS[@]}"; do
@@ -209,6 +235,12 @@ REPORT="$OUT_DIR/e2e-$STAMP.md"
     if wants sluice-; then
         echo "- sluice: $SLUICE_LOOP_NOTE, $SLUICE_THREADS threads; C++ backends: Apache Thrift $(dpkg-query -W -f='${Version}' libthrift-dev 2>/dev/null || echo '?') from Debian"
     fi
+    if wants sluice-grpc-cpp; then
+        echo "- sluice-grpc-cpp: route POST /bench/echo -> sluice.bench.EchoService.Say (IDL/echo.proto, body \"*\"), gRPC over h2c on" \
+            "2 connections (routes/grpc-cpp/echo.yaml); backend: gRPC C++ $(dpkg-query -W -f='${Version}' libgrpc++-dev 2>/dev/null || echo '?')" \
+            "from Debian, a generic service echoing the request message; its accepts counted with strace"
+    fi
+    for note in "${SKIPPED[@]}"; do echo "- $note"; done
     echo "- proxy / backend CPU µs/req: utime+stime of the process(es) over the timed run / requests;" \
         "new backend conns: connections the backend accepted during the timed run"
     echo

@@ -1,7 +1,8 @@
-# Sourced by Benchmarks/e2e.sh: Sluice in front of three Thrift backends, one set-up each:
+# Sourced by Benchmarks/e2e.sh: Sluice in front of three Thrift backends and a gRPC one, one set-up each:
 #   sluice-ttheader-demo  TTHeader + Binary -> `sluice demo --backend-only` (Sluice's own server)
 #   sluice-theader-cpp    THeader + Binary  -> Apache Thrift C++ TThreadedServer + THeaderProtocol
 #   sluice-framed-cpp     Framed + Binary   -> Apache Thrift C++ TNonblockingServer
+#   sluice-grpc-cpp       gRPC over h2c     -> gRPC C++ generic echo server (skipped when it was not built)
 # sluice-h2-ttheader-demo and sluice-ws-ttheader-demo, the first one with its clients on h2c or on
 # WebSocket RPC (`--websocket-path /ws`), and sluice-http-proxy, a `protocol: http` service proxying to
 # the nginx backend of lib/http-proxies.sh. Route files: Benchmarks/routes/<set-up without "sluice-" and
@@ -25,8 +26,20 @@ build_sluice() {
 }
 
 build_cpp_backends() {
-    log "building the C++ Thrift echo servers (Benchmarks/cpp/build.sh)"
+    log "building the C++ echo servers (Benchmarks/cpp/build.sh)"
     CPP_BIN_DIR="$("$HERE/cpp/build.sh" "$HERE/out/cpp")" || die "Benchmarks/cpp/build.sh failed"
+}
+
+# The gRPC backend needs libgrpc++-dev, which install-deps.sh only adds with --grpc and which a machine
+# may not offer: without the server the set-up is dropped with a note in the report, the others still run.
+# Prints nothing when the server is there, else the reason.
+grpc_backend_missing() {
+    [ -x "$CPP_BIN_DIR/grpc-echo-server" ] && return 0
+    if pkg-config --exists grpc++ 2>/dev/null; then
+        echo "Benchmarks/cpp/build.sh could not build grpc-echo-server (see its output above)"
+    else
+        echo "libgrpc++-dev is not installed (Benchmarks/install-deps.sh --grpc)"
+    fi
 }
 
 # A copy of a committed route directory whose endpoint is the port the backend got, and whose `idl:`
@@ -62,12 +75,13 @@ cpp_backend_conns() {
     log "$BACKEND_COUNTER: no connection count within 2.5 s"
 }
 
-# Sluice's demo backend has no counter of its own, so it runs under strace tracing only accept
-# (seccomp-bpf: no other syscall stops it); each successful accept is one line.
-demo_backend_conns() {
+# Sluice's demo backend and the gRPC C++ server have no counter of their own, so they run under strace
+# tracing only accept (seccomp-bpf: no other syscall stops them); each successful accept is one line (or,
+# when another thread's line came between, an `<... accept4 resumed>` line with the result).
+traced_backend_conns() {
     CONNS=""
-    [ -f "$WORK/demo-accepts.txt" ] || return 0
-    CONNS="$(grep -cE 'accept4?\(.*\) += [0-9]+' "$WORK/demo-accepts.txt" || true)"
+    [ -f "$WORK/$BACKEND_COUNTER-accepts.txt" ] || return 0
+    CONNS="$(grep -cE 'accept4?(\(| resumed>).*\) += [0-9]+' "$WORK/$BACKEND_COUNTER-accepts.txt" || true)"
 }
 
 # strace may be missing, or ptrace refused (some containers): then the demo row says n/a.
@@ -75,22 +89,26 @@ strace_usable() {
     command -v strace >/dev/null && strace -qq -f --seccomp-bpf -e trace=accept -o /dev/null true 2>/dev/null
 }
 
-start_demo_backend() { # port
-    local demo=("$SLUICE_BIN" demo --backend-only --backend "127.0.0.1:$1") traced=0
+# Starts a backend under strace counting its accepts (traced_backend_conns), or untraced when strace
+# cannot run; sets BACKEND_PID and BACKEND_COUNTER (the name, which names its log and accepts file).
+start_accept_traced_backend() { # name, port, command...
+    local name="$1" port="$2" traced=0
+    shift 2
+    BACKEND_COUNTER=$name
     strace_usable && traced=1
     if [ "$traced" = 1 ]; then
-        start_bg sluice-backend 1 strace -f --seccomp-bpf -qq -z -e trace=accept,accept4 -e signal=none \
-            -o "$WORK/demo-accepts.txt" "${demo[@]}"
+        start_bg "$name" 1 strace -f --seccomp-bpf -qq -z -e trace=accept,accept4 -e signal=none \
+            -o "$WORK/$name-accepts.txt" "$@"
     else
-        log "strace missing or not permitted: new backend connections of sluice-ttheader-demo are not counted"
-        start_bg sluice-backend 1 "${demo[@]}"
+        log "strace missing or not permitted: new backend connections of $name are not counted"
+        start_bg "$name" 1 "$@"
     fi
     local tracer=$LAST_PID
-    wait_for_port "$1" "$tracer" sluice-backend
+    wait_for_port "$port" "$tracer" "$name"
     BACKEND_PID=$tracer
     # Under strace the backend is strace's child; its CPU, not strace's, is the backend's.
     [ "$traced" = 1 ] && BACKEND_PID="$(pgrep -P "$tracer" | head -1)"
-    [ -n "$BACKEND_PID" ] || die "sluice-backend: no process under strace"
+    [ -n "$BACKEND_PID" ] || die "$name: no process under strace"
     # Stopped by pid too: strace may detach on SIGTERM instead of taking its child down with it.
     [ "$BACKEND_PID" = "$tracer" ] || STARTED_PIDS+=("$BACKEND_PID")
 }
@@ -105,8 +123,13 @@ run_sluice() { # set-up, round
             conns_fn=nginx_backend_conns ;;
         sluice-ttheader-demo|sluice-h2-ttheader-demo|sluice-ws-ttheader-demo)
             free_port; backend_port=$FREE_PORT
-            start_demo_backend "$backend_port"
-            conns_fn=demo_backend_conns ;;
+            start_accept_traced_backend sluice-backend "$backend_port" \
+                "$SLUICE_BIN" demo --backend-only --backend "127.0.0.1:$backend_port"
+            conns_fn=traced_backend_conns ;;
+        sluice-grpc-cpp)
+            free_port; backend_port=$FREE_PORT
+            start_accept_traced_backend grpc-echo-server "$backend_port" "$CPP_BIN_DIR/grpc-echo-server" "$backend_port"
+            conns_fn=traced_backend_conns ;;
         sluice-theader-cpp|sluice-framed-cpp)
             free_port; backend_port=$FREE_PORT
             BACKEND_COUNTER="${setup#sluice-}-server"

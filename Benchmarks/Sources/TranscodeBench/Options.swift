@@ -14,6 +14,8 @@ struct Options {
     var orderIDLPath: String { benchmarksDirectory + "/IDL/order.thrift" }
     var echoIDLPath: String { benchmarksDirectory + "/../examples/echo/echo.thrift" }
     var echoPayloadPath: String { benchmarksDirectory + "/payloads/echo-1k.json" }
+    var orderProtoPath: String { benchmarksDirectory + "/IDL/order.proto" }
+    var echoProtoPath: String { benchmarksDirectory + "/IDL/echo.proto" }
 
     private static func packageDirectory() -> String {
         // Benchmarks/Sources/TranscodeBench/Options.swift -> Benchmarks
