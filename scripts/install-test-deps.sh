@@ -14,6 +14,8 @@ command -v curl >/dev/null || need_apt+=(curl)
 command -v openssl >/dev/null || need_apt+=(openssl)
 command -v h2load >/dev/null || need_apt+=(nghttp2-client)
 command -v protoc >/dev/null || need_apt+=(protobuf-compiler)
+# protoc's own copies of the well-known types (google/protobuf/*.proto), which the differential tests import.
+[ -f /usr/include/google/protobuf/any.proto ] || need_apt+=(libprotobuf-dev)
 command -v thrift >/dev/null || need_apt+=(thrift-compiler)
 command -v python3 >/dev/null || need_apt+=(python3)
 if ! python3 -m pip --version >/dev/null 2>&1; then need_apt+=(python3-pip); fi
