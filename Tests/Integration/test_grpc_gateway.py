@@ -473,10 +473,15 @@ def test_a_slow_backend_is_a_504_at_the_service_timeout(gw):
     assert gw.post("/slow", {"millis": 1}).json == {"finished": True}
 
 
-def test_an_h2c_server_that_is_not_grpc_is_a_502_saying_so(sluice_bin, workdir, gw):
-    # The gateway itself: it speaks h2c, and answers gRPC's POST with HTTP statuses and JSON.
+def test_an_h2c_server_that_is_not_grpc_is_a_502_saying_so(sluice_bin, workdir):
+    # An h2c echo server (servers/h2_echo_server.py): it answers gRPC's POST with an HTTP 200 of JSON, no
+    # application/grpc and no grpc-status.
+    from test_https_upstream import start_upstream
+
+    echo, port = start_upstream(workdir, "grpc-not-grpc", "h2_echo_server.py")
+
     def document(directory):
-        return {"services": [grpc_service("not-grpc", "127.0.0.1:%d" % gw.port, directory, routes_from_idl=True)],
+        return {"services": [grpc_service("not-grpc", "127.0.0.1:%d" % port, directory, routes_from_idl=True)],
                 "routes": []}
 
     gateway = start(sluice_bin, workdir, "grpc-not-grpc", document)
@@ -484,9 +489,11 @@ def test_an_h2c_server_that_is_not_grpc_is_a_502_saying_so(sluice_bin, workdir, 
         response = gateway.post("/v1/everything", {})
         assert response.status == 502, response
         assert "service 'not-grpc'" in response.json["error"]["message"], response
-        assert "no gRPC response" in response.json["error"]["message"], response
+        message = response.json["error"]["message"]
+        assert "answered content-type 'application/json', not application/grpc" in message, response
     finally:
         gateway.stop()
+        echo.stop()
 
 
 def test_a_backend_that_never_answers_is_a_504(sluice_bin, workdir):
