@@ -19,22 +19,17 @@ struct ProtobufRouteCheck {
 
     func problems() -> [Problem] {
         var problems: [Problem] = []
-        if method.serverStreaming {
-            let kind = method.clientStreaming ? "bidi-streaming" : "server-streaming"
-            problems.append(Problem(
-                part: .call, message: "\(method.fullName) is \(kind); HTTP routes reach unary and client-streaming methods only, for now"))
-            return problems
-        }
         if method.clientStreaming {
+            let kind = method.serverStreaming ? "is bidi-streaming" : "is client-streaming"
             // The body is the stream of request messages; there is no one message for anything else to fill.
             if route.body != .arguments {
                 problems.append(Problem(
-                    part: .body, message: "\(method.fullName) is client-streaming: its route takes the request messages as the body (body: \"*\")"))
+                    part: .body, message: "\(method.fullName) \(kind): its route takes the request messages as the body (body: \"*\")"))
             }
             let bound = route.template.variables.map(\.name) + (route.query + route.headers + route.cookies).map(\.name)
             if !bound.isEmpty {
                 problems.append(Problem(
-                    part: .path, message: "\(method.fullName) is client-streaming: its route binds no path, query, header or cookie values (\(bound.joined(separator: ", ")))"))
+                    part: .path, message: "\(method.fullName) \(kind): its route binds no path, query, header or cookie values (\(bound.joined(separator: ", ")))"))
             }
             return problems
         }

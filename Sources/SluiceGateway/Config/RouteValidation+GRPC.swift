@@ -131,7 +131,7 @@ extension RouteValidation {
     }
 
     private mutating func addAutoRoutes(_ service: RouteFile.ServiceDraft, idl: ProtobufIDL) {
-        for (method, _) in rootMethods(idl) where !method.serverStreaming {
+        for (method, _) in rootMethods(idl) {
             let path = "/" + GRPCMethodPath.of(method.fullName)
             guard let template = try? PathTemplate.parse(path) else {
                 report(service.idlOrigin.diagnostic("auto_routes: '\(path)' is not a usable path"))

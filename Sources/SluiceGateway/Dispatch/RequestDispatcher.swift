@@ -102,7 +102,14 @@ final class RequestDispatcher: GatewayRequestHandler {
                 let error = GatewayError(client: error, service: route.configuration.service)
                 (response, outcome) = (error.response(allocator: allocator), .failure)
             }
-            self.callGuard.completed(route.guardedCall, outcome: outcome, latency: NIODeadline.now() - started)
+            if let stream = response.stream {
+                // A streamed response's call is over only when its stream ends.
+                stream.whenFinished { outcome in
+                    self.callGuard.completed(route.guardedCall, outcome: outcome, latency: NIODeadline.now() - started)
+                }
+            } else {
+                self.callGuard.completed(route.guardedCall, outcome: outcome, latency: NIODeadline.now() - started)
+            }
             responder.respond(response)
         }
     }

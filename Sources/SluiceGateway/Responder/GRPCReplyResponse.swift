@@ -15,10 +15,20 @@ enum GRPCReplyResponse {
             response.headers += headers
             return (response, GRPCStatusResponse.outcome(of: reply.statusCode))
         }
-        guard var message = reply.message else {
+        guard let message = reply.message else {
             let error = GatewayError(.badGateway, "the backend answered \(call.method.fullName) with status OK but no response message")
             return (error.response(allocator: allocator), .failure)
         }
+        switch json(of: message, call: call, allocator: allocator) {
+        case .success(let output): return (GatewayResponse(status: 200, headers: headers, body: output), .success)
+        case .failure(let error): return (error.response(allocator: allocator), .failure)
+        }
+    }
+
+    /// One response message (or its `response_body` field) as JSON; a message that cannot be read is the
+    /// backend's fault, a 502.
+    static func json(of message: ByteBuffer, call: GRPCRouteCall, allocator: ByteBufferAllocator) -> Result<ByteBuffer, GatewayError> {
+        var message = message
         // JSON is usually larger than the protobuf it comes from; start at twice the size to grow rarely.
         var output = allocator.buffer(capacity: 2 * message.readableBytes + 16)
         do throws(ProtobufTranscodeError) {
@@ -28,10 +38,9 @@ enum GRPCReplyResponse {
                 try ProtobufJSONCodec.decode(call.method.output, schema: call.schema, from: &message, options: call.options, into: &output)
             }
         } catch {
-            let error = GatewayError(.badGateway, "the backend's response could not be decoded: \(error.description)")
-            return (error.response(allocator: allocator), .failure)
+            return .failure(GatewayError(.badGateway, "the backend's response could not be decoded: \(error.description)"))
         }
-        return (GatewayResponse(status: 200, headers: headers, body: output), .success)
+        return .success(output)
     }
 
     /// The configured metadata names, from the response headers then the trailers, as headers.

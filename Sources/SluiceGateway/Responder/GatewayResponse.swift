@@ -9,6 +9,9 @@ public struct GatewayResponse: Sendable {
     public var body: ByteBuffer?
     /// The body's media type when it is not JSON (an `api.raw_body` reply); `nil`: `application/json`.
     public var contentType: String?
+    /// A body that streams (a server-streaming call's messages), in place of ``body``: the adapter writes
+    /// the head, then the stream's parts as they come, framed as ``ResponseStream/format`` says.
+    var stream: ResponseStream?
 
     public init(status: Int, headers: [(name: String, value: String)] = [], body: ByteBuffer?, contentType: String? = nil) {
         self.status = status

@@ -44,10 +44,52 @@ public protocol GRPCCaller: AnyObject, Sendable {
         on eventLoop: any EventLoop
     ) -> EventLoopFuture<GRPCReply>
 
+    /// A call whose responses stream: server-streaming (`messages` is the one request), or bidi with its
+    /// request messages all in hand (an HTTP body of several), sent then ended as for the list ``call``. No
+    /// response message comes before the stream's `request` asks for it; each comes to `onMessage` on
+    /// `eventLoop`, and the stream's `reply` completes after the last with the status.
+    func streamingCall(
+        path: String,
+        messages: [ByteBuffer],
+        clientStreaming: Bool,
+        metadata: [(String, String)],
+        timeout: TimeAmount,
+        cancellation: CallCancellation?,
+        on eventLoop: any EventLoop,
+        onMessage: @escaping @Sendable (ByteBuffer) -> Void
+    ) -> any GRPCMessageStream
+
     func shutdown() async
 }
 
+/// The response side of a streaming call: demand in, messages (to the call's `onMessage`) and the status out.
+public protocol GRPCMessageStream: Sendable {
+    /// Completes once every message was delivered, with the status; fails with a `ClientError` when there was
+    /// no gRPC answer.
+    var reply: EventLoopFuture<GRPCReply> { get }
+    /// Asks for `count` more messages.
+    func request(_ count: Int)
+}
+
+extension GRPCResponseStream: GRPCMessageStream {}
+
 extension GRPCClient: GRPCCaller {
+    public func streamingCall(
+        path: String, messages: [ByteBuffer], clientStreaming: Bool, metadata: [(String, String)], timeout: TimeAmount,
+        cancellation: CallCancellation?, on eventLoop: any EventLoop, onMessage: @escaping @Sendable (ByteBuffer) -> Void
+    ) -> any GRPCMessageStream {
+        guard clientStreaming else {
+            return serverStreamingCall(
+                path: path, message: messages.first ?? ByteBuffer(), metadata: metadata, timeout: timeout,
+                cancellation: cancellation, on: eventLoop, onMessage: onMessage)
+        }
+        let (requests, responses) = bidirectionalStreamingCall(
+            path: path, metadata: metadata, timeout: timeout, cancellation: cancellation, on: eventLoop, onMessage: onMessage)
+        for message in messages { _ = requests.send(message) }
+        requests.finish()
+        return responses
+    }
+
     public func call(
         path: String, messages: [ByteBuffer], metadata: [(String, String)], timeout: TimeAmount,
         cancellation: CallCancellation?, on eventLoop: any EventLoop

@@ -13,6 +13,8 @@ final class GRPCRouteCall: Sendable {
     /// The response field answered instead of the whole message (`response_body`).
     let responseField: [String]?
     let caller: any GRPCCaller
+    /// The service's name, for errors.
+    let service: String
     let timeout: TimeAmount
     /// Request headers sent as metadata.
     let forwardHeaders: [String]
@@ -26,6 +28,7 @@ final class GRPCRouteCall: Sendable {
         self.options = configuration.protobufOptions
         self.responseField = configuration.responseBody
         self.caller = caller
+        self.service = service.name
         self.timeout = service.requestTimeout
         self.forwardHeaders = service.grpc.forwardHeaders
         self.responseMetadata = service.grpc.responseMetadata

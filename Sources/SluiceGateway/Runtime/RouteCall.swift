@@ -1,6 +1,7 @@
 internal import NIOCore
 internal import SluiceClient
 internal import SluiceJSON
+internal import SluiceProtobuf
 internal import SluiceThrift
 
 /// What a route calls: the codec that turns its input into a request and the reply into a response, and the
@@ -39,6 +40,10 @@ enum RouteCall: Sendable {
             ).assumeIsolated().whenComplete { result in
                 completion(result.map { ThriftReplyResponse.make($0, call: call, allocator: allocator) })
             }
+        case .grpc(let call) where call.method.serverStreaming:
+            GRPCStreamRelay.start(
+                call, request: request, headers: headers, cancellation: cancellation, on: eventLoop, allocator: allocator,
+                completion: completion)
         case .grpc(let call):
             let reply = call.send(request, headers: headers, cancellation: cancellation, on: eventLoop)
             reply.assumeIsolated().whenComplete { result in

@@ -5,7 +5,9 @@ Python code protoc (grpcio-tools) generated into the directory named by --gen (s
 Types.Echo answers its request and keeps it for Types.LastEcho (the differential test asks what arrived);
 Orders, Search, GetFile and the Library methods answer what they were bound from; Status.Fail answers the
 status code its request names (with the trailer x-trailer-note: failed N), and google.rpc.BadRequest and
-ErrorInfo details when asked; Status.Headers answers the request's x-* metadata and sets x-served-by
+ErrorInfo details when asked; Streams.Watch streams `a` messages (16 KiB each when b is "big", counted for
+Streams.Produced; ending with a status when b is "fail:CODE:MESSAGE"), Streams.Chat answers each message with
+a ten times larger `a`; Status.Headers answers the request's x-* metadata and sets x-served-by
 (headers) and x-trailer-note (trailers); Status.Slow sleeps. Server reflection is on when grpcio-reflection is
 installed.
 
@@ -36,6 +38,8 @@ CODES = {code.value[0]: code for code in grpc.StatusCode}
 def services(pb2, pb2_grpc, templates, templates_grpc, codec):
     lock = threading.Lock()
     last_echo = [codec.Everything()]
+    # The last big Watch: messages handed to grpcio so far, and how it ended.
+    watched = [0, "none"]
 
     class Types(pb2_grpc.TypesServicer):
         def Echo(self, request, context):
@@ -118,15 +122,40 @@ def services(pb2, pb2_grpc, templates, templates_grpc, codec):
 
     class Streams(pb2_grpc.StreamsServicer):
         def Watch(self, request, context):
+            # b "big": 16 KiB messages, counted for Produced; b "fail:CODE:MESSAGE": that status after the messages.
+            big = request.b == "big"
+            payload = "x" * 16384 if big else ""
+            if big:
+                with lock:
+                    watched[:] = [0, "running"]
+                context.add_callback(lambda: watch_ended())
             for index in range(request.a):
-                yield codec.Nested(a=index)
+                yield codec.Nested(a=index, b=payload)
+                if big:
+                    with lock:
+                        watched[0] = index + 1
+            if big:
+                with lock:
+                    watched[1] = "completed"
+            if request.b.startswith("fail:"):
+                _, code, message = request.b.split(":", 2)
+                context.abort(CODES[int(code)], message)
+
+        def Produced(self, request, context):
+            with lock:
+                return codec.Nested(a=watched[0], b=watched[1])
 
         def Upload(self, requests, context):
             return codec.Nested(a=sum(request.a for request in requests))
 
         def Chat(self, requests, context):
             for request in requests:
-                yield request
+                yield codec.Nested(a=request.a * 10, b=request.b)
+
+    def watch_ended():
+        with lock:
+            if watched[1] == "running":
+                watched[1] = "cancelled"
 
     class Library(templates_grpc.LibraryServicer):
         def GetBook(self, request, context):

@@ -36,6 +36,7 @@ struct GRPCServiceConfigTests {
       rpc List(ListRequest) returns (ListReply);
       rpc Watch(GetOrderRequest) returns (stream Order);
       rpc Import(stream Order) returns (ListReply);
+      rpc Chat(stream Order) returns (stream Order);
     }
     service Admin { rpc List(ListRequest) returns (ListReply); }
     """
@@ -85,7 +86,9 @@ struct GRPCServiceConfigTests {
             "POST /shop.v1.OrderService/CreateOrder -> shop.v1.OrderService.CreateOrder",
             "POST /shop.v1.OrderService/GetOrder -> shop.v1.OrderService.GetOrder",
             "POST /shop.v1.OrderService/List -> shop.v1.OrderService.List",
+            "POST /shop.v1.OrderService/Watch -> shop.v1.OrderService.Watch",
             "POST /shop.v1.OrderService/Import -> shop.v1.OrderService.Import",
+            "POST /shop.v1.OrderService/Chat -> shop.v1.OrderService.Chat",
             "POST /shop.v1.Admin/List -> shop.v1.Admin.List",
         ])
         let written = configuration.routes[0]
@@ -97,7 +100,9 @@ struct GRPCServiceConfigTests {
         #expect(configuration.routes[4].body == .arguments)
         #expect(!configuration.routes[4].bindsAnyQuery)
         #expect(!configuration.routes[4].takesMessageStream)
-        #expect(configuration.routes[7].takesMessageStream)
+        #expect(!configuration.routes[7].takesMessageStream)
+        #expect(configuration.routes[8].takesMessageStream)
+        #expect(configuration.routes[9].takesMessageStream)
     }
 
     static let cases: [(name: String, yaml: String, expected: [String])] = [
@@ -184,17 +189,16 @@ struct GRPCServiceConfigTests {
             ["a.yaml:11:25: path variable 'order.total' spans segments, so it must bind a string field, not int64"]
         ),
         (
-            "Thrift route keys, and a streaming method",
+            "Thrift route keys, and a client-streaming method bound like a unary one",
             serviceYAML.replacingOccurrences(of: "    routes_from_idl: true\n    auto_routes: true\n", with: "") + """
             routes:
               - {method: GET, path: /a, service: orders, call: OrderService.GetOrder, exceptions: {E: 404}, options: {enums_as_names: true}}
-              - {method: GET, path: /b, service: orders, call: OrderService.Watch}
+              - {method: GET, path: /b, service: orders, call: OrderService.Watch}  # server streaming: fine
               - {method: POST, path: "/c/{x}", service: orders, call: OrderService.Import, body: order}
             """,
             [
                 "a.yaml:11:75: 'exceptions' is for Thrift services; 'orders' is a gRPC service (a gRPC error's status follows its code)",
                 "a.yaml:11:107: option 'enums_as_names' is for Thrift services; 'orders' is a gRPC service (its options: emit_defaults, enums_as_ints, preserve_proto_field_names, strict)",
-                "a.yaml:12:52: shop.v1.OrderService.Watch is server-streaming; HTTP routes reach unary and client-streaming methods only, for now",
                 "a.yaml:13:86: shop.v1.OrderService.Import is client-streaming: its route takes the request messages as the body (body: \"*\")",
                 "a.yaml:13:26: shop.v1.OrderService.Import is client-streaming: its route binds no path, query, header or cookie values (x)",
             ]

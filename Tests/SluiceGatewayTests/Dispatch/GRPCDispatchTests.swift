@@ -43,7 +43,57 @@ final class FakeGRPCCaller: GRPCCaller, @unchecked Sendable {
         return eventLoop.makeCompletedFuture(answer(call))
     }
 
+    /// A streaming call's messages and end, for ``streamingCall``.
+    var streamAnswer: ((Call) -> (messages: [ByteBuffer], end: Result<GRPCReply, any Error>))?
+    /// The last streaming call's stream, to drive it.
+    var lastStream: FakeMessageStream?
+
+    func streamingCall(
+        path: String, messages: [ByteBuffer], clientStreaming: Bool, metadata: [(String, String)], timeout: TimeAmount,
+        cancellation: CallCancellation?, on eventLoop: any EventLoop, onMessage: @escaping @Sendable (ByteBuffer) -> Void
+    ) -> any GRPCMessageStream {
+        let call = Call(
+            path: path, message: clientStreaming ? ByteBuffer() : messages.first ?? ByteBuffer(), metadata: metadata, timeout: timeout,
+            messages: clientStreaming ? messages : nil)
+        calls.append(call)
+        let (replies, end) = streamAnswer?(call) ?? ([], .success(GRPCReply(statusCode: 0)))
+        let stream = FakeMessageStream(messages: replies, end: end, eventLoop: eventLoop, onMessage: onMessage)
+        cancellation?.onCancel { stream.cancelled = true }
+        lastStream = stream
+        return stream
+    }
+
     func shutdown() async {}
+}
+
+/// Delivers its messages one per `request`, then ends: what the real client's demand-driven stream does.
+final class FakeMessageStream: GRPCMessageStream, @unchecked Sendable {
+    // @unchecked: driven from one EmbeddedEventLoop's thread.
+    var pending: [ByteBuffer]
+    let end: Result<GRPCReply, any Error>
+    let promise: EventLoopPromise<GRPCReply>
+    let onMessage: @Sendable (ByteBuffer) -> Void
+    var requested = 0
+    var cancelled = false
+
+    init(messages: [ByteBuffer], end: Result<GRPCReply, any Error>, eventLoop: any EventLoop, onMessage: @escaping @Sendable (ByteBuffer) -> Void) {
+        self.pending = messages
+        self.end = end
+        self.promise = eventLoop.makePromise()
+        self.onMessage = onMessage
+    }
+
+    var reply: EventLoopFuture<GRPCReply> { promise.futureResult }
+
+    func request(_ count: Int) {
+        requested += count
+        var count = count
+        while count > 0, !pending.isEmpty, !cancelled {
+            count -= 1
+            onMessage(pending.removeFirst())
+        }
+        if pending.isEmpty || cancelled { promise.completeWith(cancelled ? .failure(ClientError(.cancelled, "cancelled")) : end) }
+    }
 }
 
 /// The shop routes of ``GRPCServiceConfigTests`` over a fake gRPC caller.

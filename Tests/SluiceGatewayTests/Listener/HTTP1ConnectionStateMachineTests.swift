@@ -64,6 +64,8 @@ struct HTTP1ConnectionStateMachineTests {
                 labels.append("close")
             case .upgrade(let head):
                 labels.append("upgrade \(head.uri)")
+            case .writeStream(let response, let framing):
+                labels.append("stream \(response.status) \(framing.connection)")
             }
         }
         return labels

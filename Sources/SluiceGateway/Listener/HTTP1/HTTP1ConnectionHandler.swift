@@ -23,6 +23,8 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var exchange: ProxyExchange?
     /// Request parts read behind a proxied request, handled once its response is written.
     private var afterExchange: [HTTPServerRequestPart] = []
+    /// The streamed response being written (a server-streaming call's), if any.
+    private var responseStream: ResponseStream?
     private var context: ChannelHandlerContext?
     /// Inside `channelRead`…`channelReadComplete`: flushes wait for the read to complete.
     private var isReading = false
@@ -62,6 +64,8 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     func handlerRemoved(context: ChannelHandlerContext) {
         exchange?.clientClosed()
         exchange = nil
+        responseStream?.cancel()
+        responseStream = nil
         idleTimer?.cancel()
         idleTimer = nil
         self.context = nil
@@ -75,6 +79,8 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     func channelInactive(context: ChannelHandlerContext) {
         exchange?.clientClosed()
         exchange = nil
+        responseStream?.cancel()
+        responseStream = nil
         idleTimer?.cancel()
         idleTimer = nil
         context.fireChannelInactive()
@@ -162,6 +168,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         exchange?.clientWritabilityChanged()
+        responseStream?.writable()
         context.fireChannelWritabilityChanged()
     }
 
@@ -243,6 +250,9 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             case .close:
                 context.close(promise: nil)
                 return
+            case .writeStream(let response, let framing):
+                startStream(response, framing: framing, context: context)
+                wrote = true
             case .upgrade(let head):
                 // Its 101 (or refusal) is written and flushed behind the responses written before it.
                 needsFlush = false
@@ -318,6 +328,90 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
 
         func respond(_ response: GatewayResponse) {
             connection.respond(response, request: request)
+        }
+    }
+}
+
+// MARK: streamed responses
+
+extension HTTP1ConnectionHandler {
+    /// Writes the head, then the stream's parts as it hands them over: chunked on a kept connection, else
+    /// delimited by the close that follows.
+    private func startStream(_ response: GatewayResponse, framing: HTTP1ResponseFraming, context: ChannelHandlerContext) {
+        guard let stream = response.stream else { return }
+        let chunked = framing.connection == .keepAlive && !framing.omitsBody
+        var head = context.channel.allocator.buffer(capacity: HTTP1ResponseSerializer.capacity(for: response))
+        HTTP1ResponseSerializer.writeStreamHead(response, chunked: chunked, framing: framing, into: &head)
+        context.write(wrapOutboundOut(head), promise: nil)
+        guard !framing.omitsBody else {
+            // HEAD: the head says what a GET would get; the call is not needed.
+            stream.cancel()
+            return streamEnded(chunked: false, context: context)
+        }
+        responseStream = stream
+        stream.attach(StreamSink(connection: self, format: stream.format, chunked: chunked))
+    }
+
+    private func streamWrite(_ part: ResponseStream.Part, format: ResponseStreamFormat, chunked: Bool) {
+        guard let context else { return }
+        let bytes = format.frame(part, allocator: context.channel.allocator)
+        if chunked {
+            if let framed = ProxyResponseFraming.chunked.body(bytes, allocator: context.channel.allocator) {
+                context.write(wrapOutboundOut(framed), promise: nil)
+            }
+        } else {
+            context.write(wrapOutboundOut(bytes), promise: nil)
+        }
+        flushStream(context: context)
+    }
+
+    private func streamEnded(chunked: Bool, context: ChannelHandlerContext) {
+        responseStream = nil
+        if chunked, let last = ProxyResponseFraming.chunked.end(allocator: context.channel.allocator) {
+            context.write(wrapOutboundOut(last), promise: nil)
+        }
+        if machine.streamEnded() {
+            // Close once the last bytes are on the wire; closing at once could drop them.
+            needsFlush = false
+            let written = context.eventLoop.makePromise(of: Void.self)
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: written)
+            written.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            return
+        }
+        flushStream(context: context)
+        drain(context: context)
+    }
+
+    private func flushStream(context: ChannelHandlerContext) {
+        if isReading {
+            needsFlush = true
+        } else {
+            context.flush()
+        }
+        machine.sawActivity(at: context.eventLoop.now)
+    }
+
+    /// The stream's way to the connection; weak, as the call may outlive the connection by a moment.
+    private final class StreamSink: ResponseStreamSink {
+        weak var connection: HTTP1ConnectionHandler?
+        let format: ResponseStreamFormat
+        let chunked: Bool
+
+        init(connection: HTTP1ConnectionHandler, format: ResponseStreamFormat, chunked: Bool) {
+            self.connection = connection
+            self.format = format
+            self.chunked = chunked
+        }
+
+        var isWritable: Bool { connection?.isWritable ?? false }
+
+        func write(_ part: ResponseStream.Part) {
+            connection?.streamWrite(part, format: format, chunked: chunked)
+        }
+
+        func end() {
+            guard let connection, let context = connection.context else { return }
+            connection.streamEnded(chunked: chunked, context: context)
         }
     }
 }

@@ -58,6 +58,10 @@ struct HTTP1ConnectionStateMachine {
         /// Every earlier response is written: switch the connection to WebSocket (or refuse the upgrade and
         /// close). Nothing more happens on it as HTTP/1.1.
         case upgrade(HTTPRequestHead)
+        /// Write the head of a response whose body streams (``GatewayResponse/stream``), then its parts as
+        /// they come; nothing else is written until ``streamEnded()``. A framing that does not keep the
+        /// connection (HTTP/1.0, whose clients read no chunks) delimits the body by closing.
+        case writeStream(GatewayResponse, HTTP1ResponseFraming)
     }
 
     enum IdleAction: Equatable {
@@ -105,6 +109,8 @@ struct HTTP1ConnectionStateMachine {
     /// A proxied request (Proxy/) owns the connection from its head until its response ends: its body and
     /// response stream past this machine, which only keeps the connection's timers and shutdown right.
     private(set) var isProxying = false
+    /// A streamed response is being written (``Output/writeStream(_:_:)``): it holds the connection's output.
+    private(set) var isStreaming = false
 
     init(configuration: Configuration, now: NIODeadline) {
         self.configuration = configuration
@@ -235,11 +241,20 @@ struct HTTP1ConnectionStateMachine {
     /// What to do next, in order; call until nil after every ``Action/drain`` and ``responseReady(_:for:)``.
     mutating func nextOutput() -> Output? {
         if isClosing { return nil }
-        if let first = queue.first, case .ready(let response) = first.slot {
+        if !isStreaming, let first = queue.first, case .ready(let response) = first.slot {
             queue.removeFirst()
             firstID += 1
             var framing = first.framing
             if quiescing && queue.isEmpty && !isReceiving { framing.connection = .close }
+            if response.stream != nil {
+                isStreaming = true
+                if framing.connection != .keepAlive {
+                    framing.connection = .close
+                    isClosing = true
+                    receive = .discarding
+                }
+                return .writeStream(response, framing)
+            }
             if framing.connection == .close {
                 isClosing = true
                 receive = .discarding
@@ -247,7 +262,7 @@ struct HTTP1ConnectionStateMachine {
             }
             return .write(response, framing)
         }
-        if queue.count == 1, case .upgrade(let head) = queue[queue.startIndex].slot {
+        if !isStreaming, queue.count == 1, case .upgrade(let head) = queue[queue.startIndex].slot {
             queue.removeFirst()
             isClosing = true
             return .upgrade(head)
@@ -264,11 +279,11 @@ struct HTTP1ConnectionStateMachine {
             inFlight += 1
             return .dispatch(RequestID(value: firstID + queue.distance(from: queue.startIndex, to: index)), head: head, body: body)
         }
-        if queue.isEmpty, case .receiving(let head, let body, continueDeferred: true) = receive {
+        if !isStreaming, queue.isEmpty, case .receiving(let head, let body, continueDeferred: true) = receive {
             receive = .receiving(head: head, body: body, continueDeferred: false)
             return .sendContinue
         }
-        if quiescing && queue.isEmpty && !isReceiving && !isProxying {
+        if quiescing && queue.isEmpty && !isReceiving && !isProxying && !isStreaming {
             isClosing = true
             return .close
         }
@@ -281,7 +296,7 @@ struct HTTP1ConnectionStateMachine {
     /// everything received, and close after the last response (which says `connection: close`).
     mutating func quiesce() -> Action {
         quiescing = true
-        if isClosing || isProxying { return .none }
+        if isClosing || isProxying || isStreaming { return .none }
         // No new socket to wait for: the last response owed closes the connection instead.
         if let last = queue.last, case .upgrade = last.slot { queue.removeLast() }
         if queue.isEmpty && !isReceiving { return close() }
@@ -312,7 +327,7 @@ struct HTTP1ConnectionStateMachine {
     mutating func idleTimerFired(now: NIODeadline) -> IdleAction {
         if isClosing { return .stop }
         // While responses are owed, reading may be paused by us, so an unfinished head is not the client's fault.
-        if !queue.isEmpty { return .check(at: now + configuration.idleTimeout) }
+        if !queue.isEmpty || isStreaming { return .check(at: now + configuration.idleTimeout) }
         if let headDeadline, !isProxying, case .idle = receive {
             if now >= headDeadline {
                 self.headDeadline = nil
@@ -328,6 +343,15 @@ struct HTTP1ConnectionStateMachine {
             return .close
         }
         return .check(at: min(deadline, headDeadline ?? deadline))
+    }
+
+    // MARK: streamed responses
+
+    /// The streamed response's body is complete. Returns whether the connection closes now (its framing
+    /// said so); otherwise call ``nextOutput()`` until nil, for the responses queued behind it.
+    mutating func streamEnded() -> Bool {
+        isStreaming = false
+        return isClosing
     }
 
     // MARK: proxied requests

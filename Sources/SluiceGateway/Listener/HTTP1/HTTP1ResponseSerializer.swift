@@ -43,6 +43,28 @@ enum HTTP1ResponseSerializer {
         }
     }
 
+    /// The head of a response whose body streams: its content type, fields and framing, no length.
+    static func writeStreamHead(_ response: GatewayResponse, chunked: Bool, framing: HTTP1ResponseFraming, into buffer: inout ByteBuffer) {
+        writeStatusLine(response.status, into: &buffer)
+        if let contentType = response.contentType, isSafe(("content-type", contentType)) {
+            buffer.writeStaticString("content-type: ")
+            buffer.writeString(contentType)
+            buffer.writeStaticString("\r\n")
+        }
+        for field in response.headers where isSafe(field) {
+            buffer.writeString(field.name)
+            buffer.writeStaticString(": ")
+            buffer.writeString(field.value)
+            buffer.writeStaticString("\r\n")
+        }
+        if chunked { buffer.writeStaticString("transfer-encoding: chunked\r\n") }
+        switch framing.connection {
+        case .keepAlive: buffer.writeStaticString("\r\n")
+        case .keepAliveHTTP10: buffer.writeStaticString("connection: keep-alive\r\n\r\n")
+        case .close: buffer.writeStaticString("connection: close\r\n\r\n")
+        }
+    }
+
     /// The bytes a response will take, to size its buffer once.
     static func capacity(for response: GatewayResponse) -> Int {
         var capacity = fixedHeadCapacity + (response.body?.readableBytes ?? 0) + (response.contentType?.utf8.count ?? 0)

@@ -33,6 +33,22 @@ enum HTTP2ResponseWriter {
         context.flush()
     }
 
+    /// The HEADERS of a response whose body streams (as DATA frames that follow); with `endStream`, the only
+    /// frame (a response to `HEAD`).
+    static func writeStreamHead(_ response: GatewayResponse, endStream: Bool, to context: ChannelHandlerContext) {
+        var headers = HPACKHeaders()
+        headers.reserveCapacity(3 + response.headers.count)
+        headers.add(name: ":status", value: String((100...999).contains(response.status) ? response.status : 500))
+        headers.add(name: "server", value: "sluice")
+        if let contentType = response.contentType, HTTP1ResponseSerializer.isSafe(("content-type", contentType)) {
+            headers.add(name: "content-type", value: contentType)
+        }
+        for field in response.headers where HTTP1ResponseSerializer.isSafe(field) && !isConnectionSpecific(field.name) {
+            headers.add(name: field.name.lowercased(), value: field.value)
+        }
+        context.writeAndFlush(NIOAny(HTTP2Frame.FramePayload.headers(.init(headers: headers, endStream: endStream))), promise: nil)
+    }
+
     /// Fields HTTP/2 forbids in any header block (RFC 9113 §8.2.2).
     static func isConnectionSpecific(_ name: String) -> Bool {
         for forbidden in ["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade"]

@@ -34,6 +34,8 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Set when the answer left before the request ended: what still arrives is dropped.
     private var earlyAnswer: HTTP2EarlyAnswer?
     private var earlyAnswerDeadline: Scheduled<Void>?
+    /// The streamed response being written (a server-streaming call's), if any.
+    private var responseStream: ResponseStream?
 
     init(
         handler: any GatewayRequestHandler, maxBodySize: Int, idleTimeout: TimeAmount, websocket: WebSocketSettings?,
@@ -65,6 +67,8 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         earlyAnswerDeadline?.cancel()
         earlyAnswerDeadline = nil
         self.context = nil
+        responseStream?.cancel()
+        responseStream = nil
         if !answered, let cancellation {
             self.cancellation = nil
             cancellation.cancel()
@@ -173,6 +177,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         cancellation = nil
         idleTimer?.cancel()
         idleTimer = nil
+        if let stream = response.stream { return startStream(stream, response: response, context: context) }
         guard !collector.requestEnded else {
             return HTTP2ResponseWriter.write(response, omitBody: isHead, to: context)
         }
@@ -180,6 +185,48 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         HTTP2ResponseWriter.write(response, omitBody: isHead, to: context)
         earlyAnswer = HTTP2EarlyAnswer()
         earlyAnswerDeadline = HTTP2EarlyAnswer.deadline(idleTimeout, on: context)
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        // The stream's flow-control window (or the connection's) opened or closed.
+        responseStream?.writable()
+        context.fireChannelWritabilityChanged()
+    }
+
+    /// HEADERS, then a DATA frame per part as the stream hands them over, then an empty DATA ending it.
+    private func startStream(_ stream: ResponseStream, response: GatewayResponse, context: ChannelHandlerContext) {
+        HTTP2ResponseWriter.writeStreamHead(response, endStream: isHead, to: context)
+        if isHead { return stream.cancel() }
+        responseStream = stream
+        stream.attach(StreamSink(stream: self, format: stream.format))
+    }
+
+    private func streamWrite(_ bytes: ByteBuffer, endStream: Bool) {
+        guard let context else { return }
+        context.writeAndFlush(wrapOutboundOut(.data(.init(data: .byteBuffer(bytes), endStream: endStream))), promise: nil)
+        if endStream { responseStream = nil }
+    }
+
+    /// The stream's way to the HTTP/2 stream; weak, as the call may outlive the stream by a moment.
+    private final class StreamSink: ResponseStreamSink {
+        weak var stream: HTTP2StreamHandler?
+        let format: ResponseStreamFormat
+
+        init(stream: HTTP2StreamHandler, format: ResponseStreamFormat) {
+            self.stream = stream
+            self.format = format
+        }
+
+        var isWritable: Bool { stream?.context?.channel.isWritable ?? false }
+
+        func write(_ part: ResponseStream.Part) {
+            guard let stream, let context = stream.context else { return }
+            stream.streamWrite(format.frame(part, allocator: context.channel.allocator), endStream: false)
+        }
+
+        func end() {
+            stream?.streamWrite(ByteBuffer(), endStream: true)
+        }
     }
 
     private func dropAfterAnswer(_ bytes: Int, endStream: Bool, context: ChannelHandlerContext) {

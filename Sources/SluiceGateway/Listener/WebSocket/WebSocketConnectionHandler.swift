@@ -34,6 +34,8 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
     /// The calls of the messages not yet answered, cancelled if the socket goes away first.
     private var inFlight: [UInt64: CallCancellation] = [:]
     private var nextMessage: UInt64 = 0
+    /// Replies that stream (server-streaming calls), told when the socket takes more again.
+    private var streams: [UInt64: ResponseStream] = [:]
     /// `https` on TLS listeners; with the client's address, what proxy routes forward (set when added).
     private let scheme: String
     private var proxyCollection: ProxyCollection
@@ -90,6 +92,9 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
         let abandoned = inFlight.values
         inFlight = [:]
         for cancellation in abandoned { cancellation.cancel() }
+        let streams = self.streams.values
+        self.streams = [:]
+        for stream in streams { stream.cancel() }
         context.fireChannelInactive()
     }
 
@@ -150,6 +155,7 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
+        for stream in streams.values { stream.writable() }
         resumeReading(context: context)
         context.fireChannelWritabilityChanged()
     }
@@ -199,13 +205,64 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
     }
 
     fileprivate func respond(_ response: GatewayResponse, id: ByteBuffer?, message: UInt64?) {
+        if let stream = response.stream, let message {
+            // A reply per message, then the end; the request stays in flight until then.
+            guard context != nil else { return stream.cancel() }
+            streams[message] = stream
+            return stream.attach(StreamSink(connection: self, id: id, message: message))
+        }
+        guard let context else { return }  // the connection is gone
+        finish(WebSocketReply.write(id: id, response: response, allocator: context.channel.allocator), message: message)
+    }
+
+    /// The last reply to a request.
+    private func finish(_ reply: ByteBuffer, message: UInt64?) {
         if let message { inFlight.removeValue(forKey: message) }
         guard let context else { return }  // the connection is gone
         context.eventLoop.assertInEventLoop()
         guard machine.replyReady() else { return }
-        let reply = WebSocketReply.write(id: id, response: response, allocator: context.channel.allocator)
         write(WebSocketFrame(fin: true, opcode: .text, data: reply), context: context)
         drain(context: context)
+    }
+
+    /// One part of a streamed reply: a message as a 200 reply, an error as the reply its status gives.
+    private func streamReply(_ part: ResponseStream.Part, id: ByteBuffer?) {
+        guard let context, !lingering else { return }
+        let response: GatewayResponse
+        switch part {
+        case .message(let json): response = GatewayResponse(status: 200, body: json)
+        case .error(let code, let json): response = GatewayResponse(status: GRPCStatusResponse.httpStatus(of: code), body: json)
+        }
+        write(WebSocketFrame(fin: true, opcode: .text, data: WebSocketReply.write(id: id, response: response, allocator: context.channel.allocator)), context: context)
+    }
+
+    private func streamEnded(id: ByteBuffer?, message: UInt64) {
+        streams.removeValue(forKey: message)
+        guard let context else { return }
+        finish(WebSocketReply.end(id: id, allocator: context.channel.allocator), message: message)
+    }
+
+    /// A streamed reply's way to the connection; weak, as the call may outlive the connection by a moment.
+    private final class StreamSink: ResponseStreamSink {
+        weak var connection: WebSocketConnectionHandler?
+        let id: ByteBuffer?
+        let message: UInt64
+
+        init(connection: WebSocketConnectionHandler, id: ByteBuffer?, message: UInt64) {
+            self.connection = connection
+            self.id = id
+            self.message = message
+        }
+
+        var isWritable: Bool { connection?.context?.channel.isWritable ?? false }
+
+        func write(_ part: ResponseStream.Part) {
+            connection?.streamReply(part, id: id)
+        }
+
+        func end() {
+            connection?.streamEnded(id: id, message: message)
+        }
     }
 
     /// Dispatches waiting messages and sends the close that is due. Re-entered when a dispatched request is

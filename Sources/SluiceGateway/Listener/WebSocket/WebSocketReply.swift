@@ -13,12 +13,7 @@ enum WebSocketReply {
     static func write(id: ByteBuffer?, response: GatewayResponse, allocator: ByteBufferAllocator) -> ByteBuffer {
         var json = JSONWriter(buffer: allocator.buffer(capacity: 64 + (id?.readableBytes ?? 4) + (response.body?.readableBytes ?? 0)))
         json.beginObject()
-        json.key("id")
-        if let id {
-            id.withUnsafeReadableBytes { json.rawValue($0) }
-        } else {
-            json.null()
-        }
+        writeID(id, into: &json)
         json.key("status")
         json.int(response.status)
         json.key("headers")
@@ -39,6 +34,26 @@ enum WebSocketReply {
         }
         json.endObject()
         return json.buffer
+    }
+
+    /// The reply that ends a streamed reply: `{"id": "1", "end": true}`.
+    static func end(id: ByteBuffer?, allocator: ByteBufferAllocator) -> ByteBuffer {
+        var json = JSONWriter(buffer: allocator.buffer(capacity: 24 + (id?.readableBytes ?? 4)))
+        json.beginObject()
+        writeID(id, into: &json)
+        json.key("end")
+        json.bool(true)
+        json.endObject()
+        return json.buffer
+    }
+
+    private static func writeID(_ id: ByteBuffer?, into json: inout JSONWriter) {
+        json.key("id")
+        if let id {
+            id.withUnsafeReadableBytes { json.rawValue($0) }
+        } else {
+            json.null()
+        }
     }
 
     private static func writeHeaders(_ response: GatewayResponse, into json: inout JSONWriter) {
