@@ -140,12 +140,13 @@ def test_everything_round_trips_as_json_format_writes_it(gw, generated, path):
     assert_same(expected_json(everything(generated, RICH)), response.json)
 
 
-def test_auto_routes_cover_unary_methods_only(gw):
+def test_auto_routes_cover_every_method(gw):
     assert gw.post("/sluice.gw.Status/Fail", {"code": 0}).status == 200
     assert gw.post("/sluice.gw.Status/Describe", {"fieldViolations": [{"field": "a"}, {"field": "b"}]}).json == {
         "reason": "a,b", "domain": "describe"}
-    # Streaming methods have no auto route.
-    assert gw.post("/sluice.gw.Streams/Watch", {"a": 2}).status == 404
+    # Streaming methods too (test_grpc_streaming.py has the details).
+    watch = gw.post("/sluice.gw.Streams/Watch", {"a": 2})
+    assert watch.status == 200 and watch.body == b'{}\n{"a":1}\n', watch
 
 
 # ---- google.api.http bindings ----------------------------------------------------------------------------
@@ -731,7 +732,6 @@ def route(call, path="/x", **keys):
     (route("Orders.CreateOrder", body="order", response_body="order.id"), "response_body: order.id", "top-level"),
     (route("Orders.CreateOrder", body="order", exceptions="{Oops: 404}"), "exceptions", "exceptions"),
     (route("Orders.Search", query="{q: filter}"), "q: filter", "message"),
-    (route("Streams.Watch"), "Streams.Watch", "server-streaming"),
     (route("Streams.Upload"), "Streams.Upload", "client-streaming"),
     (route("Streams.Chat"), "Streams.Chat", "bidi-streaming"),
 ])
@@ -764,29 +764,6 @@ def test_check_reports_an_unresolvable_import_in_the_proto(sluice, tmp_path):
     out = result.stdout + result.stderr
     assert result.returncode != 0, out
     assert re.search(r"gateway_test\.proto:\d+:\d+: .*codec_types\.proto", out), out
-
-
-def test_check_refuses_annotated_streaming_methods(sluice, tmp_path):
-    proto = tmp_path / "streaming.proto"
-    proto.write_text("""syntax = "proto3";
-package s;
-import "google/api/annotations.proto";
-message M { int32 a = 1; }
-service S {
-  rpc Watch(M) returns (stream M) { option (google.api.http) = { get: "/watch/{a}" }; }
-}
-""")
-    (tmp_path / "routes.yaml").write_text("""services:
-  - name: s
-    protocol: grpc
-    idl: streaming.proto
-    endpoints: ["127.0.0.1:9"]
-    routes_from_idl: true
-""")
-    result = sluice("check", tmp_path)
-    out = result.stdout + result.stderr
-    assert result.returncode != 0, out
-    assert "server-streaming" in out and "s.S.Watch" in out, out
 
 
 ANNOTATED = """syntax = "proto3";
