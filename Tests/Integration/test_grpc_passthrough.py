@@ -276,3 +276,59 @@ def test_grpc_web_text_body_in_odd_chunks_streams_to_a_client_streaming_method(s
     assert pb.Note.FromString(raw[5:5 + length]) == pb.Note(text="+".join("n%d" % i for i in range(6)), count=6)
     assert raw[5 + length] == 0x80
     assert b"grpc-status: 0\r\n" in raw[5 + length + 5:]
+
+
+def test_grpc_web_over_h2c(stub, relay_gen):
+    """gRPC-Web from an HTTP/2 client: the same translation as over HTTP/1.1, DATA frames both ways."""
+    from support import h2conn
+    _, gw, _ = stub
+    pb = relay_gen[1]
+    message = pb.Note(text="p", count=3).SerializeToString()
+    conn = h2conn.H2Connection(gw.port)
+    conn.start()
+    try:
+        stream = conn.request("POST", "/passthrough.v1.Relay/Split", body=struct.pack(">BI", 0, len(message)) + message,
+                              headers=[("content-type", "application/grpc-web+proto"), ("x-grpc-web", "1")])
+        assert conn.wait_for_responses([stream])
+        response = conn.responses[stream]
+    finally:
+        conn.close()
+    assert response["status"] == 200
+    assert dict(response["headers"])["content-type"] == "application/grpc-web+proto"
+    raw, texts, trailers = response["body"], [], None
+    while raw:
+        flag, length = struct.unpack(">BI", raw[:5])
+        frame, raw = raw[5:5 + length], raw[5 + length:]
+        if flag & 0x80:
+            trailers = frame.decode()
+        else:
+            texts.append(pb.Note.FromString(frame).text)
+    assert texts == ["p 0", "p 1", "p 2"]
+    assert "grpc-status: 0\r\n" in trailers
+
+
+def test_the_services_authority_goes_to_the_backend(start_gateway, workdir):
+    """`authority:` replaces the client's :authority on passed-through calls, as on the gateway's own calls; without
+    it the client's passes on. The backend is an h2 echo server, which answers with the headers it got."""
+    from support import h2conn
+    from test_https_upstream import start_upstream
+    echo, port = start_upstream(workdir, "grpc-authority", "h2_echo_server.py")
+    try:
+        named = dict(relay_service(port, name="named"), authority="relay.internal")
+        gw = start_gateway({"services": [named], "routes": []}, name="grpc-passthrough-authority")
+        plain = start_gateway({"services": [relay_service(port)], "routes": []}, name="grpc-passthrough-plain")
+        for gateway, expected in ((gw, "relay.internal"), (plain, "127.0.0.1")):
+            conn = h2conn.H2Connection(gateway.port)
+            conn.start()
+            try:
+                stream = conn.request("POST", "/passthrough.v1.Relay/Unary", body=struct.pack(">BI", 0, 0),
+                                      headers=[("content-type", "application/grpc"), ("te", "trailers")])
+                assert conn.wait_for_responses([stream])
+                echoed = conn.body_json(stream)
+            finally:
+                conn.close()
+            headers = echoed["headers"]
+            pairs = headers if isinstance(headers, list) else list(headers.items())
+            assert [v for k, v in pairs if k == ":authority"] == [expected], echoed
+    finally:
+        echo.stop()

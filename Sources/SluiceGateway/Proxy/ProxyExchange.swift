@@ -57,6 +57,10 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         if request.headers["transfer-encoding"].contains(where: { $0.lowercased().contains("chunked") }) {
             headers.add(name: "transfer-encoding", value: "chunked")
         }
+        // A gRPC service's `authority` names it to its backends, as the gateway's own gRPC calls do.
+        if route.grpc != nil, let authority = route.upstream.configuration.grpc.authority {
+            headers.replaceOrAdd(name: "host", value: authority)
+        }
         if route.grpc != nil, let type = request.headers.first(name: "content-type"), let mode = GRPCWebCall.Mode(contentType: type) {
             let call = GRPCWebCall(mode: mode)
             headers = call.upstreamHeaders(headers)

@@ -49,7 +49,7 @@ class H2Connection:
         if isinstance(body, str):
             body = body.encode()
         all_headers = [(":method", method), (":path", path), (":scheme", "http"), (":authority", "127.0.0.1")]
-        if body is not None:
+        if body is not None and not any(name.lower() == "content-type" for name, _ in headers):
             all_headers.append(("content-type", "application/json"))
         all_headers += list(headers)
         self.conn.send_headers(stream_id, all_headers, end_stream=end_stream and body is None)
