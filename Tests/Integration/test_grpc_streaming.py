@@ -228,6 +228,35 @@ def test_a_client_that_stops_reading_stops_the_backend_and_leaving_cancels_it(gw
     assert stream(gw, "/watch/1")[2] == "{}\n"
 
 
+def test_an_h2_client_whose_window_stays_closed_stops_the_backend(gw):
+    """The same over HTTP/2, where the client's flow-control window (not the socket) is what stops the gateway:
+    the client reads every frame but never opens its window again."""
+    conn = h2conn.H2Connection(gw.port)
+    conn.acknowledge = False
+    conn.start()
+    try:
+        stream_id = conn.request("POST", "/sluice.gw.Streams/Watch", body={"a": 100_000, "b": "big"})
+        previous, stable = -1, 0
+        deadline = time.monotonic() + 60
+        while stable < 3 and time.monotonic() < deadline:
+            conn.wait(lambda: False, timeout=0.5)
+            now, state = produced(gw)
+            assert state == "running", state
+            stable = stable + 1 if now == previous else 0
+            previous = now
+        assert stable == 3, "the server kept producing: %d messages" % previous
+        assert previous * 16 * 1024 < 64 * 1024 * 1024, "%d messages were produced for a closed window" % previous
+        # The window the client gave (64 KiB) is all that came.
+        assert len(conn.responses[stream_id]["body"]) <= 65535
+        conn.reset(stream_id)
+    finally:
+        conn.close()
+    deadline = time.monotonic() + 30
+    while produced(gw)[1] == "running" and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert produced(gw)[1] == "cancelled"
+
+
 def test_check_accepts_routes_to_streaming_methods(sluice, tmp_path):
     proto = tmp_path / "streaming.proto"
     proto.write_text("""syntax = "proto3";

@@ -27,6 +27,8 @@ class H2Connection:
         self.protocol_error = None  # what the client library refused in the server's frames
         self.remote_settings = {}
         self._raw = b""
+        # False: DATA is never acknowledged, so the flow-control windows the client gives close and stay closed.
+        self.acknowledge = True
 
     def start(self, send=True):
         self.conn.initiate_connection()
@@ -89,7 +91,8 @@ class H2Connection:
                 entry["status"] = int(dict(event.headers)[":status"])
             elif isinstance(event, h2.events.DataReceived):
                 self.responses[event.stream_id]["body"] += event.data
-                self.conn.acknowledge_received_data(event.flow_controlled_length, event.stream_id)
+                if self.acknowledge:
+                    self.conn.acknowledge_received_data(event.flow_controlled_length, event.stream_id)
             elif isinstance(event, h2.events.InformationalResponseReceived):
                 self.responses[event.stream_id].setdefault("informational", []).append(int(dict(event.headers)[":status"]))
             elif isinstance(event, h2.events.TrailersReceived):
