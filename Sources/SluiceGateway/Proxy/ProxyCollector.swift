@@ -56,8 +56,10 @@ final class ProxyCollector<Responder: GatewayResponder>: ProxyClient {
         if let body = request.body, body.readableBytes > 0 { exchange.receive(.body(body)) }
         exchange.receive(.end(nil))
         if let cancellation = request.cancellation {
-            let bound = NIOLoopBound(collector, eventLoop: eventLoop)
-            cancellation.onCancel { eventLoop.execute { bound.value.cancel() } }
+            // Type-erased first: the cancelling thread's closure must not capture the generic responder's type.
+            let cancel: () -> Void = { collector.cancel() }
+            let bound = NIOLoopBound(cancel, eventLoop: eventLoop)
+            cancellation.onCancel { eventLoop.execute { bound.value() } }
         }
     }
 
