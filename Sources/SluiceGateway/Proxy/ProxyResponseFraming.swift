@@ -45,11 +45,7 @@ enum ProxyResponseFraming: Hashable {
             buffer.writeStaticString("\r\n")
         }
         if framing == .chunked { buffer.writeStaticString("transfer-encoding: chunked\r\n") }
-        switch connection {
-        case .keepAlive: buffer.writeStaticString("\r\n")
-        case .keepAliveHTTP10: buffer.writeStaticString("connection: keep-alive\r\n\r\n")
-        case .close: buffer.writeStaticString("connection: close\r\n\r\n")
-        }
+        HTTP1ResponseSerializer.writeEndOfHead(connection, into: &buffer)
     }
 
     /// One body chunk as it goes to the client; `nil` when there is nothing to send.

@@ -45,30 +45,17 @@ enum ResponseStreamFormat: Sendable, Hashable {
     /// `part` framed for the body. The JSON the codecs write has no raw line breaks (they are escaped inside
     /// strings), so a message is one line, and one `data:` line.
     func frame(_ part: ResponseStream.Part, allocator: ByteBufferAllocator) -> ByteBuffer {
+        let (prefix, json, suffix): (StaticString, ByteBuffer, StaticString)
         switch (self, part) {
-        case (.ndjson, .message(let json)):
-            var bytes = allocator.buffer(capacity: json.readableBytes + 1)
-            bytes.writeImmutableBuffer(json)
-            bytes.writeStaticString("\n")
-            return bytes
-        case (.ndjson, .error(_, let json)):
-            var bytes = allocator.buffer(capacity: json.readableBytes + 12)
-            bytes.writeStaticString("{\"error\":")
-            bytes.writeImmutableBuffer(json)
-            bytes.writeStaticString("}\n")
-            return bytes
-        case (.sse, .message(let json)):
-            var bytes = allocator.buffer(capacity: json.readableBytes + 8)
-            bytes.writeStaticString("data: ")
-            bytes.writeImmutableBuffer(json)
-            bytes.writeStaticString("\n\n")
-            return bytes
-        case (.sse, .error(_, let json)):
-            var bytes = allocator.buffer(capacity: json.readableBytes + 22)
-            bytes.writeStaticString("event: error\ndata: ")
-            bytes.writeImmutableBuffer(json)
-            bytes.writeStaticString("\n\n")
-            return bytes
+        case (.ndjson, .message(let message)): (prefix, json, suffix) = ("", message, "\n")
+        case (.ndjson, .error(_, let status)): (prefix, json, suffix) = ("{\"error\":", status, "}\n")
+        case (.sse, .message(let message)): (prefix, json, suffix) = ("data: ", message, "\n\n")
+        case (.sse, .error(_, let status)): (prefix, json, suffix) = ("event: error\ndata: ", status, "\n\n")
         }
+        var bytes = allocator.buffer(capacity: prefix.utf8CodeUnitCount + json.readableBytes + suffix.utf8CodeUnitCount)
+        bytes.writeStaticString(prefix)
+        bytes.writeImmutableBuffer(json)
+        bytes.writeStaticString(suffix)
+        return bytes
     }
 }

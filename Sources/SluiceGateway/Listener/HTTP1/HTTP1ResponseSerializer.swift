@@ -27,17 +27,8 @@ enum HTTP1ResponseSerializer {
         } else if response.status >= 200 && response.status != 204 && response.status != 304 {
             buffer.writeStaticString("content-length: 0\r\n")
         }
-        for field in response.headers where isSafe(field) {
-            buffer.writeString(field.name)
-            buffer.writeStaticString(": ")
-            buffer.writeString(field.value)
-            buffer.writeStaticString("\r\n")
-        }
-        switch framing.connection {
-        case .keepAlive: buffer.writeStaticString("\r\n")
-        case .keepAliveHTTP10: buffer.writeStaticString("connection: keep-alive\r\n\r\n")
-        case .close: buffer.writeStaticString("connection: close\r\n\r\n")
-        }
+        writeFields(response.headers, into: &buffer)
+        writeEndOfHead(framing.connection, into: &buffer)
         if !framing.omitsBody, let body = response.body {
             buffer.writeImmutableBuffer(body)
         }
@@ -51,14 +42,24 @@ enum HTTP1ResponseSerializer {
             buffer.writeString(contentType)
             buffer.writeStaticString("\r\n")
         }
-        for field in response.headers where isSafe(field) {
+        writeFields(response.headers, into: &buffer)
+        if chunked { buffer.writeStaticString("transfer-encoding: chunked\r\n") }
+        writeEndOfHead(framing.connection, into: &buffer)
+    }
+
+    /// The response's extra fields, those safe to write.
+    private static func writeFields(_ fields: [(name: String, value: String)], into buffer: inout ByteBuffer) {
+        for field in fields where isSafe(field) {
             buffer.writeString(field.name)
             buffer.writeStaticString(": ")
             buffer.writeString(field.value)
             buffer.writeStaticString("\r\n")
         }
-        if chunked { buffer.writeStaticString("transfer-encoding: chunked\r\n") }
-        switch framing.connection {
+    }
+
+    /// What `connection` says, then the blank line ending the head.
+    static func writeEndOfHead(_ connection: HTTP1ResponseFraming.Connection, into buffer: inout ByteBuffer) {
+        switch connection {
         case .keepAlive: buffer.writeStaticString("\r\n")
         case .keepAliveHTTP10: buffer.writeStaticString("connection: keep-alive\r\n\r\n")
         case .close: buffer.writeStaticString("connection: close\r\n\r\n")
