@@ -189,10 +189,20 @@ def test_h2c_streams_the_messages_as_data_frames(gw):
         conn.close()
 
 
-def produced(gw):
-    """How far the last big Watch got on the server, and how it ended."""
+def produced(gw, count=None):
+    """How far the last big Watch got on the server, and how it ended; "" while the last one is not the one
+    asked for `count` messages."""
     answer = gw.post("/sluice.gw.Streams/Produced", {}).json
-    return answer.get("a", 0), answer.get("b", "")
+    state, _, total = answer.get("b", "").partition(":")
+    return answer.get("a", 0), state if count is None or total == str(count) else ""
+
+
+def wait_until_ended(gw, count):
+    """The state the big Watch of `count` messages ended in, once it is no longer running."""
+    deadline = time.monotonic() + 30
+    while produced(gw, count)[1] in ("", "running") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return produced(gw, count)[1]
 
 
 def test_a_client_that_stops_reading_stops_the_backend_and_leaving_cancels_it(gw):
@@ -209,7 +219,7 @@ def test_a_client_that_stops_reading_stops_the_backend_and_leaving_cancels_it(gw
         deadline = time.monotonic() + 60
         while stable < 3 and time.monotonic() < deadline:
             time.sleep(0.5)
-            now, state = produced(gw)
+            now, state = produced(gw, count)
             assert state == "running", state
             stable = stable + 1 if now == previous else 0
             previous = now
@@ -220,10 +230,7 @@ def test_a_client_that_stops_reading_stops_the_backend_and_leaving_cancels_it(gw
     finally:
         sock.close()
     # The client went away: the gateway cancels the call (RST_STREAM), which the server sees.
-    deadline = time.monotonic() + 30
-    while produced(gw)[1] == "running" and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert produced(gw)[1] == "cancelled"
+    assert wait_until_ended(gw, count) == "cancelled"
     # And the gateway goes on serving.
     assert stream(gw, "/watch/1")[2] == "{}\n"
 
@@ -231,16 +238,17 @@ def test_a_client_that_stops_reading_stops_the_backend_and_leaving_cancels_it(gw
 def test_an_h2_client_whose_window_stays_closed_stops_the_backend(gw):
     """The same over HTTP/2, where the client's flow-control window (not the socket) is what stops the gateway:
     the client reads every frame but never opens its window again."""
+    count = 100_001
     conn = h2conn.H2Connection(gw.port)
     conn.acknowledge = False
     conn.start()
     try:
-        stream_id = conn.request("POST", "/sluice.gw.Streams/Watch", body={"a": 100_000, "b": "big"})
+        stream_id = conn.request("POST", "/sluice.gw.Streams/Watch", body={"a": count, "b": "big"})
         previous, stable = -1, 0
         deadline = time.monotonic() + 60
         while stable < 3 and time.monotonic() < deadline:
             conn.wait(lambda: False, timeout=0.5)
-            now, state = produced(gw)
+            now, state = produced(gw, count)
             assert state == "running", state
             stable = stable + 1 if now == previous else 0
             previous = now
@@ -251,10 +259,26 @@ def test_an_h2_client_whose_window_stays_closed_stops_the_backend(gw):
         conn.reset(stream_id)
     finally:
         conn.close()
-    deadline = time.monotonic() + 30
-    while produced(gw)[1] == "running" and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert produced(gw)[1] == "cancelled"
+    assert wait_until_ended(gw, count) == "cancelled"
+
+
+def test_a_stream_waiting_behind_a_pipelined_answer_is_cancelled_when_the_client_leaves(gw):
+    """Its head never went out (the slow answer before it was still owed), so only the connection's end can
+    tell the gateway nobody will read it."""
+    count = 100_002
+    slow = b'{"millis": 3000}'
+    watch = json.dumps({"a": count, "b": "big"}).encode()
+    with socket.create_connection(("127.0.0.1", gw.port), timeout=30) as sock:
+        sock.sendall(
+            b"POST /sluice.gw.Status/Slow HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: %d\r\n\r\n%s" % (len(slow), slow)
+            + b"POST /sluice.gw.Streams/Watch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: %d\r\n\r\n%s" % (len(watch), watch))
+        deadline = time.monotonic() + 30
+        while produced(gw, count)[1] != "running" and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert produced(gw, count)[1] == "running"
+    assert wait_until_ended(gw, count) == "cancelled"
 
 
 def test_check_accepts_routes_to_streaming_methods(sluice, tmp_path):

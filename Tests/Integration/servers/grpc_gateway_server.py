@@ -6,7 +6,7 @@ Types.Echo answers its request and keeps it for Types.LastEcho (the differential
 Orders, Search, GetFile and the Library methods answer what they were bound from; Status.Fail answers the
 status code its request names (with the trailer x-trailer-note: failed N), and google.rpc.BadRequest and
 ErrorInfo details when asked; Streams.Watch streams `a` messages (16 KiB each when b is "big", counted for
-Streams.Produced; ending with a status when b is "fail:CODE:MESSAGE"), Streams.Chat answers each message with
+Streams.Produced, which answers b "STATE:A" of the last one; ending with a status when b is "fail:CODE:MESSAGE"), Streams.Chat answers each message with
 a ten times larger `a`; Status.Headers answers the request's x-* metadata and sets x-served-by
 (headers) and x-trailer-note (trailers); Status.Slow sleeps. Server reflection is on when grpcio-reflection is
 installed.
@@ -39,7 +39,7 @@ def services(pb2, pb2_grpc, templates, templates_grpc, codec):
     lock = threading.Lock()
     last_echo = [codec.Everything()]
     # The last big Watch: messages handed to grpcio so far, and how it ended.
-    watched = [0, "none"]
+    watched = [0, "none", 0]
 
     class Types(pb2_grpc.TypesServicer):
         def Echo(self, request, context):
@@ -127,7 +127,7 @@ def services(pb2, pb2_grpc, templates, templates_grpc, codec):
             payload = "x" * 16384 if big else ""
             if big:
                 with lock:
-                    watched[:] = [0, "running"]
+                    watched[:] = [0, "running", request.a]
                 context.add_callback(lambda: watch_ended())
             for index in range(request.a):
                 yield codec.Nested(a=index, b=payload)
@@ -143,7 +143,7 @@ def services(pb2, pb2_grpc, templates, templates_grpc, codec):
 
         def Produced(self, request, context):
             with lock:
-                return codec.Nested(a=watched[0], b=watched[1])
+                return codec.Nested(a=watched[0], b="%s:%d" % (watched[1], watched[2]))
 
         def Upload(self, requests, context):
             return codec.Nested(a=sum(request.a for request in requests))

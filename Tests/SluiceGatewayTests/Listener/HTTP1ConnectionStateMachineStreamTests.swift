@@ -58,4 +58,17 @@ struct HTTP1ConnectionStateMachineStreamTests {
         #expect(!closes)
         #expect(base.drain(&machine) == ["close"])
     }
+
+    @Test("a connection that goes away hands back the streams still waiting for their turn, to be cancelled")
+    func abandon() throws {
+        var machine = base.machine()
+        let first = try #require(base.request(&machine, base.head("/1")))
+        let second = try #require(base.request(&machine, base.head("/2")))
+        let waiting = streamed()
+        #expect(!base.answer(&machine, waiting, second))
+        _ = first
+        let abandoned = machine.abandonStreams()
+        #expect(abandoned.count == 1 && abandoned.first === waiting.stream)
+        #expect(machine.isClosing)
+    }
 }

@@ -81,6 +81,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         exchange = nil
         responseStream?.cancel()
         responseStream = nil
+        for stream in machine.abandonStreams() { stream.cancel() }
         idleTimer?.cancel()
         idleTimer = nil
         context.fireChannelInactive()
@@ -218,7 +219,8 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     fileprivate func respond(_ response: GatewayResponse, request: HTTP1ConnectionStateMachine.RequestID) {
-        guard let context else { return }  // the connection is gone
+        // A stream nobody will write is cancelled, or its call would wait for a reader until its deadline.
+        guard let context, !machine.isClosing else { return response.stream?.cancel() ?? () }
         context.eventLoop.assertInEventLoop()
         if machine.responseReady(response, for: request) {
             drain(context: context)

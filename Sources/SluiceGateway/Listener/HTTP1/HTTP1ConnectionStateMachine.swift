@@ -354,6 +354,15 @@ struct HTTP1ConnectionStateMachine {
         return isClosing
     }
 
+    /// The connection is gone: the streamed responses still waiting for their turn, which will never be written.
+    mutating func abandonStreams() -> [ResponseStream] {
+        isClosing = true
+        return queue.compactMap { pending in
+            if case .ready(let response) = pending.slot { return response.stream }
+            return nil
+        }
+    }
+
     // MARK: proxied requests
 
     /// A request head the proxy takes: true when it may (it then owns the connection until

@@ -172,7 +172,8 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     fileprivate func respond(_ response: GatewayResponse) {
-        guard let context, !answered else { return }  // reset by the client, or already answered
+        // Reset by the client, or already answered; a stream nobody will write is cancelled.
+        guard let context, !answered else { return response.stream?.cancel() ?? () }
         answered = true
         cancellation = nil
         idleTimer?.cancel()
