@@ -2,17 +2,16 @@
 Streams: Watch streams `a` messages, Upload sums `a`, Chat answers each message with 10*a): server streaming
 (a reply per message, then the end marker), client streaming and bidi message by message (`{"id", "body"}`
 items, `{"id", "end": true}`), bidi replies before the client ends, bad items, unknown ids, a stream under
-max_in_flight 1, and a socket closed mid-stream cancelling the backend call."""
+max_in_flight 1, and a socket closed mid-stream cancelling the backend call (RST_STREAM, seen by a relay)."""
 
 import asyncio
 import json
 import pathlib
 import sys
 import tempfile
+import socket
 import threading
-from concurrent import futures
 
-import grpc
 import pytest
 from websockets.asyncio.client import connect
 
@@ -238,43 +237,72 @@ def test_many_items_reach_the_backend_in_order(gw):
     assert run(go())["body"] == {"a": 1000}
 
 
-class RecordingStreams:
-    """An in-process Streams.Chat that records how its calls end, to see a closed socket cancel the call."""
+class FrameLog:
+    """A TCP relay in front of the backend that notes the HTTP/2 frames the gateway sends which end a stream:
+    DATA with END_STREAM (the request side ended) and RST_STREAM (the call cancelled)."""
 
-    def __init__(self, generated):
-        import codec_types_pb2
-        import gateway_test_pb2_grpc
+    def __init__(self, target_port):
+        self.target_port = target_port
+        self.ends = []
+        self.resets = []
+        self.reset = threading.Event()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self.accept, daemon=True).start()
 
-        recorder = self
-        self.ended = threading.Event()
-        self.cancelled = False
+    def accept(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.target_port))
+            threading.Thread(target=self.pump, args=(client, upstream, True), daemon=True).start()
+            threading.Thread(target=self.pump, args=(upstream, client, False), daemon=True).start()
 
-        class Servicer(gateway_test_pb2_grpc.StreamsServicer):
-            def Chat(self, requests, context):
-                try:
-                    for request in requests:
-                        yield codec_types_pb2.Nested(a=request.a * 10)
-                finally:
-                    # grpcio closes the generator of a cancelled call, which is then no longer active.
-                    recorder.cancelled = not context.is_active()
-                    recorder.ended.set()
-
-        self.server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
-        gateway_test_pb2_grpc.add_StreamsServicer_to_server(Servicer(), self.server)
-        self.port = self.server.add_insecure_port("127.0.0.1:0")
-        self.server.start()
+    def pump(self, source, sink, parse):
+        pending = b""
+        preface = 24
+        while True:
+            try:
+                data = source.recv(65536)
+                if not data:
+                    break
+                sink.sendall(data)
+            except OSError:
+                break
+            if not parse:
+                continue
+            pending += data
+            if preface:
+                skipped = min(preface, len(pending))
+                pending, preface = pending[skipped:], preface - skipped
+            while len(pending) >= 9 and len(pending) >= 9 + int.from_bytes(pending[:3], "big"):
+                length, kind, flags = int.from_bytes(pending[:3], "big"), pending[3], pending[4]
+                stream = int.from_bytes(pending[5:9], "big") & 0x7FFFFFFF
+                if kind == 0 and flags & 1:
+                    self.ends.append(stream)
+                if kind == 3:
+                    self.resets.append((stream, int.from_bytes(pending[9:13], "big")))
+                    self.reset.set()
+                pending = pending[9 + length:]
+        for sock in (source, sink):
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
     def stop(self):
-        self.server.stop(None)
+        self.listener.close()
 
 
-def test_closing_the_socket_mid_stream_cancels_the_backend_call(sluice_bin, workdir, generated):
-    recording = RecordingStreams(generated)
+def test_closing_the_socket_mid_stream_cancels_the_backend_call(sluice_bin, workdir, backend):
+    frames = FrameLog(backend.port)
 
     def document(directory):
         # A long deadline: only the socket closing can end the call while the test waits.
-        service = grpc_service("rec", "127.0.0.1:%d" % recording.port, directory, timeout="60s")
-        return {"services": [service], "routes": stream_routes("rec")}
+        service = grpc_service("relayed", "127.0.0.1:%d" % frames.port, directory, timeout="60s")
+        return {"services": [service], "routes": stream_routes("relayed")}
 
     gateway = start_gateway(sluice_bin, workdir, "grpc-ws-close", document, "{path: /ws}")
     try:
@@ -287,8 +315,11 @@ def test_closing_the_socket_mid_stream_cancels_the_backend_call(sluice_bin, work
             return reply
 
         assert run(go())["body"] == {"a": 10}
-        assert recording.ended.wait(30), "the backend call did not end"
-        assert recording.cancelled
+        assert frames.reset.wait(30), "no RST_STREAM reached the backend"
+        stream, code = frames.resets[0]
+        assert code == 8  # CANCEL
+        assert stream not in frames.ends, "the request side was ended, not cancelled"
+
         # The gateway still serves the backend.
         async def again():
             async with connect(url(gateway)) as ws:
@@ -301,4 +332,4 @@ def test_closing_the_socket_mid_stream_cancels_the_backend_call(sluice_bin, work
         assert reply["body"] == {"a": 40} and end == {"id": 2, "end": True}
     finally:
         gateway.stop()
-        recording.stop()
+        frames.stop()

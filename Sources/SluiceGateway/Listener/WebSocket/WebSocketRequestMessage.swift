@@ -24,8 +24,8 @@ struct WebSocketRequestMessage {
 
     static let keys = "id, method, path, headers, body; or id and body, or id and end, for a stream"
 
-    /// Reads `message` (a whole text or binary message, UTF-8 JSON).
-    static func parse(_ message: ByteBuffer) throws(Malformed) -> WebSocketInbound {
+    /// Reads `message` (a whole text or binary message, UTF-8 JSON); ``WebSocketInbound/parse(_:)`` is the way in.
+    fileprivate static func parse(_ message: ByteBuffer) throws(Malformed) -> WebSocketInbound {
         let parsed: Result<WebSocketInbound, Malformed> = message.withUnsafeReadableBytes { bytes in
             // One level for the message itself on top of the transcoder's own limit for the body.
             let maxDepth = TranscodeOptions().maxDepth + 1
@@ -207,6 +207,7 @@ enum WebSocketInbound {
     case request(WebSocketRequestMessage)
     case stream(WebSocketStreamMessage)
 
+    /// Reads `message` (a whole text or binary message, UTF-8 JSON).
     static func parse(_ message: ByteBuffer) throws(WebSocketRequestMessage.Malformed) -> WebSocketInbound {
         try WebSocketRequestMessage.parse(message)
     }
