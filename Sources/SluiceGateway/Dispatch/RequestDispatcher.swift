@@ -55,21 +55,32 @@ final class RequestDispatcher: GatewayRequestHandler {
         } catch {
             return responder.respond(GatewayError(binding: error).response(allocator: allocator))
         }
+        // Request messages that follow the request (WebSocket items) go to a call that streams requests, each
+        // encoded as it comes; opened now, before returning, so the adapter knows where the next ones go.
+        let streamed = route.call.streamsRequests ? request.messages?.open() : nil
         // Encode before the guard: a request that cannot be sent never takes a guard's permit.
         let encoded: ByteBuffer
-        switch route.call.encode(input, allocator: allocator) {
-        case .success(let bytes): encoded = bytes
-        case .failure(let error): return responder.respond(error.response(allocator: allocator))
+        if streamed != nil {
+            encoded = ByteBuffer()  // unused: each message is encoded as it comes
+        } else {
+            switch route.call.encode(input, allocator: allocator) {
+            case .success(let bytes): encoded = bytes
+            case .failure(let error): return responder.respond(error.response(allocator: allocator))
+            }
         }
 
         switch callGuard.admit(route.guardedCall) {
         case .admit:
-            call(route, encoded, headers: request.headers, cancellation: request.cancellation, on: eventLoop, allocator: allocator, responder: responder)
+            call(
+                route, encoded, headers: request.headers, streamed: streamed, cancellation: request.cancellation, on: eventLoop,
+                allocator: allocator, responder: responder)
         case .delay(let delay):
             let headers = request.headers
             let cancellation = request.cancellation
             eventLoop.assumeIsolated().scheduleTask(in: delay) {
-                self.call(route, encoded, headers: headers, cancellation: cancellation, on: eventLoop, allocator: allocator, responder: responder)
+                self.call(
+                    route, encoded, headers: headers, streamed: streamed, cancellation: cancellation, on: eventLoop,
+                    allocator: allocator, responder: responder)
             }
         case .reject(let error):
             responder.respond(error.response(allocator: allocator))
@@ -80,13 +91,16 @@ final class RequestDispatcher: GatewayRequestHandler {
         _ route: CompiledRoute,
         _ encoded: ByteBuffer,
         headers: GatewayHeaders,
+        streamed: RequestMessageStream?,
         cancellation: CallCancellation?,
         on eventLoop: any EventLoop,
         allocator: ByteBufferAllocator,
         responder: Responder
     ) {
         let started = NIODeadline.now()
-        route.call.send(encoded, headers: headers, cancellation: cancellation, on: eventLoop, allocator: allocator) { result in
+        route.call.send(
+            encoded, headers: headers, streamed: streamed, cancellation: cancellation, on: eventLoop, allocator: allocator
+        ) { result in
             let response: GatewayResponse
             let outcome: GuardOutcome
             switch result {

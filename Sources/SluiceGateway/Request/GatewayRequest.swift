@@ -19,6 +19,10 @@ public struct GatewayRequest: Sendable {
     /// Set by adapters that carry whole requests (WebSocket messages), which a proxy route then collects
     /// the response of (``ProxyCollector``); HTTP streams proxy routes before a request is whole.
     var proxyCollection: ProxyCollection?
+    /// Set by adapters that carry a request's messages one by one after it (WebSocket): a route whose call
+    /// streams requests (client-streaming or bidi gRPC) opens it and takes them as they come; HTTP requests
+    /// carry theirs in the body.
+    var messages: RequestMessageOpener?
 
     public init(method: String, path: Substring, query: Substring, headers: GatewayHeaders, body: ByteBuffer?) {
         self.method = method

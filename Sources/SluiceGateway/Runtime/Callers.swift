@@ -59,7 +59,36 @@ public protocol GRPCCaller: AnyObject, Sendable {
         onMessage: @escaping @Sendable (ByteBuffer) -> Void
     ) -> any GRPCMessageStream
 
+    /// A call whose request messages come one by one, sent as they come (a WebSocket client's items): bidi
+    /// when `onMessage` is given (responses as for ``streamingCall``), client-streaming otherwise (the
+    /// responses' `reply` carries the one response message, and `request` does nothing).
+    func requestStreamingCall(
+        path: String,
+        metadata: [(String, String)],
+        timeout: TimeAmount,
+        cancellation: CallCancellation?,
+        on eventLoop: any EventLoop,
+        onMessage: (@Sendable (ByteBuffer) -> Void)?
+    ) -> (requests: any GRPCMessageSender, responses: any GRPCMessageStream)
+
     func shutdown() async
+}
+
+/// The request side of a call that streams its requests.
+public protocol GRPCMessageSender: Sendable {
+    /// Sends one message; the future completes once it is written (the stream's flow-control window allowing),
+    /// and fails once the call has ended.
+    func send(_ message: ByteBuffer) -> EventLoopFuture<Void>
+    /// Ends the request side.
+    func finish()
+}
+
+extension GRPCRequestStream: GRPCMessageSender {}
+
+/// A client-streaming call's reply as a stream of no messages: the `reply` carries the one message.
+private struct GRPCSingleReply: GRPCMessageStream {
+    let reply: EventLoopFuture<GRPCReply>
+    func request(_ count: Int) {}
 }
 
 /// The response side of a streaming call: demand in, messages (to the call's `onMessage`) and the status out.
@@ -88,6 +117,20 @@ extension GRPCClient: GRPCCaller {
         for message in messages { _ = requests.send(message) }
         requests.finish()
         return responses
+    }
+
+    public func requestStreamingCall(
+        path: String, metadata: [(String, String)], timeout: TimeAmount, cancellation: CallCancellation?,
+        on eventLoop: any EventLoop, onMessage: (@Sendable (ByteBuffer) -> Void)?
+    ) -> (requests: any GRPCMessageSender, responses: any GRPCMessageStream) {
+        guard let onMessage else {
+            let (requests, reply) = clientStreamingCall(
+                path: path, metadata: metadata, timeout: timeout, cancellation: cancellation, on: eventLoop)
+            return (requests, GRPCSingleReply(reply: reply))
+        }
+        let (requests, responses) = bidirectionalStreamingCall(
+            path: path, metadata: metadata, timeout: timeout, cancellation: cancellation, on: eventLoop, onMessage: onMessage)
+        return (requests, responses)
     }
 
     public func call(

@@ -72,6 +72,21 @@ final class GRPCRouteCall: Sendable {
         return .success(list)
     }
 
+    /// One request message that came on its own (a WebSocket item); errors name it where its carrier has it
+    /// (`$.body.total`, the offset in the carrying message).
+    func encode(item: RequestMessageStream.Item, allocator: ByteBufferAllocator) -> Result<ByteBuffer, GatewayError> {
+        var message = allocator.buffer(capacity: item.json.readableBytes + 16)
+        do throws(ProtobufTranscodeError) {
+            try ProtobufJSONCodec.encode(method.input, schema: schema, json: item.json, options: options, into: &message)
+            return .success(message)
+        } catch {
+            var error = error
+            error.path = item.field + error.path.dropFirst()
+            error.offset = error.offset.map { $0 + item.offset }
+            return .failure(GatewayError(request: error))
+        }
+    }
+
     /// Sends the encoded request: one message, or for a client-streaming method each of its list.
     func send(
         _ request: ByteBuffer, headers: GatewayHeaders, cancellation: CallCancellation?, on eventLoop: any EventLoop

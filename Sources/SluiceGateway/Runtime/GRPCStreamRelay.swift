@@ -3,7 +3,7 @@ internal import SluiceClient
 internal import SluiceProtobuf
 
 /// A route to a method whose responses stream (server-streaming, or bidi with the request messages all in
-/// the body): the call's first message starts a streamed response (``ResponseStream``, 200, NDJSON or SSE);
+/// the body or streamed by the adapter, ``RequestMessageStream``): the call's first message starts a streamed response (``ResponseStream``, 200, NDJSON or SSE);
 /// a call that ends before any message is answered as a unary call would be (an error status with its HTTP
 /// status, or an empty 200). What fails after the head went out is the stream's last part.
 ///
@@ -35,20 +35,35 @@ final class GRPCStreamRelay: Sendable {
         state.value.completion = completion
     }
 
+    /// - Parameter streamed: a bidi call's request messages as the adapter streams them (`request` is then
+    ///   unused); nil when they are all in `request`.
     static func start(
-        _ route: GRPCRouteCall, request: ByteBuffer, headers: GatewayHeaders, cancellation: CallCancellation?,
-        on eventLoop: any EventLoop, allocator: ByteBufferAllocator, completion: @escaping Completion
+        _ route: GRPCRouteCall, request: ByteBuffer, streamed: RequestMessageStream? = nil, headers: GatewayHeaders,
+        cancellation: CallCancellation?, on eventLoop: any EventLoop, allocator: ByteBufferAllocator,
+        completion: @escaping Completion
     ) {
         let format = ResponseStreamFormat.negotiate(accept: headers.values("accept"))
         let relay = GRPCStreamRelay(route: route, format: format, allocator: allocator, eventLoop: eventLoop, completion: completion)
         let own = relay.cancellation
         cancellation?.onCancel { own.cancel() }
-        let messages = route.method.clientStreaming ? GRPCMessageList.split(request) : [request]
-        let call = route.caller.streamingCall(
-            path: route.path, messages: messages, clientStreaming: route.method.clientStreaming,
-            metadata: route.metadata(from: headers), timeout: route.timeout, cancellation: own, on: eventLoop
-        ) { message in
-            relay.received(message)
+        let call: any GRPCMessageStream
+        if let streamed {
+            let (requests, responses) = route.caller.requestStreamingCall(
+                path: route.path, metadata: route.metadata(from: headers), timeout: route.timeout, cancellation: own,
+                on: eventLoop
+            ) { message in
+                relay.received(message)
+            }
+            call = responses
+            GRPCRequestFeed.start(route, messages: streamed, into: requests, allocator: allocator) { relay.failed($0) }
+        } else {
+            let messages = route.method.clientStreaming ? GRPCMessageList.split(request) : [request]
+            call = route.caller.streamingCall(
+                path: route.path, messages: messages, clientStreaming: route.method.clientStreaming,
+                metadata: route.metadata(from: headers), timeout: route.timeout, cancellation: own, on: eventLoop
+            ) { message in
+                relay.received(message)
+            }
         }
         relay.state.value.call = call
         call.reply.assumeIsolated().whenComplete { relay.ended($0) }
@@ -78,6 +93,21 @@ final class GRPCStreamRelay: Sendable {
         var response = GatewayResponse(status: 200, headers: format.headers, body: nil, contentType: format.contentType)
         response.stream = stream
         completion(.success((response, .success)))
+    }
+
+    /// A streamed request message did not fit: the call is cancelled and the 400 is its answer, or the last
+    /// part of a stream already under way (the client's mistake, so no failure for the guard).
+    private func failed(_ error: GatewayError) {
+        // Taken before cancelling: the call's end, which a cancellation may bring at once, then finds nothing.
+        let completion = state.value.completion
+        let stream = state.value.stream
+        state.value.completion = nil
+        state.value.stream = nil
+        cancellation.cancel()
+        let response = error.response(allocator: allocator)
+        if let completion { return completion(.success((response, .success))) }
+        // INVALID_ARGUMENT gives the part its 400; the body is the gateway's error, naming the item's field.
+        stream?.finish(.error(code: 3, body: response.body ?? allocator.buffer(capacity: 0)), outcome: .success)
     }
 
     private func ended(_ result: Result<GRPCReply, any Error>) {

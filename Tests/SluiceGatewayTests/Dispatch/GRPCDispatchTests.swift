@@ -63,6 +63,20 @@ final class FakeGRPCCaller: GRPCCaller, @unchecked Sendable {
         return stream
     }
 
+    /// What ``requestStreamingCall`` hands out (see GRPCRequestStreamingTests); the call's cancellation and
+    /// `onMessage` (nil for client streaming) come along.
+    var requestStreamAnswer: ((Call, CallCancellation?, (@Sendable (ByteBuffer) -> Void)?) -> (any GRPCMessageSender, any GRPCMessageStream))?
+
+    func requestStreamingCall(
+        path: String, metadata: [(String, String)], timeout: TimeAmount, cancellation: CallCancellation?, on eventLoop: any EventLoop,
+        onMessage: (@Sendable (ByteBuffer) -> Void)?
+    ) -> (requests: any GRPCMessageSender, responses: any GRPCMessageStream) {
+        let call = Call(path: path, message: ByteBuffer(), metadata: metadata, timeout: timeout)
+        calls.append(call)
+        guard let requestStreamAnswer else { preconditionFailure("no call streaming its requests was expected") }
+        return requestStreamAnswer(call, cancellation, onMessage)
+    }
+
     func shutdown() async {}
 }
 

@@ -3,7 +3,8 @@ internal import NIOWebSocket
 internal import SluiceClient
 
 /// Adapts a channel of WebSocket frames onto ``GatewayRequest``: each message is a request handed to the same
-/// ``GatewayRequestHandler`` HTTP uses, answered by a reply message as it completes.
+/// ``GatewayRequestHandler`` HTTP uses, answered by a reply message as it completes; or the next message of a
+/// stream a request opened (``RequestMessageStream``, +Streams).
 /// ``WebSocketConnectionStateMachine`` decides; this handler does the I/O and the one timer.
 ///
 /// It knows nothing of HTTP/1.1, so any channel that carries frames can use it (an RFC 8441 HTTP/2 stream
@@ -16,7 +17,7 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
 
     private var machine: WebSocketConnectionStateMachine
     private let handler: any GatewayRequestHandler
-    private var context: ChannelHandlerContext?
+    private(set) var context: ChannelHandlerContext?
     /// Inside `channelRead`…`channelReadComplete`: flushes wait for the read to complete.
     private var isReading = false
     private var needsFlush = false
@@ -31,9 +32,11 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
     /// The client's close frame arrived: the gateway's answers it, and the connection then closes at once.
     private var clientSentClose = false
     static let closeLinger = TimeAmount.seconds(2)
-    /// The calls of the messages not yet answered, cancelled if the socket goes away first.
-    private var inFlight: [UInt64: CallCancellation] = [:]
+    /// The requests not yet answered: their calls are cancelled if the socket goes away first.
+    var inFlight: [UInt64: InFlight] = [:]
     private var nextMessage: UInt64 = 0
+    /// Streams of request messages, by the `id` (its JSON text) of the request that opened them.
+    var openStreams: [ByteBuffer: OpenStream] = [:]
     /// Replies that stream (server-streaming calls), told when the socket takes more again.
     private var streams: [UInt64: ResponseStream] = [:]
     /// `https` on TLS listeners; with the client's address, what proxy routes forward (set when added).
@@ -91,7 +94,11 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
         // Nobody will read these replies: the backend calls are given up (seq ids, pooled connections freed).
         let abandoned = inFlight.values
         inFlight = [:]
-        for cancellation in abandoned { cancellation.cancel() }
+        openStreams = [:]
+        for request in abandoned {
+            request.stream?.close()
+            request.cancellation.cancel()
+        }
         let streams = self.streams.values
         self.streams = [:]
         for stream in streams { stream.cancel() }
@@ -109,6 +116,7 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
         }
         if frame.opcode == .connectionClose { clientSentClose = true }
         perform(machine.receivedFrame(frame, now: context.eventLoop.now), context: context)
+        if clientSentClose { abandonUnendedStreams() }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -123,6 +131,7 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ChannelShouldQuiesceEvent {
             perform(machine.quiesce(), context: context)
+            abandonUnendedStreams()
         } else {
             context.fireUserInboundEventTriggered(event)
         }
@@ -144,10 +153,11 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
 
     // MARK: outbound
 
-    /// Not while the in-flight bound is reached, nor while replies pile up unsent: a client that sends
-    /// requests and never reads the replies cannot grow the gateway's memory past the write buffer's watermark.
+    /// Not while the in-flight bound is reached, nor while replies pile up unsent, nor while a stream's request
+    /// messages wait for its backend: a client that sends requests and never reads the replies, or outruns
+    /// the backend, cannot grow the gateway's memory past the write buffer's watermark or a few messages.
     func read(context: ChannelHandlerContext) {
-        if lingering || (machine.wantsToRead && context.channel.isWritable) {
+        if lingering || wantsToRead(context) {
             context.read()
         } else {
             readPending = true
@@ -160,8 +170,12 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
         context.fireChannelWritabilityChanged()
     }
 
-    private func resumeReading(context: ChannelHandlerContext) {
-        if readPending && machine.wantsToRead && context.channel.isWritable {
+    private func wantsToRead(_ context: ChannelHandlerContext) -> Bool {
+        machine.wantsToRead(awaitingStreamMessages: isAwaitingStreamMessages) && context.channel.isWritable && !isStreamBacklogged
+    }
+
+    func resumeReading(context: ChannelHandlerContext) {
+        if readPending && wantsToRead(context) {
             readPending = false
             context.read()
         }
@@ -173,8 +187,8 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
         switch action {
         case .none:
             break
-        case .dispatch(let message):
-            dispatch(message, context: context)
+        case .message(let message):
+            received(message, context: context)
         case .pong(let data):
             write(WebSocketFrame(fin: true, opcode: .pong, data: data), context: context)
         case .drain:
@@ -184,21 +198,35 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
         }
     }
 
-    private func dispatch(_ message: ByteBuffer, context: ChannelHandlerContext) {
-        let parsed: WebSocketRequestMessage
+    private func received(_ message: ByteBuffer, context: ChannelHandlerContext) {
+        let inbound: WebSocketInbound
         do {
-            parsed = try WebSocketRequestMessage.parse(message)
+            inbound = try WebSocketInbound.parse(message)
         } catch {
-            respond(error.error.response(allocator: context.channel.allocator), id: error.id, message: nil)
-            return
+            return answer(error.error, id: error.id, context: context)
+        }
+        switch machine.received(inbound) {
+        case .dispatch(let request): dispatch(request, context: context)
+        case .deliver(let next): deliver(next, context: context)
+        case .close(let code): sendClose(code, context: context)
+        case nil: break
+        }
+    }
+
+    private func dispatch(_ parsed: WebSocketRequestMessage, context: ChannelHandlerContext) {
+        if let id = parsed.id, openStreams[id] != nil {
+            // Its messages could not be told from the open stream's.
+            let error = GatewayError(.badRequest, "a stream with id \(String(buffer: id)) is open; a request needs another id", field: "$.id")
+            return respond(error.response(allocator: context.channel.allocator), id: parsed.id, message: nil)
         }
         let message = nextMessage
         nextMessage &+= 1
         let cancellation = CallCancellation()
-        inFlight[message] = cancellation
+        inFlight[message] = InFlight(cancellation: cancellation, id: parsed.id, firstItem: parsed.firstItem)
         var request = parsed.request
         request.cancellation = cancellation
         request.proxyCollection = proxyCollection
+        request.messages = RequestMessageOpener(source: self, request: message, eventLoop: context.eventLoop)
         handler.handle(
             request, on: context.eventLoop, allocator: context.channel.allocator,
             responder: Responder(connection: self, id: parsed.id, message: message))
@@ -217,7 +245,11 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
 
     /// The last reply to a request.
     private func finish(_ reply: ByteBuffer, message: UInt64?) {
-        if let message { inFlight.removeValue(forKey: message) }
+        if let message, let request = inFlight.removeValue(forKey: message), let stream = request.stream {
+            // The call is over: later messages for its id are answered "no open stream".
+            stream.close()
+            if let id = request.id, openStreams[id]?.message == message { openStreams[id] = nil }
+        }
         guard let context else { return }  // the connection is gone
         context.eventLoop.assertInEventLoop()
         guard machine.replyReady() else { return }
@@ -270,14 +302,23 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
     private func drain(context: ChannelHandlerContext) {
         while let output = machine.nextOutput() {
             switch output {
-            case .dispatch(let message):
-                dispatch(message, context: context)
+            case .dispatch(let request):
+                dispatch(request, context: context)
+            case .deliver(let next):
+                deliver(next, context: context)
             case .close(let code):
                 sendClose(code, context: context)
                 return
             }
         }
         resumeReading(context: context)
+    }
+
+    /// A reply that answers no request in flight (a malformed message, a stream message refused).
+    func answer(_ error: GatewayError, id: ByteBuffer?, context: ChannelHandlerContext) {
+        guard !machine.isClosed, !lingering else { return }
+        let reply = WebSocketReply.write(id: id, response: error.response(allocator: context.channel.allocator), allocator: context.channel.allocator)
+        write(WebSocketFrame(fin: true, opcode: .text, data: reply), context: context)
     }
 
     private func write(_ frame: WebSocketFrame, context: ChannelHandlerContext) {

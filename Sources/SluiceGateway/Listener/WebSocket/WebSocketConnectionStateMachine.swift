@@ -5,9 +5,11 @@ internal import NIOWebSocket
 /// fragmented messages up to a limit, bounds the requests in flight, answers pings, keeps the idle clock, and
 /// decides when and how the socket closes.
 ///
-/// At ``Configuration/maxInFlight`` unanswered requests the connection stops reading; messages already read
+/// At ``Configuration/maxInFlight`` unanswered requests the connection stops reading; requests already read
 /// (a burst in one read) wait here in order and are dispatched as replies go out. Nothing is refused with 429,
-/// so a client sees backpressure, not errors, the way HTTP/1.1 pipelining behaves.
+/// so a client sees backpressure, not errors, the way HTTP/1.1 pipelining behaves. A stream's requests count
+/// once, by the request that opened it; its further messages pass the bound (the stream could not end
+/// otherwise), wait only behind their own opening request, and keep the socket read at the bound.
 struct WebSocketConnectionStateMachine {
     struct Configuration: Sendable {
         var maxMessageSize: Int
@@ -19,8 +21,8 @@ struct WebSocketConnectionStateMachine {
 
     enum FrameAction {
         case none
-        /// A complete message (text or binary payload): hand it on; answer with ``replyReady()``.
-        case dispatch(ByteBuffer)
+        /// A complete message (text or binary payload): parse it and hand it to ``received(_:)``.
+        case message(ByteBuffer)
         case pong(ByteBuffer)
         /// Something may be due: call ``nextOutput()`` until nil.
         case drain
@@ -29,7 +31,10 @@ struct WebSocketConnectionStateMachine {
     }
 
     enum Output {
-        case dispatch(ByteBuffer)
+        /// A request to hand on; answer with ``replyReady()``.
+        case dispatch(WebSocketRequestMessage)
+        /// A stream's next message, for the stream its opening request started (no reply of its own is owed).
+        case deliver(WebSocketStreamMessage)
         /// Every reply is written: send a close frame with this code, then close.
         case close(WebSocketErrorCode)
     }
@@ -56,8 +61,9 @@ struct WebSocketConnectionStateMachine {
     /// A fragmented message being reassembled.
     private var fragments: ByteBuffer?
     private(set) var inFlight = 0
-    /// Complete messages received while ``Configuration/maxInFlight`` were in flight.
-    private var waiting = CircularBuffer<ByteBuffer>(initialCapacity: 0)
+    /// Requests received while ``Configuration/maxInFlight`` were in flight, and the stream messages behind them
+    /// that belong to one of them.
+    private var waiting = CircularBuffer<WebSocketInbound>(initialCapacity: 0)
     private var lastReceived: NIODeadline
     private var nextPing: NIODeadline
 
@@ -67,10 +73,16 @@ struct WebSocketConnectionStateMachine {
         self.nextPing = now + configuration.pingInterval
     }
 
-    /// Whether to pass `read()` on.
-    var wantsToRead: Bool {
+    /// Whether to pass `read()` on, no stream awaiting messages.
+    var wantsToRead: Bool { wantsToRead(awaitingStreamMessages: false) }
+
+    /// Whether to pass `read()` on. At the bound, a stream whose requests have not ended still needs its messages
+    /// (its end is what frees the slot), so reading goes on; requests read meanwhile wait, until more than
+    /// max_in_flight of them do.
+    func wantsToRead(awaitingStreamMessages: Bool) -> Bool {
         guard case .open = state else { return false }
-        return inFlight < configuration.maxInFlight && waiting.isEmpty
+        if inFlight < configuration.maxInFlight && waiting.isEmpty { return true }
+        return awaitingStreamMessages && waiting.count <= configuration.maxInFlight
     }
 
     var isClosed: Bool {
@@ -149,12 +161,27 @@ struct WebSocketConnectionStateMachine {
     }
 
     private mutating func complete(_ message: ByteBuffer) -> FrameAction {
-        if inFlight < configuration.maxInFlight && waiting.isEmpty {
-            inFlight += 1
-            return .dispatch(message)
+        .message(message)
+    }
+
+    /// A complete message, parsed: what to do with it now, if anything (it may wait).
+    mutating func received(_ message: WebSocketInbound) -> Output? {
+        guard !isClosed else { return nil }
+        switch message {
+        case .request(let request):
+            if inFlight < configuration.maxInFlight && waiting.isEmpty {
+                inFlight += 1
+                return .dispatch(request)
+            }
+        case .stream(let next):
+            let opensBehind = waiting.contains {
+                if case .request(let request) = $0 { return request.id == next.id }
+                return false
+            }
+            if !opensBehind { return .deliver(next) }
         }
         waiting.append(message)
-        return .none
+        return nil
     }
 
     private mutating func fail(_ code: WebSocketErrorCode) -> FrameAction {
@@ -179,9 +206,16 @@ struct WebSocketConnectionStateMachine {
         case .closed:
             return nil
         case .open, .closing:
-            if inFlight < configuration.maxInFlight, let message = waiting.popFirst() {
+            switch waiting.first {
+            case .stream(let next):
+                waiting.removeFirst()
+                return .deliver(next)
+            case .request(let request) where inFlight < configuration.maxInFlight:
+                waiting.removeFirst()
                 inFlight += 1
-                return .dispatch(message)
+                return .dispatch(request)
+            case .request, nil:
+                break
             }
             if case .closing(let code) = state, inFlight == 0, waiting.isEmpty {
                 state = .closed

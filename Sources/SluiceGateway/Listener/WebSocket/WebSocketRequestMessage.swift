@@ -12,6 +12,9 @@ struct WebSocketRequestMessage {
     /// The `id` value's JSON text (`"1"` with its quotes, or `42`); nil when there is none.
     var id: ByteBuffer?
     var request: GatewayRequest
+    /// `body` as the first request message, should the route stream requests (its JSON even when the request
+    /// body is its decoded text).
+    var firstItem: RequestMessageStream.Item?
 
     /// A message that is not a usable request: the reply's `id` (when one could be read) and the error.
     struct Malformed: Error {
@@ -19,11 +22,11 @@ struct WebSocketRequestMessage {
         var error: GatewayError
     }
 
-    static let keys = "id, method, path, headers, body"
+    static let keys = "id, method, path, headers, body; or id and body, or id and end, for a stream"
 
-    /// Reads `message` (a whole text or binary message, UTF-8 JSON).
-    static func parse(_ message: ByteBuffer) throws(Malformed) -> WebSocketRequestMessage {
-        let parsed: Result<WebSocketRequestMessage, Malformed> = message.withUnsafeReadableBytes { bytes in
+    /// Reads `message` (a whole text or binary message, UTF-8 JSON); ``WebSocketInbound/parse(_:)`` is the way in.
+    fileprivate static func parse(_ message: ByteBuffer) throws(Malformed) -> WebSocketInbound {
+        let parsed: Result<WebSocketInbound, Malformed> = message.withUnsafeReadableBytes { bytes in
             // One level for the message itself on top of the transcoder's own limit for the body.
             let maxDepth = TranscodeOptions().maxDepth + 1
             var parser = Parser(scanner: JSONScanner(bytes: bytes, maxDepth: maxDepth), message: message)
@@ -41,16 +44,18 @@ struct WebSocketRequestMessage {
         let message: ByteBuffer
         var id: ByteBuffer?
 
-        mutating func parse() throws(GatewayError) -> WebSocketRequestMessage {
+        mutating func parse() throws(GatewayError) -> WebSocketInbound {
             var method: String?
             var target: String?
             var fields: [(name: String, value: String)] = []
             var body: (range: Range<Int>, string: JSONStringToken?)?
-            var seen: Set<String> = []
+            var end = false
+            /// Each key's offset, for the errors that name one.
+            var seen: [String: Int] = [:]
             var cursor = try json { (scanner: inout JSONScanner) throws(JSONError) in try scanner.beginObject() }
             while let keyToken = try json({ (scanner: inout JSONScanner) throws(JSONError) in try scanner.nextKey(&cursor) }) {
                 let key = scanner.decodedString(keyToken)
-                guard seen.insert(key).inserted else {
+                guard seen.updateValue(keyToken.quoteOffset, forKey: key) == nil else {
                     throw GatewayError(.badRequest, "the message has '\(key)' twice", field: "$.\(key)", offset: keyToken.quoteOffset)
                 }
                 let start = try json { (scanner: inout JSONScanner) throws(JSONError) in
@@ -93,6 +98,13 @@ struct WebSocketRequestMessage {
                         try skipValue()
                         body = (start..<scanner.offset, nil)
                     }
+                case "end":
+                    guard try json({ (scanner: inout JSONScanner) throws(JSONError) in try scanner.peekKind() }) == .bool,
+                        try json({ (scanner: inout JSONScanner) throws(JSONError) in try scanner.readBool() })
+                    else {
+                        throw GatewayError(.badRequest, "'end' must be true", field: "$.end", offset: start)
+                    }
+                    end = true
                 default:
                     throw GatewayError(
                         .badRequest, "unknown key '\(key)' in the message (expected \(WebSocketRequestMessage.keys))",
@@ -100,22 +112,43 @@ struct WebSocketRequestMessage {
                 }
             }
             try json { (scanner: inout JSONScanner) throws(JSONError) in try scanner.finish() }
+            if end {
+                // `{"id", "end": true}` and nothing else.
+                for key in ["method", "path", "headers", "body"] {
+                    if let offset = seen[key] {
+                        throw GatewayError(
+                            .badRequest, "'\(key)' cannot go with 'end': a stream's end is {\"id\": ..., \"end\": true}",
+                            field: "$.\(key)", offset: offset)
+                    }
+                }
+                guard let id else { throw GatewayError(.badRequest, "the end of a stream needs the stream's 'id'", field: "$.id") }
+                return .stream(WebSocketStreamMessage(id: id, kind: .end))
+            }
+            if let id, let body, seen.count == 2 {
+                // `{"id", "body"}`: a stream's next request message.
+                let slice = message.getSlice(at: message.readerIndex + body.range.lowerBound, length: body.range.count) ?? ByteBuffer()
+                return .stream(WebSocketStreamMessage(id: id, kind: .item(RequestMessageStream.Item(json: slice, field: "$.body", offset: body.range.lowerBound))))
+            }
             guard let method else { throw GatewayError(.badRequest, "the message has no 'method'", field: "$.method") }
             guard let target else { throw GatewayError(.badRequest, "the message has no 'path'", field: "$.path") }
             var bodyBuffer: ByteBuffer?
+            var firstItem: RequestMessageStream.Item?
             if let body {
+                if let json = message.getSlice(at: message.readerIndex + body.range.lowerBound, length: body.range.count) {
+                    firstItem = RequestMessageStream.Item(json: json, field: "$.body", offset: body.range.lowerBound)
+                }
                 let contentType = fields.first { GatewayHeaders.sameName($0.name, "content-type") }?.value
                 if let contentType, !Self.isJSON(contentType), let token = body.string {
                     var decoded = ByteBufferAllocator().buffer(capacity: token.decodedCount)
                     scanner.withDecodedBytes(token) { _ = decoded.writeBytes($0) }
                     bodyBuffer = decoded
                 } else {
-                    bodyBuffer = message.getSlice(at: message.readerIndex + body.range.lowerBound, length: body.range.count)
+                    bodyBuffer = firstItem?.json
                     if contentType == nil { fields.append((name: "content-type", value: "application/json")) }
                 }
             }
             let request = GatewayRequest(method: method, target: target, headers: GatewayHeaders(fields), body: bodyBuffer)
-            return WebSocketRequestMessage(id: id, request: request)
+            return .request(WebSocketRequestMessage(id: id, request: request, firstItem: firstItem))
         }
 
         /// `headers`: an object of strings.
@@ -167,4 +200,28 @@ struct WebSocketRequestMessage {
             return mediaType == "application/json" || mediaType.hasSuffix("+json")
         }
     }
+}
+
+/// A message from the client: a request, or what follows a request that opened a stream.
+enum WebSocketInbound {
+    case request(WebSocketRequestMessage)
+    case stream(WebSocketStreamMessage)
+
+    /// Reads `message` (a whole text or binary message, UTF-8 JSON).
+    static func parse(_ message: ByteBuffer) throws(WebSocketRequestMessage.Malformed) -> WebSocketInbound {
+        try WebSocketRequestMessage.parse(message)
+    }
+}
+
+/// `{"id": "1", "body": {...}}`, the next request message of the stream `id` opened, or
+/// `{"id": "1", "end": true}`, the end of its requests.
+struct WebSocketStreamMessage {
+    enum Kind {
+        case item(RequestMessageStream.Item)
+        case end
+    }
+
+    /// The stream's `id`, as its JSON text.
+    var id: ByteBuffer
+    var kind: Kind
 }

@@ -30,9 +30,16 @@ struct WebSocketConnectionStateMachineTests {
         return WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: Self.mask, data: data)
     }
 
-    func dispatched(_ action: Machine.FrameAction) -> String? {
-        guard case .dispatch(let message) = action else { return nil }
-        return String(buffer: message)
+    /// Feeds `frame`; a complete message is taken as a request whose id is the message's text, and the id of
+    /// the request dispatched at once is returned.
+    func dispatched(_ m: inout Machine, _ frame: WebSocketFrame) -> String? {
+        guard case .message(let message) = m.receivedFrame(frame, now: Self.start) else { return nil }
+        guard case .dispatch(let request) = m.received(.request(Self.request(id: message))) else { return nil }
+        return request.id.map { String(buffer: $0) }
+    }
+
+    static func request(id: ByteBuffer) -> WebSocketRequestMessage {
+        WebSocketRequestMessage(id: id, request: GatewayRequest(method: "GET", target: "/x", headers: GatewayHeaders(), body: nil))
     }
 
     func isNone(_ action: Machine.FrameAction) -> Bool {
@@ -48,28 +55,28 @@ struct WebSocketConnectionStateMachineTests {
     @Test("text and binary messages are unmasked and dispatched whole")
     func wholeMessages() {
         var m = machine(maxInFlight: 5)
-        #expect(dispatched(m.receivedFrame(frame(.text, "{\"a\":1}"), now: Self.start)) == "{\"a\":1}")
-        #expect(dispatched(m.receivedFrame(frame(.binary, "[2]"), now: Self.start)) == "[2]")
+        #expect(dispatched(&m, frame(.text, "{\"a\":1}")) == "{\"a\":1}")
+        #expect(dispatched(&m, frame(.binary, "[2]")) == "[2]")
         #expect(m.inFlight == 2)
     }
 
     @Test("fragments are reassembled; pings between them are answered")
     func fragments() {
         var m = machine()
-        #expect(dispatched(m.receivedFrame(frame(.text, "{\"a\"", fin: false), now: Self.start)) == nil)
+        #expect(dispatched(&m, frame(.text, "{\"a\"", fin: false)) == nil)
         guard case .pong(let payload) = m.receivedFrame(frame(.ping, "hb"), now: Self.start) else {
             Issue.record("a ping inside a fragmented message is answered")
             return
         }
         #expect(String(buffer: payload) == "hb")
-        #expect(dispatched(m.receivedFrame(frame(.continuation, ":1", fin: false), now: Self.start)) == nil)
-        #expect(dispatched(m.receivedFrame(frame(.continuation, "}"), now: Self.start)) == "{\"a\":1}")
+        #expect(dispatched(&m, frame(.continuation, ":1", fin: false)) == nil)
+        #expect(dispatched(&m, frame(.continuation, "}")) == "{\"a\":1}")
     }
 
     @Test("a reassembled message over the limit closes with 1009")
     func reassembledTooLarge() {
         var m = machine(maxMessage: 8)
-        #expect(dispatched(m.receivedFrame(frame(.text, "123456", fin: false), now: Self.start)) == nil)
+        #expect(dispatched(&m, frame(.text, "123456", fin: false)) == nil)
         #expect(failure(m.receivedFrame(frame(.continuation, "789"), now: Self.start)) == .messageTooLarge)
         #expect(m.isClosed)
         #expect(failure(m.receivedInvalidFrame(tooLarge: true)) == nil, "nothing happens after the close")
@@ -120,13 +127,13 @@ struct WebSocketConnectionStateMachineTests {
     @Test("at max_in_flight reading stops; messages already read wait and go out as replies do")
     func inFlightBound() {
         var m = machine(maxInFlight: 2)
-        #expect(dispatched(m.receivedFrame(frame(.text, "1"), now: Self.start)) == "1")
+        #expect(dispatched(&m, frame(.text, "1")) == "1")
         #expect(m.wantsToRead)
-        #expect(dispatched(m.receivedFrame(frame(.text, "2"), now: Self.start)) == "2")
+        #expect(dispatched(&m, frame(.text, "2")) == "2")
         #expect(!m.wantsToRead)
         // Frames from bytes read before reading stopped.
-        #expect(dispatched(m.receivedFrame(frame(.text, "3"), now: Self.start)) == nil)
-        #expect(dispatched(m.receivedFrame(frame(.text, "4"), now: Self.start)) == nil)
+        #expect(dispatched(&m, frame(.text, "3")) == nil)
+        #expect(dispatched(&m, frame(.text, "4")) == nil)
         #expect(m.nextOutput() == nil)
         let replied1 = m.replyReady()
         #expect(replied1)
@@ -134,7 +141,7 @@ struct WebSocketConnectionStateMachineTests {
             Issue.record("the oldest waiting message is dispatched")
             return
         }
-        #expect(String(buffer: third) == "3")
+        #expect(third.id.map { String(buffer: $0) } == "3")
         #expect(m.nextOutput() == nil)
         #expect(!m.wantsToRead, "one message still waits")
         let replied2 = m.replyReady()
@@ -143,7 +150,7 @@ struct WebSocketConnectionStateMachineTests {
             Issue.record("the next waiting message is dispatched")
             return
         }
-        #expect(String(buffer: fourth) == "4")
+        #expect(fourth.id.map { String(buffer: $0) } == "4")
         let replied3 = m.replyReady()
         #expect(replied3)
         #expect(m.wantsToRead)
@@ -153,14 +160,14 @@ struct WebSocketConnectionStateMachineTests {
     @Test("the client's close is answered with its code after the replies owed")
     func clientClose() {
         var m = machine()
-        _ = m.receivedFrame(frame(.text, "1"), now: Self.start)
+        _ = dispatched(&m, frame(.text, "1"))
         guard case .drain = m.receivedFrame(close(4000), now: Self.start) else {
             Issue.record("a close asks for a drain")
             return
         }
         #expect(m.nextOutput() == nil, "a reply is still owed")
         #expect(!m.wantsToRead)
-        #expect(dispatched(m.receivedFrame(frame(.text, "late"), now: Self.start)) == nil, "nothing is read after a close")
+        #expect(dispatched(&m, frame(.text, "late")) == nil, "nothing is read after a close")
         let replied4 = m.replyReady()
         #expect(replied4, "the owed reply is written")
         guard case .close(let code) = m.nextOutput() else {
@@ -186,7 +193,7 @@ struct WebSocketConnectionStateMachineTests {
     @Test("after a failure, replies still owed are dropped")
     func repliesDroppedAfterFailure() {
         var m = machine()
-        _ = m.receivedFrame(frame(.text, "1"), now: Self.start)
+        _ = dispatched(&m, frame(.text, "1"))
         _ = m.receivedFrame(frame(.text, "{}", masked: false), now: Self.start)
         let replied5 = m.replyReady()
         #expect(!replied5)
@@ -196,7 +203,7 @@ struct WebSocketConnectionStateMachineTests {
     @Test("graceful shutdown sends 1001 once in-flight replies are written")
     func quiesce() {
         var m = machine()
-        _ = m.receivedFrame(frame(.text, "1"), now: Self.start)
+        _ = dispatched(&m, frame(.text, "1"))
         guard case .drain = m.quiesce() else {
             Issue.record("quiesce asks for a drain")
             return
@@ -223,7 +230,54 @@ struct WebSocketConnectionStateMachineTests {
         #expect(m.timerFired(now: Self.start + .seconds(15)) == .stop)
 
         var busy = machine(ping: .seconds(3), idle: .seconds(10))
-        _ = busy.receivedFrame(frame(.text, "1"), now: Self.start)
+        _ = dispatched(&busy, frame(.text, "1"))
         #expect(busy.timerFired(now: Self.start + .seconds(20)) == .ping(next: Self.start + .seconds(23)))
+    }
+
+    static func item(_ id: String) -> WebSocketInbound {
+        .stream(WebSocketStreamMessage(id: ByteBuffer(string: id), kind: .end))
+    }
+
+    @Test("a stream's messages pass the in-flight bound, which its opening request counts once")
+    func streamMessagesPassTheBound() {
+        var m = machine(maxInFlight: 1)
+        #expect(dispatched(&m, frame(.text, "s")) == "s")
+        #expect(!m.wantsToRead)
+        guard case .deliver(let next) = m.received(Self.item("s")) else {
+            Issue.record("delivered although the bound is reached")
+            return
+        }
+        #expect(String(buffer: next.id) == "s")
+        #expect(m.inFlight == 1)
+        // Reading goes on while the stream awaits messages; requests read meanwhile wait, until more than the
+        // bound do.
+        #expect(m.wantsToRead(awaitingStreamMessages: true))
+        #expect(m.received(.request(Self.request(id: ByteBuffer(string: "r")))) == nil)
+        #expect(m.wantsToRead(awaitingStreamMessages: true))
+        #expect(!m.wantsToRead(awaitingStreamMessages: false))
+        #expect(m.received(.request(Self.request(id: ByteBuffer(string: "t")))) == nil)
+        #expect(!m.wantsToRead(awaitingStreamMessages: true))
+    }
+
+    @Test("a stream's messages whose opening request waits wait behind it; others go ahead")
+    func streamMessagesWaitForTheirOpener() {
+        var m = machine(maxInFlight: 1)
+        #expect(dispatched(&m, frame(.text, "a")) == "a")
+        #expect(m.received(.request(Self.request(id: ByteBuffer(string: "b")))) == nil)
+        #expect(m.received(Self.item("b")) == nil)
+        guard case .deliver(let other) = m.received(Self.item("a")) else {
+            Issue.record("the open stream's message goes ahead of the waiting request")
+            return
+        }
+        #expect(String(buffer: other.id) == "a")
+        let replied = m.replyReady()
+        #expect(replied)
+        guard case .dispatch(let opener) = m.nextOutput(), case .deliver(let behind) = m.nextOutput() else {
+            Issue.record("the opener, then its message")
+            return
+        }
+        #expect(opener.id.map { String(buffer: $0) } == "b")
+        #expect(String(buffer: behind.id) == "b")
+        #expect(m.nextOutput() == nil)
     }
 }

@@ -4,16 +4,24 @@ import Testing
 
 @Suite("WebSocket request and reply messages")
 struct WebSocketRequestMessageTests {
-    func parse(_ text: String) throws(WebSocketRequestMessage.Malformed) -> WebSocketRequestMessage {
+    func inbound(_ text: String) throws(WebSocketRequestMessage.Malformed) -> WebSocketInbound {
         // Some bytes before the message, so slices must respect the reader index.
         var buffer = ByteBuffer(string: "xx" + text)
         buffer.moveReaderIndex(forwardBy: 2)
-        return try WebSocketRequestMessage.parse(buffer)
+        return try WebSocketInbound.parse(buffer)
+    }
+
+    /// `text` as a request (an error when it is a stream's message).
+    func parse(_ text: String) throws(WebSocketRequestMessage.Malformed) -> WebSocketRequestMessage {
+        switch try inbound(text) {
+        case .request(let request): return request
+        case .stream: throw WebSocketRequestMessage.Malformed(id: nil, error: GatewayError(.badRequest, "a stream message"))
+        }
     }
 
     func malformed(_ text: String) -> (id: String?, error: GatewayError)? {
         do {
-            _ = try parse(text)
+            _ = try inbound(text)
             return nil
         } catch {
             return (error.id.map { String(buffer: $0) }, error.error)
@@ -96,6 +104,49 @@ struct WebSocketRequestMessageTests {
         #expect(message.request.body.map { String(buffer: $0) } == deepest)
         let tooDeep = malformed(#"{"method":"POST","path":"/x","body":["# + deepest + "]}")
         #expect(tooDeep?.error.code == .tooDeep)
+    }
+
+    // MARK: streams
+
+    @Test("{id, body} is a stream's next item, its offset the body's in the message; {id, end: true} its end")
+    func streamMessages() throws {
+        guard case .stream(let item) = try inbound(#"{"id": "s1", "body": {"a": 1}}"#), case .item(let json) = item.kind else {
+            Issue.record("an item")
+            return
+        }
+        #expect(String(buffer: item.id) == #""s1""#)
+        #expect(String(buffer: json.json) == #"{"a": 1}"#)
+        #expect(json.field == "$.body")
+        #expect(json.offset == 21)
+        guard case .stream(let end) = try inbound(#"{"end": true, "id": 7}"#), case .end = end.kind else {
+            Issue.record("an end")
+            return
+        }
+        #expect(String(buffer: end.id) == "7")
+    }
+
+    @Test("an opening request keeps its body's JSON as a stream's first item, even when the body is its text")
+    func firstItem() throws {
+        let message = try parse(#"{"id":1,"method":"POST","path":"/x","body":{"a":2}}"#)
+        #expect(message.firstItem.map { String(buffer: $0.json) } == #"{"a":2}"#)
+        #expect(message.firstItem?.offset == 43)
+        #expect(try parse(#"{"id":1,"method":"POST","path":"/x"}"#).firstItem == nil)
+    }
+
+    @Test(
+        "end goes with id only, and must be true; an id and a body alone need the id",
+        arguments: [
+            (#"{"id": 1, "end": true, "body": {}}"#, "$.body", "'body' cannot go with 'end'"),
+            (#"{"id": 1, "method": "GET", "path": "/x", "end": true}"#, "$.method", "'method' cannot go with 'end'"),
+            (#"{"id": 1, "end": false}"#, "$.end", "'end' must be true"),
+            (#"{"id": 1, "end": 1}"#, "$.end", "'end' must be true"),
+            (#"{"end": true}"#, "$.id", "needs the stream's 'id'"),
+            (#"{"body": {}}"#, "$.method", "no 'method'"),
+        ])
+    func badStreamMessages(_ text: String, field: String, message: String) {
+        let error = malformed(text)?.error
+        #expect(error?.field == field)
+        #expect(error?.message.contains(message) == true, "\(String(describing: error))")
     }
 
     // MARK: replies
