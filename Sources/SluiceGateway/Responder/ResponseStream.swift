@@ -15,8 +15,9 @@ final class ResponseStream: Sendable {
         /// One message's JSON.
         case message(ByteBuffer)
         /// The stream failed after its head went out: the gRPC status `code` (an HTTP status for the
-        /// client's framing, through ``GRPCStatusResponse/httpStatus(of:)``) and its
-        /// `{"code", "message", "details"}` JSON. Always the last part.
+        /// client's framing, through ``GRPCStatusResponse/httpStatus(of:)``) and its JSON: the backend's
+        /// `{"code", "message", "details"}`, or the gateway's own error (`{"error": {...}}`, code 3) for a
+        /// WebSocket item that did not fit. Always the last part.
         case error(code: Int, body: ByteBuffer)
     }
 
