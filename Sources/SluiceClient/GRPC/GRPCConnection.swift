@@ -82,7 +82,8 @@ final class GRPCConnection: Sendable {
                     channel.close(promise: nil)
                     let chose = recorder.negotiated.map { "'\($0)'" } ?? "no protocol"
                     throw ClientError(
-                        .connectFailed, "\(endpoint) did not agree to HTTP/2 by ALPN (it chose \(chose)); gRPC needs h2")
+                        .connectFailed, "\(endpoint) did not agree to HTTP/2 by ALPN (it chose \(chose)); gRPC needs h2",
+                        reason: "does not speak HTTP/2, which gRPC needs: its backend did not choose h2 by TLS ALPN")
                 }
                 return channel
             }
