@@ -97,10 +97,14 @@ final class GRPCShard: Sendable {
             connection: connection, shard: self, endpointIndex: key.endpoint, endpoint: target.endpoint)
         connection.streamOpened()
         connection.multiplexer.createStreamChannel { stream in
-            stream.eventLoop.makeCompletedFuture {
+            do {
                 try stream.pipeline.syncOperations.addHandler(
                     GRPCStreamHandler(call: call, headers: headers, place: place, maxMessageSize: maxMessageSize))
+            } catch {
+                return stream.eventLoop.makeFailedFuture(error)
             }
+            // The loop's cached succeeded future: no allocation per call.
+            return stream.eventLoop.makeSucceededVoidFuture()
         }.whenComplete { [self] result in
             switch result {
             case .success(let stream):
