@@ -497,6 +497,31 @@ def test_an_h2c_server_that_is_not_grpc_is_a_502_saying_so(sluice_bin, workdir):
         echo.stop()
 
 
+def test_an_http1_only_backend_is_a_502_saying_it_does_not_speak_http2(sluice_bin, workdir):
+    # Python's http.server: the TCP connect succeeds, and it answers the HTTP/2 preface with an HTTP/1 error.
+    import http.server
+    import threading
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.BaseHTTPRequestHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    address = "127.0.0.1:%d" % server.server_address[1]
+
+    def document(directory):
+        return {"services": [grpc_service("http1", address, directory, routes_from_idl=True)], "routes": []}
+
+    gateway = start(sluice_bin, workdir, "grpc-http1", document)
+    try:
+        response = gateway.post("/v1/everything", {})
+        assert response.status == 502, response
+        message = response.json["error"]["message"]
+        assert message.startswith("service 'http1' does not speak HTTP/2, which gRPC needs"), response
+        assert address not in message and "127.0.0.1" not in message, response
+    finally:
+        gateway.stop()
+        server.shutdown()
+        server.server_close()
+
+
 def test_a_backend_that_never_answers_is_a_504(sluice_bin, workdir):
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))

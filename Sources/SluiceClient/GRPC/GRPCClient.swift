@@ -78,19 +78,23 @@ public final class GRPCClient: Sendable {
     ) {
         let shard = shards[choice.index(for: promise.futureResult.eventLoop)]
         let deadline = NIODeadline.now() + timeout
-        let begin: @Sendable () -> Void = {
-            let call = GRPCPendingCall(
-                path: path, message: message, metadata: metadata, deadline: deadline, timeout: timeout,
-                onMessage: onMessage, promise: promise, eventLoop: shard.eventLoop)
-            call.arm(cancellation: cancellation)
-            started?(call)
-            shard.start(call)
+        let call = GRPCPendingCall(
+            path: path, message: message, metadata: metadata, deadline: deadline, timeout: timeout,
+            onMessage: onMessage, promise: promise, eventLoop: shard.eventLoop)
+        // The common case, a call made on its shard's loop, starts at once, with no closure to allocate.
+        guard shard.eventLoop.inEventLoop else {
+            return shard.eventLoop.execute { Self.begin(call, on: shard, cancellation, started) }
         }
-        if shard.eventLoop.inEventLoop {
-            begin()
-        } else {
-            shard.eventLoop.execute(begin)
-        }
+        Self.begin(call, on: shard, cancellation, started)
+    }
+
+    private static func begin(
+        _ call: GRPCPendingCall, on shard: GRPCShard, _ cancellation: CallCancellation?,
+        _ started: (@Sendable (GRPCPendingCall) -> Void)?
+    ) {
+        call.arm(cancellation: cancellation)
+        started?(call)
+        shard.start(call)
     }
 
     /// Closes every connection; calls still running fail, later calls fail with `.shutdown`.

@@ -59,6 +59,7 @@ final class GRPCConnection: Sendable {
                 try pipeline.addHandler(
                     NegotiatedProtocolRecorder(), position: .after(try pipeline.handler(type: NIOSSLClientHandler.self)))
             }
+            try pipeline.addHandler(HTTP2ClientFlushCoalescer())
             // HTTP/2 from the start (TLS holds the preface until its handshake is done): a server may send its
             // SETTINGS as soon as the handshake ends, before a callback could add the handler.
             _ = try pipeline.configureHTTP2Pipeline(
@@ -81,7 +82,8 @@ final class GRPCConnection: Sendable {
                     channel.close(promise: nil)
                     let chose = recorder.negotiated.map { "'\($0)'" } ?? "no protocol"
                     throw ClientError(
-                        .connectFailed, "\(endpoint) did not agree to HTTP/2 by ALPN (it chose \(chose)); gRPC needs h2")
+                        .connectFailed, "\(endpoint) did not agree to HTTP/2 by ALPN (it chose \(chose)); gRPC needs h2",
+                        reason: "does not speak HTTP/2, which gRPC needs: its backend did not choose h2 by TLS ALPN")
                 }
                 return channel
             }

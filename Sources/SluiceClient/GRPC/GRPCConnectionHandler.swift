@@ -26,6 +26,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
     /// Succeeds at the peer's first SETTINGS frame (streams opened before it might exceed its limit); fails if
     /// the connection closes first.
     let firstSettings: EventLoopPromise<Void>
+    private var sawSettings = false
 
     private let endpoint: Endpoint
     private let keepaliveInterval: TimeAmount?
@@ -55,7 +56,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
         keepaliveTask = nil
         self.context = nil
         // A channel that never connected is torn down without going inactive.
-        firstSettings.fail(ClientError(.connectFailed, "\(endpoint) closed the connection before its HTTP/2 SETTINGS"))
+        firstSettings.fail(Self.closedBeforeSettings(endpoint))
     }
 
     private func intervalElapsed() {
@@ -83,6 +84,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
                 maxConcurrentStreams = setting.value
                 onEvent?(.maxConcurrentStreams(setting.value))
             }
+            sawSettings = true
             firstSettings.succeed(())
         case .goAway(let lastStreamID, _, _):
             goAwayLastStreamID = min(lastStreamID, goAwayLastStreamID ?? lastStreamID)
@@ -96,13 +98,31 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         keepaliveTask?.cancel()
-        firstSettings.fail(ClientError(.connectFailed, "\(endpoint) closed the connection before its HTTP/2 SETTINGS"))
+        firstSettings.fail(Self.closedBeforeSettings(endpoint))
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if !sawSettings {
+            // A server's first frame must be SETTINGS (RFC 9113 §3.4): bytes NIOHTTP2 cannot take as one are not
+            // HTTP/2 (an HTTP/1.1 server answers the preface with an HTTP/1.1 error, say).
+            firstSettings.fail(
+                ClientError(
+                    .connectFailed,
+                    "\(endpoint) does not speak HTTP/2: its answer to the HTTP/2 preface is not HTTP/2 (\(error))",
+                    reason: "does not speak HTTP/2, which gRPC needs: its backend answered the HTTP/2 preface with "
+                        + "something else (HTTP/1.1, say)"))
+        }
         // A connection-level protocol error: NIOHTTP2 sent GOAWAY; the connection is of no more use.
         close(context, reason: "the HTTP/2 connection to \(endpoint) failed: \(error)")
+    }
+
+    /// An HTTP/1.1 server may also just close the connection on reading the HTTP/2 preface.
+    private static func closedBeforeSettings(_ endpoint: Endpoint) -> ClientError {
+        ClientError(
+            .connectFailed, "\(endpoint) closed the connection before its HTTP/2 SETTINGS",
+            reason: "closed the connection before the HTTP/2 handshake ended: its backend may not speak HTTP/2, "
+                + "which gRPC needs")
     }
 
     private func close(_ context: ChannelHandlerContext, reason: String) {

@@ -10,7 +10,7 @@ final class GRPCPendingCall: Sendable {
     private struct State {
         var isFinished = false
         var stream: (any Channel)?
-        var timer: Scheduled<Void>?
+        var timer: NIOScheduledCallback?
         /// Messages the consumer asked for and has not had yet.
         var demand = 0
         /// The stream handler's way to hear of new demand.
@@ -66,10 +66,8 @@ final class GRPCPendingCall: Sendable {
     /// Starts the deadline and listens for `cancellation`; on the call's loop.
     func arm(cancellation: CallCancellation?) {
         let eventLoop = state.eventLoop
-        state.value.timer = eventLoop.scheduleTask(deadline: deadline) { [self] in
-            let what = onMessage == nil ? "got no answer" : "did not end"
-            abort(ClientError(.requestTimeout, "gRPC call \(path) \(what) within \(timeout.nanoseconds / 1_000_000) ms"))
-        }
+        // A callback, not a task: no promise or closures per call. It fails only on a loop that is shut down.
+        state.value.timer = try? eventLoop.scheduleCallback(at: deadline, handler: self)
         cancellation?.onCancel { [self] in
             eventLoop.execute { self.abort(ClientError(.cancelled, "gRPC call \(self.path) was cancelled")) }
         }
@@ -161,5 +159,13 @@ final class GRPCPendingCall: Sendable {
         let stream = state.value.stream
         finish(.failure(error))
         stream?.close(promise: nil)
+    }
+}
+
+extension GRPCPendingCall: NIOScheduledCallbackHandler {
+    /// The deadline; on the call's loop.
+    func handleScheduledCallback(eventLoop: some EventLoop) {
+        let what = onMessage == nil ? "got no answer" : "did not end"
+        abort(ClientError(.requestTimeout, "gRPC call \(path) \(what) within \(timeout.nanoseconds / 1_000_000) ms"))
     }
 }

@@ -28,7 +28,9 @@ enum GRPCRequestHead {
         headers.add(name: ":authority", value: authority)
         headers.add(name: "content-type", value: "application/grpc")
         headers.add(name: "te", value: "trailers")
-        headers.add(name: "grpc-timeout", value: GRPCTimeout.header(timeout))
+        // Never indexed: its value differs on every call, and each one indexed would push an entry out of the
+        // HPACK dynamic table and lengthen the encoder's scans of it for every other field.
+        headers.add(name: "grpc-timeout", value: GRPCTimeout.header(timeout), indexing: .nonIndexable)
         headers.add(name: "user-agent", value: userAgent)
         for (name, value) in metadata {
             let name = name.lowercased()

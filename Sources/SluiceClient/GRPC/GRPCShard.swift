@@ -93,16 +93,18 @@ final class GRPCShard: Sendable {
             path: call.path, scheme: target.tls == nil ? "http" : "https", authority: target.authority,
             timeout: call.deadline - .now(), userAgent: configuration.userAgent, metadata: call.metadata)
         let maxMessageSize = configuration.maxMessageSize
+        let place = GRPCStreamHandler.Place(
+            connection: connection, shard: self, endpointIndex: key.endpoint, endpoint: target.endpoint)
         connection.streamOpened()
         connection.multiplexer.createStreamChannel { stream in
-            stream.eventLoop.makeCompletedFuture {
+            do {
                 try stream.pipeline.syncOperations.addHandler(
-                    GRPCStreamHandler(
-                        call: call, headers: headers, endpoint: target.endpoint, maxMessageSize: maxMessageSize,
-                        connectionClosed: { connection.streamEndDescription(endpoint: target.endpoint) },
-                        retry: { [self] in retry(call, endpoint: key.endpoint) },
-                        goAwayLeftOut: connection.goAwayLeftOut))
+                    GRPCStreamHandler(call: call, headers: headers, place: place, maxMessageSize: maxMessageSize))
+            } catch {
+                return stream.eventLoop.makeFailedFuture(error)
             }
+            // The loop's cached succeeded future: no allocation per call.
+            return stream.eventLoop.makeSucceededVoidFuture()
         }.whenComplete { [self] result in
             switch result {
             case .success(let stream):
@@ -123,7 +125,7 @@ final class GRPCShard: Sendable {
     /// The server refused the call's stream unprocessed: first in line again, on the next turn of the loop,
     /// once the stream's end (and a GOAWAY that caused it) has been taken in, so it does not go back to a
     /// connection that is going away.
-    private func retry(_ call: GRPCPendingCall, endpoint: Int) {
+    func retry(_ call: GRPCPendingCall, endpoint: Int) {
         eventLoop.execute { [self] in
             guard !call.isFinished else { return }
             state.value.waiting[endpoint].prepend(call)

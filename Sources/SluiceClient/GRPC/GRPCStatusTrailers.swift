@@ -16,13 +16,26 @@ struct GRPCStatusTrailers: Sendable, Hashable {
     }
 
     init(parsing trailers: HPACKHeaders) throws(GRPCWireError) {
-        guard let status = trailers.first(name: "grpc-status") else { throw .missingStatus }
+        // One pass with exact comparisons rather than a case-insensitive scan per name: NIOHTTP2 lets no upper-case
+        // name in (RFC 9113 §8.2.1), and the first of each counts, as `first(name:)` would.
+        var status: String?
+        var message: String?
+        var details: String?
+        for (name, value, _) in trailers {
+            switch name {
+            case "grpc-status": if status == nil { status = value }
+            case "grpc-message": if message == nil { message = value }
+            case "grpc-status-details-bin": if details == nil { details = value }
+            default: continue
+            }
+        }
+        guard let status else { throw .missingStatus }
         guard !status.isEmpty, status.utf8.count <= 9, status.utf8.allSatisfy({ (0x30...0x39).contains($0) }),
             let code = Int(status)
         else { throw .invalidStatus(status) }
         self.code = code
-        self.message = trailers.first(name: "grpc-message").map(Self.percentDecoded) ?? ""
-        if let encoded = trailers.first(name: "grpc-status-details-bin") {
+        self.message = message.map(Self.percentDecoded) ?? ""
+        if let encoded = details {
             guard let bytes = Base64.decode(encoded) else { throw .invalidStatusDetails }
             self.details = ByteBuffer(bytes: bytes)
         } else {

@@ -14,34 +14,29 @@ final class GRPCStreamHandler: ChannelInboundHandler {
 
     private let call: GRPCPendingCall
     private let headers: HPACKHeaders
-    private let endpoint: Endpoint
-    private let connectionClosed: () -> String
-    private let retry: () -> Void
-    private let goAwayLeftOut: (HTTP2StreamID) -> Bool
+    private let place: Place
+    private var endpoint: Endpoint { place.endpoint }
     /// The stream was refused and the call went out again: this stream's end is no longer the call's.
     private var retried = false
     private var response: GRPCResponseStateMachine
     private var sent = false
 
-    /// - Parameters:
-    ///   - connectionClosed: why the connection closed, should the stream end with it.
-    ///   - retry: sends the call again, after the server refused its stream.
-    ///   - goAwayLeftOut: whether the connection's GOAWAY left a stream out.
-    init(
-        call: GRPCPendingCall,
-        headers: HPACKHeaders,
-        endpoint: Endpoint,
-        maxMessageSize: Int,
-        connectionClosed: @escaping () -> String,
-        retry: @escaping () -> Void,
-        goAwayLeftOut: @escaping (HTTP2StreamID) -> Bool
-    ) {
+    /// Where the stream runs: references rather than closures, which would cost an allocation each per call.
+    struct Place {
+        /// Says why the connection closed, should the stream end with it, and whether its GOAWAY left the
+        /// stream out.
+        var connection: GRPCConnection
+        /// Sends the call again, after the server refused its stream.
+        var shard: GRPCShard
+        /// The endpoint's index in the shard, and the endpoint.
+        var endpointIndex: Int
+        var endpoint: Endpoint
+    }
+
+    init(call: GRPCPendingCall, headers: HPACKHeaders, place: Place, maxMessageSize: Int) {
         self.call = call
         self.headers = headers
-        self.endpoint = endpoint
-        self.connectionClosed = connectionClosed
-        self.retry = retry
-        self.goAwayLeftOut = goAwayLeftOut
+        self.place = place
         self.response = GRPCResponseStateMachine(
             mode: call.onMessage == nil ? .unary : .streaming, maxMessageSize: maxMessageSize)
     }
@@ -149,7 +144,7 @@ final class GRPCStreamHandler: ChannelInboundHandler {
         guard !retried else { return }
         retried = true
         call.detach()
-        retry()
+        place.shard.retry(call, endpoint: place.endpointIndex)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -159,7 +154,10 @@ final class GRPCStreamHandler: ChannelInboundHandler {
             deliver(context)
             return context.fireChannelInactive()
         }
-        call.finish(.failure(ClientError(.connectionClosed, "\(connectionClosed()) before gRPC call \(call.path) ended")))
+        // Every stream ends so, most after their call did: the reason is built only for a call still waiting.
+        if !call.isFinished {
+            call.finish(.failure(ClientError(.connectionClosed, "\(place.connection.streamEndDescription(endpoint: endpoint)) before gRPC call \(call.path) ended")))
+        }
         context.fireChannelInactive()
     }
 
@@ -167,7 +165,7 @@ final class GRPCStreamHandler: ChannelInboundHandler {
         // A stream above a GOAWAY's last stream is closed by NIOHTTP2 (as cancelled) unprocessed.
         if error is NIOHTTP2Errors.StreamClosed, call.isRetriable,
             let stream = try? context.channel.syncOptions?.getOption(HTTP2StreamChannelOptions.streamID),
-            goAwayLeftOut(stream)
+            place.connection.goAwayLeftOut(stream)
         {
             goAgain()
         }

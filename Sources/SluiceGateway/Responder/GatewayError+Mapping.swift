@@ -59,7 +59,8 @@ extension GatewayError {
         let what: String
         switch error.kind {
         case .noEndpoints: what = "has no endpoints"
-        case .connectFailed: what = "is unreachable: no connection to its backend could be opened"
+        // The reason, when there is one, says why a connection that opened was of no use (no HTTP/2, say).
+        case .connectFailed: what = error.reason ?? "is unreachable: no connection to its backend could be opened"
         case .connectTimeout: what = "did not accept a connection in time"
         case .requestTimeout: what = "did not answer in time"
         case .connectionClosed: what = "closed the connection before answering"

@@ -58,6 +58,31 @@ struct GRPCConnectTests {
         }
     }
 
+    @Test("an HTTP/1.1 server answering the HTTP/2 preface fails the connect saying it does not speak HTTP/2")
+    func http1Only() async throws {
+        let answer = Array("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8)
+        try await RawPeer.serve(greeting: answer, closeOnData: true) { port, group in
+            let error = await Self.failure(
+                GRPCClientConfiguration(endpoints: [Endpoint(host: "127.0.0.1", port: port)]), group: group)
+            #expect(error?.kind == .connectFailed)
+            #expect(error?.message.hasPrefix("127.0.0.1:\(port) does not speak HTTP/2: ") == true)
+            // What the gateway tells its client: no address.
+            #expect(error?.reason?.hasPrefix("does not speak HTTP/2, which gRPC needs") == true)
+            #expect(error?.reason?.contains("127.0.0.1") == false)
+        }
+    }
+
+    @Test("a server that closes the connection at the HTTP/2 preface fails the connect naming HTTP/2")
+    func closedAtPreface() async throws {
+        try await RawPeer.serve(closeOnData: true) { port, group in
+            let error = await Self.failure(
+                GRPCClientConfiguration(endpoints: [Endpoint(host: "127.0.0.1", port: port)]), group: group)
+            #expect(error?.kind == .connectFailed)
+            #expect(error?.message == "127.0.0.1:\(port) closed the connection before its HTTP/2 SETTINGS")
+            #expect(error?.reason?.contains("may not speak HTTP/2") == true)
+        }
+    }
+
     @Test("a TLS server that does not pick h2 by ALPN fails the connect saying so")
     func alpnNotH2() async throws {
         let certificates = try GRPCTestServer.certificates.get()
