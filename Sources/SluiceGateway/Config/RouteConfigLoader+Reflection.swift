@@ -1,6 +1,7 @@
 public import Logging
 public import NIOCore
 internal import SluiceProtobuf
+internal import SwiftProtobuf
 
 extension RouteConfigLoader {
     /// Reflection is several round trips; a service's own `timeout` may be tuned for one call.

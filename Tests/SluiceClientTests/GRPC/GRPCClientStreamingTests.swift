@@ -13,7 +13,7 @@ struct GRPCClientStreamingTests {
     func clientStreaming() async throws {
         try await GRPCClientTests.withClient { client, loop in
             let (requests, reply) = client.clientStreamingCall(
-                path: GRPCTestServer.service + "Join", timeout: .seconds(10), on: loop)
+                path: GRPCTestServer.service + "Join", timeout: .seconds(60), on: loop)
             for text in ["a", "b", "c"] { try await requests.send(ByteBuffer(string: text)).get() }
             requests.finish()
             let answer = try await reply.get()
@@ -28,7 +28,7 @@ struct GRPCClientStreamingTests {
         try await GRPCClientTests.withClient { client, loop in
             let received = GRPCServerStreamingTests.Received()
             let (requests, responses) = client.bidirectionalStreamingCall(
-                path: GRPCTestServer.service + "EchoEach", timeout: .seconds(10), on: loop, onMessage: received.append)
+                path: GRPCTestServer.service + "EchoEach", timeout: .seconds(60), on: loop, onMessage: received.append)
             responses.request(.max)
             for index in 1...3 {
                 try await requests.send(ByteBuffer(string: "\(index)")).get()

@@ -197,7 +197,7 @@ struct GRPCClientTests {
             let other = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             let loop = other.next()
             let future = client.call(
-                path: GRPCTestServer.service + "Echo", message: ByteBuffer(string: "x"), timeout: .seconds(10), on: loop)
+                path: GRPCTestServer.service + "Echo", message: ByteBuffer(string: "x"), timeout: .seconds(60), on: loop)
             #expect(future.eventLoop === loop)
             #expect(try await future.get().isOK)
             try await other.shutdownGracefully()

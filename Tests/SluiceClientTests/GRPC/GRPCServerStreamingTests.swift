@@ -26,7 +26,7 @@ struct GRPCServerStreamingTests {
         try await GRPCClientTests.withClient { client, loop in
             let received = Received()
             let stream = client.serverStreamingCall(
-                path: GRPCTestServer.service + "CountUp", message: ByteBuffer(string: "5"), timeout: .seconds(10),
+                path: GRPCTestServer.service + "CountUp", message: ByteBuffer(string: "5"), timeout: .seconds(60),
                 on: loop, onMessage: received.append)
             stream.request(.max)
             let reply = try await stream.reply.get()
@@ -41,7 +41,7 @@ struct GRPCServerStreamingTests {
         try await GRPCClientTests.withClient { client, loop in
             let received = Received()
             let stream = client.serverStreamingCall(
-                path: GRPCTestServer.service + "CountUp", message: ByteBuffer(string: "3!"), timeout: .seconds(10),
+                path: GRPCTestServer.service + "CountUp", message: ByteBuffer(string: "3!"), timeout: .seconds(60),
                 on: loop, onMessage: received.append)
             stream.request(.max)
             let reply = try await stream.reply.get()
