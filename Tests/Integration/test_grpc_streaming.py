@@ -29,7 +29,8 @@ def backend(workdir):
 def gw(sluice_bin, workdir, backend):
     def document(directory):
         return {
-            "services": [grpc_service("streams", backend.address, directory, auto_routes=True, timeout="60s")],
+            "services": [grpc_service("streams", backend.address, directory, auto_routes=True, timeout="60s",
+                                      response_metadata=["x-served-by"])],
             "routes": [
                 {"method": "GET", "path": "/watch/{a}", "service": "streams", "call": "Streams.Watch"},
                 {"method": "POST", "path": "/chat", "service": "streams", "call": "Streams.Chat", "body": "*"},
@@ -65,6 +66,8 @@ def test_server_streaming_is_ndjson_over_chunked_http11(gw):
     assert headers["content-type"] == "application/x-ndjson"
     assert headers["transfer-encoding"] == "chunked"
     assert "content-length" not in headers
+    # response_metadata: the backend's response headers, which come before the first message.
+    assert headers["x-served-by"] == "grpc-gateway-server"
     # proto3 JSON leaves the default a=0 out.
     assert lines(body) == [{}, {"a": 1}, {"a": 2}]
 

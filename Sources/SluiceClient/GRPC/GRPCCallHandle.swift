@@ -33,6 +33,14 @@ final class GRPCCallHandle: Sendable {
         }
     }
 
+    /// The call, once it started; nil before.
+    var current: GRPCPendingCall? {
+        state.withLock { state in
+            if case .started(let call) = state { return call }
+            return nil
+        }
+    }
+
     /// The call is on its loop; runs there.
     func started(_ call: GRPCPendingCall) {
         let actions: [@Sendable (GRPCPendingCall) -> Void] = state.withLock { state in

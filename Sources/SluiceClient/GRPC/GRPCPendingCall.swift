@@ -13,6 +13,8 @@ final class GRPCPendingCall: Sendable {
         var timer: NIOScheduledCallback?
         /// Messages the consumer asked for and has not had yet.
         var demand = 0
+        /// The response HEADERS' fields, for a streaming call's consumer before the reply.
+        var responseHeaders: [(name: String, value: String)] = []
         /// The stream handler's way to hear of new demand.
         var demandChanged: (() -> Void)?
         /// Request messages sent before the stream opened; then the stream handler's way to write them.
@@ -83,6 +85,12 @@ final class GRPCPendingCall: Sendable {
     }
 
     var demand: Int { state.value.demand }
+
+    /// The response HEADERS' fields (a streaming call's, once they came); on the call's loop.
+    var responseHeaders: [(name: String, value: String)] {
+        get { state.value.responseHeaders }
+        set { state.value.responseHeaders = newValue }
+    }
 
     /// The consumer asked for `count` more messages.
     func request(_ count: Int) {

@@ -25,6 +25,9 @@ struct GRPCResponseStateMachine: Sendable {
     private var headers: [(name: String, value: String)] = []
     private var message: ByteBuffer?
 
+    /// The response HEADERS' fields, once they came (a streaming call's messages follow them).
+    var responseHeaders: [(name: String, value: String)] { headers }
+
     init(mode: Mode, maxMessageSize: Int) {
         self.mode = mode
         self.reassembler = GRPCMessageReassembler(maxMessageSize: maxMessageSize)

@@ -13,6 +13,13 @@ public final class GRPCResponseStream: Sendable {
         self.handle = handle
     }
 
+    /// The response HEADERS' fields (pseudo-headers left out), once they came: by the first message. On the
+    /// call's event loop (where `onMessage` runs); empty elsewhere or before.
+    public var headers: [(name: String, value: String)] {
+        guard let call = handle.current, call.eventLoop.inEventLoop else { return [] }
+        return call.responseHeaders
+    }
+
     /// Asks for `count` more messages (from any thread); each comes to the call's `onMessage`.
     public func request(_ count: Int = 1) {
         guard count > 0 else { return }

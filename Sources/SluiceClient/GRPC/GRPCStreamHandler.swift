@@ -115,8 +115,10 @@ final class GRPCStreamHandler: ChannelInboundHandler {
         do {
             switch unwrapInboundIn(data) {
             case .headers(let block):
-                if let reply = try response.receiveHeaders(block.headers, endStream: block.endStream), !isStreaming {
-                    call.finish(.success(reply))
+                if let reply = try response.receiveHeaders(block.headers, endStream: block.endStream) {
+                    if !isStreaming { call.finish(.success(reply)) }
+                } else if isStreaming {
+                    call.responseHeaders = response.responseHeaders
                 }
             case .data(let frame):
                 guard case .byteBuffer(let bytes) = frame.data else { return }

@@ -45,11 +45,18 @@ enum GRPCReplyResponse {
 
     /// The configured metadata names, from the response headers then the trailers, as headers.
     static func exposedMetadata(_ reply: GRPCReply, names: [String]) -> [(name: String, value: String)] {
+        exposedMetadata(headers: reply.headers, trailers: reply.trailers, names: names)
+    }
+
+    /// The same from the fields at hand: a streamed response's head goes out before its trailers come.
+    static func exposedMetadata(
+        headers: [(name: String, value: String)], trailers: [(name: String, value: String)] = [], names: [String]
+    ) -> [(name: String, value: String)] {
         guard !names.isEmpty else { return [] }
         var exposed: [(name: String, value: String)] = []
         for name in names {
-            for field in reply.headers where field.name == name { exposed.append((name, field.value)) }
-            for field in reply.trailers where field.name == name { exposed.append((name, field.value)) }
+            for field in headers where field.name == name { exposed.append((name, field.value)) }
+            for field in trailers where field.name == name { exposed.append((name, field.value)) }
         }
         return exposed
     }

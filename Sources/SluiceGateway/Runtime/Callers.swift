@@ -89,6 +89,8 @@ extension GRPCRequestStream: GRPCMessageSender {}
 private struct GRPCSingleReply: GRPCMessageStream {
     let reply: EventLoopFuture<GRPCReply>
     func request(_ count: Int) {}
+    /// Its reply's own (`GRPCReply.headers`).
+    var headers: [(name: String, value: String)] { [] }
 }
 
 /// The response side of a streaming call: demand in, messages (to the call's `onMessage`) and the status out.
@@ -98,6 +100,8 @@ public protocol GRPCMessageStream: Sendable {
     var reply: EventLoopFuture<GRPCReply> { get }
     /// Asks for `count` more messages.
     func request(_ count: Int)
+    /// The response HEADERS' fields, by the time the first message comes (on the call's loop).
+    var headers: [(name: String, value: String)] { get }
 }
 
 extension GRPCResponseStream: GRPCMessageStream {}

@@ -90,7 +90,8 @@ final class GRPCStreamRelay: Sendable {
         let stream = ResponseStream(
             format: format, first: json, eventLoop: state.eventLoop, request: { call.request($0) }, cancel: { own.cancel() })
         state.value.stream = stream
-        var response = GatewayResponse(status: 200, headers: format.headers, body: nil, contentType: format.contentType)
+        let metadata = GRPCReplyResponse.exposedMetadata(headers: call.headers, names: route.responseMetadata)
+        var response = GatewayResponse(status: 200, headers: format.headers + metadata, body: nil, contentType: format.contentType)
         response.stream = stream
         completion(.success((response, .success)))
     }

@@ -125,6 +125,7 @@ def services(pb2, pb2_grpc, templates, templates_grpc, codec):
             # b "big": 16 KiB messages, counted for Produced; b "fail:CODE:MESSAGE": that status after the messages.
             big = request.b == "big"
             payload = "x" * 16384 if big else ""
+            context.send_initial_metadata((("x-served-by", "grpc-gateway-server"),))
             if big:
                 with lock:
                     watched[:] = [0, "running", request.a]

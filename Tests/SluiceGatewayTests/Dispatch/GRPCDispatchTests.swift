@@ -89,6 +89,7 @@ final class FakeMessageStream: GRPCMessageStream, @unchecked Sendable {
     let onMessage: @Sendable (ByteBuffer) -> Void
     var requested = 0
     var cancelled = false
+    var headers: [(name: String, value: String)] = [("x-served-by", "s1"), ("x-other", "no")]
 
     init(messages: [ByteBuffer], end: Result<GRPCReply, any Error>, eventLoop: any EventLoop, onMessage: @escaping @Sendable (ByteBuffer) -> Void) {
         self.pending = messages

@@ -41,6 +41,7 @@ struct GRPCRequestStreamingTests {
         let onMessage: (@Sendable (ByteBuffer) -> Void)?
         var queued: [ByteBuffer] = []
         var demand = 0
+        var headers: [(name: String, value: String)] { [] }
 
         init(loop: EmbeddedEventLoop, onMessage: (@Sendable (ByteBuffer) -> Void)?) {
             self.promise = loop.makePromise()

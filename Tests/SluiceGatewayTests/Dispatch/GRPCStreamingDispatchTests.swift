@@ -44,6 +44,8 @@ struct GRPCStreamingDispatchTests {
         let response = try #require(box.only)
         #expect(response.status == 200)
         #expect(response.contentType == "application/x-ndjson")
+        // response_metadata: the response headers, which came before the first message.
+        #expect(response.headers.map { "\($0.name)=\($0.value)" } == ["x-served-by=s1"])
         let stream = try #require(response.stream)
         let call = try #require(harness.caller.calls.first)
         #expect(call.path == "/shop.v1.OrderService/Watch")
@@ -69,7 +71,7 @@ struct GRPCStreamingDispatchTests {
         let box = harness.send("GET", "/v1/orders/o1:watch", headers: [("Accept", "text/html, text/event-stream;q=0.9")])
         let response = try #require(box.only)
         #expect(response.contentType == "text/event-stream")
-        #expect(response.headers.map { "\($0.name)=\($0.value)" } == ["cache-control=no-cache"])
+        #expect(response.headers.map { "\($0.name)=\($0.value)" } == ["cache-control=no-cache", "x-served-by=s1"])
         let sink = Sink(format: .sse)
         try #require(response.stream).attach(sink)
         harness.loop.run()
