@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "SluiceClient", targets: ["SluiceClient"]),
         .library(name: "SluiceThriftServer", targets: ["SluiceThriftServer"]),
         .library(name: "SluiceProtobuf", targets: ["SluiceProtobuf"]),
+        .library(name: "SluiceFlow", targets: ["SluiceFlow"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -55,6 +56,13 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The Sentinel engine: sliding-window statistics, flow, circuit-breaker, hot-parameter and system rules,
+        // and Sentinel's rule files; no NIO, an injected clock.
+        .target(
+            name: "SluiceFlow",
+            dependencies: ["SluiceJSON"],
             swiftSettings: swiftSettings
         ),
         // The RPC client: connections, multiplexing, pools, timeouts.
@@ -121,6 +129,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SluiceJSONTests", dependencies: ["SluiceJSON"], swiftSettings: swiftSettings),
+        .testTarget(name: "SluiceFlowTests", dependencies: ["SluiceFlow"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SluiceThriftTests",
             dependencies: ["SluiceThrift", "SluiceJSON"],
