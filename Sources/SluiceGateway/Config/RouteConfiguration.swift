@@ -80,6 +80,10 @@ public struct RouteConfiguration: Sendable, Hashable {
     }
 
     /// Upper-case HTTP method (`GET`, `POST`, ...).
+    /// The route's own name (`name:`), which flow-control rules refer to it by.
+    public var name: String?
+    /// Its flow-control resource: its name, or `"<METHOD> <path template>"`.
+    public var resource: String { name ?? "\(method) \(template.text)" }
     public var method: String
     public var template: PathTemplate
     /// The route file's `service:` name.

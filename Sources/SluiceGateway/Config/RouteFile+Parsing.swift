@@ -11,7 +11,7 @@ extension RouteFile {
     ] + grpcOnlyServiceKeys
     static let poolKeys = ["max_idle", "max_total", "idle_timeout"]
     static let routeKeys = [
-        "method", "path", "service", "call", "body", "query", "headers", "cookies", "strict", "options", "exceptions",
+        "name", "method", "path", "service", "call", "body", "query", "headers", "cookies", "strict", "options", "exceptions",
         "rewrite", "max_body", "response_body",
     ]
     /// Route `options:` for Thrift services.

@@ -11,6 +11,17 @@ extension RouteFile {
             valid = false
             return nil
         }
+        var name: String?
+        if let field = fields["name"], let text = reader.string(field.value, what: "'name'") {
+            if text.isEmpty || text.utf8.contains(where: { $0 < 0x20 }) {
+                reader.error(at: field.value, "'name' must be non-empty text on one line")
+                valid = false
+            } else {
+                name = text
+            }
+        } else if fields["name"] != nil {
+            valid = false
+        }
         var method: String?
         if let field = required("method"), let text = reader.string(field.value, what: "'method'") {
             if httpMethods.contains(text.uppercased()) || text == "*" {
@@ -131,6 +142,7 @@ extension RouteFile {
             exceptionStatus: exceptionStatus,
             origin: reader.origin(of: node)
         )
+        configuration.name = name
         configuration.rewrite = rewrite
         configuration.maxBody = maxBody
         configuration.responseBody = responseBody

@@ -15,6 +15,8 @@ struct RouteValidation {
     private(set) var routes: [RouteConfiguration] = []
     /// Route shape (`METHOD path-shape`) -> where it was first defined.
     private var routeShapes: [String: ConfigOrigin] = [:]
+    /// Route `name:`s taken, and where.
+    private var routeNames: [String: ConfigOrigin] = [:]
     /// IDL path -> loaded schema (or `nil` when it failed and was reported), so a shared IDL loads once.
     private var schemasByPath: [String: ThriftSchema?] = [:]
 
@@ -89,6 +91,13 @@ struct RouteValidation {
                 continue
             }
             guard checkKeys(of: draft, service: service.configuration) else { continue }
+            if let name = draft.configuration.name, let origin = draft.keyOrigins["name"] {
+                if let existing = routeNames[name] {
+                    diagnostics.append(origin.diagnostic("route name '\(name)' is already used at \(existing)"))
+                    continue
+                }
+                routeNames[name] = origin
+            }
             if service.configuration.kind == .http {
                 addRoute(draft.configuration, at: draft.pathOrigin)
                 continue

@@ -19,11 +19,17 @@ public struct GuardedCall: Sendable {
     public var call: String
     /// The route's index in the running configuration.
     public var route: Int
+    /// The route's flow-control resource: its `name:`, or `"<METHOD> <path template>"`.
+    public var resource: String
+    /// The backend method's resource: `<service>:<IDLService>.<method>` (gRPC: `<service>:<full method name>`).
+    public var methodResource: String
 
-    public init(service: String, call: String, route: Int) {
+    public init(service: String, call: String, route: Int, resource: String) {
         self.service = service
         self.call = call
         self.route = route
+        self.resource = resource
+        self.methodResource = service + ":" + call
     }
 }
 

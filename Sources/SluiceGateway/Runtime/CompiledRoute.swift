@@ -12,7 +12,8 @@ final class CompiledRoute: Sendable {
         self.configuration = configuration
         self.binder = RequestBinder(route: configuration)
         self.service = service
-        self.guardedCall = GuardedCall(service: configuration.service, call: configuration.call, route: index)
+        self.guardedCall = GuardedCall(
+            service: configuration.service, call: configuration.call, route: index, resource: configuration.resource)
         self.call = call
     }
 }

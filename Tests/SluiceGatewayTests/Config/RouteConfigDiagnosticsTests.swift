@@ -21,7 +21,21 @@ struct RouteConfigDiagnosticsTests {
                 call: EchoService.Say
                 bdy: req
             """),
-            ["echo.yaml:13:5: unknown key 'bdy' in a route (expected one of: method, path, service, call, body, query, headers, cookies, strict, options, exceptions, rewrite, max_body, response_body)"]
+            ["echo.yaml:13:5: unknown key 'bdy' in a route (expected one of: name, method, path, service, call, body, query, headers, cookies, strict, options, exceptions, rewrite, max_body, response_body)"]
+        ),
+        (
+            "route names: one per route, non-empty text",
+            route("""
+              - {name: say, method: POST, path: /v1/a, service: echo, call: EchoService.Say}
+              - {name: say, method: POST, path: /v1/b, service: echo, call: EchoService.Say}
+              - {name: "", method: POST, path: /v1/c, service: echo, call: EchoService.Say}
+              - {name: [x], method: POST, path: /v1/d, service: echo, call: EchoService.Say}
+            """),
+            [
+                "echo.yaml:11:12: 'name' must be non-empty text on one line",
+                "echo.yaml:12:12: 'name' must be a string",
+                "echo.yaml:10:6: route name 'say' is already used at echo.yaml:9:6",
+            ]
         ),
         (
             "missing required route key",
@@ -317,5 +331,20 @@ struct RouteConfigDiagnosticsTests {
             "b.yaml": "routes:\n  - {method: GET, path: /c, service: echo, call: EchoService.Say, extra: 1}\n",
         ]).run()
         #expect(result.diagnostics.count == 3)
+    }
+}
+
+@Suite("Route names and flow-control resources")
+struct RouteResourceTests {
+    @Test("a route's resource is its name, else METHOD and template; the backend method's is service:call")
+    func resources() throws {
+        let result = try ConfigFixture(["echo.yaml": RouteConfigDiagnosticsTests.route("""
+          - {name: say, method: POST, path: "/v1/echo/{req.name}", service: echo, call: EchoService.Say, body: req}
+          - {method: GET, path: /v1/ping, service: echo, call: EchoService.Ping}
+        """)]).run()
+        let configuration = try #require(result.configuration, "\(result.diagnostics)")
+        #expect(configuration.routes.map(\.resource) == ["say", "GET /v1/ping"])
+        let call = GuardedCall(service: "echo", call: "EchoService.Say", route: 0, resource: "say")
+        #expect(call.methodResource == "echo:EchoService.Say")
     }
 }
