@@ -7,9 +7,17 @@ public struct GatewayResourceRules: Sendable {
     public let resource: String
     /// The converted rules, parameter rules first.
     public let paramRules: [ParamFlowRule]
-    /// The parameter items in index order, with their compiled patterns.
-    private let items: [(item: GatewayParamFlowItem, mode: GatewayResourceMode, matcher: GatewayParamMatcher)]
+    /// How to read each parameter, in index order.
+    private let extractors: [Extractor]
+    /// The mode every parameter rule has, or nil when they disagree (then no rule applies).
+    private let paramMode: GatewayResourceMode?
     private let hasNonParamRule: Bool
+
+    fileprivate struct Extractor: Sendable {
+        let strategy: GatewayParseStrategy
+        let fieldName: String
+        let matcher: GatewayParamMatcher
+    }
 
     /// Converts the valid rules of `resource` (invalid ones are left out, as Sentinel drops them; validate
     /// first to report them). Duplicate rules count once, as in Sentinel's rule sets.
@@ -18,23 +26,27 @@ public struct GatewayResourceRules: Sendable {
         var seen = Set<GatewayFlowRule>()
         var paramRules: [ParamFlowRule] = []
         var nonParam: [GatewayFlowRule] = []
-        var items: [(item: GatewayParamFlowItem, mode: GatewayResourceMode, matcher: GatewayParamMatcher)] = []
+        var extractors: [Extractor] = []
+        var modes = Set<GatewayResourceMode>()
         for rule in rules where rule.resource == resource && (try? rule.validate()) != nil {
             guard seen.insert(rule).inserted else { continue }
             guard let item = rule.paramItem else {
                 nonParam.append(rule)
                 continue
             }
-            var converted = Self.paramRule(from: rule, index: items.count)
+            var converted = Self.paramRule(from: rule, index: extractors.count)
             if item.pattern != nil {
                 converted.items.append(ParamFlowItem(value: GatewayParam.notMatched, count: GatewayParam.notMatchedCount))
             }
             paramRules.append(converted)
-            items.append((item, rule.resourceMode, GatewayParamMatcher(item)))
+            extractors.append(Extractor(strategy: item.parseStrategy, fieldName: item.fieldName ?? "",
+                                        matcher: GatewayParamMatcher(item)))
+            modes.insert(rule.resourceMode)
         }
-        for rule in nonParam { paramRules.append(Self.paramRule(from: rule, index: items.count)) }
+        for rule in nonParam { paramRules.append(Self.paramRule(from: rule, index: extractors.count)) }
         self.paramRules = paramRules
-        self.items = items
+        self.extractors = extractors
+        paramMode = modes.count == 1 ? modes.first : nil
         hasNonParamRule = !nonParam.isEmpty
     }
 
@@ -48,22 +60,24 @@ public struct GatewayResourceRules: Sendable {
     /// every rule passes, when the resource has no rules or a parameter rule of another mode: Sentinel's
     /// quirk, kept. A request part that is missing is nil, and a nil value passes its rule.
     public func parameters(for request: some GatewayRequestItems, mode: GatewayResourceMode) -> [String?] {
-        if items.isEmpty && !hasNonParamRule { return [] }
-        if items.contains(where: { $0.mode != mode }) { return [] }
+        if extractors.isEmpty { return hasNonParamRule ? [GatewayParam.defaultValue] : [] }
+        guard paramMode == mode else { return [] }
         var values: [String?] = []
-        values.reserveCapacity(items.count + 1)
-        for (item, _, matcher) in items { values.append(matcher.match(Self.extract(item, from: request))) }
+        values.reserveCapacity(extractors.count + 1)
+        for extractor in extractors { values.append(extractor.matcher.match(extractor.read(from: request))) }
         if hasNonParamRule { values.append(GatewayParam.defaultValue) }
         return values
     }
+}
 
-    private static func extract(_ item: GatewayParamFlowItem, from request: some GatewayRequestItems) -> String? {
-        switch item.parseStrategy {
+extension GatewayResourceRules.Extractor {
+    func read(from request: some GatewayRequestItems) -> String? {
+        switch strategy {
         case .clientIP: return request.remoteAddress
         case .host: return request.header("Host")
-        case .header: return item.fieldName.flatMap(request.header)
-        case .urlParam: return item.fieldName.flatMap(request.urlParam)
-        case .cookie: return item.fieldName.flatMap(request.cookie)
+        case .header: return request.header(fieldName)
+        case .urlParam: return request.urlParam(fieldName)
+        case .cookie: return request.cookie(fieldName)
         }
     }
 }

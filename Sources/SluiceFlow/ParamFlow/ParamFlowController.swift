@@ -39,7 +39,7 @@ public struct ParamFlowController: Sendable {
     /// Thread grade counts a passed call in flight until ``complete(value:)``.
     public mutating func check(value: String?, acquire: Int64 = 1, now: Int64) -> ParamFlowDecision {
         guard let value else { return .pass }
-        let tokenCount = thresholds[value] ?? defaultThreshold
+        let tokenCount = thresholds.isEmpty ? defaultThreshold : thresholds[value] ?? defaultThreshold
         switch (rule.grade, rule.behavior) {
         case (.thread, _):
             return values.withValue(for: value, make: { ValueState(tokens: 0, time: 0) }) { state, _ in
