@@ -165,6 +165,20 @@ struct CircuitBreakerTests {
         #expect(breakers.allSatisfy { $0.state == .closed })
     }
 
+    @Test("a shared breaker lets exactly one of many concurrent callers probe")
+    func concurrentSingleProbe() async {
+        let breaker = SharedCircuitBreaker(rule: DegradeRule(resource: "r", grade: .errorCount, count: 0,
+                                                             timeWindowSec: 1, minRequestAmount: 1))
+        _ = breaker.tryPass(now: 0)
+        breaker.onComplete(rtMillis: 1, error: true, now: 0)
+        let probes = await withTaskGroup(of: Int.self) { group in
+            for _ in 0..<64 { group.addTask { breaker.tryPass(now: 1000) == .probe ? 1 : 0 } }
+            return await group.reduce(0, +)
+        }
+        #expect(probes == 1)
+        #expect(breaker.state == .halfOpen)
+    }
+
     @Test("DegradeRuleManagerTest.testIsValidRule")
     func validation() {
         func field(_ rule: DegradeRule) -> String? {
