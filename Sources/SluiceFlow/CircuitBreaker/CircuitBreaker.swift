@@ -30,9 +30,9 @@ public struct CircuitBreaker: Sendable {
         self.rule = rule
         window = LeapArray(sampleCount: 1, intervalMillis: Int64(max(rule.statIntervalMs, 1)))
         // Java's Math.round: half up.
-        maxAllowedRt = Int64((rule.count + 0.5).rounded(.down))
+        maxAllowedRt = Int64(saturating: (rule.count + 0.5).rounded(.down))
         threshold = rule.grade == .slowRequestRatio ? rule.slowRatioThreshold : rule.count
-        recoveryTimeoutMs = Int64(rule.timeWindowSec) * 1000
+        recoveryTimeoutMs = Int64(rule.timeWindowSec).saturatingMultiplied(by: 1000)
     }
 
     /// Sentinel's `tryPass`: closed passes; open passes one probe once `now >= nextRetryTimestamp`.
@@ -91,7 +91,7 @@ public struct CircuitBreaker: Sendable {
 
     private mutating func open(from: CircuitBreakerState, snapshot: Double, now: Int64) -> CircuitBreakerTransition {
         state = .open
-        nextRetryTimestamp = now + recoveryTimeoutMs
+        nextRetryTimestamp = now.saturatingAdding(recoveryTimeoutMs)
         return CircuitBreakerTransition(from: from, to: .open, snapshot: snapshot)
     }
 }

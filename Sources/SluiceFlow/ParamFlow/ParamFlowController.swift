@@ -19,13 +19,13 @@ public struct ParamFlowController: Sendable {
     /// Sentinel's `ParameterMetric` capacities: 4000 values per second of duration up to 200 000 for the
     /// token and time maps; 4000 for thread counts.
     public static func capacity(of rule: ParamFlowRule) -> Int {
-        rule.grade == .thread ? 4000 : min(4000 * max(rule.durationInSec, 1), 200_000)
+        rule.grade == .thread ? 4000 : min(4000 * min(max(rule.durationInSec, 1), 50), 200_000)
     }
 
     /// `rule` must be valid (``ParamFlowRule/validate()``).
     public init(rule: ParamFlowRule, capacity: Int? = nil) {
         self.rule = rule
-        defaultThreshold = Int64(rule.count)  // Java's (long) cast truncates
+        defaultThreshold = Int64(saturating: rule.count)  // Java's (long) cast truncates
         var thresholds: [String: Int64] = [:]
         for item in rule.items { thresholds[item.value] = Int64(item.count) }
         self.thresholds = thresholds
@@ -64,16 +64,16 @@ public struct ParamFlowController: Sendable {
         -> ParamFlowDecision
     {
         if tokenCount == 0 { return .block }
-        let maxCount = tokenCount + Int64(rule.burstCount)
+        let maxCount = tokenCount.saturatingAdding(Int64(rule.burstCount))
         if acquire > maxCount { return .block }
-        let durationMs = Int64(rule.durationInSec) * 1000
+        let durationMs = Int64(rule.durationInSec).saturatingMultiplied(by: 1000)
         return values.withValue(for: value, make: { ValueState(tokens: maxCount - acquire, time: now) }) {
             state, isNew in
             if isNew { return .pass }
             let passTime = now - state.time
             if passTime > durationMs {
-                let toAdd = passTime * tokenCount / durationMs
-                let newQps = toAdd + state.tokens > maxCount ? maxCount - acquire : state.tokens + toAdd - acquire
+                let toAdd = passTime.saturatingMultiplied(by: tokenCount) / durationMs
+                let newQps = toAdd.saturatingAdding(state.tokens) > maxCount ? maxCount - acquire : state.tokens + toAdd - acquire
                 if newQps < 0 { return .block }
                 state = ValueState(tokens: newQps, time: now)
                 return .pass
@@ -91,12 +91,12 @@ public struct ParamFlowController: Sendable {
     {
         if tokenCount == 0 { return .block }
         // Java's Math.round(1.0 * 1000 * acquire * duration / tokenCount): half up.
-        let cost = Int64((1000.0 * Double(acquire) * Double(rule.durationInSec) / Double(tokenCount) + 0.5)
+        let cost = Int64(saturating: (1000.0 * Double(acquire) * Double(rule.durationInSec) / Double(tokenCount) + 0.5)
             .rounded(.down))
         let maxQueueing = Int64(rule.maxQueueingTimeMs)
         return values.withValue(for: value, make: { ValueState(tokens: 0, time: now) }) { state, isNew in
             if isNew { return .pass }
-            let expected = state.time + cost
+            let expected = state.time.saturatingAdding(cost)
             guard expected <= now || expected - now < maxQueueing else { return .block }
             if expected > now {
                 state.time = expected

@@ -114,6 +114,6 @@ public struct ParamFlowRule: Sendable, Hashable {
     public static func realParamIdx(_ paramIdx: Int, argumentCount: Int) -> Int {
         guard paramIdx < 0 else { return paramIdx }
         let real = argumentCount + paramIdx
-        return real >= 0 ? real : -paramIdx
+        return real >= 0 ? real : (paramIdx == .min ? .max : -paramIdx)
     }
 }

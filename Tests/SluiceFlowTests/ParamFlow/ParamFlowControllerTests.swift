@@ -111,6 +111,22 @@ struct ParamFlowControllerTests {
         #expect(ParamFlowController.capacity(of: big) == 200_000)
     }
 
+    @Test("numbers from rule files saturate instead of trapping")
+    func hugeNumbers() {
+        var c = ParamFlowController(rule: ParamFlowRule(resource: "r", paramIdx: 0, count: .infinity,
+                                                        burstCount: .max, durationInSec: .max))
+        #expect(c.check(value: "v", now: 0) == .pass)
+        #expect(c.check(value: "v", now: .max) == .pass)
+        var t = ParamFlowController(rule: ParamFlowRule(resource: "r", paramIdx: 0, count: 1, behavior: .throttle,
+                                                        maxQueueingTimeMs: .max, durationInSec: .max))
+        #expect(t.check(value: "v", now: 0) == .pass)
+        #expect(t.check(value: "v", now: 1) != .pass)  // its slot is ages away
+        var b = CircuitBreaker(rule: DegradeRule(resource: "r", count: 1e300, timeWindowSec: .max, minRequestAmount: 1))
+        #expect(b.tryPass(now: 0) == .pass)
+        b.onComplete(rtMillis: .max, error: true, now: 0)
+        #expect(ParamFlowRule.realParamIdx(.min, argumentCount: 3) == .max)
+    }
+
     @Test("the LRU keeps recently used values and evicts the least recently used")
     func lruOrder() {
         var map = BoundedLRUMap<Int>(capacity: 2)
