@@ -12,7 +12,8 @@ public struct BreakerCounts: WindowBucket, Sendable, Equatable {
 /// exactly one probe; the probe's success closes and resets the window, its failure re-opens. Its window is
 /// one tumbling bucket of `statIntervalMs`, as Sentinel's is. The comparisons are Sentinel's: a call is slow
 /// if `rt > maxAllowedRt`; ratios and counts trip on `>` (a slow ratio also on `== 1.0` when the threshold
-/// is 1.0), so an error-ratio threshold of 1.0 never trips (Sentinel #2155).
+/// is 1.0), so an error-ratio threshold of 1.0 never trips (Sentinel #2155). With ``DegradeRule/Dialect/go``
+/// it is sentinel-golang's breaker instead: `>=`, a sliding window, and `probeNum` half-open successes.
 ///
 /// Not synchronised: ``SharedCircuitBreaker`` shares one between event loops.
 public struct CircuitBreaker: Sendable {
@@ -24,15 +25,39 @@ public struct CircuitBreaker: Sendable {
     private let maxAllowedRt: Int64
     private let threshold: Double
     private let recoveryTimeoutMs: Int64
+    /// Go: trip on `>=` rather than `>`.
+    private let tripsOnEqual: Bool
+    /// Go: successes needed to close from half-open (0: the one probe), and those seen so far.
+    private let probeNum: Int
+    private var probesSucceeded = 0
 
     /// `rule` must be valid (``DegradeRule/validate()``).
     public init(rule: DegradeRule) {
         self.rule = rule
-        window = LeapArray(sampleCount: 1, intervalMillis: Int64(max(rule.statIntervalMs, 1)))
-        // Java's Math.round: half up.
-        maxAllowedRt = Int64(saturating: (rule.count + 0.5).rounded(.down))
-        threshold = rule.grade == .slowRequestRatio ? rule.slowRatioThreshold : rule.count
-        recoveryTimeoutMs = Int64(rule.timeWindowSec).saturatingMultiplied(by: 1000)
+        let interval = max(rule.statIntervalMs, 1)
+        switch rule.dialect {
+        case .java:
+            window = LeapArray(sampleCount: 1, intervalMillis: Int64(interval))
+            // Java's Math.round: half up.
+            maxAllowedRt = Int64(saturating: (rule.count + 0.5).rounded(.down))
+            threshold = rule.grade == .slowRequestRatio ? rule.slowRatioThreshold : rule.count
+            recoveryTimeoutMs = Int64(rule.timeWindowSec).saturatingMultiplied(by: 1000)
+            tripsOnEqual = false
+            probeNum = 0
+        case .go(let retryTimeoutMs, let probes, let bucketCount):
+            let buckets = bucketCount > 0 && interval % bucketCount == 0 ? bucketCount : 1
+            window = LeapArray(sampleCount: buckets, intervalMillis: Int64(interval))
+            // Go's uint64 conversions truncate.
+            maxAllowedRt = Int64(saturating: rule.count)
+            threshold = switch rule.grade {
+            case .slowRequestRatio: rule.slowRatioThreshold
+            case .errorRatio: rule.count
+            case .errorCount: rule.count.rounded(.down)
+            }
+            recoveryTimeoutMs = Int64(retryTimeoutMs)
+            tripsOnEqual = true
+            probeNum = max(probes, 0)
+        }
     }
 
     /// Sentinel's `tryPass`: closed passes; open passes one probe once `now >= nextRetryTimestamp`.
@@ -43,6 +68,8 @@ public struct CircuitBreaker: Sendable {
         case .open where now >= nextRetryTimestamp:
             state = .halfOpen
             return .probe
+        case .halfOpen where probeNum > 0:
+            return .pass  // Go: with probeNum, every call passes while half-open
         case .open, .halfOpen:
             return .blocked(retryAtMillis: nextRetryTimestamp)
         }
@@ -70,9 +97,16 @@ public struct CircuitBreaker: Sendable {
         case .open:
             return nil
         case .halfOpen:
-            if failed { return open(from: .halfOpen, snapshot: 1.0, now: now) }
+            if failed {
+                probesSucceeded = 0
+                return open(from: .halfOpen, snapshot: 1.0, now: now)
+            }
+            probesSucceeded += 1
+            if probesSucceeded < probeNum { return nil }
+            probesSucceeded = 0
             state = .closed
-            window.withBucket(at: now) { $0.reset() }
+            // Java resets the current bucket (its only one); Go resets them all.
+            window = LeapArray(sampleCount: window.sampleCount, intervalMillis: window.intervalMillis)
             return CircuitBreakerTransition(from: .halfOpen, to: .closed, snapshot: nil)
         case .closed:
             var total: Int64 = 0
@@ -83,7 +117,7 @@ public struct CircuitBreaker: Sendable {
             }
             if total < Int64(rule.minRequestAmount) { return nil }
             let current = rule.grade == .errorCount ? Double(failures) : Double(failures) / Double(total)
-            let trips = current > threshold
+            let trips = current > threshold || (tripsOnEqual && current == threshold)
                 || (rule.grade == .slowRequestRatio && current == threshold && threshold == 1.0)
             return trips ? open(from: .closed, snapshot: current, now: now) : nil
         }

@@ -22,8 +22,18 @@ public struct DegradeRule: Sendable, Hashable {
     public var minRequestAmount: Int
     /// Slow-ratio only: the ratio of slow calls that trips the breaker.
     public var slowRatioThreshold: Double
-    /// The breaker's single tumbling window.
+    /// The breaker's window: one tumbling bucket in Java, `bucketCount` sliding buckets in Go.
     public var statIntervalMs: Int
+    public var dialect: Dialect
+
+    /// Whose breaker this is. sentinel-golang's differs from Java's 1.8 (reference §2.6): it trips on `>=`,
+    /// counts its recovery in ms, may slide its window over several buckets, needs no minimum of requests by
+    /// default, and with `probeNum > 0` lets every call through while half-open until `probeNum` succeeded.
+    public enum Dialect: Sendable, Hashable {
+        case java
+        /// `statSlidingWindowBucketCount` that does not divide `statIntervalMs` (or 0) means 1, as in Go.
+        case go(retryTimeoutMs: Int, probeNum: Int = 0, bucketCount: Int = 1)
+    }
 
     public init(
         resource: String,
@@ -33,7 +43,8 @@ public struct DegradeRule: Sendable, Hashable {
         minRequestAmount: Int = 5,
         slowRatioThreshold: Double = 1.0,
         statIntervalMs: Int = 1000,
-        limitApp: String = "default"
+        limitApp: String = "default",
+        dialect: Dialect = .java
     ) {
         self.resource = resource
         self.grade = grade
@@ -43,6 +54,7 @@ public struct DegradeRule: Sendable, Hashable {
         self.slowRatioThreshold = slowRatioThreshold
         self.statIntervalMs = statIntervalMs
         self.limitApp = limitApp
+        self.dialect = dialect
     }
 
     /// Why a rule is not loaded: the field at fault and Sentinel's constraint on it.
@@ -52,13 +64,22 @@ public struct DegradeRule: Sendable, Hashable {
         public var description: String { "\(field): \(reason)" }
     }
 
-    /// Sentinel's `DegradeRuleManager.isValidRule`, reporting the first field it rejects.
+    /// Sentinel's `DegradeRuleManager.isValidRule` (Go: `circuitbreaker.IsValidRule`), reporting the first
+    /// field it rejects.
     public func validate() throws(ValidationError) {
         func fail(_ field: String, _ reason: String) -> ValidationError { ValidationError(field: field, reason: reason) }
         if resource.allSatisfy(\.isWhitespace) { throw fail("resource", "must not be blank") }
         if !(count >= 0) { throw fail("count", "must be >= 0") }
-        if timeWindowSec <= 0 { throw fail("timeWindow", "must be > 0") }
-        if minRequestAmount <= 0 { throw fail("minRequestAmount", "must be > 0") }
+        switch dialect {
+        case .java:
+            if timeWindowSec <= 0 { throw fail("timeWindow", "must be > 0") }
+            if minRequestAmount <= 0 { throw fail("minRequestAmount", "must be > 0") }
+        case .go(let retryTimeoutMs, let probeNum, let bucketCount):
+            if retryTimeoutMs <= 0 { throw fail("retryTimeoutMs", "must be > 0") }
+            if minRequestAmount < 0 { throw fail("minRequestAmount", "must be >= 0") }
+            if probeNum < 0 { throw fail("probeNum", "must be >= 0") }
+            if bucketCount < 0 { throw fail("statSlidingWindowBucketCount", "must be >= 0") }
+        }
         if statIntervalMs <= 0 { throw fail("statIntervalMs", "must be > 0") }
         switch grade {
         case .slowRequestRatio:
