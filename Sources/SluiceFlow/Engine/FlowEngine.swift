@@ -82,8 +82,8 @@ public final class FlowEngine: Sendable {
     /// checked at the time the previous waits bring the call to (Sentinel sleeps between them).
     public func admit(_ resource: FlowResource, origin: String = "", entryRoute: String = "", now: Int64) -> Admission {
         let rules = resource.snapshot
-        let originNode = origin.isEmpty
-            ? nil : resource.originNode(origin, named: rules.namedOrigins.contains(origin))
+        let originNamed = !origin.isEmpty && rules.namedOrigins.contains(origin)
+        let originNode = origin.isEmpty ? nil : resource.originNode(origin, named: originNamed)
         let routeNode = rules.entryRoutes.isEmpty ? nil : rules.entryRoutes[entryRoute]
 
         if let system = rules.system {
@@ -99,7 +99,7 @@ public final class FlowEngine: Sendable {
             let selected: StatisticNode?
             switch FlowNodeSelection.select(
                 for: check.rule, origin: origin, entryRoute: entryRoute,
-                originNamedByRule: rules.namedOrigins.contains(origin))
+                originNamedByRule: originNamed)
             {
             case .resource: selected = resource.node
             case .origin: selected = originNode
@@ -109,7 +109,8 @@ public final class FlowEngine: Sendable {
             }
             guard let selected else { continue }
             let at = now + waited
-            switch check.check(selected.reading(at: at), now: at) {
+            let reading = selected.withMetrics { $0.reading(at: at, previous: check.readsPrevious) }
+            switch check.check(reading, now: at) {
             case .pass: continue
             case .wait(let ms): waited += ms
             case .block:

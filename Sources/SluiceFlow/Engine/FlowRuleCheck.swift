@@ -5,6 +5,8 @@ import Synchronization
 final class FlowRuleCheck: Sendable {
     let rule: FlowRule
     let related: StatisticNode?
+    /// Whether the controller reads the previous second (warm-up); the others skip the minute window.
+    let readsPrevious: Bool
     private let stateless: DefaultController?
     private let controller: Mutex<FlowController>
 
@@ -13,6 +15,10 @@ final class FlowRuleCheck: Sendable {
         self.related = related
         let controller = FlowController(rule: rule)
         if case .reject(let plain) = controller { stateless = plain } else { stateless = nil }
+        switch controller {
+        case .warmUp, .warmUpThrottle: readsPrevious = true
+        case .reject, .throttle: readsPrevious = false
+        }
         self.controller = Mutex(controller)
     }
 

@@ -12,7 +12,9 @@ public struct NodeReading: Sendable, Equatable {
 }
 
 extension NodeMetrics {
-    public mutating func reading(at now: Int64) -> NodeReading {
-        NodeReading(passQps: passQps(at: now), previousPassQps: previousPassQps(at: now), inFlight: inFlight)
+    /// `previous` false skips the minute window: only warm-up controllers read the previous second.
+    public mutating func reading(at now: Int64, previous: Bool = true) -> NodeReading {
+        NodeReading(
+            passQps: passQps(at: now), previousPassQps: previous ? previousPassQps(at: now) : 0, inFlight: inFlight)
     }
 }

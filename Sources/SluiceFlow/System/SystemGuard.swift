@@ -25,10 +25,26 @@ public struct InboundReading: Sendable, Equatable {
 }
 
 extension NodeMetrics {
+    /// The same formulas as the single reads, in one pass over the window.
     public mutating func inboundReading(at now: Int64) -> InboundReading {
-        InboundReading(
-            passQps: passQps(at: now), inFlight: inFlight, avgRt: avgRt(at: now),
-            maxSuccessQps: maxSuccessQps(at: now), minRt: minRt(at: now))
+        var pass: Int64 = 0
+        var rt: Int64 = 0
+        var success: Int64 = 0
+        var most: Int64 = 0
+        var least = MetricBucket.initialMinRt
+        second.forEachValid(at: now) { _, bucket in
+            pass += bucket.pass
+            rt += bucket.rt
+            success += bucket.success
+            most = max(most, bucket.success)
+            least = min(least, bucket.minRt)
+        }
+        let seconds = Double(second.intervalMillis) / 1000
+        return InboundReading(
+            passQps: Double(pass) / seconds, inFlight: inFlight,
+            avgRt: success == 0 ? 0 : Double(rt) / Double(success),
+            maxSuccessQps: Double(max(most, 1) * Int64(second.sampleCount)) / seconds,
+            minRt: Double(max(1, least)))
     }
 }
 
