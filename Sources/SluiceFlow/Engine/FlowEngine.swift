@@ -74,13 +74,20 @@ public final class FlowEngine: Sendable {
 
     // MARK: calls
 
-    public func admit(resource name: String, origin: String = "", entryRoute: String = "", now: Int64) -> Admission {
-        admit(resource(name), origin: origin, entryRoute: entryRoute, now: now)
+    public func admit(
+        resource name: String, origin: String = "", entryRoute: String = "", prioritized: Bool = false, now: Int64
+    ) -> Admission {
+        admit(resource(name), origin: origin, entryRoute: entryRoute, prioritized: prioritized, now: now)
     }
 
     /// Checks one call against system then flow rules. Waits of several pacing rules add up, each rule
-    /// checked at the time the previous waits bring the call to (Sentinel sleeps between them).
-    public func admit(_ resource: FlowResource, origin: String = "", entryRoute: String = "", now: Int64) -> Admission {
+    /// checked at the time the previous waits bring the call to (Sentinel sleeps between them). A `prioritized`
+    /// call a QPS reject rule would block may instead book a pass in a window starting within 500 ms and wait
+    /// for it (Sentinel's `entryWithPriority`); as in Sentinel, the rules after that one are not checked.
+    public func admit(
+        _ resource: FlowResource, origin: String = "", entryRoute: String = "", prioritized: Bool = false,
+        now: Int64
+    ) -> Admission {
         let rules = resource.snapshot
         let originNamed = !origin.isEmpty && rules.namedOrigins.contains(origin)
         let originNode = origin.isEmpty ? nil : resource.originNode(origin, named: originNamed)
@@ -114,6 +121,13 @@ public final class FlowEngine: Sendable {
             case .pass: continue
             case .wait(let ms): waited += ms
             case .block:
+                if prioritized, check.occupiable, let wait = Self.occupy(selected, threshold: check.rule.count, now: at) {
+                    resource.node.withMetrics { $0.recordWaitingEntry() }
+                    routeNode?.withMetrics { $0.recordWaitingEntry() }
+                    originNode?.withMetrics { $0.recordWaitingEntry() }
+                    if resource.isInbound { inbound.withMetrics { $0.recordWaitingEntry() } }
+                    return .wait(waited + wait, FlowEntry(resource: resource, origin: originNode, entryRoute: routeNode))
+                }
                 recordBlock(resource, originNode, routeNode, now: now)
                 return .block(.flow(check.rule))
             }
@@ -133,6 +147,16 @@ public final class FlowEngine: Sendable {
         entry.entryRoute?.recordCompletion(rtMillis: rtMillis, failed: failed, now: now)
         entry.origin?.recordCompletion(rtMillis: rtMillis, failed: failed, now: now)
         if entry.resource.isInbound { inbound.recordCompletion(rtMillis: rtMillis, failed: failed, now: now) }
+    }
+
+    /// Books a pass in the first future window with room, if one starts soon enough; returns the wait.
+    private static func occupy(_ node: StatisticNode, threshold: Double, now: Int64) -> Int64? {
+        node.withMetrics { metrics in
+            let wait = metrics.tryOccupyNext(at: now, count: 1, threshold: threshold)
+            guard wait < NodeMetrics.occupyTimeoutMillis else { return nil }
+            metrics.bookOccupiedPass(waitMillis: wait, now: now)
+            return wait
+        }
     }
 
     private func recordBlock(_ resource: FlowResource, _ origin: StatisticNode?, _ route: StatisticNode?, now: Int64) {

@@ -7,6 +7,8 @@ final class FlowRuleCheck: Sendable {
     let related: StatisticNode?
     /// Whether the controller reads the previous second (warm-up); the others skip the minute window.
     let readsPrevious: Bool
+    /// A QPS rule with the default controller: a prioritized call it blocks may book a future window instead.
+    var occupiable: Bool { stateless != nil && rule.grade == .qps }
     private let stateless: DefaultController?
     private let controller: Mutex<FlowController>
 

@@ -36,14 +36,19 @@ public struct NodeMetrics: Sendable {
         minute.withBucket(at: now) { $0.block += count }
     }
 
-    /// A prioritized entry admitted after a wait: in flight now, its pass booked in the window it will run in.
-    public mutating func recordOccupiedPass(_ count: Int64 = 1, waitMillis: Int64, now: Int64) {
-        inFlight += 1
+    /// A prioritized entry's pass booked in the window it will run in (`waitMillis` from now), and counted as
+    /// occupied in the minute (Sentinel's `addWaitingRequest` + `addOccupiedPass`).
+    public mutating func bookOccupiedPass(_ count: Int64 = 1, waitMillis: Int64, now: Int64) {
         second.addWaiting(at: now + waitMillis, count: count)
         minute.withBucket(at: now) {
             $0.occupiedPass += count
             $0.pass += count
         }
+    }
+
+    /// An entry admitted after a booked wait: in flight, its pass already booked.
+    public mutating func recordWaitingEntry() {
+        inFlight += 1
     }
 
     /// An admitted entry that ended: "success" whatever its outcome, plus an exception when it failed.

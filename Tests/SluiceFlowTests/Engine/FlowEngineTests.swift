@@ -113,4 +113,21 @@ struct FlowEngineTests {
         #expect(blockedBy(engine.admit(resource: "say", origin: "d", now: 1_000)) != nil)
         #expect(engine.resource("say").existingOriginNode("c") == nil)
     }
+
+    @Test("a prioritized call over a QPS limit books the next window with room and waits for it")
+    func prioritized() {
+        let engine = FlowEngine()
+        engine.load(flowRules: [FlowRule(resource: "say", count: 10)])
+        for _ in 0..<10 { _ = engine.admit(resource: "say", now: 100) }
+        #expect(blockedBy(engine.admit(resource: "say", now: 600)) != nil)
+        guard case .wait(400, let entry) = engine.admit(resource: "say", prioritized: true, now: 600) else {
+            Issue.record("no booked wait")
+            return
+        }
+        let node = engine.resource("say").node
+        #expect(node.withMetrics { $0.inFlight } == 11)
+        #expect(node.withMetrics { $0.passQps(at: 1_000) } == 1)  // the booked pass lands in its window
+        engine.complete(entry, rtMillis: 400, now: 1_000)
+        #expect(node.withMetrics { $0.inFlight } == 10)
+    }
 }

@@ -78,7 +78,7 @@ struct NodeMetricsTests {
         var metrics = NodeMetrics()
         for _ in 0..<10 { metrics.recordPass(now: 100) }
         #expect(metrics.tryOccupyNext(at: 600, count: 1, threshold: 10) == 400)
-        metrics.recordOccupiedPass(waitMillis: 400, now: 600)
+        metrics.bookOccupiedPass(waitMillis: 400, now: 600)
         #expect(metrics.waiting(at: 600) == 1)
         #expect(metrics.passQps(at: 1_000) == 1)
         // Nothing leaves soon enough when the current bucket alone fills the threshold.
