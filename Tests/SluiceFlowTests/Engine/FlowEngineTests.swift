@@ -130,4 +130,33 @@ struct FlowEngineTests {
         engine.complete(entry, rtMillis: 400, now: 1_000)
         #expect(node.withMetrics { $0.inFlight } == 10)
     }
+
+    @Test("two threads admitting and completing on one resource: every pass and completion is counted")
+    func concurrent() async {
+        let engine = FlowEngine()
+        engine.load(flowRules: [FlowRule(resource: "say", grade: .concurrency, count: 1_000)], systemRules: [SystemRule(maxThread: 1_000)])
+        let resource = engine.resource("say")
+        await withTaskGroup(of: Int.self) { group in
+            for _ in 0..<2 {
+                group.addTask {
+                    var passed = 0
+                    for step in 0..<5_000 {
+                        let now = 1_000_000 + Int64(step / 100)
+                        if case .pass(let entry) = engine.admit(resource, origin: "app", now: now) {
+                            engine.complete(entry, rtMillis: 1, now: now)
+                            passed += 1
+                        }
+                    }
+                    return passed
+                }
+            }
+            var total = 0
+            for await passed in group { total += passed }
+            #expect(total == 10_000)
+        }
+        #expect(resource.node.withMetrics { $0.inFlight } == 0)
+        #expect(engine.inbound.withMetrics { $0.inFlight } == 0)
+        #expect(resource.node.withMetrics { $0.totalSuccess(at: 1_000_050) } == 10_000)
+        #expect(resource.existingOriginNode("app")?.withMetrics { $0.totalRequest(at: 1_000_050) } == 10_000)
+    }
 }
