@@ -10,7 +10,7 @@ public struct DefaultController: Sendable {
     }
 
     public func check(_ node: NodeReading, acquire: Int = 1) -> FlowDecision {
-        let current = grade == .concurrency ? node.inFlight : Int64(node.passQps)
+        let current = grade == .concurrency ? node.inFlight : Java.long(node.passQps)
         return Double(current + Int64(acquire)) > count ? .block : .pass
     }
 }

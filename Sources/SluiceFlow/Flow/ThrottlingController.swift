@@ -16,7 +16,7 @@ public struct ThrottlingController: Sendable {
         self.statDurationMs = statDurationMs
         if count > 0 {
             // Java's `%` throws for a count rounding to 0; such a rate needs nanoseconds anyway.
-            let rounded = Int64(count.rounded(.toNearestOrAwayFromZero))
+            let rounded = Java.round(count)
             useNanoseconds = rounded == 0 || statDurationMs % rounded != 0 || count / Double(statDurationMs) > 1
         } else {
             useNanoseconds = false
@@ -28,14 +28,15 @@ public struct ThrottlingController: Sendable {
         if count <= 0 { return .block }
         let unit: Int64 = useNanoseconds ? 1_000_000 : 1
         let current = now * unit
-        let cost = Int64((Double(unit * statDurationMs) * Double(acquire) / count).rounded(.toNearestOrAwayFromZero))
-        if latestPassedTime + cost <= current {
+        let cost = Java.round(Double(unit * statDurationMs) * Double(acquire) / count)
+        if latestPassedTime &+ cost <= current {
             latestPassedTime = current
             return .pass
         }
-        let wait = latestPassedTime + cost - current
-        if wait > maxQueueingTimeMs * unit { return .block }
-        latestPassedTime += cost
+        let wait = (latestPassedTime &+ cost) &- current
+        let (maxWait, overflow) = maxQueueingTimeMs.multipliedReportingOverflow(by: unit)
+        if !overflow, wait > maxWait { return .block }
+        latestPassedTime &+= cost
         // A wait under a millisecond passes now: the caller's timers have millisecond resolution.
         let waitMs = wait / unit
         return waitMs > 0 ? .wait(waitMs) : .pass

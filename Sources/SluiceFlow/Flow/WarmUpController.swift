@@ -16,14 +16,14 @@ public struct WarmUpController: Sendable {
         self.count = count
         self.coldFactor = coldFactor
         let period = Double(warmUpPeriodSec)
-        warningToken = Int64(Int(period * count) / (coldFactor - 1))
-        maxToken = warningToken + Int64(2 * period * count / (1.0 + Double(coldFactor)))
+        warningToken = Int64(Java.int(period * count) / (coldFactor - 1))
+        maxToken = warningToken + Int64(Java.int(2 * period * count / (1.0 + Double(coldFactor))))
         slope = (Double(coldFactor) - 1.0) / count / Double(maxToken - warningToken)
     }
 
     public mutating func check(_ node: NodeReading, acquire: Int = 1, now: Int64) -> FlowDecision {
-        let passQps = Int64(node.passQps)
-        syncToken(previousQps: Int64(node.previousPassQps), now: now)
+        let passQps = Java.long(node.passQps)
+        syncToken(previousQps: Java.long(node.previousPassQps), now: now)
         return Double(passQps + Int64(acquire)) <= currentLimit ? .pass : .block
     }
 
@@ -38,17 +38,17 @@ public struct WarmUpController: Sendable {
     mutating func syncToken(previousQps: Int64, now: Int64) {
         let second = now - now % 1000
         guard second > lastFilledTime else { return }
-        storedTokens = max(0, coolDownTokens(now: second, previousQps: previousQps) - previousQps)
+        storedTokens = max(0, coolDownTokens(now: second, previousQps: previousQps) &- previousQps)
         lastFilledTime = second
     }
 
     private func coolDownTokens(now: Int64, previousQps: Int64) -> Int64 {
         let old = storedTokens
-        let refilled = Int64(Double(old) + Double(now - lastFilledTime) * count / 1000)
+        let refilled = Java.long(Double(old) + Double(now - lastFilledTime) * count / 1000)
         var new = old
         if old < warningToken {
             new = refilled
-        } else if old > warningToken, previousQps < Int64(Int(count) / coldFactor) {
+        } else if old > warningToken, previousQps < Int64(Java.int(count) / coldFactor) {
             // Above the warning line tokens come back only while traffic stays below the cold rate.
             new = refilled
         }

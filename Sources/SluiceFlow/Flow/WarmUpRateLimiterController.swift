@@ -11,15 +11,15 @@ public struct WarmUpRateLimiterController: Sendable {
     }
 
     public mutating func check(_ node: NodeReading, acquire: Int = 1, now: Int64) -> FlowDecision {
-        warmUp.syncToken(previousQps: Int64(node.previousPassQps), now: now)
-        let cost = Int64((Double(acquire) / warmUp.currentLimit * 1000).rounded(.toNearestOrAwayFromZero))
-        if cost + latestPassedTime <= now {
+        warmUp.syncToken(previousQps: Java.long(node.previousPassQps), now: now)
+        let cost = Java.round(Double(acquire) / warmUp.currentLimit * 1000)
+        if cost &+ latestPassedTime <= now {
             latestPassedTime = now
             return .pass
         }
-        let wait = cost + latestPassedTime - now
+        let wait = (cost &+ latestPassedTime) &- now
         if wait > timeoutMs { return .block }
-        latestPassedTime += cost
+        latestPassedTime &+= cost
         return wait > 0 ? .wait(wait) : .pass
     }
 }

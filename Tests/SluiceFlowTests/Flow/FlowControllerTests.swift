@@ -128,4 +128,22 @@ struct FlowControllerTests {
             Issue.record("not warm-up + throttle")
         }
     }
+
+    @Test("extreme counts from a rule file saturate as Java's casts do instead of trapping")
+    func extremes() {
+        let now: Int64 = 1_700_000_000_000
+        for count in [1e-12, 0.3, 1e30, .infinity] {
+            var warm = WarmUpController(count: count, warmUpPeriodSec: 10, coldFactor: 3)
+            _ = warm.check(NodeReading(passQps: 5, previousPassQps: 5), now: now)
+            var pacing = ThrottlingController(maxQueueingTimeMs: Int.max, count: count)
+            _ = pacing.check(now: now)
+            _ = pacing.check(now: now)
+            var both = WarmUpRateLimiterController(count: count, warmUpPeriodSec: 10, maxQueueingTimeMs: 500, coldFactor: 3)
+            _ = both.check(NodeReading(), now: now)
+            _ = both.check(NodeReading(), now: now)
+        }
+        var fast = ThrottlingController(maxQueueingTimeMs: 500, count: 1e30)
+        #expect(fast.check(now: now) == .pass)
+        #expect(fast.check(now: now) == .pass)
+    }
 }
