@@ -19,3 +19,10 @@ public struct FlowEntry: Sendable {
     let origin: StatisticNode?
     let entryRoute: StatisticNode?
 }
+
+/// A flow rule ``FlowEngine/load(flowRules:systemRules:)`` dropped: its position in the list given, and why.
+public struct FlowRuleRejection: Sendable, Equatable {
+    public let index: Int
+    public let rule: FlowRule
+    public let error: FlowRuleError
+}

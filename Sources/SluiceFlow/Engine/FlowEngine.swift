@@ -17,7 +17,8 @@ public final class FlowEngine: Sendable {
         self.maxOriginsPerResource = maxOriginsPerResource
     }
 
-    /// The resource named `name`, created on first use. `inbound` is fixed by the first call.
+    /// The resource named `name`, created on first use. `inbound` is fixed by the first call (a RELATE rule's
+    /// `refResource` is created inbound when no call made it first: create outbound resources before loading).
     public func resource(_ name: String, inbound: Bool = true) -> FlowResource {
         let (resource, created) = resources.withLock { table -> (FlowResource, Bool) in
             if let existing = table[name] { return (existing, false) }
@@ -37,15 +38,15 @@ public final class FlowEngine: Sendable {
     /// Replaces every flow and system rule. Invalid flow rules are dropped alone and returned with the reason;
     /// a rule unchanged since the last load keeps its controller's state (warm-up tokens, pacing slot).
     @discardableResult
-    public func load(flowRules: [FlowRule], systemRules: [SystemRule] = []) -> [(index: Int, error: FlowRuleError)] {
-        var rejected: [(Int, FlowRuleError)] = []
+    public func load(flowRules: [FlowRule], systemRules: [SystemRule] = []) -> [FlowRuleRejection] {
+        var rejected: [FlowRuleRejection] = []
         var byResource: [String: [FlowRule]] = [:]
         for (index, rule) in flowRules.enumerated() {
             do throws(FlowRuleError) {
                 try rule.validate()
                 if !(byResource[rule.resource]?.contains(rule) ?? false) { byResource[rule.resource, default: []].append(rule) }
             } catch {
-                rejected.append((index, error))
+                rejected.append(FlowRuleRejection(index: index, rule: rule, error: error))
             }
         }
         let system = SystemThresholds(systemRules)
