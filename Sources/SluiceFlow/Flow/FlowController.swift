@@ -19,7 +19,8 @@ public enum FlowController: Sendable {
                 WarmUpController(
                     count: rule.count, warmUpPeriodSec: rule.warmUpPeriodSec, coldFactor: rule.effectiveColdFactor))
         case .throttle:
-            self = .throttle(ThrottlingController(maxQueueingTimeMs: rule.maxQueueingTimeMs, count: rule.count))
+            self = .throttle(
+                ThrottlingController(maxQueueingTimeMs: rule.maxQueueingTimeMs, count: rule.count, dialect: rule.dialect))
         case .warmUpThrottle:
             self = .warmUpThrottle(
                 WarmUpRateLimiterController(

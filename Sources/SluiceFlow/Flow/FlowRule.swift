@@ -44,6 +44,8 @@ public struct FlowRule: Sendable, Hashable {
     public var maxQueueingTimeMs: Int
     /// Global in Java; per rule here. Values of 1 or less mean the default, 3, as Sentinel's property does.
     public var coldFactor: Int
+    /// Java by default; Go changes throttling only (see ``FlowDialect``).
+    public var dialect: FlowDialect
 
     public init(
         resource: String,
@@ -55,7 +57,8 @@ public struct FlowRule: Sendable, Hashable {
         behavior: Behavior = .reject,
         warmUpPeriodSec: Int = 10,
         maxQueueingTimeMs: Int = 500,
-        coldFactor: Int = FlowRule.defaultColdFactor
+        coldFactor: Int = FlowRule.defaultColdFactor,
+        dialect: FlowDialect = .java
     ) {
         self.resource = resource
         self.limitApp = limitApp.allSatisfy(\.isWhitespace) ? FlowRule.defaultLimitApp : limitApp
@@ -67,6 +70,7 @@ public struct FlowRule: Sendable, Hashable {
         self.warmUpPeriodSec = warmUpPeriodSec
         self.maxQueueingTimeMs = maxQueueingTimeMs
         self.coldFactor = coldFactor
+        self.dialect = dialect
     }
 
     /// The cold factor warm-up uses.
@@ -97,7 +101,9 @@ extension FlowRule {
         case .warmUp:
             if warmUpPeriodSec <= 0 { throw .nonPositiveWarmUpPeriodSec(warmUpPeriodSec) }
         case .throttle:
-            if maxQueueingTimeMs <= 0 { throw .nonPositiveMaxQueueingTimeMs(maxQueueingTimeMs) }
+            // Go takes 0 to mean "pace only, never queue".
+            let least = dialect == .go ? 0 : 1
+            if maxQueueingTimeMs < least { throw .nonPositiveMaxQueueingTimeMs(maxQueueingTimeMs) }
         case .warmUpThrottle:
             if warmUpPeriodSec <= 0 { throw .nonPositiveWarmUpPeriodSec(warmUpPeriodSec) }
             if maxQueueingTimeMs <= 0 { throw .nonPositiveMaxQueueingTimeMs(maxQueueingTimeMs) }

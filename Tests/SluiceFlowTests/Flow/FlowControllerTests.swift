@@ -146,4 +146,22 @@ struct FlowControllerTests {
         #expect(fast.check(now: now) == .pass)
         #expect(fast.check(now: now) == .pass)
     }
+
+    @Test("Go dialect, tc_throttling_test: 50 per 10 s paces 200 ms apart; queue 0 only paces, queue 2 s holds 10")
+    func goThrottling() {
+        let start: Int64 = 1_578_416_556_900
+        var noQueue = ThrottlingController(maxQueueingTimeMs: 0, count: 50, statDurationMs: 10_000, dialect: .go)
+        #expect(noQueue.check(acquire: 51, now: start) == .block)
+        #expect(noQueue.check(acquire: 50, now: start) == .pass)
+        #expect((0..<10).allSatisfy { _ in noQueue.check(now: start) == .block })
+        #expect(noQueue.check(now: start + 2_010) == .pass)
+        #expect(noQueue.check(now: start + 2_010) == .block)
+
+        var queue = ThrottlingController(maxQueueingTimeMs: 2_000, count: 50, statDurationMs: 10_000, dialect: .go)
+        #expect(queue.check(acquire: 51, now: start) == .block)
+        #expect(queue.check(acquire: 50, now: start) == .pass)
+        let decisions = (0..<20).map { _ in queue.check(now: start) }
+        #expect(decisions[..<10] == ArraySlice((1...10).map { FlowDecision.wait(Int64($0) * 200) }))
+        #expect(decisions[10...].allSatisfy { $0 == .block })
+    }
 }

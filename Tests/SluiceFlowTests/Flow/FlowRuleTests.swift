@@ -18,6 +18,7 @@ struct FlowRuleTests {
         #expect(error(FlowRule(resource: "r", count: 1, behavior: .warmUp, warmUpPeriodSec: 0)) == .nonPositiveWarmUpPeriodSec(0))
         #expect(error(FlowRule(resource: "r", count: 1, behavior: .throttle, maxQueueingTimeMs: 0)) == .nonPositiveMaxQueueingTimeMs(0))
         #expect(error(FlowRule(resource: "r", count: 1, behavior: .warmUpThrottle, maxQueueingTimeMs: 0)) == .nonPositiveMaxQueueingTimeMs(0))
+        #expect(error(FlowRule(resource: "r", count: 1, behavior: .throttle, maxQueueingTimeMs: 0, dialect: .go)) == nil)
         // A concurrency rule's behaviour fields are not checked.
         #expect(error(FlowRule(resource: "r", grade: .concurrency, count: 1, behavior: .throttle, maxQueueingTimeMs: 0)) == nil)
         // Blank limitApp means "default"; a cold factor of 1 or less means 3.
