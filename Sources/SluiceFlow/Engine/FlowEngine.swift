@@ -1,0 +1,169 @@
+import Synchronization
+
+/// The facade the gateway calls: per-resource statistics and rules, checked in Sentinel's slot order (system,
+/// then flow rules) and recorded as Sentinel's `StatisticSlot` does (pass or block on the resource, its origin,
+/// its entry route and, for inbound calls, the global inbound node). Safe from several event loops at once;
+/// nothing blocks but short per-node locks.
+public final class FlowEngine: Sendable {
+    /// All inbound traffic (Sentinel's `__total_inbound_traffic__`), what system rules read.
+    public let inbound = StatisticNode()
+    private let status: any SystemStatusProvider
+    private let maxOriginsPerResource: Int
+    private let resources: Mutex<[String: FlowResource]> = Mutex([:])
+    private let systemThresholds: Mutex<SystemThresholds> = Mutex(SystemThresholds())
+
+    public init(systemStatus: any SystemStatusProvider = FixedSystemStatus(), maxOriginsPerResource: Int = 1024) {
+        self.status = systemStatus
+        self.maxOriginsPerResource = maxOriginsPerResource
+    }
+
+    /// The resource named `name`, created on first use. `inbound` is fixed by the first call (a RELATE rule's
+    /// `refResource` is created inbound when no call made it first: create outbound resources before loading).
+    public func resource(_ name: String, inbound: Bool = true) -> FlowResource {
+        let (resource, created) = resources.withLock { table -> (FlowResource, Bool) in
+            if let existing = table[name] { return (existing, false) }
+            let resource = FlowResource(name: name, isInbound: inbound, maxOrigins: maxOriginsPerResource)
+            table[name] = resource
+            return (resource, true)
+        }
+        if created, inbound {
+            let system = systemThresholds.withLock { $0 }
+            if !system.isEmpty { resource.rules.withLock { $0.system = system } }
+        }
+        return resource
+    }
+
+    // MARK: rules
+
+    /// Replaces every flow and system rule. Invalid flow rules are dropped alone and returned with the reason;
+    /// a rule unchanged since the last load keeps its controller's state (warm-up tokens, pacing slot).
+    @discardableResult
+    public func load(flowRules: [FlowRule], systemRules: [SystemRule] = []) -> [FlowRuleRejection] {
+        var rejected: [FlowRuleRejection] = []
+        var byResource: [String: [FlowRule]] = [:]
+        for (index, rule) in flowRules.enumerated() {
+            do throws(FlowRuleError) {
+                try rule.validate()
+                if !(byResource[rule.resource]?.contains(rule) ?? false) { byResource[rule.resource, default: []].append(rule) }
+            } catch {
+                rejected.append(FlowRuleRejection(index: index, rule: rule, error: error))
+            }
+        }
+        let system = SystemThresholds(systemRules)
+        systemThresholds.withLock { $0 = system }
+        for name in byResource.keys { _ = resource(name) }
+        let all = resources.withLock { Array($0.values) }
+        for resource in all {
+            let rules = FlowRule.checkingOrder(byResource[resource.name] ?? [])
+            let previous = resource.snapshot
+            var next = ResourceRules()
+            next.system = resource.isInbound && !system.isEmpty ? system : nil
+            next.checks = rules.map { rule in
+                if let kept = previous.checks.first(where: { $0.rule == rule }) { return kept }
+                let related = rule.strategy == .relate ? rule.refResource.map { self.resource($0).node } : nil
+                return FlowRuleCheck(rule: rule, related: related)
+            }
+            next.namedOrigins = Set(rules.map(\.limitApp))
+            for rule in rules where rule.strategy == .chain {
+                guard let route = rule.refResource else { continue }
+                next.entryRoutes[route] = previous.entryRoutes[route] ?? StatisticNode()
+            }
+            resource.rules.withLock { $0 = next }
+        }
+        return rejected
+    }
+
+    // MARK: calls
+
+    public func admit(
+        resource name: String, origin: String = "", entryRoute: String = "", prioritized: Bool = false, now: Int64
+    ) -> Admission {
+        admit(resource(name), origin: origin, entryRoute: entryRoute, prioritized: prioritized, now: now)
+    }
+
+    /// Checks one call against system then flow rules. Waits of several pacing rules add up, each rule
+    /// checked at the time the previous waits bring the call to (Sentinel sleeps between them). A `prioritized`
+    /// call a QPS reject rule would block may instead book a pass in a window starting within 500 ms and wait
+    /// for it (Sentinel's `entryWithPriority`); as in Sentinel, the rules after that one are not checked.
+    public func admit(
+        _ resource: FlowResource, origin: String = "", entryRoute: String = "", prioritized: Bool = false,
+        now: Int64
+    ) -> Admission {
+        let rules = resource.snapshot
+        let originNamed = !origin.isEmpty && rules.namedOrigins.contains(origin)
+        let originNode = origin.isEmpty ? nil : resource.originNode(origin, named: originNamed)
+        let routeNode = rules.entryRoutes.isEmpty ? nil : rules.entryRoutes[entryRoute]
+
+        if let system = rules.system {
+            let reading = inbound.withMetrics { $0.inboundReading(at: now) }
+            if let reason = system.check(reading, status: status) {
+                recordBlock(resource, originNode, routeNode, now: now)
+                return .block(.system(reason))
+            }
+        }
+
+        var waited: Int64 = 0
+        for check in rules.checks {
+            let selected: StatisticNode?
+            switch FlowNodeSelection.select(
+                for: check.rule, origin: origin, entryRoute: entryRoute,
+                originNamedByRule: originNamed)
+            {
+            case .resource: selected = resource.node
+            case .origin: selected = originNode
+            case .related: selected = check.related
+            case .entryRoute: selected = routeNode
+            case .skip: selected = nil
+            }
+            guard let selected else { continue }
+            let at = now + waited
+            let reading = selected.withMetrics { $0.reading(at: at, previous: check.readsPrevious) }
+            switch check.check(reading, now: at) {
+            case .pass: continue
+            case .wait(let ms): waited += ms
+            case .block:
+                if prioritized, check.occupiable, let wait = Self.occupy(selected, threshold: check.rule.count, now: at) {
+                    resource.node.withMetrics { $0.recordWaitingEntry() }
+                    routeNode?.withMetrics { $0.recordWaitingEntry() }
+                    originNode?.withMetrics { $0.recordWaitingEntry() }
+                    if resource.isInbound { inbound.withMetrics { $0.recordWaitingEntry() } }
+                    return .wait(waited + wait, FlowEntry(resource: resource, origin: originNode, entryRoute: routeNode))
+                }
+                recordBlock(resource, originNode, routeNode, now: now)
+                return .block(.flow(check.rule))
+            }
+        }
+
+        resource.node.recordPass(now: now)
+        routeNode?.recordPass(now: now)
+        originNode?.recordPass(now: now)
+        if resource.isInbound { inbound.recordPass(now: now) }
+        let entry = FlowEntry(resource: resource, origin: originNode, entryRoute: routeNode)
+        return waited > 0 ? .wait(waited, entry) : .pass(entry)
+    }
+
+    /// Records the end of an admitted call: its RT, and whether it failed (an exception in Sentinel's terms).
+    public func complete(_ entry: FlowEntry, rtMillis: Int64, failed: Bool = false, now: Int64) {
+        entry.resource.node.recordCompletion(rtMillis: rtMillis, failed: failed, now: now)
+        entry.entryRoute?.recordCompletion(rtMillis: rtMillis, failed: failed, now: now)
+        entry.origin?.recordCompletion(rtMillis: rtMillis, failed: failed, now: now)
+        if entry.resource.isInbound { inbound.recordCompletion(rtMillis: rtMillis, failed: failed, now: now) }
+    }
+
+    /// Books a pass in the first future window with room, if one starts soon enough; returns the wait.
+    private static func occupy(_ node: StatisticNode, threshold: Double, now: Int64) -> Int64? {
+        node.withMetrics { metrics in
+            let wait = metrics.tryOccupyNext(at: now, count: 1, threshold: threshold)
+            guard wait < NodeMetrics.occupyTimeoutMillis else { return nil }
+            metrics.bookOccupiedPass(waitMillis: wait, now: now)
+            return wait
+        }
+    }
+
+    private func recordBlock(_ resource: FlowResource, _ origin: StatisticNode?, _ route: StatisticNode?, now: Int64) {
+        resource.node.recordBlock(now: now)
+        route?.recordBlock(now: now)
+        origin?.recordBlock(now: now)
+        if resource.isInbound { inbound.recordBlock(now: now) }
+    }
+}

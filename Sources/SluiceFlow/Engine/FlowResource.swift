@@ -1,0 +1,39 @@
+import Synchronization
+
+/// One resource: its node (all origins together), its nodes per origin (created on demand, bounded) and its
+/// rules. The gateway resolves it once per route so admits skip the engine's name lookup.
+public final class FlowResource: Sendable {
+    public let name: String
+    /// Whether calls are inbound traffic (system rules and the global inbound node apply).
+    public let isInbound: Bool
+    public let node = StatisticNode()
+    private let origins: Mutex<[String: StatisticNode]> = Mutex([:])
+    /// Shared by the origins past the bound, so "other" rules still hold them back together.
+    private let overflowOrigin = StatisticNode()
+    private let maxOrigins: Int
+    let rules: Mutex<ResourceRules> = Mutex(ResourceRules())
+
+    init(name: String, isInbound: Bool, maxOrigins: Int) {
+        self.name = name
+        self.isInbound = isInbound
+        self.maxOrigins = maxOrigins
+    }
+
+    /// The node of `origin`; origins named by rules always get their own.
+    func originNode(_ origin: String, named: Bool) -> StatisticNode {
+        origins.withLock { nodes in
+            if let node = nodes[origin] { return node }
+            guard named || nodes.count < maxOrigins else { return overflowOrigin }
+            let node = StatisticNode()
+            nodes[origin] = node
+            return node
+        }
+    }
+
+    /// The node of `origin` if it was seen (for reads: metrics, tests).
+    public func existingOriginNode(_ origin: String) -> StatisticNode? {
+        origins.withLock { $0[origin] }
+    }
+
+    var snapshot: ResourceRules { rules.withLock { $0 } }
+}

@@ -1,0 +1,42 @@
+import Synchronization
+
+/// One loaded flow rule: its controller (shared by the event loops, locked only when it has state) and, for
+/// RELATE, the related resource's node resolved at load time so no admit looks a resource up by name.
+final class FlowRuleCheck: Sendable {
+    let rule: FlowRule
+    let related: StatisticNode?
+    /// Whether the controller reads the previous second (warm-up); the others skip the minute window.
+    let readsPrevious: Bool
+    /// A QPS rule with the default controller: a prioritized call it blocks may book a future window instead.
+    var occupiable: Bool { stateless != nil && rule.grade == .qps }
+    private let stateless: DefaultController?
+    private let controller: Mutex<FlowController>
+
+    init(rule: FlowRule, related: StatisticNode?) {
+        self.rule = rule
+        self.related = related
+        let controller = FlowController(rule: rule)
+        if case .reject(let plain) = controller { stateless = plain } else { stateless = nil }
+        switch controller {
+        case .warmUp, .warmUpThrottle: readsPrevious = true
+        case .reject, .throttle: readsPrevious = false
+        }
+        self.controller = Mutex(controller)
+    }
+
+    func check(_ reading: NodeReading, now: Int64) -> FlowDecision {
+        if let stateless { return stateless.check(reading) }
+        return controller.withLock { $0.check(reading, now: now) }
+    }
+}
+
+/// A resource's rules as one immutable snapshot, swapped whole on reload.
+struct ResourceRules: Sendable {
+    var checks: [FlowRuleCheck] = []
+    /// Origins some rule names in `limitApp` ("other" does not apply to them).
+    var namedOrigins: Set<String> = []
+    /// Nodes for the entry routes CHAIN rules name.
+    var entryRoutes: [String: StatisticNode] = [:]
+    /// Set for inbound resources when system rules are loaded.
+    var system: SystemThresholds?
+}
