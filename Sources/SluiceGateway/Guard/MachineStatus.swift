@@ -4,12 +4,12 @@ internal import Foundation
 /// one-minute load average, and CPU usage as the larger of this process's share of all cores and the whole
 /// machine's busy share, both in 0...1. Read from `/proc`; where there is none, both are 0 (the rules then
 /// never block on them).
-struct SystemStatus: Sendable, Equatable {
+struct MachineStatus: Sendable, Equatable {
     var load: Double = 0
     var cpuUsage: Double = 0
 }
 
-/// What one sample of `/proc` gives: cumulative counters, turned into usage by ``SystemStatusSampler/usage``.
+/// What one sample of `/proc` gives: cumulative counters, turned into usage by ``MachineStatusSampler/usage``.
 struct SystemCounters: Sendable, Equatable {
     /// `/proc/stat`'s first line: all CPU time, and the idle part (idle + iowait), in clock ticks.
     var machineTotal: UInt64
@@ -20,7 +20,7 @@ struct SystemCounters: Sendable, Equatable {
     var uptimeNanos: UInt64
 }
 
-enum SystemStatusSampler {
+enum MachineStatusSampler {
     /// Clock ticks per second of `/proc`'s CPU times (`sysconf(_SC_CLK_TCK)`, 100 on Linux).
     static let ticksPerSecond: Double = {
         let ticks = sysconf(Int32(_SC_CLK_TCK))
