@@ -59,7 +59,7 @@ final class GRPCConnection: Sendable {
                 try pipeline.addHandler(
                     NegotiatedProtocolRecorder(), position: .after(try pipeline.handler(type: NIOSSLClientHandler.self)))
             }
-            try pipeline.addHandler(HTTP2ClientFlushCoalescer())
+            try pipeline.addHandler(HTTP2FlushCoalescer())
             // HTTP/2 from the start (TLS holds the preface until its handshake is done): a server may send its
             // SETTINGS as soon as the handshake ends, before a callback could add the handler.
             _ = try pipeline.configureHTTP2Pipeline(

@@ -1,5 +1,6 @@
 internal import NIOCore
 internal import NIOHTTP2
+internal import SluiceClient
 
 /// An HTTP/2 connection's pipeline, after ALPN chose `h2` or the cleartext preface was seen. NIOHTTP2 does
 /// the framing, HPACK, flow control and the defences a public edge needs; this sets their limits from the
