@@ -57,12 +57,7 @@ public struct DegradeRule: Sendable, Hashable {
         self.dialect = dialect
     }
 
-    /// Why a rule is not loaded: the field at fault and Sentinel's constraint on it.
-    public struct ValidationError: Error, Sendable, Hashable, CustomStringConvertible {
-        public let field: String
-        public let reason: String
-        public var description: String { "\(field): \(reason)" }
-    }
+    public typealias ValidationError = RuleValidationError
 
     /// Sentinel's `DegradeRuleManager.isValidRule` (Go: `circuitbreaker.IsValidRule`), reporting the first
     /// field it rejects.

@@ -27,11 +27,7 @@ public struct ApiDefinition: Sendable, Hashable {
         self.predicateItems = predicateItems
     }
 
-    public struct ValidationError: Error, Sendable, Hashable, CustomStringConvertible {
-        public let field: String
-        public let reason: String
-        public var description: String { "\(field): \(reason)" }
-    }
+    public typealias ValidationError = RuleValidationError
 
     /// Sentinel's `GatewayApiDefinitionManager.isValidApi` (a missing `predicateItems` is the parser's to
     /// report; an empty list is valid and matches nothing).

@@ -87,11 +87,7 @@ public struct GatewayFlowRule: Sendable, Hashable {
         self.paramItem = paramItem
     }
 
-    public struct ValidationError: Error, Sendable, Hashable, CustomStringConvertible {
-        public let field: String
-        public let reason: String
-        public var description: String { "\(field): \(reason)" }
-    }
+    public typealias ValidationError = RuleValidationError
 
     /// Sentinel's `GatewayRuleManager.isValidRule` (its negative-enum checks fall to the enums' parsing).
     public func validate() throws(ValidationError) {

@@ -92,11 +92,7 @@ public struct ParamFlowRule: Sendable, Hashable {
         self.limitApp = limitApp
     }
 
-    public struct ValidationError: Error, Sendable, Hashable, CustomStringConvertible {
-        public let field: String
-        public let reason: String
-        public var description: String { "\(field): \(reason)" }
-    }
+    public typealias ValidationError = RuleValidationError
 
     /// Sentinel's `ParamFlowRuleUtil.isValidRule`, reporting the first field it rejects.
     public func validate() throws(ValidationError) {
