@@ -304,3 +304,18 @@ service S {
 """)
     result = sluice("check", tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_head_on_a_streaming_route_gets_the_head_alone_and_the_connection_goes_on(gw):
+    with socket.create_connection(("127.0.0.1", gw.port), timeout=30) as sock:
+        sock.sendall(b"HEAD /watch/2 HTTP/1.1\r\nHost: x\r\n\r\nGET /watch/1 HTTP/1.1\r\nHost: x\r\n\r\n")
+        data = b""
+        while data.count(b"\r\n\r\n") < 2 or not data.endswith(b"0\r\n\r\n"):
+            chunk = sock.recv(65536)
+            assert chunk, data
+            data += chunk
+    head, rest = data.split(b"\r\n\r\n", 1)
+    assert head.startswith(b"HTTP/1.1 200") and b"application/x-ndjson" in head, head
+    # No body after the HEAD's head: the next bytes are the GET's answer.
+    assert rest.startswith(b"HTTP/1.1 200"), rest
+    assert rest.endswith(b"3\r\n{}\n\r\n0\r\n\r\n"), rest
