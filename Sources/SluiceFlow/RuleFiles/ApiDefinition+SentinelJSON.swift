@@ -3,7 +3,7 @@ import SluiceJSON
 extension SentinelRuleKind where Rule == ApiDefinition {
     /// Java's `ApiDefinition[]` (Spring Cloud Alibaba's `gw-api-group`); there is no Go format.
     public static var apiDefinitions: Self {
-        Self(name: "api_definitions") { (reader: inout RuleFileReader, _: SentinelDialect) throws(JSONError) -> ApiDefinition? in
+        Self(name: "api_definitions") { reader, _ throws(JSONError) in
             try ApiDefinitionJSON.java(&reader)
         }
     }
@@ -35,7 +35,9 @@ enum ApiDefinitionJSON {
     }
 
     /// An array of `ApiPathPredicateItem {pattern, matchStrategy}` or `ApiPredicateGroupItem {items}`.
-    private static func predicates(_ reader: inout RuleFileReader, field: String) throws(JSONError) -> [ApiPredicateItem]? {
+    private static func predicates(
+        _ reader: inout RuleFileReader, field: String
+    ) throws(JSONError) -> [ApiPredicateItem]? {
         var items: [ApiPredicateItem] = []
         let isArray = try reader.readArray { reader, index throws(JSONError) in
             var pattern: String?, match = 0, group: [ApiPredicateItem]?
@@ -52,7 +54,8 @@ enum ApiDefinitionJSON {
                 items.append(.group(group))
             } else if let pattern, !pattern.allSatisfy(\.isWhitespace) {
                 guard let strategy = ApiUrlMatchStrategy(rawValue: match) else {
-                    return reader.fail(field: "\(field)[\(index)].matchStrategy", "must be 0 (exact), 1 (prefix) or 2 (regex)")
+                    let reason = "must be 0 (exact), 1 (prefix) or 2 (regex)"
+                    return reader.fail(field: "\(field)[\(index)].matchStrategy", reason)
                 }
                 items.append(.path(pattern: pattern, matchStrategy: strategy))
             } else {

@@ -3,7 +3,7 @@ import SluiceJSON
 extension SentinelRuleKind where Rule == GatewayFlowRule {
     /// Java's `GatewayFlowRule[]` (Spring Cloud Alibaba's `gw-flow`); there is no Go format.
     public static var gatewayFlow: Self {
-        Self(name: "gateway_flow") { (reader: inout RuleFileReader, _: SentinelDialect) throws(JSONError) -> GatewayFlowRule? in
+        Self(name: "gateway_flow") { reader, _ throws(JSONError) in
             try GatewayFlowRuleJSON.java(&reader)
         }
     }
@@ -65,13 +65,16 @@ enum GatewayFlowRuleJSON {
         }
         guard isObject, reader.fault == nil else { return nil }
         guard let parseValue = GatewayParseStrategy(rawValue: parse) else {
-            reader.fail(field: "paramItem.parseStrategy", "must be 0 (client IP), 1 (Host), 2 (header), 3 (URL parameter) or 4 (cookie)")
+            reader.fail(
+                field: "paramItem.parseStrategy",
+                "must be 0 (client IP), 1 (Host), 2 (header), 3 (URL parameter) or 4 (cookie)")
             return nil
         }
         guard let matchValue = GatewayParamMatchStrategy(rawValue: match) else {
             reader.fail(field: "paramItem.matchStrategy", "must be 0 (exact), 1 (prefix), 2 (regex) or 3 (contains)")
             return nil
         }
-        return GatewayParamFlowItem(parseStrategy: parseValue, fieldName: fieldName, pattern: pattern, matchStrategy: matchValue)
+        return GatewayParamFlowItem(
+            parseStrategy: parseValue, fieldName: fieldName, pattern: pattern, matchStrategy: matchValue)
     }
 }

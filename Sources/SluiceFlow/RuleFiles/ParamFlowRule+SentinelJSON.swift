@@ -4,7 +4,7 @@ extension SentinelRuleKind where Rule == ParamFlowRule {
     /// Java `ParamFlowRule[]` (also the dashboard's `{"rule": {...}}` entities), or sentinel-golang's hotspot
     /// datasource rules.
     public static var paramFlow: Self {
-        Self(name: "param_flow") { (reader: inout RuleFileReader, dialect: SentinelDialect) throws(JSONError) -> ParamFlowRule? in
+        Self(name: "param_flow") { reader, dialect throws(JSONError) in
             switch dialect {
             case .java: try ParamFlowRuleJSON.java(&reader)
             case .go: try ParamFlowRuleJSON.go(&reader)
@@ -141,7 +141,8 @@ enum ParamFlowRuleJSON {
         if behavior == 1 && maxQueueing < 0 { reader.fail(field: "maxQueueingTimeMs", "must be >= 0") }
         guard reader.fault == nil else { return nil }
         let rule = ParamFlowRule(
-            resource: resource, paramIdx: paramKey.isEmpty ? paramIndex : nil, paramKey: paramKey.isEmpty ? nil : paramKey,
+            resource: resource, paramIdx: paramKey.isEmpty ? paramIndex : nil,
+            paramKey: paramKey.isEmpty ? nil : paramKey,
             grade: grade, count: Double(threshold), behavior: behavior == 1 ? .throttle : .reject,
             // Go ignores these outside their mode; the module's validation would not.
             maxQueueingTimeMs: behavior == 1 ? maxQueueing : 0, burstCount: behavior == 0 ? burst : 0,

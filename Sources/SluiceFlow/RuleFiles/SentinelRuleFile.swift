@@ -48,7 +48,8 @@ public enum SentinelRuleFile {
                 let kindFound = try reader.scanner.peekKind()
                 guard kindFound == .array else {
                     if let error = reader.scanner.invalidLiteral() { throw error }
-                    let reason = "a \(kind.name) rule file must be a JSON array of rules, not \(kindFound == .object ? "an" : "a") \(kindFound)"
+                    let article = kindFound == .object || kindFound == .array ? "an" : "a"
+                    let reason = "a \(kind.name) rule file must be a JSON array of rules, not \(article) \(kindFound)"
                     let fault = RuleFault(path: "$", offset: reader.scanner.offset, reason: reason)
                     return SentinelRules(rules: [], problems: [problem(.fileRejected, fault)])
                 }

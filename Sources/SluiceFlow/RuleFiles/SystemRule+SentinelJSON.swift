@@ -3,7 +3,7 @@ import SluiceJSON
 extension SentinelRuleKind where Rule == SystemRule {
     /// Java `SystemRule[]`, or sentinel-golang `system.Rule[]` (one metric per rule).
     public static var system: Self {
-        Self(name: "system") { (reader: inout RuleFileReader, dialect: SentinelDialect) throws(JSONError) -> SystemRule? in
+        Self(name: "system") { reader, dialect throws(JSONError) in
             switch dialect {
             case .java: try SystemRuleJSON.java(&reader)
             case .go: try SystemRuleJSON.go(&reader)
@@ -38,11 +38,16 @@ enum SystemRuleJSON {
         if rule.highestSystemLoad == nil, rule.highestCpuUsage == nil || cpuIgnored, rule.qps == nil,
             rule.avgRt == nil, rule.maxThread == nil
         {
-            reader.fail(field: cpuIgnored ? "highestCpuUsage" : "", cpuIgnored
-                ? "must be within [0, 1], and the rule sets nothing else" : "sets no threshold (all absent or negative)")
+            if cpuIgnored {
+                reader.fail(field: "highestCpuUsage", "must be within [0, 1], and the rule sets nothing else")
+            } else {
+                reader.fail(field: "", "sets no threshold (all absent or negative)")
+            }
             return nil
         }
-        if cpuIgnored { reader.warn(field: "highestCpuUsage", at: cpuOffset, "highestCpuUsage must be within [0, 1]; the rule loads without it") }
+        if cpuIgnored {
+            reader.warn(field: "highestCpuUsage", at: cpuOffset, "must be within [0, 1]; the rule loads without it")
+        }
         return rule
     }
 
@@ -71,7 +76,9 @@ enum SystemRuleJSON {
         case 1:
             return reader.fault == nil ? SystemRule(avgRt: ceiling) : nil
         case 2:
-            if ceiling < 1 { reader.fail(field: "triggerCount", "a concurrency limit below 1 (blocking all) is not supported") }
+            if ceiling < 1 {
+                reader.fail(field: "triggerCount", "a concurrency limit below 1 (blocking every call) is not supported")
+            }
             return reader.fault == nil ? SystemRule(maxThread: ceiling - 1) : nil
         case 3:
             return reader.fault == nil ? SystemRule(qps: Double(ceiling)) : nil
@@ -80,7 +87,8 @@ enum SystemRuleJSON {
             if bbr { reader.fail(field: "strategy", "CPU usage is checked without BBR here, as in Java") }
             return reader.fault == nil ? SystemRule(highestCpuUsage: trigger) : nil
         default:
-            reader.fail(field: "metricType", "must be 0 (load), 1 (avg RT), 2 (concurrency), 3 (inbound QPS) or 4 (CPU usage)")
+            reader.fail(
+                field: "metricType", "must be 0 (load), 1 (avg RT), 2 (concurrency), 3 (inbound QPS) or 4 (CPU usage)")
             return nil
         }
     }
