@@ -43,7 +43,8 @@ struct SentinelRuleFileGarbageTests {
 
         let values = [
             "1e999999", "-1e999999", "123456789012345678901234567890", "-0", "0.5", "true", "null", "\"x\"", "[]",
-            "{}", "[1,[2,{}]]", "1e-400", "9223372036854775808", "-9223372036854775809", "4294967296",
+            "{}", "[1,[2,{}]]", "1e-400", "9223372036854775808", "-9223372036854775809", "4294967296", "9223372036854775807",
+            "2147483647", "-2147483648", "1.7e308", "4.9e-324",
         ]
         let keys = [
             "resource", "count", "grade", "strategy", "controlBehavior", "warmUpPeriodSec", "maxQueueingTimeMs",
@@ -74,10 +75,12 @@ struct SentinelRuleFileGarbageTests {
         // Whatever loaded also runs: the engine takes the extreme values without trapping.
         let engine = FlowEngine()
         let flow = readRules(file, .flow).rules + readRules(file, .flow, .go).rules
+        #expect(flow.count > 50)
         _ = engine.load(flowRules: flow, systemRules: readRules(file, .system).rules + readRules(file, .system, .go).rules)
         for now in [Int64(0), 1, 1_000_000] {
-            let admission = engine.admit(resource: "r", now: now)
-            _ = admission
+            if case .pass(let entry) = engine.admit(resource: "r", now: now) {
+                engine.complete(entry, rtMillis: 1, now: now)
+            }
         }
         for rule in readRules(file, .degrade).rules + readRules(file, .degrade, .go).rules {
             var breaker = CircuitBreaker(rule: rule)
