@@ -3,9 +3,7 @@ import SluiceJSON
 extension SentinelRuleKind where Rule == ApiDefinition {
     /// Java's `ApiDefinition[]` (Spring Cloud Alibaba's `gw-api-group`); there is no Go format.
     public static var apiDefinitions: Self {
-        Self(name: "api_definitions") { reader, _ throws(JSONError) in
-            try ApiDefinitionJSON.java(&reader)
-        }
+        Self(name: "api_definitions", java: ApiDefinitionJSON.java)
     }
 }
 

@@ -3,12 +3,7 @@ import SluiceJSON
 extension SentinelRuleKind where Rule == DegradeRule {
     /// Java 1.8 `DegradeRule[]`, or sentinel-golang `circuitbreaker.Rule[]`.
     public static var degrade: Self {
-        Self(name: "degrade") { reader, dialect throws(JSONError) in
-            switch dialect {
-            case .java: try DegradeRuleJSON.java(&reader)
-            case .go: try DegradeRuleJSON.go(&reader)
-            }
-        }
+        Self(name: "degrade", java: DegradeRuleJSON.java, go: DegradeRuleJSON.go)
     }
 }
 

@@ -3,12 +3,7 @@ import SluiceJSON
 extension SentinelRuleKind where Rule == FlowRule {
     /// Java `FlowRule[]`, or sentinel-golang `flow.Rule[]`.
     public static var flow: Self {
-        Self(name: "flow") { reader, dialect throws(JSONError) in
-            switch dialect {
-            case .java: try FlowRuleJSON.java(&reader)
-            case .go: try FlowRuleJSON.go(&reader)
-            }
-        }
+        Self(name: "flow", java: FlowRuleJSON.java, go: FlowRuleJSON.go)
     }
 }
 

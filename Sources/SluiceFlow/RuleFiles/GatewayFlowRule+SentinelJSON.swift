@@ -3,9 +3,7 @@ import SluiceJSON
 extension SentinelRuleKind where Rule == GatewayFlowRule {
     /// Java's `GatewayFlowRule[]` (Spring Cloud Alibaba's `gw-flow`); there is no Go format.
     public static var gatewayFlow: Self {
-        Self(name: "gateway_flow") { reader, _ throws(JSONError) in
-            try GatewayFlowRuleJSON.java(&reader)
-        }
+        Self(name: "gateway_flow", java: GatewayFlowRuleJSON.java)
     }
 }
 

@@ -4,12 +4,7 @@ extension SentinelRuleKind where Rule == ParamFlowRule {
     /// Java `ParamFlowRule[]` (also the dashboard's `{"rule": {...}}` entities), or sentinel-golang's hotspot
     /// datasource rules.
     public static var paramFlow: Self {
-        Self(name: "param_flow") { reader, dialect throws(JSONError) in
-            switch dialect {
-            case .java: try ParamFlowRuleJSON.java(&reader)
-            case .go: try ParamFlowRuleJSON.go(&reader)
-            }
-        }
+        Self(name: "param_flow", java: ParamFlowRuleJSON.java, go: ParamFlowRuleJSON.go)
     }
 }
 

@@ -85,3 +85,19 @@ public struct SentinelRuleKind<Rule: Sendable>: Sendable {
     public let name: String
     let decode: @Sendable (inout RuleFileReader, SentinelDialect) throws(JSONError) -> Rule?
 }
+
+extension SentinelRuleKind {
+    /// The kind read by `java`, and in sentinel-golang's dialect by `go` (by `java` when Go has no format of its own).
+    init(
+        name: String, java: @escaping @Sendable (inout RuleFileReader) throws(JSONError) -> Rule?,
+        go: (@Sendable (inout RuleFileReader) throws(JSONError) -> Rule?)? = nil
+    ) {
+        let go = go ?? java
+        self.init(name: name) { reader, dialect throws(JSONError) in
+            switch dialect {
+            case .java: try java(&reader)
+            case .go: try go(&reader)
+            }
+        }
+    }
+}

@@ -3,12 +3,7 @@ import SluiceJSON
 extension SentinelRuleKind where Rule == SystemRule {
     /// Java `SystemRule[]`, or sentinel-golang `system.Rule[]` (one metric per rule).
     public static var system: Self {
-        Self(name: "system") { reader, dialect throws(JSONError) in
-            switch dialect {
-            case .java: try SystemRuleJSON.java(&reader)
-            case .go: try SystemRuleJSON.go(&reader)
-            }
-        }
+        Self(name: "system", java: SystemRuleJSON.java, go: SystemRuleJSON.go)
     }
 }
 
