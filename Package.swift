@@ -98,6 +98,7 @@ let package = Package(
             dependencies: [
                 "SluiceJSON",
                 "SluiceThrift",
+                "SluiceFlow",
                 "SluiceProtobuf",
                 "SluiceClient",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),

@@ -12,6 +12,8 @@ public struct GatewayConfiguration: Sendable {
     public var schemas: [String: ThriftSchema]
     /// The descriptors of each gRPC service, by service name.
     public var protobufIDLs: [String: ProtobufIDL] = [:]
+    /// Flow-control rules from every route file (and the Sentinel JSON files they name).
+    public var flowRules = FlowRulesConfiguration()
     /// What loads but is not acted on (an `api.vd` expression): `sluice check` prints these, they fail nothing.
     public var notes: [ConfigDiagnostic]
 
