@@ -12,8 +12,8 @@ public struct CircuitBreakerProbes: Sendable, Hashable {
 /// with no probe in flight.
 extension Array where Element == SharedCircuitBreaker {
     /// `probes` names the breakers this call probes; hand them to ``probeBlocked(_:)`` if a later rule
-    /// blocks the call.
-    public func tryPass(now: Int64) -> (admission: CircuitBreakerAdmission, probes: CircuitBreakerProbes) {
+    /// blocks the call. `blocker` is the index of the breaker that blocked, if one did.
+    public func tryPass(now: Int64) -> (admission: CircuitBreakerAdmission, probes: CircuitBreakerProbes, blocker: Int?) {
         var probes = CircuitBreakerProbes()
         for (index, breaker) in enumerated() {
             switch breaker.tryPass(now: now) {
@@ -23,10 +23,10 @@ extension Array where Element == SharedCircuitBreaker {
                 if index < 64 { probes.bits |= 1 << UInt64(index) }
             case .blocked(let retryAt):
                 probeBlocked(probes)
-                return (.blocked(retryAtMillis: retryAt), CircuitBreakerProbes())
+                return (.blocked(retryAtMillis: retryAt), CircuitBreakerProbes(), index)
             }
         }
-        return (probes.isEmpty ? .pass : .probe, probes)
+        return (probes.isEmpty ? .pass : .probe, probes, nil)
     }
 
     /// A passed call ended: every breaker of the resource counts it.

@@ -10,6 +10,9 @@ public enum Admission: Sendable {
 public enum FlowBlock: Sendable, Equatable {
     case flow(FlowRule)
     case system(SystemBlockReason)
+    case param(ParamFlowRule)
+    /// An open breaker; `retryAtMillis` is when it lets its next probe through.
+    case degrade(DegradeRule, retryAtMillis: Int64)
 }
 
 /// An admitted call, handed back to ``FlowEngine/complete(_:rtMillis:failed:now:)`` when it ends so its
@@ -18,11 +21,31 @@ public struct FlowEntry: Sendable {
     public let resource: FlowResource
     let origin: StatisticNode?
     let entryRoute: StatisticNode?
+    /// The breakers of the resource when the call was admitted; they count its outcome.
+    let breakers: [SharedCircuitBreaker]
+    /// Thread-grade parameter rules that count this call's value in flight until it completes.
+    let heldParams: [HeldParam]
 }
 
-/// A flow rule ``FlowEngine/load(flowRules:systemRules:)`` dropped: its position in the list given, and why.
+/// A value a thread-grade parameter rule counts in flight.
+struct HeldParam: Sendable {
+    let controller: SharedParamFlowController
+    let value: String
+
+    static func release(_ held: [HeldParam]) {
+        for param in held { param.controller.complete(value: param.value) }
+    }
+}
+
+/// A rule ``FlowEngine/load(_:)`` dropped: its kind, its position in the list given, and why.
 public struct FlowRuleRejection: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case flow(FlowRule)
+        case degrade(DegradeRule)
+        case param(ParamFlowRule)
+    }
+
     public let index: Int
-    public let rule: FlowRule
-    public let error: FlowRuleError
+    public let kind: Kind
+    public let error: RuleValidationError
 }

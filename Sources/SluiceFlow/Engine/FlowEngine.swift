@@ -11,6 +11,8 @@ public final class FlowEngine: Sendable {
     private let maxOriginsPerResource: Int
     private let resources: Mutex<[String: FlowResource]> = Mutex([:])
     private let systemThresholds: Mutex<SystemThresholds> = Mutex(SystemThresholds())
+    /// The set last loaded, so loading only flow and system rules keeps the others.
+    private let loaded: Mutex<FlowRuleSet> = Mutex(FlowRuleSet())
 
     public init(systemStatus: any SystemStatusProvider = FixedSystemStatus(), maxOriginsPerResource: Int = 1024) {
         self.status = systemStatus
@@ -28,49 +30,59 @@ public final class FlowEngine: Sendable {
         }
         if created, inbound {
             let system = systemThresholds.withLock { $0 }
-            if !system.isEmpty { resource.rules.withLock { $0.system = system } }
+            if !system.isEmpty { resource.rules.withLock { $0 = $0.with(system: system) } }
         }
         return resource
     }
 
     // MARK: rules
 
-    /// Replaces every flow and system rule. Invalid flow rules are dropped alone and returned with the reason;
-    /// a rule unchanged since the last load keeps its controller's state (warm-up tokens, pacing slot).
+    /// Replaces every flow and system rule (breakers and parameter rules stay as they are).
     @discardableResult
     public func load(flowRules: [FlowRule], systemRules: [SystemRule] = []) -> [FlowRuleRejection] {
-        var rejected: [FlowRuleRejection] = []
-        var byResource: [String: [FlowRule]] = [:]
-        for (index, rule) in flowRules.enumerated() {
-            do throws(FlowRuleError) {
-                try rule.validate()
-                if !(byResource[rule.resource]?.contains(rule) ?? false) { byResource[rule.resource, default: []].append(rule) }
-            } catch {
-                rejected.append(FlowRuleRejection(index: index, rule: rule, error: error))
-            }
-        }
-        let system = SystemThresholds(systemRules)
+        let current = loaded.withLock { $0 }
+        return load(FlowRuleSet(flow: flowRules, degrade: current.degrade, param: current.param, system: systemRules))
+    }
+
+    /// Replaces every rule. Invalid rules are dropped alone and returned with the reason; a rule unchanged
+    /// since the last load keeps its state (warm-up tokens, pacing slot, breaker state, per-value buckets),
+    /// as Sentinel's rule managers keep equal rules' controllers and breakers.
+    @discardableResult
+    public func load(_ set: FlowRuleSet) -> [FlowRuleRejection] {
+        let sorted = RulesByResource(set)
+        loaded.withLock { $0 = set }
+        let system = SystemThresholds(set.system)
         systemThresholds.withLock { $0 = system }
-        for name in byResource.keys { _ = resource(name) }
+        for name in sorted.resources { _ = resource(name) }
         let all = resources.withLock { Array($0.values) }
         for resource in all {
-            let rules = FlowRule.checkingOrder(byResource[resource.name] ?? [])
+            let name = resource.name
+            let rules = FlowRule.checkingOrder(sorted.flow[name] ?? [])
             let previous = resource.snapshot
-            var next = ResourceRules()
-            next.system = resource.isInbound && !system.isEmpty ? system : nil
-            next.checks = rules.map { rule in
-                if let kept = previous.checks.first(where: { $0.rule == rule }) { return kept }
-                let related = rule.strategy == .relate ? rule.refResource.map { self.resource($0).node } : nil
-                return FlowRuleCheck(rule: rule, related: related)
-            }
-            next.namedOrigins = Set(rules.map(\.limitApp))
+            var entryRoutes: [String: StatisticNode] = [:]
             for rule in rules where rule.strategy == .chain {
                 guard let route = rule.refResource else { continue }
-                next.entryRoutes[route] = previous.entryRoutes[route] ?? StatisticNode()
+                entryRoutes[route] = previous.entryRoutes[route] ?? StatisticNode()
             }
+            let next = ResourceRules(
+                checks: rules.map { rule in
+                    if let kept = previous.checks.first(where: { $0.rule == rule }) { return kept }
+                    let related = rule.strategy == .relate ? rule.refResource.map { self.resource($0).node } : nil
+                    return FlowRuleCheck(rule: rule, related: related)
+                },
+                namedOrigins: Set(rules.map(\.limitApp)),
+                entryRoutes: entryRoutes,
+                system: resource.isInbound && !system.isEmpty ? system : nil,
+                params: (sorted.param[name] ?? []).map { rule in
+                    previous.params.first { $0.rule == rule } ?? SharedParamFlowController(rule: rule)
+                },
+                breakers: (sorted.degrade[name] ?? []).map { rule in
+                    previous.breakers.first { $0.rule == rule } ?? SharedCircuitBreaker(rule: rule)
+                }
+            )
             resource.rules.withLock { $0 = next }
         }
-        return rejected
+        return sorted.rejected
     }
 
     // MARK: calls
@@ -78,31 +90,57 @@ public final class FlowEngine: Sendable {
     public func admit(
         resource name: String, origin: String = "", entryRoute: String = "", prioritized: Bool = false, now: Int64
     ) -> Admission {
-        admit(resource(name), origin: origin, entryRoute: entryRoute, prioritized: prioritized, now: now)
+        admit(resource(name), origin: origin, entryRoute: entryRoute, parameters: NoFlowParameters(), prioritized: prioritized, now: now)
     }
 
-    /// Checks one call against system then flow rules. Waits of several pacing rules add up, each rule
-    /// checked at the time the previous waits bring the call to (Sentinel sleeps between them). A `prioritized`
-    /// call a QPS reject rule would block may instead book a pass in a window starting within 500 ms and wait
-    /// for it (Sentinel's `entryWithPriority`); as in Sentinel, the rules after that one are not checked.
     public func admit(
-        _ resource: FlowResource, origin: String = "", entryRoute: String = "", prioritized: Bool = false,
-        now: Int64
+        _ resource: FlowResource, origin: String = "", entryRoute: String = "", prioritized: Bool = false, now: Int64
+    ) -> Admission {
+        admit(resource, origin: origin, entryRoute: entryRoute, parameters: NoFlowParameters(), prioritized: prioritized, now: now)
+    }
+
+    /// Checks one call in Sentinel's slot order: system rules, hot-parameter rules (reading `parameters`),
+    /// flow rules, circuit breakers; then records it as passed on its nodes. Waits of pacing rules add up,
+    /// each rule checked at the time the previous waits bring the call to (Sentinel sleeps between them). A
+    /// `prioritized` call a QPS reject rule would block may instead book a pass in a window starting within
+    /// 500 ms and wait for it (Sentinel's `entryWithPriority`); as in Sentinel, the rules after that one, and
+    /// the breakers, are not checked.
+    public func admit<Parameters: FlowParameters>(
+        _ resource: FlowResource, origin: String = "", entryRoute: String = "", parameters: Parameters,
+        prioritized: Bool = false, now: Int64
     ) -> Admission {
         let rules = resource.snapshot
         let originNamed = !origin.isEmpty && rules.namedOrigins.contains(origin)
         let originNode = origin.isEmpty ? nil : resource.originNode(origin, named: originNamed)
         let routeNode = rules.entryRoutes.isEmpty ? nil : rules.entryRoutes[entryRoute]
+        func blocked(_ block: FlowBlock, releasing held: [HeldParam]) -> Admission {
+            HeldParam.release(held)
+            recordBlock(resource, originNode, routeNode, now: now)
+            return .block(block)
+        }
 
         if let system = rules.system {
             let reading = inbound.withMetrics { $0.inboundReading(at: now) }
-            if let reason = system.check(reading, status: status) {
-                recordBlock(resource, originNode, routeNode, now: now)
-                return .block(.system(reason))
-            }
+            if let reason = system.check(reading, status: status) { return blocked(.system(reason), releasing: []) }
         }
 
         var waited: Int64 = 0
+        var held: [HeldParam] = []
+        for param in rules.params {
+            guard let index = param.rule.paramIdx else { continue }
+            let real = ParamFlowRule.realParamIdx(index, argumentCount: parameters.count)
+            guard real < parameters.count else { continue }  // past the arguments: passes, as in Sentinel
+            let value = parameters.value(at: real)
+            switch param.check(value: value, now: now + waited) {
+            case .pass:
+                if param.rule.grade == .thread, let value { held.append(HeldParam(controller: param, value: value)) }
+            case .wait(let millis):
+                waited += millis
+            case .block:
+                return blocked(.param(param.rule), releasing: held)
+            }
+        }
+
         for check in rules.checks {
             let selected: StatisticNode?
             switch FlowNodeSelection.select(
@@ -127,10 +165,17 @@ public final class FlowEngine: Sendable {
                     routeNode?.withMetrics { $0.recordWaitingEntry() }
                     originNode?.withMetrics { $0.recordWaitingEntry() }
                     if resource.isInbound { inbound.withMetrics { $0.recordWaitingEntry() } }
-                    return .wait(waited + wait, FlowEntry(resource: resource, origin: originNode, entryRoute: routeNode))
+                    let entry = FlowEntry(resource: resource, origin: originNode, entryRoute: routeNode, breakers: [], heldParams: held)
+                    return .wait(waited + wait, entry)
                 }
-                recordBlock(resource, originNode, routeNode, now: now)
-                return .block(.flow(check.rule))
+                return blocked(.flow(check.rule), releasing: held)
+            }
+        }
+
+        if !rules.breakers.isEmpty {
+            let (admission, _, blocker) = rules.breakers.tryPass(now: now + waited)
+            if case .blocked(let retryAt) = admission, let blocker {
+                return blocked(.degrade(rules.breakers[blocker].rule, retryAtMillis: retryAt), releasing: held)
             }
         }
 
@@ -138,16 +183,26 @@ public final class FlowEngine: Sendable {
         routeNode?.recordPass(now: now)
         originNode?.recordPass(now: now)
         if resource.isInbound { inbound.recordPass(now: now) }
-        let entry = FlowEntry(resource: resource, origin: originNode, entryRoute: routeNode)
+        let entry = FlowEntry(resource: resource, origin: originNode, entryRoute: routeNode, breakers: rules.breakers, heldParams: held)
         return waited > 0 ? .wait(waited, entry) : .pass(entry)
     }
 
     /// Records the end of an admitted call: its RT, and whether it failed (an exception in Sentinel's terms).
+    /// The breakers it was admitted under count it, and thread-grade parameter rules let go of its values.
     public func complete(_ entry: FlowEntry, rtMillis: Int64, failed: Bool = false, now: Int64) {
         entry.resource.node.recordCompletion(rtMillis: rtMillis, failed: failed, now: now)
         entry.entryRoute?.recordCompletion(rtMillis: rtMillis, failed: failed, now: now)
         entry.origin?.recordCompletion(rtMillis: rtMillis, failed: failed, now: now)
         if entry.resource.isInbound { inbound.recordCompletion(rtMillis: rtMillis, failed: failed, now: now) }
+        if !entry.breakers.isEmpty { entry.breakers.onComplete(rtMillis: rtMillis, error: failed, now: now) }
+        if !entry.heldParams.isEmpty { HeldParam.release(entry.heldParams) }
+    }
+
+    /// Records a call blocked before it reached the engine's rules (a gateway rule): counted as a block on
+    /// the resource, as Sentinel's `StatisticSlot` counts any `BlockException`.
+    public func recordBlock(_ resource: FlowResource, origin: String = "", now: Int64) {
+        let originNode = origin.isEmpty ? nil : resource.originNode(origin, named: resource.snapshot.namedOrigins.contains(origin))
+        recordBlock(resource, originNode, nil, now: now)
     }
 
     /// Books a pass in the first future window with room, if one starts soon enough; returns the wait.

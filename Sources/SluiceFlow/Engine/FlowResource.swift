@@ -11,7 +11,7 @@ public final class FlowResource: Sendable {
     /// Shared by the origins past the bound, so "other" rules still hold them back together.
     private let overflowOrigin = StatisticNode()
     private let maxOrigins: Int
-    let rules: Mutex<ResourceRules> = Mutex(ResourceRules())
+    let rules: Mutex<ResourceRules> = Mutex(ResourceRules.none)
 
     init(name: String, isInbound: Bool, maxOrigins: Int) {
         self.name = name

@@ -30,13 +30,36 @@ final class FlowRuleCheck: Sendable {
     }
 }
 
-/// A resource's rules as one immutable snapshot, swapped whole on reload.
-struct ResourceRules: Sendable {
-    var checks: [FlowRuleCheck] = []
+/// A resource's rules as one immutable snapshot, swapped whole on reload; an admit takes it with one
+/// reference count, and its entry keeps the breakers and parameter rules it was admitted under.
+final class ResourceRules: Sendable {
+    let checks: [FlowRuleCheck]
     /// Origins some rule names in `limitApp` ("other" does not apply to them).
-    var namedOrigins: Set<String> = []
+    let namedOrigins: Set<String>
     /// Nodes for the entry routes CHAIN rules name.
-    var entryRoutes: [String: StatisticNode] = [:]
+    let entryRoutes: [String: StatisticNode]
     /// Set for inbound resources when system rules are loaded.
-    var system: SystemThresholds?
+    let system: SystemThresholds?
+    /// Hot-parameter rules, checked before the flow rules (Sentinel's `ParamFlowSlot`).
+    let params: [SharedParamFlowController]
+    /// Circuit breakers, checked after the flow rules (Sentinel's `DegradeSlot`).
+    let breakers: [SharedCircuitBreaker]
+
+    init(
+        checks: [FlowRuleCheck] = [], namedOrigins: Set<String> = [], entryRoutes: [String: StatisticNode] = [:],
+        system: SystemThresholds? = nil, params: [SharedParamFlowController] = [], breakers: [SharedCircuitBreaker] = []
+    ) {
+        self.checks = checks
+        self.namedOrigins = namedOrigins
+        self.entryRoutes = entryRoutes
+        self.system = system
+        self.params = params
+        self.breakers = breakers
+    }
+
+    static let none = ResourceRules()
+
+    func with(system: SystemThresholds?) -> ResourceRules {
+        ResourceRules(checks: checks, namedOrigins: namedOrigins, entryRoutes: entryRoutes, system: system, params: params, breakers: breakers)
+    }
 }

@@ -77,36 +77,29 @@ public struct FlowRule: Sendable, Hashable {
     public var effectiveColdFactor: Int { coldFactor > 1 ? coldFactor : FlowRule.defaultColdFactor }
 }
 
-/// Why a flow rule was dropped, naming the field (Sentinel's `FlowRuleUtil.isValidRule`).
-public enum FlowRuleError: Error, Sendable, Equatable {
-    case blankResource
-    case negativeCount(Double)
-    /// RELATE or CHAIN without `refResource`.
-    case missingRefResource(FlowRule.Strategy)
-    case nonPositiveWarmUpPeriodSec(Int)
-    case nonPositiveMaxQueueingTimeMs(Int)
-}
-
 extension FlowRule {
     /// Throws the first reason Sentinel would drop the rule for. As in Sentinel, a concurrency-grade rule's
     /// strategy and behaviour fields are not checked (it always gets the default controller).
-    public func validate() throws(FlowRuleError) {
-        if resource.allSatisfy(\.isWhitespace) { throw .blankResource }
-        if !(count >= 0) { throw .negativeCount(count) }
+    public func validate() throws(RuleValidationError) {
+        func fail(_ field: String, _ reason: String) -> RuleValidationError { RuleValidationError(field: field, reason: reason) }
+        if resource.allSatisfy(\.isWhitespace) { throw fail("resource", "must not be blank") }
+        if !(count >= 0) { throw fail("count", "must be >= 0") }
         guard grade == .qps else { return }
-        if strategy != .direct, refResource?.allSatisfy(\.isWhitespace) ?? true { throw .missingRefResource(strategy) }
+        if strategy != .direct, refResource?.allSatisfy(\.isWhitespace) ?? true {
+            throw fail("refResource", "is required by this strategy")
+        }
         switch behavior {
         case .reject:
             break
         case .warmUp:
-            if warmUpPeriodSec <= 0 { throw .nonPositiveWarmUpPeriodSec(warmUpPeriodSec) }
+            if warmUpPeriodSec <= 0 { throw fail("warmUpPeriodSec", "must be > 0 for warm-up") }
         case .throttle:
             // Go takes 0 to mean "pace only, never queue".
             let least = dialect == .go ? 0 : 1
-            if maxQueueingTimeMs < least { throw .nonPositiveMaxQueueingTimeMs(maxQueueingTimeMs) }
+            if maxQueueingTimeMs < least { throw fail("maxQueueingTimeMs", "must be > 0 for throttling") }
         case .warmUpThrottle:
-            if warmUpPeriodSec <= 0 { throw .nonPositiveWarmUpPeriodSec(warmUpPeriodSec) }
-            if maxQueueingTimeMs <= 0 { throw .nonPositiveMaxQueueingTimeMs(maxQueueingTimeMs) }
+            if warmUpPeriodSec <= 0 { throw fail("warmUpPeriodSec", "must be > 0 for warm-up") }
+            if maxQueueingTimeMs <= 0 { throw fail("maxQueueingTimeMs", "must be > 0 for throttling") }
         }
     }
 

@@ -108,18 +108,11 @@ enum FlowRuleJSON {
 
     private static func validated(_ rule: FlowRule, _ reader: inout RuleFileReader, countField: String) -> FlowRule? {
         guard reader.fault == nil else { return nil }
-        do throws(FlowRuleError) {
+        do throws(RuleValidationError) {
             try rule.validate()
             return rule
         } catch {
-            switch error {
-            case .blankResource: reader.fail(field: "resource", "must not be blank")
-            case .negativeCount: reader.fail(field: countField, "must be >= 0")
-            case .missingRefResource: reader.fail(field: "refResource", "is required by this strategy")
-            case .nonPositiveWarmUpPeriodSec: reader.fail(field: "warmUpPeriodSec", "must be > 0 for warm-up")
-            case .nonPositiveMaxQueueingTimeMs:
-                reader.fail(field: "maxQueueingTimeMs", "must be > 0 for throttling")
-            }
+            reader.fail(field: error.field == "count" ? countField : error.field, error.reason)
             return nil
         }
     }

@@ -158,7 +158,7 @@ struct CircuitBreakerTests {
         #expect(breakers.allSatisfy { $0.state == .open })
         now += 3000
         for _ in 0..<10 {
-            let (admission, _) = breakers.tryPass(now: now)
+            let (admission, _, _) = breakers.tryPass(now: now)
             #expect(admission.passed)
             breakers.onComplete(rtMillis: 1, error: false, now: now)
         }
