@@ -68,6 +68,8 @@ public final class Gateway: Sendable {
     /// Serialises reloads, so each builds on the snapshot the previous one installed.
     private let reloading = Mutex(())
     private let isShutDown = Mutex(false)
+    /// Samples the load and CPU usage system rules read.
+    private let machineStatus: Task<Void, Never>
 
     private init(
         configuration: Configuration,
@@ -77,8 +79,10 @@ public final class Gateway: Sendable {
         logger: Logger,
         group: any EventLoopGroup,
         makeCaller: @escaping @Sendable (ThriftClientConfiguration) -> any ThriftCaller,
-        makeGRPCCaller: @escaping @Sendable (GRPCClientConfiguration) -> any GRPCCaller
+        makeGRPCCaller: @escaping @Sendable (GRPCClientConfiguration) -> any GRPCCaller,
+        machineStatus: Task<Void, Never>
     ) {
+        self.machineStatus = machineStatus
         self.configuration = configuration
         self.localPorts = zip(channels, configuration.listeners).map { $0.localAddress?.port ?? $1.address.port }
         self.channels = channels
@@ -95,8 +99,7 @@ public final class Gateway: Sendable {
     public static func start(
         configuration: Configuration,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        logger: Logger? = nil,
-        callGuard: any CallGuard = AdmitAll()
+        logger: Logger? = nil
     ) async throws -> Gateway {
         var logger = logger ?? Logger(label: "sluice.gateway")
         logger.logLevel = configuration.logLevel
@@ -114,7 +117,6 @@ public final class Gateway: Sendable {
             loaded: loaded,
             group: group,
             logger: logger,
-            callGuard: callGuard,
             makeCaller: { clientConfiguration in
                 ThriftClient(configuration: clientConfiguration, eventLoopGroup: group, logger: clientLogger)
             },
@@ -130,16 +132,17 @@ public final class Gateway: Sendable {
         loaded: GatewayConfiguration,
         group: any EventLoopGroup,
         logger: Logger,
-        callGuard: any CallGuard,
         makeCaller: @escaping @Sendable (ThriftClientConfiguration) -> any ThriftCaller,
         makeGRPCCaller: @escaping @Sendable (GRPCClientConfiguration) -> any GRPCCaller = { configuration in
             GRPCClient(configuration: configuration, eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "sluice.grpc"))
         }
     ) async throws -> Gateway {
+        let monitor = MachineStatusMonitor()
         let (snapshot, _) = RuntimeSnapshot.build(
-            configuration: loaded, previous: nil, logger: logger, makeCaller: makeCaller, makeGRPCCaller: makeGRPCCaller)
+            configuration: loaded, previous: nil, logger: logger, flow: FlowRuntime(systemStatus: monitor), makeCaller: makeCaller,
+            makeGRPCCaller: makeGRPCCaller)
         let state = RuntimeState(snapshot)
-        let dispatcher = RequestDispatcher(state: state, callGuard: callGuard, logger: logger)
+        let dispatcher = RequestDispatcher(state: state, logger: logger)
         let connections = ListenerConnections()
         var channels: [any Channel] = []
         do {
@@ -185,7 +188,8 @@ public final class Gateway: Sendable {
             logger: logger,
             group: group,
             makeCaller: makeCaller,
-            makeGRPCCaller: makeGRPCCaller
+            makeGRPCCaller: makeGRPCCaller,
+            machineStatus: Task { await monitor.run() }
         )
     }
 
@@ -230,6 +234,7 @@ public final class Gateway: Sendable {
             return !isShutDown
         }
         guard first else { return }
+        machineStatus.cancel()
         for channel in channels { try await channel.close() }
         connections.quiesce()
         let services = state.current.services.values

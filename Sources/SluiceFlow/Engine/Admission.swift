@@ -23,6 +23,8 @@ public struct FlowEntry: Sendable {
     let entryRoute: StatisticNode?
     /// The breakers of the resource when the call was admitted; they count its outcome.
     let breakers: [SharedCircuitBreaker]
+    /// The breakers this call is the half-open probe of.
+    let probes: CircuitBreakerProbes
     /// Thread-grade parameter rules that count this call's value in flight until it completes.
     let heldParams: [HeldParam]
 }

@@ -165,37 +165,53 @@ public final class FlowEngine: Sendable {
                     routeNode?.withMetrics { $0.recordWaitingEntry() }
                     originNode?.withMetrics { $0.recordWaitingEntry() }
                     if resource.isInbound { inbound.withMetrics { $0.recordWaitingEntry() } }
-                    let entry = FlowEntry(resource: resource, origin: originNode, entryRoute: routeNode, breakers: [], heldParams: held)
+                    let entry = FlowEntry(resource: resource, origin: originNode, entryRoute: routeNode, breakers: [], probes: CircuitBreakerProbes(), heldParams: held)
                     return .wait(waited + wait, entry)
                 }
                 return blocked(.flow(check.rule), releasing: held)
             }
         }
 
+        var probes = CircuitBreakerProbes()
         if !rules.breakers.isEmpty {
-            let (admission, _, blocker) = rules.breakers.tryPass(now: now + waited)
+            let (admission, probed, blocker) = rules.breakers.tryPass(now: now + waited)
             if case .blocked(let retryAt) = admission, let blocker {
                 return blocked(.degrade(rules.breakers[blocker].rule, retryAtMillis: retryAt), releasing: held)
             }
+            probes = probed
         }
 
         resource.node.recordPass(now: now)
         routeNode?.recordPass(now: now)
         originNode?.recordPass(now: now)
         if resource.isInbound { inbound.recordPass(now: now) }
-        let entry = FlowEntry(resource: resource, origin: originNode, entryRoute: routeNode, breakers: rules.breakers, heldParams: held)
+        let entry = FlowEntry(
+            resource: resource, origin: originNode, entryRoute: routeNode, breakers: rules.breakers, probes: probes, heldParams: held)
         return waited > 0 ? .wait(waited, entry) : .pass(entry)
     }
 
     /// Records the end of an admitted call: its RT, and whether it failed (an exception in Sentinel's terms).
     /// The breakers it was admitted under count it, and thread-grade parameter rules let go of its values.
     public func complete(_ entry: FlowEntry, rtMillis: Int64, failed: Bool = false, now: Int64) {
+        recordExit(entry, rtMillis: rtMillis, failed: failed, now: now)
+        if !entry.breakers.isEmpty { entry.breakers.onComplete(rtMillis: rtMillis, error: failed, now: now) }
+        if !entry.heldParams.isEmpty { HeldParam.release(entry.heldParams) }
+    }
+
+    /// Ends an admitted call that never ran because a later entry of the same request was blocked: its
+    /// nodes see it exit as Sentinel's `Entry.exit` does (a success with no RT), but its breakers do not count
+    /// it, and a probe it held goes back to open, so a call that never ran cannot close a breaker.
+    public func abandon(_ entry: FlowEntry, now: Int64) {
+        recordExit(entry, rtMillis: 0, failed: false, now: now)
+        if !entry.probes.isEmpty { entry.breakers.probeBlocked(entry.probes) }
+        if !entry.heldParams.isEmpty { HeldParam.release(entry.heldParams) }
+    }
+
+    private func recordExit(_ entry: FlowEntry, rtMillis: Int64, failed: Bool, now: Int64) {
         entry.resource.node.recordCompletion(rtMillis: rtMillis, failed: failed, now: now)
         entry.entryRoute?.recordCompletion(rtMillis: rtMillis, failed: failed, now: now)
         entry.origin?.recordCompletion(rtMillis: rtMillis, failed: failed, now: now)
         if entry.resource.isInbound { inbound.recordCompletion(rtMillis: rtMillis, failed: failed, now: now) }
-        if !entry.breakers.isEmpty { entry.breakers.onComplete(rtMillis: rtMillis, error: failed, now: now) }
-        if !entry.heldParams.isEmpty { HeldParam.release(entry.heldParams) }
     }
 
     /// Records a call blocked before it reached the engine's rules (a gateway rule): counted as a block on

@@ -69,7 +69,7 @@ extension RequestBinder {
     }
 
     /// Compares a raw query key with a configured name, decoding the key only when it has escapes.
-    private static func keyMatches(_ rawKey: Substring.UTF8View.SubSequence, _ name: String) -> Bool {
+    static func keyMatches(_ rawKey: Substring.UTF8View.SubSequence, _ name: String) -> Bool {
         if !rawKey.contains(UInt8(ascii: "%")), !rawKey.contains(UInt8(ascii: "+")) {
             return rawKey.elementsEqual(name.utf8)
         }

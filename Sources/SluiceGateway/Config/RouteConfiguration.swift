@@ -84,6 +84,8 @@ public struct RouteConfiguration: Sendable, Hashable {
     public var name: String?
     /// Its flow-control resource: its name, or `"<METHOD> <path template>"`.
     public var resource: String { name ?? "\(method) \(template.text)" }
+    /// Its backend method's resource: `<service>:<IDLService>.<method>` (gRPC: `<service>:<full method name>`).
+    public var methodResource: String { service + ":" + call }
     public var method: String
     public var template: PathTemplate
     /// The route file's `service:` name.

@@ -8,12 +8,10 @@ internal import SluiceJSON
 /// the request's event loop: no locks beyond reading the snapshot, no async.
 final class RequestDispatcher: GatewayRequestHandler {
     let state: RuntimeState
-    let callGuard: any CallGuard
     let logger: Logger
 
-    init(state: RuntimeState, callGuard: any CallGuard, logger: Logger) {
+    init(state: RuntimeState, logger: Logger) {
         self.state = state
-        self.callGuard = callGuard
         self.logger = logger
     }
 
@@ -69,20 +67,26 @@ final class RequestDispatcher: GatewayRequestHandler {
             }
         }
 
-        switch callGuard.admit(route.guardedCall) {
-        case .admit:
+        guard let flowGuard = route.flowGuard else {
+            return call(
+                route, encoded, headers: request.headers, streamed: streamed, cancellation: request.cancellation, ticket: nil,
+                on: eventLoop, allocator: allocator, responder: responder)
+        }
+        switch flowGuard.admit(request, input: input, now: flowGuard.now()) {
+        case .admit(let ticket):
             call(
-                route, encoded, headers: request.headers, streamed: streamed, cancellation: request.cancellation, on: eventLoop,
-                allocator: allocator, responder: responder)
-        case .delay(let delay):
+                route, encoded, headers: request.headers, streamed: streamed, cancellation: request.cancellation, ticket: ticket,
+                on: eventLoop, allocator: allocator, responder: responder)
+        case .delay(let delay, let ticket):
             let headers = request.headers
             let cancellation = request.cancellation
             eventLoop.assumeIsolated().scheduleTask(in: delay) {
                 self.call(
-                    route, encoded, headers: headers, streamed: streamed, cancellation: cancellation, on: eventLoop,
-                    allocator: allocator, responder: responder)
+                    route, encoded, headers: headers, streamed: streamed, cancellation: cancellation, ticket: ticket,
+                    on: eventLoop, allocator: allocator, responder: responder)
             }
         case .reject(let error):
+            streamed?.close()
             responder.respond(error.response(allocator: allocator))
         }
     }
@@ -93,11 +97,11 @@ final class RequestDispatcher: GatewayRequestHandler {
         headers: GatewayHeaders,
         streamed: RequestMessageStream?,
         cancellation: CallCancellation?,
+        ticket: GuardTicket?,
         on eventLoop: any EventLoop,
         allocator: ByteBufferAllocator,
         responder: Responder
     ) {
-        let started = NIODeadline.now()
         route.call.send(
             encoded, headers: headers, streamed: streamed, cancellation: cancellation, on: eventLoop, allocator: allocator
         ) { result in
@@ -116,13 +120,13 @@ final class RequestDispatcher: GatewayRequestHandler {
                 let error = GatewayError(client: error, service: route.configuration.service)
                 (response, outcome) = (error.response(allocator: allocator), .failure)
             }
-            if let stream = response.stream {
-                // A streamed response's call is over only when its stream ends.
-                stream.whenFinished { outcome in
-                    self.callGuard.completed(route.guardedCall, outcome: outcome, latency: NIODeadline.now() - started)
+            if let ticket, let flowGuard = route.flowGuard {
+                if let stream = response.stream {
+                    // A streamed response's call is over only when its stream ends.
+                    stream.whenFinished { outcome in flowGuard.complete(ticket, outcome: outcome, now: flowGuard.now()) }
+                } else {
+                    flowGuard.complete(ticket, outcome: outcome, now: flowGuard.now())
                 }
-            } else {
-                self.callGuard.completed(route.guardedCall, outcome: outcome, latency: NIODeadline.now() - started)
             }
             responder.respond(response)
         }

@@ -1,4 +1,7 @@
 internal import Foundation
+internal import NIOCore
+internal import SluiceFlow
+internal import Synchronization
 
 /// The machine's state as Sentinel's system rules read it, sampled once a second (`SystemStatusListener`): the
 /// one-minute load average, and CPU usage as the larger of this process's share of all cores and the whole
@@ -80,5 +83,30 @@ enum MachineStatusSampler {
 
     static func readLoad() -> Double? {
         (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)).flatMap { parseLoad($0[...]) }
+    }
+}
+
+/// The sampled status system rules read: written once a second by ``run()`` off the event loops, read by
+/// admits with two relaxed loads.
+final class MachineStatusMonitor: SystemStatusProvider {
+    private let load = Atomic<UInt64>(0)
+    private let cpuUsage = Atomic<UInt64>(0)
+
+    func currentLoad() -> Double { Double(bitPattern: load.load(ordering: .relaxed)) }
+    func currentCpuUsage() -> Double { Double(bitPattern: cpuUsage.load(ordering: .relaxed)) }
+
+    /// Samples `/proc` every second until the task is cancelled.
+    func run() async {
+        var last = MachineStatusSampler.readCounters(uptimeNanos: DispatchTime.now().uptimeNanoseconds)
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(1))
+            if let value = MachineStatusSampler.readLoad() { load.store(value.bitPattern, ordering: .relaxed) }
+            let now = MachineStatusSampler.readCounters(uptimeNanos: DispatchTime.now().uptimeNanoseconds)
+            if let earlier = last, let later = now {
+                let usage = MachineStatusSampler.usage(from: earlier, to: later, cores: System.coreCount)
+                cpuUsage.store(usage.bitPattern, ordering: .relaxed)
+            }
+            last = now ?? last
+        }
     }
 }

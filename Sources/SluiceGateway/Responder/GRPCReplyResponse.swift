@@ -83,11 +83,12 @@ enum GRPCStatusResponse {
     }
 
     /// Statuses that say the backend is unwell count as failures for the guard (a breaker opens on them);
-    /// the rest are answers about the request.
+    /// the rest are answers about the request, errors only where a rule's `errors:` lists them.
     static func outcome(of code: Int) -> GuardOutcome {
         switch code {
+        case 0: .success
         case 2, 4, 13, 14, 15: .failure  // UNKNOWN, DEADLINE_EXCEEDED, INTERNAL, UNAVAILABLE, DATA_LOSS
-        default: .success
+        default: .grpcStatus(code)
         }
     }
 

@@ -38,12 +38,16 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let upgradeRequired = Code("upgrade_required", 426)
         /// A request line plus headers larger than `limits.max_header_bytes`.
         public static let headerFieldsTooLarge = Code("header_fields_too_large", 431)
+        /// Held back by a flow, hot-parameter, system or gateway rule.
+        public static let flowBlocked = Code("flow_blocked", 429)
         public static let internalError = Code("internal_error", 500)
         /// A request the gateway understands but does not serve.
         public static let notImplemented = Code("not_implemented", 501)
         public static let badGateway = Code("bad_gateway", 502)
         public static let applicationException = Code("application_exception", 502)
         public static let unavailable = Code("unavailable", 503)
+        /// A circuit breaker on the route or its method is open.
+        public static let circuitOpen = Code("circuit_open", 503)
         public static let gatewayTimeout = Code("gateway_timeout", 504)
 
         public var description: String { name }
@@ -59,6 +63,12 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
     public var applicationExceptionType: Int32?
     /// `Allow` for 405.
     public var allow: [String]
+    /// The kind of rule that blocked the call (`flow`, `param_flow`, `system`, `gateway`, `circuit_breaker`).
+    public var rule: String?
+    /// The flow-control resource whose rule blocked the call.
+    public var resource: String?
+    /// `Retry-After` in seconds (an open breaker's time to its next probe).
+    public var retryAfter: Int?
 
     public init(
         _ code: Code,
@@ -76,6 +86,14 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
         self.allow = allow
     }
 
+    /// A call a flow-control rule held back.
+    init(_ code: Code, _ message: String, rule: String, resource: String, retryAfter: Int? = nil) {
+        self.init(code, message)
+        self.rule = rule
+        self.resource = resource
+        self.retryAfter = retryAfter
+    }
+
     public var description: String { "\(code.status) \(code.name): \(message)" }
 
     public func response(allocator: ByteBufferAllocator) -> GatewayResponse {
@@ -85,6 +103,14 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
         json.beginObject()
         json.key("code")
         json.string(code.name)
+        if let rule {
+            json.key("rule")
+            json.string(rule)
+        }
+        if let resource {
+            json.key("resource")
+            json.string(resource)
+        }
         if let applicationExceptionType {
             json.key("type")
             json.int(applicationExceptionType)
@@ -101,7 +127,8 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
         }
         json.endObject()
         json.endObject()
-        let headers = allow.isEmpty ? [] : [(name: "allow", value: allow.joined(separator: ", "))]
+        var headers = allow.isEmpty ? [] : [(name: "allow", value: allow.joined(separator: ", "))]
+        if let retryAfter { headers.append((name: "retry-after", value: String(retryAfter))) }
         return GatewayResponse(status: code.status, headers: headers, body: json.buffer)
     }
 }

@@ -39,7 +39,7 @@ enum ThriftReplyResponse {
                     }
                     return (GatewayResponse(status: 204, body: nil), .success)
                 case .exception(_, let fieldID):
-                    return (GatewayResponse(status: route.status(forExceptionField: fieldID), body: output), .success)
+                    return (GatewayResponse(status: route.status(forExceptionField: fieldID), body: output), .exception(fieldID: fieldID))
                 }
             } catch {
                 return (GatewayError(reply: error).response(allocator: allocator), .failure)

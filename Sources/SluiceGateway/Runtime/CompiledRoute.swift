@@ -4,16 +4,16 @@ final class CompiledRoute: Sendable {
     let configuration: RouteConfiguration
     let binder: RequestBinder
     let service: ServiceRuntime
-    let guardedCall: GuardedCall
+    /// Flow control for the route's calls; nil when no rule touches them.
+    let flowGuard: RouteGuard?
     /// The codec and the client, for the route's protocol.
     let call: RouteCall
 
-    init(index: Int, configuration: RouteConfiguration, service: ServiceRuntime, call: RouteCall) {
+    init(configuration: RouteConfiguration, service: ServiceRuntime, call: RouteCall, flowGuard: RouteGuard?) {
         self.configuration = configuration
         self.binder = RequestBinder(route: configuration)
         self.service = service
-        self.guardedCall = GuardedCall(
-            service: configuration.service, call: configuration.call, route: index, resource: configuration.resource)
+        self.flowGuard = flowGuard
         self.call = call
     }
 }

@@ -20,6 +20,8 @@ final class RuntimeSnapshot: Sendable {
     let upstreams: [String: HTTPUpstream]
     /// gRPC calls proxied unchanged, by `:path`.
     let grpcPassthrough: GRPCPassthrough
+    /// Flow control's engine and state, shared with the snapshots before and after this one.
+    let flow: FlowRuntime
 
     private init(
         configuration: GatewayConfiguration,
@@ -28,7 +30,8 @@ final class RuntimeSnapshot: Sendable {
         services: [ServiceRuntime.Key: ServiceRuntime],
         proxyRoutes: [ProxyRoute] = [],
         upstreams: [String: HTTPUpstream] = [:],
-        grpcPassthrough: GRPCPassthrough = .empty
+        grpcPassthrough: GRPCPassthrough = .empty,
+        flow: FlowRuntime
     ) {
         self.configuration = configuration
         self.router = router
@@ -37,6 +40,7 @@ final class RuntimeSnapshot: Sendable {
         self.proxyRoutes = proxyRoutes
         self.upstreams = upstreams
         self.grpcPassthrough = grpcPassthrough
+        self.flow = flow
     }
 
     /// Whether some request is proxied, decided at its head: the listeners then ask ``ProxyRouting``.
@@ -50,6 +54,7 @@ final class RuntimeSnapshot: Sendable {
         configuration: GatewayConfiguration,
         previous: RuntimeSnapshot?,
         logger: Logger = Logger(label: "sluice.gateway"),
+        flow: FlowRuntime? = nil,
         makeCaller: (ThriftClientConfiguration) -> any ThriftCaller,
         makeGRPCCaller: (GRPCClientConfiguration) -> any GRPCCaller = { configuration in
             GRPCClient(configuration: configuration, eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "sluice.grpc"))
@@ -60,6 +65,10 @@ final class RuntimeSnapshot: Sendable {
             serviceConfigurations[service.name] = service
         }
         var services: [ServiceRuntime.Key: ServiceRuntime] = [:]
+        let flow = previous?.flow ?? flow ?? FlowRuntime()
+        let guards = RouteGuardBuilder(
+            rules: configuration.flowRules, runtime: flow,
+            methodResources: configuration.routes.filter { serviceConfigurations[$0.service]?.kind != .http }.map(\.methodResource))
         var routes: [CompiledRoute] = []
         var table: [(method: String, template: PathTemplate)] = []
         var proxied: [(RouteConfiguration, ServiceConfiguration)] = []
@@ -87,7 +96,7 @@ final class RuntimeSnapshot: Sendable {
                 guard case .thrift(let caller, _) = runtime.client else { continue }
                 call = .thrift(ThriftRouteCall(configuration: route, method: method, schema: schema, service: service, caller: caller))
             }
-            routes.append(CompiledRoute(index: routes.count, configuration: route, service: runtime, call: call))
+            routes.append(CompiledRoute(configuration: route, service: runtime, call: call, flowGuard: guards.guardFor(route, call: call)))
             table.append((route.method, route.template))
         }
         let (proxyRoutes, httpUpstreams) = Self.proxyRoutes(proxied, previous: previous, logger: logger)
@@ -101,7 +110,8 @@ final class RuntimeSnapshot: Sendable {
             services: services,
             proxyRoutes: proxyRoutes,
             upstreams: upstreams,
-            grpcPassthrough: grpcPassthrough
+            grpcPassthrough: grpcPassthrough,
+            flow: flow
         )
         let kept = Set(services.values.map(\.client.identity))
         let retired = previous?.services.values.filter { !kept.contains($0.client.identity) } ?? []

@@ -344,7 +344,6 @@ struct RouteResourceTests {
         """)]).run()
         let configuration = try #require(result.configuration, "\(result.diagnostics)")
         #expect(configuration.routes.map(\.resource) == ["say", "GET /v1/ping"])
-        let call = GuardedCall(service: "echo", call: "EchoService.Say", route: 0, resource: "say")
-        #expect(call.methodResource == "echo:EchoService.Say")
+        #expect(configuration.routes.map(\.methodResource) == ["echo:EchoService.Say", "echo:EchoService.Ping"])
     }
 }

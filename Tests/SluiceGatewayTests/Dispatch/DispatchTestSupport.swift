@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOEmbedded
 import SluiceClient
+import SluiceFlow
 import SluiceThrift
 import Testing
 @testable import SluiceGateway
@@ -76,19 +77,26 @@ struct DispatchHarness {
     var callers: [FakeCaller] = []
     let dispatcher: RequestDispatcher
 
-    init(protocolKind: ThriftProtocolKind = .binary, callGuard: any CallGuard = AdmitAll(), answer: @escaping (FakeCaller.Call) -> Result<ThriftReply, any Error>) throws {
+    /// `flowRules` replace the routes' flow-control rules; `clock` is the one flow control reads.
+    init(
+        protocolKind: ThriftProtocolKind = .binary, flowRules: FlowRulesConfiguration = FlowRulesConfiguration(),
+        clock: ManualFlowClock = ManualFlowClock(1_000_000),
+        answer: @escaping (FakeCaller.Call) -> Result<ThriftReply, any Error>
+    ) throws {
         let yaml = echoServiceYAML.replacingOccurrences(of: "codec: binary", with: "codec: \(protocolKind.rawValue)") + Self.routes
         let loaded = try ConfigFixture(["echo.yaml": yaml]).run()
-        guard let configuration = loaded.configuration else { throw ConfigErrors([]) }
+        guard var configuration = loaded.configuration else { throw ConfigErrors([]) }
+        configuration.flowRules = flowRules
         var made: [FakeCaller] = []
-        let (snapshot, _) = RuntimeSnapshot.build(configuration: configuration, previous: nil) { clientConfiguration in
+        let flow = FlowRuntime(clock: clock)
+        let (snapshot, _) = RuntimeSnapshot.build(configuration: configuration, previous: nil, flow: flow) { clientConfiguration in
             let caller = FakeCaller(configuration: clientConfiguration, answer: answer)
             made.append(caller)
             return caller
         }
         callers = made
         state = RuntimeState(snapshot)
-        dispatcher = RequestDispatcher(state: state, callGuard: callGuard, logger: Logger(label: "test"))
+        dispatcher = RequestDispatcher(state: state, logger: Logger(label: "test"))
     }
 
     func send(_ method: String, _ target: String, headers: [(String, String)] = [], body: String? = nil) -> ResponseBox {

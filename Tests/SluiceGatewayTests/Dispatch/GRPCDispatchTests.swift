@@ -127,7 +127,7 @@ struct GRPCDispatchHarness {
         let (snapshot, _) = RuntimeSnapshot.build(
             configuration: configuration, previous: nil, makeCaller: { _ in preconditionFailure("no Thrift services here") },
             makeGRPCCaller: { _ in caller })
-        dispatcher = RequestDispatcher(state: RuntimeState(snapshot), callGuard: AdmitAll(), logger: Logger(label: "test"))
+        dispatcher = RequestDispatcher(state: RuntimeState(snapshot), logger: Logger(label: "test"))
     }
 
     func send(_ method: String, _ target: String, headers: [(String, String)] = [], body: String? = nil) -> ResponseBox {

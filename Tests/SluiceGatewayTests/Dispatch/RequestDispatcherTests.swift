@@ -135,38 +135,3 @@ struct RequestDispatcherTests {
         #expect(wrongMethod.only?.headers.first?.value == "POST")
     }
 }
-
-/// A guard that rejects, delays or admits, and records outcomes.
-final class ScriptedGuard: CallGuard, @unchecked Sendable {
-    // @unchecked: one EmbeddedEventLoop thread.
-    var decision: GuardDecision
-    var outcomes: [GuardOutcome] = []
-
-    init(_ decision: GuardDecision) { self.decision = decision }
-
-    func admit(_ call: GuardedCall) -> GuardDecision { decision }
-    func completed(_ call: GuardedCall, outcome: GuardOutcome, latency: TimeAmount) { outcomes.append(outcome) }
-}
-
-@Suite("Guard seam")
-struct GuardSeamTests {
-    @Test("a rejecting guard answers with its error and no call is made")
-    func rejects() throws {
-        let callGuard = ScriptedGuard(.reject(GatewayError(.unavailable, "over the limit")))
-        let harness = try DispatchHarness(callGuard: callGuard) { _ in DispatchHarness.reply("Ping", "{}") }
-        let box = harness.send("GET", "/v1/ping")
-        #expect(box.only?.status == 503)
-        #expect(harness.callers.first?.calls.isEmpty == true)
-    }
-
-    @Test("a delaying guard holds the call until the delay passes; outcomes are reported")
-    func delays() throws {
-        let callGuard = ScriptedGuard(.delay(.milliseconds(50)))
-        let harness = try DispatchHarness(callGuard: callGuard) { _ in DispatchHarness.reply("Ping", "{}") }
-        let box = harness.send("GET", "/v1/ping")
-        #expect(box.responses.isEmpty)
-        harness.loop.advanceTime(by: .milliseconds(50))
-        #expect(box.only?.status == 204)
-        #expect(callGuard.outcomes == [.success])
-    }
-}

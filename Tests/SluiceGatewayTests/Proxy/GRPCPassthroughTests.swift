@@ -32,7 +32,7 @@ struct GRPCPassthroughTests {
         let (snapshot, _) = RuntimeSnapshot.build(configuration: configuration, previous: nil) { clientConfiguration in
             FakeCaller(configuration: clientConfiguration) { _ in .failure(GatewayError(.internalError, "not called")) }
         }
-        return (RequestDispatcher(state: RuntimeState(snapshot), callGuard: AdmitAll(), logger: Logger(label: "test")), snapshot)
+        return (RequestDispatcher(state: RuntimeState(snapshot), logger: Logger(label: "test")), snapshot)
     }
 
     private func head(_ path: String, contentType: String = "application/grpc", version: HTTPVersion = .init(major: 2, minor: 0)) -> HTTPRequestHead {

@@ -22,7 +22,7 @@ struct ProxyRoutingTests {
         let (snapshot, _) = RuntimeSnapshot.build(configuration: configuration, previous: nil) { clientConfiguration in
             FakeCaller(configuration: clientConfiguration) { _ in .failure(GatewayError(.internalError, "not called")) }
         }
-        return (RequestDispatcher(state: RuntimeState(snapshot), callGuard: AdmitAll(), logger: Logger(label: "test")), snapshot)
+        return (RequestDispatcher(state: RuntimeState(snapshot), logger: Logger(label: "test")), snapshot)
     }
 
     @Test("a proxy route's head is taken with its upstream target; RPC routes and unknown paths are not")

@@ -26,6 +26,8 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     /// The streamed response being written (a server-streaming call's), if any.
     private var responseStream: ResponseStream?
     private var context: ChannelHandlerContext?
+    /// The peer, read once per connection (flow rules on the client IP read it from each request).
+    private var peer: SocketAddress?
     /// Inside `channelRead`…`channelReadComplete`: flushes wait for the read to complete.
     private var isReading = false
     private var needsFlush = false
@@ -89,6 +91,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     private func start(context: ChannelHandlerContext) {
         guard idleTimer == nil else { return }
+        peer = context.channel.remoteAddress
         let now = context.eventLoop.now
         machine = HTTP1ConnectionStateMachine(configuration: configuration, now: now)
         scheduleIdleCheck(at: now + configuration.idleTimeout, context: context)
@@ -208,12 +211,13 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         body: ByteBuffer?,
         context: ChannelHandlerContext
     ) {
-        let request = GatewayRequest(
+        var request = GatewayRequest(
             method: head.method.rawValue,
             target: head.uri,
             headers: GatewayHeaders(http1: head.headers),
             body: body
         )
+        request.clientAddress = peer
         let responder = Responder(connection: self, request: id)
         handler.handle(request, on: context.eventLoop, allocator: context.channel.allocator, responder: responder)
     }

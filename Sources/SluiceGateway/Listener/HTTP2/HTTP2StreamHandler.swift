@@ -110,6 +110,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
             let cancellation = CallCancellation()
             self.cancellation = cancellation
             request.cancellation = cancellation
+            request.clientAddress = context.channel.parent?.remoteAddress
             handler.handle(request, on: context.eventLoop, allocator: context.channel.allocator, responder: Responder(stream: self))
         case .reject(let error):
             respond(error.response(allocator: context.channel.allocator))

@@ -1,0 +1,44 @@
+internal import NIOCore
+internal import SluiceFlow
+internal import SluiceJSON
+
+/// How one route reads one entry of a resource's parameter list (a hot-parameter rule's value), resolved
+/// when the rules load: a method argument by position becomes its field.
+enum ParamReader: Sendable, Hashable {
+    case clientIP
+    case header(String)
+    case query(String)
+    case cookie(String)
+    /// A field of the call's arguments: its bound value (path, query, header, cookie) if it has one, else
+    /// its value in the JSON body.
+    case field([String])
+    /// An argument the method does not have: the rule does not apply (Sentinel passes an index past the args).
+    case absent
+
+    func read(_ items: FlowRequestItems, input: CallInput) -> String? {
+        switch self {
+        case .clientIP: return items.remoteAddress
+        case .header(let name): return items.header(name)
+        case .query(let name): return items.urlParam(name)
+        case .cookie(let name): return items.cookie(name)
+        case .absent: return nil
+        case .field(let path):
+            if let bound = input.bound.first(where: { $0.path == path }) { return bound.text }
+            guard let body = input.body, path.starts(with: input.bodyTarget) else { return nil }
+            return body.withUnsafeReadableBytes { JSONScanner.fieldText(at: path.dropFirst(input.bodyTarget.count), in: $0) }
+        }
+    }
+}
+
+/// A call's parameters for the engine: read only when a rule asks for them.
+struct RequestParameters: FlowParameters {
+    let readers: [ParamReader]
+    let items: FlowRequestItems
+    let input: CallInput
+
+    var count: Int { readers.count }
+
+    func value(at index: Int) -> String? {
+        index < readers.count ? readers[index].read(items, input: input) : nil
+    }
+}
