@@ -55,7 +55,11 @@ final class RouteGuard: Sendable {
     func now() -> Int64 { clock.nowMillis() }
 
     func admit(_ request: GatewayRequest, input: CallInput, now: Int64) -> GuardDecision {
-        let items = FlowRequestItems(request: request)
+        admit(FlowRequestItems(request), path: request.path, input: input, now: now)
+    }
+
+    /// Admits a call whose request parts are `items` and whose raw path is `path` (API groups match it).
+    func admit(_ items: FlowRequestItems, path rawPath: Substring, input: CallInput?, now: Int64) -> GuardDecision {
         let originName: String
         switch origin {
         case nil: originName = ""
@@ -68,7 +72,7 @@ final class RouteGuard: Sendable {
             return .reject(error)
         }
         if !apiGroups.isEmpty {
-            let path = String(request.path)
+            let path = String(rawPath)
             for group in apiGroups where group.matcher.matches(path: path) {
                 if let error = enter(group.resource, items, input, origin: originName, entryRoute: "", &ticket, &waited, now: now) {
                     return .reject(error)
@@ -85,7 +89,7 @@ final class RouteGuard: Sendable {
 
     /// Enters one resource; on a block, lets go of what the call entered before and answers the error.
     private func enter(
-        _ entered: Resource, _ items: FlowRequestItems, _ input: CallInput, origin: String, entryRoute: String,
+        _ entered: Resource, _ items: FlowRequestItems, _ input: CallInput?, origin: String, entryRoute: String,
         _ ticket: inout GuardTicket, _ waited: inout Int64, now: Int64
     ) -> GatewayError? {
         if let gateway = entered.gateway {
