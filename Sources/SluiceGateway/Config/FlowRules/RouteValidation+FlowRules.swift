@@ -1,0 +1,101 @@
+internal import SluiceFlow
+
+extension RouteValidation {
+    /// Gathers every file's flow-control rules and the Sentinel files they name into ``flowRules``, then checks
+    /// what needs them all: each YAML rule's resource is a route, a method or an API group, path variables
+    /// exist, and no two rules on one resource read its origin from different places.
+    mutating func addFlowRules(of files: [RouteFile]) {
+        var rules = FlowRulesConfiguration()
+        var loaded: Set<String> = []
+        for file in files {
+            let draft = file.flowRules.rules
+            rules.flow += draft.flow
+            rules.degrade += draft.degrade
+            rules.param += draft.param
+            rules.system += draft.system
+            for (resource, outcomes) in draft.errorOutcomes { rules.errorOutcomes[resource, default: []].formUnion(outcomes) }
+            // A file two route files name is still one set of rules.
+            for reference in file.flowRules.sentinelFiles where loaded.insert("\(reference.kind) \(reference.path)").inserted {
+                loadSentinelFile(reference, into: &rules)
+            }
+        }
+        let resources = knownResources(apiNames: rules.apiDefinitions.map(\.apiName))
+        for file in files {
+            for reference in file.flowRules.resources where !resources.contains(reference.name) {
+                report(reference.origin.diagnostic(Self.unknownResource(reference.name, among: resources)))
+            }
+            for reference in file.flowRules.pathVariables { checkPathVariable(reference) }
+        }
+        rules.origins = settleOrigins(files.flatMap(\.flowRules.originClaims))
+        flowRules = rules
+    }
+
+    /// Route resources (`name:` or `METHOD /template`), method resources (`service:call`) and API group names.
+    private func knownResources(apiNames: [String]) -> Set<String> {
+        var names = Set(apiNames)
+        for route in routes {
+            names.insert(route.resource)
+            // Routes to `protocol: http` services call no method.
+            if !route.call.isEmpty { names.insert(route.service + ":" + route.call) }
+        }
+        return names
+    }
+
+    static func unknownResource(_ name: String, among known: Set<String>) -> String {
+        let message = "no route or method is the resource '\(name)'"
+        let near = known.map { (name: $0, distance: editDistance($0, name)) }
+            .filter { $0.distance <= max(1, min(3, name.count / 3)) }
+            .min { ($0.distance, $0.name) < ($1.distance, $1.name) }
+        return near.map { "\(message) (did you mean '\($0.name)'?)" } ?? message
+    }
+
+    /// A `param: {path: name}` must name a template variable of every route the rule's resource stands for.
+    private mutating func checkPathVariable(_ reference: FlowRulesDraft.PathVariableReference) {
+        let matching = routes.filter { $0.resource == reference.resource || $0.service + ":" + $0.call == reference.resource }
+        for route in matching where !route.template.variables.contains(where: { $0.name == reference.variable }) {
+            let names = route.template.variables.map(\.name)
+            let list = names.isEmpty ? "it has none" : "variables: \(names.joined(separator: ", "))"
+            report(reference.origin.diagnostic(
+                "route \(route.method) \(route.template.text) has no path variable '\(reference.variable)' (\(list))"))
+            return
+        }
+    }
+
+    /// One origin source per resource; a rule naming another one than an earlier rule is an error at it.
+    private mutating func settleOrigins(_ claims: [FlowRulesDraft.OriginClaim]) -> [String: OriginSource] {
+        var settled: [String: FlowRulesDraft.OriginClaim] = [:]
+        for claim in claims {
+            guard let first = settled[claim.resource] else {
+                settled[claim.resource] = claim
+                continue
+            }
+            if first.source != claim.source {
+                report(claim.origin.diagnostic(
+                    "rules on '\(claim.resource)' read the origin from \(Self.describe(claim.source)) here but from \(Self.describe(first.source)) at \(first.origin); one resource has one origin"
+                ))
+            }
+        }
+        return settled.mapValues(\.source)
+    }
+
+    private static func describe(_ source: OriginSource) -> String {
+        switch source {
+        case .header(let name): "header '\(name)'"
+        case .clientIP: "the client IP"
+        }
+    }
+}
+
+/// Levenshtein distance over characters, for near-miss suggestions in messages.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    var previous = Array(0...b.count)
+    for i in 1...max(a.count, 1) where !a.isEmpty {
+        var current = [i] + Array(repeating: 0, count: b.count)
+        for j in 1...max(b.count, 1) where !b.isEmpty {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        previous = current
+    }
+    return previous[b.count]
+}
