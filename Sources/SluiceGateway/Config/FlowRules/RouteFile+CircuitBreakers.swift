@@ -31,7 +31,7 @@ extension RouteFile {
             ? nil : fields.wholeSeconds("recovery_timeout", reader: &reader)
         let outcomes = fields.read("errors", reader: &reader) { node, reader in parseOutcomes(node, reader: &reader) }
 
-        guard let resource, let grade, let threshold, let recovery else { return }
+        guard fields.valid, let resource, let grade, let threshold, let recovery else { return }
         let slow = grade == .slowRequestRatio
         let rule = DegradeRule(
             resource: resource, grade: grade, count: slow ? Double(maxRT ?? 0) : threshold, timeWindowSec: recovery,

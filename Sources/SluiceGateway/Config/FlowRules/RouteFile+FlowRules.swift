@@ -53,7 +53,8 @@ extension RouteFile {
             fields.fail(at: "origin_header", "'origin_header' must be a header name, not '\(originHeader)'", reader: &reader)
         }
 
-        guard let resource, let count else { return }
+        // Only a rule that parsed is validated, so a problem is not reported twice.
+        guard fields.valid, let resource, let count else { return }
         let rule = FlowRule(
             resource: resource, limitApp: limitApp ?? FlowRule.defaultLimitApp, grade: grade, count: count,
             strategy: strategy, refResource: refResource, behavior: behavior, warmUpPeriodSec: warmUpPeriod ?? 10,

@@ -65,7 +65,10 @@ extension RouteFile {
         guard fields.required("resource", reader: &reader) != nil, let resource = fields.text("resource", reader: &reader) else {
             return nil
         }
-        draft.resources.append(.init(name: resource, origin: fields.position(of: "resource", reader: reader)))
+        // A blank name is the rule's own `validate()` error; it is not also an unknown resource.
+        if !resource.allSatisfy(\.isWhitespace) {
+            draft.resources.append(.init(name: resource, origin: fields.position(of: "resource", reader: reader)))
+        }
         return resource
     }
 }

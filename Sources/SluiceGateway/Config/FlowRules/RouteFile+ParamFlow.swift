@@ -32,7 +32,7 @@ extension RouteFile {
         fields.refuse("burst", unless: qps && behavior == .reject, "applies only to grade qps with behavior reject", reader: &reader)
         fields.refuse("max_queueing_time", unless: qps && behavior == .throttle, "applies only to behavior throttle", reader: &reader)
 
-        guard let resource, let source, let count else { return }
+        guard fields.valid, let resource, let source, let count else { return }
         if case .pathParam(let variable) = source {
             draft.pathVariables.append(.init(resource: resource, variable: variable, origin: fields.position(of: "param", reader: reader)))
         }

@@ -44,7 +44,7 @@ extension RouteValidation {
     static func unknownResource(_ name: String, among known: Set<String>) -> String {
         let message = "no route or method is the resource '\(name)'"
         let near = known.map { (name: $0, distance: editDistance($0, name)) }
-            .filter { $0.distance <= max(1, min(3, name.count / 3)) }
+            .filter { $0.distance <= max(1, min(2, name.count / 4)) }
             .min { ($0.distance, $0.name) < ($1.distance, $1.name) }
         return near.map { "\(message) (did you mean '\($0.name)'?)" } ?? message
     }
@@ -86,16 +86,22 @@ extension RouteValidation {
     }
 }
 
-/// Levenshtein distance over characters, for near-miss suggestions in messages.
+/// Edit distance with adjacent transpositions counting as one edit (optimal string alignment), for
+/// near-miss suggestions: `sya` is one edit from `say`.
 func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a), b = Array(b)
-    var previous = Array(0...b.count)
-    for i in 1...max(a.count, 1) where !a.isEmpty {
-        var current = [i] + Array(repeating: 0, count: b.count)
-        for j in 1...max(b.count, 1) where !b.isEmpty {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+    guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
+    var table = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+    for i in 0...a.count { table[i][0] = i }
+    for j in 0...b.count { table[0][j] = j }
+    for i in 1...a.count {
+        for j in 1...b.count {
+            let cost = a[i - 1] == b[j - 1] ? 0 : 1
+            table[i][j] = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + cost)
+            if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1)
+            }
         }
-        previous = current
     }
-    return previous[b.count]
+    return table[a.count][b.count]
 }
