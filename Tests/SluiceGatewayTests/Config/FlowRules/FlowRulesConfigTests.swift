@@ -109,6 +109,18 @@ struct FlowRulesConfigTests {
         #expect(rules.system == [SystemRule(qps: 10), SystemRule(highestSystemLoad: 2.5)])
     }
 
+    @Test("gRPC methods are resources by their full name, generated routes included, as the runtime spells them")
+    func grpcMethodResources() throws {
+        let yaml = GRPCServiceConfigTests.serviceYAML + """
+        flow:
+          - {resource: "orders:shop.v1.OrderService.GetOrder", count: 1}
+          - {resource: "GET /v1/orders/{name}", count: 2}
+          - {resource: "orders:OrderService.GetOrder", count: 3}
+        """
+        let result = try ConfigFixture(["shop.proto": GRPCServiceConfigTests.proto, "a.yaml": yaml]).run()
+        #expect(result.diagnostics == ["a.yaml:15:16: no route or method is the resource 'orders:OrderService.GetOrder'"])
+    }
+
     @Test("a route file without flow sections has no rules")
     func none() throws {
         let result = try ConfigFixture(["echo.yaml": Self.routes("")]).run()
