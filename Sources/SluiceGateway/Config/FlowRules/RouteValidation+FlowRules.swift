@@ -49,16 +49,18 @@ extension RouteValidation {
         return near.map { "\(message) (did you mean '\($0.name)'?)" } ?? message
     }
 
-    /// A `param: {path: name}` must name a template variable of every route the rule's resource stands for.
+    /// A `param: {path: name}` must name a template variable of the route the rule's resource is, or, for a
+    /// method, of at least one route calling it (routes without it pass that rule: a missing value passes).
     private mutating func checkPathVariable(_ reference: FlowRulesDraft.PathVariableReference) {
-        let matching = routes.filter { $0.resource == reference.resource || $0.service + ":" + $0.call == reference.resource }
-        for route in matching where !route.template.variables.contains(where: { $0.name == reference.variable }) {
-            let names = route.template.variables.map(\.name)
-            let list = names.isEmpty ? "it has none" : "variables: \(names.joined(separator: ", "))"
-            report(reference.origin.diagnostic(
-                "route \(route.method) \(route.template.text) has no path variable '\(reference.variable)' (\(list))"))
-            return
-        }
+        var matching = routes.filter { $0.resource == reference.resource }
+        if matching.isEmpty { matching = routes.filter { $0.service + ":" + $0.call == reference.resource } }
+        guard !matching.isEmpty, !matching.contains(where: { route in route.template.variables.contains { $0.name == reference.variable } })
+        else { return }
+        let names = Set(matching.flatMap { $0.template.variables.map(\.name) }).sorted()
+        let list = names.isEmpty ? "none" : names.joined(separator: ", ")
+        let what = matching.count == 1
+            ? "route \(matching[0].method) \(matching[0].template.text) has" : "the routes calling \(reference.resource) have"
+        report(reference.origin.diagnostic("\(what) no path variable '\(reference.variable)' (variables: \(list))"))
     }
 
     /// One origin source per resource; a rule naming another one than an earlier rule is an error at it.

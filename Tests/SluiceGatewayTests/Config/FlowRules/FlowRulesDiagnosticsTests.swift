@@ -141,6 +141,7 @@ struct FlowRulesDiagnosticsTests {
               - {resource: say, param: {path: req.nme}, count: 1}
               - {resource: say, param: {field: req..id}, count: 1, exceptions: {vip: -1}}
               - {resource: say, param: {client_ip: false}, count: 1}
+              - {resource: "echo:EchoService.Say", param: {path: nope}, count: 1}
             """,
             [
                 "echo.yaml:12:28: 'param' must have exactly one of: header, query, cookie, path, field, client_ip",
@@ -148,6 +149,7 @@ struct FlowRulesDiagnosticsTests {
                 "echo.yaml:14:74: the count of 'vip' must be an integer in 0...2147483647",
                 "echo.yaml:15:40: 'client_ip' must be true",
                 "echo.yaml:13:28: route POST /v1/echo/{req.name} has no path variable 'req.nme' (variables: req.name)",
+                "echo.yaml:16:47: route POST /v1/echo/{req.name} has no path variable 'nope' (variables: req.name)",
             ]
         ),
         (
