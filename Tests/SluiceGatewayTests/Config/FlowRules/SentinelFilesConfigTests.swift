@@ -1,5 +1,6 @@
 import Foundation
 import SluiceFlow
+import SluiceThrift
 import Testing
 @testable import SluiceGateway
 
@@ -123,5 +124,21 @@ struct SentinelFilesConfigTests {
         ]).run()
         #expect(result.diagnostics == [])
         #expect(try #require(result.configuration).flowRules.flow.count == 1)
+    }
+
+    @Test("route files that come as documents resolve Sentinel files against their own path")
+    func documents() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write("kv/flow.json", #"[{"resource": "abc", "count": 1}]"#)
+        let loader = SchemaLoader { path, _ throws(ConfigErrors) in
+            var schema = TestSchemas.echo()
+            schema.rootFile = path
+            return schema
+        }
+        let document = RouteDocument(
+            path: directory.path + "/kv/echo.yaml", text: FlowRulesConfigTests.routes("sentinel: {flow: flow.json}\n"))
+        let configuration = try RouteConfigLoader.load(documents: [document], schemaLoader: loader)
+        #expect(configuration.flowRules.flow.map(\.resource) == ["abc"])
     }
 }
