@@ -60,7 +60,8 @@ extension RouteFile {
             if let outcome = OutcomeMatch(parsing: text) {
                 outcomes.insert(outcome)
             } else {
-                reader.error(at: item, "bad error outcome '\(text)' (expected exception:<Name>, grpc:<code name or 1...16>, or http:<status 100...599>)")
+                let expected = "exception:<Name>, grpc:<code name or 1...16>, or http:<status 100...599>"
+                reader.error(at: item, "bad error outcome '\(text)' (expected \(expected))")
                 valid = false
             }
         }

@@ -37,7 +37,9 @@ extension RouteFile {
         // Settings Sentinel would silently ignore are refused, so a rule does what it reads as.
         let warms = behavior == .warmUp || behavior == .warmUpThrottle
         let queues = behavior == .throttle || behavior == .warmUpThrottle
-        fields.refuse("behavior", unless: grade == .qps || behavior == .reject, "applies only to grade qps (a concurrency rule always rejects)", reader: &reader)
+        fields.refuse(
+            "behavior", unless: grade == .qps || behavior == .reject, "applies only to grade qps (a concurrency rule always rejects)",
+            reader: &reader)
         fields.refuse("warm_up_period", unless: warms, "applies only to behavior warm_up or warm_up_throttle", reader: &reader)
         fields.refuse("cold_factor", unless: warms, "applies only to behavior warm_up or warm_up_throttle", reader: &reader)
         fields.refuse("max_queueing_time", unless: queues, "applies only to behavior throttle or warm_up_throttle", reader: &reader)

@@ -72,9 +72,9 @@ extension RouteValidation {
                 continue
             }
             if first.source != claim.source {
+                let here = Self.describe(claim.source), there = Self.describe(first.source)
                 report(claim.origin.diagnostic(
-                    "rules on '\(claim.resource)' read the origin from \(Self.describe(claim.source)) here but from \(Self.describe(first.source)) at \(first.origin); one resource has one origin"
-                ))
+                    "rules on '\(claim.resource)' read the origin from \(here) here but from \(there) at \(first.origin); one resource has one origin"))
             }
         }
         return settled.mapValues(\.source)
