@@ -5,25 +5,13 @@ outcome (a 5xx is an error, another status only where a breaker lists it)."""
 import json
 import pathlib
 import subprocess
-import sys
 import tempfile
 import time
 
 import pytest
 
 from support.gateway import Gateway, write_routes
-from support.processes import Child, wait_for_port
-
-SERVER = pathlib.Path(__file__).parent / "servers" / "http_echo_server.py"
-
-
-@pytest.fixture(scope="module")
-def upstream(workdir):
-    child = Child([sys.executable, SERVER], workdir / "flow-http-echo.log")
-    port = int(child.wait_for_line(r"listening (\d+)", timeout=20).group(1))
-    wait_for_port(port)
-    yield port
-    child.stop()
+from test_http_proxy import upstream  # noqa: F401 (the stdlib upstream fixture)
 
 
 @pytest.fixture(scope="module")
