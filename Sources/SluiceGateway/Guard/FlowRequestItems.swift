@@ -7,25 +7,18 @@ struct FlowRequestItems: GatewayRequestItems {
     let headers: GatewayHeaders
     /// The raw query after `?`.
     let query: Substring
-    let peer: SocketAddress?
-    /// The peer's address already as text (proxied requests carry it so), read before `peer`.
-    var peerText: String? = nil
+    /// The peer's IP address (not `X-Forwarded-For`: the gateway is the edge).
+    let remoteAddress: String?
 
     init(_ request: GatewayRequest) {
-        headers = request.headers
-        query = request.query
-        peer = request.clientAddress
+        self.init(headers: request.headers, query: request.query, remoteAddress: request.clientAddress)
     }
 
-    init(headers: GatewayHeaders, query: Substring, peerText: String?) {
+    init(headers: GatewayHeaders, query: Substring, remoteAddress: String?) {
         self.headers = headers
         self.query = query
-        self.peer = nil
-        self.peerText = peerText
+        self.remoteAddress = remoteAddress
     }
-
-    /// The peer's IP address (not `X-Forwarded-For`: the gateway is the edge).
-    var remoteAddress: String? { peerText ?? peer?.ipAddress }
 
     func header(_ name: String) -> String? { headers.first(name) }
 

@@ -6,7 +6,7 @@ extension ProxyExchange {
     func admit(_ flowGuard: RouteGuard) -> GuardDecision {
         let target = request.uri.utf8.firstIndex(of: UInt8(ascii: "?")).map { (request.uri[..<$0], request.uri[request.uri.index(after: $0)...]) }
             ?? (request.uri[...], "")
-        let items = FlowRequestItems(headers: GatewayHeaders(http1: request.headers), query: target.1, peerText: clientAddress)
+        let items = FlowRequestItems(headers: GatewayHeaders(http1: request.headers), query: target.1, remoteAddress: clientAddress)
         return flowGuard.admit(items, path: target.0, input: nil, now: flowGuard.now())
     }
 
