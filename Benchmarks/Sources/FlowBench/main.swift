@@ -20,12 +20,12 @@ func now() -> (wall: UInt64, cpu: UInt64) { (nanos(CLOCK_MONOTONIC), nanos(CLOCK
 
 /// Runs `pairs` admit + complete pairs; the engine's clock advances 1 ms per 1000 pairs, so windows roll
 /// over as they would at a million calls a second.
-func run(_ engine: FlowEngine, _ resource: FlowResource, origin: String, pairs: Int) -> Int {
+func run(_ engine: FlowEngine, _ resource: FlowResource, origin: String, parameters: [String?], pairs: Int) -> Int {
     var passed = 0
     var now: Int64 = 1_700_000_000_000
     for index in 0..<pairs {
         if index % 1000 == 0 { now += 1 }
-        switch engine.admit(resource, origin: origin, now: now) {
+        switch engine.admit(resource, origin: origin, parameters: parameters, now: now) {
         case .pass(let entry), .wait(_, let entry):
             engine.complete(entry, rtMillis: 3, now: now)
             passed += 1
@@ -36,35 +36,45 @@ func run(_ engine: FlowEngine, _ resource: FlowResource, origin: String, pairs: 
     return passed
 }
 
-func makeEngine() -> (FlowEngine, FlowResource) {
+/// Three flow rules and a system rule; with `allKinds`, also a circuit breaker and a hot-parameter rule on
+/// the call's first parameter (a client IP), so every slot runs.
+func makeEngine(allKinds: Bool) -> (FlowEngine, FlowResource) {
     let engine = FlowEngine()
     engine.load(
-        flowRules: [
-            FlowRule(resource: "say", count: 1e12),
-            FlowRule(resource: "say", grade: .concurrency, count: 1e9),
-            FlowRule(resource: "say", limitApp: "partner-a", count: 1e12),
-        ],
-        systemRules: [SystemRule(qps: 1e12, maxThread: 1_000_000)])
+        FlowRuleSet(
+            flow: [
+                FlowRule(resource: "say", count: 1e12),
+                FlowRule(resource: "say", grade: .concurrency, count: 1e9),
+                FlowRule(resource: "say", limitApp: "partner-a", count: 1e12),
+            ],
+            degrade: allKinds ? [DegradeRule(resource: "say", grade: .errorRatio, count: 0.5, timeWindowSec: 5)] : [],
+            param: allKinds ? [ParamFlowRule(resource: "say", paramIdx: 0, count: 1e12)] : [],
+            system: [SystemRule(qps: 1e12, maxThread: 1_000_000)]))
     return (engine, engine.resource("say"))
 }
 
 let pairs = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 2_000_000 : 2_000_000
 var sink = 0
-for (label, origin) in [("no origin", ""), ("origin partner-a", "partner-a")] {
-    let (warmEngine, warmResource) = makeEngine()
-    sink &+= run(warmEngine, warmResource, origin: origin, pairs: pairs / 10)
+let cases: [(label: String, origin: String, allKinds: Bool)] = [
+    ("no origin", "", false), ("origin partner-a", "partner-a", false),
+    ("every kind (+ breaker, hot parameter)", "", true),
+]
+for (label, origin, allKinds) in cases {
+    let parameters: [String?] = allKinds ? ["10.1.2.3"] : []
+    let (warmEngine, warmResource) = makeEngine(allKinds: allKinds)
+    sink &+= run(warmEngine, warmResource, origin: origin, parameters: parameters, pairs: pairs / 10)
 
-    let (engine, resource) = makeEngine()
+    let (engine, resource) = makeEngine(allKinds: allKinds)
     let start = now()
-    sink &+= run(engine, resource, origin: origin, pairs: pairs)
+    sink &+= run(engine, resource, origin: origin, parameters: parameters, pairs: pairs)
     let end = now()
     let singleWall = Double(end.wall - start.wall) / Double(pairs)
     let singleCPU = Double(end.cpu - start.cpu) / Double(pairs)
 
-    let (shared, sharedResource) = makeEngine()
+    let (shared, sharedResource) = makeEngine(allKinds: allKinds)
     let contendedStart = now()
     DispatchQueue.concurrentPerform(iterations: 2) { _ in
-        _ = run(shared, sharedResource, origin: origin, pairs: pairs)
+        _ = run(shared, sharedResource, origin: origin, parameters: parameters, pairs: pairs)
     }
     let contendedEnd = now()
     let contendedWall = Double(contendedEnd.wall - contendedStart.wall) / Double(2 * pairs)

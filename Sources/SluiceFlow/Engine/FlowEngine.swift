@@ -55,11 +55,27 @@ public final class FlowEngine: Sendable {
     /// `prioritized` call a QPS reject rule would block may instead book a pass in a window starting within
     /// 500 ms and wait for it (Sentinel's `entryWithPriority`); as in Sentinel, the rules after that one, and
     /// the breakers, are not checked.
+    ///
+    /// A resource with flow rules admits one call at a time, so a check and the pass it records are one step:
+    /// two event loops cannot both see the last free slot (Sentinel reads and records in two steps and can
+    /// let a concurrency limit of 4 run 5 calls). The lock is taken alone, never inside another.
     public func admit<Parameters: FlowParameters>(
         _ resource: FlowResource, origin: String = "", entryRoute: String = "", parameters: Parameters,
         prioritized: Bool = false, now: Int64
     ) -> Admission {
         let rules = resource.snapshot
+        if rules.checks.isEmpty {
+            return admit(resource, rules, origin: origin, entryRoute: entryRoute, parameters: parameters, prioritized: prioritized, now: now)
+        }
+        return resource.admission.withLock { _ in
+            admit(resource, rules, origin: origin, entryRoute: entryRoute, parameters: parameters, prioritized: prioritized, now: now)
+        }
+    }
+
+    private func admit<Parameters: FlowParameters>(
+        _ resource: FlowResource, _ rules: ResourceRules, origin: String, entryRoute: String, parameters: Parameters,
+        prioritized: Bool, now: Int64
+    ) -> Admission {
         let originNamed = !origin.isEmpty && rules.namedOrigins.contains(origin)
         let originNode = origin.isEmpty ? nil : resource.originNode(origin, named: originNamed)
         let routeNode = rules.entryRoutes.isEmpty ? nil : rules.entryRoutes[entryRoute]

@@ -12,6 +12,8 @@ public final class FlowResource: Sendable {
     private let overflowOrigin = StatisticNode()
     private let maxOrigins: Int
     let rules: Mutex<ResourceRules> = Mutex(ResourceRules.none)
+    /// Held across one admit's checks and the pass it records (``FlowEngine/admit(_:origin:entryRoute:parameters:prioritized:now:)``).
+    let admission = Mutex(())
 
     init(name: String, isInbound: Bool, maxOrigins: Int) {
         self.name = name

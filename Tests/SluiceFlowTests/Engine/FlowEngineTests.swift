@@ -159,4 +159,29 @@ struct FlowEngineTests {
         #expect(resource.node.withMetrics { $0.totalSuccess(at: 1_000_050) } == 10_000)
         #expect(resource.existingOriginNode("app")?.withMetrics { $0.totalRequest(at: 1_000_050) } == 10_000)
     }
+
+    @Test("a concurrency limit holds when several threads admit at once: no pass ever sees more in flight than the count")
+    func concurrencyLimitUnderContention() async {
+        let engine = FlowEngine()
+        engine.load(flowRules: [FlowRule(resource: "say", grade: .concurrency, count: 1)])
+        let resource = engine.resource("say")
+        let most = await withTaskGroup(of: Int64.self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    var most: Int64 = 0
+                    for _ in 0..<50_000 {
+                        guard case .pass(let entry) = engine.admit(resource, now: 1_000_000) else { continue }
+                        // Hold the call a moment, as a backend would, so another thread's admit overlaps it.
+                        for _ in 0..<3 { most = max(most, resource.node.withMetrics { $0.inFlight }) }
+                        engine.complete(entry, rtMillis: 1, now: 1_000_000)
+                    }
+                    return most
+                }
+            }
+            var most: Int64 = 0
+            for await seen in group { most = max(most, seen) }
+            return most
+        }
+        #expect(most <= 1)
+    }
 }
