@@ -6,6 +6,7 @@
 #   nginx                 nginx proxy (1 worker, keepalive upstream) -> nginx backend returning the JSON
 #   haproxy               haproxy (1 thread, http-reuse always) -> the same nginx backend
 #   sluice-ttheader-demo  sluice run -> TTHeader -> Sluice's own demo backend
+#   sluice-ttheader-demo-rules  the same with five flow-control rules that never block (what checking costs)
 #   sluice-theader-cpp    sluice run -> THeader  -> Apache Thrift C++ TThreadedServer (Benchmarks/cpp)
 #   sluice-framed-cpp     sluice run -> Framed   -> Apache Thrift C++ TNonblockingServer (Benchmarks/cpp)
 #   sluice-grpc-cpp       sluice run -> gRPC (h2c) -> gRPC C++ generic echo server (Benchmarks/cpp; needs
@@ -38,7 +39,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(dirname "$HERE")"
 COMMAND_LINE="Benchmarks/e2e.sh${*:+ $*}"
 
-ALL_SETUPS=(nginx haproxy sluice-ttheader-demo sluice-theader-cpp sluice-framed-cpp sluice-grpc-cpp nginx-h2
+ALL_SETUPS=(nginx haproxy sluice-ttheader-demo sluice-ttheader-demo-rules sluice-theader-cpp sluice-framed-cpp sluice-grpc-cpp nginx-h2
     sluice-h2-ttheader-demo sluice-http-proxy sluice-ws-ttheader-demo)
 DURATION=15
 WARMUP=3
@@ -234,6 +235,10 @@ REPORT="$OUT_DIR/e2e-$STAMP.md"
     fi
     if wants sluice-; then
         echo "- sluice: $SLUICE_LOOP_NOTE, $SLUICE_THREADS threads; C++ backends: Apache Thrift $(dpkg-query -W -f='${Version}' libthrift-dev 2>/dev/null || echo '?') from Debian"
+    fi
+    if wants sluice-ttheader-demo-rules; then
+        echo "- sluice-ttheader-demo-rules: sluice-ttheader-demo with five flow-control rules that never block" \
+            "(routes/ttheader-demo-rules/echo.yaml: route QPS, route error-ratio breaker, method concurrency, client-IP hot parameter, system QPS)"
     fi
     if wants sluice-grpc-cpp; then
         echo "- sluice-grpc-cpp: route POST /bench/echo -> sluice.bench.EchoService.Say (IDL/echo.proto, body \"*\"), gRPC over h2c on" \

@@ -121,7 +121,7 @@ run_sluice() { # set-up, round
             backend_port=$NGINX_BACKEND_PORT
             backend_pids_fn=nginx_backend_pids
             conns_fn=nginx_backend_conns ;;
-        sluice-ttheader-demo|sluice-h2-ttheader-demo|sluice-ws-ttheader-demo)
+        sluice-ttheader-demo|sluice-ttheader-demo-rules|sluice-h2-ttheader-demo|sluice-ws-ttheader-demo)
             free_port; backend_port=$FREE_PORT
             start_accept_traced_backend sluice-backend "$backend_port" \
                 "$SLUICE_BIN" demo --backend-only --backend "127.0.0.1:$backend_port"

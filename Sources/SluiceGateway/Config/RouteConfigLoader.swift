@@ -79,6 +79,8 @@ public enum RouteConfigLoader {
         }
         validation.addGeneratedRoutes()
         validation.addGeneratedGRPCRoutes()
+        // Rules name routes and methods, so they come once every route is known.
+        validation.addFlowRules(of: files)
         diagnostics.append(contentsOf: validation.diagnostics)
         return validation.configuration
     }

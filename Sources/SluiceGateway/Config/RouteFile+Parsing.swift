@@ -34,7 +34,7 @@ extension RouteFile {
             return file
         }
         guard let root else { return file }  // an empty file declares nothing
-        guard let top = reader.fields(of: root, what: "a route file", allowed: ["services", "routes"]) else {
+        guard let top = reader.fields(of: root, what: "a route file", allowed: ["services", "routes"] + flowSectionKeys) else {
             return file
         }
         let directory = (path as NSString).deletingLastPathComponent
@@ -48,6 +48,7 @@ extension RouteFile {
                 if let route = parseRoute(node, reader: &reader) { file.routes.append(route) }
             }
         }
+        file.flowRules = parseFlowSections(top, directory: directory, reader: &reader)
         return file
     }
 

@@ -27,4 +27,6 @@ struct RouteFile: Sendable {
     var path: String
     var services: [ServiceDraft] = []
     var routes: [RouteDraft] = []
+    /// `flow`, `circuit_breakers`, `param_flow`, `system`, `sentinel` and `flow_origin`.
+    var flowRules = FlowRulesDraft()
 }

@@ -13,6 +13,8 @@ struct RouteValidation {
     private(set) var schemas: [String: ThriftSchema] = [:]
     var protobufIDLs: [String: ProtobufIDL] = [:]
     private(set) var routes: [RouteConfiguration] = []
+    /// Every file's flow-control rules and the Sentinel files they name (``addFlowRules(of:)``).
+    var flowRules = FlowRulesConfiguration()
     /// Route shape (`METHOD path-shape`) -> where it was first defined.
     private var routeShapes: [String: ConfigOrigin] = [:]
     /// Route `name:`s taken, and where.
@@ -28,6 +30,7 @@ struct RouteValidation {
     var configuration: GatewayConfiguration {
         var configuration = GatewayConfiguration(services: services.map(\.configuration), routes: routes, schemas: schemas, notes: notes)
         configuration.protobufIDLs = protobufIDLs
+        configuration.flowRules = flowRules
         return configuration
     }
 

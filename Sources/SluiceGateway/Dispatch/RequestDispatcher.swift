@@ -112,13 +112,14 @@ final class RequestDispatcher: GatewayRequestHandler {
                 (response, outcome) = answer
             case .failure(let error):
                 // A call its client gave up on is no backend failure.
+                let cancelled = (error as? ClientError)?.kind == .cancelled
                 self.logger.log(
-                    level: (error as? ClientError)?.kind == .cancelled ? .debug : .warning,
+                    level: cancelled ? .debug : .warning,
                     "backend call failed",
                     metadata: ["service": "\(route.configuration.service)", "call": "\(route.configuration.call)", "error": "\(error)"]
                 )
                 let error = GatewayError(client: error, service: route.configuration.service)
-                (response, outcome) = (error.response(allocator: allocator), .failure)
+                (response, outcome) = (error.response(allocator: allocator), cancelled ? .success : .failure)
             }
             if let ticket, let flowGuard = route.flowGuard {
                 if let stream = response.stream {

@@ -13,6 +13,17 @@ public enum GuardOutcome: Sendable, Hashable {
     case exception(fieldID: Int16)
     /// Any other non-OK gRPC status.
     case grpcStatus(Int)
+    /// An HTTP upstream's answer below 500 that is not a success (a 5xx is a ``failure``).
+    case httpStatus(Int)
+
+    /// An HTTP upstream's response status as an outcome.
+    init(httpStatus status: Int) {
+        switch status {
+        case ..<400: self = .success
+        case 500...: self = .failure
+        default: self = .httpStatus(status)
+        }
+    }
 }
 
 /// What the guard says to one call.

@@ -5,6 +5,7 @@
 struct OutcomeCounting: Sendable, Hashable {
     var exceptionFieldIDs: Set<Int16> = []
     var grpcCodes: Set<Int> = []
+    var httpStatuses: Set<Int> = []
 
     static let failuresOnly = OutcomeCounting()
 
@@ -14,6 +15,7 @@ struct OutcomeCounting: Sendable, Hashable {
         case .failure: true
         case .exception(let fieldID): exceptionFieldIDs.contains(fieldID)
         case .grpcStatus(let code): grpcCodes.contains(code)
+        case .httpStatus(let status): httpStatuses.contains(status)
         }
     }
 }

@@ -15,7 +15,7 @@ enum ParamReader: Sendable, Hashable {
     /// An argument the method does not have: the rule does not apply (Sentinel passes an index past the args).
     case absent
 
-    func read(_ items: FlowRequestItems, input: CallInput) -> String? {
+    func read(_ items: FlowRequestItems, input: CallInput?) -> String? {
         switch self {
         case .clientIP: return items.remoteAddress
         case .header(let name): return items.header(name)
@@ -23,6 +23,7 @@ enum ParamReader: Sendable, Hashable {
         case .cookie(let name): return items.cookie(name)
         case .absent: return nil
         case .field(let path):
+            guard let input else { return nil }
             if let bound = input.bound.first(where: { $0.path == path }) { return bound.text }
             guard let body = input.body, path.starts(with: input.bodyTarget) else { return nil }
             return body.withUnsafeReadableBytes { JSONScanner.fieldText(at: path.dropFirst(input.bodyTarget.count), in: $0) }
@@ -34,7 +35,8 @@ enum ParamReader: Sendable, Hashable {
 struct RequestParameters: FlowParameters {
     let readers: [ParamReader]
     let items: FlowRequestItems
-    let input: CallInput
+    /// nil for proxied requests, whose bodies are not decoded: their field rules do not apply.
+    let input: CallInput?
 
     var count: Int { readers.count }
 

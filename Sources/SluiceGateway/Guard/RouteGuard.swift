@@ -55,7 +55,11 @@ final class RouteGuard: Sendable {
     func now() -> Int64 { clock.nowMillis() }
 
     func admit(_ request: GatewayRequest, input: CallInput, now: Int64) -> GuardDecision {
-        let items = FlowRequestItems(request: request)
+        admit(FlowRequestItems(request), path: request.path, input: input, now: now)
+    }
+
+    /// Admits a call whose request parts are `items` and whose raw path is `path` (API groups match it).
+    func admit(_ items: FlowRequestItems, path rawPath: Substring, input: CallInput?, now: Int64) -> GuardDecision {
         let originName: String
         switch origin {
         case nil: originName = ""
@@ -64,30 +68,31 @@ final class RouteGuard: Sendable {
         }
         var ticket = GuardTicket(admittedAt: now)
         var waited: Int64 = 0
-        if let route, let error = enter(route, items, input, origin: originName, entryRoute: "", &ticket, &waited, now: now) {
-            return .reject(error)
-        }
-        if !apiGroups.isEmpty {
-            let path = String(request.path)
-            for group in apiGroups where group.matcher.matches(path: path) {
-                if let error = enter(group.resource, items, input, origin: originName, entryRoute: "", &ticket, &waited, now: now) {
-                    return .reject(error)
+        do throws(GatewayError) {
+            if let route {
+                ticket.route = try enter(route, items, input, origin: originName, entryRoute: "", &ticket, &waited, now: now)
+            }
+            if !apiGroups.isEmpty {
+                let path = String(rawPath)
+                for (index, group) in apiGroups.enumerated() where group.matcher.matches(path: path) {
+                    let entry = try enter(group.resource, items, input, origin: originName, entryRoute: "", &ticket, &waited, now: now)
+                    ticket.groups.append((index, entry))
                 }
             }
-        }
-        if let method,
-            let error = enter(method, items, input, origin: originName, entryRoute: routeName, &ticket, &waited, now: now)
-        {
+            if let method {
+                ticket.method = try enter(method, items, input, origin: originName, entryRoute: routeName, &ticket, &waited, now: now)
+            }
+        } catch {
             return .reject(error)
         }
         return waited > 0 ? .delay(.milliseconds(waited), ticket) : .admit(ticket)
     }
 
-    /// Enters one resource; on a block, lets go of what the call entered before and answers the error.
+    /// Enters one resource; on a block, lets go of what the call entered before and throws the answer.
     private func enter(
-        _ entered: Resource, _ items: FlowRequestItems, _ input: CallInput, origin: String, entryRoute: String,
+        _ entered: Resource, _ items: FlowRequestItems, _ input: CallInput?, origin: String, entryRoute: String,
         _ ticket: inout GuardTicket, _ waited: inout Int64, now: Int64
-    ) -> GatewayError? {
+    ) throws(GatewayError) -> FlowEntry {
         if let gateway = entered.gateway {
             let parameters = gateway.rules.parameters(for: items, mode: gateway.mode)
             switch gateway.checker.check(parameters, now: now + waited) {
@@ -96,52 +101,58 @@ final class RouteGuard: Sendable {
             case .block:
                 engine.recordBlock(entered.resource, origin: origin, now: now)
                 abandon(ticket, now: now)
-                return FlowBlockAnswer.gateway(resource: entered.resource.name)
+                throw FlowBlockAnswer.gateway(resource: entered.resource.name)
             }
             ticket.gatewayHeld.append(GuardTicket.GatewayHeld(checker: gateway.checker, parameters: parameters))
         }
         let parameters = RequestParameters(readers: entered.readers, items: items, input: input)
         switch engine.admit(entered.resource, origin: origin, entryRoute: entryRoute, parameters: parameters, now: now + waited) {
         case .pass(let entry):
-            ticket.entries.append(GuardTicket.Entered(entry: entry, errors: entered.errors))
+            return entry
         case .wait(let millis, let entry):
             waited += millis
-            ticket.entries.append(GuardTicket.Entered(entry: entry, errors: entered.errors))
+            return entry
         case .block(let block):
             abandon(ticket, now: now)
-            return FlowBlockAnswer.error(for: block, resource: entered.resource.name, now: now + waited)
+            throw FlowBlockAnswer.error(for: block, resource: entered.resource.name, now: now + waited)
         }
-        return nil
     }
 
     private func abandon(_ ticket: GuardTicket, now: Int64) {
-        for entered in ticket.entries { engine.abandon(entered.entry, now: now) }
+        if let entry = ticket.route { engine.abandon(entry, now: now) }
+        for (_, entry) in ticket.groups { engine.abandon(entry, now: now) }
+        if let entry = ticket.method { engine.abandon(entry, now: now) }
         for held in ticket.gatewayHeld { held.checker.complete(held.parameters) }
     }
 
     /// Records how an admitted call ended; its RT runs from its admission, so a paced call's wait is in it.
     func complete(_ ticket: GuardTicket, outcome: GuardOutcome, now: Int64) {
         let rt = max(0, now - ticket.admittedAt)
-        for entered in ticket.entries {
-            engine.complete(entered.entry, rtMillis: rt, failed: entered.errors.isError(outcome), now: now)
+        if let entry = ticket.route, let route {
+            engine.complete(entry, rtMillis: rt, failed: route.errors.isError(outcome), now: now)
+        }
+        for (index, entry) in ticket.groups {
+            engine.complete(entry, rtMillis: rt, failed: apiGroups[index].resource.errors.isError(outcome), now: now)
+        }
+        if let entry = ticket.method, let method {
+            engine.complete(entry, rtMillis: rt, failed: method.errors.isError(outcome), now: now)
         }
         for held in ticket.gatewayHeld { held.checker.complete(held.parameters) }
     }
 }
 
-/// What an admitted call holds until it ends: its entries into the engine and the gateway rules' values.
+/// What an admitted call holds until it ends: its entries into the engine (the guard knows whose is whose)
+/// and the gateway rules' values.
 struct GuardTicket: Sendable {
-    struct Entered: Sendable {
-        let entry: FlowEntry
-        let errors: OutcomeCounting
-    }
-
     struct GatewayHeld: Sendable {
         let checker: GatewayFlowChecker
         let parameters: [String?]
     }
 
     let admittedAt: Int64
-    var entries: [Entered] = []
+    var route: FlowEntry?
+    /// API groups' entries, by the group's index in the guard.
+    var groups: [(index: Int, entry: FlowEntry)] = []
+    var method: FlowEntry?
     var gatewayHeld: [GatewayHeld] = []
 }

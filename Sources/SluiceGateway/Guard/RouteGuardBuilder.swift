@@ -44,13 +44,14 @@ struct RouteGuardBuilder {
     }
 
     /// The guard of a route, or nil when none of its resources is watched and no system rule applies.
-    func guardFor(_ route: RouteConfiguration, call: RouteCall) -> RouteGuard? {
+    /// `call` is nil for a route to an HTTP upstream: it has no method resource and no arguments.
+    func guardFor(_ route: RouteConfiguration, call: RouteCall?) -> RouteGuard? {
         let routeName = route.resource
         let methodName = route.methodResource
         let entersRoute = watched.contains(routeName) || !rules.system.isEmpty
-        let entersMethod = watched.contains(methodName)
+        let entersMethod = call != nil && watched.contains(methodName)
         guard entersRoute || entersMethod || !apiMatchers.isEmpty else { return nil }
-        let arguments = call.argumentNames
+        let arguments = call?.argumentNames ?? []
         func resource(_ name: String, inbound: Bool, mode: GatewayResourceMode) -> RouteGuard.Resource {
             let readers = (sources[name] ?? []).map { Self.reader(for: $0, arguments: arguments) }
             let gateway = gatewayRules[name].map { list in
@@ -60,9 +61,10 @@ struct RouteGuardBuilder {
             var errors = OutcomeCounting()
             for match in rules.errorOutcomes[name] ?? [] {
                 switch match {
-                case .exception(let exception): errors.exceptionFieldIDs.formUnion(call.exceptionFieldIDs(named: [exception]))
+                case .exception(let exception):
+                    errors.exceptionFieldIDs.formUnion(call?.exceptionFieldIDs(named: [exception]) ?? [])
                 case .grpc(let code): errors.grpcCodes.insert(code)
-                case .http: break  // routes with a codec never see an HTTP upstream's status
+                case .http(let status): errors.httpStatuses.insert(status)
                 }
             }
             return RouteGuard.Resource(

@@ -9,6 +9,7 @@ extension ProxyExchange {
         if head.status.code < 200 && head.status != .switchingProtocols { return }
         guard let client, framing == nil else { return }
         headTimer?.cancel()
+        flowOutcome = GuardOutcome(httpStatus: Int(head.status.code))
         upstreamKeepAlive = head.isKeepAlive
         if head.status == .switchingProtocols {
             guard isUpgrade, ProxyHeaders.isWebSocketUpgrade(head.headers) else {

@@ -46,12 +46,18 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     var grpcTrailersOnly: HTTPHeaders?
     /// A gRPC-Web call, translated to gRPC upstream and back.
     var grpcWeb: GRPCWebCall?
+    /// The client's address, for flow rules keyed on it.
+    let clientAddress: String?
+    /// What the route's flow guard admitted, until the exchange ends; and how it is ending.
+    var flowTicket: GuardTicket?
+    var flowOutcome = GuardOutcome.failure
 
     init(route: ProxyRoute, request: HTTPRequestHead, target: String, origin: ProxyHeaders.Origin, client: any ProxyClient, eventLoop: any EventLoop) {
         self.route = route
         self.request = request
         self.eventLoop = eventLoop
         self.client = client
+        self.clientAddress = origin.clientAddress
         let endpoint = route.upstream.configuration.endpoints.first.map(\.description) ?? ""
         var headers = ProxyHeaders.request(request.headers, origin: origin, fallbackHost: endpoint)
         if request.headers["transfer-encoding"].contains(where: { $0.lowercased().contains("chunked") }) {
@@ -108,6 +114,25 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         if let limit = route.configuration.maxBody, let length = request.headers.first(name: "content-length").flatMap(Int.init), length > limit {
             return respond(GatewayError(.payloadTooLarge, "the request body is larger than the route's limit"), close: true)
         }
+        if let flowGuard = route.flowGuard {
+            switch admit(flowGuard) {
+            case .admit(let ticket):
+                flowTicket = ticket
+            case .delay(let delay, let ticket):
+                flowTicket = ticket
+                // Body parts wait in `pendingBody`, and the client is not read, until the call goes.
+                phase = .connecting
+                eventLoop.assumeIsolated().scheduleTask(in: delay) { self.connect() }
+                return
+            case .reject(let error):
+                return respond(error, close: !requestEnded)
+            }
+        }
+        connect()
+    }
+
+    private func connect() {
+        guard !isFinished else { return }
         phase = .connecting
         let deadline = NIODeadline.now() + route.upstream.configuration.requestTimeout
         route.upstream.link(on: eventLoop, deadline: deadline, webSocket: isUpgrade).assumeIsolated()
@@ -183,6 +208,8 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     /// The client connection closed: the upstream request is cut off and its connection not reused.
     func clientClosed() {
         guard !isFinished else { return }
+        // A client that left is not the upstream's failure, unless the upstream had already failed.
+        completeFlow(framing == nil ? .success : flowOutcome)
         let lease = takeLease()
         phase = .finished
         headTimer?.cancel()
@@ -270,6 +297,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     func respond(_ error: GatewayError, close: Bool) {
         guard let client else { return }
         phase = .finished
+        flowOutcome = GuardOutcome(httpStatus: error.code.status)
         let close = close || closeAfterResponse
         if route.grpc != nil {
             client.proxyTrailersOnly(GRPCStatusAnswer.headers(for: error, contentType: grpcWeb?.responseContentType ?? "application/grpc"))
@@ -280,6 +308,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     }
 
     func finish(close: Bool) {
+        completeFlow(flowOutcome)
         headTimer?.cancel()
         headTimer = nil
         let client = self.client

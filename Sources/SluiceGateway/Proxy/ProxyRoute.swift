@@ -14,11 +14,14 @@ final class ProxyRoute: Sendable {
     let upstream: HTTPUpstream
     /// nil for an http service's route.
     let grpc: GRPCRole?
+    /// Flow control for the route's requests; nil when no rule touches them.
+    let flowGuard: RouteGuard?
 
-    init(configuration: RouteConfiguration, upstream: HTTPUpstream, grpc: GRPCRole? = nil) {
+    init(configuration: RouteConfiguration, upstream: HTTPUpstream, grpc: GRPCRole? = nil, flowGuard: RouteGuard? = nil) {
         self.configuration = configuration
         self.upstream = upstream
         self.grpc = grpc
+        self.flowGuard = flowGuard
     }
 
     var service: String { configuration.service }

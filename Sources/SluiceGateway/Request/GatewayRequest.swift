@@ -16,8 +16,9 @@ public struct GatewayRequest: Sendable {
     /// Set by adapters whose client can give up on one request and keep the connection (an HTTP/2 stream
     /// reset): the backend call is then cancelled. `nil` on HTTP/1.1, where nothing is allocated for it.
     public var cancellation: CallCancellation?
-    /// The connection's peer, set by the adapters: what a flow rule on the client IP reads.
-    public var clientAddress: SocketAddress?
+    /// The connection peer's IP address, set by the adapters (formatted once per connection): what a flow
+    /// rule on the client IP reads.
+    public var clientAddress: String?
     /// Set by adapters that carry whole requests (WebSocket messages), which a proxy route then collects
     /// the response of (``ProxyCollector``); HTTP streams proxy routes before a request is whole.
     var proxyCollection: ProxyCollection?

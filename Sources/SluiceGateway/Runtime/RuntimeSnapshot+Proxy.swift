@@ -6,6 +6,7 @@ extension RuntimeSnapshot {
     static func proxyRoutes(
         _ proxied: [(route: RouteConfiguration, service: ServiceConfiguration)],
         previous: RuntimeSnapshot?,
+        guards: RouteGuardBuilder,
         logger: Logger
     ) -> (routes: [ProxyRoute], upstreams: [String: HTTPUpstream]) {
         var upstreams: [String: HTTPUpstream] = [:]
@@ -20,7 +21,7 @@ extension RuntimeSnapshot {
                 upstream = HTTPUpstream(configuration: service, logger: logger)
             }
             upstreams[service.name] = upstream
-            routes.append(ProxyRoute(configuration: route, upstream: upstream))
+            routes.append(ProxyRoute(configuration: route, upstream: upstream, flowGuard: guards.guardFor(route, call: nil)))
         }
         return (routes, upstreams)
     }

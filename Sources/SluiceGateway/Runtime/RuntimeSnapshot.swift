@@ -99,7 +99,7 @@ final class RuntimeSnapshot: Sendable {
             routes.append(CompiledRoute(configuration: route, service: runtime, call: call, flowGuard: guards.guardFor(route, call: call)))
             table.append((route.method, route.template))
         }
-        let (proxyRoutes, httpUpstreams) = Self.proxyRoutes(proxied, previous: previous, logger: logger)
+        let (proxyRoutes, httpUpstreams) = Self.proxyRoutes(proxied, previous: previous, guards: guards, logger: logger)
         let (grpcPassthrough, grpcUpstreams) = GRPCPassthrough.build(configuration: configuration, previous: previous, logger: logger)
         let upstreams = httpUpstreams.merging(grpcUpstreams) { http, _ in http }
         table += proxyRoutes.map { ($0.configuration.method, $0.configuration.template) }

@@ -77,6 +77,15 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(b"3\r\nabc\r\n0\r\nX-Checksum: abc\r\nKeep-Alive: 5\r\n\r\n")
             return
+        if url.path == "/status":
+            # An answer with the status asked for, for flow-control tests of what counts as an error.
+            text = b'{"status": %d}' % int(query["code"][0])
+            self.send_response(int(query["code"][0]))
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(text)))
+            self.end_headers()
+            self.wfile.write(text)
+            return
         if url.path == "/close":
             self.send_response(200)
             self.send_header("Connection", "close")

@@ -149,4 +149,28 @@ struct RouteGuardDispatchTests {
         clock.advance(1_000)
         #expect(harness.send("GET", "/v1/ping").only?.status == 204)
     }
+
+    @Test("gateway rules hold back a route per header value, and an API group's requests together")
+    func gatewayRules() throws {
+        let byUser = GatewayFlowRule(
+            resource: Self.say, count: 1, paramItem: GatewayParamFlowItem(parseStrategy: .header, fieldName: "x-tenant"))
+        let group = ApiDefinition(apiName: "echo-api", predicateItems: [.path(pattern: "/v1/echo/**", matchStrategy: .prefix)])
+        let harness = try DispatchHarness(
+            flowRules: rules {
+                $0.gatewayFlow = [byUser, GatewayFlowRule(resource: "echo-api", resourceMode: .customAPIName, count: 3)]
+                $0.apiDefinitions = [group]
+            }
+        ) { _ in DispatchHarness.reply("Say", #"{"success": {"message": "hi"}}"#) }
+        #expect(harness.send("POST", "/v1/echo/a", headers: [("x-tenant", "t1")], body: "{}").only?.status == 200)
+        let perValue = harness.send("POST", "/v1/echo/a", headers: [("x-tenant", "t1")], body: "{}")
+        #expect(perValue.only?.status == 429)
+        #expect(perValue.bodyText?.contains(#""rule":"gateway","resource":"POST /v1/echo/{req.name}""#) == true)
+        #expect(harness.send("POST", "/v1/echo/a", headers: [("x-tenant", "t2")], body: "{}").only?.status == 200)
+        // The API group's bucket of 3 had two calls; the third passes, the fourth is held back, whatever the tenant.
+        #expect(harness.send("POST", "/v1/echo/b", headers: [("x-tenant", "t3")], body: "{}").only?.status == 200)
+        let grouped = harness.send("POST", "/v1/echo/c", headers: [("x-tenant", "t4")], body: "{}")
+        #expect(grouped.bodyText?.contains(#""rule":"gateway","resource":"echo-api""#) == true)
+        // Paths outside the group are not held back by it.
+        #expect(harness.send("GET", "/v1/ping").only?.status == 204)
+    }
 }

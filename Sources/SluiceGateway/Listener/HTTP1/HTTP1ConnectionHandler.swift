@@ -27,7 +27,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var responseStream: ResponseStream?
     private var context: ChannelHandlerContext?
     /// The peer, read once per connection (flow rules on the client IP read it from each request).
-    private var peer: SocketAddress?
+    private var peer: String?
     /// Inside `channelRead`…`channelReadComplete`: flushes wait for the read to complete.
     private var isReading = false
     private var needsFlush = false
@@ -91,7 +91,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     private func start(context: ChannelHandlerContext) {
         guard idleTimer == nil else { return }
-        peer = context.channel.remoteAddress
+        peer = context.channel.remoteAddress?.ipAddress
         let now = context.eventLoop.now
         machine = HTTP1ConnectionStateMachine(configuration: configuration, now: now)
         scheduleIdleCheck(at: now + configuration.idleTimeout, context: context)

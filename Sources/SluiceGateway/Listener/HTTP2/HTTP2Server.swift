@@ -18,6 +18,7 @@ enum HTTP2Server {
         let maxBodySize = limits.maxBodySize
         let idleTimeout = limits.idleTimeout
         let pipeline = channel.pipeline.syncOperations
+        let clientAddress = channel.remoteAddress?.ipAddress
         let admission = NIOLoopBound(HTTP2StreamAdmission(limit: http2.maxConcurrentStreams), eventLoop: channel.eventLoop)
         try pipeline.addHandler(HTTP2FlushCoalescer())
         try pipeline.addHandler(HTTP2GoAwayWatcher())
@@ -32,7 +33,8 @@ enum HTTP2Server {
                 guard try admission.value.admit(stream) else { return }
                 try stream.pipeline.syncOperations.addHandler(
                     HTTP2StreamHandler(
-                        handler: handler, maxBodySize: maxBodySize, idleTimeout: idleTimeout, websocket: websocket, scheme: scheme))
+                        handler: handler, maxBodySize: maxBodySize, idleTimeout: idleTimeout, websocket: websocket, scheme: scheme,
+                        clientAddress: clientAddress))
             }
         }
         try pipeline.addHandler(http2Handler)

@@ -24,6 +24,8 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// `nil`: extended CONNECT for WebSocket (RFC 8441) is refused.
     private let websocket: WebSocketSettings?
     private var context: ChannelHandlerContext?
+    /// The connection peer's IP address, formatted once per connection.
+    private let clientAddress: String?
     private var isHead = false
     private var answered = false
     /// Fires when a request stays incomplete (no frame for `idleTimeout`): answered 408.
@@ -39,8 +41,9 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     init(
         handler: any GatewayRequestHandler, maxBodySize: Int, idleTimeout: TimeAmount, websocket: WebSocketSettings?,
-        scheme: String = "http"
+        scheme: String = "http", clientAddress: String? = nil
     ) {
+        self.clientAddress = clientAddress
         self.handler = handler
         self.proxyRouting = handler as? any ProxyRouting
         self.scheme = scheme
@@ -110,7 +113,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
             let cancellation = CallCancellation()
             self.cancellation = cancellation
             request.cancellation = cancellation
-            request.clientAddress = context.channel.parent?.remoteAddress
+            request.clientAddress = clientAddress
             handler.handle(request, on: context.eventLoop, allocator: context.channel.allocator, responder: Responder(stream: self))
         case .reject(let error):
             respond(error.response(allocator: context.channel.allocator))

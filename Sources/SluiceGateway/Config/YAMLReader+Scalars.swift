@@ -1,0 +1,37 @@
+internal import Yams
+
+extension YAMLReader {
+    /// A finite number written as an integer or a decimal (`100`, `0.5`) in `least...most`; flow-control
+    /// thresholds are doubles in Sentinel, so `count: 100` and `count: 99.5` both read.
+    mutating func number(_ node: Node, what: String, least: Double, most: Double = .infinity) -> Double? {
+        let tag = node.tag.description
+        let value: Double? = switch tag {
+        case Tag.Name.int.rawValue: node.int.map(Double.init)
+        case Tag.Name.float.rawValue: node.float
+        default: nil
+        }
+        guard node.scalar != nil, let value, value.isFinite, value >= least, value <= most else {
+            let range = most.isFinite ? "in \(Self.text(least))...\(Self.text(most))" : ">= \(Self.text(least))"
+            error(at: node, "\(what) must be a number \(range)")
+            return nil
+        }
+        return value
+    }
+
+    /// `1.0` as `1`, so messages show the bounds as they would be written.
+    private static func text(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)"
+    }
+}
+
+extension YAMLReader {
+    /// One of a closed set of names (`grade: qps`), reporting the names it may be.
+    mutating func choice<Value>(_ node: Node, what: String, among choices: [(name: String, value: Value)]) -> Value? {
+        guard let text = string(node, what: what) else { return nil }
+        guard let found = choices.first(where: { $0.name == text }) else {
+            error(at: node, "unknown \(what) '\(text)' (expected one of: \(choices.map(\.name).joined(separator: ", ")))")
+            return nil
+        }
+        return found.value
+    }
+}
