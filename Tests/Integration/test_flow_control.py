@@ -1,7 +1,8 @@
 """Sentinel-style flow control end to end: route files with `flow:`, `circuit_breakers:`, `param_flow:` and
 `sentinel:` sections, `sluice run` in front of an Apache Thrift Python store server (Framed + Binary, started
-with `--log-calls`, so the tests count what reached it and how many calls ran at once), and real clients: wrk
-for the QPS limit, threads for concurrency and pacing, curl for HTTP/2, `websockets` for WebSocket messages.
+with `--log-calls`, so the tests count what reached it, how many calls ran at once, and when), and real clients:
+wrk for the QPS limit, threads for concurrency and pacing, curl for HTTP/2, `websockets` for WebSocket messages.
+`sluice check` of bad rules is test_check_flow_rules.py's; proxy routes' rules are test_flow_control_proxy.py's.
 
 Only the QPS test is long (wrk for 10 s); the others wait only where the rule is about time (a breaker's
 recovery timeout of 1 s). Windows that could straddle a boundary are made long (10 s) so no test depends on
@@ -10,6 +11,7 @@ when in a second it runs.
 
 import asyncio
 import json
+import math
 import os
 import pathlib
 import re
@@ -61,28 +63,37 @@ def backend(workdir, gen_py):
     server.child.stop()
 
 
-CALL_LINE = re.compile(r"^call (\w+) in_flight=(\d+)$")
+CALL_LINE = re.compile(r"^call (\w+) in_flight=(\d+) at=([\d.]+)$")
 
 
-def calls(backend, method):
-    """In-flight counts logged as each call of `method` started, oldest first."""
+def call_log(backend, method):
+    """(in-flight count, monotonic start time) logged as each call of `method` started, oldest first."""
     found = []
     for line in list(backend.child.output):
         match = CALL_LINE.match(line.strip())
         if match and match.group(1) == method:
-            found.append(int(match.group(2)))
+            found.append((int(match.group(2)), float(match.group(3))))
     return found
 
 
-def settled_calls(gw, backend, method):
-    """`calls(backend, method)` once the backend's output has been read up to now: a call of `events` through
-    the gateway's sync route is logged after every call answered before it, so once its line is in, so are theirs."""
+def calls(backend, method):
+    """In-flight counts logged as each call of `method` started, oldest first."""
+    return [in_flight for in_flight, _ in call_log(backend, method)]
+
+
+def settle(gw, backend):
+    """Waits until the backend's output has been read up to now: a call of `events` through the gateway's sync
+    route is logged after every call answered before it, so once its line is in, so are theirs."""
     marker = len(calls(backend, "events"))
     assert gw.get("/_sync").status == 200
     deadline = time.monotonic() + 10
     while len(calls(backend, "events")) <= marker:
         assert time.monotonic() < deadline, "the backend's log line for the sync call never came"
         time.sleep(0.01)
+
+
+def settled_calls(gw, backend, method):
+    settle(gw, backend)
     return calls(backend, method)
 
 
@@ -128,28 +139,52 @@ def at_once(count, send):
 
 # --- 1. QPS under wrk ----------------------------------------------------------------------------------------
 
+def aligned_passes(starts, first, last):
+    """Passes in the longest span of whole seconds inside [first + 0.5 s, last - 0.5 s] that begins on a
+    500 ms boundary of the monotonic clock, as (passes, seconds).
+
+    Sentinel's QPS window is two 500 ms buckets of that clock, and a call passes only while the last two
+    buckets hold fewer than the limit: so the buckets of each aligned second hold at most N passes, and under
+    saturating load exactly N. Over an unaligned span of T seconds a whole extra window can fit (T = 10.01 s
+    from the start of a burst holds 11 bursts: 10 % over), so the 5 % check needs the aligned span.
+    """
+    begin = math.ceil((first + 0.5) * 2) / 2
+    seconds = math.floor(last - 0.5 - begin)
+    assert seconds >= 5, (first, last)
+    end = begin + seconds
+    return sum(1 for at in starts if begin <= at < end), seconds
+
+
 def test_qps_limit_holds_within_5_percent_under_wrk(start_gateway, backend):
     limit = 100
     gw = start_gateway(document(backend, [route("qps", "GET", "/ping", "ping")],
                                 flow=[{"resource": "qps", "grade": "qps", "count": limit}]))
     before = len(settled_calls(gw, backend, "ping"))
+    started = time.monotonic()
     result = subprocess.run(["wrk", "-t2", "-c16", "-d10s", "-s", str(SUPPORT / "wrk_status_counts.lua"),
                              gw.url + "/ping"], capture_output=True, text=True, timeout=120)
+    ended = time.monotonic()
     assert result.returncode == 0, result.stderr
     match = re.search(r"statuses: 2xx=(\d+) 429=(\d+) other=(\d+) duration_us=(\d+)", result.stdout)
     assert match, result.stdout
     passed, blocked, other, micros = map(int, match.groups())
     seconds = micros / 1e6
-    rate = passed / seconds
-    print("wrk: %d passed, %d blocked (429), %d other in %.2f s: %.1f passes/s for a limit of %d"
-          % (passed, blocked, other, seconds, rate, limit))
+    settle(gw, backend)
+    starts = [at for _, at in call_log(backend, "ping")[before:]]
+    aligned, span = aligned_passes(starts, started, ended)
+    print("wrk: %d passed, %d blocked (429), %d other in %.2f s (%.1f passes/s); %d passes in %d aligned "
+          "seconds (%.1f/s); limit %d" % (passed, blocked, other, seconds, passed / seconds, aligned, span,
+                                          aligned / span, limit))
     assert other == 0, result.stdout
     assert blocked > passed, result.stdout  # wrk really pushed past the limit
-    assert 0.95 * limit <= rate <= 1.05 * limit, result.stdout
+    # Sentinel's windows, measured where they are: within 5 % of the limit each second.
+    assert 0.95 * limit <= aligned / span <= 1.05 * limit, (aligned, span)
+    # And over wrk's whole run, unaligned: at most one window more or less than T seconds' worth (give or
+    # take the same 5 %).
+    assert 0.95 * limit * (seconds - 1) <= passed <= 1.05 * limit * (seconds + 1), result.stdout
     # Every pass reached the backend, and nothing else did (requests still in flight when wrk stopped
     # reached it without wrk counting their answers: at most one per connection).
-    reached = len(settled_calls(gw, backend, "ping")) - before
-    assert passed <= reached <= passed + 16, (passed, reached)
+    assert passed <= len(starts) <= passed + 16, (passed, len(starts))
 
 
 # --- 2. concurrency with a slow backend ----------------------------------------------------------------------

@@ -3,8 +3,9 @@
 Usage: store_server.py --gen-dir DIR --transport theader|framed|buffered --protocol binary|compact [--log-calls]
 
 Listens on 127.0.0.1 on a free port and prints `listening <port>` on stdout once it accepts connections. With
-`--log-calls` it prints `call <method> in_flight=<n>` as each call starts (n counts calls of every method then
-running, this one included), so a test can count what reached the backend and how many ran at once.
+`--log-calls` it prints `call <method> in_flight=<n> at=<seconds>` as each call starts (n counts calls of every
+method then running, this one included; `at` is `time.monotonic()`, CLOCK_MONOTONIC, the clock Sluice's flow
+windows are aligned to), so a test can count what reached the backend, how many ran at once, and when.
 Each connection gets its own thread; requests on one connection are answered in order (which is what a
 multiplexed THeader client must cope with). Handler state is in memory and shared by all connections.
 """
@@ -113,9 +114,10 @@ class CallLog:
             return method
 
         def logged(*args):
+            at = time.monotonic()
             with self._lock:
                 self._running += 1
-                print("call %s in_flight=%d" % (name, self._running), flush=True)
+                print("call %s in_flight=%d at=%.6f" % (name, self._running, at), flush=True)
             try:
                 return method(*args)
             finally:
