@@ -12,7 +12,6 @@ when in a second it runs.
 import asyncio
 import json
 import math
-import os
 import pathlib
 import re
 import subprocess
@@ -23,34 +22,12 @@ import time
 import pytest
 from websockets.asyncio.client import connect
 
-from conftest import STORE_IDL, start_python_backend, store_service
+from conftest import start_python_backend, store_service
 from support.gateway import Gateway, write_routes
 
 SUPPORT = pathlib.Path(__file__).parent / "support"
 SLOW = "store:StoreService.slow"
 FAIL = "store:StoreService.fail"
-
-
-def flow_sections_supported():
-    """Whether this sluice reads route files' flow-control sections: `sluice check` on a tiny one."""
-    binary = os.environ.get("SLUICE_BIN")
-    if not binary or not os.access(binary, os.X_OK):
-        return True  # let the sluice_bin fixture say what is wrong
-    with tempfile.TemporaryDirectory(prefix="sluice-flow-probe-") as directory:
-        document = {
-            "services": [{"name": "store", "idl": str(STORE_IDL), "transport": "framed", "codec": "binary",
-                          "endpoints": ["127.0.0.1:9"]}],
-            "routes": [{"name": "probe", "method": "GET", "path": "/ping", "service": "store",
-                        "call": "StoreService.ping"}],
-            "flow": [{"resource": "probe", "count": 1}],
-        }
-        (pathlib.Path(directory) / "routes.yaml").write_text(json.dumps(document))
-        result = subprocess.run([binary, "check", directory], capture_output=True, text=True, timeout=60)
-        return result.returncode == 0
-
-
-pytestmark = pytest.mark.skipif(not flow_sections_supported(),
-                                reason="this sluice does not read flow-control sections in route files yet")
 
 
 # --- the backend and route documents -------------------------------------------------------------------------
