@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The system and Python packages the tests talk to: curl, openssl (development certificates), h2load
-# (nghttp2-client), Debian's Thrift compiler (generates the Python
+# (nghttp2-client), wrk (load for test_flow_control.py's QPS limit), Debian's Thrift compiler (generates the Python
 # test servers' code at test time), g++, pkg-config and Debian's libthrift-dev, libevent-dev and libboost-dev (the Apache C++
 # THeader server of test_theader_cpp.py, built by Benchmarks/cpp/build.sh), and from PyPI Apache Thrift's Python library (>= 0.23, the first with `uuid`),
 # pytest, the `h2` HTTP/2 library (raw frames for the HTTP/2 defence tests) and `websockets`. Meant for a fresh Debian machine as root; safe to run again (skips what is already there).
@@ -13,6 +13,7 @@ need_apt=()
 command -v curl >/dev/null || need_apt+=(curl)
 command -v openssl >/dev/null || need_apt+=(openssl)
 command -v h2load >/dev/null || need_apt+=(nghttp2-client)
+command -v wrk >/dev/null || need_apt+=(wrk)
 command -v protoc >/dev/null || need_apt+=(protobuf-compiler)
 # protoc's own copies of the well-known types (google/protobuf/*.proto), which the differential tests import.
 [ -f /usr/include/google/protobuf/any.proto ] || need_apt+=(libprotobuf-dev)

@@ -71,9 +71,9 @@ class PythonBackend:
         return "127.0.0.1:%d" % self.port
 
 
-def start_python_backend(workdir, gen_py, name, transport, protocol):
+def start_python_backend(workdir, gen_py, name, transport, protocol, extra=()):
     child = Child([sys.executable, pathlib.Path(__file__).parent / "servers" / "store_server.py",
-                   "--gen-dir", gen_py, "--transport", transport, "--protocol", protocol],
+                   "--gen-dir", gen_py, "--transport", transport, "--protocol", protocol, *extra],
                   workdir / ("python-%s.log" % name))
     port = int(child.wait_for_line(r"listening (\d+)", timeout=20).group(1))
     wait_for_port(port)

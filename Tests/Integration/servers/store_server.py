@@ -1,8 +1,11 @@
 """The store example's StoreService on Apache Thrift's Python library, for Sluice's integration tests.
 
-Usage: store_server.py --gen-dir DIR --transport theader|framed|buffered --protocol binary|compact
+Usage: store_server.py --gen-dir DIR --transport theader|framed|buffered --protocol binary|compact [--log-calls]
 
-Listens on 127.0.0.1 on a free port and prints `listening <port>` on stdout once it accepts connections.
+Listens on 127.0.0.1 on a free port and prints `listening <port>` on stdout once it accepts connections. With
+`--log-calls` it prints `call <method> in_flight=<n> at=<seconds>` as each call starts (n counts calls of every
+method then running, this one included; `at` is `time.monotonic()`, CLOCK_MONOTONIC, the clock Sluice's flow
+windows are aligned to), so a test can count what reached the backend, how many ran at once, and when.
 Each connection gets its own thread; requests on one connection are answered in order (which is what a
 multiplexed THeader client must cope with). Handler state is in memory and shared by all connections.
 """
@@ -97,6 +100,33 @@ def build_handler(ttypes, ctypes, TApplicationException):
     return Handler()
 
 
+class CallLog:
+    """Wraps a handler: prints each call as it starts, with the number of calls running at that moment."""
+
+    def __init__(self, handler):
+        self._handler = handler
+        self._lock = threading.Lock()
+        self._running = 0
+
+    def __getattr__(self, name):
+        method = getattr(self._handler, name)
+        if not callable(method):
+            return method
+
+        def logged(*args):
+            at = time.monotonic()
+            with self._lock:
+                self._running += 1
+                print("call %s in_flight=%d at=%.6f" % (name, self._running, at), flush=True)
+            try:
+                return method(*args)
+            finally:
+                with self._lock:
+                    self._running -= 1
+
+        return logged
+
+
 def seed_items(ttypes, ctypes):
     """The same three items Sluice's demo backend starts with."""
     return [
@@ -139,6 +169,7 @@ def main():
     parser.add_argument("--tls-cert", help="serve TLS (TSSLServerSocket) with this PEM certificate")
     parser.add_argument("--tls-key", help="the certificate's PEM key")
     parser.add_argument("--tls-client-ca", help="require a client certificate signed by this CA (mTLS)")
+    parser.add_argument("--log-calls", action="store_true", help="print each call as it starts, with the calls running")
     args = parser.parse_args()
     sys.path.insert(0, args.gen_dir)
 
@@ -154,6 +185,8 @@ def main():
     from store import ttypes
 
     handler = build_handler(ttypes, ctypes, TApplicationException)
+    if args.log_calls:
+        handler = CallLog(handler)
     processor = StoreService.Processor(handler)
 
     if args.transport == "theader":
