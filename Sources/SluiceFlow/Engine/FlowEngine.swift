@@ -40,13 +40,17 @@ public final class FlowEngine: Sendable {
     public func admit(
         resource name: String, origin: String = "", entryRoute: String = "", prioritized: Bool = false, now: Int64
     ) -> Admission {
-        admit(resource(name), origin: origin, entryRoute: entryRoute, parameters: NoFlowParameters(), prioritized: prioritized, now: now)
+        admit(resource(name), origin: origin, entryRoute: entryRoute, prioritized: prioritized, now: now)
     }
 
-    public func admit(
-        _ resource: FlowResource, origin: String = "", entryRoute: String = "", prioritized: Bool = false, now: Int64
+    /// Checks a call whose parameters are `parameters` (see the other overload).
+    public func admit<Parameters: FlowParameters>(
+        _ resource: FlowResource, origin: String = "", entryRoute: String = "", parameters: Parameters,
+        prioritized: Bool = false, now: Int64
     ) -> Admission {
-        admit(resource, origin: origin, entryRoute: entryRoute, parameters: NoFlowParameters(), prioritized: prioritized, now: now)
+        admit(
+            resource, origin: origin, entryRoute: entryRoute, parameterCount: parameters.count,
+            parameter: { parameters.value(at: $0) }, prioritized: prioritized, now: now)
     }
 
     /// Checks one call in Sentinel's slot order: system rules, hot-parameter rules (reading `parameters`),
@@ -56,25 +60,33 @@ public final class FlowEngine: Sendable {
     /// 500 ms and wait for it (Sentinel's `entryWithPriority`); as in Sentinel, the rules after that one, and
     /// the breakers, are not checked.
     ///
-    /// A resource with flow rules admits one call at a time, so a check and the pass it records are one step:
-    /// two event loops cannot both see the last free slot (Sentinel reads and records in two steps and can
-    /// let a concurrency limit of 4 run 5 calls). The lock is taken alone, never inside another.
-    public func admit<Parameters: FlowParameters>(
-        _ resource: FlowResource, origin: String = "", entryRoute: String = "", parameters: Parameters,
-        prioritized: Bool = false, now: Int64
+    /// A resource with a concurrency rule admits one call at a time, so a check and the pass it records are
+    /// one step: two event loops cannot both see the last free slot (Sentinel reads and records in two steps
+    /// and can let a limit of 4 run 5 calls). The lock is taken alone, never inside another. QPS rules keep
+    /// Sentinel's two steps: at worst a call or two past the count when loops admit at the same instant.
+    ///
+    /// The call's parameters are read through `parameter` (by index, below `parameterCount`), only when a
+    /// hot-parameter rule asks; a closure rather than a generic, so the caller's module runs this specialized.
+    public func admit(
+        _ resource: FlowResource, origin: String = "", entryRoute: String = "", parameterCount: Int = 0,
+        parameter: (Int) -> String? = { _ in nil }, prioritized: Bool = false, now: Int64
     ) -> Admission {
         let rules = resource.snapshot
-        if rules.checks.isEmpty {
-            return admit(resource, rules, origin: origin, entryRoute: entryRoute, parameters: parameters, prioritized: prioritized, now: now)
+        if !rules.countsInFlight {
+            return admit(
+                resource, rules, origin: origin, entryRoute: entryRoute, parameterCount: parameterCount, parameter: parameter,
+                prioritized: prioritized, now: now)
         }
         return resource.admission.withLock { _ in
-            admit(resource, rules, origin: origin, entryRoute: entryRoute, parameters: parameters, prioritized: prioritized, now: now)
+            admit(
+                resource, rules, origin: origin, entryRoute: entryRoute, parameterCount: parameterCount, parameter: parameter,
+                prioritized: prioritized, now: now)
         }
     }
 
-    private func admit<Parameters: FlowParameters>(
-        _ resource: FlowResource, _ rules: ResourceRules, origin: String, entryRoute: String, parameters: Parameters,
-        prioritized: Bool, now: Int64
+    private func admit(
+        _ resource: FlowResource, _ rules: ResourceRules, origin: String, entryRoute: String, parameterCount: Int,
+        parameter: (Int) -> String?, prioritized: Bool, now: Int64
     ) -> Admission {
         let originNamed = !origin.isEmpty && rules.namedOrigins.contains(origin)
         let originNode = origin.isEmpty ? nil : resource.originNode(origin, named: originNamed)
@@ -94,9 +106,9 @@ public final class FlowEngine: Sendable {
         var held: [HeldParam] = []
         for param in rules.params {
             guard let index = param.rule.paramIdx else { continue }
-            let real = ParamFlowRule.realParamIdx(index, argumentCount: parameters.count)
-            guard real < parameters.count else { continue }  // past the arguments: passes, as in Sentinel
-            let value = parameters.value(at: real)
+            let real = ParamFlowRule.realParamIdx(index, argumentCount: parameterCount)
+            guard real < parameterCount else { continue }  // past the arguments: passes, as in Sentinel
+            let value = parameter(real)
             switch param.check(value: value, now: now + waited) {
             case .pass:
                 if param.rule.grade == .thread, let value { held.append(HeldParam(controller: param, value: value)) }

@@ -12,7 +12,7 @@ public final class FlowResource: Sendable {
     private let overflowOrigin = StatisticNode()
     private let maxOrigins: Int
     let rules: Mutex<ResourceRules> = Mutex(ResourceRules.none)
-    /// Held across one admit's checks and the pass it records (``FlowEngine/admit(_:origin:entryRoute:parameters:prioritized:now:)``).
+    /// Held across one admit's checks and the pass it records, when the resource has a concurrency rule.
     let admission = Mutex(())
 
     init(name: String, isInbound: Bool, maxOrigins: Int) {

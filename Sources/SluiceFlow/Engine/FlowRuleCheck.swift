@@ -44,6 +44,8 @@ final class ResourceRules: Sendable {
     let params: [SharedParamFlowController]
     /// Circuit breakers, checked after the flow rules (Sentinel's `DegradeSlot`).
     let breakers: [SharedCircuitBreaker]
+    /// A concurrency rule is among the checks: admits of the resource then check and count in one step.
+    let countsInFlight: Bool
 
     init(
         checks: [FlowRuleCheck] = [], namedOrigins: Set<String> = [], entryRoutes: [String: StatisticNode] = [:],
@@ -55,6 +57,7 @@ final class ResourceRules: Sendable {
         self.system = system
         self.params = params
         self.breakers = breakers
+        countsInFlight = checks.contains { $0.rule.grade == .concurrency }
     }
 
     static let none = ResourceRules()

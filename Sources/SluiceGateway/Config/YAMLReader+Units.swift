@@ -26,21 +26,20 @@ extension YAMLReader {
 extension YAMLReader {
     /// A positive duration in whole milliseconds (`500ms`, `2s`), as Sentinel's `*Ms` fields hold them.
     mutating func milliseconds(_ node: Node, what: String) -> Int? {
-        guard let value = duration(node, what: what) else { return nil }
-        guard value.nanoseconds % 1_000_000 == 0 else {
-            error(at: node, "\(what) must be a whole number of milliseconds")
-            return nil
-        }
-        return Int(value.nanoseconds / 1_000_000)
+        whole(node, what: what, unit: 1_000_000, "\(what) must be a whole number of milliseconds")
     }
 
     /// A positive duration in whole seconds (`5s`, `1m`), as Sentinel's `*Sec` fields hold them.
     mutating func wholeSeconds(_ node: Node, what: String) -> Int? {
+        whole(node, what: what, unit: 1_000_000_000, "\(what) must be a whole number of seconds (Sentinel counts it in seconds)")
+    }
+
+    private mutating func whole(_ node: Node, what: String, unit: Int64, _ problem: String) -> Int? {
         guard let value = duration(node, what: what) else { return nil }
-        guard value.nanoseconds % 1_000_000_000 == 0 else {
-            error(at: node, "\(what) must be a whole number of seconds (Sentinel counts it in seconds)")
+        guard value.nanoseconds % unit == 0 else {
+            error(at: node, problem)
             return nil
         }
-        return Int(value.nanoseconds / 1_000_000_000)
+        return Int(value.nanoseconds / unit)
     }
 }

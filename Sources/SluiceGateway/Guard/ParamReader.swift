@@ -1,5 +1,4 @@
 internal import NIOCore
-internal import SluiceFlow
 internal import SluiceJSON
 
 /// How one route reads one entry of a resource's parameter list (a hot-parameter rule's value), resolved
@@ -28,19 +27,5 @@ enum ParamReader: Sendable, Hashable {
             guard let body = input.body, path.starts(with: input.bodyTarget) else { return nil }
             return body.withUnsafeReadableBytes { JSONScanner.fieldText(at: path.dropFirst(input.bodyTarget.count), in: $0) }
         }
-    }
-}
-
-/// A call's parameters for the engine: read only when a rule asks for them.
-struct RequestParameters: FlowParameters {
-    let readers: [ParamReader]
-    let items: FlowRequestItems
-    /// nil for proxied requests, whose bodies are not decoded: their field rules do not apply.
-    let input: CallInput?
-
-    var count: Int { readers.count }
-
-    func value(at index: Int) -> String? {
-        index < readers.count ? readers[index].read(items, input: input) : nil
     }
 }

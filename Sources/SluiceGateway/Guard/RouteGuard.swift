@@ -9,14 +9,21 @@ internal import SluiceJSON
 ///
 /// Runs on the request's event loop; the engine's short per-node locks are all it takes.
 final class RouteGuard: Sendable {
-    /// One resource the route's calls enter.
-    struct Resource: Sendable {
+    /// One resource the route's calls enter (a class: a call binds it without copying its tables).
+    final class Resource: Sendable {
         let resource: FlowResource
         /// The resource's parameter list as this route reads it (hot-parameter rules index it).
         let readers: [ParamReader]
         /// The resource's gateway rules, converted to parameter rules.
         let gateway: GatewayRules?
         let errors: OutcomeCounting
+
+        init(resource: FlowResource, readers: [ParamReader], gateway: GatewayRules?, errors: OutcomeCounting) {
+            self.resource = resource
+            self.readers = readers
+            self.gateway = gateway
+            self.errors = errors
+        }
     }
 
     struct GatewayRules: Sendable {
@@ -105,8 +112,11 @@ final class RouteGuard: Sendable {
             }
             ticket.gatewayHeld.append(GuardTicket.GatewayHeld(checker: gateway.checker, parameters: parameters))
         }
-        let parameters = RequestParameters(readers: entered.readers, items: items, input: input)
-        switch engine.admit(entered.resource, origin: origin, entryRoute: entryRoute, parameters: parameters, now: now + waited) {
+        let readers = entered.readers
+        let admission = engine.admit(
+            entered.resource, origin: origin, entryRoute: entryRoute, parameterCount: readers.count,
+            parameter: { readers[$0].read(items, input: input) }, now: now + waited)
+        switch admission {
         case .pass(let entry):
             return entry
         case .wait(let millis, let entry):
