@@ -83,7 +83,7 @@ final class RouteGuard: Sendable {
                 let path = String(rawPath)
                 for (index, group) in apiGroups.enumerated() where group.matcher.matches(path: path) {
                     let entry = try enter(group.resource, items, input, origin: originName, entryRoute: "", &ticket, &waited, now: now)
-                    ticket.groups.append((index, entry))
+                    ticket.groups.append(GuardTicket.GroupEntry(index: index, entry: entry))
                 }
             }
             if let method {
@@ -130,7 +130,7 @@ final class RouteGuard: Sendable {
 
     private func abandon(_ ticket: GuardTicket, now: Int64) {
         if let entry = ticket.route { engine.abandon(entry, now: now) }
-        for (_, entry) in ticket.groups { engine.abandon(entry, now: now) }
+        for group in ticket.groups { engine.abandon(group.entry, now: now) }
         if let entry = ticket.method { engine.abandon(entry, now: now) }
         for held in ticket.gatewayHeld { held.checker.complete(held.parameters) }
     }
@@ -141,8 +141,8 @@ final class RouteGuard: Sendable {
         if let entry = ticket.route, let route {
             engine.complete(entry, rtMillis: rt, failed: route.errors.isError(outcome), now: now)
         }
-        for (index, entry) in ticket.groups {
-            engine.complete(entry, rtMillis: rt, failed: apiGroups[index].resource.errors.isError(outcome), now: now)
+        for group in ticket.groups {
+            engine.complete(group.entry, rtMillis: rt, failed: apiGroups[group.index].resource.errors.isError(outcome), now: now)
         }
         if let entry = ticket.method, let method {
             engine.complete(entry, rtMillis: rt, failed: method.errors.isError(outcome), now: now)
@@ -154,6 +154,12 @@ final class RouteGuard: Sendable {
 /// What an admitted call holds until it ends: its entries into the engine (the guard knows whose is whose)
 /// and the gateway rules' values.
 struct GuardTicket: Sendable {
+    /// A struct, not a tuple: an array of tuples has its type metadata built at run time on every copy.
+    struct GroupEntry: Sendable {
+        let index: Int
+        let entry: FlowEntry
+    }
+
     struct GatewayHeld: Sendable {
         let checker: GatewayFlowChecker
         let parameters: [String?]
@@ -162,7 +168,7 @@ struct GuardTicket: Sendable {
     let admittedAt: Int64
     var route: FlowEntry?
     /// API groups' entries, by the group's index in the guard.
-    var groups: [(index: Int, entry: FlowEntry)] = []
+    var groups: [GroupEntry] = []
     var method: FlowEntry?
     var gatewayHeld: [GatewayHeld] = []
 }
