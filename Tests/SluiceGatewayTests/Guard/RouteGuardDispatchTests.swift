@@ -1,5 +1,6 @@
 import NIOCore
 import NIOEmbedded
+import SluiceClient
 import SluiceFlow
 import Testing
 @testable import SluiceGateway
@@ -172,5 +173,48 @@ struct RouteGuardDispatchTests {
         #expect(grouped.bodyText?.contains(#""rule":"gateway","resource":"echo-api""#) == true)
         // Paths outside the group are not held back by it.
         #expect(harness.send("GET", "/v1/ping").only?.status == 204)
+    }
+}
+
+/// The same guard in front of a gRPC backend: flow rules from the route file, gRPC statuses as outcomes.
+@Suite("Route guard, gRPC")
+struct RouteGuardGRPCTests {
+    static let route = """
+    routes:
+      - {name: list, method: GET, path: "/v1/shelves/{shelf}/orders", service: orders, call: OrderService.List}
+
+    """
+
+    @Test("a gRPC status counts as an error only where the breaker lists it, and then opens it")
+    func statuses() throws {
+        let listed = try GRPCDispatchHarness(routes: Self.route + """
+        circuit_breakers:
+          - {resource: list, strategy: error_count, threshold: 0, min_requests: 1, recovery_timeout: 5s, errors: ["grpc:RESOURCE_EXHAUSTED"]}
+        """) { _ in .success(GRPCReply(statusCode: 8, message: nil, headers: [], trailers: [("grpc-status", "8")])) }
+        #expect(listed.send("GET", "/v1/shelves/a/orders").only?.status == 429)
+        let open = listed.send("GET", "/v1/shelves/a/orders")
+        #expect(open.only?.status == 503)
+        #expect(open.bodyText?.contains(#""code":"circuit_open""#) == true)
+        #expect(listed.caller.calls.count == 1)
+
+        let unlisted = try GRPCDispatchHarness(routes: Self.route + """
+        circuit_breakers:
+          - {resource: list, strategy: error_count, threshold: 0, min_requests: 1, recovery_timeout: 5s}
+        """) { _ in .success(GRPCReply(statusCode: 8, message: nil, headers: [], trailers: [("grpc-status", "8")])) }
+        for _ in 0..<3 { #expect(unlisted.send("GET", "/v1/shelves/a/orders").only?.status == 429) }
+        #expect(unlisted.caller.calls.count == 3)
+    }
+
+    @Test("a hot-parameter rule on a path variable holds back each shelf on its own")
+    func pathParameter() throws {
+        let harness = try GRPCDispatchHarness(routes: Self.route + """
+        param_flow:
+          - {resource: list, param: {path: shelf}, count: 1, duration: 10s}
+        """) { _ in .success(GRPCReply(statusCode: 0, message: ByteBuffer(), headers: [], trailers: [("grpc-status", "0")])) }
+        #expect(harness.send("GET", "/v1/shelves/a/orders").only?.status == 200)
+        let blocked = harness.send("GET", "/v1/shelves/a/orders")
+        #expect(blocked.only?.status == 429)
+        #expect(blocked.bodyText?.contains(#""rule":"param_flow","resource":"list""#) == true)
+        #expect(harness.send("GET", "/v1/shelves/b/orders").only?.status == 200)
     }
 }
