@@ -8,13 +8,6 @@ public protocol FlowParameters {
     func value(at index: Int) -> String?
 }
 
-/// A call without parameters: every hot-parameter rule passes it.
-public struct NoFlowParameters: FlowParameters {
-    public init() {}
-    public var count: Int { 0 }
-    public func value(at index: Int) -> String? { nil }
-}
-
 extension Array: FlowParameters where Element == String? {
     public func value(at index: Int) -> String? { index < count ? self[index] : nil }
 }
