@@ -3,7 +3,8 @@ public enum Admission: Sendable {
     case pass(FlowEntry)
     /// Admitted once this many ms have gone by (the caller schedules the wait; its slot is reserved).
     case wait(Int64, FlowEntry)
-    case block(FlowBlock)
+    /// Boxed: a block carries the whole rule, and inline it would make every pass as large to copy.
+    indirect case block(FlowBlock)
 }
 
 /// Which rule blocked a call.

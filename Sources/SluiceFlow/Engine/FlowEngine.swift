@@ -71,7 +71,17 @@ public final class FlowEngine: Sendable {
         _ resource: FlowResource, origin: String = "", entryRoute: String = "", parameterCount: Int = 0,
         parameter: (Int) -> String? = { _ in nil }, prioritized: Bool = false, now: Int64
     ) -> Admission {
-        let rules = resource.snapshot
+        admit(
+            resource, rules: resource.snapshot, origin: origin, entryRoute: entryRoute, parameterCount: parameterCount,
+            parameter: parameter, prioritized: prioritized, now: now)
+    }
+
+    /// Checks a call against `rules`, a snapshot of the resource's rules the caller took after the last load
+    /// (``FlowResource/snapshot``); otherwise as the overload without it.
+    public func admit(
+        _ resource: FlowResource, rules: ResourceRules, origin: String = "", entryRoute: String = "",
+        parameterCount: Int = 0, parameter: (Int) -> String? = { _ in nil }, prioritized: Bool = false, now: Int64
+    ) -> Admission {
         if !rules.countsInFlight {
             return admit(
                 resource, rules, origin: origin, entryRoute: entryRoute, parameterCount: parameterCount, parameter: parameter,
@@ -121,24 +131,29 @@ public final class FlowEngine: Sendable {
 
         for check in rules.checks {
             let selected: StatisticNode?
-            switch FlowNodeSelection.select(
-                for: check.rule, origin: origin, entryRoute: entryRoute,
-                originNamedByRule: originNamed)
-            {
-            case .resource: selected = resource.node
-            case .origin: selected = originNode
-            case .related: selected = check.related
-            case .entryRoute: selected = routeNode
-            case .skip: selected = nil
+            if check.readsResourceNode {
+                selected = resource.node
+            } else {
+                switch FlowNodeSelection.select(
+                    for: check.rule, origin: origin, entryRoute: entryRoute,
+                    originNamedByRule: originNamed)
+                {
+                case .resource: selected = resource.node
+                case .origin: selected = originNode
+                case .related: selected = check.related
+                case .entryRoute: selected = routeNode
+                case .skip: selected = nil
+                }
             }
             guard let selected else { continue }
             let at = now + waited
-            let reading = selected.withMetrics { $0.reading(at: at, previous: check.readsPrevious) }
+            let fields = check.reads
+            let reading = fields == .none ? NodeReading() : selected.withMetrics { $0.reading(at: at, fields: fields) }
             switch check.check(reading, now: at) {
             case .pass: continue
             case .wait(let ms): waited += ms
             case .block:
-                if prioritized, check.occupiable, let wait = Self.occupy(selected, threshold: check.rule.count, now: at) {
+                if prioritized, check.occupiable, let wait = Self.occupy(selected, threshold: check.count, now: at) {
                     resource.node.withMetrics { $0.recordWaitingEntry() }
                     routeNode?.withMetrics { $0.recordWaitingEntry() }
                     originNode?.withMetrics { $0.recordWaitingEntry() }

@@ -37,5 +37,6 @@ public final class FlowResource: Sendable {
         origins.withLock { $0[origin] }
     }
 
-    var snapshot: ResourceRules { rules.withLock { $0 } }
+    /// The rules loaded last.
+    public var snapshot: ResourceRules { rules.withLock { $0 } }
 }

@@ -5,10 +5,15 @@ import Synchronization
 final class FlowRuleCheck: Sendable {
     let rule: FlowRule
     let related: StatisticNode?
-    /// Whether the controller reads the previous second (warm-up); the others skip the minute window.
-    let readsPrevious: Bool
+    /// What the controller reads of the node: a concurrency rule only the calls in flight, pacing nothing, only
+    /// warm-up the previous second; an admit reads no more.
+    let reads: NodeReading.Fields
     /// A QPS rule with the default controller: a prioritized call it blocks may book a future window instead.
-    var occupiable: Bool { stateless != nil && rule.grade == .qps }
+    let occupiable: Bool
+    /// The rule reads the resource's node whatever the call's origin and entry route (`limitApp` default,
+    /// strategy direct: most rules), so an admit skips ``FlowNodeSelection`` and its string comparisons.
+    let readsResourceNode: Bool
+    let count: Double
     private let stateless: DefaultController?
     private let controller: Mutex<FlowController>
 
@@ -18,10 +23,14 @@ final class FlowRuleCheck: Sendable {
         let controller = FlowController(rule: rule)
         if case .reject(let plain) = controller { stateless = plain } else { stateless = nil }
         switch controller {
-        case .warmUp, .warmUpThrottle: readsPrevious = true
-        case .reject, .throttle: readsPrevious = false
+        case .warmUp, .warmUpThrottle: reads = .passQpsAndPrevious
+        case .throttle: reads = .none
+        case .reject: reads = rule.grade == .concurrency ? .inFlight : .passQps
         }
         self.controller = Mutex(controller)
+        occupiable = stateless != nil && rule.grade == .qps
+        readsResourceNode = rule.limitApp == FlowRule.defaultLimitApp && rule.strategy == .direct
+        count = rule.count
     }
 
     func check(_ reading: NodeReading, now: Int64) -> FlowDecision {
@@ -31,8 +40,10 @@ final class FlowRuleCheck: Sendable {
 }
 
 /// A resource's rules as one immutable snapshot, swapped whole on reload; an admit takes it with one
-/// reference count, and its entry keeps the breakers and parameter rules it was admitted under.
-final class ResourceRules: Sendable {
+/// reference count, and its entry keeps the breakers and parameter rules it was admitted under. A caller that
+/// rebuilds its own state on every load (the gateway's route guards) holds the snapshot and hands it to each
+/// admit, which then takes no lock to find the rules.
+public final class ResourceRules: Sendable {
     let checks: [FlowRuleCheck]
     /// Origins some rule names in `limitApp` ("other" does not apply to them).
     let namedOrigins: Set<String>

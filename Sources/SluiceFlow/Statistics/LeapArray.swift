@@ -13,9 +13,15 @@ public struct LeapArray<Bucket: WindowBucket> {
     public let sampleCount: Int
     public let intervalMillis: Int64
     public let windowLengthMillis: Int64
-    /// Each slot's window start; nil while the slot was never used.
-    private var starts: [Int64?]
+    /// Each slot's window start; `unused` while the slot was never used (not an optional: the slot is
+    /// checked on every event, and a plain integer compares in one instruction).
+    private var starts: [Int64]
     private var buckets: [Bucket]
+    /// The window the last event landed in, and its slot: while time stays in it (thousands of events a
+    /// window at load), an event skips the divisions that find its slot.
+    private var cachedStart: Int64 = 0
+    private var cachedEnd: Int64 = 0
+    private var cachedIndex = 0
 
     /// `intervalMillis` must be a positive multiple of `sampleCount` (Sentinel asserts the same).
     public init(sampleCount: Int, intervalMillis: Int64) {
@@ -23,9 +29,11 @@ public struct LeapArray<Bucket: WindowBucket> {
         self.sampleCount = sampleCount
         self.intervalMillis = intervalMillis
         self.windowLengthMillis = intervalMillis / Int64(sampleCount)
-        self.starts = Array(repeating: nil, count: sampleCount)
+        self.starts = Array(repeating: Self.unused, count: sampleCount)
         self.buckets = (0..<sampleCount).map { _ in Bucket() }
     }
+
+    private static var unused: Int64 { .min }
 
     /// Where the window holding `time` starts.
     public func windowStart(of time: Int64) -> Int64 {
@@ -40,18 +48,21 @@ public struct LeapArray<Bucket: WindowBucket> {
     /// as it is when it already holds that window, reset when it holds an older one. A time older than the
     /// slot's window (a clock that went back) gets a throwaway bucket, as in Sentinel.
     public mutating func withBucket<Result>(at time: Int64, _ body: (inout Bucket) -> Result) -> Result {
+        if time >= cachedStart && time < cachedEnd { return body(&buckets[cachedIndex]) }
         let index = slot(of: time)
         let start = windowStart(of: time)
-        switch starts[index] {
-        case .some(let current) where current == start:
-            break
-        case .some(let current) where current > start:
-            var throwaway = Bucket()
-            return body(&throwaway)
-        default:
+        let current = starts[index]
+        if current != start {
+            if current > start {
+                var throwaway = Bucket()
+                return body(&throwaway)
+            }
             starts[index] = start
             buckets[index].reset()
         }
+        cachedStart = start
+        cachedEnd = start + windowLengthMillis
+        cachedIndex = index
         return body(&buckets[index])
     }
 
@@ -64,7 +75,8 @@ public struct LeapArray<Bucket: WindowBucket> {
     /// first; call ``withBucket(at:_:)`` before, as Sentinel's reads refresh the current window first.
     public func forEachValid(at time: Int64, _ body: (_ start: Int64, _ bucket: Bucket) -> Void) {
         for index in 0..<sampleCount {
-            guard let start = starts[index], !isDeprecated(start: start, at: time) else { continue }
+            let start = starts[index]
+            guard start != Self.unused, !isDeprecated(start: start, at: time) else { continue }
             body(start, buckets[index])
         }
     }
@@ -75,7 +87,8 @@ public struct LeapArray<Bucket: WindowBucket> {
         let earlier = time - windowLengthMillis
         guard earlier >= 0 else { return nil }
         let index = slot(of: earlier)
-        guard let start = starts[index], !isDeprecated(start: start, at: time), start + windowLengthMillis >= earlier
+        let start = starts[index]
+        guard start != Self.unused, !isDeprecated(start: start, at: time), start + windowLengthMillis >= earlier
         else { return nil }
         return buckets[index]
     }

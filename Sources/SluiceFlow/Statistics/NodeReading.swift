@@ -11,10 +11,24 @@ public struct NodeReading: Sendable, Equatable {
     }
 }
 
+extension NodeReading {
+    /// Which fields a controller reads (the others stay 0).
+    public enum Fields: Sendable {
+        case none
+        case inFlight
+        case passQps
+        case passQpsAndPrevious
+    }
+}
+
 extension NodeMetrics {
-    /// `previous` false skips the minute window: only warm-up controllers read the previous second.
-    public mutating func reading(at now: Int64, previous: Bool = true) -> NodeReading {
-        NodeReading(
-            passQps: passQps(at: now), previousPassQps: previous ? previousPassQps(at: now) : 0, inFlight: inFlight)
+    public mutating func reading(at now: Int64, fields: NodeReading.Fields = .passQpsAndPrevious) -> NodeReading {
+        switch fields {
+        case .none: return NodeReading()
+        case .inFlight: return NodeReading(inFlight: inFlight)
+        case .passQps: return NodeReading(passQps: passQps(at: now), inFlight: inFlight)
+        case .passQpsAndPrevious:
+            return NodeReading(passQps: passQps(at: now), previousPassQps: previousPassQps(at: now), inFlight: inFlight)
+        }
     }
 }

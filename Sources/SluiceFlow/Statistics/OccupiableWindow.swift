@@ -20,12 +20,18 @@ public struct OccupiableWindow: Sendable {
 
     /// Runs `body` on the current bucket, first seeding a freshly started one with what was booked for it.
     public mutating func withCurrent<R>(at now: Int64, _ body: (inout MetricBucket) -> R) -> R {
-        let borrowed = everBorrowed ? self.borrowed : nil
+        guard everBorrowed else {
+            return buckets.withBucket(at: now) { bucket in
+                bucket.seeded = true
+                return body(&bucket)
+            }
+        }
+        let borrowed = self.borrowed
         let start = buckets.windowStart(of: now)
         return buckets.withBucket(at: now) { bucket in
             if !bucket.seeded {
                 bucket.seeded = true
-                if let borrowed { bucket.pass += Self.booked(in: borrowed, startingAt: start) }
+                bucket.pass += Self.booked(in: borrowed, startingAt: start)
             }
             return body(&bucket)
         }
