@@ -31,6 +31,7 @@ enum GuardDecision {
     case admit(GuardTicket)
     /// Wait this long on the event loop, then call (a pacing rule's slot is booked for it).
     case delay(TimeAmount, GuardTicket)
-    /// Answer with this error instead of calling.
-    case reject(GatewayError)
+    /// Answer with this error instead of calling (boxed: an error is large, and inline it would make every
+    /// admit as large to copy).
+    indirect case reject(GatewayError)
 }

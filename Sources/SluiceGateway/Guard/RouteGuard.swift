@@ -12,6 +12,9 @@ final class RouteGuard: Sendable {
     /// One resource the route's calls enter (a class: a call binds it without copying its tables).
     final class Resource: Sendable {
         let resource: FlowResource
+        /// The resource's rules as the engine loaded them for this guard's snapshot: admits take no lock to
+        /// find them, and a configuration that fails to build after loading never reaches running routes.
+        let rules: ResourceRules
         /// The resource's parameter list as this route reads it (hot-parameter rules index it).
         let readers: [ParamReader]
         /// The resource's gateway rules, converted to parameter rules.
@@ -20,6 +23,7 @@ final class RouteGuard: Sendable {
 
         init(resource: FlowResource, readers: [ParamReader], gateway: GatewayRules?, errors: OutcomeCounting) {
             self.resource = resource
+            self.rules = resource.snapshot
             self.readers = readers
             self.gateway = gateway
             self.errors = errors
@@ -73,32 +77,33 @@ final class RouteGuard: Sendable {
         case .header(let name)?: originName = items.header(name) ?? ""
         case .clientIP?: originName = items.remoteAddress ?? ""
         }
-        var ticket = GuardTicket(admittedAt: now)
+        var held = GuardTicket.Held()
         var waited: Int64 = 0
         do throws(GatewayError) {
             if let route {
-                ticket.route = try enter(route, items, input, origin: originName, entryRoute: "", &ticket, &waited, now: now)
+                held.route = try enter(route, items, input, origin: originName, entryRoute: "", &held, &waited, now: now)
             }
             if !apiGroups.isEmpty {
                 let path = String(rawPath)
                 for (index, group) in apiGroups.enumerated() where group.matcher.matches(path: path) {
-                    let entry = try enter(group.resource, items, input, origin: originName, entryRoute: "", &ticket, &waited, now: now)
-                    ticket.groups.append(GuardTicket.GroupEntry(index: index, entry: entry))
+                    let entry = try enter(group.resource, items, input, origin: originName, entryRoute: "", &held, &waited, now: now)
+                    held.groups.append(GuardTicket.GroupEntry(index: index, entry: entry))
                 }
             }
             if let method {
-                ticket.method = try enter(method, items, input, origin: originName, entryRoute: routeName, &ticket, &waited, now: now)
+                held.method = try enter(method, items, input, origin: originName, entryRoute: routeName, &held, &waited, now: now)
             }
         } catch {
             return .reject(error)
         }
+        let ticket = GuardTicket(admittedAt: now, held)
         return waited > 0 ? .delay(.milliseconds(waited), ticket) : .admit(ticket)
     }
 
     /// Enters one resource; on a block, lets go of what the call entered before and throws the answer.
     private func enter(
         _ entered: Resource, _ items: FlowRequestItems, _ input: CallInput?, origin: String, entryRoute: String,
-        _ ticket: inout GuardTicket, _ waited: inout Int64, now: Int64
+        _ ticket: inout GuardTicket.Held, _ waited: inout Int64, now: Int64
     ) throws(GatewayError) -> FlowEntry {
         if let gateway = entered.gateway {
             let parameters = gateway.rules.parameters(for: items, mode: gateway.mode)
@@ -114,7 +119,7 @@ final class RouteGuard: Sendable {
         }
         let readers = entered.readers
         let admission = engine.admit(
-            entered.resource, origin: origin, entryRoute: entryRoute, parameterCount: readers.count,
+            entered.resource, rules: entered.rules, origin: origin, entryRoute: entryRoute, parameterCount: readers.count,
             parameter: { readers[$0].read(items, input: input) }, now: now + waited)
         switch admission {
         case .pass(let entry):
@@ -128,7 +133,7 @@ final class RouteGuard: Sendable {
         }
     }
 
-    private func abandon(_ ticket: GuardTicket, now: Int64) {
+    private func abandon(_ ticket: GuardTicket.Held, now: Int64) {
         if let entry = ticket.route { engine.abandon(entry, now: now) }
         for group in ticket.groups { engine.abandon(group.entry, now: now) }
         if let entry = ticket.method { engine.abandon(entry, now: now) }
@@ -152,8 +157,9 @@ final class RouteGuard: Sendable {
 }
 
 /// What an admitted call holds until it ends: its entries into the engine (the guard knows whose is whose)
-/// and the gateway rules' values.
-struct GuardTicket: Sendable {
+/// and the gateway rules' values. One object, so handing it along the call (the decision, the completion's
+/// closure) costs a reference count, not a copy of every entry.
+final class GuardTicket: Sendable {
     /// A struct, not a tuple: an array of tuples has its type metadata built at run time on every copy.
     struct GroupEntry: Sendable {
         let index: Int
@@ -165,10 +171,26 @@ struct GuardTicket: Sendable {
         let parameters: [String?]
     }
 
+    /// What the guard gathers while it admits, resource by resource.
+    struct Held: Sendable {
+        var route: FlowEntry?
+        /// API groups' entries, by the group's index in the guard.
+        var groups: [GroupEntry] = []
+        var method: FlowEntry?
+        var gatewayHeld: [GatewayHeld] = []
+    }
+
     let admittedAt: Int64
-    var route: FlowEntry?
-    /// API groups' entries, by the group's index in the guard.
-    var groups: [GroupEntry] = []
-    var method: FlowEntry?
-    var gatewayHeld: [GatewayHeld] = []
+    let route: FlowEntry?
+    let groups: [GroupEntry]
+    let method: FlowEntry?
+    let gatewayHeld: [GatewayHeld]
+
+    init(admittedAt: Int64, _ held: Held) {
+        self.admittedAt = admittedAt
+        route = held.route
+        groups = held.groups
+        method = held.method
+        gatewayHeld = held.gatewayHeld
+    }
 }
