@@ -9,6 +9,8 @@ import Darwin
 import Dispatch
 import SluiceFlow
 
+nonisolated(unsafe) var sink = 0
+
 func nanos(_ clock: clockid_t) -> UInt64 {
     var spec = timespec()
     clock_gettime(clock, &spec)
@@ -16,7 +18,7 @@ func nanos(_ clock: clockid_t) -> UInt64 {
 }
 
 /// Wall time and this process's CPU time: on a shared machine the CPU time is the honest cost.
-func now() -> (wall: UInt64, cpu: UInt64) { (nanos(CLOCK_MONOTONIC), nanos(CLOCK_PROCESS_CPUTIME_ID)) }
+func nowClocks() -> (wall: UInt64, cpu: UInt64) { (nanos(CLOCK_MONOTONIC), nanos(CLOCK_PROCESS_CPUTIME_ID)) }
 
 /// Runs `pairs` admit + complete pairs; the engine's clock advances 1 ms per 1000 pairs, so windows roll
 /// over as they would at a million calls a second.
@@ -53,34 +55,79 @@ func makeEngine(allKinds: Bool) -> (FlowEngine, FlowResource) {
     return (engine, engine.resource("say"))
 }
 
+/// The rules of the end-to-end set-up `sluice-ttheader-demo-rules` (Benchmarks/routes/ttheader-demo-rules), as
+/// its route guard enters them: the route (a QPS rule, an error-ratio breaker, a hot-parameter rule on the
+/// client IP, a system rule), then the method (a concurrency rule). One pair here is one request's flow control.
+func runRoute(pairs: Int) -> (cpu: Double, wall: Double) {
+    let engine = FlowEngine()
+    let method = engine.resource("echo:EchoService.Say", inbound: false)
+    engine.load(
+        FlowRuleSet(
+            flow: [
+                FlowRule(resource: "bench-echo", count: 1e7),
+                FlowRule(resource: "echo:EchoService.Say", grade: .concurrency, count: 1e5),
+            ],
+            degrade: [DegradeRule(resource: "bench-echo", grade: .errorRatio, count: 0.5, timeWindowSec: 5, minRequestAmount: 5)],
+            param: [ParamFlowRule(resource: "bench-echo", paramIdx: 0, count: 1e7)],
+            system: [SystemRule(qps: 1e7)]))
+    let route = engine.resource("bench-echo")
+    let routeRules = route.snapshot
+    let methodRules = method.snapshot
+    let clientIP = "127.0.0.1"
+    var now: Int64 = 1_700_000_000_000
+    var passed = 0
+    let start = nowClocks()
+    for index in 0..<pairs {
+        if index % 1000 == 0 { now += 1 }
+        guard case .pass(let routeEntry) = engine.admit(
+            route, rules: routeRules, parameterCount: 1, parameter: { _ in clientIP }, now: now)
+        else { continue }
+        guard case .pass(let methodEntry) = engine.admit(method, rules: methodRules, entryRoute: "bench-echo", now: now) else {
+            engine.abandon(routeEntry, now: now)
+            continue
+        }
+        engine.complete(routeEntry, rtMillis: 3, now: now)
+        engine.complete(methodEntry, rtMillis: 3, now: now)
+        passed += 1
+    }
+    let end = nowClocks()
+    sink &+= passed
+    return (Double(end.cpu - start.cpu) / Double(pairs), Double(end.wall - start.wall) / Double(pairs))
+}
+
 let pairs = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 2_000_000 : 2_000_000
-var sink = 0
 let cases: [(label: String, origin: String, allKinds: Bool)] = [
     ("no origin", "", false), ("origin partner-a", "partner-a", false),
     ("every kind (+ breaker, hot parameter)", "", true),
 ]
-for (label, origin, allKinds) in cases {
+// `FlowBench N route` runs only the route case (for profiling).
+let routeOnly = CommandLine.arguments.count > 2 && CommandLine.arguments[2] == "route"
+for (label, origin, allKinds) in cases where !routeOnly {
     let parameters: [String?] = allKinds ? ["10.1.2.3"] : []
     let (warmEngine, warmResource) = makeEngine(allKinds: allKinds)
     sink &+= run(warmEngine, warmResource, origin: origin, parameters: parameters, pairs: pairs / 10)
 
     let (engine, resource) = makeEngine(allKinds: allKinds)
-    let start = now()
+    let start = nowClocks()
     sink &+= run(engine, resource, origin: origin, parameters: parameters, pairs: pairs)
-    let end = now()
+    let end = nowClocks()
     let singleWall = Double(end.wall - start.wall) / Double(pairs)
     let singleCPU = Double(end.cpu - start.cpu) / Double(pairs)
 
     let (shared, sharedResource) = makeEngine(allKinds: allKinds)
-    let contendedStart = now()
+    let contendedStart = nowClocks()
     DispatchQueue.concurrentPerform(iterations: 2) { _ in
         _ = run(shared, sharedResource, origin: origin, parameters: parameters, pairs: pairs)
     }
-    let contendedEnd = now()
+    let contendedEnd = nowClocks()
     let contendedWall = Double(contendedEnd.wall - contendedStart.wall) / Double(2 * pairs)
     let contendedCPU = Double(contendedEnd.cpu - contendedStart.cpu) / Double(2 * pairs)
     print(
         "FlowBench \(label): single thread \(Int(singleCPU)) ns CPU/pair (\(Int(singleWall)) wall); "
             + "two threads on one resource \(Int(contendedCPU)) ns CPU/pair (\(Int(contendedWall)) wall per pair)")
 }
+_ = runRoute(pairs: pairs / 10)
+let route = runRoute(pairs: pairs)
+print("FlowBench the e2e set-up's route (route: QPS, breaker, hot parameter, system; method: concurrency): "
+    + "single thread \(Int(route.cpu)) ns CPU per request (\(Int(route.wall)) wall)")
 if sink == 42 { print(sink) }
