@@ -44,12 +44,13 @@ struct RouteGuardBuilder {
     }
 
     /// The guard of a route, or nil when none of its resources is watched and no system rule applies.
-    /// `call` is nil for a route to an HTTP upstream: it has no method resource and no arguments.
-    func guardFor(_ route: RouteConfiguration, call: RouteCall?) -> RouteGuard? {
+    /// `call` is nil for a route to an HTTP upstream (no method resource, no arguments) and for a gRPC method
+    /// passed through (`entersMethod`: a method resource, but no arguments the gateway reads).
+    func guardFor(_ route: RouteConfiguration, call: RouteCall?, entersMethod passesThrough: Bool = false) -> RouteGuard? {
         let routeName = route.resource
         let methodName = route.methodResource
         let entersRoute = watched.contains(routeName) || !rules.system.isEmpty
-        let entersMethod = call != nil && watched.contains(methodName)
+        let entersMethod = (call != nil || passesThrough) && watched.contains(methodName)
         guard entersRoute || entersMethod || !apiMatchers.isEmpty else { return nil }
         let arguments = call?.argumentNames ?? []
         func resource(_ name: String, inbound: Bool, mode: GatewayResourceMode) -> RouteGuard.Resource {

@@ -49,10 +49,17 @@ struct GRPCPassthrough: Sendable {
         return "/" + fullName[..<dot] + "/" + fullName[fullName.index(after: dot)...]
     }
 
+    /// The method resources of every method passed through: `service:pkg.Service.Method`.
+    static func methodResources(_ configuration: GatewayConfiguration) -> [String] {
+        configuration.services.filter { $0.kind == .grpc }.flatMap { service in
+            (configuration.protobufIDLs[service.name]?.schema.methods.values.map { service.name + ":" + $0.fullName }) ?? []
+        }
+    }
+
     /// The table for `configuration`'s `protocol: grpc` services, with one upstream per service (the
     /// previous snapshot's when its settings did not change, as for `protocol: http` services).
     static func build(
-        configuration: GatewayConfiguration, previous: RuntimeSnapshot?, logger: Logger
+        configuration: GatewayConfiguration, previous: RuntimeSnapshot?, guards: RouteGuardBuilder, logger: Logger
     ) -> (table: GRPCPassthrough, upstreams: [String: HTTPUpstream]) {
         var routes: [String: ProxyRoute] = [:]
         var upstreams: [String: HTTPUpstream] = [:]
@@ -71,11 +78,12 @@ struct GRPCPassthrough: Sendable {
             // The reflection and status files linked in for transcoding declare no service.
             for method in idl.schema.methods.values.sorted(by: { $0.fullName < $1.fullName }) {
                 guard let path = Self.path(ofMethod: method.fullName), routes[path] == nil,
-                    let route = Self.route(path: path, method: method.fullName, service: service, upstream: upstream, role: .call)
+                    let route = Self.route(path: path, method: method.fullName, service: service, upstream: upstream, role: .call, guards: guards)
                 else { continue }
                 routes[path] = route
                 if unimplemented == nil {
-                    unimplemented = Self.route(path: path, method: "", service: service, upstream: upstream, role: .unimplemented)
+                    unimplemented = Self.route(
+                        path: path, method: "", service: service, upstream: upstream, role: .unimplemented, guards: nil)
                 }
             }
         }
@@ -83,11 +91,15 @@ struct GRPCPassthrough: Sendable {
     }
 
     private static func route(
-        path: String, method: String, service: ServiceConfiguration, upstream: HTTPUpstream, role: ProxyRoute.GRPCRole
+        path: String, method: String, service: ServiceConfiguration, upstream: HTTPUpstream, role: ProxyRoute.GRPCRole,
+        guards: RouteGuardBuilder?
     ) -> ProxyRoute? {
         guard let template = try? PathTemplate.parse(path) else { return nil }
         let configuration = RouteConfiguration(
             method: "POST", template: template, service: service.name, call: method, origin: service.origin)
-        return ProxyRoute(configuration: configuration, upstream: upstream, grpc: role)
+        // A passed-through call enters its method's resource (`service:pkg.Service.Method`), as a transcoded
+        // call of the same method does, and the `POST /pkg.Service/Method` route resource system rules watch.
+        let flowGuard = guards?.guardFor(configuration, call: nil, entersMethod: true)
+        return ProxyRoute(configuration: configuration, upstream: upstream, grpc: role, flowGuard: flowGuard)
     }
 }

@@ -38,6 +38,7 @@ extension ProxyExchange {
             // Trailers-only: written whole at the end, which follows at once.
             framing = ProxyResponseFraming.none
             grpcTrailersOnly = headers
+            flowOutcome = Self.grpcOutcome(headers)
             return
         }
         let framing = ProxyResponseFraming.choose(
@@ -79,6 +80,8 @@ extension ProxyExchange {
             return client.proxyTunnel(to: lease.connection)
         }
         guard let client, let framing, case .streaming(let lease) = phase else { return }
+        // A gRPC call's outcome is its status, in the trailers (an HTTP 200 says nothing of it).
+        if route.grpc != nil, grpcTrailersOnly == nil { flowOutcome = trailers.map(Self.grpcOutcome) ?? .failure }
         if let headers = grpcTrailersOnly {
             client.proxyTrailersOnly(headers)
         } else if var call = grpcWeb {
@@ -116,4 +119,10 @@ extension ProxyExchange {
     }
 
     var wantsUpstreamRead: Bool { client?.isWritable ?? false }
+
+    /// What flow control counts a gRPC response as: its `grpc-status` (none is a broken response, a failure).
+    static func grpcOutcome(_ headers: HTTPHeaders) -> GuardOutcome {
+        guard let status = headers.first(name: "grpc-status").flatMap({ Int($0) }) else { return .failure }
+        return GRPCStatusResponse.outcome(of: status)
+    }
 }

@@ -68,7 +68,8 @@ final class RuntimeSnapshot: Sendable {
         let flow = previous?.flow ?? flow ?? FlowRuntime()
         let guards = RouteGuardBuilder(
             rules: configuration.flowRules, runtime: flow,
-            methodResources: configuration.routes.filter { serviceConfigurations[$0.service]?.kind != .http }.map(\.methodResource))
+            methodResources: configuration.routes.filter { serviceConfigurations[$0.service]?.kind != .http }.map(\.methodResource)
+                + GRPCPassthrough.methodResources(configuration))
         var routes: [CompiledRoute] = []
         var table: [(method: String, template: PathTemplate)] = []
         var proxied: [(RouteConfiguration, ServiceConfiguration)] = []
@@ -100,7 +101,8 @@ final class RuntimeSnapshot: Sendable {
             table.append((route.method, route.template))
         }
         let (proxyRoutes, httpUpstreams) = Self.proxyRoutes(proxied, previous: previous, guards: guards, logger: logger)
-        let (grpcPassthrough, grpcUpstreams) = GRPCPassthrough.build(configuration: configuration, previous: previous, logger: logger)
+        let (grpcPassthrough, grpcUpstreams) = GRPCPassthrough.build(
+            configuration: configuration, previous: previous, guards: guards, logger: logger)
         let upstreams = httpUpstreams.merging(grpcUpstreams) { http, _ in http }
         table += proxyRoutes.map { ($0.configuration.method, $0.configuration.template) }
         let snapshot = RuntimeSnapshot(

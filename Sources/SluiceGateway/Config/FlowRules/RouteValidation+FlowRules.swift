@@ -1,4 +1,5 @@
 internal import SluiceFlow
+internal import SluiceProtobuf
 
 extension RouteValidation {
     /// Gathers every file's flow-control rules and the Sentinel files they name into ``flowRules``, then checks
@@ -37,6 +38,10 @@ extension RouteValidation {
             names.insert(route.resource)
             // Routes to `protocol: http` services call no method.
             if !route.call.isEmpty { names.insert(route.service + ":" + route.call) }
+        }
+        // gRPC methods passed through unchanged, routed or not.
+        for (service, idl) in protobufIDLs {
+            for method in idl.schema.methods.values { names.insert(service + ":" + method.fullName) }
         }
         return names
     }
