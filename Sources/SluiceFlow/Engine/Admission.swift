@@ -14,6 +14,8 @@ public enum FlowBlock: Sendable, Equatable {
     case param(ParamFlowRule)
     /// An open breaker; `retryAtMillis` is when it lets its next probe through.
     case degrade(DegradeRule, retryAtMillis: Int64)
+    /// The caller's gate (the gateway's rules, Sentinel's `GatewayFlowSlot`).
+    case gateway
 }
 
 /// An admitted call, handed back to ``FlowEngine/complete(_:rtMillis:failed:now:)`` when it ends so its

@@ -67,36 +67,42 @@ public final class FlowEngine: Sendable {
     ///
     /// The call's parameters are read through `parameter` (by index, below `parameterCount`), only when a
     /// hot-parameter rule asks; a closure rather than a generic, so the caller's module runs this specialized.
+    ///
+    /// `gate` is the caller's own check in Sentinel's `GatewayFlowSlot` place, after the system rules and
+    /// before the hot-parameter ones (the gateway's rules, which it keeps); it is asked once, at the time of
+    /// the call, and its block is recorded and answered as ``FlowBlock/gateway``.
     public func admit(
         _ resource: FlowResource, origin: String = "", entryRoute: String = "", parameterCount: Int = 0,
-        parameter: (Int) -> String? = { _ in nil }, prioritized: Bool = false, now: Int64
+        parameter: (Int) -> String? = { _ in nil }, gate: (Int64) -> FlowDecision = { _ in .pass }, prioritized: Bool = false,
+        now: Int64
     ) -> Admission {
         admit(
             resource, rules: resource.snapshot, origin: origin, entryRoute: entryRoute, parameterCount: parameterCount,
-            parameter: parameter, prioritized: prioritized, now: now)
+            parameter: parameter, gate: gate, prioritized: prioritized, now: now)
     }
 
     /// Checks a call against `rules`, a snapshot of the resource's rules the caller took after the last load
     /// (``FlowResource/snapshot``); otherwise as the overload without it.
     public func admit(
         _ resource: FlowResource, rules: ResourceRules, origin: String = "", entryRoute: String = "",
-        parameterCount: Int = 0, parameter: (Int) -> String? = { _ in nil }, prioritized: Bool = false, now: Int64
+        parameterCount: Int = 0, parameter: (Int) -> String? = { _ in nil }, gate: (Int64) -> FlowDecision = { _ in .pass },
+        prioritized: Bool = false, now: Int64
     ) -> Admission {
         if !rules.countsInFlight {
             return admit(
                 resource, rules, origin: origin, entryRoute: entryRoute, parameterCount: parameterCount, parameter: parameter,
-                prioritized: prioritized, now: now)
+                gate: gate, prioritized: prioritized, now: now)
         }
         return resource.admission.withLock { _ in
             admit(
                 resource, rules, origin: origin, entryRoute: entryRoute, parameterCount: parameterCount, parameter: parameter,
-                prioritized: prioritized, now: now)
+                gate: gate, prioritized: prioritized, now: now)
         }
     }
 
     private func admit(
         _ resource: FlowResource, _ rules: ResourceRules, origin: String, entryRoute: String, parameterCount: Int,
-        parameter: (Int) -> String?, prioritized: Bool, now: Int64
+        parameter: (Int) -> String?, gate: (Int64) -> FlowDecision, prioritized: Bool, now: Int64
     ) -> Admission {
         let originNamed = !origin.isEmpty && rules.namedOrigins.contains(origin)
         let originNode = origin.isEmpty ? nil : resource.originNode(origin, named: originNamed)
@@ -113,6 +119,11 @@ public final class FlowEngine: Sendable {
         }
 
         var waited: Int64 = 0
+        switch gate(now) {
+        case .pass: break
+        case .wait(let millis): waited = millis
+        case .block: return blocked(.gateway, releasing: [])
+        }
         var held: [HeldParam] = []
         for param in rules.params {
             guard let index = param.rule.paramIdx else { continue }
@@ -205,13 +216,6 @@ public final class FlowEngine: Sendable {
         entry.entryRoute?.recordCompletion(rtMillis: rtMillis, failed: failed, now: now)
         entry.origin?.recordCompletion(rtMillis: rtMillis, failed: failed, now: now)
         if entry.resource.isInbound { inbound.recordCompletion(rtMillis: rtMillis, failed: failed, now: now) }
-    }
-
-    /// Records a call blocked before it reached the engine's rules (a gateway rule): counted as a block on
-    /// the resource, as Sentinel's `StatisticSlot` counts any `BlockException`.
-    public func recordBlock(_ resource: FlowResource, origin: String = "", now: Int64) {
-        let originNode = origin.isEmpty ? nil : resource.originNode(origin, named: resource.snapshot.namedOrigins.contains(origin))
-        recordBlock(resource, originNode, nil, now: now)
     }
 
     /// Books a pass in the first future window with room, if one starts soon enough; returns the wait.

@@ -19,6 +19,8 @@ enum FlowBlockAnswer {
             return GatewayError(
                 .flowBlocked, "the gateway is over its system limit on \(reason.rawValue == "thread" ? "concurrency" : reason.rawValue)",
                 rule: "system", resource: resource)
+        case .gateway:
+            return gateway(resource: resource)
         case .degrade(_, let retryAt):
             let seconds = max(1, (retryAt - now + 999) / 1000)
             return GatewayError(

@@ -100,34 +100,47 @@ final class RouteGuard: Sendable {
         return waited > 0 ? .delay(.milliseconds(waited), ticket) : .admit(ticket)
     }
 
-    /// Enters one resource; on a block, lets go of what the call entered before and throws the answer.
+    /// Enters one resource; on a block, lets go of what the call entered before and throws the answer. The
+    /// resource's gateway rules are the engine's gate: checked after the system rules, as in Sentinel.
     private func enter(
         _ entered: Resource, _ items: FlowRequestItems, _ input: CallInput?, origin: String, entryRoute: String,
         _ ticket: inout GuardTicket.Held, _ waited: inout Int64, now: Int64
     ) throws(GatewayError) -> FlowEntry {
-        if let gateway = entered.gateway {
-            let parameters = gateway.rules.parameters(for: items, mode: gateway.mode)
-            switch gateway.checker.check(parameters, now: now + waited) {
-            case .pass: break
-            case .wait(let millis): waited += millis
-            case .block:
-                engine.recordBlock(entered.resource, origin: origin, now: now)
-                abandon(ticket, now: now)
-                throw FlowBlockAnswer.gateway(resource: entered.resource.name)
-            }
-            ticket.gatewayHeld.append(GuardTicket.GatewayHeld(checker: gateway.checker, parameters: parameters))
-        }
         let readers = entered.readers
-        let admission = engine.admit(
-            entered.resource, rules: entered.rules, origin: origin, entryRoute: entryRoute, parameterCount: readers.count,
-            parameter: { readers[$0].read(items, input: input) }, now: now + waited)
+        var gatewayHeld: GuardTicket.GatewayHeld?
+        let admission: Admission
+        if let gateway = entered.gateway {
+            admission = engine.admit(
+                entered.resource, rules: entered.rules, origin: origin, entryRoute: entryRoute, parameterCount: readers.count,
+                parameter: { readers[$0].read(items, input: input) },
+                gate: { at in
+                    let parameters = gateway.rules.parameters(for: items, mode: gateway.mode)
+                    switch gateway.checker.check(parameters, now: at) {
+                    case .block: return .block
+                    case .pass:
+                        gatewayHeld = GuardTicket.GatewayHeld(checker: gateway.checker, parameters: parameters)
+                        return .pass
+                    case .wait(let millis):
+                        gatewayHeld = GuardTicket.GatewayHeld(checker: gateway.checker, parameters: parameters)
+                        return .wait(millis)
+                    }
+                },
+                now: now + waited)
+        } else {
+            admission = engine.admit(
+                entered.resource, rules: entered.rules, origin: origin, entryRoute: entryRoute, parameterCount: readers.count,
+                parameter: { readers[$0].read(items, input: input) }, now: now + waited)
+        }
         switch admission {
         case .pass(let entry):
+            if let gatewayHeld { ticket.gatewayHeld.append(gatewayHeld) }
             return entry
         case .wait(let millis, let entry):
+            if let gatewayHeld { ticket.gatewayHeld.append(gatewayHeld) }
             waited += millis
             return entry
         case .block(let block):
+            gatewayHeld.map { $0.checker.complete($0.parameters) }
             abandon(ticket, now: now)
             throw FlowBlockAnswer.error(for: block, resource: entered.resource.name, now: now + waited)
         }

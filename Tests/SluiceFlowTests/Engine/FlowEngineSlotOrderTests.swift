@@ -32,6 +32,31 @@ struct FlowEngineSlotOrderTests {
         #expect(resource.node.withMetrics { $0.passQps(at: 1_050) } == 4)
     }
 
+    @Test("the caller's gate runs after the system rules and before the parameter rules; its block is counted as one")
+    func gateOrder() {
+        let engine = FlowEngine()
+        let param = ParamFlowRule(resource: "say", paramIdx: 0, count: 1)
+        engine.load(FlowRuleSet(param: [param], system: [SystemRule(qps: 2)]))
+        let resource = engine.resource("say")
+        var gateCalls = 0
+        func admit(_ value: String, gate answer: FlowDecision, now: Int64) -> Admission {
+            engine.admit(resource, parameterCount: 1, parameter: { _ in value }, gate: { _ in gateCalls += 1; return answer }, now: now)
+        }
+        // The gate blocks before the parameter rule is asked: "a" keeps its token.
+        #expect(block(admit("a", gate: .block, now: 1_000)) == .gateway)
+        #expect(entry(admit("a", gate: .pass, now: 1_010)) != nil)
+        // A gate's wait is the call's.
+        guard case .wait(7, _) = admit("b", gate: .wait(7), now: 1_020) else {
+            Issue.record("the gate's wait was not the call's")
+            return
+        }
+        #expect(gateCalls == 3)
+        // Two passes fill the system QPS: the system rule blocks before the gate is asked.
+        #expect(block(admit("c", gate: .pass, now: 1_030)) == .system(.qps))
+        #expect(gateCalls == 3)
+        #expect(resource.node.withMetrics { $0.blockQps(at: 1_040) } == 2)
+    }
+
     @Test("a thread-grade parameter value is held until its call completes, and let go when a flow rule blocks")
     func threadParameters() {
         let engine = FlowEngine()
