@@ -13,10 +13,14 @@ public struct LeapArray<Bucket: WindowBucket> {
     public let sampleCount: Int
     public let intervalMillis: Int64
     public let windowLengthMillis: Int64
-    /// Each slot's window start; `unused` while the slot was never used (not an optional: the slot is
-    /// checked on every event, and a plain integer compares in one instruction).
-    private var starts: [Int64]
-    private var buckets: [Bucket]
+    /// A slot: the start of the window its bucket counts, `unused` while never used (not an optional: it is
+    /// compared on every event). One array, so an event checks one buffer's uniqueness, not two.
+    fileprivate struct Slot {
+        var start: Int64
+        var bucket: Bucket
+    }
+
+    private var slots: [Slot]
     /// The window the last event landed in, and its slot: while time stays in it (thousands of events a
     /// window at load), an event skips the divisions that find its slot.
     private var cachedStart: Int64 = 0
@@ -29,8 +33,7 @@ public struct LeapArray<Bucket: WindowBucket> {
         self.sampleCount = sampleCount
         self.intervalMillis = intervalMillis
         self.windowLengthMillis = intervalMillis / Int64(sampleCount)
-        self.starts = Array(repeating: Self.unused, count: sampleCount)
-        self.buckets = (0..<sampleCount).map { _ in Bucket() }
+        self.slots = (0..<sampleCount).map { _ in Slot(start: Self.unused, bucket: Bucket()) }
     }
 
     private static var unused: Int64 { .min }
@@ -48,22 +51,22 @@ public struct LeapArray<Bucket: WindowBucket> {
     /// as it is when it already holds that window, reset when it holds an older one. A time older than the
     /// slot's window (a clock that went back) gets a throwaway bucket, as in Sentinel.
     public mutating func withBucket<Result>(at time: Int64, _ body: (inout Bucket) -> Result) -> Result {
-        if time >= cachedStart && time < cachedEnd { return body(&buckets[cachedIndex]) }
+        if time >= cachedStart && time < cachedEnd { return body(&slots[cachedIndex].bucket) }
         let index = slot(of: time)
         let start = windowStart(of: time)
-        let current = starts[index]
+        let current = slots[index].start
         if current != start {
             if current > start {
                 var throwaway = Bucket()
                 return body(&throwaway)
             }
-            starts[index] = start
-            buckets[index].reset()
+            slots[index].start = start
+            slots[index].bucket.reset()
         }
         cachedStart = start
         cachedEnd = start + windowLengthMillis
         cachedIndex = index
-        return body(&buckets[index])
+        return body(&slots[index].bucket)
     }
 
     /// Whether a window starting at `start` is older than the interval at `time`.
@@ -74,10 +77,8 @@ public struct LeapArray<Bucket: WindowBucket> {
     /// Calls `body` with each bucket within the interval at `time` (Sentinel's `values(time)`), oldest slot
     /// first; call ``withBucket(at:_:)`` before, as Sentinel's reads refresh the current window first.
     public func forEachValid(at time: Int64, _ body: (_ start: Int64, _ bucket: Bucket) -> Void) {
-        for index in 0..<sampleCount {
-            let start = starts[index]
-            guard start != Self.unused, !isDeprecated(start: start, at: time) else { continue }
-            body(start, buckets[index])
+        for slot in slots where slot.start != Self.unused && !isDeprecated(start: slot.start, at: time) {
+            body(slot.start, slot.bucket)
         }
     }
 
@@ -87,11 +88,12 @@ public struct LeapArray<Bucket: WindowBucket> {
         let earlier = time - windowLengthMillis
         guard earlier >= 0 else { return nil }
         let index = slot(of: earlier)
-        let start = starts[index]
-        guard start != Self.unused, !isDeprecated(start: start, at: time), start + windowLengthMillis >= earlier
+        let slot = slots[index]
+        guard slot.start != Self.unused, !isDeprecated(start: slot.start, at: time), slot.start + windowLengthMillis >= earlier
         else { return nil }
-        return buckets[index]
+        return slot.bucket
     }
 }
 
 extension LeapArray: Sendable where Bucket: Sendable {}
+extension LeapArray.Slot: Sendable where Bucket: Sendable {}
