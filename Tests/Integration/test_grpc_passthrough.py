@@ -34,8 +34,8 @@ def relay_gen(workdir):
     return gen, passthrough_pb2, passthrough_pb2_grpc
 
 
-def start_relay(workdir, gen, name):
-    child = Child([sys.executable, HERE / "passthrough_server.py", "--gen", gen], workdir / ("%s.log" % name))
+def start_relay(workdir, gen, name, *extra):
+    child = Child([sys.executable, HERE / "passthrough_server.py", "--gen", gen, *extra], workdir / ("%s.log" % name))
     port = int(child.wait_for_line(r"listening (\d+)", timeout=30).group(1))
     return child, port
 

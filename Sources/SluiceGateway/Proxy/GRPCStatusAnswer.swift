@@ -12,12 +12,14 @@ enum GRPCStatusAnswer {
 
     /// The gRPC code standing for `error`: a timeout is `DEADLINE_EXCEEDED`, an upstream that could not be
     /// reached or failed `UNAVAILABLE` (as gRPC maps 502, 503 and 504), an oversized body `RESOURCE_EXHAUSTED`.
+    /// A call flow control held back is `RESOURCE_EXHAUSTED` and one an open breaker refused `UNAVAILABLE`, the
+    /// codes google/rpc/code.proto gives their 429 and 503: not `INTERNAL`, which breakers count as a failure.
     static func code(for error: GatewayError) -> Int {
         switch error.code {
         case .notImplemented, .routeNotFound: unimplemented
         case .gatewayTimeout, .requestTimeout: deadlineExceeded
-        case .badGateway, .unavailable: unavailable
-        case .payloadTooLarge: resourceExhausted
+        case .badGateway, .unavailable, .circuitOpen: unavailable
+        case .payloadTooLarge, .flowBlocked: resourceExhausted
         default: `internal`
         }
     }

@@ -100,6 +100,8 @@ struct GRPCPassthroughTests {
         #expect(GRPCStatusAnswer.code(for: GatewayError(.badGateway, "")) == 14)
         #expect(GRPCStatusAnswer.code(for: GatewayError(.gatewayTimeout, "")) == 4)
         #expect(GRPCStatusAnswer.code(for: GatewayError(.payloadTooLarge, "")) == 8)
+        #expect(GRPCStatusAnswer.code(for: GatewayError(.flowBlocked, "")) == 8)
+        #expect(GRPCStatusAnswer.code(for: GatewayError(.circuitOpen, "")) == 14)
         #expect(GRPCStatusAnswer.code(for: GatewayError(.internalError, "")) == 13)
         let headers = GRPCStatusAnswer.headers(code: 14, message: "down")
         #expect(headers.first(name: "content-type") == "application/grpc")
