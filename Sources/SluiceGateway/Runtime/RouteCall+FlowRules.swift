@@ -18,14 +18,20 @@ extension RouteCall {
         guard case .thrift(let call) = self, !names.isEmpty else { return [] }
         var ids: Set<Int16> = []
         for field in call.schema[call.method.result].fields where field.id != 0 {
-            var candidates = [field.name]
-            if case .structure(let id) = field.type {
-                let typeName = call.schema[id].name
-                candidates.append(typeName)
-                if let dot = typeName.lastIndex(of: ".") { candidates.append(String(typeName[typeName.index(after: dot)...])) }
-            }
-            if candidates.contains(where: names.contains) { ids.insert(field.id) }
+            if Self.exceptionNames(of: field, in: call.schema).contains(where: names.contains) { ids.insert(field.id) }
         }
         return ids
+    }
+
+    /// The names a `throws` field answers to: its field name, its type's name and that name's last dotted part.
+    /// Loading the configuration checks rules' names against the same list.
+    static func exceptionNames(of field: FieldDescriptor, in schema: ThriftSchema) -> [String] {
+        var names = [field.name]
+        if case .structure(let id) = field.type {
+            let typeName = schema[id].name
+            names.append(typeName)
+            if let dot = typeName.lastIndex(of: ".") { names.append(String(typeName[typeName.index(after: dot)...])) }
+        }
+        return names
     }
 }

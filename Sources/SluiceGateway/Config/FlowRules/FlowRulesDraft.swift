@@ -24,11 +24,27 @@ struct FlowRulesDraft: Sendable {
         var origin: ConfigOrigin
     }
 
+    /// A circuit breaker's `exception:<name>`: some Thrift method the resource calls must declare it.
+    struct ExceptionReference: Sendable {
+        var resource: String
+        var name: String
+        var origin: ConfigOrigin
+    }
+
+    /// A hot-parameter rule's `param: {field: a.b}`: a field path of the arguments of a method the resource calls.
+    struct ArgumentFieldReference: Sendable {
+        var resource: String
+        var path: [String]
+        var origin: ConfigOrigin
+    }
+
     /// The YAML rules (no origins: those are settled from ``originClaims`` across files).
     var rules = FlowRulesConfiguration()
     var resources: [ResourceReference] = []
     var originClaims: [OriginClaim] = []
     var pathVariables: [PathVariableReference] = []
+    var exceptions: [ExceptionReference] = []
+    var argumentFields: [ArgumentFieldReference] = []
     var sentinelFiles: [SentinelFileReference] = []
 }
 

@@ -47,18 +47,23 @@ extension RouteFile {
         }
         guard fields.valid else { return }
         draft.rules.degrade.append(rule)
-        if let outcomes, !outcomes.isEmpty { draft.rules.errorOutcomes[resource, default: []].formUnion(outcomes) }
+        guard let outcomes, !outcomes.isEmpty else { return }
+        draft.rules.errorOutcomes[resource, default: []].formUnion(outcomes.map(\.match))
+        for case (.exception(let name), let origin) in outcomes {
+            draft.exceptions.append(.init(resource: resource, name: name, origin: origin))
+        }
     }
 
-    /// `errors: ["exception:Busy", "grpc:RESOURCE_EXHAUSTED", "http:429"]`.
-    static func parseOutcomes(_ node: Node, reader: inout YAMLReader) -> Set<OutcomeMatch>? {
+    /// `errors: ["exception:Busy", "grpc:RESOURCE_EXHAUSTED", "http:429"]`, each where it is written (an
+    /// exception's name is checked against the IDL once the routes are known).
+    static func parseOutcomes(_ node: Node, reader: inout YAMLReader) -> [(match: OutcomeMatch, origin: ConfigOrigin)]? {
         guard let list = reader.sequence(node, what: "'errors'") else { return nil }
-        var outcomes: Set<OutcomeMatch> = []
+        var outcomes: [(match: OutcomeMatch, origin: ConfigOrigin)] = []
         var valid = true
         for item in list {
             guard let text = reader.string(item, what: "an error outcome") else { valid = false; continue }
             if let outcome = OutcomeMatch(parsing: text) {
-                outcomes.insert(outcome)
+                outcomes.append((outcome, reader.origin(of: item)))
             } else {
                 let expected = "exception:<Name>, grpc:<code name or 1...16>, or http:<status 100...599>"
                 reader.error(at: item, "bad error outcome '\(text)' (expected \(expected))")

@@ -33,8 +33,11 @@ extension RouteFile {
         fields.refuse("max_queueing_time", unless: qps && behavior == .throttle, "applies only to behavior throttle", reader: &reader)
 
         guard fields.valid, let resource, let source, let count else { return }
-        if case .pathParam(let variable) = source {
-            draft.pathVariables.append(.init(resource: resource, variable: variable, origin: fields.position(of: "param", reader: reader)))
+        let position = fields.position(of: "param", reader: reader)
+        switch source {
+        case .pathParam(let variable): draft.pathVariables.append(.init(resource: resource, variable: variable, origin: position))
+        case .field(let path): draft.argumentFields.append(.init(resource: resource, path: path, origin: position))
+        default: break
         }
         let rule = ParamFlowRule(
             resource: resource, paramIdx: 0, grade: grade, count: count, behavior: behavior,

@@ -3,8 +3,8 @@ internal import SluiceProtobuf
 
 extension RouteValidation {
     /// Gathers every file's flow-control rules and the Sentinel files they name into ``flowRules``, then checks
-    /// what needs them all: each YAML rule's resource is a route, a method or an API group, path variables
-    /// exist, and no two rules on one resource read its origin from different places.
+    /// what needs them all: each YAML rule's resource is a route, a method or an API group, path variables,
+    /// argument fields and exceptions exist, and no two rules on one resource read its origin from different places.
     mutating func addFlowRules(of files: [RouteFile]) {
         var rules = FlowRulesConfiguration()
         var loaded: Set<String> = []
@@ -26,6 +26,8 @@ extension RouteValidation {
                 report(reference.origin.diagnostic(Self.unknownResource(reference.name, among: resources)))
             }
             for reference in file.flowRules.pathVariables { checkPathVariable(reference) }
+            for reference in file.flowRules.exceptions { checkException(reference) }
+            for reference in file.flowRules.argumentFields { checkArgumentField(reference) }
         }
         rules.origins = settleOrigins(files.flatMap(\.flowRules.originClaims))
         flowRules = rules
@@ -48,10 +50,7 @@ extension RouteValidation {
 
     static func unknownResource(_ name: String, among known: Set<String>) -> String {
         let message = "no route or method is the resource '\(name)'"
-        let near = known.map { (name: $0, distance: editDistance($0, name)) }
-            .filter { $0.distance <= max(1, min(2, name.count / 4)) }
-            .min { ($0.distance, $0.name) < ($1.distance, $1.name) }
-        return near.map { "\(message) (did you mean '\($0.name)'?)" } ?? message
+        return nearest(to: name, among: known).map { "\(message) (did you mean '\($0)'?)" } ?? message
     }
 
     /// A `param: {path: name}` must name a template variable of the route the rule's resource is, or, for a

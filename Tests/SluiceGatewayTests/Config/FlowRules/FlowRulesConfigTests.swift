@@ -28,9 +28,9 @@ struct FlowRulesConfigTests {
           - {resource: say, grade: qps, count: 5, strategy: relate, ref_resource: other}
           - {resource: say, count: 2.5, strategy: chain, ref_resource: other}
         circuit_breakers:
-          - {resource: say, strategy: error_ratio, threshold: 0.5, min_requests: 5, stat_interval: 1s, recovery_timeout: 5s}
+          - {resource: say, strategy: error_ratio, threshold: 0.5, min_requests: 5, stat_interval: 1s, recovery_timeout: 5s, errors: ["exception:NotFound"]}
           - {resource: say, strategy: slow_ratio, max_rt: 200ms, threshold: 0.5, min_requests: 5, stat_interval: 1s, recovery_timeout: 5s}
-          - {resource: other, strategy: error_count, threshold: 10, stat_interval: 2s, recovery_timeout: 1m, errors: ["exception:Busy", "grpc:RESOURCE_EXHAUSTED", "http:429"]}
+          - {resource: other, strategy: error_count, threshold: 10, stat_interval: 2s, recovery_timeout: 1m, errors: ["grpc:RESOURCE_EXHAUSTED", "http:429"]}
           - {resource: other, strategy: error_count, threshold: 3, recovery_timeout: 1s, errors: ["grpc:14", "http:429"]}
         param_flow:
           - {resource: say, param: {header: X-User}, count: 5, duration: 1s, burst: 0, exceptions: {vip: 100, 42: 0}}
@@ -38,7 +38,7 @@ struct FlowRulesConfigTests {
           - {resource: say, param: {query: q}, count: 1, grade: concurrency}
           - {resource: say, param: {cookie: c}, count: 3, behavior: throttle, max_queueing_time: 100ms, duration: 2s}
           - {resource: say, param: {path: req.name}, count: 4}
-          - {resource: "echo:EchoService.Say", param: {field: req.user_id}, count: 6}
+          - {resource: "echo:EchoService.Say", param: {field: req.user}, count: 6}
         system: {qps: 20000, concurrency: 2000, avg_rt: 500ms, cpu_usage: 0.9, load: 4}
         """)
         let result = try ConfigFixture(["echo.yaml": yaml]).run()
@@ -63,7 +63,7 @@ struct FlowRulesConfigTests {
             DegradeRule(resource: "other", grade: .errorCount, count: 10, timeWindowSec: 60, statIntervalMs: 2000),
             DegradeRule(resource: "other", grade: .errorCount, count: 3, timeWindowSec: 1),
         ])
-        #expect(rules.errorOutcomes == ["other": [.exception("Busy"), .grpc(8), .grpc(14), .http(429)]])
+        #expect(rules.errorOutcomes == ["say": [.exception("NotFound")], "other": [.grpc(8), .grpc(14), .http(429)]])
         #expect(rules.param == [
             ParamRuleConfiguration(
                 rule: ParamFlowRule(
@@ -77,7 +77,7 @@ struct FlowRulesConfigTests {
                 source: .cookie("c")),
             ParamRuleConfiguration(rule: ParamFlowRule(resource: "say", paramIdx: 0, count: 4), source: .pathParam("req.name")),
             ParamRuleConfiguration(
-                rule: ParamFlowRule(resource: "echo:EchoService.Say", paramIdx: 0, count: 6), source: .field(["req", "user_id"])),
+                rule: ParamFlowRule(resource: "echo:EchoService.Say", paramIdx: 0, count: 6), source: .field(["req", "user"])),
         ])
         #expect(rules.system == [SystemRule(highestSystemLoad: 4, highestCpuUsage: 0.9, qps: 20000, avgRt: 500, maxThread: 2000)])
         #expect(rules.gatewayFlow.isEmpty && rules.apiDefinitions.isEmpty)
