@@ -107,30 +107,23 @@ final class RouteGuard: Sendable {
         _ ticket: inout GuardTicket.Held, _ waited: inout Int64, now: Int64
     ) throws(GatewayError) -> FlowEntry {
         let readers = entered.readers
+        let gateway = entered.gateway
         var gatewayHeld: GuardTicket.GatewayHeld?
-        let admission: Admission
-        if let gateway = entered.gateway {
-            admission = engine.admit(
-                entered.resource, rules: entered.rules, origin: origin, entryRoute: entryRoute, parameterCount: readers.count,
-                parameter: { readers[$0].read(items, input: input) },
-                gate: { at in
-                    let parameters = gateway.rules.parameters(for: items, mode: gateway.mode)
-                    switch gateway.checker.check(parameters, now: at) {
-                    case .block: return .block
-                    case .pass:
-                        gatewayHeld = GuardTicket.GatewayHeld(checker: gateway.checker, parameters: parameters)
-                        return .pass
-                    case .wait(let millis):
-                        gatewayHeld = GuardTicket.GatewayHeld(checker: gateway.checker, parameters: parameters)
-                        return .wait(millis)
-                    }
-                },
-                now: now + waited)
-        } else {
-            admission = engine.admit(
-                entered.resource, rules: entered.rules, origin: origin, entryRoute: entryRoute, parameterCount: readers.count,
-                parameter: { readers[$0].read(items, input: input) }, now: now + waited)
-        }
+        let admission = engine.admit(
+            entered.resource, rules: entered.rules, origin: origin, entryRoute: entryRoute, parameterCount: readers.count,
+            parameter: { readers[$0].read(items, input: input) },
+            gate: { at in
+                guard let gateway else { return .pass }
+                let parameters = gateway.rules.parameters(for: items, mode: gateway.mode)
+                let decision = gateway.checker.check(parameters, now: at)
+                if decision.passed { gatewayHeld = GuardTicket.GatewayHeld(checker: gateway.checker, parameters: parameters) }
+                switch decision {
+                case .pass: return .pass
+                case .wait(let millis): return .wait(millis)
+                case .block: return .block
+                }
+            },
+            now: now + waited)
         switch admission {
         case .pass(let entry):
             if let gatewayHeld { ticket.gatewayHeld.append(gatewayHeld) }
