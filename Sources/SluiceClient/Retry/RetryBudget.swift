@@ -2,8 +2,9 @@ public import NIOCore
 internal import Synchronization
 
 /// Caps retries across a service, as Envoy's retry budget and Finagle's `RetryBudget` do: a retry may start
-/// while retries in flight are under `ratio` × requests in flight, or while this second's floor of
-/// `minPerSecond` retries is not yet spent. When every attempt fails the extra load stays near `ratio`
+/// while retries in flight are under `ratio` × requests in flight (rounded down), or while this second's floor
+/// of `minPerSecond` retries is not yet spent. Retries the floor let through count as in flight too, so the
+/// ratio admits more only once all retries in flight are back under it. When every attempt fails the extra load stays near `ratio`
 /// instead of multiplying by `max_attempts`, and a quiet service can still retry its few failures.
 ///
 /// One per service, shared by all its event loops, on atomics (no lock): a per-loop budget would see a
@@ -109,7 +110,8 @@ public final class RetryBudget: Sendable {
         var retries = retriesInFlight.load(ordering: .relaxed)
         while true {
             let requests = requestsInFlight.load(ordering: .relaxed)
-            guard retries * 1_000_000 < ratioPerMillion * requests else { return false }
+            // Envoy rounds the allowance down: one request in flight at 0.2 allows no retry by the ratio.
+            guard (retries + 1) * 1_000_000 <= ratioPerMillion * requests else { return false }
             let (exchanged, original) = retriesInFlight.compareExchange(
                 expected: retries, desired: retries + 1, ordering: .relaxed)
             if exchanged { return true }

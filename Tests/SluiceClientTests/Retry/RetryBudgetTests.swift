@@ -21,7 +21,9 @@ struct RetryBudgetTests {
         #expect(Self.drain(budget, now: Self.at(seconds: 100)) == 30)
         // Still refused within the second while nothing finishes.
         #expect(!budget.tryStartRetry(now: Self.at(seconds: 100.9)))
-        // A finished retry frees a ratio slot.
+        // Floor retries count as in flight: the ratio admits again only below 20 retries in flight.
+        for _ in 0..<10 { budget.retryFinished() }
+        #expect(!budget.tryStartRetry(now: Self.at(seconds: 100.9)))
         budget.retryFinished()
         #expect(budget.tryStartRetry(now: Self.at(seconds: 100.9)))
         #expect(!budget.tryStartRetry(now: Self.at(seconds: 100.9)))
@@ -38,11 +40,15 @@ struct RetryBudgetTests {
         #expect(Self.drain(budget, now: Self.at(seconds: 9.2)) == 0)
     }
 
-    @Test("an idle service can still retry: the floor alone")
+    @Test("an idle service can still retry: the ratio rounds down, the floor remains")
     func idle() {
         let budget = RetryBudget(.init(ratio: 0.2, minPerSecond: 2))
-        budget.requestStarted()
+        for _ in 0..<4 { budget.requestStarted() }
         #expect(Self.drain(budget, now: Self.at(seconds: 1)) == 2)
+        budget.requestStarted()
+        for _ in 0..<2 { budget.retryFinished() }
+        // Five requests at 0.2 allow one by the ratio; the floor is spent for this second.
+        #expect(Self.drain(budget, now: Self.at(seconds: 1.5)) == 1)
     }
 
     @Test("ratio 0 and no floor allows nothing; ratio 1 allows one retry per request in flight")
