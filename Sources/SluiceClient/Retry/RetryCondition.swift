@@ -114,39 +114,16 @@ extension RetryCondition {
     }
 }
 
-/// gRPC status code names (grpc/doc/statuscodes.md), for reading and writing `grpc:` conditions. OK is not a
-/// failure, so it is absent.
-enum GRPCCodeNames {
-    static let all: [(name: String, code: Int)] = [
+/// gRPC status code names (grpc/doc/statuscodes.md), for reading and writing `grpc:` conditions (here and in
+/// the gateway's circuit-breaker outcomes). OK is not a failure, so it is absent.
+package enum GRPCCodeNames {
+    package static let all: [(name: String, code: Int)] = [
         ("CANCELLED", 1), ("UNKNOWN", 2), ("INVALID_ARGUMENT", 3), ("DEADLINE_EXCEEDED", 4), ("NOT_FOUND", 5),
         ("ALREADY_EXISTS", 6), ("PERMISSION_DENIED", 7), ("RESOURCE_EXHAUSTED", 8), ("FAILED_PRECONDITION", 9),
         ("ABORTED", 10), ("OUT_OF_RANGE", 11), ("UNIMPLEMENTED", 12), ("INTERNAL", 13), ("UNAVAILABLE", 14),
         ("DATA_LOSS", 15), ("UNAUTHENTICATED", 16),
     ]
 
-    static func code(named name: String) -> Int? { all.first { $0.name == name }?.code }
-    static func name(of code: Int) -> String? { all.first { $0.code == code }?.name }
-}
-
-extension RetryCondition {
-    /// Edit distance with adjacent transpositions as one edit (optimal string alignment). SluiceGateway has the
-    /// same function for route files; the client cannot import the gateway.
-    private static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a)
-        let b = Array(b)
-        guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
-        var table = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
-        for i in 0...a.count { table[i][0] = i }
-        for j in 0...b.count { table[0][j] = j }
-        for i in 1...a.count {
-            for j in 1...b.count {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                table[i][j] = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + cost)
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                    table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1)
-                }
-            }
-        }
-        return table[a.count][b.count]
-    }
+    package static func code(named name: String) -> Int? { all.first { $0.name == name }?.code }
+    package static func name(of code: Int) -> String? { all.first { $0.code == code }?.name }
 }

@@ -1,3 +1,4 @@
+internal import SluiceClient
 internal import SluiceProtobuf
 internal import SluiceThrift
 
