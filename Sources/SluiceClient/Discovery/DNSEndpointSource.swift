@@ -67,7 +67,8 @@ public final class DNSEndpointSource: EndpointSource {
                 delivery.offer(WeightedEndpoint.normalized(addresses.map { WeightedEndpoint($0) }))
                 wait = configuration.interval
             } catch {
-                logger.warning(
+                logger.log(
+                    level: backoff.failures == 0 ? .warning : .debug,
                     "dns resolution failed; keeping the last endpoints",
                     metadata: ["discovery.error": "\(error)", "discovery.kept": "\(delivery.last?.count ?? 0)"])
                 wait = min(backoff.nextDelay(using: &generator), configuration.interval)

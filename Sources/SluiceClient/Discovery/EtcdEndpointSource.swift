@@ -83,7 +83,9 @@ public final class EtcdEndpointSource: EndpointSource {
                 try await session(with: endpoint, delivery: &delivery, backoff: &backoff)
             } catch {
                 if Task.isCancelled { break }
-                logger.warning(
+                // The first failure of a streak is a warning; the retries behind it are debug noise.
+                logger.log(
+                    level: backoff.failures == 0 ? .warning : .debug,
                     "etcd lost; keeping the last endpoints",
                     metadata: [
                         "discovery.etcd": "\(endpoint)", "discovery.error": "\(error)",
