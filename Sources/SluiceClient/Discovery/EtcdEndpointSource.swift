@@ -116,7 +116,7 @@ public final class EtcdEndpointSource: EndpointSource {
 
             let watch = requests.watch(startRevision: state.revision + 1)
             try await outbound.write(contentsOf: Self.post("/v3/watch", host: host, body: watch))
-            try await Self.readHead(&parts, limit: limit)
+            try await Self.readHead(&parts)
             var lines = NDJSONLines(limit: limit)
             while let part = try await parts.next() {
                 guard case .body(let bytes) = part else { throw EtcdSourceError("the watch stream ended") }
@@ -173,7 +173,7 @@ public final class EtcdEndpointSource: EndpointSource {
 
     /// Reads a response head; a status other than 200 throws with the start of the body.
     private static func readHead(
-        _ parts: inout NIOAsyncChannelInboundStream<HTTPClientResponsePart>.AsyncIterator, limit: Int
+        _ parts: inout NIOAsyncChannelInboundStream<HTTPClientResponsePart>.AsyncIterator
     ) async throws {
         guard case .head(let head) = try await parts.next() else { throw EtcdSourceError("the connection closed") }
         guard head.status == .ok else {
@@ -187,7 +187,7 @@ public final class EtcdEndpointSource: EndpointSource {
     private static func readBody(
         _ parts: inout NIOAsyncChannelInboundStream<HTTPClientResponsePart>.AsyncIterator, limit: Int
     ) async throws -> ByteBuffer {
-        try await readHead(&parts, limit: limit)
+        try await readHead(&parts)
         var body = ByteBuffer()
         while let part = try await parts.next() {
             switch part {
