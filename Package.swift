@@ -65,7 +65,7 @@ let package = Package(
             dependencies: ["SluiceJSON"],
             swiftSettings: swiftSettings
         ),
-        // The RPC client: connections, multiplexing, pools, timeouts.
+        // The RPC client: connections, multiplexing, pools, timeouts, endpoint discovery (static, DNS, etcd).
         .target(
             name: "SluiceClient",
             dependencies: [
@@ -77,6 +77,7 @@ let package = Package(
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),
                 .product(name: "NIOHPACK", package: "swift-nio-http2"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -120,6 +121,7 @@ let package = Package(
             name: "sluice",
             dependencies: [
                 "SluiceGateway",
+                "SluiceClient",
                 "SluiceThriftServer",
                 "SluiceProtobuf",
                 "SluiceJSON",

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The system and Python packages the tests talk to: curl, openssl (development certificates), h2load
+# The system and Python packages the tests talk to: curl, openssl (development certificates), etcd (etcd-server), h2load
 # (nghttp2-client), wrk (load for test_flow_control.py's QPS limit), Debian's Thrift compiler (generates the Python
 # test servers' code at test time), g++, pkg-config and Debian's libthrift-dev, libevent-dev and libboost-dev (the Apache C++
 # THeader server of test_theader_cpp.py, built by Benchmarks/cpp/build.sh), and from PyPI Apache Thrift's Python library (>= 0.23, the first with `uuid`),
@@ -18,6 +18,8 @@ command -v protoc >/dev/null || need_apt+=(protobuf-compiler)
 # protoc's own copies of the well-known types (google/protobuf/*.proto), which the differential tests import.
 [ -f /usr/include/google/protobuf/any.proto ] || need_apt+=(libprotobuf-dev)
 command -v thrift >/dev/null || need_apt+=(thrift-compiler)
+# etcd v3 for the discovery tests (test_discovery.py: Kitex registry-etcd entries over the JSON gateway).
+command -v etcd >/dev/null || need_apt+=(etcd-server)
 command -v python3 >/dev/null || need_apt+=(python3)
 if ! python3 -m pip --version >/dev/null 2>&1; then need_apt+=(python3-pip); fi
 command -v g++ >/dev/null || need_apt+=(g++)

@@ -1,0 +1,261 @@
+"""`sluice discover` against a real etcd (Debian's etcd-server) holding Kitex registry-etcd entries, and against
+the system resolver reading a hosts file the test rewrites (inside `unshare --mount`)."""
+
+import base64
+import json
+import os
+import pathlib
+import queue
+import shutil
+import signal
+import subprocess
+import time
+import urllib.request
+
+import pytest
+
+from support.processes import Child, free_port, wait_for_port
+
+PREFIX = "kitex/registry-etcd/echo/"
+
+
+def b64(text):
+    return base64.b64encode(text.encode()).decode()
+
+
+class Etcd:
+    """One etcd member on free loopback ports with its own data directory; restartable on the same ports."""
+
+    def __init__(self, workdir):
+        self.data = workdir / ("etcd-%d" % free_port())
+        self.client_port = free_port()
+        self.peer_port = free_port()
+        self.child = None
+        self.workdir = workdir
+
+    @property
+    def address(self):
+        return "127.0.0.1:%d" % self.client_port
+
+    def start(self):
+        client = "http://%s" % self.address
+        peer = "http://127.0.0.1:%d" % self.peer_port
+        self.child = Child(["etcd", "--name", "t", "--data-dir", self.data, "--listen-client-urls", client,
+                            "--advertise-client-urls", client, "--listen-peer-urls", peer,
+                            "--initial-advertise-peer-urls", peer, "--initial-cluster", "t=" + peer],
+                           self.workdir / "etcd.log")
+        wait_for_port(self.client_port, timeout=20)
+        # The port opens before the member can serve; a read tells us it is ready.
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                self.call("/v3/kv/range", {"key": b64("ready")})
+                return
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+
+    def call(self, path, body):
+        request = urllib.request.Request("http://%s%s" % (self.address, path), data=json.dumps(body).encode(),
+                                         headers={"content-type": "application/json"})
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return json.load(response)
+
+    def register(self, address, weight=10, tags=None, ttl=None):
+        """A PUT as Kitex's registry-etcd writes it, with a lease when `ttl` is given; returns the lease id."""
+        value = json.dumps({"network": "tcp", "address": address, "weight": weight, "tags": tags})
+        body = {"key": b64(PREFIX + address), "value": b64(value)}
+        lease = None
+        if ttl is not None:
+            lease = self.call("/v3/lease/grant", {"TTL": ttl})["ID"]
+            body["lease"] = lease
+        self.call("/v3/kv/put", body)
+        return lease
+
+    def put_raw(self, key, value):
+        self.call("/v3/kv/put", {"key": b64(key), "value": b64(value)})
+
+    def deregister(self, address):
+        self.call("/v3/kv/deleterange", {"key": b64(PREFIX + address)})
+
+    def stop(self):
+        if self.child:
+            self.child.kill()
+            self.child.stop()
+            self.child = None
+
+
+@pytest.fixture
+def etcd(workdir):
+    if not shutil.which("etcd"):
+        pytest.skip("etcd is not installed (apt-get install etcd-server; scripts/install-test-deps.sh does it)")
+    server = Etcd(workdir)
+    server.start()
+    yield server
+    server.stop()
+
+
+class Discover:
+    """`sluice discover ...` whose JSON lines are read as they come."""
+
+    def __init__(self, sluice_bin, workdir, args, prefix=()):
+        self.child = Child([*prefix, sluice_bin, "discover", *args], workdir / "discover.log")
+
+    def next_set(self, timeout=10.0):
+        """The addresses and weights of the next JSON line (log lines, which go to stderr here too, are skipped)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("no endpoint set in %.0fs; output:\n%s" % (timeout, self.child.text()))
+            try:
+                line = self.child.lines.get(timeout=remaining)
+            except queue.Empty:
+                continue
+            if line is None:
+                raise RuntimeError("sluice discover exited; output:\n%s" % self.child.text())
+            if line.startswith("{"):
+                return {e["address"]: e["weight"] for e in json.loads(line)["endpoints"]}
+
+    def wait_for_set(self, expected, timeout=10.0):
+        """Reads sets until one equals `expected`; returns how long it took."""
+        started = time.monotonic()
+        while True:
+            current = self.next_set(timeout=max(0.1, timeout - (time.monotonic() - started)))
+            if current == expected:
+                return time.monotonic() - started
+
+    def assert_quiet(self, seconds):
+        """No new set for `seconds` (used only to check that a failure does not drop the last set)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                line = self.child.lines.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                continue
+            assert line is not None and not line.startswith("{"), "unexpected output: %r" % line
+
+    def stop(self):
+        return self.child.stop()
+
+
+@pytest.fixture
+def discover(sluice_bin, workdir):
+    started = []
+
+    def start(*args, prefix=()):
+        d = Discover(sluice_bin, workdir, [str(a) for a in args], prefix=prefix)
+        started.append(d)
+        return d
+
+    yield start
+    for d in started:
+        d.stop()
+
+
+def test_etcd_kitex_entries_come_and_go(etcd, discover):
+    etcd.register("127.0.0.1:8888", tags={"cluster": "a"})
+    d = discover("--etcd", etcd.address, "--service", "echo")
+    assert d.next_set() == {"127.0.0.1:8888": 10}
+
+    etcd.register("127.0.0.1:8889", weight=3, tags=None)
+    assert d.wait_for_set({"127.0.0.1:8888": 10, "127.0.0.1:8889": 3}, timeout=2) < 2
+
+    etcd.deregister("127.0.0.1:8888")
+    assert d.wait_for_set({"127.0.0.1:8889": 3}, timeout=2) < 2
+
+    # Another service's keys and a value Kitex could not read are not endpoints; the bad one is logged.
+    etcd.put_raw("kitex/registry-etcd/other/127.0.0.1:7000", json.dumps({"address": "127.0.0.1:7000"}))
+    etcd.put_raw(PREFIX + "bad", "{not json")
+    etcd.register("127.0.0.1:8890", weight=0)  # weight 0 reads as Kitex's default 10
+    assert d.wait_for_set({"127.0.0.1:8889": 3, "127.0.0.1:8890": 10}, timeout=2) < 2
+    assert d.stop() == 0
+    assert "etcd registry value skipped" in d.child.text()
+
+
+def test_etcd_lease_expiry_removes_the_endpoint(etcd, discover):
+    etcd.register("127.0.0.1:9001")
+    etcd.register("127.0.0.1:9002", ttl=2)
+    d = discover("--etcd", etcd.address, "--service", "echo")
+    assert d.next_set() == {"127.0.0.1:9001": 10, "127.0.0.1:9002": 10}
+    # etcd expires the lease about TTL seconds later; the DELETE reaches us at once.
+    d.wait_for_set({"127.0.0.1:9001": 10}, timeout=8)
+
+
+def test_lost_etcd_keeps_the_last_set_and_recovers(etcd, discover):
+    etcd.register("127.0.0.1:8888")
+    # A dead first address: the source tries the next one in turn.
+    dead = "127.0.0.1:%d" % free_port()
+    d = discover("--etcd", dead, "--etcd", etcd.address, "--service", "echo")
+    assert d.next_set() == {"127.0.0.1:8888": 10}
+
+    etcd.stop()
+    d.assert_quiet(1.5)  # no empty set is printed while etcd is gone
+    assert d.child.alive()
+    assert "etcd lost; keeping the last endpoints" in d.child.text()
+
+    etcd.start()  # same data, same ports
+    etcd.register("127.0.0.1:8889")
+    d.wait_for_set({"127.0.0.1:8888": 10, "127.0.0.1:8889": 10}, timeout=10)
+
+
+def test_watch_compaction_re_ranges(etcd, discover):
+    etcd.register("127.0.0.1:8888")
+    d = discover("--etcd", etcd.address, "--service", "echo")
+    assert d.next_set() == {"127.0.0.1:8888": 10}
+    for port in range(9100, 9105):
+        etcd.register("127.0.0.1:%d" % port)
+    etcd.deregister("127.0.0.1:8888")
+    expected = {"127.0.0.1:%d" % port: 10 for port in range(9100, 9105)}
+    d.wait_for_set(expected, timeout=5)
+    revision = int(etcd.call("/v3/kv/range", {"key": b64("x")})["header"]["revision"])
+    etcd.call("/v3/kv/compaction", {"revision": revision, "physical": True})
+    etcd.register("127.0.0.1:9200")
+    expected["127.0.0.1:9200"] = 10
+    d.wait_for_set(expected, timeout=5)
+
+
+def unshare_works():
+    if not shutil.which("unshare"):
+        return False
+    try:
+        return subprocess.run(["unshare", "--mount", "true"], capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def test_dns_follows_a_hosts_file(sluice_bin, workdir, discover):
+    if not unshare_works():
+        pytest.skip("unshare --mount is not permitted here (needs root or user namespaces)")
+    hosts = workdir / "hosts"
+    hosts.write_text("127.0.0.1 localhost\n127.0.0.11 backend.sluice.test\n127.0.0.12 backend.sluice.test\n")
+    # A private mount namespace where /etc/hosts is our file; the discover process sees every rewrite.
+    script = 'mount --bind "$1" /etc/hosts && shift && exec "$@"'
+    d = discover("--dns", "backend.sluice.test:9090", "--interval", "200ms",
+                 prefix=["unshare", "--mount", "--propagation", "private", "sh", "-c", script, "sh", str(hosts)])
+    assert d.next_set() == {"127.0.0.11:9090": 1, "127.0.0.12:9090": 1}
+
+    def rewrite(text):
+        # In place (same inode): a bind mount pins the inode, so a rename would not be seen.
+        with open(hosts, "r+") as f:
+            f.seek(0)
+            f.write(text)
+            f.truncate()
+
+    rewrite("127.0.0.1 localhost\n127.0.0.13 backend.sluice.test\n127.0.0.12 backend.sluice.test\n")
+    d.wait_for_set({"127.0.0.12:9090": 1, "127.0.0.13:9090": 1}, timeout=5)
+
+    # The name vanishing is a failed resolution: the last set stays.
+    rewrite("127.0.0.1 localhost\n")
+    d.assert_quiet(1.0)
+    rewrite("127.0.0.1 localhost\n127.0.0.14 backend.sluice.test\n")
+    d.wait_for_set({"127.0.0.14:9090": 1}, timeout=5)
+    assert d.stop() == 0
+    assert "dns resolution failed; keeping the last endpoints" in d.child.text()
+
+
+def test_discover_rejects_bad_arguments(sluice):
+    assert sluice("discover").returncode != 0
+    assert "--service" in sluice("discover", "--etcd", "127.0.0.1:2379").stderr
+    assert "host:port" in sluice("discover", "--dns", "nohost").stderr
