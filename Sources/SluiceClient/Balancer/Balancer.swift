@@ -78,32 +78,35 @@ public struct Balancer: Sendable {
         hashKey: UInt64? = nil, excluding tried: TriedEndpoints = .none, now: NIODeadline, rng: inout R
     ) -> Int? {
         guard table.choosable > 0 else { return nil }
-        if let index = pickOnce(hashKey: hashKey, excluding: tried, now: now, rng: &rng) { return index }
+        // One generic call; the rest of the pick is concrete code even when the caller is in another module.
+        var draws = RandomDraws(seed: rng.next())
+        if let index = pickOnce(hashKey: hashKey, excluding: tried, now: now, draws: &draws) { return index }
         guard !tried.isEmpty else { return nil }
-        return pickOnce(hashKey: hashKey, excluding: .none, now: now, rng: &rng)
+        return pickOnce(hashKey: hashKey, excluding: .none, now: now, draws: &draws)
     }
 
-    private mutating func pickOnce<R: RandomNumberGenerator>(
-        hashKey: UInt64?, excluding tried: TriedEndpoints, now: NIODeadline, rng: inout R
+    private mutating func pickOnce(
+        hashKey: UInt64?, excluding tried: TriedEndpoints, now: NIODeadline, draws: inout RandomDraws
     ) -> Int? {
         switch state {
         case .roundRobin(var rotation):
             state = .modifying
             defer { state = .roundRobin(rotation) }
-            return rotation.pick(in: table, excluding: tried, rng: &rng)
+            return rotation.pick(in: table, excluding: tried, draws: &draws)
         case .weightedRoundRobin(var smooth):
             state = .modifying
             defer { state = .weightedRoundRobin(smooth) }
             return smooth.pick(in: table, excluding: tried, now: now)
         case .p2c:
-            return TwoChoices.leastRequest(in: table, excluding: tried, now: now, rng: &rng)
+            return TwoChoices.leastRequest(in: table, excluding: tried, now: now, draws: &draws)
         case .ewma:
-            return TwoChoices.peakEWMA(in: table, excluding: tried, now: now, decay: configuration.ewmaDecay, rng: &rng)
+            return TwoChoices.peakEWMA(
+                in: table, excluding: tried, now: now, decay: configuration.ewmaDecay, draws: &draws)
         case .consistentHash(let ring):
-            guard let hashKey else { return table.sample(excluding: tried, now: now, rng: &rng) }
+            guard let hashKey else { return table.sample(excluding: tried, now: now, draws: &draws) }
             return ring.owner(of: hashKey, in: table, excluding: tried)
         case .random:
-            return table.sample(excluding: tried, now: now, rng: &rng)
+            return table.sample(excluding: tried, now: now, draws: &draws)
         case .modifying:
             preconditionFailure("Balancer state left in .modifying")
         }

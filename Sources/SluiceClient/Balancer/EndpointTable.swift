@@ -125,16 +125,14 @@ public struct EndpointTable: Sendable {
     }
 
     /// An eligible index drawn with probability proportional to its effective weight; nil when none is.
-    public func sample<R: RandomNumberGenerator>(
-        excluding tried: TriedEndpoints, now: NIODeadline, rng: inout R
-    ) -> Int? {
+    func sample(excluding tried: TriedEndpoints, now: NIODeadline, draws: inout RandomDraws) -> Int? {
         let count = entries.count
         guard count > 0 else { return nil }
         if uniformWeights, now >= warmUntil {
             // Rejection first: with equal weights a uniform index is the answer unless it is ineligible, and
             // a miss falls through to the exact scan, so the draw stays uniform over the eligible ones.
             for _ in 0..<3 {
-                let index = Int(UInt64.random(in: 0..<UInt64(count), using: &rng))
+                let index = draws.below(count)
                 if isEligible(index, excluding: tried) { return index }
             }
         }
@@ -143,7 +141,7 @@ public struct EndpointTable: Sendable {
             total &+= effectiveWeight(index, now: now)
         }
         guard total > 0 else { return nil }
-        var point = Int(UInt64.random(in: 0..<UInt64(total), using: &rng))
+        var point = draws.below(total)
         for index in 0..<count where isEligible(index, excluding: tried) {
             point -= effectiveWeight(index, now: now)
             if point < 0 { return index }

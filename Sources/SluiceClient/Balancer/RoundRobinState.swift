@@ -8,12 +8,10 @@ public struct RoundRobinState: Sendable {
 
     init(next: Int) { self.next = next }
 
-    mutating func pick<R: RandomNumberGenerator>(
-        in table: EndpointTable, excluding tried: TriedEndpoints, rng: inout R
-    ) -> Int? {
+    mutating func pick(in table: EndpointTable, excluding tried: TriedEndpoints, draws: inout RandomDraws) -> Int? {
         let count = table.count
         guard count > 0 else { return nil }
-        var index = next >= 0 && next < count ? next : Int(UInt64.random(in: 0..<UInt64(count), using: &rng))
+        var index = next >= 0 && next < count ? next : draws.below(count)
         for _ in 0..<count {
             if table.isEligible(index, excluding: tried) {
                 next = index + 1 == count ? 0 : index + 1

@@ -6,11 +6,12 @@ public import NIOCore
 enum TwoChoices {
     /// Least request (Envoy's least_request, weight-aware): the smaller in-flight / weight wins, compared
     /// as cross products so no division is needed.
-    static func leastRequest<R: RandomNumberGenerator>(
-        in table: EndpointTable, excluding tried: TriedEndpoints, now: NIODeadline, rng: inout R
+    static func leastRequest(
+        in table: EndpointTable, excluding tried: TriedEndpoints, now: NIODeadline, draws: inout RandomDraws
     ) -> Int? {
-        guard let first = table.sample(excluding: tried, now: now, rng: &rng) else { return nil }
-        guard let second = table.sample(excluding: tried.inserting(first), now: now, rng: &rng) else { return first }
+        guard let first = table.sample(excluding: tried, now: now, draws: &draws) else { return nil }
+        let others = tried.inserting(first)
+        guard let second = table.sample(excluding: others, now: now, draws: &draws) else { return first }
         let firstLoad = table[first].inFlight &* table.effectiveWeight(second, now: now)
         let secondLoad = table[second].inFlight &* table.effectiveWeight(first, now: now)
         return secondLoad < firstLoad ? second : first
@@ -19,11 +20,13 @@ enum TwoChoices {
     /// Peak EWMA (Finagle's p2c-peak-ewma): the smaller latency estimate × (in flight + 1) wins. An
     /// endpoint with no sample yet costs nothing while idle, so it is tried first, and the most while a
     /// request to it is outstanding, so one unknown endpoint is not flooded.
-    static func peakEWMA<R: RandomNumberGenerator>(
-        in table: EndpointTable, excluding tried: TriedEndpoints, now: NIODeadline, decay: TimeAmount, rng: inout R
+    static func peakEWMA(
+        in table: EndpointTable, excluding tried: TriedEndpoints, now: NIODeadline, decay: TimeAmount,
+        draws: inout RandomDraws
     ) -> Int? {
-        guard let first = table.sample(excluding: tried, now: now, rng: &rng) else { return nil }
-        guard let second = table.sample(excluding: tried.inserting(first), now: now, rng: &rng) else { return first }
+        guard let first = table.sample(excluding: tried, now: now, draws: &draws) else { return nil }
+        let others = tried.inserting(first)
+        guard let second = table.sample(excluding: others, now: now, draws: &draws) else { return first }
         return cost(of: second, in: table, now: now, decay: decay) < cost(of: first, in: table, now: now, decay: decay)
             ? second : first
     }

@@ -21,7 +21,9 @@ enum BalancerFixture {
     static let t0 = NIODeadline.uptimeNanoseconds(1_000_000_000_000)
 
     static func endpoints(_ weights: [Int]) -> [BalancerEndpoint] {
-        weights.enumerated().map { BalancerEndpoint(Endpoint(host: "10.0.0.\($0.offset + 1)", port: 9090), weight: $0.element) }
+        weights.enumerated().map {
+            BalancerEndpoint(Endpoint(host: "10.0.0.\($0.offset + 1)", port: 9090), weight: $0.element)
+        }
     }
 
     static func balancer(_ kind: BalancerKind, weights: [Int], slowStart: TimeAmount = .zero) -> Balancer {
