@@ -1,4 +1,4 @@
-/// The endpoints a call already tried, by index, so a retry or hedge goes elsewhere. A value of 40 bytes with
+/// The endpoints a call already tried, by index, so a retry or hedge goes elsewhere. A value of 48 bytes with
 /// no allocation: a bit per index below 64, and up to four indices above (a fifth replaces the oldest, which
 /// a call with more attempts than that can live with).
 public struct TriedEndpoints: Sendable, Equatable {
