@@ -32,5 +32,16 @@ let package = Package(
                 .enableUpcomingFeature("MemberImportVisibility"),
             ]
         ),
+        .executableTarget(
+            name: "BalancerBench",
+            dependencies: [
+                .product(name: "SluiceClient", package: "Sluice"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: [
+                .enableUpcomingFeature("ExistentialAny"),
+                .enableUpcomingFeature("MemberImportVisibility"),
+            ]
+        ),
     ]
 )
