@@ -1,4 +1,4 @@
-public import NIOCore
+internal import NIOCore
 
 /// nginx's smooth weighted round robin (ngx_http_upstream_get_peer): every pick adds each eligible
 /// endpoint's effective weight to its current weight, chooses the largest current weight (the first on a

@@ -1,4 +1,4 @@
-public import NIOCore
+internal import NIOCore
 
 /// Power of two choices: two distinct eligible endpoints drawn by effective weight, and the less loaded one
 /// wins, the first drawn on a tie. With nothing in flight every draw ties, so traffic follows the weights

@@ -1,9 +1,9 @@
 internal import NIOCore
 
 #if canImport(Glibc)
-import Glibc
+internal import Glibc
 #elseif canImport(Darwin)
-import Darwin
+internal import Darwin
 #endif
 
 /// `getaddrinfo` for A and AAAA records of one host, so /etc/hosts, nsswitch and resolv.conf apply as they do
