@@ -139,7 +139,7 @@ public final class Gateway: Sendable {
     ) async throws -> Gateway {
         let monitor = MachineStatusMonitor()
         let (snapshot, _) = RuntimeSnapshot.build(
-            configuration: loaded, previous: nil, logger: logger, flow: FlowRuntime(systemStatus: monitor, loops: Array(group.makeIterator())), makeCaller: makeCaller,
+            configuration: loaded, previous: nil, logger: logger, flow: FlowRuntime(systemStatus: monitor), makeCaller: makeCaller,
             makeGRPCCaller: makeGRPCCaller)
         let state = RuntimeState(snapshot)
         let dispatcher = RequestDispatcher(state: state, logger: logger)

@@ -1,7 +1,6 @@
 // What one admit + complete pair costs the gateway: the engine's hot path with the rules a route typically
 // carries, single-threaded and with two threads hammering the same resource (the contended case: one
-// resource node and the global inbound node shared by two event loops), counting in one shard and, as the
-// gateway does, in a shard per thread.
+// resource node and the global inbound node shared by two event loops).
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -23,12 +22,12 @@ func nowClocks() -> (wall: UInt64, cpu: UInt64) { (nanos(CLOCK_MONOTONIC), nanos
 
 /// Runs `pairs` admit + complete pairs; the engine's clock advances 1 ms per 1000 pairs, so windows roll
 /// over as they would at a million calls a second.
-func run(_ engine: FlowEngine, _ resource: FlowResource, origin: String, parameters: [String?], shard: Int = 0, pairs: Int) -> Int {
+func run(_ engine: FlowEngine, _ resource: FlowResource, origin: String, parameters: [String?], pairs: Int) -> Int {
     var passed = 0
     var now: Int64 = 1_700_000_000_000
     for index in 0..<pairs {
         if index % 1000 == 0 { now += 1 }
-        switch engine.admit(resource, origin: origin, parameters: parameters, shard: shard, now: now) {
+        switch engine.admit(resource, origin: origin, parameters: parameters, now: now) {
         case .pass(let entry), .wait(_, let entry):
             engine.complete(entry, rtMillis: 3, now: now)
             passed += 1
@@ -41,8 +40,8 @@ func run(_ engine: FlowEngine, _ resource: FlowResource, origin: String, paramet
 
 /// Three flow rules and a system rule; with `allKinds`, also a circuit breaker and a hot-parameter rule on
 /// the call's first parameter (a client IP), so every slot runs.
-func makeEngine(allKinds: Bool, shards: Int = 1) -> (FlowEngine, FlowResource) {
-    let engine = FlowEngine(shards: shards)
+func makeEngine(allKinds: Bool) -> (FlowEngine, FlowResource) {
+    let engine = FlowEngine()
     engine.load(
         FlowRuleSet(
             flow: [
@@ -123,18 +122,9 @@ for (label, origin, allKinds) in cases where !routeOnly {
     let contendedEnd = nowClocks()
     let contendedWall = Double(contendedEnd.wall - contendedStart.wall) / Double(2 * pairs)
     let contendedCPU = Double(contendedEnd.cpu - contendedStart.cpu) / Double(2 * pairs)
-
-    let (sharded, shardedResource) = makeEngine(allKinds: allKinds, shards: 2)
-    let shardedStart = nowClocks()
-    DispatchQueue.concurrentPerform(iterations: 2) { thread in
-        _ = run(sharded, shardedResource, origin: origin, parameters: parameters, shard: thread, pairs: pairs)
-    }
-    let shardedEnd = nowClocks()
-    let shardedCPU = Double(shardedEnd.cpu - shardedStart.cpu) / Double(2 * pairs)
     print(
         "FlowBench \(label): single thread \(Int(singleCPU)) ns CPU/pair (\(Int(singleWall)) wall); "
-            + "two threads on one resource \(Int(contendedCPU)) ns CPU/pair (\(Int(contendedWall)) wall per pair), "
-            + "a shard each \(Int(shardedCPU)) ns CPU/pair")
+            + "two threads on one resource \(Int(contendedCPU)) ns CPU/pair (\(Int(contendedWall)) wall per pair)")
 }
 _ = runRoute(pairs: pairs / 10)
 let route = runRoute(pairs: pairs)

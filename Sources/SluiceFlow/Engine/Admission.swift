@@ -30,8 +30,6 @@ public struct FlowEntry: Sendable {
     let probes: CircuitBreakerProbes
     /// Thread-grade parameter rules that count this call's value in flight until it completes.
     let heldParams: [HeldParam]
-    /// The caller's shard of each node: the call completes where it passed.
-    let shard: Int
 }
 
 /// A value a thread-grade parameter rule counts in flight.

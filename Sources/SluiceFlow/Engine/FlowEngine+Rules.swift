@@ -26,7 +26,7 @@ extension FlowEngine {
             var entryRoutes: [String: StatisticNode] = [:]
             for rule in rules where rule.strategy == .chain {
                 guard let route = rule.refResource else { continue }
-                entryRoutes[route] = previous.entryRoutes[route] ?? StatisticNode(shards: shards)
+                entryRoutes[route] = previous.entryRoutes[route] ?? StatisticNode()
             }
             let next = ResourceRules(
                 checks: rules.map { rule in

@@ -6,23 +6,17 @@ import Synchronization
 /// nothing blocks but short per-node locks.
 public final class FlowEngine: Sendable {
     /// All inbound traffic (Sentinel's `__total_inbound_traffic__`), what system rules read.
-    public let inbound: StatisticNode
+    public let inbound = StatisticNode()
     private let status: any SystemStatusProvider
     private let maxOriginsPerResource: Int
-    /// Shards of every node: a caller passes its shard (its event loop) to each admit.
-    public let shards: Int
     let resources: Mutex<[String: FlowResource]> = Mutex([:])
     let systemThresholds: Mutex<SystemThresholds> = Mutex(SystemThresholds())
     /// The set last loaded, so loading only flow and system rules keeps the others.
     let loaded: Mutex<FlowRuleSet> = Mutex(FlowRuleSet())
 
-    /// - Parameter shards: how many callers count apart (one per event loop): each node keeps a shard per
-    ///   caller, so calls on different loops write no counter in common (see ``StatisticNode``).
-    public init(systemStatus: any SystemStatusProvider = FixedSystemStatus(), maxOriginsPerResource: Int = 1024, shards: Int = 1) {
+    public init(systemStatus: any SystemStatusProvider = FixedSystemStatus(), maxOriginsPerResource: Int = 1024) {
         self.status = systemStatus
         self.maxOriginsPerResource = maxOriginsPerResource
-        self.shards = max(1, shards)
-        self.inbound = StatisticNode(shards: self.shards)
     }
 
     /// The resource named `name`, created on first use. `inbound` is fixed by the first call (a RELATE rule's
@@ -30,7 +24,7 @@ public final class FlowEngine: Sendable {
     public func resource(_ name: String, inbound: Bool = true) -> FlowResource {
         let (resource, created) = resources.withLock { table -> (FlowResource, Bool) in
             if let existing = table[name] { return (existing, false) }
-            let resource = FlowResource(name: name, isInbound: inbound, maxOrigins: maxOriginsPerResource, shards: shards)
+            let resource = FlowResource(name: name, isInbound: inbound, maxOrigins: maxOriginsPerResource)
             table[name] = resource
             return (resource, true)
         }
@@ -44,20 +38,19 @@ public final class FlowEngine: Sendable {
     // MARK: calls
 
     public func admit(
-        resource name: String, origin: String = "", entryRoute: String = "", prioritized: Bool = false, shard: Int = 0,
-        now: Int64
+        resource name: String, origin: String = "", entryRoute: String = "", prioritized: Bool = false, now: Int64
     ) -> Admission {
-        admit(resource(name), origin: origin, entryRoute: entryRoute, prioritized: prioritized, shard: shard, now: now)
+        admit(resource(name), origin: origin, entryRoute: entryRoute, prioritized: prioritized, now: now)
     }
 
     /// Checks a call whose parameters are `parameters` (see the other overload).
     public func admit<Parameters: FlowParameters>(
         _ resource: FlowResource, origin: String = "", entryRoute: String = "", parameters: Parameters,
-        prioritized: Bool = false, shard: Int = 0, now: Int64
+        prioritized: Bool = false, now: Int64
     ) -> Admission {
         admit(
             resource, origin: origin, entryRoute: entryRoute, parameterCount: parameters.count,
-            parameter: { parameters.value(at: $0) }, prioritized: prioritized, shard: shard, now: now)
+            parameter: { parameters.value(at: $0) }, prioritized: prioritized, now: now)
     }
 
     /// Checks one call in Sentinel's slot order: system rules, hot-parameter rules (reading `parameters`),
@@ -78,17 +71,14 @@ public final class FlowEngine: Sendable {
     /// `gate` is the caller's own check in Sentinel's `GatewayFlowSlot` place, after the system rules and
     /// before the hot-parameter ones (the gateway's rules, which it keeps); it is asked once, at the time of
     /// the call, and its block is recorded and answered as ``FlowBlock/gateway``.
-    ///
-    /// `shard` is the caller's (its event loop's index): the call is counted in that shard of each node, and
-    /// completes there.
     public func admit(
         _ resource: FlowResource, origin: String = "", entryRoute: String = "", parameterCount: Int = 0,
         parameter: (Int) -> String? = { _ in nil }, gate: (Int64) -> FlowDecision = { _ in .pass }, prioritized: Bool = false,
-        shard: Int = 0, now: Int64
+        now: Int64
     ) -> Admission {
         admit(
             resource, rules: resource.snapshot, origin: origin, entryRoute: entryRoute, parameterCount: parameterCount,
-            parameter: parameter, gate: gate, prioritized: prioritized, shard: shard, now: now)
+            parameter: parameter, gate: gate, prioritized: prioritized, now: now)
     }
 
     /// Checks a call against `rules`, a snapshot of the resource's rules the caller took after the last load
@@ -96,35 +86,35 @@ public final class FlowEngine: Sendable {
     public func admit(
         _ resource: FlowResource, rules: ResourceRules, origin: String = "", entryRoute: String = "",
         parameterCount: Int = 0, parameter: (Int) -> String? = { _ in nil }, gate: (Int64) -> FlowDecision = { _ in .pass },
-        prioritized: Bool = false, shard: Int = 0, now: Int64
+        prioritized: Bool = false, now: Int64
     ) -> Admission {
         if !rules.countsInFlight {
             return admit(
                 resource, rules, origin: origin, entryRoute: entryRoute, parameterCount: parameterCount, parameter: parameter,
-                gate: gate, prioritized: prioritized, shard: shard, now: now)
+                gate: gate, prioritized: prioritized, now: now)
         }
         return resource.admission.withLock { _ in
             admit(
                 resource, rules, origin: origin, entryRoute: entryRoute, parameterCount: parameterCount, parameter: parameter,
-                gate: gate, prioritized: prioritized, shard: shard, now: now)
+                gate: gate, prioritized: prioritized, now: now)
         }
     }
 
     private func admit(
         _ resource: FlowResource, _ rules: ResourceRules, origin: String, entryRoute: String, parameterCount: Int,
-        parameter: (Int) -> String?, gate: (Int64) -> FlowDecision, prioritized: Bool, shard: Int, now: Int64
+        parameter: (Int) -> String?, gate: (Int64) -> FlowDecision, prioritized: Bool, now: Int64
     ) -> Admission {
         let originNamed = !origin.isEmpty && rules.namedOrigins.contains(origin)
         let originNode = origin.isEmpty ? nil : resource.originNode(origin, named: originNamed)
         let routeNode = rules.entryRoutes.isEmpty ? nil : rules.entryRoutes[entryRoute]
         func blocked(_ block: FlowBlock, releasing held: [HeldParam]) -> Admission {
             HeldParam.release(held)
-            recordBlock(resource, originNode, routeNode, shard: shard, now: now)
+            recordBlock(resource, originNode, routeNode, now: now)
             return .block(block)
         }
 
         if let system = rules.system {
-            let reading = inbound.inboundReading(at: now)
+            let reading = inbound.withMetrics { $0.inboundReading(at: now) }
             if let reason = system.check(reading, status: status) { return blocked(.system(reason), releasing: []) }
         }
 
@@ -169,19 +159,17 @@ public final class FlowEngine: Sendable {
             guard let selected else { continue }
             let at = now + waited
             let fields = check.reads
-            let reading = selected.reading(at: at, fields: fields)
+            let reading = fields == .none ? NodeReading() : selected.withMetrics { $0.reading(at: at, fields: fields) }
             switch check.check(reading, now: at) {
             case .pass: continue
             case .wait(let ms): waited += ms
             case .block:
-                if prioritized, check.occupiable, let wait = Self.occupy(selected, threshold: check.count, shard: shard, now: at) {
-                    resource.node.recordWaitingEntry(shard: shard)
-                    routeNode?.recordWaitingEntry(shard: shard)
-                    originNode?.recordWaitingEntry(shard: shard)
-                    if resource.isInbound { inbound.recordWaitingEntry(shard: shard) }
-                    let entry = FlowEntry(
-                        resource: resource, origin: originNode, entryRoute: routeNode, breakers: [], probes: CircuitBreakerProbes(),
-                        heldParams: held, shard: shard)
+                if prioritized, check.occupiable, let wait = Self.occupy(selected, threshold: check.count, now: at) {
+                    resource.node.withMetrics { $0.recordWaitingEntry() }
+                    routeNode?.withMetrics { $0.recordWaitingEntry() }
+                    originNode?.withMetrics { $0.recordWaitingEntry() }
+                    if resource.isInbound { inbound.withMetrics { $0.recordWaitingEntry() } }
+                    let entry = FlowEntry(resource: resource, origin: originNode, entryRoute: routeNode, breakers: [], probes: CircuitBreakerProbes(), heldParams: held)
                     return .wait(waited + wait, entry)
                 }
                 return blocked(.flow(check.rule), releasing: held)
@@ -197,13 +185,12 @@ public final class FlowEngine: Sendable {
             probes = probed
         }
 
-        resource.node.recordPass(now: now, shard: shard)
-        routeNode?.recordPass(now: now, shard: shard)
-        originNode?.recordPass(now: now, shard: shard)
-        if resource.isInbound { inbound.recordPass(now: now, shard: shard) }
+        resource.node.recordPass(now: now)
+        routeNode?.recordPass(now: now)
+        originNode?.recordPass(now: now)
+        if resource.isInbound { inbound.recordPass(now: now) }
         let entry = FlowEntry(
-            resource: resource, origin: originNode, entryRoute: routeNode, breakers: rules.breakers, probes: probes, heldParams: held,
-            shard: shard)
+            resource: resource, origin: originNode, entryRoute: routeNode, breakers: rules.breakers, probes: probes, heldParams: held)
         return waited > 0 ? .wait(waited, entry) : .pass(entry)
     }
 
@@ -225,36 +212,26 @@ public final class FlowEngine: Sendable {
     }
 
     private func recordExit(_ entry: FlowEntry, rtMillis: Int64, failed: Bool, now: Int64) {
-        let shard = entry.shard
-        entry.resource.node.recordCompletion(rtMillis: rtMillis, failed: failed, now: now, shard: shard)
-        entry.entryRoute?.recordCompletion(rtMillis: rtMillis, failed: failed, now: now, shard: shard)
-        entry.origin?.recordCompletion(rtMillis: rtMillis, failed: failed, now: now, shard: shard)
-        if entry.resource.isInbound { inbound.recordCompletion(rtMillis: rtMillis, failed: failed, now: now, shard: shard) }
+        entry.resource.node.recordCompletion(rtMillis: rtMillis, failed: failed, now: now)
+        entry.entryRoute?.recordCompletion(rtMillis: rtMillis, failed: failed, now: now)
+        entry.origin?.recordCompletion(rtMillis: rtMillis, failed: failed, now: now)
+        if entry.resource.isInbound { inbound.recordCompletion(rtMillis: rtMillis, failed: failed, now: now) }
     }
 
-    /// Books a pass in the first future window with room, if one starts soon enough; returns the wait. A
-    /// sharded node finds the window on all shards' counts and books in the caller's (two loops booking at
-    /// the same instant may both get the last room, as two QPS checks may both pass).
-    private static func occupy(_ node: StatisticNode, threshold: Double, shard: Int, now: Int64) -> Int64? {
-        if node.shardCount == 1 {
-            return node.withMetrics { metrics in
-                let wait = metrics.tryOccupyNext(at: now, count: 1, threshold: threshold)
-                guard wait < NodeMetrics.occupyTimeoutMillis else { return nil }
-                metrics.bookOccupiedPass(waitMillis: wait, now: now)
-                return wait
-            }
+    /// Books a pass in the first future window with room, if one starts soon enough; returns the wait.
+    private static func occupy(_ node: StatisticNode, threshold: Double, now: Int64) -> Int64? {
+        node.withMetrics { metrics in
+            let wait = metrics.tryOccupyNext(at: now, count: 1, threshold: threshold)
+            guard wait < NodeMetrics.occupyTimeoutMillis else { return nil }
+            metrics.bookOccupiedPass(waitMillis: wait, now: now)
+            return wait
         }
-        var merged = node.merged(at: now)
-        let wait = merged.tryOccupyNext(at: now, count: 1, threshold: threshold)
-        guard wait < NodeMetrics.occupyTimeoutMillis else { return nil }
-        node.withMetrics(shard: shard) { $0.bookOccupiedPass(waitMillis: wait, now: now) }
-        return wait
     }
 
-    private func recordBlock(_ resource: FlowResource, _ origin: StatisticNode?, _ route: StatisticNode?, shard: Int, now: Int64) {
-        resource.node.recordBlock(now: now, shard: shard)
-        route?.recordBlock(now: now, shard: shard)
-        origin?.recordBlock(now: now, shard: shard)
-        if resource.isInbound { inbound.recordBlock(now: now, shard: shard) }
+    private func recordBlock(_ resource: FlowResource, _ origin: StatisticNode?, _ route: StatisticNode?, now: Int64) {
+        resource.node.recordBlock(now: now)
+        route?.recordBlock(now: now)
+        origin?.recordBlock(now: now)
+        if resource.isInbound { inbound.recordBlock(now: now) }
     }
 }

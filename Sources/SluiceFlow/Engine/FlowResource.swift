@@ -6,24 +6,19 @@ public final class FlowResource: Sendable {
     public let name: String
     /// Whether calls are inbound traffic (system rules and the global inbound node apply).
     public let isInbound: Bool
-    public let node: StatisticNode
+    public let node = StatisticNode()
     private let origins: Mutex<[String: StatisticNode]> = Mutex([:])
     /// Shared by the origins past the bound, so "other" rules still hold them back together.
-    private let overflowOrigin: StatisticNode
+    private let overflowOrigin = StatisticNode()
     private let maxOrigins: Int
-    /// Shards of each node (the engine's callers).
-    let shards: Int
     let rules: Mutex<ResourceRules> = Mutex(ResourceRules.none)
     /// Held across one admit's checks and the pass it records, when the resource has a concurrency rule.
     let admission = Mutex(())
 
-    init(name: String, isInbound: Bool, maxOrigins: Int, shards: Int) {
+    init(name: String, isInbound: Bool, maxOrigins: Int) {
         self.name = name
         self.isInbound = isInbound
         self.maxOrigins = maxOrigins
-        self.shards = shards
-        node = StatisticNode(shards: shards)
-        overflowOrigin = StatisticNode(shards: shards)
     }
 
     /// The node of `origin`; origins named by rules always get their own.
@@ -31,7 +26,7 @@ public final class FlowResource: Sendable {
         origins.withLock { nodes in
             if let node = nodes[origin] { return node }
             guard named || nodes.count < maxOrigins else { return overflowOrigin }
-            let node = StatisticNode(shards: shards)
+            let node = StatisticNode()
             nodes[origin] = node
             return node
         }

@@ -69,24 +69,6 @@ public struct LeapArray<Bucket: WindowBucket> {
         return body(&slots[index].bucket)
     }
 
-    /// Adds `other` (an array of the same shape) into this one, slot by slot: a slot holding the same window
-    /// as `other`'s is combined, one holding an older window takes `other`'s.
-    public mutating func absorb(_ other: LeapArray, _ combine: (inout Bucket, Bucket) -> Void) {
-        precondition(other.sampleCount == sampleCount && other.intervalMillis == intervalMillis)
-        for index in slots.indices {
-            let theirs = other.slots[index]
-            if theirs.start == Self.unused { continue }
-            if theirs.start == slots[index].start {
-                combine(&slots[index].bucket, theirs.bucket)
-            } else if theirs.start > slots[index].start {
-                slots[index] = theirs
-            }
-        }
-        // The remembered slot may now hold another window.
-        cachedStart = 0
-        cachedEnd = 0
-    }
-
     /// Whether a window starting at `start` is older than the interval at `time`.
     public func isDeprecated(start: Int64, at time: Int64) -> Bool {
         time - start > intervalMillis

@@ -19,18 +19,6 @@ public struct MetricBucket: WindowBucket, Sendable, Equatable {
 
     public mutating func reset() { self = MetricBucket() }
 
-    /// Adds another shard's bucket of the same window.
-    mutating func add(_ other: MetricBucket) {
-        pass += other.pass
-        block += other.block
-        success += other.success
-        exception += other.exception
-        rt += other.rt
-        minRt = min(minRt, other.minRt)
-        occupiedPass += other.occupiedPass
-        seeded = seeded || other.seeded
-    }
-
     mutating func addSuccess(rt millis: Int64, count: Int64) {
         success += count
         rt += millis

@@ -33,18 +33,3 @@ extension NodeMetrics {
         return found
     }
 }
-
-extension NodeMetrics {
-    /// Brings both windows to `now` (the current buckets in place), as reads do first.
-    mutating func refresh(at now: Int64) {
-        second.withCurrent(at: now) { _ in }
-        minute.withBucket(at: now) { _ in }
-    }
-
-    /// Adds `other`'s counts (another shard of the same node) into this value, window by window.
-    mutating func absorb(_ other: NodeMetrics) {
-        inFlight += other.inFlight
-        second.absorb(other.second)
-        minute.absorb(other.minute) { $0.add($1) }
-    }
-}

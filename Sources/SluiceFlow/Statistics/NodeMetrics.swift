@@ -12,7 +12,7 @@ public struct NodeMetrics: Sendable {
     public internal(set) var second: OccupiableWindow
     public internal(set) var minute: LeapArray<MetricBucket>
     /// Entries admitted and not yet completed (Sentinel's `curThreadNum`: requests in flight, not threads).
-    public internal(set) var inFlight: Int64 = 0
+    public private(set) var inFlight: Int64 = 0
 
     public init(sampleCount: Int = NodeMetrics.sampleCount, intervalMillis: Int64 = NodeMetrics.intervalMillis) {
         second = OccupiableWindow(sampleCount: sampleCount, intervalMillis: intervalMillis)

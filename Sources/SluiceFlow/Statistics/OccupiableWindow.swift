@@ -43,13 +43,6 @@ public struct OccupiableWindow: Sendable {
         buckets.forEachValid(at: now, body)
     }
 
-    /// Adds another shard's windows of the same node (its booked passes too).
-    mutating func absorb(_ other: OccupiableWindow) {
-        buckets.absorb(other.buckets) { $0.add($1) }
-        borrowed.absorb(other.borrowed) { $0.waiting += $1.waiting }
-        everBorrowed = everBorrowed || other.everBorrowed
-    }
-
     /// Books `count` passes in the window holding `time` (a future one).
     public mutating func addWaiting(at time: Int64, count: Int64) {
         everBorrowed = true

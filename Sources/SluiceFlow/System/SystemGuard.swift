@@ -27,58 +27,23 @@ public struct InboundReading: Sendable, Equatable {
 extension NodeMetrics {
     /// The same formulas as the single reads, in one pass over the window.
     public mutating func inboundReading(at now: Int64) -> InboundReading {
-        var sums = InboundSums(sampleCount: second.sampleCount)
-        addInbound(at: now, into: &sums)
-        return sums.reading(intervalMillis: second.intervalMillis, inFlight: inFlight)
-    }
-
-    /// Adds this value's last second to `sums`: a sharded node's shards add into one, bucket by bucket.
-    mutating func addInbound(at now: Int64, into sums: inout InboundSums) {
-        let windowLength = second.windowLengthMillis
-        let sampleCount = Int64(second.sampleCount)
-        second.forEachValid(at: now) { start, bucket in
-            sums.pass += bucket.pass
-            sums.rt += bucket.rt
-            sums.success += bucket.success
-            sums.least = min(sums.least, bucket.minRt)
-            sums.addSuccess(bucket.success, slot: Int((start / windowLength) % sampleCount))
+        var pass: Int64 = 0
+        var rt: Int64 = 0
+        var success: Int64 = 0
+        var most: Int64 = 0
+        var least = MetricBucket.initialMinRt
+        second.forEachValid(at: now) { _, bucket in
+            pass += bucket.pass
+            rt += bucket.rt
+            success += bucket.success
+            most = max(most, bucket.success)
+            least = min(least, bucket.minRt)
         }
-    }
-}
-
-/// The inbound counters of one second, summed over a node's shards. The busiest bucket is the busiest
-/// window summed over the shards (all shards' windows start at the same times), so its completions are kept
-/// per slot: two slots inline (the default window), more in an array.
-struct InboundSums {
-    var pass: Int64 = 0
-    var rt: Int64 = 0
-    var success: Int64 = 0
-    var least = MetricBucket.initialMinRt
-    let sampleCount: Int
-    private var first: Int64 = 0
-    private var second: Int64 = 0
-    private var more: [Int64]
-
-    init(sampleCount: Int) {
-        self.sampleCount = sampleCount
-        more = sampleCount > 2 ? Array(repeating: 0, count: sampleCount - 2) : []
-    }
-
-    mutating func addSuccess(_ count: Int64, slot: Int) {
-        switch slot {
-        case 0: first += count
-        case 1: second += count
-        default: more[slot - 2] += count
-        }
-    }
-
-    func reading(intervalMillis: Int64, inFlight: Int64) -> InboundReading {
-        let most = max(first, second, more.max() ?? 0)
-        let seconds = Double(intervalMillis) / 1000
+        let seconds = Double(second.intervalMillis) / 1000
         return InboundReading(
             passQps: Double(pass) / seconds, inFlight: inFlight,
             avgRt: success == 0 ? 0 : Double(rt) / Double(success),
-            maxSuccessQps: Double(max(most, 1) * Int64(sampleCount)) / seconds,
+            maxSuccessQps: Double(max(most, 1) * Int64(second.sampleCount)) / seconds,
             minRt: Double(max(1, least)))
     }
 }

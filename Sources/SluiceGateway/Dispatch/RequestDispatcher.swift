@@ -72,7 +72,7 @@ final class RequestDispatcher: GatewayRequestHandler {
                 route, encoded, headers: request.headers, streamed: streamed, cancellation: request.cancellation, ticket: nil,
                 on: eventLoop, allocator: allocator, responder: responder)
         }
-        switch flowGuard.admit(request, input: input, on: eventLoop, now: flowGuard.now()) {
+        switch flowGuard.admit(request, input: input, now: flowGuard.now()) {
         case .admit(let ticket):
             call(
                 route, encoded, headers: request.headers, streamed: streamed, cancellation: request.cancellation, ticket: ticket,

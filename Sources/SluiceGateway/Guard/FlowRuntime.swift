@@ -1,4 +1,3 @@
-internal import NIOCore
 internal import Synchronization
 internal import SluiceFlow
 
@@ -8,18 +7,11 @@ internal import SluiceFlow
 final class FlowRuntime: Sendable {
     let engine: FlowEngine
     let clock: any FlowClock
-    /// Each event loop's shard of the engine's statistics.
-    let shards: FlowLoopShards
     /// Gateway rules' checkers by resource, with the rules they were built from.
     private let gatewayCheckers: Mutex<[String: (rules: [GatewayFlowRule], checker: GatewayFlowChecker)]> = Mutex([:])
 
-    /// - Parameter loops: the event loops that admit calls, each counting in its own shard.
-    init(
-        systemStatus: any SystemStatusProvider = FixedSystemStatus(), clock: any FlowClock = MonotonicFlowClock(),
-        loops: [any EventLoop] = []
-    ) {
-        shards = FlowLoopShards(loops: loops)
-        engine = FlowEngine(systemStatus: systemStatus, shards: shards.count)
+    init(systemStatus: any SystemStatusProvider = FixedSystemStatus(), clock: any FlowClock = MonotonicFlowClock()) {
+        engine = FlowEngine(systemStatus: systemStatus)
         self.clock = clock
     }
 

@@ -43,7 +43,6 @@ final class RouteGuard: Sendable {
 
     let engine: FlowEngine
     let clock: any FlowClock
-    let shards: FlowLoopShards
     /// The route's own resource; nil when no rule watches it (and no system rule applies).
     let route: Resource?
     let apiGroups: [ApiGroup]
@@ -53,13 +52,9 @@ final class RouteGuard: Sendable {
     /// What CHAIN rules on the method name as its entry route.
     let routeName: String
 
-    init(
-        engine: FlowEngine, clock: any FlowClock, shards: FlowLoopShards, route: Resource?, apiGroups: [ApiGroup], method: Resource?,
-        origin: OriginSource?, routeName: String
-    ) {
+    init(engine: FlowEngine, clock: any FlowClock, route: Resource?, apiGroups: [ApiGroup], method: Resource?, origin: OriginSource?, routeName: String) {
         self.engine = engine
         self.clock = clock
-        self.shards = shards
         self.route = route
         self.apiGroups = apiGroups
         self.method = method
@@ -70,16 +65,12 @@ final class RouteGuard: Sendable {
     /// The engine's time now.
     func now() -> Int64 { clock.nowMillis() }
 
-    /// Admits a call made on `eventLoop`, which counts it in its own shard of the statistics and completes it.
-    func admit(_ request: GatewayRequest, input: CallInput, on eventLoop: any EventLoop, now: Int64) -> GuardDecision {
-        admit(FlowRequestItems(request), path: request.path, input: input, on: eventLoop, now: now)
+    func admit(_ request: GatewayRequest, input: CallInput, now: Int64) -> GuardDecision {
+        admit(FlowRequestItems(request), path: request.path, input: input, now: now)
     }
 
     /// Admits a call whose request parts are `items` and whose raw path is `path` (API groups match it).
-    func admit(
-        _ items: FlowRequestItems, path rawPath: Substring, input: CallInput?, on eventLoop: any EventLoop, now: Int64
-    ) -> GuardDecision {
-        let shard = shards.shard(of: eventLoop)
+    func admit(_ items: FlowRequestItems, path rawPath: Substring, input: CallInput?, now: Int64) -> GuardDecision {
         let originName: String
         switch origin {
         case nil: originName = ""
@@ -90,19 +81,17 @@ final class RouteGuard: Sendable {
         var waited: Int64 = 0
         do throws(GatewayError) {
             if let route {
-                held.route = try enter(route, items, input, origin: originName, entryRoute: "", shard: shard, &held, &waited, now: now)
+                held.route = try enter(route, items, input, origin: originName, entryRoute: "", &held, &waited, now: now)
             }
             if !apiGroups.isEmpty {
                 let path = String(rawPath)
                 for (index, group) in apiGroups.enumerated() where group.matcher.matches(path: path) {
-                    let entry = try enter(
-                        group.resource, items, input, origin: originName, entryRoute: "", shard: shard, &held, &waited, now: now)
+                    let entry = try enter(group.resource, items, input, origin: originName, entryRoute: "", &held, &waited, now: now)
                     held.groups.append(GuardTicket.GroupEntry(index: index, entry: entry))
                 }
             }
             if let method {
-                held.method = try enter(
-                    method, items, input, origin: originName, entryRoute: routeName, shard: shard, &held, &waited, now: now)
+                held.method = try enter(method, items, input, origin: originName, entryRoute: routeName, &held, &waited, now: now)
             }
         } catch {
             return .reject(error)
@@ -114,7 +103,7 @@ final class RouteGuard: Sendable {
     /// Enters one resource; on a block, lets go of what the call entered before and throws the answer. The
     /// resource's gateway rules are the engine's gate: checked after the system rules, as in Sentinel.
     private func enter(
-        _ entered: Resource, _ items: FlowRequestItems, _ input: CallInput?, origin: String, entryRoute: String, shard: Int,
+        _ entered: Resource, _ items: FlowRequestItems, _ input: CallInput?, origin: String, entryRoute: String,
         _ ticket: inout GuardTicket.Held, _ waited: inout Int64, now: Int64
     ) throws(GatewayError) -> FlowEntry {
         let readers = entered.readers
@@ -134,7 +123,7 @@ final class RouteGuard: Sendable {
                 case .block: return .block
                 }
             },
-            shard: shard, now: now + waited)
+            now: now + waited)
         switch admission {
         case .pass(let entry):
             if let gatewayHeld { ticket.gatewayHeld.append(gatewayHeld) }

@@ -75,7 +75,6 @@ struct RouteGuardBuilder {
         return RouteGuard(
             engine: runtime.engine,
             clock: runtime.clock,
-            shards: runtime.shards,
             route: entersRoute ? resource(routeName, inbound: true, mode: .routeID) : nil,
             apiGroups: apiMatchers.map { RouteGuard.ApiGroup(matcher: $0, resource: resource($0.apiName, inbound: true, mode: .customAPIName)) },
             method: entersMethod ? resource(methodName, inbound: false, mode: .routeID) : nil,

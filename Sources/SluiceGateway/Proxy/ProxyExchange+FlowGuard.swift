@@ -7,7 +7,7 @@ extension ProxyExchange {
         let target = request.uri.utf8.firstIndex(of: UInt8(ascii: "?")).map { (request.uri[..<$0], request.uri[request.uri.index(after: $0)...]) }
             ?? (request.uri[...], "")
         let items = FlowRequestItems(headers: GatewayHeaders(http1: request.headers), query: target.1, remoteAddress: clientAddress)
-        return flowGuard.admit(items, path: target.0, input: nil, on: eventLoop, now: flowGuard.now())
+        return flowGuard.admit(items, path: target.0, input: nil, now: flowGuard.now())
     }
 
     /// Ends the flow-control entries once; a 5xx (the upstream's or the gateway's own 502/504) is a failure.
