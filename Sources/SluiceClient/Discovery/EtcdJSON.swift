@@ -14,6 +14,15 @@ struct EtcdResponseError: Error, Sendable, Hashable, CustomStringConvertible {
     init(_ message: String) { self.message = message }
     init(_ error: JSONError) { self.message = "bad JSON: \(error)" }
 
+    /// What a reader that mixes the scanner's errors and its own throws.
+    init(any error: any Error) {
+        switch error {
+        case let error as EtcdResponseError: self = error
+        case let error as JSONError: self.init(error)
+        default: self.init("\(error)")
+        }
+    }
+
     var description: String { message }
 }
 
@@ -34,12 +43,8 @@ extension JSONScanner {
             }
             guard case .value(let value) = text else { throw EtcdResponseError("bad integer at byte \(offset)") }
             return value
-        } catch let error as JSONError {
-            throw EtcdResponseError(error)
-        } catch let error as EtcdResponseError {
-            throw error
         } catch {
-            throw EtcdResponseError("\(error)")
+            throw EtcdResponseError(any: error)
         }
     }
 
@@ -50,12 +55,8 @@ extension JSONScanner {
                 throw EtcdResponseError("bad base64 at byte \(token.quoteOffset)")
             }
             return bytes
-        } catch let error as JSONError {
-            throw EtcdResponseError(error)
-        } catch let error as EtcdResponseError {
-            throw error
         } catch {
-            throw EtcdResponseError("\(error)")
+            throw EtcdResponseError(any: error)
         }
     }
 
@@ -68,12 +69,8 @@ extension JSONScanner {
             while let key = try nextKey(&cursor) {
                 try body(&self, decodedString(key))
             }
-        } catch let error as JSONError {
-            throw EtcdResponseError(error)
-        } catch let error as EtcdResponseError {
-            throw error
         } catch {
-            throw EtcdResponseError("\(error)")
+            throw EtcdResponseError(any: error)
         }
     }
 
@@ -124,12 +121,8 @@ extension JSONScanner {
             while try nextElement(&cursor) {
                 try body(&self)
             }
-        } catch let error as JSONError {
-            throw EtcdResponseError(error)
-        } catch let error as EtcdResponseError {
-            throw error
         } catch {
-            throw EtcdResponseError("\(error)")
+            throw EtcdResponseError(any: error)
         }
     }
 }
