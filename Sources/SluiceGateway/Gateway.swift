@@ -226,7 +226,8 @@ public final class Gateway: Sendable {
     }
 
     /// Stops accepting connections, lets each open connection finish the response it owes (idle ones close
-    /// at once), waits for them up to the longest request timeout, then shuts every client down.
+    /// at once), waits for them up to the longest request timeout, then shuts every client and HTTP upstream
+    /// down.
     /// Calling it again does nothing.
     public func shutdown() async throws {
         let first = isShutDown.withLock { isShutDown in
@@ -244,6 +245,7 @@ public final class Gateway: Sendable {
             try? await Task.sleep(nanoseconds: 10_000_000)
         }
         for service in services { await service.client.shutdown() }
+        for upstream in state.current.upstreams.values { await upstream.shutdown() }
         logger.info("stopped")
     }
 }

@@ -91,6 +91,22 @@ final class HTTPUpstream: Sendable {
         }
     }
 
+    /// Closes every loop's connections on its loop and forgets the shards. The gateway's shutdown calls it
+    /// while the loops still run; the deinit's closing would come after they stopped, when no task can be
+    /// scheduled on them.
+    func shutdown() async {
+        let http1 = shards.withLock { shards in
+            defer { shards = [:] }
+            return Array(shards.values)
+        }
+        let http2 = http2Shards.withLock { shards in
+            defer { shards = [:] }
+            return Array(shards.values)
+        }
+        for shard in http1 { try? await shard.eventLoop.submit { shard.shutdown() }.get() }
+        for shard in http2 { try? await shard.eventLoop.submit { shard.shutdown() }.get() }
+    }
+
     /// Closes idle connections on every loop (connections in use close when their exchange ends).
     deinit {
         for shard in shards.withLock({ Array($0.values) }) {
