@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
+        .target(name: "BenchClock"),
         .executableTarget(
             name: "TranscodeBench",
             dependencies: [
@@ -26,7 +27,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "FlowBench",
-            dependencies: [.product(name: "SluiceFlow", package: "Sluice")],
+            dependencies: ["BenchClock", .product(name: "SluiceFlow", package: "Sluice")],
             swiftSettings: [
                 .enableUpcomingFeature("ExistentialAny"),
                 .enableUpcomingFeature("MemberImportVisibility"),
@@ -35,6 +36,7 @@ let package = Package(
         .executableTarget(
             name: "BalancerBench",
             dependencies: [
+                "BenchClock",
                 .product(name: "SluiceClient", package: "Sluice"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

@@ -1,5 +1,6 @@
 // What choosing an endpoint costs a call: one pick + started + finished on one event loop's balancer, for
 // p2c and smooth weighted round robin over 3 endpoints, and the others for comparison.
+import BenchClock
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -9,12 +10,6 @@ import NIOCore
 import SluiceClient
 
 nonisolated(unsafe) var sink = 0
-
-func nanos(_ clock: clockid_t) -> UInt64 {
-    var spec = timespec()
-    clock_gettime(clock, &spec)
-    return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
-}
 
 /// SplitMix64: the balancers take any generator; this one is cheap and seeded.
 struct SplitMix64: RandomNumberGenerator {

@@ -1,6 +1,7 @@
 // What one admit + complete pair costs the gateway: the engine's hot path with the rules a route typically
 // carries, single-threaded and with two threads hammering the same resource (the contended case: one
 // resource node and the global inbound node shared by two event loops).
+import BenchClock
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -10,15 +11,6 @@ import Dispatch
 import SluiceFlow
 
 nonisolated(unsafe) var sink = 0
-
-func nanos(_ clock: clockid_t) -> UInt64 {
-    var spec = timespec()
-    clock_gettime(clock, &spec)
-    return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
-}
-
-/// Wall time and this process's CPU time: on a shared machine the CPU time is the honest cost.
-func nowClocks() -> (wall: UInt64, cpu: UInt64) { (nanos(CLOCK_MONOTONIC), nanos(CLOCK_PROCESS_CPUTIME_ID)) }
 
 /// Runs `pairs` admit + complete pairs; the engine's clock advances 1 ms per 1000 pairs, so windows roll
 /// over as they would at a million calls a second.
