@@ -8,7 +8,9 @@ import pathlib
 import queue
 import shutil
 import signal
+import socket
 import subprocess
+import threading
 import time
 import urllib.request
 
@@ -214,6 +216,106 @@ def test_watch_compaction_re_ranges(etcd, discover):
     etcd.register("127.0.0.1:9200")
     expected["127.0.0.1:9200"] = 10
     d.wait_for_set(expected, timeout=5)
+
+
+class BlackHole:
+    """Accepts connections and reads them, but never answers: an etcd that hangs."""
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.address = "127.0.0.1:%d" % self.listener.getsockname()[1]
+        self.held = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return
+            self.held.append(connection)
+
+    def close(self):
+        self.listener.close()
+        for connection in self.held:
+            connection.close()
+
+
+class FreezableProxy:
+    """A TCP relay to `port` that can be frozen: it then stops relaying and stops accepting, and holds every
+    connection open, as a hung etcd (or a black-holed network path) would."""
+
+    def __init__(self, port):
+        self.port = port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.address = "127.0.0.1:%d" % self.listener.getsockname()[1]
+        self.running = threading.Event()
+        self.running.set()
+        self.sockets = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            self.sockets.append(client)
+            if not self.running.is_set():
+                continue  # frozen: held, never relayed
+            upstream = socket.create_connection(("127.0.0.1", self.port))
+            self.sockets.append(upstream)
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+
+    def _pipe(self, source, sink):
+        try:
+            while True:
+                data = source.recv(65536)
+                if not data:
+                    break
+                self.running.wait()
+                sink.sendall(data)
+        except OSError:
+            pass
+
+    def freeze(self):
+        self.running.clear()
+
+    def close(self):
+        self.running.set()
+        self.listener.close()
+        for s in self.sockets:
+            s.close()
+
+
+def test_etcd_that_never_answers_is_left_for_the_next(etcd, discover):
+    etcd.register("127.0.0.1:8888")
+    hole = BlackHole()
+    try:
+        # Without a range timeout the source would wait on the first address for ever.
+        d = discover("--etcd", hole.address, "--etcd", etcd.address, "--service", "echo",
+                     "--request-timeout", "300ms")
+        assert d.next_set(timeout=15) == {"127.0.0.1:8888": 10}
+        assert "etcd did not answer the range" in d.child.text()
+    finally:
+        hole.close()
+
+
+def test_etcd_that_hangs_while_watched_is_left_for_the_next(etcd, discover):
+    etcd.register("127.0.0.1:8888")
+    proxy = FreezableProxy(etcd.client_port)
+    try:
+        d = discover("--etcd", proxy.address, "--etcd", etcd.address, "--service", "echo",
+                     "--request-timeout", "300ms", "--probe-interval", "200ms")
+        assert d.next_set() == {"127.0.0.1:8888": 10}
+        # The watch through the proxy goes silent; only the probe can tell, and the source moves on.
+        proxy.freeze()
+        etcd.register("127.0.0.1:8889")
+        d.wait_for_set({"127.0.0.1:8888": 10, "127.0.0.1:8889": 10}, timeout=15)
+        assert "etcd did not answer a liveness probe" in d.child.text()
+    finally:
+        proxy.close()
 
 
 def unshare_works():

@@ -43,6 +43,21 @@ struct EtcdRequests: Sendable, Hashable {
         return writer.buffer
     }
 
+    /// `POST /v3/kv/range` asking only how many keys are under the prefix: a liveness probe whose answer is
+    /// a few bytes however many endpoints are registered.
+    func count() -> ByteBuffer {
+        var writer = JSONWriter(buffer: ByteBuffer())
+        writer.beginObject()
+        writer.key("key")
+        prefix.withUnsafeBytes { writer.base64($0) }
+        writer.key("range_end")
+        rangeEnd.withUnsafeBytes { writer.base64($0) }
+        writer.key("count_only")
+        writer.bool(true)
+        writer.endObject()
+        return writer.buffer
+    }
+
     /// `POST /v3/watch`: changes under the prefix from `startRevision` on.
     func watch(startRevision: Int64) -> ByteBuffer {
         var writer = JSONWriter(buffer: ByteBuffer())

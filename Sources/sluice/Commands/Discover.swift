@@ -27,6 +27,18 @@ struct Discover: AsyncParsableCommand {
         transform: DurationArgument.parse)
     var interval = DurationArgument(.seconds(5), spelled: "5s")
 
+    @Option(
+        name: .customLong("request-timeout"),
+        help: ArgumentHelp("How long --etcd may take to answer a range or a liveness probe: \(DurationArgument.units).", valueName: "duration"),
+        transform: DurationArgument.parse)
+    var requestTimeout = DurationArgument(.seconds(3), spelled: "3s")
+
+    @Option(
+        name: .customLong("probe-interval"),
+        help: ArgumentHelp("How often a watching --etcd source checks that etcd still answers: \(DurationArgument.units).", valueName: "duration"),
+        transform: DurationArgument.parse)
+    var probeInterval = DurationArgument(.seconds(5), spelled: "5s")
+
     @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical."))
     var logLevel: Logger.Level = .info
 
@@ -53,7 +65,10 @@ struct Discover: AsyncParsableCommand {
             try configuration.validate()
             source = DNSEndpointSource(configuration: configuration, logger: logger)
         } else {
-            let configuration = EtcdDiscoveryConfiguration(endpoints: etcd.compactMap(Endpoint.init(parsing:)), service: service ?? "")
+            let configuration = EtcdDiscoveryConfiguration(
+                endpoints: etcd.compactMap(Endpoint.init(parsing:)), service: service ?? "",
+                requestTimeout: .nanoseconds(requestTimeout.amount.nanoseconds),
+                probeInterval: .nanoseconds(probeInterval.amount.nanoseconds))
             try configuration.validate()
             source = EtcdEndpointSource(configuration: configuration, group: group, logger: logger)
         }
