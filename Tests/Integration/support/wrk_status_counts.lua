@@ -1,6 +1,14 @@
 -- wrk script: counts responses by status class over all threads and prints one line at the end,
 --   statuses: 2xx=<n> 429=<n> other=<n> duration_us=<n>
 -- (wrk's own summary only says "Non-2xx or 3xx responses").
+-- With WRK_POST_JSON set, every request POSTs that JSON body instead of a GET.
+
+local post = os.getenv("WRK_POST_JSON")
+if post then
+   wrk.method = "POST"
+   wrk.body = post
+   wrk.headers["Content-Type"] = "application/json"
+end
 
 local threads = {}
 
