@@ -9,7 +9,8 @@ client's own framing, which is what Sluice's `theader` and `framed` transports n
 connection, so a stalled call blocks nobody else.
 
 A small HTTP control endpoint on another port changes behaviour while it runs:
-  GET  /stats  -> {"total", "ok", "failed", "closed", "stalled", "connections", "mode"}
+  GET  /stats  -> {"total", "ok", "failed", "closed", "stalled", "connections", "mode"} (connections
+               accepted, the starter's wait for the port included)
   POST /mode   {"fail": R, "stall_ms": N, "stall_ratio": R, "exception": true, "close": true}
                (keys left out keep their value; the counters are not reset, POST /reset does that)
 Ratios are deterministic, not random: with ratio R, call n (from 1, counted since the last /mode) is picked
