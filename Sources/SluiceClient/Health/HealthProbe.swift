@@ -35,6 +35,15 @@ public struct HealthProbe: Sendable {
             tls: tls)
     }
 
+    /// What `policy` asks of a Thrift service reached as `client` reaches it: its `thrift_method` called over the
+    /// service's transport, protocol and TLS, or without one a TCP connect.
+    public static func thrift(_ policy: HealthCheckPolicy, client: ThriftClientConfiguration) -> HealthProbe {
+        guard let method = policy.thriftMethod else { return .tcp(tls: client.tls) }
+        return .thriftMethod(
+            method.method, transport: client.transport, protocol: client.protocolKind,
+            serviceName: client.serviceName, maxFrameLength: client.maxFrameLength, tls: client.tls)
+    }
+
     /// `grpc.health.v1.Health/Check` for `service` ("" asks about the server as a whole) over h2c, or h2 with
     /// `tls`; passes on SERVING.
     public static func grpcHealth(service: String, tls: ThriftClientTLS? = nil) -> HealthProbe {

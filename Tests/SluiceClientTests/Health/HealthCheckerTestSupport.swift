@@ -44,7 +44,8 @@ enum HealthTest {
         interval: TimeAmount = .milliseconds(20), timeout: TimeAmount = .milliseconds(20), healthy: Int = 1,
         unhealthy: Int = 1
     ) -> HealthCheckPolicy {
-        HealthCheckPolicy(interval: interval, timeout: timeout, healthyThreshold: healthy, unhealthyThreshold: unhealthy)
+        HealthCheckPolicy(
+            interval: interval, timeout: timeout, healthyThreshold: healthy, unhealthyThreshold: unhealthy)
     }
 
     static func checker(

@@ -69,7 +69,8 @@ struct HealthCheckerTests {
         arguments: [("ping", true), ("declared", true), ("broken", false), ("stall", false)])
     func thriftMethod(method: String, alive: Bool) async throws {
         try await Self.withGroup { group in
-            let server = try await ThriftServer.start(host: "127.0.0.1", port: 0, handler: HealthHandler(), group: group)
+            let server = try await ThriftServer.start(
+                host: "127.0.0.1", port: 0, handler: HealthHandler(), group: group)
             let endpoint = Endpoint(host: "127.0.0.1", port: server.port)
             let log = TransitionLog()
             let probe = HealthProbe.thriftMethod(method, transport: .framed, protocol: .binary, serviceName: "Health")
@@ -94,7 +95,8 @@ struct HealthCheckerTests {
     ])
     func thriftTransports(transport: ThriftTransportKind) async throws {
         try await Self.withGroup { group in
-            let server = try await ThriftServer.start(host: "127.0.0.1", port: 0, handler: HealthHandler(), group: group)
+            let server = try await ThriftServer.start(
+                host: "127.0.0.1", port: 0, handler: HealthHandler(), group: group)
             let endpoint = Endpoint(host: "127.0.0.1", port: server.port)
             let log = TransitionLog()
             let checker = HealthTest.checker(
@@ -138,6 +140,25 @@ struct HealthCheckerTests {
         }
     }
 
+    @Test("a Thrift service's probe: its thrift_method over its own transport, else a TCP connect")
+    func thriftProbeFromPolicy() throws {
+        let client = ThriftClientConfiguration(
+            endpoints: [], transport: .theader, protocolKind: .compact, serviceName: "Store", maxFrameLength: 4096)
+        var policy = HealthCheckPolicy()
+        guard case .tcp = HealthProbe.thrift(policy, client: client).kind else {
+            Issue.record("expected a TCP probe without thrift_method")
+            return
+        }
+        policy.thriftMethod = try HealthCheckPolicy.MethodName(parsing: "Health.ping")
+        guard case .thrift(let probe) = HealthProbe.thrift(policy, client: client).kind else {
+            Issue.record("expected a Thrift method probe")
+            return
+        }
+        #expect(probe.method == "ping")
+        #expect(probe.transport == .theader && probe.protocolKind == .compact)
+        #expect(probe.serviceName == "Store" && probe.maxFrameLength == 4096)
+    }
+
     @Test("gRPC health messages: the request names the service, the response's status is field 1")
     func grpcMessages() {
         #expect(GRPCHealthCheck(service: "svc").request == ByteBuffer(bytes: [0x0A, 3, 0x73, 0x76, 0x63]))
@@ -174,7 +195,8 @@ struct HealthCheckerTests {
     @Test("stop closes a probe in flight and leaves no timer; later adds are ignored")
     func stop() async throws {
         try await Self.withGroup { group in
-            let server = try await ThriftServer.start(host: "127.0.0.1", port: 0, handler: HealthHandler(), group: group)
+            let server = try await ThriftServer.start(
+                host: "127.0.0.1", port: 0, handler: HealthHandler(), group: group)
             let endpoint = Endpoint(host: "127.0.0.1", port: server.port)
             let log = TransitionLog()
             // A stall the probe would wait a minute for: only stop ends it.
