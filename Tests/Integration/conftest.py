@@ -230,3 +230,21 @@ def dev_certs(workdir):
     out = workdir / "certs"
     subprocess.run(["bash", str(REPO / "certs" / "make-dev-certs.sh"), str(out)], check=True, capture_output=True)
     return out
+
+
+@pytest.fixture
+def resilience_backends(workdir):
+    """Starts controllable EchoService backends (support/resilience.py): `start(count, **flags)` returns their
+    handles; all are stopped after the test."""
+    from support.resilience import start_resilience_backends
+
+    started = []
+
+    def start(count, **flags):
+        backends = start_resilience_backends(workdir, count, **flags)
+        started.extend(backends)
+        return backends
+
+    yield start
+    for backend in started:
+        backend.stop()
