@@ -198,5 +198,5 @@ def test_resilience_keys_check_and_their_errors_name_the_field(sluice, tmp_path)
     result = sluice("check", tmp_path)
     out = result.stdout + result.stderr
     assert result.returncode != 0
-    assert "%s:8:75: retry.backoff.max: must be at least backoff.base" % good in out, out
+    assert "%s:8:81: retry.backoff.max: must be at least backoff.base" % good in out, out
     assert "%s:9:20: hedge.delay: expected a duration or a percentile" % good in out, out
