@@ -169,3 +169,34 @@ def test_sluice_run_logs_the_same_warnings(start_gateway):
     # Logged while loading, before the gateway said it is listening (which start_gateway waited for).
     assert re.search(r"%s:\d+:\d+: warning: 'First\.S_2' is read as 'Second\.S_2'" % re.escape(str(idl)),
                      gw.child.text()), gw.child.text()
+
+
+RESILIENT_SERVICE = """services:
+  - name: store
+    idl: %s
+    transport: framed
+    discovery: {etcd: {endpoints: ["127.0.0.1:2379"], service: store}}
+    balancer: consistent_hash
+    hash_key: {header: x-user}
+    retry: {max_attempts: 3, per_try_timeout: 300ms, backoff: {base: 25ms, max: 250ms}, on: [connect_failure, reset]}
+    hedge: {delay: p95}
+    outlier: {consecutive_failures: 5, interval: 10s, base_ejection: 30s, max_ejection_percent: 50}
+    health_check: {interval: 5s, timeout: 1s, healthy: 2, unhealthy: 3, thrift_method: StoreService.ping}
+    slow_start: 30s
+""" % STORE_IDL
+
+
+def test_resilience_keys_check_and_their_errors_name_the_field(sluice, tmp_path):
+    good = tmp_path / "good.yaml"
+    good.write_text(RESILIENT_SERVICE + """routes:
+  - {method: GET, path: /p, service: store, call: StoreService.ping, timeout: 200ms, retry: {idempotent: true}}
+""")
+    result = sluice("check", tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 services" in result.stdout or "1 service" in result.stdout, result.stdout
+    good.write_text(RESILIENT_SERVICE.replace("max: 250ms", "max: 5ms").replace("p95", "fast"))
+    result = sluice("check", tmp_path)
+    out = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "%s:8:81: retry.backoff.max: must be at least backoff.base" % good in out, out
+    assert "%s:9:20: hedge.delay: expected a duration or a percentile" % good in out, out

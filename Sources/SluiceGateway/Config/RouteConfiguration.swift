@@ -1,4 +1,5 @@
 public import SluiceProtobuf
+public import SluiceClient
 
 /// One HTTP route: a method and path template mapped onto `Service.Method` of a service's IDL.
 public struct RouteConfiguration: Sendable, Hashable {
@@ -129,6 +130,8 @@ public struct RouteConfiguration: Sendable, Hashable {
     public var takesMessageStream = false
     /// Routes to gRPC services: protobuf's JSON mapping options (`options:`; `strict:` sets `strict`).
     public var protobufOptions = ProtobufTranscodeOptions()
+    /// The route's own `timeout`, `retry` and `hedge`, each replacing its service's; empty keeps the service's.
+    public var callPolicy = CallPolicyOverride()
     public var origin: ConfigOrigin
 
     public init(

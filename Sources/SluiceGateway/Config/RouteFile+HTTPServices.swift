@@ -20,6 +20,7 @@ extension RouteFile {
             "'\($0)' is for Thrift services; a 'protocol: http' service is proxied as it is"
         } && valid
         valid = refuseGRPCOnlyKeys(fields, protocol: "'protocol: http'", reader: &reader) && valid
+        valid = refuseUnwiredResilienceKeys(fields, kind: .http, reader: &reader) && valid
         var endpoints: [Endpoint] = []
         var secure: Bool?
         if let field = fields["endpoints"] {
@@ -29,6 +30,10 @@ extension RouteFile {
                     valid = false
                 }
                 for item in list {
+                    if item.mapping != nil {  // a weighted entry, refused by the resilience gate
+                        valid = false
+                        continue
+                    }
                     guard let text = reader.string(item, what: "an endpoint") else {
                         valid = false
                         continue

@@ -8,12 +8,12 @@ extension RouteFile {
     static let serviceKeys = [
         "name", "idl", "protocol", "transport", "codec", "endpoints", "timeout", "connect_timeout", "connections",
         "pool", "routes_from_idl", "tls", "h2c", "h2",
-    ] + grpcOnlyServiceKeys
+    ] + grpcOnlyServiceKeys + resilienceServiceKeys
     static let poolKeys = ["max_idle", "max_total", "idle_timeout"]
     static let routeKeys = [
         "name", "method", "path", "service", "call", "body", "query", "headers", "cookies", "strict", "options", "exceptions",
         "rewrite", "max_body", "response_body",
-    ]
+    ] + callPolicyRouteKeys
     /// Route `options:` for Thrift services.
     static let thriftOptionKeys = ["void_as_empty_object", "int64_as_string", "enums_as_names"]
     /// Route `options:` for gRPC services (protobuf's JSON mapping options).
@@ -53,7 +53,7 @@ extension RouteFile {
     }
 
     private static func parseService(_ node: Node, directory: String, reader: inout YAMLReader) -> ServiceDraft? {
-        guard let fields = reader.fields(of: node, what: "a service", allowed: serviceKeys) else { return nil }
+        guard let fields = reader.fields(of: node, what: "a service", allowed: serviceKeys, suggesting: true) else { return nil }
         var valid = true
         func required(_ key: String) -> (key: Node, value: Node)? {
             if let field = fields[key] { return field }
@@ -97,16 +97,17 @@ extension RouteFile {
                 valid = false
             }
         }
-        let endpoints = parseEndpoints(required("endpoints"), reader: &reader, valid: &valid)
+        let endpoints = parseEndpointsOrDiscovery(node, fields: fields, reader: &reader, valid: &valid)
         var configuration = ServiceConfiguration(
             name: name ?? "",
             idlPath: "",
             transport: transport,
             protocolKind: protocolKind,
-            endpoints: endpoints,
+            endpoints: endpoints.map(\.endpoint),
             origin: reader.origin(of: node)
         )
         parseClientSettings(fields, into: &configuration, reader: &reader, valid: &valid)
+        parseCluster(fields, endpoints: endpoints, into: &configuration, reader: &reader, valid: &valid)
         if let field = fields["connections"] {
             if let value = reader.int(field.value, what: "'connections'", range: 1...1024) {
                 configuration.connectionsPerEndpoint = value
@@ -136,29 +137,30 @@ extension RouteFile {
         return ServiceDraft(configuration: configuration, idlOrigin: reader.origin(of: idlField.value), notes: notes)
     }
 
-    /// `host:port` endpoints (Thrift and gRPC services); `field` nil when it is missing (reported already).
+    /// `host:port` endpoints of a gRPC service (weights are refused there by the resilience gate); `field` nil
+    /// when it is missing (reported already).
     static func parseEndpoints(
         _ field: (key: Node, value: Node)?, reader: inout YAMLReader, valid: inout Bool
     ) -> [SluiceClient.Endpoint] {
-        guard let field, let list = reader.sequence(field.value, what: "'endpoints'") else {
-            if field != nil { valid = false }
+        parseWeightedEndpoints(field, reader: &reader, valid: &valid).map(\.endpoint)
+    }
+
+    /// A Thrift service's `endpoints`, or none when it has `discovery` instead; exactly one of them.
+    private static func parseEndpointsOrDiscovery(
+        _ node: Node, fields: [String: (key: Node, value: Node)], reader: inout YAMLReader, valid: inout Bool
+    ) -> [WeightedEndpoint] {
+        switch (fields["endpoints"], fields["discovery"]) {
+        case (let field?, nil):
+            return parseWeightedEndpoints(field, reader: &reader, valid: &valid)
+        case (nil, .some):
             return []
+        case (.some, let discovery?):
+            reader.error(at: discovery.key, "'endpoints' and 'discovery' exclude each other: list the endpoints or discover them")
+        case (nil, nil):
+            reader.error(at: node, "a service needs 'endpoints' (or 'discovery')")
         }
-        if list.isEmpty {
-            reader.error(at: field.value, "'endpoints' must list at least one host:port")
-            valid = false
-        }
-        var endpoints: [SluiceClient.Endpoint] = []
-        for item in list {
-            guard let text = reader.string(item, what: "an endpoint") else { valid = false; continue }
-            if let endpoint = SluiceClient.Endpoint(parsing: text) {
-                endpoints.append(endpoint)
-            } else {
-                reader.error(at: item, "bad endpoint '\(text)' (expected host:port with a port in 1...65535)")
-                valid = false
-            }
-        }
-        return endpoints
+        valid = false
+        return []
     }
 
     /// `timeout`, `connect_timeout` and `pool`, which Thrift and HTTP services share.

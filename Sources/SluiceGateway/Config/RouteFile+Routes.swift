@@ -126,6 +126,7 @@ extension RouteFile {
             }
         }
         let (rewrite, maxBody) = parseProxyKeys(fields, template: template, reader: &reader, valid: &valid)
+        let callPolicy = parseCallPolicyOverride(fields, reader: &reader, valid: &valid)
         guard valid, let method, let template, let pathField, let service, let serviceField, callField == nil || call != nil
         else { return nil }
         var configuration = RouteConfiguration(
@@ -147,6 +148,7 @@ extension RouteFile {
         configuration.maxBody = maxBody
         configuration.responseBody = responseBody
         configuration.protobufOptions = protobufOptions
+        configuration.callPolicy = callPolicy
         return RouteDraft(
             configuration: configuration,
             pathOrigin: reader.origin(of: pathField.value),

@@ -5,7 +5,7 @@ public import SluiceClient
 /// One backend service from a route file's `services:` list.
 ///
 /// A reload reuses the running client of a service whose client settings (endpoints, transport, codec,
-/// timeouts, pool, TLS) are unchanged.
+/// timeouts, pool, TLS, and the resilience settings in `cluster`) are unchanged.
 public struct ServiceConfiguration: Sendable, Hashable {
     /// Long-connection pool limits per endpoint for `framed` and `buffered` (one request in flight per
     /// connection); the defaults are ``ThriftClientConfiguration``'s.
@@ -51,8 +51,15 @@ public struct ServiceConfiguration: Sendable, Hashable {
     public var idlPath: String
     public var transport: ThriftTransportKind
     public var protocolKind: ThriftProtocolKind
+    /// The static endpoints' addresses (empty with `discovery:`); their weights are in `cluster.endpoints`.
     public var endpoints: [SluiceClient.Endpoint]
-    /// Per-request timeout; default 1 s.
+    /// How calls spread over the endpoints and what happens when one fails (`balancer`, `retry`, `hedge`,
+    /// `outlier`, `health_check`, `slow_start`, weighted `endpoints` or `discovery`); by default the
+    /// `endpoints` with weight 1 and every policy at its default.
+    public var cluster: ClusterConfiguration
+    /// What `balancer: consistent_hash` hashes (`hash_key:`); nil for every other balancer.
+    public var hashKey: HashKeySource?
+    /// Per-request timeout, the overall one of all attempts together; default 1 s.
     public var requestTimeout: TimeAmount
     /// Default 1 s.
     public var connectTimeout: TimeAmount
@@ -89,6 +96,7 @@ public struct ServiceConfiguration: Sendable, Hashable {
         self.transport = transport
         self.protocolKind = protocolKind
         self.endpoints = endpoints
+        self.cluster = ClusterConfiguration(endpoints: endpoints.map { WeightedEndpoint($0) })
         self.requestTimeout = requestTimeout
         self.connectTimeout = connectTimeout
         self.connectionsPerEndpoint = connectionsPerEndpoint

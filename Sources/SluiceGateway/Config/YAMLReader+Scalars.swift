@@ -1,3 +1,4 @@
+internal import SluiceClient
 internal import Yams
 
 extension YAMLReader {
@@ -33,5 +34,24 @@ extension YAMLReader {
             return nil
         }
         return found.value
+    }
+}
+
+extension YAMLReader {
+    /// Any integer; the value type's `validate()` judges the range and names the field.
+    mutating func integer(_ node: Node, what: String) -> Int? {
+        guard node.scalar != nil, node.tag.description == Tag.Name.int.rawValue, let value = node.int else {
+            error(at: node, "\(what) must be an integer")
+            return nil
+        }
+        return value
+    }
+
+    /// The name among `known` a few edits from `name` (a third of its length, at least two), for did-you-mean
+    /// hints; ties go to the earlier name.
+    static func nearest(to name: String, among known: [String]) -> String? {
+        let best = known.map { (name: $0, distance: editDistance($0, name)) }.min { $0.distance < $1.distance }
+        guard let best, best.distance <= max(2, name.count / 3) else { return nil }
+        return best.name
     }
 }

@@ -22,8 +22,11 @@ struct YAMLReader {
         diagnostics.append(origin.diagnostic(message))
     }
 
-    /// The pairs of a mapping whose keys are all plain strings from `allowed`; other keys are reported.
-    mutating func fields(of node: Node, what: String, allowed: [String]) -> [String: (key: Node, value: Node)]? {
+    /// The pairs of a mapping whose keys are all plain strings from `allowed`; other keys are reported, with the
+    /// nearest allowed key when `suggesting` and one is a likely typo.
+    mutating func fields(
+        of node: Node, what: String, allowed: [String], suggesting: Bool = false
+    ) -> [String: (key: Node, value: Node)]? {
         guard let mapping = node.mapping else {
             error(at: node, "\(what) must be a mapping")
             return nil
@@ -35,7 +38,8 @@ struct YAMLReader {
                 continue
             }
             guard allowed.contains(name) else {
-                error(at: key, "unknown key '\(name)' in \(what) (expected one of: \(allowed.joined(separator: ", ")))")
+                let hint = suggesting ? Self.nearest(to: name, among: allowed).map { "did you mean '\($0)'? " } ?? "" : ""
+                error(at: key, "unknown key '\(name)' in \(what) (\(hint)expected one of: \(allowed.joined(separator: ", ")))")
                 continue
             }
             result[name] = (key, value)
