@@ -115,7 +115,7 @@ public final class ThriftClient: Sendable {
         arguments: ByteBuffer,
         timeout: TimeAmount?,
         cancellation: CallCancellation? = nil,
-        policy: CallPolicyOverride? = nil,
+        policy: CallPolicyOverride?,
         hashKey: UInt64? = nil,
         on eventLoop: any EventLoop
     ) -> EventLoopFuture<ThriftReply> {
@@ -134,6 +134,21 @@ public final class ThriftClient: Sendable {
             cancellation: cancellation)
         transport.send(call, promise: promise)
         return promise.futureResult
+    }
+
+    /// ``call(method:oneway:arguments:timeout:cancellation:policy:hashKey:on:)`` with the service's own policy
+    /// and no hash key; the gateway's `ThriftCaller` requirement.
+    public func call(
+        method: String,
+        oneway: Bool,
+        arguments: ByteBuffer,
+        timeout: TimeAmount?,
+        cancellation: CallCancellation? = nil,
+        on eventLoop: any EventLoop
+    ) -> EventLoopFuture<ThriftReply> {
+        call(
+            method: method, oneway: oneway, arguments: arguments, timeout: timeout, cancellation: cancellation,
+            policy: nil, on: eventLoop)
     }
 
     /// The cluster behind this client, for tests; nil without a `cluster` configuration.

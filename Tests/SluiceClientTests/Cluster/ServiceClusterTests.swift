@@ -1,4 +1,5 @@
 import NIOCore
+import SluiceThrift
 import Synchronization
 import Testing
 
