@@ -31,6 +31,10 @@ public struct ThriftClientConfiguration: Sendable, Hashable {
     public var maxFrameLength: Int
     /// TLS to every endpoint, over any transport; nil (the default) is plain TCP.
     public var tls: ThriftClientTLS?
+    /// The service as a cluster: weighted or discovered endpoints, a balancer, retries, hedging and outlier
+    /// ejection (``ClusterConfiguration``); `endpoints` is then ignored. Nil (the default) spreads calls over
+    /// `endpoints` round robin with no retry, as before.
+    public var cluster: ClusterConfiguration?
 
     public init(
         endpoints: [Endpoint],
@@ -44,7 +48,8 @@ public struct ThriftClientConfiguration: Sendable, Hashable {
         maxConnections: Int = 64,
         idleTimeout: TimeAmount = .seconds(60),
         maxFrameLength: Int = FramedTransport.defaultMaxFrameLength,
-        tls: ThriftClientTLS? = nil
+        tls: ThriftClientTLS? = nil,
+        cluster: ClusterConfiguration? = nil
     ) {
         self.endpoints = endpoints
         self.transport = transport
@@ -58,5 +63,6 @@ public struct ThriftClientConfiguration: Sendable, Hashable {
         self.idleTimeout = idleTimeout
         self.maxFrameLength = maxFrameLength
         self.tls = tls
+        self.cluster = cluster
     }
 }

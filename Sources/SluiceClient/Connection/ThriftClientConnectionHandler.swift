@@ -69,11 +69,11 @@ final class ThriftClientConnectionHandler: ChannelInboundHandler {
 
     func send(_ call: OutboundCall, promise: EventLoopPromise<ThriftReply>, retry: RetryHandler?) {
         guard let context else {
-            notSent(call, promise, ClientError(.connectionClosed, "connection to \(settings.endpoint) is closed"), retry)
+            notSent(call, promise, ClientError(.connectionClosed, "connection to \(settings.endpoint) is closed", requestWritten: false), retry)
             return
         }
         guard call.deadline > .now() else {
-            promise.fail(ClientError(.requestTimeout, "request timed out before it could be sent"))
+            promise.fail(ClientError(.requestTimeout, "request timed out before it could be sent", requestWritten: false))
             onReleased?(true)
             return
         }
@@ -88,7 +88,7 @@ final class ThriftClientConnectionHandler: ChannelInboundHandler {
                 try encode(call, sequenceID: sequenceID, into: &buffer)
             } catch {
                 _ = machine.timedOut(sequenceID: sequenceID)
-                promise.fail(ClientError(.protocolError, "cannot frame the request: \(error)"))
+                promise.fail(ClientError(.protocolError, "cannot frame the request: \(error)", requestWritten: false))
                 onReleased?(true)
                 return
             }
@@ -117,6 +117,8 @@ final class ThriftClientConnectionHandler: ChannelInboundHandler {
         if let retry {
             retry(call, promise)
         } else {
+            var error = error
+            error.requestWritten = false
             promise.fail(error)
         }
     }

@@ -92,7 +92,7 @@ final class MultiplexedCallTransport: ThriftCallTransport {
         let claim = CallClaim()
         let timer = promise.futureResult.eventLoop.scheduleTask(deadline: call.deadline) {
             guard claim.take() else { return }
-            promise.fail(ClientError(.requestTimeout, "timed out while connecting"))
+            promise.fail(ClientError(.requestTimeout, "timed out while connecting", requestWritten: false))
         }
         connection.whenComplete { result in
             guard claim.take() else { return }

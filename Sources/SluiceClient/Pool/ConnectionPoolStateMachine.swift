@@ -159,7 +159,7 @@ package struct ConnectionPoolStateMachine {
     package mutating func waiterTimedOut(_ waiter: WaiterID) -> Action {
         guard let index = waiters.firstIndex(of: waiter) else { return .none }
         waiters.remove(at: index)
-        return .failWaiters([waiter], ClientError(.requestTimeout, "timed out waiting for a free connection"))
+        return .failWaiters([waiter], ClientError(.requestTimeout, "timed out waiting for a free connection", requestWritten: false))
     }
 
     /// An idle timer fired. A connection that has idled for the whole timeout is closed if it is surplus (more

@@ -80,7 +80,7 @@ final class PoolShard: Sendable {
         guard let connection = state.value.connections[key] else {
             // Cannot happen: a connection is in the table from its connect until it closes, and the pool only
             // leases connected ones. Fail the call and let the pool forget the connection.
-            promise.fail(ClientError(.connectionClosed, "pooled connection vanished"))
+            promise.fail(ClientError(.connectionClosed, "pooled connection vanished", requestWritten: false))
             perform(state.value.pools[key.endpoint].closed(key.id), endpoint: key.endpoint)
             return
         }

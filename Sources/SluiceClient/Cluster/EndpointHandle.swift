@@ -1,0 +1,57 @@
+internal import NIOCore
+internal import Synchronization
+
+/// One endpoint of a cluster and the transport that reaches it, with the count of attempts in flight on it, so
+/// a removed endpoint is drained rather than cut: its transport shuts down once its last attempt has ended.
+///
+/// One atomic word holds the count and a "retired" bit, so retiring and the last attempt's end agree on who
+/// shuts the transport down without a lock: whoever leaves the word at exactly `retiredBit` does.
+final class EndpointHandle: Sendable {
+    let endpoint: Endpoint
+    let transport: any ThriftCallTransport
+    private let state = Atomic<Int>(0)
+    private let shutDown = Atomic<Bool>(false)
+    private let onDrained: @Sendable (EndpointHandle) -> Void
+
+    private static let retiredBit = 1 << 40
+
+    /// `onDrained` runs once, after a retired endpoint's last attempt ended, off the request path.
+    init(endpoint: Endpoint, transport: any ThriftCallTransport, onDrained: @escaping @Sendable (EndpointHandle) -> Void) {
+        self.endpoint = endpoint
+        self.transport = transport
+        self.onDrained = onDrained
+    }
+
+    func attemptStarted() {
+        state.add(1, ordering: .relaxed)
+    }
+
+    func attemptEnded() {
+        if state.subtract(1, ordering: .acquiringAndReleasing).newValue == Self.retiredBit { drain() }
+    }
+
+    /// The endpoint left the set: no new attempt picks it once the loops have the new set.
+    func retire() {
+        if state.add(Self.retiredBit, ordering: .acquiringAndReleasing).newValue == Self.retiredBit { drain() }
+    }
+
+    var isRetired: Bool { state.load(ordering: .relaxed) >= Self.retiredBit }
+
+    /// Attempts in flight on this endpoint, from every loop.
+    var inFlight: Int { state.load(ordering: .relaxed) & (Self.retiredBit - 1) }
+
+    var isShutDown: Bool { shutDown.load(ordering: .relaxed) }
+
+    private func drain() {
+        Task {
+            await shutdown()
+            onDrained(self)
+        }
+    }
+
+    /// Shuts the transport down once, whoever asks first (drain or the client's shutdown).
+    func shutdown() async {
+        guard !shutDown.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        await transport.shutdown()
+    }
+}
