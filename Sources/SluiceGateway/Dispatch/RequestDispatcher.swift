@@ -67,22 +67,23 @@ final class RequestDispatcher: GatewayRequestHandler {
             }
         }
 
+        let hashKey = route.call.hashKey(request, input: input)
         guard let flowGuard = route.flowGuard else {
             return call(
-                route, encoded, headers: request.headers, streamed: streamed, cancellation: request.cancellation, ticket: nil,
+                route, encoded, headers: request.headers, streamed: streamed, cancellation: request.cancellation, hashKey: hashKey, ticket: nil,
                 on: eventLoop, allocator: allocator, responder: responder)
         }
         switch flowGuard.admit(request, input: input, now: flowGuard.now()) {
         case .admit(let ticket):
             call(
-                route, encoded, headers: request.headers, streamed: streamed, cancellation: request.cancellation, ticket: ticket,
+                route, encoded, headers: request.headers, streamed: streamed, cancellation: request.cancellation, hashKey: hashKey, ticket: ticket,
                 on: eventLoop, allocator: allocator, responder: responder)
         case .delay(let delay, let ticket):
             let headers = request.headers
             let cancellation = request.cancellation
             eventLoop.assumeIsolated().scheduleTask(in: delay) {
                 self.call(
-                    route, encoded, headers: headers, streamed: streamed, cancellation: cancellation, ticket: ticket,
+                    route, encoded, headers: headers, streamed: streamed, cancellation: cancellation, hashKey: hashKey, ticket: ticket,
                     on: eventLoop, allocator: allocator, responder: responder)
             }
         case .reject(let error):
@@ -97,13 +98,15 @@ final class RequestDispatcher: GatewayRequestHandler {
         headers: GatewayHeaders,
         streamed: RequestMessageStream?,
         cancellation: CallCancellation?,
+        hashKey: UInt64?,
         ticket: GuardTicket?,
         on eventLoop: any EventLoop,
         allocator: ByteBufferAllocator,
         responder: Responder
     ) {
         route.call.send(
-            encoded, headers: headers, streamed: streamed, cancellation: cancellation, on: eventLoop, allocator: allocator
+            encoded, headers: headers, streamed: streamed, cancellation: cancellation, hashKey: hashKey, on: eventLoop,
+            allocator: allocator
         ) { result in
             let response: GatewayResponse
             let outcome: GuardOutcome

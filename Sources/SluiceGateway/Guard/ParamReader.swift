@@ -14,6 +14,17 @@ enum ParamReader: Sendable, Hashable {
     /// An argument the method does not have: the rule does not apply (Sentinel passes an index past the args).
     case absent
 
+    /// A consistent-hash key read the way a hot-parameter rule reads its value.
+    init(hashKey: HashKeySource) {
+        switch hashKey {
+        case .header(let name): self = .header(name)
+        case .query(let name): self = .query(name)
+        case .pathParam(let variable): self = .field(variable.split(separator: ".").map(String.init))
+        case .clientIP: self = .clientIP
+        case .cookie(let name): self = .cookie(name)
+        }
+    }
+
     func read(_ items: FlowRequestItems, input: CallInput?) -> String? {
         switch self {
         case .clientIP: return items.remoteAddress

@@ -1,17 +1,20 @@
 public import NIOCore
 public import SluiceClient
 
-/// The one client operation the gateway needs of a Thrift service. `ThriftClient` is the real one; tests
-/// answer from memory, and a retrying or balancing layer can wrap either later.
+/// The one client operation the gateway needs of a Thrift service. `ThriftClient` is the real one (with a
+/// cluster: balancing, retries, hedging); tests answer from memory.
 public protocol ThriftCaller: AnyObject, Sendable {
     /// See `ThriftClient.call`: `arguments` is the encoded `_args` struct body; the future completes on
-    /// `eventLoop` with the reply or a `ClientError`.
+    /// `eventLoop` with the reply or a `ClientError`. `policy` is the route's override of the service's
+    /// timeout, retry and hedge settings; `hashKey` the request's key for a `consistent_hash` balancer.
     func call(
         method: String,
         oneway: Bool,
         arguments: ByteBuffer,
         timeout: TimeAmount?,
         cancellation: CallCancellation?,
+        policy: CallPolicyOverride?,
+        hashKey: UInt64?,
         on eventLoop: any EventLoop
     ) -> EventLoopFuture<ThriftReply>
 

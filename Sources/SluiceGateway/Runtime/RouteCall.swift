@@ -30,6 +30,13 @@ enum RouteCall: Sendable {
         }
     }
 
+    /// The request's key for a `consistent_hash` service (nil when the service hashes nothing, or the request
+    /// lacks the part it hashes: the balancer then draws by weight).
+    func hashKey(_ request: GatewayRequest, input: CallInput) -> UInt64? {
+        guard case .thrift(let call) = self, let reader = call.hashKey else { return nil }
+        return reader.read(FlowRequestItems(request), input: input).map { BalancerHash.fnv1a64($0) }
+    }
+
     /// Sends `request`; `completion` runs on `eventLoop` with the response and how the guard should count it,
     /// or with the client's error when there was no answer. A callback rather than a mapped future: one
     /// allocation fewer per request. With `streamed` (only when ``streamsRequests``), the request messages come
@@ -39,6 +46,7 @@ enum RouteCall: Sendable {
         headers: GatewayHeaders,
         streamed: RequestMessageStream? = nil,
         cancellation: CallCancellation?,
+        hashKey: UInt64? = nil,
         on eventLoop: any EventLoop,
         allocator: ByteBufferAllocator,
         completion: @escaping (Result<(GatewayResponse, GuardOutcome), any Error>) -> Void
@@ -47,7 +55,7 @@ enum RouteCall: Sendable {
         case .thrift(let call):
             call.caller.call(
                 method: call.method.name, oneway: call.method.oneway, arguments: request, timeout: call.timeout,
-                cancellation: cancellation, on: eventLoop
+                cancellation: cancellation, policy: call.policy, hashKey: hashKey, on: eventLoop
             ).assumeIsolated().whenComplete { result in
                 completion(result.map { ThriftReplyResponse.make($0, call: call, allocator: allocator) })
             }

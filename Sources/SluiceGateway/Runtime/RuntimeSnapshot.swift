@@ -65,6 +65,8 @@ final class RuntimeSnapshot: Sendable {
             serviceConfigurations[service.name] = service
         }
         var services: [ServiceRuntime.Key: ServiceRuntime] = [:]
+        let retryingServices = Set(
+            configuration.routes.filter { $0.callPolicy.retry != nil || $0.callPolicy.hedge != nil }.map(\.service))
         let flow = previous?.flow ?? flow ?? FlowRuntime()
         let guards = RouteGuardBuilder(
             rules: configuration.flowRules, runtime: flow,
@@ -92,7 +94,11 @@ final class RuntimeSnapshot: Sendable {
             } else {
                 guard let schema = configuration.schemas[route.service], let (idlService, method) = schema.method(route.call) else { continue }
                 let key = ServiceRuntime.Key(service: service.name, idlService: idlService.name)
-                runtime = services[key] ?? Self.runtime(for: key, service: service, previous: previous, makeCaller: makeCaller)
+                runtime =
+                    services[key]
+                    ?? Self.runtime(
+                        for: key, service: service, routesRetry: retryingServices.contains(service.name), previous: previous,
+                        makeCaller: makeCaller)
                 services[key] = runtime
                 guard case .thrift(let caller, _) = runtime.client else { continue }
                 call = .thrift(ThriftRouteCall(configuration: route, method: method, schema: schema, service: service, caller: caller))
@@ -123,10 +129,12 @@ final class RuntimeSnapshot: Sendable {
     private static func runtime(
         for key: ServiceRuntime.Key,
         service: ServiceConfiguration,
+        routesRetry: Bool,
         previous: RuntimeSnapshot?,
         makeCaller: (ThriftClientConfiguration) -> any ThriftCaller
     ) -> ServiceRuntime {
-        let clientConfiguration = ServiceRuntime.clientConfiguration(for: service, idlService: key.idlService)
+        let clientConfiguration = ServiceRuntime.clientConfiguration(
+            for: service, idlService: key.idlService, routesRetry: routesRetry)
         if let existing = previous?.services[key], case .thrift(let caller, let settings) = existing.client, settings == clientConfiguration {
             return ServiceRuntime(configuration: service, client: .thrift(caller, settings))
         }

@@ -25,10 +25,11 @@ final class ServiceRuntime: Sendable {
 
     /// The client settings for calling `idlService` (qualified as in the schema) on `service`'s endpoints.
     /// The callee name is the service's declared name, without an include prefix, as a Kitex server
-    /// registers it.
+    /// registers it. `routesRetry` says that some route of the service sets its own `retry` or `hedge`.
     static func clientConfiguration(
         for service: ServiceConfiguration,
-        idlService: String
+        idlService: String,
+        routesRetry: Bool = false
     ) -> ThriftClientConfiguration {
         let declaredName = idlService.lastIndex(of: ".").map { String(idlService[idlService.index(after: $0)...]) }
         return ThriftClientConfiguration(
@@ -42,8 +43,16 @@ final class ServiceRuntime: Sendable {
             maxIdleConnections: service.pool.maxIdle,
             maxConnections: service.pool.maxTotal,
             idleTimeout: service.pool.idleTimeout,
-            tls: service.tls
+            tls: service.tls,
+            cluster: usesCluster(service, routesRetry: routesRetry) ? service.cluster : nil
         )
+    }
+
+    /// Whether calls go through a cluster (balancer, attempts): always, except for one static endpoint with
+    /// every resilience setting at its default, which keeps the direct path (the same behaviour, less work).
+    static func usesCluster(_ service: ServiceConfiguration, routesRetry: Bool) -> Bool {
+        let plain = ClusterConfiguration(endpoints: service.endpoints.map { WeightedEndpoint($0) })
+        return routesRetry || service.endpoints.count != 1 || service.cluster != plain
     }
 
     /// A gRPC service's client settings.

@@ -11,6 +11,10 @@ final class ThriftRouteCall: Sendable {
     let options: TranscodeOptions
     let caller: any ThriftCaller
     let timeout: TimeAmount
+    /// The route's own `retry` and `hedge` (its `timeout` is in `timeout`); nil when it sets neither.
+    let policy: CallPolicyOverride?
+    /// What a `consistent_hash` service hashes to pick an endpoint, read from the request.
+    let hashKey: ParamReader?
     let voidAsEmptyObject: Bool
     /// Success fields that become headers, cookies or the status (routes from `api.*` annotations only).
     let responsePlan: HTTPResponsePlan?
@@ -22,7 +26,9 @@ final class ThriftRouteCall: Sendable {
         self.schema = schema
         self.protocolKind = service.protocolKind
         self.caller = caller
-        self.timeout = service.requestTimeout
+        self.timeout = configuration.callPolicy.timeout ?? service.requestTimeout
+        self.policy = configuration.callPolicy.isEmpty ? nil : configuration.callPolicy
+        self.hashKey = service.hashKey.map(ParamReader.init(hashKey:))
         self.voidAsEmptyObject = configuration.options.voidAsEmptyObject
         self.options = TranscodeOptions(
             strict: configuration.strict,

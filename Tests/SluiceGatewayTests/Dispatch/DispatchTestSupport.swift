@@ -16,6 +16,8 @@ final class FakeCaller: ThriftCaller, @unchecked Sendable {
         var oneway: Bool
         var arguments: ByteBuffer
         var timeout: TimeAmount?
+        var policy: CallPolicyOverride? = nil
+        var hashKey: UInt64? = nil
     }
 
     let configuration: ThriftClientConfiguration
@@ -30,9 +32,9 @@ final class FakeCaller: ThriftCaller, @unchecked Sendable {
 
     func call(
         method: String, oneway: Bool, arguments: ByteBuffer, timeout: TimeAmount?, cancellation: CallCancellation?,
-        on eventLoop: any EventLoop
+        policy: CallPolicyOverride?, hashKey: UInt64?, on eventLoop: any EventLoop
     ) -> EventLoopFuture<ThriftReply> {
-        let call = Call(method: method, oneway: oneway, arguments: arguments, timeout: timeout)
+        let call = Call(method: method, oneway: oneway, arguments: arguments, timeout: timeout, policy: policy, hashKey: hashKey)
         calls.append(call)
         return eventLoop.makeCompletedFuture(answer(call))
     }
