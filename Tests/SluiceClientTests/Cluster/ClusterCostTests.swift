@@ -42,10 +42,14 @@ struct ClusterCostTests {
                 ClusterConfiguration(
                     endpoints: harness.weighted([1, 1, 1]),
                     retry: RetryPolicy(maxAttempts: 2, perTryTimeout: .seconds(1), conditions: [.connectFailure, .reset])))
+            let single = harness.client(
+                ClusterConfiguration(
+                    endpoints: harness.weighted([1]),
+                    retry: RetryPolicy(maxAttempts: 2, perTryTimeout: .seconds(1), conditions: [.connectFailure, .reset])))
             let calls = 40_000
             var results: [String: [Double]] = [:]
-            for round in 0..<3 {
-                for (name, client) in [("plain", plain), ("cluster", cluster)] {
+            for round in 0..<5 {
+                for (name, client) in [("plain", plain), ("cluster-1", single), ("cluster-3", cluster)] {
                     try await Self.run(client, on: loop, calls: 2_000)
                     let before = Self.cpuSeconds()
                     try await Self.run(client, on: loop, calls: calls)
@@ -55,10 +59,13 @@ struct ClusterCostTests {
                 }
             }
             let plainBest = results["plain"]?.min() ?? 0
-            let clusterBest = results["cluster"]?.min() ?? 0
-            print("best: plain \(plainBest) µs, cluster \(clusterBest) µs, +\(String(format: "%.1f", (clusterBest / plainBest - 1) * 100)) %")
+            for name in ["cluster-1", "cluster-3"] {
+                let best = results[name]?.min() ?? 0
+                print("best: plain \(plainBest) µs, \(name) \(best) µs, +\(String(format: "%.1f", (best / plainBest - 1) * 100)) %")
+            }
             await plain.shutdown()
             await cluster.shutdown()
+            await single.shutdown()
         }
     }
 }
