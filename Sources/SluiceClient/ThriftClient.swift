@@ -58,6 +58,7 @@ public final class ThriftClient: Sendable {
             serviceName: configuration.serviceName, configuration: clusterConfiguration,
             source: endpointSource
                 ?? clusterConfiguration.discovery.map { Self.source($0, group: eventLoopGroup, logger: logger) },
+            healthProbe: clusterConfiguration.healthCheck.map { HealthProbe.thrift($0, client: configuration) },
             group: eventLoopGroup, logger: logger
         ) { endpoint in
             var endpointLogger = clientLogger

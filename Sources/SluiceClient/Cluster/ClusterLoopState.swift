@@ -17,6 +17,9 @@ final class ClusterLoopState: @unchecked Sendable {
     var digest = LatencyDigest()
     var random: SplitMix64
     private var tick: RepeatedTask?
+    /// Endpoints the service's health checks hold down: out of the balancer until a check brings them back,
+    /// whatever outlier ejection says.
+    private var unhealthy: Set<Endpoint> = []
 
     init(eventLoop: any EventLoop, members: ClusterMembers, template: Balancer, outlier: OutlierPolicy?) {
         self.eventLoop = eventLoop
@@ -51,12 +54,21 @@ final class ClusterLoopState: @unchecked Sendable {
         balancer = balancer.rebuilt(for: next.balancerEndpoints, now: now, sharingRingOf: template)
         detector = detector?.remapped(oldIndex: oldIndices)
         members = next
-        // An endpoint still ejected stays out of the rebuilt table.
-        if let detector {
-            for index in 0..<next.count where detector.isEjected(index) {
-                balancer.setAvailable(index, false, now: now)
-            }
+        // An endpoint still ejected or held down by health checks stays out of the rebuilt table.
+        for index in 0..<next.count where !isUsable(index) {
+            balancer.setAvailable(index, false, now: now)
         }
+    }
+
+    /// A health check's verdict on `endpoint` (its transitions only).
+    func setHealth(_ endpoint: Endpoint, healthy: Bool, now: NIODeadline) {
+        if healthy { unhealthy.remove(endpoint) } else { unhealthy.insert(endpoint) }
+        guard let index = members.index(of: endpoint) else { return }
+        balancer.setAvailable(index, isUsable(index), now: now)
+    }
+
+    private func isUsable(_ index: Int) -> Bool {
+        !(detector?.isEjected(index) ?? false) && !unhealthy.contains(members.handles[index].endpoint)
     }
 
     /// The endpoint for the next attempt, nil when none is available.
@@ -91,7 +103,7 @@ final class ClusterLoopState: @unchecked Sendable {
         for event in events {
             switch event {
             case .ejected(let index, _): balancer.setAvailable(index, false, now: now)
-            case .restored(let index): balancer.setAvailable(index, true, now: now)
+            case .restored(let index): balancer.setAvailable(index, isUsable(index), now: now)
             }
         }
     }

@@ -28,14 +28,17 @@ final class ServiceCluster: ThriftCallTransport {
     private let membership: MembershipLock
     private let makeTransport: @Sendable (Endpoint) -> any ThriftCallTransport
     private let source: (any EndpointSource)?
+    /// Active health checks (`health_check`), one checker for the service on its first loop.
+    private let health: HealthChecker?
     private let logger: Logger
 
     /// - Parameters:
     ///   - source: where endpoints come from; nil serves `configuration.endpoints` only.
+    ///   - healthProbe: what a health check asks an endpoint, when `configuration.healthCheck` is set.
     ///   - makeTransport: the transport to one endpoint.
     init(
         serviceName: String, configuration: ClusterConfiguration, source: (any EndpointSource)?,
-        group: any EventLoopGroup, logger: Logger,
+        healthProbe: HealthProbe? = nil, group: any EventLoopGroup, logger: Logger,
         makeTransport: @escaping @Sendable (Endpoint) -> any ThriftCallTransport
     ) {
         self.serviceName = serviceName
@@ -58,6 +61,16 @@ final class ServiceCluster: ThriftCallTransport {
             ClusterLoopState(eventLoop: $0, members: initial, template: template, outlier: configuration.outlier)
         }
         for state in states { state.eventLoop.execute { state.startTick() } }
+        if let policy = configuration.healthCheck, let healthProbe {
+            let states = self.states
+            health = HealthChecker(policy: policy, probe: healthProbe, eventLoop: loops[0], logger: logger) { endpoint, healthy in
+                let now = NIODeadline.now()
+                for state in states { state.eventLoop.execute { state.setHealth(endpoint, healthy: healthy, now: now) } }
+            }
+        } else {
+            health = nil
+        }
+        for handle in initial.handles { health?.add(handle.endpoint) }
         source?.start { [weak self] endpoints in self?.update(endpoints) }
     }
 
@@ -116,6 +129,8 @@ final class ServiceCluster: ThriftCallTransport {
         // After the loops have the new set queued: a loop picks a removed endpoint only until it runs that task,
         // and an attempt it starts meanwhile is counted, so the drain waits for it (or fails it unsent).
         for handle in retired { handle.retire() }
+        for endpoint in diff.removed { health?.remove(endpoint) }
+        for added in diff.added { health?.add(added.endpoint) }
     }
 
     /// The failure for a call that found no endpoint to send to: names the service and why.
@@ -124,7 +139,7 @@ final class ServiceCluster: ThriftCallTransport {
             members.count == 0
             ? (source == nil ? "it has no endpoints" : "discovery has delivered no endpoints")
             : "all \(members.count) endpoints are ejected or unavailable"
-        return ClientError(.noEndpoints, "service \(serviceName): \(why)", requestWritten: false)
+        return ClientError(.noEndpoints, "service \(serviceName): \(why)", reason: why, requestWritten: false)
     }
 
     /// Endpoints removed but still draining, for tests.
@@ -135,6 +150,7 @@ final class ServiceCluster: ThriftCallTransport {
 
     func shutdown() async {
         await source?.stop()
+        try? await health?.stop().get()
         let handles = membership.state.withLock { state in
             state.isShutdown = true
             return state.members.handles + Array(state.draining.values)
