@@ -47,7 +47,9 @@ extension GatewayError {
         self.init(.badGateway, "the backend's reply could not be decoded: \(error.description)")
     }
 
-    /// Timeouts are 504; every other client failure (refused, reset, closed, protocol error) is 502.
+    /// Timeouts are 504; no endpoint to call (none configured or discovered, or every one ejected or held down
+    /// by health checks) is 503, as Envoy's "no healthy upstream"; every other client failure (refused, reset,
+    /// closed, protocol error) is 502.
     ///
     /// The client hears what went wrong and with which service, never backend addresses or the transport's own
     /// text; the dispatcher logs those.
@@ -58,7 +60,9 @@ extension GatewayError {
         }
         let what: String
         switch error.kind {
-        case .noEndpoints: what = "has no endpoints"
+        case .noEndpoints:
+            self.init(.unavailable, "service '\(service)' has no endpoint to call\(error.reason.map { ": \($0)" } ?? "")")
+            return
         // The reason, when there is one, says why a connection that opened was of no use (no HTTP/2, say).
         case .connectFailed: what = error.reason ?? "is unreachable: no connection to its backend could be opened"
         case .connectTimeout: what = "did not accept a connection in time"
