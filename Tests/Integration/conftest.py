@@ -248,3 +248,18 @@ def resilience_backends(workdir):
     yield start
     for backend in started:
         backend.stop()
+
+
+@pytest.fixture
+def etcd(workdir):
+    """A real etcd member (support/etcd.py), skipped where etcd-server is not installed."""
+    import shutil
+
+    from support.etcd import Etcd
+
+    if not shutil.which("etcd"):
+        pytest.skip("etcd is not installed (apt-get install etcd-server; scripts/install-test-deps.sh does it)")
+    server = Etcd(workdir)
+    server.start()
+    yield server
+    server.stop()

@@ -110,6 +110,8 @@ def build_handler(control, ttypes, TApplicationException, TTransportException):
                 # The generated processor re-raises transport errors, and the server then drops the connection.
                 raise TTransportException(TTransportException.END_OF_FILE, "resilience_server: told to close")
             control.count("ok")
+            if req is None:  # a health check's call sends no arguments
+                req = ttypes.Request(name="")
             return ttypes.Response(name=req.name, message=req.message, verbose=req.verbose, user=req.user)
 
         Echo = Say
