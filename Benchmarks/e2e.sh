@@ -7,6 +7,8 @@
 #   haproxy               haproxy (1 thread, http-reuse always) -> the same nginx backend
 #   sluice-ttheader-demo  sluice run -> TTHeader -> Sluice's own demo backend
 #   sluice-ttheader-demo-rules  the same with five flow-control rules that never block (what checking costs)
+#   sluice-ttheader-demo-p2c3  the same spread over three demo backends by p2c, retries configured (what the
+#                         cluster costs against one static endpoint)
 #   sluice-theader-cpp    sluice run -> THeader  -> Apache Thrift C++ TThreadedServer (Benchmarks/cpp)
 #   sluice-framed-cpp     sluice run -> Framed   -> Apache Thrift C++ TNonblockingServer (Benchmarks/cpp)
 #   sluice-grpc-cpp       sluice run -> gRPC (h2c) -> gRPC C++ generic echo server (Benchmarks/cpp; needs
@@ -39,7 +41,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(dirname "$HERE")"
 COMMAND_LINE="Benchmarks/e2e.sh${*:+ $*}"
 
-ALL_SETUPS=(nginx haproxy sluice-ttheader-demo sluice-ttheader-demo-rules sluice-theader-cpp sluice-framed-cpp sluice-grpc-cpp nginx-h2
+ALL_SETUPS=(nginx haproxy sluice-ttheader-demo sluice-ttheader-demo-rules sluice-ttheader-demo-p2c3 sluice-theader-cpp sluice-framed-cpp sluice-grpc-cpp nginx-h2
     sluice-h2-ttheader-demo sluice-http-proxy sluice-ws-ttheader-demo)
 DURATION=15
 WARMUP=3
@@ -235,6 +237,10 @@ REPORT="$OUT_DIR/e2e-$STAMP.md"
     fi
     if wants sluice-; then
         echo "- sluice: $SLUICE_LOOP_NOTE, $SLUICE_THREADS threads; C++ backends: Apache Thrift $(dpkg-query -W -f='${Version}' libthrift-dev 2>/dev/null || echo '?') from Debian"
+    fi
+    if wants sluice-ttheader-demo-p2c3; then
+        echo "- sluice-ttheader-demo-p2c3: sluice-ttheader-demo over three demo backends, balancer p2c, retry max_attempts 3" \
+            "(routes/ttheader-demo-p2c3/echo.yaml); backend CPU is the three backends', connections the first one's"
     fi
     if wants sluice-ttheader-demo-rules; then
         echo "- sluice-ttheader-demo-rules: sluice-ttheader-demo with five flow-control rules that never block" \

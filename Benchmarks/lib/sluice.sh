@@ -44,12 +44,15 @@ grpc_backend_missing() {
 
 # A copy of a committed route directory whose endpoint is the port the backend got, and whose `idl:`
 # paths are absolute so they still resolve from the copy.
-render_routes() { # committed directory, backend port, output directory
+render_routes() { # committed directory, backend port, output directory[, port for :19092, port for :19093]
     local file
     mkdir -p "$3"
     for file in "$1"/*.yaml; do
-        sed -e "s#127\.0\.0\.1:[0-9][0-9]*#127.0.0.1:$2#g" -e "s#^\( *idl: *\)\([^/ ].*\)#\1$1/\2#" \
-            "$file" >"$3/$(basename "$file")"
+        # A file naming several endpoints spells the second and third 127.0.0.1:19092 and :19093.
+        sed -e "s#127\.0\.0\.1:19092#SECOND_ENDPOINT#g" -e "s#127\.0\.0\.1:19093#THIRD_ENDPOINT#g" \
+            -e "s#127\.0\.0\.1:[0-9][0-9]*#127.0.0.1:$2#g" \
+            -e "s#SECOND_ENDPOINT#127.0.0.1:${4:-$2}#g" -e "s#THIRD_ENDPOINT#127.0.0.1:${5:-$2}#g" \
+            -e "s#^\( *idl: *\)\([^/ ].*\)#\1$1/\2#" "$file" >"$3/$(basename "$file")"
     done
 }
 
@@ -58,6 +61,9 @@ BACKEND_PID=""
 BACKEND_COUNTER=""
 sluice_pids() { echo "$SLUICE_PID"; }
 backend_pids() { echo "$BACKEND_PID"; }
+EXTRA_BACKEND_PIDS=""
+EXTRA_BACKEND_PORTS=()
+all_backend_pids() { echo "$BACKEND_PID $EXTRA_BACKEND_PIDS"; }
 
 # The C++ servers print `connections N` on SIGUSR1; wait for the new line.
 cpp_backend_conns() {
@@ -115,6 +121,7 @@ start_accept_traced_backend() { # name, port, command...
 
 run_sluice() { # set-up, round
     local setup="$1" port backend_port conns_fn backend_pids_fn=backend_pids
+    EXTRA_BACKEND_PORTS=()
     case "$setup" in
         sluice-http-proxy)
             start_nginx_backend
@@ -125,6 +132,23 @@ run_sluice() { # set-up, round
             free_port; backend_port=$FREE_PORT
             start_accept_traced_backend sluice-backend "$backend_port" \
                 "$SLUICE_BIN" demo --backend-only --backend "127.0.0.1:$backend_port"
+            conns_fn=traced_backend_conns ;;
+        sluice-ttheader-demo-p2c3)
+            free_port; backend_port=$FREE_PORT
+            start_accept_traced_backend sluice-backend "$backend_port" \
+                "$SLUICE_BIN" demo --backend-only --backend "127.0.0.1:$backend_port"
+            # Two more demo backends, untraced: the connections column counts the first one's only.
+            EXTRA_BACKEND_PIDS=""
+            EXTRA_BACKEND_PORTS=()
+            local extra
+            for extra in 2 3; do
+                free_port
+                start_bg "sluice-backend-$extra" 1 "$SLUICE_BIN" demo --backend-only --backend "127.0.0.1:$FREE_PORT"
+                wait_for_port "$FREE_PORT" "$LAST_PID" "sluice-backend-$extra"
+                EXTRA_BACKEND_PIDS+=" $LAST_PID"
+                EXTRA_BACKEND_PORTS+=("$FREE_PORT")
+            done
+            backend_pids_fn=all_backend_pids
             conns_fn=traced_backend_conns ;;
         sluice-grpc-cpp)
             free_port; backend_port=$FREE_PORT
@@ -144,7 +168,7 @@ run_sluice() { # set-up, round
 
     local routes="${setup#sluice-}"
     routes="${routes#h2-}"
-    render_routes "$HERE/routes/${routes#ws-}" "$backend_port" "$WORK/routes-$setup"
+    render_routes "$HERE/routes/${routes#ws-}" "$backend_port" "$WORK/routes-$setup" "${EXTRA_BACKEND_PORTS[@]}"
     local extra_args=() url
     if "$SLUICE_BIN" run --help 2>&1 | grep -q -- '--event-loops'; then
         extra_args=(--event-loops "$EVENT_LOOPS")
