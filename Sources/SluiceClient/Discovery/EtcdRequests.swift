@@ -35,10 +35,7 @@ struct EtcdRequests: Sendable, Hashable {
     func range() -> ByteBuffer {
         var writer = JSONWriter(buffer: ByteBuffer())
         writer.beginObject()
-        writer.key("key")
-        prefix.withUnsafeBytes { writer.base64($0) }
-        writer.key("range_end")
-        rangeEnd.withUnsafeBytes { writer.base64($0) }
+        writeRange(into: &writer)
         writer.endObject()
         return writer.buffer
     }
@@ -48,10 +45,7 @@ struct EtcdRequests: Sendable, Hashable {
     func count() -> ByteBuffer {
         var writer = JSONWriter(buffer: ByteBuffer())
         writer.beginObject()
-        writer.key("key")
-        prefix.withUnsafeBytes { writer.base64($0) }
-        writer.key("range_end")
-        rangeEnd.withUnsafeBytes { writer.base64($0) }
+        writeRange(into: &writer)
         writer.key("count_only")
         writer.bool(true)
         writer.endObject()
@@ -64,14 +58,19 @@ struct EtcdRequests: Sendable, Hashable {
         writer.beginObject()
         writer.key("create_request")
         writer.beginObject()
-        writer.key("key")
-        prefix.withUnsafeBytes { writer.base64($0) }
-        writer.key("range_end")
-        rangeEnd.withUnsafeBytes { writer.base64($0) }
+        writeRange(into: &writer)
         writer.key("start_revision")
         writer.int(startRevision)
         writer.endObject()
         writer.endObject()
         return writer.buffer
+    }
+
+    /// `"key"` and `"range_end"`: every key under the prefix.
+    private func writeRange(into writer: inout JSONWriter) {
+        writer.key("key")
+        prefix.withUnsafeBytes { writer.base64($0) }
+        writer.key("range_end")
+        rangeEnd.withUnsafeBytes { writer.base64($0) }
     }
 }

@@ -1,3 +1,4 @@
+internal import SluiceClient
 internal import Yams
 
 /// Where each setting of a resilience block was written, by the field path the client's `validate()` errors
@@ -9,6 +10,20 @@ struct PolicyFieldNodes {
     /// client names it differently (`outlier.minimum_requests` is written `min_requests`).
     mutating func record(_ field: String, _ node: Node, spelled: String? = nil) {
         nodes[field] = (node, spelled ?? field)
+    }
+
+    /// `value` when `check` accepts it; otherwise its error is reported on the node of the field it names and
+    /// the answer is nil.
+    func validated<Value>(
+        _ value: Value, fallback: Node, reader: inout YAMLReader, _ check: (Value) throws(PolicyError) -> Void
+    ) -> Value? {
+        do {
+            try check(value)
+            return value
+        } catch {
+            report(field: error.field, error.message, fallback: fallback, reader: &reader)
+            return nil
+        }
     }
 
     /// Reports `message` about `field` as `file:line:col: <field>: <why>`, at the field's node, or at the

@@ -79,13 +79,7 @@ extension RouteFile {
             policy.idempotent = reader.bool(field.value, what: "'retry.idempotent'") ?? false
         }
         guard reader.diagnostics.count == before else { return nil }
-        do {
-            try policy.validate()
-        } catch {
-            nodes.report(field: error.field, error.message, fallback: node, reader: &reader)
-            return nil
-        }
-        return policy
+        return nodes.validated(policy, fallback: node, reader: &reader) { policy throws(PolicyError) in try policy.validate() }
     }
 
     /// `on:`, each entry read by ``RetryCondition/init(parsing:)``, which suggests the nearest spelling.
@@ -137,12 +131,6 @@ extension RouteFile {
         }
         guard reader.diagnostics.count == before, let delay else { return nil }
         let policy = HedgePolicy(delay: delay, maxExtra: maxExtra)
-        do {
-            try policy.validate()
-        } catch {
-            nodes.report(field: error.field, error.message, fallback: node, reader: &reader)
-            return nil
-        }
-        return policy
+        return nodes.validated(policy, fallback: node, reader: &reader) { policy throws(PolicyError) in try policy.validate() }
     }
 }

@@ -142,13 +142,7 @@ extension RouteFile {
             reader.error(at: node, "outlier: with consecutive_failures off, set failure_ratio (or leave 'outlier' out)")
         }
         guard reader.diagnostics.count == before else { return nil }
-        do {
-            try policy.validate()
-        } catch {
-            nodes.report(field: error.field, error.message, fallback: node, reader: &reader)
-            return nil
-        }
-        return policy
+        return nodes.validated(policy, fallback: node, reader: &reader) { policy throws(PolicyError) in try policy.validate() }
     }
 
     /// `health_check: {interval, timeout, healthy, unhealthy, thrift_method}`; TCP connects when no method.
@@ -179,12 +173,6 @@ extension RouteFile {
             }
         }
         guard reader.diagnostics.count == before else { return nil }
-        do {
-            try policy.validate()
-        } catch {
-            nodes.report(field: error.field, error.message, fallback: node, reader: &reader)
-            return nil
-        }
-        return policy
+        return nodes.validated(policy, fallback: node, reader: &reader) { policy throws(PolicyError) in try policy.validate() }
     }
 }
