@@ -8,7 +8,7 @@ struct BalancerDistributionTests {
     @Test("smooth weighted round robin gives nginx's sequence for weights 5, 1, 1")
     func nginxSequence() {
         var balancer = BalancerFixture.balancer(.weightedRoundRobin, weights: [5, 1, 1])
-        var rng = SeededRandom(seed: 7)
+        var rng = SplitMix64(seed: 7)
         let names = ["a", "b", "c"]
         let sequence = (0..<14).map { _ in
             names[balancer.pick(now: BalancerFixture.t0, rng: &rng) ?? 0]
@@ -38,7 +38,7 @@ struct BalancerDistributionTests {
     /// in flight until its answer, and its latency is reported then.
     static func simulateSlowEndpoint(_ kind: BalancerKind) -> [Int] {
         var balancer = BalancerFixture.balancer(kind, weights: [1, 1, 1])
-        var rng = SeededRandom(seed: 3)
+        var rng = SplitMix64(seed: 3)
         let service: [Int64] = [2, 2, 20]
         var pending: [(due: Int64, index: Int)] = []
         var counts = [0, 0, 0]
@@ -74,7 +74,7 @@ struct BalancerDistributionTests {
         balancer.started(0)
         balancer.started(1)
         balancer.started(1)
-        var rng = SeededRandom(seed: 11)
+        var rng = SplitMix64(seed: 11)
         for _ in 0..<20 { #expect(balancer.pick(now: BalancerFixture.t0, rng: &rng) == 1) }
     }
 }

@@ -10,7 +10,7 @@ struct BalancerEdgeCaseTests {
     @Test("a retry excluding tried endpoints gets an untried one while one exists", arguments: BalancerKind.allCases)
     func exclusion(kind: BalancerKind) {
         var balancer = BalancerFixture.balancer(kind, weights: [1, 2, 3])
-        var rng = SeededRandom(seed: 9)
+        var rng = SplitMix64(seed: 9)
         for call in 0..<200 {
             let key = BalancerHash.fnv1a64("k\(call)")
             var tried = TriedEndpoints()
@@ -29,7 +29,7 @@ struct BalancerEdgeCaseTests {
 
     @Test("nil when every endpoint is unavailable, or there are none", arguments: BalancerKind.allCases)
     func nothingAvailable(kind: BalancerKind) {
-        var rng = SeededRandom(seed: 1)
+        var rng = SplitMix64(seed: 1)
         var empty = BalancerFixture.balancer(kind, weights: [])
         #expect(empty.pick(hashKey: 1, now: Self.t0, rng: &rng) == nil)
         var balancer = BalancerFixture.balancer(kind, weights: [1, 1])
@@ -47,14 +47,14 @@ struct BalancerEdgeCaseTests {
         let counts = BalancerFixture.counts(&balancer, picks: 500)
         #expect(counts[0] == 0 && counts[2] == 0 && counts[1] + counts[3] == 500)
         var zero = BalancerFixture.balancer(kind, weights: [0, 0])
-        var rng = SeededRandom(seed: 1)
+        var rng = SplitMix64(seed: 1)
         #expect(zero.pick(hashKey: 3, now: Self.t0, rng: &rng) == nil)
     }
 
     @Test("one endpoint takes every call, and a retry goes back to it", arguments: BalancerKind.allCases)
     func single(kind: BalancerKind) {
         var balancer = BalancerFixture.balancer(kind, weights: [5])
-        var rng = SeededRandom(seed: 1)
+        var rng = SplitMix64(seed: 1)
         #expect(balancer.pick(hashKey: 9, now: Self.t0, rng: &rng) == 0)
         #expect(balancer.pick(hashKey: 9, excluding: TriedEndpoints().inserting(0), now: Self.t0, rng: &rng) == 0)
     }
@@ -62,7 +62,7 @@ struct BalancerEdgeCaseTests {
     @Test("tried endpoints above index 63 are remembered too")
     func highIndices() {
         var balancer = BalancerFixture.balancer(.roundRobin, weights: Array(repeating: 1, count: 70))
-        var rng = SeededRandom(seed: 1)
+        var rng = SplitMix64(seed: 1)
         var tried = TriedEndpoints()
         for index in 0..<70 where index != 66 { tried.insert(index) }
         #expect(tried.contains(65) && tried.contains(69) && tried.contains(63))

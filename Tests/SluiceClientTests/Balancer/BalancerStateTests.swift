@@ -60,7 +60,7 @@ struct BalancerStateTests {
     @Test("ewma tries an endpoint with no latency sample first")
     func unknownFirst() {
         var balancer = BalancerFixture.balancer(.ewma, weights: [1, 1])
-        var rng = SeededRandom(seed: 2)
+        var rng = SplitMix64(seed: 2)
         balancer.started(0)
         balancer.finished(0, latency: .milliseconds(3), now: Self.t0)
         for _ in 0..<10 { #expect(balancer.pick(now: Self.t0, rng: &rng) == 1) }
@@ -98,7 +98,7 @@ struct BalancerStateTests {
     func rebuildSmooth() {
         let endpoints = BalancerFixture.endpoints([5, 1, 1])
         var balancer = Balancer(configuration: .init(kind: .weightedRoundRobin), endpoints: endpoints)
-        var rng = SeededRandom(seed: 1)
+        var rng = SplitMix64(seed: 1)
         for _ in 0..<3 { _ = balancer.pick(now: Self.t0, rng: &rng) }  // a a b
         // Endpoint c leaves; a and b keep their current weights (a: 1, b: -4 before c's removal).
         var rebuilt = balancer.rebuilt(for: Array(endpoints.prefix(2)), now: Self.t0)

@@ -2,21 +2,6 @@ import NIOCore
 
 @testable import SluiceClient
 
-/// A seeded generator, so every distribution test draws the same numbers on every run.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
-
 enum BalancerFixture {
     static let t0 = NIODeadline.uptimeNanoseconds(1_000_000_000_000)
 
@@ -35,7 +20,7 @@ enum BalancerFixture {
     static func counts(
         _ balancer: inout Balancer, picks: Int, seed: UInt64 = 1, now: NIODeadline = t0
     ) -> [Int] {
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var counts = Array(repeating: 0, count: balancer.table.count)
         for call in 0..<picks {
             let key = BalancerHash.fnv1a64("user-\(call)")

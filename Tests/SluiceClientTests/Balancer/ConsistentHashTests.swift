@@ -9,7 +9,7 @@ struct ConsistentHashTests {
 
     /// Each key's endpoint, by address, so owners compare across endpoint lists.
     static func owners(_ balancer: inout Balancer) -> [Endpoint?] {
-        var rng = SeededRandom(seed: 5)
+        var rng = SplitMix64(seed: 5)
         return keys.map { key in
             balancer.pick(hashKey: key, now: BalancerFixture.t0, rng: &rng).map { balancer.table[$0].endpoint }
         }
@@ -18,7 +18,7 @@ struct ConsistentHashTests {
     @Test("a key stays on one endpoint")
     func sticky() {
         var balancer = BalancerFixture.balancer(.consistentHash, weights: [1, 1, 1, 1])
-        var rng = SeededRandom(seed: 1)
+        var rng = SplitMix64(seed: 1)
         let key = BalancerHash.fnv1a64("user-42")
         let first = balancer.pick(hashKey: key, now: BalancerFixture.t0, rng: &rng)
         for _ in 0..<100 { #expect(balancer.pick(hashKey: key, now: BalancerFixture.t0, rng: &rng) == first) }
@@ -65,7 +65,7 @@ struct ConsistentHashTests {
     @Test("a retry of a hashed call goes to the next endpoint on the ring")
     func retry() {
         var balancer = BalancerFixture.balancer(.consistentHash, weights: [1, 1, 1])
-        var rng = SeededRandom(seed: 1)
+        var rng = SplitMix64(seed: 1)
         let key = BalancerHash.fnv1a64("user-7")
         guard let first = balancer.pick(hashKey: key, now: BalancerFixture.t0, rng: &rng) else {
             Issue.record("no endpoint")

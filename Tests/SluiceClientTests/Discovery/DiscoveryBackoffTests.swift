@@ -1,18 +1,5 @@
-import SluiceClient
+@testable import SluiceClient
 import Testing
-
-/// A deterministic generator (SplitMix64) so jitter is reproducible.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Suite("Discovery backoff")
 struct DiscoveryBackoffTests {
@@ -26,7 +13,7 @@ struct DiscoveryBackoffTests {
 
     @Test("each delay lies in [cap/2, cap]; reset starts over", arguments: [1, 42, 7777])
     func jitter(seed: UInt64) {
-        var generator = SeededGenerator(state: seed)
+        var generator = SplitMix64(seed: seed)
         var backoff = DiscoveryBackoff()
         for failures in 1...12 {
             let delay = backoff.nextDelay(using: &generator)

@@ -15,7 +15,7 @@ struct LatencyDigestTests {
 
     @Test("p50...p99.9 within 3.2 % of the exact values over a skewed distribution")
     func accuracy() {
-        var rng = RetryTestRandom(seed: 3)
+        var rng = SplitMix64(seed: 3)
         var digest = LatencyDigest()
         var samples: [Int64] = []
         for _ in 0..<50_000 {

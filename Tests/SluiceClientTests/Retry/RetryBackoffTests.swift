@@ -22,7 +22,7 @@ struct RetryBackoffTests {
 
     @Test("full jitter: delays fall in [0, ceiling] and spread over it")
     func jitter() {
-        var rng = RetryTestRandom(seed: 7)
+        var rng = SplitMix64(seed: 7)
         let backoff = RetryBackoff()
         for retry in 1...5 {
             let ceiling = backoff.ceiling(forRetry: retry)
@@ -38,8 +38,8 @@ struct RetryBackoffTests {
 
     @Test("the same seed draws the same delays")
     func deterministic() {
-        var a = RetryTestRandom(seed: 42)
-        var b = RetryTestRandom(seed: 42)
+        var a = SplitMix64(seed: 42)
+        var b = SplitMix64(seed: 42)
         let backoff = RetryBackoff()
         #expect(
             (1...5).map { backoff.delay(forRetry: $0, using: &a) }

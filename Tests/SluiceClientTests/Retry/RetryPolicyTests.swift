@@ -15,7 +15,7 @@ struct RetryPolicyTests {
         _ policy: RetryPolicy, _ outcome: AttemptOutcome, attempt: Int = 1, deadline: CallDeadline? = nil,
         budget: RetryBudget? = nil
     ) -> RetryDecision {
-        var rng = RetryTestRandom(seed: 1)
+        var rng = SplitMix64(seed: 1)
         return policy.decide(outcome, attempt: attempt, deadline: deadline, budget: budget, now: now, using: &rng)
     }
 
@@ -78,7 +78,7 @@ struct RetryPolicyTests {
                 Issue.record("no retry")
                 return
             }
-            var rng = RetryTestRandom(seed: 1)
+            var rng = SplitMix64(seed: 1)
             #expect(wait == policy.backoff.delay(forRetry: attempt, using: &rng))
             #expect(wait <= policy.backoff.ceiling(forRetry: attempt))
         }
