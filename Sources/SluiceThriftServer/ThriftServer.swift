@@ -10,6 +10,9 @@ public final class ThriftServer: Sendable {
     private let channel: any Channel
     /// Accepted connections, so `shutdown` can close them (closing the listener alone leaves them open).
     private let connections: Mutex<[ObjectIdentifier: any Channel]>
+    /// Set by `shutdown`: a connection whose initializer runs after it (accepted just before the listener
+    /// closed) is closed at once instead of being left open with nobody to close it.
+    private let isShutDown = Atomic<Bool>(false)
 
     /// The port the server listens on (the one picked when started with port 0).
     public let port: Int
@@ -65,6 +68,7 @@ public final class ThriftServer: Sendable {
     public func shutdown() async throws {
         try? await channel.close()
         let open = connections.withLock { connections in
+            isShutDown.store(true, ordering: .relaxed)
             defer { connections.removeAll() }
             return Array(connections.values)
         }
@@ -75,7 +79,15 @@ public final class ThriftServer: Sendable {
 
     fileprivate func add(_ connection: any Channel) {
         let id = ObjectIdentifier(connection)
-        connections.withLock { $0[id] = connection }
+        let added = connections.withLock { connections in
+            guard !isShutDown.load(ordering: .relaxed) else { return false }
+            connections[id] = connection
+            return true
+        }
+        guard added else {
+            connection.close(promise: nil)
+            return
+        }
         connection.closeFuture.whenComplete { [weak self] _ in
             _ = self?.connections.withLock { $0.removeValue(forKey: id) }
         }
