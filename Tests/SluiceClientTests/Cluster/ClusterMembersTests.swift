@@ -56,7 +56,7 @@ struct ClusterMembersTests {
         handle.attemptEnded()
         #expect(!handle.isShutDown)
         handle.attemptEnded()
-        #expect(await ClusterTestSupport.eventually { drained.load(ordering: .relaxed) == 1 })
+        #expect(await ThriftClientTests.eventually(within: .seconds(2)) { drained.load(ordering: .relaxed) == 1 })
         #expect(transport.shutdowns.load(ordering: .relaxed) == 1)
         await handle.shutdown()
         #expect(transport.shutdowns.load(ordering: .relaxed) == 1)
@@ -67,7 +67,7 @@ struct ClusterMembersTests {
         let transport = CountingTransport()
         let handle = EndpointHandle(endpoint: Endpoint(host: "h", port: 1), transport: transport) { _ in }
         handle.retire()
-        #expect(await ClusterTestSupport.eventually { transport.shutdowns.load(ordering: .relaxed) == 1 })
+        #expect(await ThriftClientTests.eventually(within: .seconds(2)) { transport.shutdowns.load(ordering: .relaxed) == 1 })
     }
 
     @Test("SplitMix64 is deterministic for a seed")

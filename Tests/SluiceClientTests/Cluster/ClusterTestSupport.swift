@@ -113,23 +113,4 @@ enum ClusterTestSupport {
         try await serverGroup.shutdownGracefully()
         if let failure { throw failure }
     }
-
-    /// Polls `condition` every 10 ms until it holds or `within` passes.
-    static func eventually(within: Duration = .seconds(2), _ condition: () -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + within
-        while ContinuousClock.now < deadline {
-            if condition() { return true }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        return condition()
-    }
-
-    static func clientError(_ body: () async throws -> Void) async -> ClientError? {
-        do {
-            try await body()
-            return nil
-        } catch {
-            return error as? ClientError
-        }
-    }
 }

@@ -47,7 +47,7 @@ struct ServiceClusterTests {
                 backoff: RetryBackoff(base: .milliseconds(1), max: .milliseconds(2)),
                 conditions: [.timeout, .connectFailure], idempotent: idempotent)
             let client = harness.client(ClusterConfiguration(endpoints: harness.weighted([1, 1]), retry: retry))
-            let error = await Support.clientError { _ = try await harness.call(client, "silent") }
+            let error = await ThriftClientTests.clientError { _ = try await harness.call(client, "silent") }
             #expect(error?.kind == .requestTimeout)
             let calls = harness.backends.map(\.handler.count)
             #expect(calls.reduce(0, +) == (idempotent ? 3 : 1))
@@ -68,7 +68,7 @@ struct ServiceClusterTests {
                     maxAttempts: 2, perTryTimeout: .milliseconds(50),
                     backoff: RetryBackoff(base: .milliseconds(1), max: .milliseconds(2)), conditions: [.timeout],
                     idempotent: true))
-            let error = await Support.clientError { _ = try await harness.call(client, "silent", policy: policy) }
+            let error = await ThriftClientTests.clientError { _ = try await harness.call(client, "silent", policy: policy) }
             #expect(error?.kind == .requestTimeout)
             #expect(harness.backends[0].handler.count == 2)
             await client.shutdown()
@@ -110,7 +110,7 @@ struct ServiceClusterTests {
             #expect(harness.backends[1].handler.count == 4)
             #expect(harness.backends[0].handler.count >= 1)
             let handles = client.serviceCluster?.currentHandles ?? []
-            #expect(await Support.eventually { handles.allSatisfy { $0.inFlight == 0 } })
+            #expect(await ThriftClientTests.eventually(within: .seconds(2)) { handles.allSatisfy { $0.inFlight == 0 } })
             await client.shutdown()
         }
     }
@@ -124,10 +124,10 @@ struct ServiceClusterTests {
                     endpoints: endpoints,
                     outlier: OutlierPolicy(consecutiveFailures: 1, baseEjection: .seconds(60), maxEjectionPercent: 100)))
             for _ in 0..<2 {
-                let error = await Support.clientError { _ = try await harness.call(client) }
+                let error = await ThriftClientTests.clientError { _ = try await harness.call(client) }
                 #expect(error?.kind == .connectFailed)
             }
-            let error = await Support.clientError { _ = try await harness.call(client) }
+            let error = await ThriftClientTests.clientError { _ = try await harness.call(client) }
             #expect(error?.kind == .noEndpoints)
             #expect(error?.message == "service ClusterService: all 2 endpoints are ejected or unavailable")
             #expect(error?.requestWritten == false)
@@ -143,11 +143,11 @@ struct ServiceClusterTests {
             let slow = client.call(
                 method: "slow", oneway: false, arguments: argumentsBody(7, protocol: .binary), timeout: nil,
                 on: harness.loop)
-            #expect(await Support.eventually { harness.backends[0].handler.count == 1 })
+            #expect(await ThriftClientTests.eventually(within: .seconds(2)) { harness.backends[0].handler.count == 1 })
             source.deliver([WeightedEndpoint(harness.backends[1].endpoint)])
             let reply = try await slow.get()
             #expect(reply.body == argumentsBody(7, protocol: .binary))
-            #expect(await Support.eventually { client.serviceCluster?.drainingCount == 0 })
+            #expect(await ThriftClientTests.eventually(within: .seconds(2)) { client.serviceCluster?.drainingCount == 0 })
             _ = try await harness.call(client, "echo", 8)
             #expect(harness.backends.map(\.handler.count) == [1, 1])
             await client.shutdown()
@@ -159,7 +159,7 @@ struct ServiceClusterTests {
         try await Support.withHarness(backends: []) { harness in
             let source = ManualEndpointSource([])
             let client = harness.client(ClusterConfiguration(endpoints: []), source: source)
-            let error = await Support.clientError { _ = try await harness.call(client) }
+            let error = await ThriftClientTests.clientError { _ = try await harness.call(client) }
             #expect(error?.kind == .noEndpoints)
             #expect(error?.message == "service ClusterService: discovery has delivered no endpoints")
             await client.shutdown()
@@ -176,9 +176,9 @@ struct ServiceClusterTests {
             let future = client.call(
                 method: "silent", oneway: false, arguments: argumentsBody(1, protocol: .binary), timeout: nil,
                 cancellation: cancellation, on: harness.loop)
-            #expect(await Support.eventually { harness.backends[0].handler.count == 1 })
+            #expect(await ThriftClientTests.eventually(within: .seconds(2)) { harness.backends[0].handler.count == 1 })
             cancellation.cancel()
-            let error = await Support.clientError { _ = try await future.get() }
+            let error = await ThriftClientTests.clientError { _ = try await future.get() }
             #expect(error?.kind == .cancelled)
             #expect(harness.backends[0].handler.count == 1)
             await client.shutdown()
