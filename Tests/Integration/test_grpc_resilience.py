@@ -1,7 +1,8 @@
 """gRPC services through the cluster (issue 14): the resilience keys on a `protocol: grpc` service, against
 controllable grpcio backends (servers/grpc_resilience_server.py over grpc/resilience.proto): weights, retries of
 UNAVAILABLE replies onto another endpoint, a killed endpoint under load, a hedge past a stalled server, each
-attempt's grpc-timeout, all endpoints down, health checks, and streaming calls balanced but sent once."""
+attempt's grpc-timeout, all endpoints down, health checks, streaming calls balanced but sent once, and
+endpoints discovered from etcd (pass-through gRPC, which has no discovery, then answers UNAVAILABLE)."""
 
 import http.client
 import json
@@ -35,6 +36,8 @@ def endpoint(backend, weight=None):
 def grpc_gateway(start_gateway, endpoints, route=None, **service_keys):
     service = {"name": "echo", "protocol": "grpc", "idl": str(PROTO), "endpoints": endpoints, "timeout": "2s"}
     service.update(service_keys)
+    if "discovery" in service_keys:
+        del service["endpoints"]
     say = {"method": "POST", "path": "/echo/{name}", "service": "echo", "call": "Echo.Say", "body": "*"}
     say.update(route or {})
     # wrk's path (test_resilience.wrk posts to /echo/w) is the same route.
@@ -225,3 +228,34 @@ def test_streaming_calls_are_balanced_and_sent_once(start_gateway, backends):
     client.close()
     assert status == 503, body
     assert first.stats()["watch"] + second.stats()["watch"] == 5
+
+
+def test_endpoints_discovered_from_etcd(start_gateway, backends, etcd):
+    first, second = backends(2)
+    etcd.register(first.address)
+    gw = grpc_gateway(start_gateway, [], balancer="round_robin",
+                      discovery={"etcd": {"endpoints": [etcd.address], "service": "echo"}})
+    client = Client(gw)
+    deadline = time.monotonic() + 10
+    while client.post("/echo/first")[0] != 200:  # the first set arrives shortly after start
+        assert time.monotonic() < deadline, "no endpoint discovered"
+        time.sleep(0.05)
+    etcd.register(second.address, weight=10)
+    deadline = time.monotonic() + 10
+    while second.stats()["total"] == 0:
+        status, body = client.post("/echo/e")
+        assert status == 200, body
+        assert time.monotonic() < deadline, "a registered endpoint never got traffic"
+    client.close()
+
+    # A gRPC client's pass-through call goes over the HTTP proxy, which has only static endpoints: none here.
+    import grpc
+
+    with grpc.insecure_channel("127.0.0.1:%d" % gw.port) as channel:
+        say = channel.unary_unary("/sluice.resilience.Echo/Say", request_serializer=None, response_deserializer=None)
+        with pytest.raises(grpc.RpcError) as raised:
+            say(b"\x0a\x01x", timeout=5)
+        assert raised.value.code() == grpc.StatusCode.UNAVAILABLE, raised.value
+    client = Client(gw)
+    assert client.post("/echo/after")[0] == 200
+    client.close()
