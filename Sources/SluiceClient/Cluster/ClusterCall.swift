@@ -109,7 +109,8 @@ final class ClusterCall<Wire: ClusterWire>: @unchecked Sendable {
                 return replyFailed(reply, failure, now: now)
             }
             state.ended(handle, index: index, in: members, outcome: .success, latency: latency, now: now)
-            if !done { state.digest.record(latency, now: now) }
+            // A stream's length is not a call's latency: it would only stretch the hedge delay's percentile.
+            if !done, Wire.mayRetry(template) { state.digest.record(latency, now: now) }
             finish(.success(reply))
         case .failure(let thrown):
             let error = Self.clientError(thrown, handle: handle)
