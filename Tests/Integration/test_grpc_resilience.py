@@ -1,5 +1,6 @@
 """gRPC services through the cluster (issue 14): the resilience keys on a `protocol: grpc` service, against
-controllable grpcio backends (servers/grpc_resilience_server.py over grpc/resilience.proto): weights, retries of
+controllable grpcio backends (servers/grpc_resilience_server.py over grpc/resilience.proto): weights, consistent
+hashing on a header, a route's timeout as the deadline sent, retries of
 UNAVAILABLE replies onto another endpoint, a killed endpoint under load, a hedge past a stalled server, each
 attempt's grpc-timeout, all endpoints down, health checks, streaming calls balanced but sent once, and
 endpoints discovered from etcd (pass-through gRPC, which has no discovery, then answers UNAVAILABLE)."""
@@ -76,6 +77,35 @@ def test_weighted_round_robin_splits_calls_by_weight(start_gateway, backends):
         assert json.loads(body)["name"] == "w%d" % i
     client.close()
     assert totals([light, heavy]) == [100, 300]  # smooth weighted round robin is exact
+
+
+def test_consistent_hash_keeps_a_key_on_one_endpoint(start_gateway, backends):
+    group = backends(3)
+    gw = grpc_gateway(start_gateway, [endpoint(b) for b in group], balancer="consistent_hash",
+                      hash_key={"header": "x-user"})
+    client = Client(gw)
+    homes = set()
+    for user in range(12):
+        before = totals(group)
+        for _ in range(5):
+            status, body = client.post("/echo/h", headers={"x-user": "user-%d" % user})
+            assert status == 200, body
+        grew = [after - b for after, b in zip(totals(group), before)]
+        assert sorted(grew) == [0, 0, 5], (user, grew)  # all five calls of a key on one endpoint
+        homes.add(grew.index(5))
+    client.close()
+    assert len(homes) > 1  # and keys do spread
+
+
+def test_a_route_timeout_is_the_call_deadline_sent(start_gateway, backends):
+    (only,) = backends(1)
+    gw = grpc_gateway(start_gateway, [endpoint(only)], timeout="10s", route={"timeout": "400ms"},
+                      retry={"max_attempts": 2, "on": ["unavailable"], "idempotent": True})
+    client = Client(gw)
+    status, body = client.post("/echo/rt")
+    client.close()
+    assert status == 200, body
+    assert 0 < int(json.loads(body)["timeoutMs"]) <= 400
 
 
 def test_unavailable_replies_are_retried_on_another_endpoint(start_gateway, backends):
