@@ -1,9 +1,9 @@
 """gRPC services through the cluster (issue 14): the resilience keys on a `protocol: grpc` service, against
 controllable grpcio backends (servers/grpc_resilience_server.py over grpc/resilience.proto): weights, consistent
-hashing on a header, a route's timeout as the deadline sent, retries of
-UNAVAILABLE replies onto another endpoint, a killed endpoint under load, a hedge past a stalled server, each
-attempt's grpc-timeout, all endpoints down, health checks, streaming calls balanced but sent once, and
-endpoints discovered from etcd (pass-through gRPC, which has no discovery, then answers UNAVAILABLE)."""
+hashing on a header, a route's timeout as the deadline sent, retries of UNAVAILABLE replies onto another
+endpoint, a killed endpoint under load, a hedge past a stalled server, each attempt's grpc-timeout, all
+endpoints down, health checks, streaming calls balanced but sent once, and endpoints discovered from etcd
+(pass-through gRPC, which has no discovery, then answers UNAVAILABLE)."""
 
 import http.client
 import json
