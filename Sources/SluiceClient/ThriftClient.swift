@@ -57,7 +57,7 @@ public final class ThriftClient: Sendable {
         let cluster = ServiceCluster(
             serviceName: configuration.serviceName, configuration: clusterConfiguration,
             source: endpointSource
-                ?? clusterConfiguration.discovery.map { Self.source($0, group: eventLoopGroup, logger: logger) },
+                ?? clusterConfiguration.discovery.map { $0.makeSource(group: eventLoopGroup, logger: logger) },
             healthProbe: clusterConfiguration.healthCheck.map { HealthProbe.thrift($0, client: configuration) },
             group: eventLoopGroup, logger: logger
         ) { endpoint in
@@ -86,15 +86,6 @@ public final class ThriftClient: Sendable {
                 maxIdleConnections: max(0, configuration.maxIdleConnections),
                 idleTimeout: configuration.idleTimeout),
             connectTimeout: configuration.connectTimeout, group: group, logger: logger)
-    }
-
-    private static func source(
-        _ discovery: ClusterConfiguration.Discovery, group: any EventLoopGroup, logger: Logger
-    ) -> any EndpointSource {
-        switch discovery {
-        case .dns(let configuration): DNSEndpointSource(configuration: configuration, logger: logger)
-        case .etcd(let configuration): EtcdEndpointSource(configuration: configuration, group: group, logger: logger)
-        }
     }
 
     /// Sends one call.

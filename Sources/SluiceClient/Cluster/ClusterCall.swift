@@ -5,18 +5,22 @@ internal import NIOCore
 /// The first attempt goes to the balancer's pick; a failed one is retried when the ``RetryPolicy`` and the
 /// service's ``RetryBudget`` say so, after its backoff (a task scheduled on the loop), on an endpoint not
 /// tried yet when one exists; a slow one is hedged when a ``HedgePolicy`` is set. The first answer wins and
-/// the other attempts are cancelled (their seq ids released). Every attempt's timeout is the smaller of
-/// `per_try_timeout` and what is left of the call's, and that is what the backend is told (TTHeader's
-/// RPCTimeout key, which the connection writes from the attempt's `timeout`).
+/// the other attempts are cancelled (their seq ids or streams released). Every attempt's timeout is the smaller
+/// of `per_try_timeout` and what is left of the call's, and that is what the backend is told (TTHeader's
+/// RPCTimeout key, `grpc-timeout`, which the transports write from the attempt's timeout).
+///
+/// A reply can be a failed attempt too (``ClusterWire/failure(of:)``: a gRPC status): it is reported like an
+/// error and retried when the policy says so; otherwise the caller gets the reply, not an error.
 ///
 /// `@unchecked Sendable`: confined to its loop state's event loop; the callbacks that capture it (attempt
 /// completions, timers, which all run on that loop) and the caller's cancellation (which hops there first)
 /// are its only entry points.
-final class ClusterCall: @unchecked Sendable {
-    private let state: ClusterLoopState
-    private let cluster: ServiceCluster
-    private let promise: EventLoopPromise<ThriftReply>
-    private let template: OutboundCall
+final class ClusterCall<Wire: ClusterWire>: @unchecked Sendable {
+    private let state: ClusterLoopState<Wire>
+    private let cluster: EndpointCluster<Wire>
+    private let promise: EventLoopPromise<Wire.Reply>
+    private let template: Wire.Call
+    private let cancellation: CallCancellation?
     private let deadline: CallDeadline
     private let retry: RetryPolicy?
     private let hedge: HedgePolicy?
@@ -26,30 +30,32 @@ final class ClusterCall: @unchecked Sendable {
     private var inFlight = 0
     private var waitingToRetry = false
     private var done = false
-    private var lastError: ClientError?
+    /// The last failed attempt's error, or its reply when a reply was the failure.
+    private var lastFailure: Result<Wire.Reply, ClientError>?
     /// Hedged calls only: each attempt's own cancellation, so the losers can be cancelled one by one.
     private var attemptCancellations: [CallCancellation] = []
     private var hedgeTimer: Scheduled<Void>?
     private var hedgesSent = 0
 
     init(
-        state: ClusterLoopState, cluster: ServiceCluster, call: OutboundCall, policy: CallPolicyOverride?,
-        hashKey: UInt64?, promise: EventLoopPromise<ThriftReply>, now: NIODeadline
+        state: ClusterLoopState<Wire>, cluster: EndpointCluster<Wire>, call: Wire.Call, policy: CallPolicyOverride?,
+        hashKey: UInt64?, promise: EventLoopPromise<Wire.Reply>, now: NIODeadline
     ) {
         self.state = state
         self.cluster = cluster
         self.promise = promise
         self.template = call
-        self.deadline = CallDeadline(start: now, timeout: call.timeout)
-        self.retry = policy?.retry ?? cluster.configuration.retry
-        self.hedge = call.oneway ? nil : policy?.hedge ?? cluster.configuration.hedge
+        self.cancellation = Wire.cancellation(of: call)
+        self.deadline = CallDeadline(start: now, timeout: Wire.timeout(of: call))
+        self.retry = Wire.mayRetry(call) ? policy?.retry ?? cluster.configuration.retry : nil
+        self.hedge = Wire.mayHedge(call) ? policy?.hedge ?? cluster.configuration.hedge : nil
         self.hashKey = hashKey
     }
 
     /// Runs on the state's loop.
     func start(now: NIODeadline) {
         cluster.budget.requestStarted()
-        if hedge != nil, let cancellation = template.cancellation {
+        if hedge != nil, let cancellation {
             let loop = state.eventLoop
             cancellation.onCancel { loop.execute { self.cancelAttempts() } }
         }
@@ -65,7 +71,7 @@ final class ClusterCall: @unchecked Sendable {
         guard let timeout = deadline.attemptTimeout(perTry: retry?.perTryTimeout, at: now) else {
             if budgetedRetry { cluster.budget.retryFinished() }
             let timedOut = ClientError(.requestTimeout, "\(cluster.serviceName): no time left for another attempt")
-            finish(.failure(lastError ?? timedOut))
+            finish(lastFailure ?? .failure(timedOut))
             return
         }
         tried.insert(index)
@@ -74,23 +80,22 @@ final class ClusterCall: @unchecked Sendable {
         state.started(index)
         let members = state.members
         let handle = members.handles[index]
-        var attempt = template
-        attempt.deadline = now + timeout
-        attempt.timeout = timeout
+        var own: CallCancellation?
         if hedge != nil {
             let cancellation = CallCancellation()
             attemptCancellations.append(cancellation)
-            attempt.cancellation = cancellation
+            own = cancellation
         }
-        let attemptPromise = state.eventLoop.makePromise(of: ThriftReply.self)
-        handle.transport.send(attempt, promise: attemptPromise)
+        let attempt = Wire.attempt(of: template, deadline: now + timeout, timeout: timeout, cancellation: own)
+        let attemptPromise = state.eventLoop.makePromise(of: Wire.Reply.self)
+        Wire.send(attempt, on: handle.transport, promise: attemptPromise)
         attemptPromise.futureResult.whenComplete { result in
             self.ended(result, handle: handle, index: index, members: members, startedAt: now, budgetedRetry: budgetedRetry)
         }
     }
 
     private func ended(
-        _ result: Result<ThriftReply, any Error>, handle: EndpointHandle, index: Int, members: ClusterMembers,
+        _ result: Result<Wire.Reply, any Error>, handle: ClusterEndpoint<Wire>, index: Int, members: ClusterMemberSet<Wire>,
         startedAt: NIODeadline, budgetedRetry: Bool
     ) {
         let now = NIODeadline.now()
@@ -99,8 +104,13 @@ final class ClusterCall: @unchecked Sendable {
         let latency = now - startedAt
         switch result {
         case .success(let reply):
+            if let failure = Wire.failure(of: reply) {
+                state.ended(handle, index: index, in: members, outcome: .failure(failure), latency: latency, now: now)
+                return replyFailed(reply, failure, now: now)
+            }
             state.ended(handle, index: index, in: members, outcome: .success, latency: latency, now: now)
-            if !done { state.digest.record(latency, now: now) }
+            // A stream's length is not a call's latency: it would only stretch the hedge delay's percentile.
+            if !done, Wire.mayRetry(template) { state.digest.record(latency, now: now) }
             finish(.success(reply))
         case .failure(let thrown):
             let error = Self.clientError(thrown, handle: handle)
@@ -108,17 +118,25 @@ final class ClusterCall: @unchecked Sendable {
             state.ended(
                 handle, index: index, in: members, outcome: failure.map { AttemptOutcome.failure($0) },
                 latency: latency, now: now)
-            attemptFailed(error, failure, now: now)
+            attemptFailed(.failure(error), failure, now: now)
         }
     }
 
-    private func attemptFailed(_ error: ClientError, _ failure: AttemptFailure?, now: NIODeadline) {
+    /// A reply that is a failed attempt: the service's own answer (not the endpoint's failure, and not one
+    /// the policy retries) ends the call at once; any other waits for a sibling or is retried as an error is.
+    private func replyFailed(_ reply: Wire.Reply, _ failure: AttemptFailure, now: NIODeadline) {
+        let retried = retry?.conditions.contains { $0.matches(failure.kind) } ?? false
+        guard failure.isEndpointFailure || retried else { return finish(.success(reply)) }
+        attemptFailed(.success(reply), failure, now: now)
+    }
+
+    private func attemptFailed(_ result: Result<Wire.Reply, ClientError>, _ failure: AttemptFailure?, now: NIODeadline) {
         guard !done else { return }
-        lastError = error
+        lastFailure = result
         // A hedged sibling may still answer, or a retry is already on its way.
         guard inFlight == 0, !waitingToRetry else { return }
-        guard let failure, let retry, template.cancellation?.isCancelled != true else {
-            finish(.failure(error))
+        guard let failure, let retry, cancellation?.isCancelled != true else {
+            finish(result)
             return
         }
         switch retry.decide(
@@ -126,7 +144,7 @@ final class ClusterCall: @unchecked Sendable {
             using: &state.random)
         {
         case .stop:
-            finish(.failure(error))
+            finish(result)
         case .retry(let delay):
             waitingToRetry = true
             state.eventLoop.scheduleTask(in: delay) { self.retryNow() }
@@ -141,14 +159,14 @@ final class ClusterCall: @unchecked Sendable {
             return
         }
         let now = NIODeadline.now()
-        guard template.cancellation?.isCancelled != true,
+        guard cancellation?.isCancelled != true,
             let index = state.pick(hashKey: hashKey, excluding: tried, now: now)
         else {
             cluster.budget.retryFinished()
-            if template.cancellation?.isCancelled == true {
+            if cancellation?.isCancelled == true {
                 finish(.failure(ClientError(.cancelled, "\(cluster.serviceName): the caller gave up")))
             } else {
-                finish(.failure(lastError ?? cluster.unavailableError(state.members)))
+                finish(lastFailure ?? .failure(cluster.unavailableError(state.members)))
             }
             return
         }
@@ -164,7 +182,7 @@ final class ClusterCall: @unchecked Sendable {
 
     private func sendHedge() {
         hedgeTimer = nil
-        guard !done, inFlight > 0, !waitingToRetry, template.cancellation?.isCancelled != true else { return }
+        guard !done, inFlight > 0, !waitingToRetry, cancellation?.isCancelled != true else { return }
         let now = NIODeadline.now()
         // A backup to an endpoint already waiting on this call would only double its load.
         guard let index = state.pick(hashKey: hashKey, excluding: tried, now: now), !tried.contains(index) else { return }
@@ -179,7 +197,7 @@ final class ClusterCall: @unchecked Sendable {
 
     // MARK: Ending
 
-    private func finish(_ result: Result<ThriftReply, ClientError>) {
+    private func finish(_ result: Result<Wire.Reply, ClientError>) {
         guard !done else { return }
         done = true
         hedgeTimer?.cancel()
@@ -194,7 +212,7 @@ final class ClusterCall: @unchecked Sendable {
     }
 
     /// A removed endpoint whose transport drained before this attempt reached it did not take the call.
-    private static func clientError(_ error: any Error, handle: EndpointHandle) -> ClientError {
+    private static func clientError(_ error: any Error, handle: ClusterEndpoint<Wire>) -> ClientError {
         guard let error = error as? ClientError else { return ClientError(.protocolError, "\(error)") }
         if error.kind == .shutdown, handle.isRetired {
             return ClientError(.noEndpoints, "\(handle.endpoint) was removed from the service", requestWritten: false)

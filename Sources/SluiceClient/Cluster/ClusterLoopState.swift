@@ -9,9 +9,9 @@ internal import NIOCore
 ///
 /// `@unchecked Sendable`: confined to `eventLoop`; every method runs there (the cluster reaches it by the
 /// loop's index and installs new sets with `eventLoop.execute`), so it needs no lock.
-final class ClusterLoopState: @unchecked Sendable {
+final class ClusterLoopState<Wire: ClusterWire>: @unchecked Sendable {
     let eventLoop: any EventLoop
-    private(set) var members: ClusterMembers
+    private(set) var members: ClusterMemberSet<Wire>
     private(set) var balancer: Balancer
     private(set) var detector: OutlierDetector?
     var digest = LatencyDigest()
@@ -21,7 +21,7 @@ final class ClusterLoopState: @unchecked Sendable {
     /// whatever outlier ejection says.
     private var unhealthy: Set<Endpoint> = []
 
-    init(eventLoop: any EventLoop, members: ClusterMembers, template: Balancer, outlier: OutlierPolicy?) {
+    init(eventLoop: any EventLoop, members: ClusterMemberSet<Wire>, template: Balancer, outlier: OutlierPolicy?) {
         self.eventLoop = eventLoop
         self.members = members
         self.balancer = template.rebuilt(for: members.balancerEndpoints, now: .now(), sharingRingOf: template)
@@ -49,7 +49,7 @@ final class ClusterLoopState: @unchecked Sendable {
 
     /// A new endpoint set: the balancer keeps the state of endpoints that stay (`template` is the same set's
     /// balancer built off the loop, whose hash ring every loop shares), and so does the detector.
-    func install(_ next: ClusterMembers, template: Balancer, now: NIODeadline) {
+    func install(_ next: ClusterMemberSet<Wire>, template: Balancer, now: NIODeadline) {
         let oldIndices = next.oldIndices(in: members)
         balancer = balancer.rebuilt(for: next.balancerEndpoints, now: now, sharingRingOf: template)
         detector = detector?.remapped(oldIndex: oldIndices)
@@ -85,7 +85,7 @@ final class ClusterLoopState: @unchecked Sendable {
     /// and detector under the endpoint's current index (the set may have changed meanwhile; a removed endpoint
     /// is no longer counted).
     func ended(
-        _ handle: EndpointHandle, index: Int, in started: ClusterMembers, outcome: AttemptOutcome?,
+        _ handle: ClusterEndpoint<Wire>, index: Int, in started: ClusterMemberSet<Wire>, outcome: AttemptOutcome?,
         latency: TimeAmount, now: NIODeadline
     ) {
         handle.attemptEnded()

@@ -15,6 +15,8 @@ extension GRPCClient {
     ///   - onMessage: called with each message on the loop the call runs on (`eventLoop` when it is one of the
     ///     group's, as it is for the gateway), in order, never after the reply completed.
     ///   - The rest as for ``call(path:message:metadata:timeout:cancellation:on:)``.
+    ///   - hashKey: with a `cluster` whose balancer is `consistentHash`, the call's key. A streaming call picks
+    ///     its endpoint through the cluster but is sent once: never retried or hedged.
     /// - Returns: the stream, whose `reply` completes once every message was delivered, with the status, the
     ///   headers and trailers (its `message` nil), or fails like a unary call's.
     public func serverStreamingCall(
@@ -23,12 +25,13 @@ extension GRPCClient {
         metadata: [(String, String)] = [],
         timeout: TimeAmount,
         cancellation: CallCancellation? = nil,
+        hashKey: UInt64? = nil,
         on eventLoop: any EventLoop,
         onMessage: @escaping @Sendable (ByteBuffer) -> Void
     ) -> GRPCResponseStream {
         let promise = eventLoop.makePromise(of: GRPCReply.self)
         let handle = GRPCCallHandle()
-        start(path, message, metadata, timeout, cancellation, promise, onMessage: onMessage, started: handle.started)
+        start(path, message, metadata, timeout, cancellation, promise, onMessage: onMessage, started: handle.started, hashKey: hashKey)
         return GRPCResponseStream(reply: promise.futureResult, handle: handle)
     }
 
@@ -42,11 +45,12 @@ extension GRPCClient {
         metadata: [(String, String)] = [],
         timeout: TimeAmount,
         cancellation: CallCancellation? = nil,
+        hashKey: UInt64? = nil,
         on eventLoop: any EventLoop
     ) -> (requests: GRPCRequestStream, reply: EventLoopFuture<GRPCReply>) {
         let promise = eventLoop.makePromise(of: GRPCReply.self)
         let handle = GRPCCallHandle()
-        start(path, nil, metadata, timeout, cancellation, promise, onMessage: nil, started: handle.started)
+        start(path, nil, metadata, timeout, cancellation, promise, onMessage: nil, started: handle.started, hashKey: hashKey)
         return (GRPCRequestStream(handle: handle, eventLoop: eventLoop), promise.futureResult)
     }
 
@@ -58,12 +62,13 @@ extension GRPCClient {
         metadata: [(String, String)] = [],
         timeout: TimeAmount,
         cancellation: CallCancellation? = nil,
+        hashKey: UInt64? = nil,
         on eventLoop: any EventLoop,
         onMessage: @escaping @Sendable (ByteBuffer) -> Void
     ) -> (requests: GRPCRequestStream, responses: GRPCResponseStream) {
         let promise = eventLoop.makePromise(of: GRPCReply.self)
         let handle = GRPCCallHandle()
-        start(path, nil, metadata, timeout, cancellation, promise, onMessage: onMessage, started: handle.started)
+        start(path, nil, metadata, timeout, cancellation, promise, onMessage: onMessage, started: handle.started, hashKey: hashKey)
         return (
             GRPCRequestStream(handle: handle, eventLoop: eventLoop),
             GRPCResponseStream(reply: promise.futureResult, handle: handle)

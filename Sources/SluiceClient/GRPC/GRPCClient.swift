@@ -7,6 +7,7 @@
 
 public import Logging
 public import NIOCore
+internal import NIOSSL
 
 /// A gRPC client for one backend service: HTTP/2 connections per endpoint, calls multiplexed on them as
 /// streams, deadlines, cancellation, keepalive.
@@ -14,20 +15,60 @@ public import NIOCore
 /// Calls take and return bytes: the encoded request message in, the response message out; the client writes
 /// the length prefix and the HTTP/2 request and knows nothing of protobuf or JSON. Each event loop of the
 /// group has its own connections (see ``GRPCShard``); a call runs on the loop it is made on.
+///
+/// With a `cluster` configuration, calls go through an ``EndpointCluster``: its balancer picks each attempt's
+/// endpoint, whose own one-endpoint client carries it; unary calls are retried and hedged as the policy says.
 public final class GRPCClient: Sendable {
     public let configuration: GRPCClientConfiguration
     private let shards: [GRPCShard]
     private let choice: ShardChoice
+    /// Set when the configuration has a `cluster`; `shards` is empty then.
+    private let cluster: EndpointCluster<GRPCWire>?
 
-    public init(configuration: GRPCClientConfiguration, eventLoopGroup: any EventLoopGroup, logger: Logger) {
-        self.configuration = configuration
+    /// - Parameter endpointSource: with a `cluster`, where its endpoints come from instead of
+    ///   `cluster.discovery` (a test's); started here and stopped by ``shutdown()``.
+    public convenience init(
+        configuration: GRPCClientConfiguration, eventLoopGroup: any EventLoopGroup, logger: Logger,
+        endpointSource: (any EndpointSource)? = nil
+    ) {
         var logger = logger
-        logger[metadataKey: "grpc.endpoints"] = "\(configuration.endpoints)"
+        logger[metadataKey: "grpc.endpoints"] = "\(configuration.cluster?.endpoints.map(\.endpoint) ?? configuration.endpoints)"
         // One TLS context for all of the client's connections: building one loads certificates and trust roots.
         let tlsContext = configuration.tls?.makeConnectionContext(applicationProtocols: ["h2"])
         if case .failure(let error) = tlsContext {
             logger.error("TLS setup failed; every call will fail", metadata: ["error": "\(error)"])
         }
+        self.init(
+            configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger, tlsContext: tlsContext,
+            endpointSource: endpointSource)
+    }
+
+    private init(
+        configuration: GRPCClientConfiguration, eventLoopGroup: any EventLoopGroup, logger: Logger,
+        tlsContext: Result<NIOSSLContext, ClientError>?, endpointSource: (any EndpointSource)?
+    ) {
+        self.configuration = configuration
+        if let clusterConfiguration = configuration.cluster {
+            self.shards = []
+            self.choice = ShardChoice(loops: [], shards: 0)
+            self.cluster = EndpointCluster(
+                serviceName: configuration.serviceName, configuration: clusterConfiguration,
+                source: endpointSource ?? clusterConfiguration.discovery.map { $0.makeSource(group: eventLoopGroup, logger: logger) },
+                healthProbe: clusterConfiguration.healthCheck.map { _ in .grpcHealth(service: "", tls: configuration.tls) },
+                group: eventLoopGroup, logger: logger
+            ) { endpoint in
+                var single = configuration
+                single.endpoints = [endpoint]
+                single.cluster = nil
+                var endpointLogger = logger
+                endpointLogger[metadataKey: "grpc.endpoint"] = "\(endpoint)"
+                return GRPCClient(
+                    configuration: single, eventLoopGroup: eventLoopGroup, logger: endpointLogger, tlsContext: tlsContext,
+                    endpointSource: nil)
+            }
+            return
+        }
+        self.cluster = nil
         let targets = configuration.endpoints.map { endpoint in
             let serverHostname = configuration.tls?.serverHostname(for: endpoint)
             return GRPCShard.Target(
@@ -63,10 +104,12 @@ public final class GRPCClient: Sendable {
         metadata: [(String, String)] = [],
         timeout: TimeAmount,
         cancellation: CallCancellation? = nil,
+        policy: CallPolicyOverride? = nil,
+        hashKey: UInt64? = nil,
         on eventLoop: any EventLoop
     ) -> EventLoopFuture<GRPCReply> {
         let promise = eventLoop.makePromise(of: GRPCReply.self)
-        start(path, message, metadata, timeout, cancellation, promise, onMessage: nil, started: nil)
+        start(path, message, metadata, timeout, cancellation, promise, onMessage: nil, started: nil, policy: policy, hashKey: hashKey)
         return promise.futureResult
     }
 
@@ -74,8 +117,15 @@ public final class GRPCClient: Sendable {
     func start(
         _ path: String, _ message: ByteBuffer?, _ metadata: [(String, String)], _ timeout: TimeAmount,
         _ cancellation: CallCancellation?, _ promise: EventLoopPromise<GRPCReply>,
-        onMessage: (@Sendable (ByteBuffer) -> Void)?, started: (@Sendable (GRPCPendingCall) -> Void)?
+        onMessage: (@Sendable (ByteBuffer) -> Void)?, started: (@Sendable (GRPCPendingCall) -> Void)?,
+        policy: CallPolicyOverride? = nil, hashKey: UInt64? = nil
     ) {
+        if let cluster {
+            let call = GRPCClusterCall(
+                path: path, message: message, metadata: metadata, timeout: timeout, cancellation: cancellation,
+                onMessage: onMessage, started: started)
+            return cluster.send(call, policy: policy, hashKey: hashKey, promise: promise)
+        }
         let shard = shards[choice.index(for: promise.futureResult.eventLoop)]
         let deadline = NIODeadline.now() + timeout
         let call = GRPCPendingCall(
@@ -99,6 +149,7 @@ public final class GRPCClient: Sendable {
 
     /// Closes every connection; calls still running fail, later calls fail with `.shutdown`.
     public func shutdown() async {
+        if let cluster { return await cluster.shutdown() }
         var open: [GRPCConnection] = []
         for shard in shards {
             // Fails if the group is already shut down, and with it every connection on it.

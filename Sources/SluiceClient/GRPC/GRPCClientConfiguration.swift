@@ -21,6 +21,11 @@ public struct GRPCClientConfiguration: Sendable, Hashable {
     /// `:authority`; nil uses the TLS server name, else the endpoint's `host:port`.
     public var authority: String?
     public var userAgent: String
+    /// Balancing, retries, hedging, outlier ejection and health checks over the endpoints (which then come
+    /// from `cluster.endpoints` or its discovery, not `endpoints`); nil sends round robin, one attempt.
+    public var cluster: ClusterConfiguration?
+    /// The service's name in the cluster's errors and logs.
+    public var serviceName: String
 
     public init(
         endpoints: [Endpoint],
@@ -31,7 +36,9 @@ public struct GRPCClientConfiguration: Sendable, Hashable {
         keepaliveTimeout: TimeAmount = .seconds(10),
         maxMessageSize: Int = 4 * 1024 * 1024,
         authority: String? = nil,
-        userAgent: String = "sluice-grpc"
+        userAgent: String = "sluice-grpc",
+        cluster: ClusterConfiguration? = nil,
+        serviceName: String = "grpc"
     ) {
         self.endpoints = endpoints
         self.connectionsPerEndpoint = connectionsPerEndpoint
@@ -42,5 +49,7 @@ public struct GRPCClientConfiguration: Sendable, Hashable {
         self.maxMessageSize = maxMessageSize
         self.authority = authority
         self.userAgent = userAgent
+        self.cluster = cluster
+        self.serviceName = serviceName
     }
 }

@@ -37,14 +37,14 @@ public struct AttemptFailure: Sendable, Hashable {
     }
 
     /// Whether this failure says something about the endpoint, for outlier detection: transport failures,
-    /// unreadable replies, HTTP 5xx and the gRPC codes Envoy maps to 5xx (UNKNOWN, DEADLINE_EXCEEDED,
-    /// UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS). A declared exception is the service's answer, not
-    /// the endpoint's failure.
+    /// unreadable replies, HTTP 5xx and the gRPC codes the gateway's guard counts as failures (UNKNOWN,
+    /// DEADLINE_EXCEEDED, INTERNAL, UNAVAILABLE, DATA_LOSS; not UNIMPLEMENTED, which every endpoint of a
+    /// deployment answers alike). A declared exception is the service's answer, not the endpoint's failure.
     public var isEndpointFailure: Bool {
         switch kind {
         case .connectFailure, .reset, .timeout, .unavailable, .other: true
         case .exception: false
-        case .grpc(let code): [2, 4, 12, 13, 14, 15].contains(code)
+        case .grpc(let code): [2, 4, 13, 14, 15].contains(code)
         case .http(let status): (500...599).contains(status)
         }
     }

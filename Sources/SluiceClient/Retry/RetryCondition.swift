@@ -3,6 +3,7 @@ public enum RetryCondition: Sendable, Hashable, CustomStringConvertible {
     case connectFailure
     case reset
     case timeout
+    /// No endpoint took the call; also a gRPC UNAVAILABLE status.
     case unavailable
     /// `exception:Name`: a declared exception of that IDL name.
     case exception(String)
@@ -18,6 +19,8 @@ public enum RetryCondition: Sendable, Hashable, CustomStringConvertible {
         case (.connectFailure, .connectFailure), (.reset, .reset), (.timeout, .timeout),
             (.unavailable, .unavailable):
             true
+        // gRPC's own word for the same: the server (or a proxy before it) could not take the call.
+        case (.unavailable, .grpc(14)): true
         case (.exception(let name), .exception(let thrown)): name == thrown
         case (.grpc(let code), .grpc(let status)): code == status
         case (.http(let wanted), .http(let status)): wanted == status

@@ -2,7 +2,7 @@ internal import NIOCore
 internal import Yams
 internal import SluiceClient
 
-/// A Thrift service's resilience keys (issue 14) read into ``ServiceConfiguration/cluster`` and
+/// A Thrift or gRPC service's resilience keys (issue 14) read into ``ServiceConfiguration/cluster`` and
 /// ``ServiceConfiguration/hashKey``: `balancer`, `hash_key`, `slow_start`, `retry`, `hedge`, `outlier`,
 /// `health_check`, and the weights of `endpoints` or the `discovery` that replaces them.
 extension RouteFile {

@@ -31,14 +31,21 @@ extension RouteFile {
         }
         let idl = idlField.flatMap { reader.string($0.value, what: "'idl'") }
         if idlField != nil, idl == nil { valid = false }
-        if fields["endpoints"] == nil {
-            reader.error(at: node, "a service needs 'endpoints'")
+        let endpoints = parseEndpointsOrDiscovery(node, fields: fields, reader: &reader, valid: &valid)
+        if idl == "reflection", let discovery = fields["discovery"] {
+            // The schema is fetched once, before any discovery has run.
+            reader.error(at: discovery.key, "'idl: reflection' asks the service's 'endpoints' for its schema at load; list them rather than 'discovery'")
             valid = false
         }
-        let endpoints = parseEndpoints(fields["endpoints"], reader: &reader, valid: &valid)
-        var configuration = ServiceConfiguration(name: name ?? "", idlPath: "", endpoints: endpoints, origin: reader.origin(of: node))
+        var configuration = ServiceConfiguration(
+            name: name ?? "", idlPath: "", endpoints: endpoints.map(\.endpoint), origin: reader.origin(of: node))
         configuration.kind = .grpc
         parseClientSettings(fields, into: &configuration, reader: &reader, valid: &valid)
+        parseCluster(fields, endpoints: endpoints, into: &configuration, reader: &reader, valid: &valid)
+        if let field = fields["health_check"], configuration.cluster.healthCheck?.thriftMethod != nil {
+            reader.error(at: field.value, "health_check.thrift_method is for Thrift services; a gRPC service's endpoints are asked grpc.health.v1.Health/Check")
+            valid = false
+        }
         if let field = fields["connections"] {
             if let value = reader.int(field.value, what: "'connections'", range: 1...1024) {
                 configuration.connectionsPerEndpoint = value

@@ -137,16 +137,8 @@ extension RouteFile {
         return ServiceDraft(configuration: configuration, idlOrigin: reader.origin(of: idlField.value), notes: notes)
     }
 
-    /// `host:port` endpoints of a gRPC service (weights are refused there by the resilience gate); `field` nil
-    /// when it is missing (reported already).
-    static func parseEndpoints(
-        _ field: (key: Node, value: Node)?, reader: inout YAMLReader, valid: inout Bool
-    ) -> [SluiceClient.Endpoint] {
-        parseWeightedEndpoints(field, reader: &reader, valid: &valid).map(\.endpoint)
-    }
-
-    /// A Thrift service's `endpoints`, or none when it has `discovery` instead; exactly one of them.
-    private static func parseEndpointsOrDiscovery(
+    /// A Thrift or gRPC service's `endpoints`, or none when it has `discovery` instead; exactly one of them.
+    static func parseEndpointsOrDiscovery(
         _ node: Node, fields: [String: (key: Node, value: Node)], reader: inout YAMLReader, valid: inout Bool
     ) -> [WeightedEndpoint] {
         switch (fields["endpoints"], fields["discovery"]) {

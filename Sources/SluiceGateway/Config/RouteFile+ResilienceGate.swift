@@ -1,8 +1,8 @@
 internal import Yams
 
-/// Which services' clients apply the resilience keys of issue 14. Only the Thrift client composes the cluster
-/// so far; gRPC and HTTP services keep what they already honoured (plain `endpoints`, `timeout`). This is the
-/// one place that says so: supporting another protocol is adding it to ``resilienceProtocols``.
+/// Which services' clients apply the resilience keys of issue 14. The Thrift and gRPC clients compose the
+/// cluster; HTTP services keep what they already honoured (plain `endpoints`, `timeout`). This is the one place
+/// that says so: supporting another protocol is adding it to ``resilienceProtocols``.
 extension RouteFile {
     /// Service keys read into ``ServiceConfiguration/cluster`` and ``ServiceConfiguration/hashKey``.
     static let resilienceServiceKeys = [
@@ -10,7 +10,7 @@ extension RouteFile {
     ]
     /// Route keys read into ``RouteConfiguration/callPolicy``.
     static let callPolicyRouteKeys = ["timeout", "retry", "hedge"]
-    static let resilienceProtocols: Set<ServiceConfiguration.Kind> = [.thrift]
+    static let resilienceProtocols: Set<ServiceConfiguration.Kind> = [.thrift, .grpc]
 
     static func protocolName(_ kind: ServiceConfiguration.Kind) -> String {
         switch kind {
@@ -28,7 +28,7 @@ extension RouteFile {
         guard !resilienceProtocols.contains(kind) else { return true }
         let name = protocolName(kind)
         var valid = refuseKeys(resilienceServiceKeys, in: fields, reader: &reader) {
-            "'\($0)' is not supported yet for protocol: \(name) services (only thrift services' client applies it so far)"
+            "'\($0)' is not supported yet for protocol: \(name) services (only thrift and grpc services' clients apply it so far)"
         }
         for item in fields["endpoints"]?.value.sequence ?? [] where item.mapping != nil {
             reader.error(at: item, "endpoint weights are not supported yet for protocol: \(name) services; write the endpoint as a string")

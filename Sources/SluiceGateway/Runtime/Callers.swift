@@ -26,13 +26,16 @@ extension ThriftClient: ThriftCaller {}
 /// The same for a gRPC service: `GRPCClient` is the real one.
 public protocol GRPCCaller: AnyObject, Sendable {
     /// See `GRPCClient.call`: `message` is the encoded request; the reply carries any status, and the future
-    /// fails only with a `ClientError` (no gRPC answer at all).
+    /// fails only with a `ClientError` (no gRPC answer at all). `policy` and `hashKey` as for `ThriftCaller`;
+    /// the streaming calls below take a `hashKey` but no policy (they are sent once).
     func call(
         path: String,
         message: ByteBuffer,
         metadata: [(String, String)],
         timeout: TimeAmount,
         cancellation: CallCancellation?,
+        policy: CallPolicyOverride?,
+        hashKey: UInt64?,
         on eventLoop: any EventLoop
     ) -> EventLoopFuture<GRPCReply>
 
@@ -44,6 +47,7 @@ public protocol GRPCCaller: AnyObject, Sendable {
         metadata: [(String, String)],
         timeout: TimeAmount,
         cancellation: CallCancellation?,
+        hashKey: UInt64?,
         on eventLoop: any EventLoop
     ) -> EventLoopFuture<GRPCReply>
 
@@ -58,6 +62,7 @@ public protocol GRPCCaller: AnyObject, Sendable {
         metadata: [(String, String)],
         timeout: TimeAmount,
         cancellation: CallCancellation?,
+        hashKey: UInt64?,
         on eventLoop: any EventLoop,
         onMessage: @escaping @Sendable (ByteBuffer) -> Void
     ) -> any GRPCMessageStream
@@ -70,6 +75,7 @@ public protocol GRPCCaller: AnyObject, Sendable {
         metadata: [(String, String)],
         timeout: TimeAmount,
         cancellation: CallCancellation?,
+        hashKey: UInt64?,
         on eventLoop: any EventLoop,
         onMessage: (@Sendable (ByteBuffer) -> Void)?
     ) -> (requests: any GRPCMessageSender, responses: any GRPCMessageStream)
@@ -112,15 +118,17 @@ extension GRPCResponseStream: GRPCMessageStream {}
 extension GRPCClient: GRPCCaller {
     public func streamingCall(
         path: String, messages: [ByteBuffer], clientStreaming: Bool, metadata: [(String, String)], timeout: TimeAmount,
-        cancellation: CallCancellation?, on eventLoop: any EventLoop, onMessage: @escaping @Sendable (ByteBuffer) -> Void
+        cancellation: CallCancellation?, hashKey: UInt64?, on eventLoop: any EventLoop,
+        onMessage: @escaping @Sendable (ByteBuffer) -> Void
     ) -> any GRPCMessageStream {
         guard clientStreaming else {
             return serverStreamingCall(
                 path: path, message: messages.first ?? ByteBuffer(), metadata: metadata, timeout: timeout,
-                cancellation: cancellation, on: eventLoop, onMessage: onMessage)
+                cancellation: cancellation, hashKey: hashKey, on: eventLoop, onMessage: onMessage)
         }
         let (requests, responses) = bidirectionalStreamingCall(
-            path: path, metadata: metadata, timeout: timeout, cancellation: cancellation, on: eventLoop, onMessage: onMessage)
+            path: path, metadata: metadata, timeout: timeout, cancellation: cancellation, hashKey: hashKey, on: eventLoop,
+            onMessage: onMessage)
         for message in messages { _ = requests.send(message) }
         requests.finish()
         return responses
@@ -128,24 +136,25 @@ extension GRPCClient: GRPCCaller {
 
     public func requestStreamingCall(
         path: String, metadata: [(String, String)], timeout: TimeAmount, cancellation: CallCancellation?,
-        on eventLoop: any EventLoop, onMessage: (@Sendable (ByteBuffer) -> Void)?
+        hashKey: UInt64?, on eventLoop: any EventLoop, onMessage: (@Sendable (ByteBuffer) -> Void)?
     ) -> (requests: any GRPCMessageSender, responses: any GRPCMessageStream) {
         guard let onMessage else {
             let (requests, reply) = clientStreamingCall(
-                path: path, metadata: metadata, timeout: timeout, cancellation: cancellation, on: eventLoop)
+                path: path, metadata: metadata, timeout: timeout, cancellation: cancellation, hashKey: hashKey, on: eventLoop)
             return (requests, GRPCSingleReply(reply: reply))
         }
         let (requests, responses) = bidirectionalStreamingCall(
-            path: path, metadata: metadata, timeout: timeout, cancellation: cancellation, on: eventLoop, onMessage: onMessage)
+            path: path, metadata: metadata, timeout: timeout, cancellation: cancellation, hashKey: hashKey, on: eventLoop,
+            onMessage: onMessage)
         return (requests, responses)
     }
 
     public func call(
         path: String, messages: [ByteBuffer], metadata: [(String, String)], timeout: TimeAmount,
-        cancellation: CallCancellation?, on eventLoop: any EventLoop
+        cancellation: CallCancellation?, hashKey: UInt64?, on eventLoop: any EventLoop
     ) -> EventLoopFuture<GRPCReply> {
         let (requests, reply) = clientStreamingCall(
-            path: path, metadata: metadata, timeout: timeout, cancellation: cancellation, on: eventLoop)
+            path: path, metadata: metadata, timeout: timeout, cancellation: cancellation, hashKey: hashKey, on: eventLoop)
         // Queued at once: the body they came from is already held whole (within `limits.max_body`), and the
         // call writes them only as its stream's window opens.
         for message in messages { _ = requests.send(message) }

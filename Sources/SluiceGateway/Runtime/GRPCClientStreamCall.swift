@@ -8,7 +8,7 @@ enum GRPCClientStreamCall {
 
     static func start(
         _ route: GRPCRouteCall, messages: RequestMessageStream, headers: GatewayHeaders, cancellation: CallCancellation?,
-        on eventLoop: any EventLoop, allocator: ByteBufferAllocator, completion: @escaping Completion
+        hashKey: UInt64?, on eventLoop: any EventLoop, allocator: ByteBufferAllocator, completion: @escaping Completion
     ) {
         // The call's own, so a bad item can stop it whether or not the adapter gave a cancellation.
         let own = CallCancellation()
@@ -16,7 +16,7 @@ enum GRPCClientStreamCall {
         let answered = NIOLoopBoundBox(false, eventLoop: eventLoop)
         let (requests, responses) = route.caller.requestStreamingCall(
             path: route.path, metadata: route.metadata(from: headers), timeout: route.timeout, cancellation: own,
-            on: eventLoop, onMessage: nil)
+            hashKey: hashKey, on: eventLoop, onMessage: nil)
         GRPCRequestFeed.start(route, messages: messages, into: requests, allocator: allocator) { error in
             guard !answered.value else { return }
             answered.value = true

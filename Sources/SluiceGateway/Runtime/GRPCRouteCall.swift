@@ -16,6 +16,10 @@ final class GRPCRouteCall: Sendable {
     /// The service's name, for errors.
     let service: String
     let timeout: TimeAmount
+    /// The route's own `retry` and `hedge` (its `timeout` is in `timeout`); nil when it sets neither.
+    let policy: CallPolicyOverride?
+    /// What a `consistent_hash` service hashes to pick an endpoint, read from the request.
+    let hashKey: ParamReader?
     /// Request headers sent as metadata.
     let forwardHeaders: [String]
     /// Response metadata copied onto the response as headers.
@@ -29,7 +33,9 @@ final class GRPCRouteCall: Sendable {
         self.responseField = configuration.responseBody
         self.caller = caller
         self.service = service.name
-        self.timeout = service.requestTimeout
+        self.timeout = configuration.callPolicy.timeout ?? service.requestTimeout
+        self.policy = configuration.callPolicy.isEmpty ? nil : configuration.callPolicy
+        self.hashKey = service.hashKey.map(ParamReader.init(hashKey:))
         self.forwardHeaders = service.grpc.forwardHeaders
         self.responseMetadata = service.grpc.responseMetadata
     }
@@ -89,16 +95,18 @@ final class GRPCRouteCall: Sendable {
 
     /// Sends the encoded request: one message, or for a client-streaming method each of its list.
     func send(
-        _ request: ByteBuffer, headers: GatewayHeaders, cancellation: CallCancellation?, on eventLoop: any EventLoop
+        _ request: ByteBuffer, headers: GatewayHeaders, cancellation: CallCancellation?, hashKey: UInt64? = nil,
+        on eventLoop: any EventLoop
     ) -> EventLoopFuture<GRPCReply> {
         let metadata = metadata(from: headers)
         guard method.clientStreaming else {
             return caller.call(
-                path: path, message: request, metadata: metadata, timeout: timeout, cancellation: cancellation, on: eventLoop)
+                path: path, message: request, metadata: metadata, timeout: timeout, cancellation: cancellation,
+                policy: policy, hashKey: hashKey, on: eventLoop)
         }
         return caller.call(
             path: path, messages: GRPCMessageList.split(request), metadata: metadata, timeout: timeout,
-            cancellation: cancellation, on: eventLoop)
+            cancellation: cancellation, hashKey: hashKey, on: eventLoop)
     }
 
     /// The configured request headers, as metadata.

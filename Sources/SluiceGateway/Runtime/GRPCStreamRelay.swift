@@ -39,7 +39,7 @@ final class GRPCStreamRelay: Sendable {
     ///   unused); nil when they are all in `request`.
     static func start(
         _ route: GRPCRouteCall, request: ByteBuffer, streamed: RequestMessageStream? = nil, headers: GatewayHeaders,
-        cancellation: CallCancellation?, on eventLoop: any EventLoop, allocator: ByteBufferAllocator,
+        cancellation: CallCancellation?, hashKey: UInt64? = nil, on eventLoop: any EventLoop, allocator: ByteBufferAllocator,
         completion: @escaping Completion
     ) {
         let format = ResponseStreamFormat.negotiate(accept: headers.values("accept"))
@@ -50,7 +50,7 @@ final class GRPCStreamRelay: Sendable {
         if let streamed {
             let (requests, responses) = route.caller.requestStreamingCall(
                 path: route.path, metadata: route.metadata(from: headers), timeout: route.timeout, cancellation: own,
-                on: eventLoop
+                hashKey: hashKey, on: eventLoop
             ) { message in
                 relay.received(message)
             }
@@ -60,7 +60,8 @@ final class GRPCStreamRelay: Sendable {
             let messages = route.method.clientStreaming ? GRPCMessageList.split(request) : [request]
             call = route.caller.streamingCall(
                 path: route.path, messages: messages, clientStreaming: route.method.clientStreaming,
-                metadata: route.metadata(from: headers), timeout: route.timeout, cancellation: own, on: eventLoop
+                metadata: route.metadata(from: headers), timeout: route.timeout, cancellation: own, hashKey: hashKey,
+                on: eventLoop
             ) { message in
                 relay.received(message)
             }

@@ -33,7 +33,12 @@ enum RouteCall: Sendable {
     /// The request's key for a `consistent_hash` service (nil when the service hashes nothing, or the request
     /// lacks the part it hashes: the balancer then draws by weight).
     func hashKey(_ request: GatewayRequest, input: CallInput) -> UInt64? {
-        guard case .thrift(let call) = self, let reader = call.hashKey else { return nil }
+        let reader: ParamReader?
+        switch self {
+        case .thrift(let call): reader = call.hashKey
+        case .grpc(let call): reader = call.hashKey
+        }
+        guard let reader else { return nil }
         return reader.read(FlowRequestItems(request), input: input).map { BalancerHash.fnv1a64($0) }
     }
 
@@ -61,15 +66,15 @@ enum RouteCall: Sendable {
             }
         case .grpc(let call) where call.method.serverStreaming:
             GRPCStreamRelay.start(
-                call, request: request, streamed: streamed, headers: headers, cancellation: cancellation, on: eventLoop,
+                call, request: request, streamed: streamed, headers: headers, cancellation: cancellation, hashKey: hashKey, on: eventLoop,
                 allocator: allocator, completion: completion)
         case .grpc(let call):
             if let streamed {
                 return GRPCClientStreamCall.start(
-                    call, messages: streamed, headers: headers, cancellation: cancellation, on: eventLoop, allocator: allocator,
+                    call, messages: streamed, headers: headers, cancellation: cancellation, hashKey: hashKey, on: eventLoop, allocator: allocator,
                     completion: completion)
             }
-            let reply = call.send(request, headers: headers, cancellation: cancellation, on: eventLoop)
+            let reply = call.send(request, headers: headers, cancellation: cancellation, hashKey: hashKey, on: eventLoop)
             reply.assumeIsolated().whenComplete { result in
                 completion(result.map { GRPCReplyResponse.make($0, call: call, allocator: allocator) })
             }

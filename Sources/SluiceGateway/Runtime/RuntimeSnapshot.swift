@@ -87,7 +87,9 @@ final class RuntimeSnapshot: Sendable {
             if service.kind == .grpc {
                 guard let idl = configuration.protobufIDLs[route.service], let method = idl.schema.method(named: route.call) else { continue }
                 let key = ServiceRuntime.Key(service: service.name, idlService: "")
-                runtime = services[key] ?? Self.grpcRuntime(for: key, service: service, previous: previous, makeCaller: makeGRPCCaller)
+                runtime = services[key] ?? Self.grpcRuntime(
+                    for: key, service: service, routesRetry: retryingServices.contains(service.name), previous: previous,
+                    makeCaller: makeGRPCCaller)
                 services[key] = runtime
                 guard case .grpc(let caller, _) = runtime.client else { continue }
                 call = .grpc(GRPCRouteCall(configuration: route, method: method, schema: idl.schema, service: service, caller: caller))
@@ -144,10 +146,11 @@ final class RuntimeSnapshot: Sendable {
     private static func grpcRuntime(
         for key: ServiceRuntime.Key,
         service: ServiceConfiguration,
+        routesRetry: Bool,
         previous: RuntimeSnapshot?,
         makeCaller: (GRPCClientConfiguration) -> any GRPCCaller
     ) -> ServiceRuntime {
-        let clientConfiguration = ServiceRuntime.grpcClientConfiguration(for: service)
+        let clientConfiguration = ServiceRuntime.grpcClientConfiguration(for: service, routesRetry: routesRetry)
         if let existing = previous?.services[key], case .grpc(let caller, let settings) = existing.client, settings == clientConfiguration {
             return ServiceRuntime(configuration: service, client: .grpc(caller, settings))
         }

@@ -55,15 +55,17 @@ final class ServiceRuntime: Sendable {
         return routesRetry || service.endpoints.count != 1 || service.cluster != plain
     }
 
-    /// A gRPC service's client settings.
-    static func grpcClientConfiguration(for service: ServiceConfiguration) -> GRPCClientConfiguration {
+    /// A gRPC service's client settings; a cluster under the same rule as Thrift's (``usesCluster``).
+    static func grpcClientConfiguration(for service: ServiceConfiguration, routesRetry: Bool = false) -> GRPCClientConfiguration {
         GRPCClientConfiguration(
             endpoints: service.endpoints,
             connectionsPerEndpoint: service.connectionsPerEndpoint,
             tls: service.tls,
             connectTimeout: service.connectTimeout,
             authority: service.grpc.authority,
-            userAgent: "sluice/\(GatewayVersion.string)"
+            userAgent: "sluice/\(GatewayVersion.string)",
+            cluster: usesCluster(service, routesRetry: routesRetry) ? service.cluster : nil,
+            serviceName: service.name
         )
     }
 }

@@ -26,11 +26,11 @@ struct AttemptOutcomeTests {
     }
 
     @Test(
-        "endpoint failures: transport, 5xx, the gRPC codes Envoy maps to 5xx; not declared exceptions",
+        "endpoint failures: transport, 5xx, the gRPC codes the guard counts as failures; not declared exceptions",
         arguments: [
             (AttemptFailure.Kind.connectFailure, true), (.reset, true), (.timeout, true), (.unavailable, true),
             (.other, true), (.exception("Busy"), false), (.grpc(14), true), (.grpc(13), true), (.grpc(5), false),
-            (.grpc(8), false), (.http(503), true), (.http(500), true), (.http(404), false), (.http(429), false),
+            (.grpc(8), false), (.grpc(12), false), (.grpc(2), true), (.grpc(4), true), (.grpc(15), true), (.http(503), true), (.http(500), true), (.http(404), false), (.http(429), false),
         ] as [(AttemptFailure.Kind, Bool)])
     func endpointFailures(kind: AttemptFailure.Kind, counts: Bool) {
         #expect(AttemptFailure(kind, requestWritten: true).isEndpointFailure == counts)

@@ -69,4 +69,17 @@ struct RetryConditionTests {
         #expect(!RetryCondition.reset.matches(.timeout))
         #expect(!RetryCondition.connectFailure.matches(.other))
     }
+
+    @Test("unavailable also matches gRPC's UNAVAILABLE status, and only that one")
+    func unavailableMatchesGRPC() {
+        #expect(RetryCondition.unavailable.matches(.grpc(14)))
+        #expect(!RetryCondition.unavailable.matches(.grpc(13)))
+        #expect(!RetryCondition.grpc(14).matches(.unavailable))
+    }
+
+    @Test("a gRPC reply is a failed attempt exactly when its status is not OK, and was written")
+    func grpcReplyFailure() {
+        #expect(GRPCWire.failure(of: GRPCReply(statusCode: 0)) == nil)
+        #expect(GRPCWire.failure(of: GRPCReply(statusCode: 14)) == AttemptFailure(.grpc(14), requestWritten: true))
+    }
 }

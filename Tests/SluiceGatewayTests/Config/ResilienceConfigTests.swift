@@ -261,7 +261,7 @@ struct ResilienceConfigTests {
         ])
     }
 
-    @Test("gRPC and HTTP services refuse the keys their clients do not apply yet, in one place")
+    @Test("HTTP services refuse the keys their client does not apply yet, in one place; gRPC services take them")
     func unwiredProtocols() throws {
         let result = try Self.load("""
         services:
@@ -277,11 +277,10 @@ struct ResilienceConfigTests {
             discovery: {dns: "orders:50051"}
         """)
         #expect(result.diagnostics == [
-            "echo.yaml:6:5: 'balancer' is not supported yet for protocol: http services (only thrift services' client applies it so far)",
-            "echo.yaml:7:5: 'retry' is not supported yet for protocol: http services (only thrift services' client applies it so far)",
+            "echo.yaml:6:5: 'balancer' is not supported yet for protocol: http services (only thrift and grpc services' clients apply it so far)",
+            "echo.yaml:7:5: 'retry' is not supported yet for protocol: http services (only thrift and grpc services' clients apply it so far)",
             "echo.yaml:4:42: endpoint weights are not supported yet for protocol: http services; write the endpoint as a string",
-            "echo.yaml:11:5: 'discovery' is not supported yet for protocol: grpc services (only thrift services' client applies it so far)",
-            "echo.yaml:8:5: a service needs 'endpoints'",
+            "echo.yaml:11:5: 'idl: reflection' asks the service's 'endpoints' for its schema at load; list them rather than 'discovery'",
         ])
     }
 }
@@ -299,6 +298,82 @@ extension ResilienceConfigTests {
         """))
         #expect(result.diagnostics == [
             "echo.yaml:9:26: hash_key.path_param: service 'echo' hashes on path variable 'req.name', which this path does not bind"
+        ])
+    }
+}
+
+extension ResilienceConfigTests {
+    static let grpcProto = """
+    syntax = "proto3";
+    package shop.v1;
+    message GetOrderRequest { string name = 1; }
+    message Order { string name = 1; }
+    service OrderService { rpc GetOrder(GetOrderRequest) returns (Order); }
+    """
+
+    @Test("a gRPC service takes the resilience keys, and a route its timeout, retry and hedge")
+    func grpcServiceKeys() throws {
+        let result = try ConfigFixture(["shop.proto": Self.grpcProto, "a.yaml": """
+        services:
+          - name: orders
+            protocol: grpc
+            idl: shop.proto
+            endpoints: ["127.0.0.1:50051", {address: "127.0.0.1:50052", weight: 3}]
+            balancer: consistent_hash
+            hash_key: {header: x-user}
+            retry: {max_attempts: 3, per_try_timeout: 200ms, on: [unavailable, "grpc:RESOURCE_EXHAUSTED"], idempotent: true}
+            hedge: {delay: 20ms}
+            outlier: {consecutive_failures: 3}
+            health_check: {interval: 1s}
+        routes:
+          - {method: GET, path: "/v1/orders/{name}", service: orders, call: OrderService.GetOrder, timeout: 2s, retry: {max_attempts: 2}}
+        """]).run()
+        #expect(result.diagnostics == [])
+        let configuration = try #require(result.configuration)
+        let service = try #require(configuration.services.first)
+        #expect(service.cluster.endpoints.map(\.weight) == [1, 3])
+        #expect(service.cluster.balancer.kind == .consistentHash)
+        #expect(service.hashKey != nil)
+        #expect(service.cluster.retry?.conditions == [.unavailable, .grpc(8)])
+        #expect(service.cluster.retry?.perTryTimeout == .milliseconds(200))
+        #expect(service.cluster.hedge != nil && service.cluster.outlier != nil && service.cluster.healthCheck != nil)
+        let route = try #require(configuration.routes.first)
+        #expect(route.callPolicy.timeout == .seconds(2))
+        #expect(route.callPolicy.retry?.maxAttempts == 2)
+        #expect(ServiceRuntime.grpcClientConfiguration(for: service).cluster == service.cluster)
+    }
+
+    @Test("a plain gRPC service keeps the direct client; discovery and weights make it a cluster")
+    func grpcClusterOnlyWhenAsked() throws {
+        let plain = try ConfigFixture(["shop.proto": Self.grpcProto, "a.yaml": """
+        services:
+          - {name: orders, protocol: grpc, idl: shop.proto, endpoints: ["127.0.0.1:50051"]}
+        """]).run()
+        let service = try #require(plain.configuration?.services.first)
+        #expect(ServiceRuntime.grpcClientConfiguration(for: service).cluster == nil)
+        #expect(ServiceRuntime.grpcClientConfiguration(for: service, routesRetry: true).cluster != nil)
+        let discovered = try ConfigFixture(["shop.proto": Self.grpcProto, "a.yaml": """
+        services:
+          - {name: orders, protocol: grpc, idl: shop.proto, discovery: {dns: "localhost:50051"}}
+        """]).run()
+        #expect(discovered.diagnostics == [])
+        let found = try #require(discovered.configuration?.services.first)
+        #expect(found.endpoints.isEmpty)
+        #expect(ServiceRuntime.grpcClientConfiguration(for: found).cluster?.discovery != nil)
+    }
+
+    @Test("a gRPC service's health check is grpc.health.v1: thrift_method is refused there")
+    func grpcHealthCheckMethod() throws {
+        let result = try ConfigFixture(["shop.proto": Self.grpcProto, "a.yaml": """
+        services:
+          - name: orders
+            protocol: grpc
+            idl: shop.proto
+            endpoints: ["127.0.0.1:50051"]
+            health_check: {thrift_method: Health.ping}
+        """]).run()
+        #expect(result.diagnostics == [
+            "a.yaml:6:19: health_check.thrift_method is for Thrift services; a gRPC service's endpoints are asked grpc.health.v1.Health/Check"
         ])
     }
 }

@@ -27,7 +27,7 @@ final class FakeGRPCCaller: GRPCCaller, @unchecked Sendable {
 
     func call(
         path: String, message: ByteBuffer, metadata: [(String, String)], timeout: TimeAmount, cancellation: CallCancellation?,
-        on eventLoop: any EventLoop
+        policy: CallPolicyOverride?, hashKey: UInt64?, on eventLoop: any EventLoop
     ) -> EventLoopFuture<GRPCReply> {
         let call = Call(path: path, message: message, metadata: metadata, timeout: timeout)
         calls.append(call)
@@ -36,7 +36,7 @@ final class FakeGRPCCaller: GRPCCaller, @unchecked Sendable {
 
     func call(
         path: String, messages: [ByteBuffer], metadata: [(String, String)], timeout: TimeAmount, cancellation: CallCancellation?,
-        on eventLoop: any EventLoop
+        hashKey: UInt64?, on eventLoop: any EventLoop
     ) -> EventLoopFuture<GRPCReply> {
         let call = Call(path: path, message: ByteBuffer(), metadata: metadata, timeout: timeout, messages: messages)
         calls.append(call)
@@ -50,7 +50,8 @@ final class FakeGRPCCaller: GRPCCaller, @unchecked Sendable {
 
     func streamingCall(
         path: String, messages: [ByteBuffer], clientStreaming: Bool, metadata: [(String, String)], timeout: TimeAmount,
-        cancellation: CallCancellation?, on eventLoop: any EventLoop, onMessage: @escaping @Sendable (ByteBuffer) -> Void
+        cancellation: CallCancellation?, hashKey: UInt64?, on eventLoop: any EventLoop,
+        onMessage: @escaping @Sendable (ByteBuffer) -> Void
     ) -> any GRPCMessageStream {
         let call = Call(
             path: path, message: clientStreaming ? ByteBuffer() : messages.first ?? ByteBuffer(), metadata: metadata, timeout: timeout,
@@ -68,8 +69,8 @@ final class FakeGRPCCaller: GRPCCaller, @unchecked Sendable {
     var requestStreamAnswer: ((Call, CallCancellation?, (@Sendable (ByteBuffer) -> Void)?) -> (any GRPCMessageSender, any GRPCMessageStream))?
 
     func requestStreamingCall(
-        path: String, metadata: [(String, String)], timeout: TimeAmount, cancellation: CallCancellation?, on eventLoop: any EventLoop,
-        onMessage: (@Sendable (ByteBuffer) -> Void)?
+        path: String, metadata: [(String, String)], timeout: TimeAmount, cancellation: CallCancellation?, hashKey: UInt64?,
+        on eventLoop: any EventLoop, onMessage: (@Sendable (ByteBuffer) -> Void)?
     ) -> (requests: any GRPCMessageSender, responses: any GRPCMessageStream) {
         let call = Call(path: path, message: ByteBuffer(), metadata: metadata, timeout: timeout)
         calls.append(call)

@@ -6,17 +6,17 @@ internal import Synchronization
 ///
 /// One atomic word holds the count and a "retired" bit, so retiring and the last attempt's end agree on who
 /// shuts the transport down without a lock: whoever leaves the word at exactly `retiredBit` does.
-final class EndpointHandle: Sendable {
+final class ClusterEndpoint<Wire: ClusterWire>: Sendable {
     let endpoint: Endpoint
-    let transport: any ThriftCallTransport
+    let transport: Wire.Transport
     private let state = Atomic<Int>(0)
     private let shutDown = Atomic<Bool>(false)
-    private let onDrained: @Sendable (EndpointHandle) -> Void
+    private let onDrained: @Sendable (ClusterEndpoint) -> Void
 
-    private static let retiredBit = 1 << 40
+    private static var retiredBit: Int { 1 << 40 }
 
     /// `onDrained` runs once, after a retired endpoint's last attempt ended, off the request path.
-    init(endpoint: Endpoint, transport: any ThriftCallTransport, onDrained: @escaping @Sendable (EndpointHandle) -> Void) {
+    init(endpoint: Endpoint, transport: Wire.Transport, onDrained: @escaping @Sendable (ClusterEndpoint) -> Void) {
         self.endpoint = endpoint
         self.transport = transport
         self.onDrained = onDrained
@@ -52,6 +52,6 @@ final class EndpointHandle: Sendable {
     /// Shuts the transport down once, whoever asks first (drain or the client's shutdown).
     func shutdown() async {
         guard !shutDown.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        await transport.shutdown()
+        await Wire.shutdown(transport)
     }
 }

@@ -4,18 +4,19 @@ internal import Synchronization
 
 /// A service's endpoints as a cluster: one transport per endpoint, each event loop's own balancer and outlier
 /// detector over them, and calls made of attempts with retries, a budget, hedging and deadline propagation
-/// (``ClusterCall``). What a ``ThriftClient`` with a ``ClusterConfiguration`` sends through.
+/// (``ClusterCall``). What a ``ThriftClient`` or ``GRPCClient`` with a ``ClusterConfiguration`` sends through;
+/// `Wire` says which protocol carries the attempts (``ClusterWire``).
 ///
 /// The endpoint set changes off the request path (a discovery source's task): the new set is built under a
 /// lock here, then handed to each loop with `eventLoop.execute`, where that loop rebuilds its balancer and
 /// detector. Each loop must rebuild its own balancer anyway (their counts are per loop), so handing the set
 /// over as a task needs no lock and no atomic on the call path, and a pick never races a rebuild. Removed
-/// endpoints' transports shut down once their attempts in flight have ended (``EndpointHandle``).
-final class ServiceCluster: ThriftCallTransport {
+/// endpoints' transports shut down once their attempts in flight have ended (``ClusterEndpoint``).
+final class EndpointCluster<Wire: ClusterWire>: Sendable {
     struct Membership {
-        var members: ClusterMembers
+        var members: ClusterMemberSet<Wire>
         /// Removed endpoints still draining.
-        var draining: [ObjectIdentifier: EndpointHandle] = [:]
+        var draining: [ObjectIdentifier: ClusterEndpoint<Wire>] = [:]
         var isShutdown = false
     }
 
@@ -23,10 +24,10 @@ final class ServiceCluster: ThriftCallTransport {
     let configuration: ClusterConfiguration
     /// The service's one budget, shared by every loop and route.
     let budget: RetryBudget
-    private let states: [ClusterLoopState]
+    private let states: [ClusterLoopState<Wire>]
     private let choice: ShardChoice
-    private let membership: MembershipLock
-    private let makeTransport: @Sendable (Endpoint) -> any ThriftCallTransport
+    private let membership: MembershipLock<Wire>
+    private let makeTransport: @Sendable (Endpoint) -> Wire.Transport
     private let source: (any EndpointSource)?
     /// Active health checks (`health_check`), one checker for the service on its first loop.
     private let health: HealthChecker?
@@ -39,7 +40,7 @@ final class ServiceCluster: ThriftCallTransport {
     init(
         serviceName: String, configuration: ClusterConfiguration, source: (any EndpointSource)?,
         healthProbe: HealthProbe? = nil, group: any EventLoopGroup, logger: Logger,
-        makeTransport: @escaping @Sendable (Endpoint) -> any ThriftCallTransport
+        makeTransport: @escaping @Sendable (Endpoint) -> Wire.Transport
     ) {
         self.serviceName = serviceName
         self.configuration = configuration
@@ -50,9 +51,9 @@ final class ServiceCluster: ThriftCallTransport {
         var loops = Array(group.makeIterator())
         if loops.isEmpty { loops = [group.next()] }
         self.choice = ShardChoice(loops: loops, shards: loops.count)
-        let membership = MembershipLock()
+        let membership = MembershipLock<Wire>()
         self.membership = membership
-        let initial = ClusterMembers.empty.next(configuration.endpoints) { endpoint in
+        let initial = ClusterMemberSet<Wire>.empty.next(configuration.endpoints) { endpoint in
             Self.handle(endpoint, makeTransport, membership)
         }.members
         membership.state.withLock { $0.members = initial }
@@ -75,18 +76,14 @@ final class ServiceCluster: ThriftCallTransport {
     }
 
     private static func handle(
-        _ endpoint: Endpoint, _ makeTransport: (Endpoint) -> any ThriftCallTransport, _ membership: MembershipLock
-    ) -> EndpointHandle {
-        EndpointHandle(endpoint: endpoint, transport: makeTransport(endpoint)) { drained in
+        _ endpoint: Endpoint, _ makeTransport: (Endpoint) -> Wire.Transport, _ membership: MembershipLock<Wire>
+    ) -> ClusterEndpoint<Wire> {
+        ClusterEndpoint(endpoint: endpoint, transport: makeTransport(endpoint)) { drained in
             _ = membership.state.withLock { $0.draining.removeValue(forKey: ObjectIdentifier(drained)) }
         }
     }
 
-    func send(_ call: OutboundCall, promise: EventLoopPromise<ThriftReply>) {
-        send(call, policy: nil, hashKey: nil, promise: promise)
-    }
-
-    func send(_ call: OutboundCall, policy: CallPolicyOverride?, hashKey: UInt64?, promise: EventLoopPromise<ThriftReply>) {
+    func send(_ call: Wire.Call, policy: CallPolicyOverride?, hashKey: UInt64?, promise: EventLoopPromise<Wire.Reply>) {
         let state = states[choice.index(for: promise.futureResult.eventLoop)]
         if state.eventLoop.inEventLoop {
             let now = NIODeadline.now()
@@ -105,7 +102,7 @@ final class ServiceCluster: ThriftCallTransport {
     func update(_ endpoints: [WeightedEndpoint]) {
         let makeTransport = self.makeTransport
         let membership = self.membership
-        let change = membership.state.withLock { state -> (ClusterMembers, EndpointSetDiff, [EndpointHandle])? in
+        let change = membership.state.withLock { state -> (ClusterMemberSet<Wire>, EndpointSetDiff, [ClusterEndpoint<Wire>])? in
             guard !state.isShutdown else { return nil }
             let (next, diff, retired) = state.members.next(endpoints) { Self.handle($0, makeTransport, membership) }
             guard !diff.isEmpty else { return nil }
@@ -134,7 +131,7 @@ final class ServiceCluster: ThriftCallTransport {
     }
 
     /// The failure for a call that found no endpoint to send to: names the service and why.
-    func unavailableError(_ members: ClusterMembers) -> ClientError {
+    func unavailableError(_ members: ClusterMemberSet<Wire>) -> ClientError {
         let why =
             members.count == 0
             ? (source == nil ? "it has no endpoints" : "discovery has delivered no endpoints")
@@ -146,7 +143,7 @@ final class ServiceCluster: ThriftCallTransport {
     var drainingCount: Int { membership.state.withLock { $0.draining.count } }
 
     /// The current set's handles, for tests.
-    var currentHandles: [EndpointHandle] { membership.state.withLock { $0.members.handles } }
+    var currentHandles: [ClusterEndpoint<Wire>] { membership.state.withLock { $0.members.handles } }
 
     func shutdown() async {
         await source?.stop()
@@ -162,8 +159,14 @@ final class ServiceCluster: ThriftCallTransport {
     }
 }
 
+extension EndpointCluster: ThriftCallTransport where Wire == ThriftWire {
+    func send(_ call: OutboundCall, promise: EventLoopPromise<ThriftReply>) {
+        send(call, policy: nil, hashKey: nil, promise: promise)
+    }
+}
+
 /// The cluster's membership under a lock that discovery deliveries, drains and shutdown take, never a call.
 /// A class so the drain callbacks of handles made before the cluster exists can reach it.
-final class MembershipLock: Sendable {
-    let state = Mutex(ServiceCluster.Membership(members: .empty))
+final class MembershipLock<Wire: ClusterWire>: Sendable {
+    let state = Mutex(EndpointCluster<Wire>.Membership(members: .empty))
 }
