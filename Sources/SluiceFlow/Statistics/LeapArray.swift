@@ -51,6 +51,19 @@ public struct LeapArray<Bucket: WindowBucket> {
     /// as it is when it already holds that window, reset when it holds an older one. A time older than the
     /// slot's window (a clock that went back) gets a throwaway bucket, as in Sentinel.
     public mutating func withBucket<Result>(at time: Int64, _ body: (inout Bucket) -> Result) -> Result {
+        var rolled: Rolled?
+        return withBucket(at: time, rolled: &rolled, body)
+    }
+
+    /// A bucket a newer window pushed out of its slot, with the start of the window it counted.
+    public struct Rolled {
+        public let start: Int64
+        public let bucket: Bucket
+    }
+
+    /// ``withBucket(at:_:)``, setting `rolled` to the bucket the call pushed out of its slot, if any (an
+    /// owner that keeps a coarser window fills it from the buckets this one lets go of).
+    public mutating func withBucket<Result>(at time: Int64, rolled: inout Rolled?, _ body: (inout Bucket) -> Result) -> Result {
         if time >= cachedStart && time < cachedEnd { return body(&slots[cachedIndex].bucket) }
         let index = slot(of: time)
         let start = windowStart(of: time)
@@ -60,6 +73,7 @@ public struct LeapArray<Bucket: WindowBucket> {
                 var throwaway = Bucket()
                 return body(&throwaway)
             }
+            if current != Self.unused { rolled = Rolled(start: current, bucket: slots[index].bucket) }
             slots[index].start = start
             slots[index].bucket.reset()
         }
@@ -82,6 +96,11 @@ public struct LeapArray<Bucket: WindowBucket> {
         }
     }
 
+    /// Calls `body` with every slot in use, however old its window.
+    public func forEachUsed(_ body: (_ start: Int64, _ bucket: Bucket) -> Void) {
+        for slot in slots where slot.start != Self.unused { body(slot.start, slot.bucket) }
+    }
+
     /// The bucket of the window before the one holding `time`, when it is still the one in its slot
     /// (Sentinel's `getPreviousWindow`).
     public func previous(at time: Int64) -> Bucket? {
@@ -97,3 +116,4 @@ public struct LeapArray<Bucket: WindowBucket> {
 
 extension LeapArray: Sendable where Bucket: Sendable {}
 extension LeapArray.Slot: Sendable where Bucket: Sendable {}
+extension LeapArray.Rolled: Sendable where Bucket: Sendable {}

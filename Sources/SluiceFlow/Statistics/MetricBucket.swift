@@ -14,10 +14,23 @@ public struct MetricBucket: WindowBucket, Sendable, Equatable {
     /// False until the owner first touched the bucket since its reset; an occupiable window uses it to carry
     /// the passes booked in advance into a bucket the moment it becomes current.
     var seeded = false
+    /// Passes booked ahead into this bucket (seeded): the minute window counted them when they were booked.
+    var seededPass: Int64 = 0
 
     public init() {}
 
     public mutating func reset() { self = MetricBucket() }
+
+    /// Adds what a finer window's bucket counted (its booked passes are already here).
+    mutating func absorb(_ finer: MetricBucket) {
+        pass += finer.pass - finer.seededPass
+        block += finer.block
+        success += finer.success
+        exception += finer.exception
+        rt += finer.rt
+        minRt = min(minRt, finer.minRt)
+        occupiedPass += finer.occupiedPass
+    }
 
     mutating func addSuccess(rt millis: Int64, count: Int64) {
         success += count

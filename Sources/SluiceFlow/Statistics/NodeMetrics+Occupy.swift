@@ -27,7 +27,7 @@ extension NodeMetrics {
     private mutating func pass(inWindowHolding time: Int64, at now: Int64) -> Int64 {
         let start = time - time % second.windowLengthMillis
         var found: Int64 = 0
-        second.forEachValid(at: now) { bucketStart, bucket in
+        forEachSecond(at: now) { bucketStart, bucket in
             if bucketStart == start { found = bucket.pass }
         }
         return found

@@ -18,20 +18,30 @@ public struct OccupiableWindow: Sendable {
     public var sampleCount: Int { buckets.sampleCount }
     public var windowLengthMillis: Int64 { buckets.windowLengthMillis }
 
+    public typealias Rolled = LeapArray<MetricBucket>.Rolled
+
     /// Runs `body` on the current bucket, first seeding a freshly started one with what was booked for it.
     public mutating func withCurrent<R>(at now: Int64, _ body: (inout MetricBucket) -> R) -> R {
+        var rolled: Rolled?
+        return withCurrent(at: now, rolled: &rolled, body)
+    }
+
+    /// ``withCurrent(at:_:)``, setting `rolled` to the bucket the call pushed out of its slot, if any.
+    public mutating func withCurrent<R>(at now: Int64, rolled: inout Rolled?, _ body: (inout MetricBucket) -> R) -> R {
         guard everBorrowed else {
-            return buckets.withBucket(at: now) { bucket in
+            return buckets.withBucket(at: now, rolled: &rolled) { bucket in
                 bucket.seeded = true
                 return body(&bucket)
             }
         }
         let borrowed = self.borrowed
         let start = buckets.windowStart(of: now)
-        return buckets.withBucket(at: now) { bucket in
+        return buckets.withBucket(at: now, rolled: &rolled) { bucket in
             if !bucket.seeded {
                 bucket.seeded = true
-                bucket.pass += Self.booked(in: borrowed, startingAt: start)
+                let booked = Self.booked(in: borrowed, startingAt: start)
+                bucket.pass += booked
+                bucket.seededPass = booked
             }
             return body(&bucket)
         }
@@ -39,7 +49,15 @@ public struct OccupiableWindow: Sendable {
 
     /// Calls `body` with each bucket of the last interval, after refreshing the current one (Sentinel's reads).
     public mutating func forEachValid(at now: Int64, _ body: (_ start: Int64, _ bucket: MetricBucket) -> Void) {
-        withCurrent(at: now) { _ in }
+        var rolled: Rolled?
+        forEachValid(at: now, rolled: &rolled, body)
+    }
+
+    /// ``forEachValid(at:_:)``, setting `rolled` to the bucket the refresh pushed out of its slot, if any.
+    public mutating func forEachValid(
+        at now: Int64, rolled: inout Rolled?, _ body: (_ start: Int64, _ bucket: MetricBucket) -> Void
+    ) {
+        withCurrent(at: now, rolled: &rolled) { _ in }
         buckets.forEachValid(at: now, body)
     }
 

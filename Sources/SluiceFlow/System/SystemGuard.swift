@@ -32,7 +32,7 @@ extension NodeMetrics {
         var success: Int64 = 0
         var most: Int64 = 0
         var least = MetricBucket.initialMinRt
-        second.forEachValid(at: now) { _, bucket in
+        forEachSecond(at: now) { _, bucket in
             pass += bucket.pass
             rt += bucket.rt
             success += bucket.success

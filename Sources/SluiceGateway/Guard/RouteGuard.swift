@@ -102,6 +102,7 @@ final class RouteGuard: Sendable {
 
     /// Enters one resource; on a block, lets go of what the call entered before and throws the answer. The
     /// resource's gateway rules are the engine's gate: checked after the system rules, as in Sentinel.
+    @inline(never)  // one copy for the route, its API groups and its method: admit's code stays small
     private func enter(
         _ entered: Resource, _ items: FlowRequestItems, _ input: CallInput?, origin: String, entryRoute: String,
         _ ticket: inout GuardTicket.Held, _ waited: inout Int64, now: Int64
