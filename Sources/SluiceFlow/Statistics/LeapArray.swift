@@ -10,9 +10,6 @@ public protocol WindowBucket {
 ///
 /// Not synchronised: the statistics that own one decide how it is shared.
 public struct LeapArray<Bucket: WindowBucket> {
-    public let sampleCount: Int
-    public let intervalMillis: Int64
-    public let windowLengthMillis: Int64
     /// A slot: the start of the window its bucket counts, `unused` while never used (not an optional: it is
     /// compared on every event). One array, so an event checks one buffer's uniqueness, not two.
     fileprivate struct Slot {
@@ -20,12 +17,16 @@ public struct LeapArray<Bucket: WindowBucket> {
         var bucket: Bucket
     }
 
+    // What an event reads comes first, so it shares a cache line with what the owner keeps before it.
     private var slots: [Slot]
     /// The window the last event landed in, and its slot: while time stays in it (thousands of events a
     /// window at load), an event skips the divisions that find its slot.
     private var cachedStart: Int64 = 0
     private var cachedEnd: Int64 = 0
     private var cachedIndex = 0
+    public let sampleCount: Int
+    public let intervalMillis: Int64
+    public let windowLengthMillis: Int64
 
     /// `intervalMillis` must be a positive multiple of `sampleCount` (Sentinel asserts the same).
     public init(sampleCount: Int, intervalMillis: Int64) {

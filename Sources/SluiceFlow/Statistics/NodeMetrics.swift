@@ -15,10 +15,11 @@ public struct NodeMetrics: Sendable {
     /// Sentinel's `OccupyTimeoutProperty` default: a prioritized entry waits less than this, or is blocked.
     public static let occupyTimeoutMillis: Int64 = 500
 
-    public internal(set) var second: OccupiableWindow
-    public internal(set) var minute: LeapArray<MetricBucket>
+    // Stored in the order an event touches them, so those it reads and writes share the node's first lines.
     /// Entries admitted and not yet completed (Sentinel's `curThreadNum`: requests in flight, not threads).
     public private(set) var inFlight: Int64 = 0
+    public internal(set) var second: OccupiableWindow
+    public internal(set) var minute: LeapArray<MetricBucket>
 
     /// The second window's buckets must each fall within one second of the minute window: `intervalMillis /
     /// sampleCount` divides 1000.

@@ -3,11 +3,11 @@
 /// yet; when that bucket becomes current it starts with the borrowed passes already counted, so the entry,
 /// admitted after its wait, is charged to the window it really runs in.
 public struct OccupiableWindow: Sendable {
+    /// Most nodes never book ahead; they skip the borrow lookup. (Before `buckets`: every event reads both.)
+    private var everBorrowed = false
     private(set) var buckets: LeapArray<MetricBucket>
     /// Passes booked per future window (Sentinel's `FutureBucketLeapArray`: only windows after `now` count).
     private var borrowed: LeapArray<WaitingBucket>
-    /// Most nodes never book ahead; they skip the borrow lookup.
-    private var everBorrowed = false
 
     public init(sampleCount: Int, intervalMillis: Int64) {
         buckets = LeapArray(sampleCount: sampleCount, intervalMillis: intervalMillis)

@@ -125,7 +125,7 @@ final class RouteGuard: Sendable {
                 }
             },
             now: now + waited)
-        switch admission {
+        switch consume admission {  // consumed: its entry moves to the caller without a copy
         case .pass(let entry):
             if let gatewayHeld { ticket.gatewayHeld.append(gatewayHeld) }
             return entry
@@ -193,7 +193,7 @@ final class GuardTicket: Sendable {
     let method: FlowEntry?
     let gatewayHeld: [GatewayHeld]
 
-    init(admittedAt: Int64, _ held: Held) {
+    init(admittedAt: Int64, _ held: consuming Held) {
         self.admittedAt = admittedAt
         route = held.route
         groups = held.groups
