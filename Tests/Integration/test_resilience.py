@@ -71,6 +71,29 @@ def wrk(gw, seconds, connections=8):
     return ok, blocked + other
 
 
+# Until a dead endpoint is ejected, a third of the calls need a retry: more than the default budget's 20 % of
+# the requests in flight, so these services allow half, as a user expecting no failure would.
+SURVIVES_A_DEATH = {
+    "balancer": "round_robin",
+    "retry": {"max_attempts": 3, "on": ["connect_failure", "reset", "unavailable"], "idempotent": True,
+              "backoff": {"base": "5ms", "max": "20ms"}, "budget": {"ratio": 0.5, "min_per_second": 50}},
+    "outlier": {"consecutive_failures": 3, "interval": "1s", "base_ejection": "30s", "max_ejection_percent": 50},
+}
+
+
+def assert_no_failure_while_one_dies(gw, victim):
+    """wrk for 4 s through `gw`, `victim` killed after the first second: every request answered."""
+    outcome = {}
+    loader = threading.Thread(target=lambda: outcome.update(result=wrk(gw, 4)))
+    loader.start()
+    time.sleep(1.0)
+    victim.kill()
+    loader.join()
+    ok, other = outcome["result"]
+    assert ok > 0
+    assert other == 0, "%d requests failed while an endpoint died" % other
+
+
 def test_weights_split_traffic(start_gateway, backends):
     light, heavy = backends(2)
     for balancer, exact in (("weighted_round_robin", True), ("random", False)):
@@ -123,23 +146,8 @@ def test_consistent_hash_keeps_a_key_on_one_endpoint(start_gateway, backends):
 
 def test_retries_hide_a_killed_endpoint_under_load(start_gateway, backends):
     group = backends(3)
-    # Until the dead endpoint is ejected, a third of the calls need a retry: more than the default budget's
-    # 20 % of the requests in flight, so this service allows half, as a user expecting no failure would.
-    gw = cluster_gateway(start_gateway, [endpoint(b) for b in group], balancer="round_robin",
-                         retry={"max_attempts": 3, "on": ["connect_failure", "reset", "unavailable"],
-                                "idempotent": True, "backoff": {"base": "5ms", "max": "20ms"},
-                                "budget": {"ratio": 0.5, "min_per_second": 50}},
-                         outlier={"consecutive_failures": 3, "interval": "1s", "base_ejection": "30s",
-                                  "max_ejection_percent": 50})
-    outcome = {}
-    loader = threading.Thread(target=lambda: outcome.update(result=wrk(gw, 4)))
-    loader.start()
-    time.sleep(1.0)
-    group[1].kill()
-    loader.join()
-    ok, other = outcome["result"]
-    assert ok > 0
-    assert other == 0, "%d requests failed while an endpoint died" % other
+    gw = cluster_gateway(start_gateway, [endpoint(b) for b in group], **SURVIVES_A_DEATH)
+    assert_no_failure_while_one_dies(gw, group[1])
 
 
 def test_non_idempotent_calls_retry_only_failures_before_the_write(start_gateway, backends):
