@@ -35,6 +35,11 @@ final class ClusterCall<Wire: ClusterWire>: @unchecked Sendable {
     /// Hedged calls only: each attempt's own cancellation, so the losers can be cancelled one by one.
     private var attemptCancellations: [CallCancellation] = []
     private var hedgeTimer: Scheduled<Void>?
+    /// A retry's backoff, cancelled when the caller gives up meanwhile.
+    private var backoffTimer: Scheduled<Void>?
+    /// Whether the caller's cancellation reaches this call (registered for hedged calls, and for a call once
+    /// it first waits to retry: most calls never register).
+    private var watchingCancellation = false
     private var hedgesSent = 0
 
     init(
@@ -55,10 +60,7 @@ final class ClusterCall<Wire: ClusterWire>: @unchecked Sendable {
     /// Runs on the state's loop.
     func start(now: NIODeadline) {
         cluster.budget.requestStarted()
-        if hedge != nil, let cancellation {
-            let loop = state.eventLoop
-            cancellation.onCancel { loop.execute { self.cancelAttempts() } }
-        }
+        if hedge != nil { watchCancellation() }
         guard let index = state.pick(hashKey: hashKey, excluding: tried, now: now) else {
             finish(.failure(cluster.unavailableError(state.members)))
             return
@@ -147,13 +149,15 @@ final class ClusterCall<Wire: ClusterWire>: @unchecked Sendable {
             finish(result)
         case .retry(let delay):
             waitingToRetry = true
-            state.eventLoop.scheduleTask(in: delay) { self.retryNow() }
+            backoffTimer = state.eventLoop.scheduleTask(in: delay) { self.retryNow() }
+            watchCancellation()
         }
     }
 
     /// The backoff is over; the budget already counts this retry.
     private func retryNow() {
         waitingToRetry = false
+        backoffTimer = nil
         guard !done else {
             cluster.budget.retryFinished()
             return
@@ -164,7 +168,7 @@ final class ClusterCall<Wire: ClusterWire>: @unchecked Sendable {
         else {
             cluster.budget.retryFinished()
             if cancellation?.isCancelled == true {
-                finish(.failure(ClientError(.cancelled, "\(cluster.serviceName): the caller gave up")))
+                finish(.failure(cancelledError))
             } else {
                 finish(lastFailure ?? .failure(cluster.unavailableError(state.members)))
             }
@@ -194,6 +198,29 @@ final class ClusterCall<Wire: ClusterWire>: @unchecked Sendable {
     private func cancelAttempts() {
         for cancellation in attemptCancellations { cancellation.cancel() }
     }
+
+    // MARK: The caller giving up
+
+    private func watchCancellation() {
+        guard !watchingCancellation, let cancellation else { return }
+        watchingCancellation = true
+        let loop = state.eventLoop
+        cancellation.onCancel { loop.execute { self.callerCancelled() } }
+    }
+
+    /// On the loop: hedged attempts are cancelled one by one, and a retry waiting out its backoff ends now
+    /// rather than when the wait is over.
+    private func callerCancelled() {
+        cancelAttempts()
+        guard waitingToRetry, !done else { return }
+        backoffTimer?.cancel()
+        backoffTimer = nil
+        waitingToRetry = false
+        cluster.budget.retryFinished()
+        finish(.failure(cancelledError))
+    }
+
+    private var cancelledError: ClientError { ClientError(.cancelled, "\(cluster.serviceName): the caller gave up") }
 
     // MARK: Ending
 

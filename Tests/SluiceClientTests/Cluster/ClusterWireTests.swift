@@ -103,6 +103,34 @@ struct ClusterWireTests {
         maxAttempts: 3, perTryTimeout: .milliseconds(300), backoff: RetryBackoff(base: .milliseconds(1), max: .milliseconds(2)),
         conditions: [.unavailable], idempotent: true)
 
+    @Test("a caller that gives up while a retry waits out its backoff gets .cancelled at once, not after the wait")
+    func cancelDuringBackoff() async throws {
+        // Full jitter over 30 s: the retry waits, in all but a vanishing share of runs, far longer than this test.
+        let patient = RetryPolicy(
+            maxAttempts: 3, perTryTimeout: nil, backoff: RetryBackoff(base: .seconds(30), max: .seconds(30)),
+            conditions: [.unavailable], idempotent: true)
+        try await Self.withCluster(scripts: [[14], [14], [14]], retry: patient) { cluster, endpoints, loop in
+            let cancellation = CallCancellation()
+            let promise = loop.makePromise(of: StatusWire.Reply.self)
+            let ended = Mutex(false)
+            promise.futureResult.whenComplete { _ in ended.withLock { $0 = true } }
+            cluster.send(
+                StatusWire.Call(timeout: .seconds(600), cancellation: cancellation), policy: nil, hashKey: nil, promise: promise)
+            try await loop.submit {}.get()  // the call has started on the loop: its first attempt failed
+            #expect(endpoints.map(\.calls).reduce(0, +) == 1)
+            #expect(!ended.withLock { $0 })
+            cancellation.cancel()
+            try await loop.submit {}.get()  // after the cancellation's hop to the loop
+            #expect(ended.withLock { $0 })
+            await #expect {
+                _ = try await promise.futureResult.get()
+            } throws: { ($0 as? ClientError)?.kind == .cancelled }
+            let counters = cluster.budget.counters
+            #expect(counters.retriesStarted == 1 && counters.retriesFinished == 1)  // the waiting retry gave back its budget
+            #expect(counters.requestsFinished == 1)
+        }
+    }
+
     @Test("a reply whose status is in the retry list is retried on another endpoint, within the per-try timeout")
     func retriedReply() async throws {
         try await Self.withCluster(scripts: [[14], []], retry: Self.retryUnavailable) { cluster, endpoints, loop in
