@@ -5,14 +5,13 @@ endpoint, a killed endpoint under load, a hedge past a stalled server, each atte
 endpoints down, health checks, streaming calls balanced but sent once, and endpoints discovered from etcd
 (pass-through gRPC, which has no discovery, then answers UNAVAILABLE)."""
 
-import http.client
 import json
 import time
 
 import pytest
 
 from support.grpc_resilience import PROTO, start_grpc_backends
-from test_resilience import SURVIVES_A_DEATH, assert_no_failure_while_one_dies
+from test_resilience import SURVIVES_A_DEATH, Client, assert_no_failure_while_one_dies, totals
 
 
 @pytest.fixture
@@ -43,27 +42,6 @@ def grpc_gateway(start_gateway, endpoints, route=None, **service_keys):
     # wrk's path (test_resilience.wrk posts to /echo/w) is the same route.
     watch = {"method": "POST", "path": "/watch/{name}", "service": "echo", "call": "Echo.Watch", "body": "*"}
     return start_gateway({"services": [service], "routes": [say, watch]}, name="grpc-resilience")
-
-
-class Client:
-    """One keep-alive connection to the gateway (one event loop, so one balancer's state)."""
-
-    def __init__(self, gw, timeout=10):
-        self.conn = http.client.HTTPConnection("127.0.0.1", gw.port, timeout=timeout)
-
-    def post(self, path, body=None, headers=None):
-        all_headers = {"Content-Type": "application/json"}
-        all_headers.update(headers or {})
-        self.conn.request("POST", path, body=json.dumps(body or {}), headers=all_headers)
-        response = self.conn.getresponse()
-        return response.status, response.read()
-
-    def close(self):
-        self.conn.close()
-
-
-def totals(group):
-    return [b.stats()["total"] for b in group]
 
 
 def test_weighted_round_robin_splits_calls_by_weight(start_gateway, backends):
