@@ -71,6 +71,22 @@ def wrk(gw, seconds, connections=8):
     return ok, blocked + other
 
 
+def assert_each_key_stays_on_one_endpoint(gw, group):
+    """Five calls each for twelve `x-user` keys: each key's calls all reach one endpoint, and keys spread."""
+    client = Client(gw)
+    homes = set()
+    for user in range(12):
+        before = totals(group)
+        for _ in range(5):
+            status, body = client.post("/echo/h", {}, headers={"x-user": "user-%d" % user})
+            assert status == 200, body
+        grew = [after - b for after, b in zip(totals(group), before)]
+        assert sorted(grew) == [0, 0, 5], (user, grew)  # all five calls of a key on one endpoint
+        homes.add(grew.index(5))
+    client.close()
+    assert len(homes) > 1  # and keys do spread
+
+
 # Until a dead endpoint is ejected, a third of the calls need a retry: more than the default budget's 20 % of
 # the requests in flight, so these services allow half, as a user expecting no failure would.
 SURVIVES_A_DEATH = {
@@ -130,18 +146,7 @@ def test_consistent_hash_keeps_a_key_on_one_endpoint(start_gateway, backends):
     group = backends(3)
     gw = cluster_gateway(start_gateway, [endpoint(b) for b in group], balancer="consistent_hash",
                          hash_key={"header": "x-user"})
-    client = Client(gw)
-    homes = set()
-    for user in range(12):
-        before = totals(group)
-        for _ in range(5):
-            status, _ = client.post("/echo/h", {}, headers={"x-user": "user-%d" % user})
-            assert status == 200
-        grew = [after - b for after, b in zip(totals(group), before)]
-        assert sorted(grew) == [0, 0, 5], (user, grew)  # all five calls of a key on one endpoint
-        homes.add(grew.index(5))
-    client.close()
-    assert len(homes) > 1  # and keys do spread
+    assert_each_key_stays_on_one_endpoint(gw, group)
 
 
 def test_retries_hide_a_killed_endpoint_under_load(start_gateway, backends):
