@@ -317,3 +317,40 @@ def test_endpoints_follow_etcd_without_a_reload(start_gateway, backends, etcd):
     while spread()[0] != 0:
         assert time.monotonic() < deadline, "a deregistered endpoint kept getting traffic"
     client.close()
+
+
+def test_consistent_hash_moves_about_a_quarter_of_keys_to_a_fourth_endpoint(start_gateway, backends, etcd):
+    group = backends(4)
+    for backend in group[:3]:
+        etcd.register(backend.address)
+    gw = cluster_gateway(start_gateway, [], balancer="consistent_hash", hash_key={"header": "x-user"},
+                         discovery={"etcd": {"endpoints": [etcd.address], "service": "echo"}})
+    client = Client(gw)
+    keys = ["user-%d" % i for i in range(80)]
+
+    def homes(backends):
+        """Each key's endpoint (index in `backends`), from one call each, or None while one fails."""
+        found = []
+        for key in keys:
+            before = totals(backends)
+            status, _ = client.post("/echo/k", {}, headers={"x-user": key})
+            if status != 200:
+                return None
+            found.append([after - b for after, b in zip(totals(backends), before)].index(1))
+        return found
+
+    deadline = time.monotonic() + 10
+    while (before := homes(group[:3])) is None or len(set(before)) < 3:
+        assert time.monotonic() < deadline, "the three registered endpoints never all got keys"
+        time.sleep(0.05)
+
+    etcd.register(group[3].address)
+    deadline = time.monotonic() + 10
+    while (after := homes(group)) is None or 3 not in after:
+        assert time.monotonic() < deadline, "the fourth endpoint never got a key"
+        time.sleep(0.05)
+    client.close()
+    moved = [i for i, (b, a) in enumerate(zip(before, after)) if b != a]
+    assert all(after[i] == 3 for i in moved), "a key moved between endpoints that stayed"
+    # About a quarter of 80 keys should move: a ring with 1/N movement puts it well inside these bounds.
+    assert 8 <= len(moved) <= 32, len(moved)

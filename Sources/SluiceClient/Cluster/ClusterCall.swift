@@ -41,6 +41,8 @@ final class ClusterCall<Wire: ClusterWire>: @unchecked Sendable {
     /// it first waits to retry: most calls never register).
     private var watchingCancellation = false
     private var hedgesSent = 0
+    /// Whether an attempt has already been made again because its endpoint left before it was sent.
+    private var pickedAgain = false
 
     init(
         state: ClusterLoopState<Wire>, cluster: EndpointCluster<Wire>, call: Wire.Call, policy: CallPolicyOverride?,
@@ -101,9 +103,13 @@ final class ClusterCall<Wire: ClusterWire>: @unchecked Sendable {
         startedAt: NIODeadline, budgetedRetry: Bool
     ) {
         let now = NIODeadline.now()
+        let latency = now - startedAt
+        if case .failure(let thrown) = result, !pickedAgain, Self.removedBeforeSent(thrown, handle: handle) {
+            state.ended(handle, index: index, in: members, outcome: nil, latency: latency, now: now)
+            return pickAgainAfterRemoval(budgetedRetry: budgetedRetry)
+        }
         inFlight -= 1
         if budgetedRetry { cluster.budget.retryFinished() }
-        let latency = now - startedAt
         switch result {
         case .success(let reply):
             if let failure = Wire.failure(of: reply) {
@@ -121,6 +127,32 @@ final class ClusterCall<Wire: ClusterWire>: @unchecked Sendable {
                 handle, index: index, in: members, outcome: failure.map { AttemptOutcome.failure($0) },
                 latency: latency, now: now)
             attemptFailed(.failure(error), failure, now: now)
+        }
+    }
+
+    /// The loop picked from the set a discovery delivery was replacing, and the endpoint drained before this
+    /// attempt reached it: nothing was sent, so it is not an attempt that failed but one that never happened.
+    /// It is made again once, without counting as a retry, after the loop has installed the new set (the
+    /// delivery queued that task before it retired the endpoint, so a task queued now runs after it).
+    private func pickAgainAfterRemoval(budgetedRetry: Bool) {
+        pickedAgain = true
+        attempts -= 1
+        if attempts == 0 { tried = TriedEndpoints() }
+        // Still in flight meanwhile, so a sibling's failure waits for it and a hedge may still go.
+        state.eventLoop.execute {
+            self.inFlight -= 1
+            let now = NIODeadline.now()
+            guard !self.done, self.cancellation?.isCancelled != true,
+                let index = self.state.pick(hashKey: self.hashKey, excluding: self.tried, now: now)
+            else {
+                if budgetedRetry { self.cluster.budget.retryFinished() }
+                let error =
+                    self.cancellation?.isCancelled == true
+                    ? self.cancelledError : self.cluster.unavailableError(self.state.members)
+                self.attemptFailed(.failure(error), nil, now: now)
+                return
+            }
+            self.send(to: index, budgetedRetry: budgetedRetry, now: now)
         }
     }
 
@@ -239,9 +271,13 @@ final class ClusterCall<Wire: ClusterWire>: @unchecked Sendable {
     }
 
     /// A removed endpoint whose transport drained before this attempt reached it did not take the call.
+    private static func removedBeforeSent(_ error: any Error, handle: ClusterEndpoint<Wire>) -> Bool {
+        (error as? ClientError)?.kind == .shutdown && handle.isRetired
+    }
+
     private static func clientError(_ error: any Error, handle: ClusterEndpoint<Wire>) -> ClientError {
         guard let error = error as? ClientError else { return ClientError(.protocolError, "\(error)") }
-        if error.kind == .shutdown, handle.isRetired {
+        if removedBeforeSent(error, handle: handle) {
             return ClientError(.noEndpoints, "\(handle.endpoint) was removed from the service", requestWritten: false)
         }
         return error

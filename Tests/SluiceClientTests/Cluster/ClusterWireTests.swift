@@ -20,8 +20,8 @@ enum StatusWire: ClusterWire {
         var status: Int
     }
 
-    /// Answers each call at once with the next scripted status (0 once the script runs out); records the
-    /// timeout each attempt was given.
+    /// Answers each call at once with the next scripted status (0 once the script runs out; a negative one
+    /// fails the call as a transport that was shut down does); records the timeout each attempt was given.
     final class Endpoint: Sendable {
         let index: Int
         private let script: Mutex<[Int]>
@@ -37,6 +37,7 @@ enum StatusWire: ClusterWire {
         func answer(_ call: Call, promise: EventLoopPromise<Reply>) {
             timeouts.withLock { $0.append(call.timeout) }
             let status = script.withLock { $0.isEmpty ? 0 : $0.removeFirst() }
+            guard status >= 0 else { return promise.fail(ClientError(.shutdown, "the transport is shut down")) }
             promise.succeed(Reply(endpoint: index, status: status))
         }
     }
@@ -128,6 +129,33 @@ struct ClusterWireTests {
             let counters = cluster.budget.counters
             #expect(counters.retriesStarted == 1 && counters.retriesFinished == 1)  // the waiting retry gave back its budget
             #expect(counters.requestsFinished == 1)
+        }
+    }
+
+    @Test("an endpoint removed before the attempt picked from the old set reached it costs the caller nothing")
+    func removedBeforeSent() async throws {
+        // No retry policy: the attempt is made again because it never happened, not because a policy allows it.
+        try await Self.withCluster(scripts: [[-1], []]) { cluster, endpoints, loop in
+            let promise = loop.makePromise(of: StatusWire.Reply.self)
+            try await loop.submit {
+                // The loop still has the old set when the call starts: the new one is a task queued behind this.
+                cluster.update([WeightedEndpoint(Endpoint(host: "127.0.0.1", port: 2), weight: 1)])
+                cluster.send(StatusWire.Call(timeout: .seconds(5)), policy: nil, hashKey: nil, promise: promise)
+            }.get()
+            let reply = try await promise.futureResult.get()
+            #expect(reply.endpoint == 1 && reply.status == 0)
+            #expect(endpoints.map(\.calls) == [1, 1])
+            #expect(cluster.budget.counters.retriesStarted == 0)
+        }
+    }
+
+    @Test("a shut-down transport that was not removed fails the call as before")
+    func shutdownNotRemoved() async throws {
+        try await Self.withCluster(scripts: [[-1], []]) { cluster, endpoints, loop in
+            await #expect {
+                _ = try await Self.call(cluster, on: loop)
+            } throws: { ($0 as? ClientError)?.kind == .shutdown }
+            #expect(endpoints.map(\.calls) == [1, 0])
         }
     }
 
