@@ -221,9 +221,14 @@ final class ClusterCall<Wire: ClusterWire>: @unchecked Sendable {
         guard !done, inFlight > 0, !waitingToRetry, cancellation?.isCancelled != true else { return }
         let now = NIODeadline.now()
         // A backup to an endpoint already waiting on this call would only double its load.
-        guard let index = state.pick(hashKey: hashKey, excluding: tried, now: now), !tried.contains(index) else { return }
+        guard let index = state.pick(hashKey: hashKey, excluding: tried, now: now), !tried.contains(index),
+            deadline.attemptTimeout(perTry: retry?.perTryTimeout, at: now) != nil
+        else { return }
+        // A backup is extra load as a retry is: when the whole service turns slow, every call would hedge and
+        // double it. The budget keeps backups, like retries, to its share of the calls in flight.
+        guard cluster.budget.tryStartRetry(now: now) else { return }
         hedgesSent += 1
-        send(to: index, budgetedRetry: false, now: now)
+        send(to: index, budgetedRetry: true, now: now)
         armHedge()
     }
 

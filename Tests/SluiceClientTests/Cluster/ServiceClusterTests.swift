@@ -115,6 +115,26 @@ struct ServiceClusterTests {
         }
     }
 
+    @Test("hedges spend the retry budget: with none left, a stalled call is not hedged")
+    func hedgingSpendsTheBudget() async throws {
+        try await Support.withHarness(backends: [true, true]) { harness in
+            let noBudget = RetryPolicy(
+                maxAttempts: 1, backoff: RetryBackoff(base: .milliseconds(1)), conditions: [],
+                budget: RetryBudget.Configuration(ratio: 0, minPerSecond: 0), idempotent: true)
+            let client = harness.client(
+                ClusterConfiguration(
+                    endpoints: harness.weighted([1, 1]), balancer: BalancerConfiguration(kind: .roundRobin),
+                    retry: noBudget, hedge: HedgePolicy(delay: .fixed(.milliseconds(20)))),
+                timeout: .milliseconds(300))
+            // Both endpoints stall: the call's one attempt waits out its timeout, its hedge refused.
+            await #expect(throws: ClientError.self) { _ = try await harness.call(client, "echo", 1) }
+            #expect(harness.backends.map(\.handler.count).reduce(0, +) == 1)
+            let counters = client.serviceCluster?.budget.counters
+            #expect(counters?.retriesRefused == 1 && counters?.retriesStarted == 0)
+            await client.shutdown()
+        }
+    }
+
     @Test("when every endpoint is ejected a call fails at once, naming the service")
     func allEjected() async throws {
         try await Support.withHarness(backends: []) { harness in
