@@ -172,6 +172,17 @@ def test_upstream_timeout_is_504_naming_the_service(upstream, start_gateway):
     assert gw.get("/web/fast").status == 200
 
 
+def test_deadline_header_tells_the_upstream_the_wait_and_replaces_the_clients(upstream, start_gateway, proxy):
+    document = proxy_document(upstream, timeout="750ms")
+    document["services"][0]["deadline_header"] = "X-Request-Timeout-Ms"
+    gw = start_gateway(document)
+    reply = echo(curl("-H", "X-Request-Timeout-Ms: 60000", gw.url + "/web/echo"))
+    assert header_values(reply, "x-request-timeout-ms") == ["750"]
+    # Without the key nothing is added, and a client's field passes through as any other does.
+    reply = echo(curl("-H", "X-Request-Timeout-Ms: 60000", proxy.url + "/web/echo"))
+    assert header_values(reply, "x-request-timeout-ms") == ["60000"]
+
+
 def test_upstream_down_is_502(start_gateway):
     gw = start_gateway(proxy_document(free_port()))
     result = gw.post("/web/x", body={"a": 1})

@@ -48,7 +48,8 @@ def gateway(sluice_bin, workdir, dev_certs, upstreams):
         service("secure", "https://localhost:%d" % u["secure"], h2=True, tls=ca),
         service("no-h2", "https://localhost:%d" % u["http1"], h2=True, tls=ca),
         service("down", "http://127.0.0.1:%d" % free_port(), h2c=True),
-        service("slow", "http://127.0.0.1:%d" % u["clear"], timeout="300ms", h2c=True),
+        service("slow", "http://127.0.0.1:%d" % u["clear"], timeout="300ms", h2c=True,
+                deadline_header="X-Request-Timeout-Ms"),
     ]
     routes = [{"method": "*", "path": "/%s/{rest=**}" % s["name"], "service": s["name"], "rewrite": "/{rest}"}
               for s in services]
@@ -228,3 +229,10 @@ def test_upstream_down_is_502_and_slow_is_504(gateway):
     response = gateway.get("/slow/slow?ms=3000")
     assert response.status == 504 and "'slow'" in response.json["error"]["message"], response
     assert gateway.get("/slow/fast").status == 200
+
+
+def test_deadline_header_tells_an_http2_upstream_the_wait(gateway):
+    response = gateway.get("/slow/items", headers={"X-Request-Timeout-Ms": "60000"})
+    assert response.status == 200, response
+    # HTTP/2 field names are lowercase; the client's own value is replaced by the gateway's.
+    assert header(response.json, "x-request-timeout-ms") == ["300"]

@@ -24,6 +24,7 @@ extension RouteFile {
             "'\($0)' does not apply to a 'protocol: grpc' service: it is HTTP/2, with 'connections' per endpoint"
         } && valid
         valid = refuseUnwiredResilienceKeys(fields, kind: .grpc, reader: &reader) && valid
+        valid = refuseDeadlineHeader(fields, kind: .grpc, reader: &reader) && valid
         let idlField = fields["idl"]
         if idlField == nil {
             reader.error(at: node, "a service needs 'idl' (a .proto file, a descriptor set, or 'reflection')")

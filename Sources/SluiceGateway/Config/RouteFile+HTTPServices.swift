@@ -64,6 +64,7 @@ extension RouteFile {
         var configuration = ServiceConfiguration(name: name ?? "", idlPath: "", endpoints: endpoints, origin: reader.origin(of: node))
         configuration.kind = .http
         parseClientSettings(fields, into: &configuration, reader: &reader, valid: &valid)
+        configuration.deadlineHeader = parseDeadlineHeader(fields, reader: &reader, valid: &valid)
         var notes: [ConfigDiagnostic] = []
         if let field = fields["tls"] {
             if secure == false {

@@ -7,7 +7,7 @@ internal import SluiceClient
 extension RouteFile {
     static let serviceKeys = [
         "name", "idl", "protocol", "transport", "codec", "endpoints", "timeout", "connect_timeout", "connections",
-        "pool", "routes_from_idl", "tls", "h2c", "h2",
+        "pool", "routes_from_idl", "tls", "h2c", "h2", deadlineHeaderKey,
     ] + grpcOnlyServiceKeys + resilienceServiceKeys
     static let poolKeys = ["max_idle", "max_total", "idle_timeout"]
     static let routeKeys = [
@@ -78,6 +78,7 @@ extension RouteFile {
             valid = false
         }
         valid = refuseHTTPOnlyKeys(fields, reader: &reader) && valid
+        valid = refuseDeadlineHeader(fields, kind: .thrift, reader: &reader) && valid
         valid = refuseGRPCOnlyKeys(fields, protocol: "Thrift", reader: &reader) && valid
         var transport = ThriftTransportKind.ttheader
         if let field = fields["transport"], let text = reader.string(field.value, what: "'transport'") {

@@ -73,6 +73,9 @@ public struct ServiceConfiguration: Sendable, Hashable {
     public var tls: ThriftClientTLS?
     /// What an http service speaks upstream (`h2c: true`, `h2: true`); default HTTP/1.1.
     public var upstreamHTTP: UpstreamHTTPVersion = .http1
+    /// The field an http service's proxied requests carry the gateway's wait for the response in, in
+    /// milliseconds (`deadline_header:`); nil sends none.
+    public var deadlineHeader: String?
     /// What only `protocol: grpc` services set.
     public var grpc = GRPCSettings()
     public var origin: ConfigOrigin

@@ -72,6 +72,10 @@ final class ProxyExchange: UpstreamConnectionDelegate {
             headers = call.upstreamHeaders(headers)
             grpcWeb = call
         }
+        if let name = route.upstream.configuration.deadlineHeader {
+            // Replaced, not added: a client's own value would claim a wait the gateway does not give.
+            headers.replaceOrAdd(name: name, value: String(Self.headTimeout(route: route, request: request).nanoseconds / 1_000_000))
+        }
         self.upstreamRequest = HTTPRequestHead(version: .http1_1, method: request.method, uri: target, headers: headers)
         isUpgrade = request.method == .GET && ProxyHeaders.isWebSocketUpgrade(request.headers)
         // A request asking for any upgrade stops NIO's decoder (llhttp) whatever the answer: no request can
@@ -251,7 +255,9 @@ final class ProxyExchange: UpstreamConnectionDelegate {
 
     /// How long the response head may take once the request is sent: the service's timeout, or for a gRPC
     /// call with a `grpc-timeout` that deadline (the client waits that long, and the backend enforces it).
-    private var headTimeout: TimeAmount {
+    private var headTimeout: TimeAmount { Self.headTimeout(route: route, request: request) }
+
+    private static func headTimeout(route: ProxyRoute, request: HTTPRequestHead) -> TimeAmount {
         if route.grpc != nil, let value = request.headers.first(name: "grpc-timeout"), let timeout = GRPCTimeout.parse(value) {
             return timeout
         }

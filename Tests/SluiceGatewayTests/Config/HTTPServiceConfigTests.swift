@@ -121,6 +121,20 @@ struct HTTPServiceConfigTests {
             ]
         ),
         (
+            "deadline_header: not a field name, a field the gateway sets, and on a Thrift service",
+            """
+            services:
+              - {name: web, protocol: http, endpoints: ["http://127.0.0.1:9000"], deadline_header: "x bad"}
+              - {name: api, protocol: http, endpoints: ["http://127.0.0.1:9000"], deadline_header: Content-Length}
+              - {name: echo, idl: echo.thrift, endpoints: ["127.0.0.1:9000"], deadline_header: x-timeout}
+            """,
+            [
+                "a.yaml:2:88: 'deadline_header': 'x bad' is not a header field name (letters, digits and !#$%&'*+-.^_`|~)",
+                "a.yaml:3:88: 'deadline_header': 'Content-Length' is a field the gateway or the request's framing sets; choose another name, such as x-request-timeout-ms",
+                "a.yaml:4:67: 'deadline_header' is for 'protocol: http' services; a Thrift service's calls carry TTHeader's RPC-timeout key",
+            ]
+        ),
+        (
             "an unknown protocol",
             """
             services:
@@ -177,6 +191,18 @@ struct HTTPServiceConfigTests {
         #expect(result.diagnostics == [])
         let services = try #require(result.configuration?.services)
         #expect(services.map(\.upstreamHTTP) == [.h2c, .h2, .http1])
+    }
+
+    @Test("deadline_header names the field, lowercased; absent sends none")
+    func deadlineHeader() throws {
+        let result = try ConfigFixture(["web.yaml": """
+        services:
+          - {name: told, protocol: http, endpoints: ["http://127.0.0.1:9000"], deadline_header: X-Request-Timeout-Ms}
+          - {name: plain, protocol: http, endpoints: ["http://127.0.0.1:9000"]}
+        """]).run()
+        #expect(result.diagnostics == [])
+        let services = try #require(result.configuration?.services)
+        #expect(services.map(\.deadlineHeader) == ["x-request-timeout-ms", nil])
     }
 
     @Test("errors", arguments: cases.indices)
