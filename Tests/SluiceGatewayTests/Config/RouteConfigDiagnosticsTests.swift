@@ -238,7 +238,7 @@ struct RouteConfigDiagnosticsTests {
         """
         let result = try ConfigFixture(["services.yaml": yaml]).run()
         #expect(result.diagnostics == [
-            "services.yaml:11:5: unknown key 'colour' in a service (expected one of: name, idl, protocol, transport, codec, endpoints, timeout, connect_timeout, connections, pool, routes_from_idl, tls, h2c, h2, import_paths, auto_routes, forward_headers, response_metadata, authority, discovery, balancer, hash_key, slow_start, retry, hedge, outlier, health_check)",
+            "services.yaml:11:5: unknown key 'colour' in a service (expected one of: name, idl, protocol, transport, codec, endpoints, timeout, connect_timeout, connections, pool, routes_from_idl, tls, h2c, h2, deadline_header, import_paths, auto_routes, forward_headers, response_metadata, authority, discovery, balancer, hash_key, slow_start, retry, hedge, outlier, health_check)",
             "services.yaml:4:16: unknown transport 'http2' (expected one of: ttheader, theader, framed, buffered)",
             "services.yaml:5:12: unknown codec 'json' (expected one of: binary, compact)",
             "services.yaml:6:17: bad endpoint '127.0.0.1' (expected host:port with a port in 1...65535)",
