@@ -106,11 +106,13 @@ struct ClusterWireTests {
 
     @Test("a caller that gives up while a retry waits out its backoff gets .cancelled at once, not after the wait")
     func cancelDuringBackoff() async throws {
-        // Full jitter over 30 s: the retry waits, in all but a vanishing share of runs, far longer than this test.
+        // Full jitter over 30 s, ten attempts: however slow a loaded machine is to look, the call is all but
+        // certainly waiting out a backoff when the caller gives up (a short draw only means one more attempt).
         let patient = RetryPolicy(
-            maxAttempts: 3, perTryTimeout: nil, backoff: RetryBackoff(base: .seconds(30), max: .seconds(30)),
+            maxAttempts: 10, perTryTimeout: nil, backoff: RetryBackoff(base: .seconds(30), max: .seconds(30)),
             conditions: [.unavailable], idempotent: true)
-        try await Self.withCluster(scripts: [[14], [14], [14]], retry: patient) { cluster, endpoints, loop in
+        let failing = Array(repeating: 14, count: 10)
+        try await Self.withCluster(scripts: [failing, failing, failing], retry: patient) { cluster, endpoints, loop in
             let cancellation = CallCancellation()
             let promise = loop.makePromise(of: StatusWire.Reply.self)
             let ended = Mutex(false)
@@ -118,7 +120,7 @@ struct ClusterWireTests {
             cluster.send(
                 StatusWire.Call(timeout: .seconds(600), cancellation: cancellation), policy: nil, hashKey: nil, promise: promise)
             try await loop.submit {}.get()  // the call has started on the loop: its first attempt failed
-            #expect(endpoints.map(\.calls).reduce(0, +) == 1)
+            #expect(endpoints.map(\.calls).reduce(0, +) >= 1)
             #expect(!ended.withLock { $0 })
             cancellation.cancel()
             try await loop.submit {}.get()  // after the cancellation's hop to the loop
@@ -127,7 +129,8 @@ struct ClusterWireTests {
                 _ = try await promise.futureResult.get()
             } throws: { ($0 as? ClientError)?.kind == .cancelled }
             let counters = cluster.budget.counters
-            #expect(counters.retriesStarted == 1 && counters.retriesFinished == 1)  // the waiting retry gave back its budget
+            // The waiting retry gave its budget back.
+            #expect(counters.retriesStarted >= 1 && counters.retriesFinished == counters.retriesStarted)
             #expect(counters.requestsFinished == 1)
         }
     }
