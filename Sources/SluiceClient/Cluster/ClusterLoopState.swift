@@ -111,12 +111,18 @@ final class ClusterLoopState<Wire: ClusterWire>: @unchecked Sendable {
 
 /// A fast non-cryptographic generator for balancer draws and backoff jitter: `SystemRandomNumberGenerator`
 /// costs a system call per draw, which a per-attempt pick should not pay.
-struct SplitMix64: RandomNumberGenerator, Sendable {
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    /// Seeded from the system's generator, once.
+    public init() {
+        var system = SystemRandomNumberGenerator()
+        state = system.next()
+    }
+
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -25,7 +25,10 @@ extension RouteFile {
         var endpoints: [WeightedEndpoint] = []
         for item in list {
             if item.mapping != nil {
-                guard let entry = parseWeightedEndpoint(item, reader: &reader) else { valid = false; continue }
+                guard let entry = parseWeightedEndpoint(item, reader: &reader, address: Self.hostPort) else {
+                    valid = false
+                    continue
+                }
                 endpoints.append(entry)
                 continue
             }
@@ -44,20 +47,30 @@ extension RouteFile {
         return endpoints
     }
 
-    /// `{address: "host:port", weight: N}`.
-    private static func parseWeightedEndpoint(_ node: Node, reader: inout YAMLReader) -> WeightedEndpoint? {
+    /// A Thrift or gRPC endpoint's `host:port`.
+    static func hostPort(_ text: String) -> Result<SluiceClient.Endpoint, EndpointProblem> {
+        guard let endpoint = SluiceClient.Endpoint(parsing: text) else {
+            return .failure(EndpointProblem(message: "bad endpoint '\(text)' (expected host:port with a port in 1...65535)"))
+        }
+        return .success(endpoint)
+    }
+
+    /// `{address: "host:port", weight: N}`; `address` reads the address (an http service's is a URL).
+    static func parseWeightedEndpoint(
+        _ node: Node, reader: inout YAMLReader, address: (String) -> Result<SluiceClient.Endpoint, EndpointProblem>
+    ) -> WeightedEndpoint? {
         let before = reader.diagnostics.count
         guard let fields = reader.fields(of: node, what: "an endpoint", allowed: weightedEndpointKeys, suggesting: true)
         else { return nil }
         guard let addressField = fields["address"] else {
-            reader.error(at: node, "an endpoint written as a mapping needs 'address' (host:port)")
+            reader.error(at: node, "an endpoint written as a mapping needs 'address'")
             return nil
         }
         var endpoint: SluiceClient.Endpoint?
         if let text = reader.string(addressField.value, what: "'address'") {
-            endpoint = SluiceClient.Endpoint(parsing: text)
-            if endpoint == nil {
-                reader.error(at: addressField.value, "bad endpoint '\(text)' (expected host:port with a port in 1...65535)")
+            switch address(text) {
+            case .success(let parsed): endpoint = parsed
+            case .failure(let problem): reader.error(at: addressField.value, problem.message)
             }
         }
         var weight = 1

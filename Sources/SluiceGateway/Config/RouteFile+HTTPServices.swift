@@ -21,7 +21,7 @@ extension RouteFile {
         } && valid
         valid = refuseGRPCOnlyKeys(fields, protocol: "'protocol: http'", reader: &reader) && valid
         valid = refuseUnwiredResilienceKeys(fields, kind: .http, reader: &reader) && valid
-        var endpoints: [Endpoint] = []
+        var endpoints: [WeightedEndpoint] = []
         var secure: Bool?
         if let field = fields["endpoints"] {
             if let list = reader.sequence(field.value, what: "'endpoints'") {
@@ -30,29 +30,41 @@ extension RouteFile {
                     valid = false
                 }
                 for item in list {
-                    if item.mapping != nil {  // a weighted entry, refused by the resilience gate
-                        valid = false
+                    // A URL, or {address: URL, weight: N}; either way all of one scheme.
+                    func url(_ text: String) -> Result<Endpoint, EndpointProblem> {
+                        parseHTTPEndpoint(text).flatMap { parsed in
+                            if let secure, secure != parsed.secure {
+                                return .failure(EndpointProblem(
+                                    message: "endpoint '\(text)': a service's endpoints are all http:// or all https:// (the first is \(secure ? "https" : "http")://)"
+                                ))
+                            }
+                            secure = secure ?? parsed.secure
+                            return .success(parsed.endpoint)
+                        }
+                    }
+                    if item.mapping != nil {
+                        guard let entry = parseWeightedEndpoint(item, reader: &reader, address: url) else {
+                            valid = false
+                            continue
+                        }
+                        endpoints.append(entry)
                         continue
                     }
                     guard let text = reader.string(item, what: "an endpoint") else {
                         valid = false
                         continue
                     }
-                    switch parseHTTPEndpoint(text) {
-                    case .success(let parsed):
-                        endpoints.append(parsed.endpoint)
-                        if let secure, secure != parsed.secure {
-                            reader.error(
-                                at: item,
-                                "endpoint '\(text)': a service's endpoints are all http:// or all https:// (the first is \(secure ? "https" : "http")://)"
-                            )
-                            valid = false
-                        }
-                        secure = secure ?? parsed.secure
+                    switch url(text) {
+                    case .success(let endpoint):
+                        endpoints.append(WeightedEndpoint(endpoint))
                     case .failure(let problem):
                         reader.error(at: item, problem.message)
                         valid = false
                     }
+                }
+                if !endpoints.isEmpty, endpoints.allSatisfy({ $0.weight == 0 }) {
+                    reader.error(at: field.value, "'endpoints': every weight is 0, so no endpoint could be chosen")
+                    valid = false
                 }
             } else {
                 valid = false
@@ -61,9 +73,15 @@ extension RouteFile {
             reader.error(at: node, "a service needs 'endpoints'")
             valid = false
         }
-        var configuration = ServiceConfiguration(name: name ?? "", idlPath: "", endpoints: endpoints, origin: reader.origin(of: node))
+        var configuration = ServiceConfiguration(
+            name: name ?? "", idlPath: "", endpoints: endpoints.map(\.endpoint), origin: reader.origin(of: node))
         configuration.kind = .http
         parseClientSettings(fields, into: &configuration, reader: &reader, valid: &valid)
+        parseCluster(wiredFields(fields, kind: .http), endpoints: endpoints, into: &configuration, reader: &reader, valid: &valid)
+        if case .pathParam? = configuration.hashKey, let field = fields["hash_key"] {
+            reader.error(at: field.value, "hash_key: path_param is for Thrift and gRPC routes, which bind path variables to fields; hash an http service's requests on a header, query, cookie or client_ip")
+            valid = false
+        }
         configuration.deadlineHeader = parseDeadlineHeader(fields, reader: &reader, valid: &valid)
         var notes: [ConfigDiagnostic] = []
         if let field = fields["tls"] {

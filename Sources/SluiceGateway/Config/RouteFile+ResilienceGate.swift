@@ -1,8 +1,9 @@
 internal import Yams
 
-/// Which services' clients apply the resilience keys of issue 14. The Thrift and gRPC clients compose the
-/// cluster; HTTP services keep what they already honoured (plain `endpoints`, `timeout`). This is the one place
-/// that says so: supporting another protocol is adding it to ``resilienceProtocols``.
+/// Which services' clients apply which resilience keys of issue 14. The Thrift and gRPC clients compose the
+/// cluster and apply them all; an HTTP service's per-loop connection shards apply the balancer (`balancer`,
+/// `hash_key`, `slow_start`, endpoint weights) but do not retry, hedge, eject or discover yet. This is the one
+/// place that says so: wiring a key for a protocol is taking it out of ``unwiredResilienceKeys(_:)``.
 extension RouteFile {
     /// Service keys read into ``ServiceConfiguration/cluster`` and ``ServiceConfiguration/hashKey``.
     static let resilienceServiceKeys = [
@@ -10,7 +11,14 @@ extension RouteFile {
     ]
     /// Route keys read into ``RouteConfiguration/callPolicy``.
     static let callPolicyRouteKeys = ["timeout", "retry", "hedge"]
-    static let resilienceProtocols: Set<ServiceConfiguration.Kind> = [.thrift, .grpc]
+
+    /// The resilience keys a `kind` service's client does not apply yet.
+    static func unwiredResilienceKeys(_ kind: ServiceConfiguration.Kind) -> [String] {
+        switch kind {
+        case .thrift, .grpc: []
+        case .http: ["discovery", "retry", "hedge", "outlier", "health_check"]
+        }
+    }
 
     static func protocolName(_ kind: ServiceConfiguration.Kind) -> String {
         switch kind {
@@ -20,26 +28,30 @@ extension RouteFile {
         }
     }
 
-    /// Reports each resilience key (and each weighted `endpoints` entry) on a service whose client does not
-    /// apply them yet; `true` when there was none.
+    /// Reports each resilience key on a service whose client does not apply it yet; `true` when there was none.
     static func refuseUnwiredResilienceKeys(
         _ fields: [String: (key: Node, value: Node)], kind: ServiceConfiguration.Kind, reader: inout YAMLReader
     ) -> Bool {
-        guard !resilienceProtocols.contains(kind) else { return true }
+        let unwired = unwiredResilienceKeys(kind)
+        guard !unwired.isEmpty else { return true }
         let name = protocolName(kind)
-        var valid = refuseKeys(resilienceServiceKeys, in: fields, reader: &reader) {
-            "'\($0)' is not supported yet for protocol: \(name) services (only thrift and grpc services' clients apply it so far)"
+        return refuseKeys(unwired, in: fields, reader: &reader) {
+            "'\($0)' is not supported yet for protocol: \(name) services (their clients apply balancer, hash_key, slow_start and endpoint weights so far)"
         }
-        for item in fields["endpoints"]?.value.sequence ?? [] where item.mapping != nil {
-            reader.error(at: item, "endpoint weights are not supported yet for protocol: \(name) services; write the endpoint as a string")
-            valid = false
-        }
-        return valid
+    }
+
+    /// `fields` without the keys ``refuseUnwiredResilienceKeys(_:kind:reader:)`` reported, so they are not read
+    /// (and reported) a second time.
+    static func wiredFields(
+        _ fields: [String: (key: Node, value: Node)], kind: ServiceConfiguration.Kind
+    ) -> [String: (key: Node, value: Node)] {
+        let unwired = unwiredResilienceKeys(kind)
+        return fields.filter { !unwired.contains($0.key) }
     }
 
     /// The message for a route's `timeout`, `retry` or `hedge` when its service's client does not apply them.
     static func unwiredCallPolicyKey(_ key: String, service: ServiceConfiguration) -> String? {
-        guard !resilienceProtocols.contains(service.kind) else { return nil }
+        guard service.kind == .http else { return nil }
         return "'\(key)' on a route is not supported yet for protocol: \(protocolName(service.kind)) services ('\(service.name)')"
     }
 }

@@ -4,13 +4,15 @@ internal import SluiceClient
 
 /// One event loop's HTTP/2 connections to an `h2c`/`h2` service: an ``HTTP2ConnectionSet`` per endpoint
 /// deciding where each stream goes, the connections it opened, and the requests waiting for a stream, with
-/// endpoints picked round-robin. Everything happens on `eventLoop`, like ``UpstreamShard``.
+/// endpoints picked by the service's ``Balancer`` (a request counts as in flight on its endpoint until its
+/// stream closes). Everything happens on `eventLoop`, like ``UpstreamShard``.
 final class HTTP2UpstreamShard: Sendable {
     private struct Waiter {
         var id: Int
         var promise: EventLoopPromise<UpstreamConnection>
         var timer: Scheduled<Void>?
         var webSocket: Bool
+        var startedAt: NIODeadline
     }
 
     private struct Key: Hashable {
@@ -23,7 +25,8 @@ final class HTTP2UpstreamShard: Sendable {
         var waiters: [[Waiter]]
         var connections: [Key: HTTP2UpstreamConnection] = [:]
         var nextWaiterID = 0
-        var rotation = EndpointRotation()
+        var balancer: Balancer
+        var random = SplitMix64()
         var isShutDown = false
     }
 
@@ -34,8 +37,10 @@ final class HTTP2UpstreamShard: Sendable {
     private let logger: Logger
     private let state: NIOLoopBoundBox<State>
 
+    /// `balancer` picks among `endpoints` (the same order); this shard keeps its own copy.
     init(
         endpoints: [Endpoint],
+        balancer: Balancer,
         tls: [ConnectionTLS]?,
         maxConnections: Int,
         connectTimeout: TimeAmount,
@@ -50,29 +55,39 @@ final class HTTP2UpstreamShard: Sendable {
         self.state = .makeBoxSendingValue(
             State(
                 sets: Array(repeating: HTTP2ConnectionSet(maxConnections: maxConnections), count: endpoints.count),
-                waiters: Array(repeating: [], count: endpoints.count)),
+                waiters: Array(repeating: [], count: endpoints.count), balancer: balancer),
             eventLoop: eventLoop)
     }
 
     /// A new stream for one request, or a `ClientError` (connect failure, or no stream by `deadline`);
     /// a `webSocket` one carries an upgrade (see ``HTTP2UpstreamConnection/openStream(endpoint:webSocket:logger:)``).
     /// Must run on `eventLoop`.
-    func openStream(deadline: NIODeadline, webSocket: Bool = false) -> EventLoopFuture<UpstreamConnection> {
+    func openStream(deadline: NIODeadline, webSocket: Bool = false, hashKey: UInt64? = nil) -> EventLoopFuture<UpstreamConnection> {
         let promise = eventLoop.makePromise(of: UpstreamConnection.self)
         guard !state.value.isShutDown, !endpoints.isEmpty else {
             promise.fail(ClientError(.shutdown, "the gateway is shutting down"))
             return promise.futureResult
         }
-        let endpoint = state.value.rotation.next(of: endpoints.count)
+        let now = NIODeadline.now()
+        var random = state.value.random
+        let picked = state.value.balancer.pick(hashKey: hashKey, now: now, rng: &random)
+        state.value.random = random
+        guard let endpoint = picked else {
+            promise.fail(ClientError(.noEndpoints, "no endpoint can be chosen (every weight is 0)"))
+            return promise.futureResult
+        }
+        state.value.balancer.started(endpoint)
         let id = state.value.nextWaiterID
         state.value.nextWaiterID &+= 1
         let timer = eventLoop.scheduleTask(deadline: deadline) { [self] in
             guard let index = state.value.waiters[endpoint].firstIndex(where: { $0.id == id }) else { return }
             let waiter = state.value.waiters[endpoint].remove(at: index)
+            ended(endpoint, since: waiter.startedAt)
             waiter.promise.fail(
                 ClientError(.connectTimeout, "no HTTP/2 stream to \(endpoints[endpoint]) could be opened in time"))
         }
-        state.value.waiters[endpoint].append(Waiter(id: id, promise: promise, timer: timer, webSocket: webSocket))
+        state.value.waiters[endpoint].append(
+            Waiter(id: id, promise: promise, timer: timer, webSocket: webSocket, startedAt: now))
         serve(endpoint)
         return promise.futureResult
     }
@@ -85,7 +100,7 @@ final class HTTP2UpstreamShard: Sendable {
             case .use(let id):
                 let waiter = state.value.waiters[endpoint].removeFirst()
                 waiter.timer?.cancel()
-                open(on: Key(endpoint: endpoint, id: id), webSocket: waiter.webSocket, for: waiter.promise)
+                open(on: Key(endpoint: endpoint, id: id), webSocket: waiter.webSocket, for: waiter.promise, since: waiter.startedAt)
             case .connect(let id):
                 return connect(Key(endpoint: endpoint, id: id))
             case .wait:
@@ -94,24 +109,38 @@ final class HTTP2UpstreamShard: Sendable {
         }
     }
 
-    private func open(on key: Key, webSocket: Bool, for promise: EventLoopPromise<UpstreamConnection>) {
+    private func open(
+        on key: Key, webSocket: Bool, for promise: EventLoopPromise<UpstreamConnection>, since startedAt: NIODeadline
+    ) {
         guard let connection = state.value.connections[key] else {
+            ended(key.endpoint, since: startedAt)
             streamClosed(key)
             return promise.fail(ClientError(.connectionClosed, "the HTTP/2 connection to \(endpoints[key.endpoint]) closed"))
         }
         connection.openStream(endpoint: endpoints[key.endpoint], webSocket: webSocket, logger: logger).whenComplete { [self] result in
             switch result {
             case .success(let stream):
-                stream.channel.closeFuture.whenComplete { [self] _ in streamClosed(key) }
+                stream.channel.closeFuture.whenComplete { [self] _ in
+                    ended(key.endpoint, since: startedAt)
+                    streamClosed(key)
+                }
                 promise.succeed(stream)
             case .failure(let error as HTTP2NoExtendedConnect):
+                ended(key.endpoint, since: startedAt)
                 streamClosed(key)
                 promise.fail(error)
             case .failure(let error):
+                ended(key.endpoint, since: startedAt)
                 streamClosed(key)
                 promise.fail(ClientError(.connectionClosed, "no stream could be opened to \(endpoints[key.endpoint]): \(error)"))
             }
         }
+    }
+
+    /// A request that asked for a stream to `endpoint` at `startedAt` is over on it.
+    private func ended(_ endpoint: Int, since startedAt: NIODeadline) {
+        let now = NIODeadline.now()
+        state.value.balancer.finished(endpoint, latency: now - startedAt, now: now)
     }
 
     private func streamClosed(_ key: Key) {
@@ -161,6 +190,7 @@ final class HTTP2UpstreamShard: Sendable {
         state.value.waiters[endpoint] = []
         for waiter in waiters {
             waiter.timer?.cancel()
+            ended(endpoint, since: waiter.startedAt)
             waiter.promise.fail(error)
         }
     }

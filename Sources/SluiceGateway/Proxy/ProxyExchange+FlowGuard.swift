@@ -4,10 +4,17 @@ internal import NIOHTTP1
 /// connection is taken, and completed with the upstream's status when the exchange ends.
 extension ProxyExchange {
     func admit(_ flowGuard: RouteGuard) -> GuardDecision {
-        let target = request.uri.utf8.firstIndex(of: UInt8(ascii: "?")).map { (request.uri[..<$0], request.uri[request.uri.index(after: $0)...]) }
-            ?? (request.uri[...], "")
-        let items = FlowRequestItems(headers: GatewayHeaders(http1: request.headers), query: target.1, remoteAddress: clientAddress)
-        return flowGuard.admit(items, path: target.0, input: nil, now: flowGuard.now())
+        flowGuard.admit(requestItems, path: requestTarget.path, input: nil, now: flowGuard.now())
+    }
+
+    /// The request's parts that flow rules and a `hash_key` read.
+    var requestItems: FlowRequestItems {
+        FlowRequestItems(headers: GatewayHeaders(http1: request.headers), query: requestTarget.query, remoteAddress: clientAddress)
+    }
+
+    private var requestTarget: (path: Substring, query: Substring) {
+        guard let mark = request.uri.utf8.firstIndex(of: UInt8(ascii: "?")) else { return (request.uri[...], "") }
+        return (request.uri[..<mark], request.uri[request.uri.index(after: mark)...])
     }
 
     /// Ends the flow-control entries once; a 5xx (the upstream's or the gateway's own 502/504) is a failure.

@@ -76,6 +76,7 @@ extension ProxyExchange {
             phase = .finished
             self.client = nil
             lease.connection.handler.delegate = nil
+            lease.tunnelled()
             client.proxyFlush()
             return client.proxyTunnel(to: lease.connection)
         }

@@ -139,7 +139,8 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         guard !isFinished else { return }
         phase = .connecting
         let deadline = NIODeadline.now() + route.upstream.configuration.requestTimeout
-        route.upstream.link(on: eventLoop, deadline: deadline, webSocket: isUpgrade).assumeIsolated()
+        let items = route.upstream.hashesRequests ? requestItems : nil
+        route.upstream.link(on: eventLoop, deadline: deadline, webSocket: isUpgrade, items: items).assumeIsolated()
             .whenComplete { result in
                 switch result {
                 case .success(let lease): self.leased(lease)

@@ -4,7 +4,8 @@ internal import SluiceClient
 
 /// One event loop's connections to an HTTP service: a ``ConnectionPoolStateMachine`` per endpoint (the pure
 /// pool the Thrift client's Framed/Buffered transports use), the connections it leases and the exchanges it
-/// queues, with endpoints picked round-robin.
+/// queues, with endpoints picked by the service's ``Balancer`` (this loop's own, as a cluster's loops each
+/// keep one): an exchange counts as in flight on its endpoint from its lease to its release.
 ///
 /// Everything happens on `eventLoop`, where the client connections it serves live too: a proxied request, its
 /// upstream connection and the bytes between them stay on one thread, with no lock and no hop.
@@ -15,6 +16,8 @@ final class UpstreamShard: Sendable {
     struct Lease: Sendable {
         let connection: UpstreamConnection
         fileprivate let key: Key
+        /// When the exchange asked for it: the balancer's latency runs from here.
+        fileprivate let startedAt: NIODeadline
     }
 
     fileprivate struct Key: Hashable, Sendable {
@@ -25,6 +28,8 @@ final class UpstreamShard: Sendable {
     private struct Waiter {
         var promise: EventLoopPromise<Lease>
         var timer: Scheduled<Void>
+        var startedAt: NIODeadline
+        var hashKey: UInt64?
     }
 
     private struct State {
@@ -32,7 +37,8 @@ final class UpstreamShard: Sendable {
         var waiters: [Pool.WaiterID: Waiter] = [:]
         var connections: [Key: UpstreamConnection] = [:]
         var nextWaiterID = 0
-        var rotation = EndpointRotation()
+        var balancer: Balancer
+        var random = SplitMix64()
     }
 
     let eventLoop: any EventLoop
@@ -43,8 +49,10 @@ final class UpstreamShard: Sendable {
     private let logger: Logger
     private let state: NIOLoopBoundBox<State>
 
+    /// `balancer` picks among `endpoints` (the same order); this shard keeps its own copy.
     init(
         endpoints: [Endpoint],
+        balancer: Balancer,
         tls: [ConnectionTLS]?,
         pool: Pool.Configuration,
         connectTimeout: TimeAmount,
@@ -57,29 +65,41 @@ final class UpstreamShard: Sendable {
         self.connectTimeout = connectTimeout
         self.logger = logger
         self.state = .makeBoxSendingValue(
-            State(pools: Array(repeating: Pool(configuration: pool), count: endpoints.count)), eventLoop: eventLoop)
+            State(
+                pools: Array(repeating: Pool(configuration: pool), count: endpoints.count), balancer: balancer),
+            eventLoop: eventLoop)
     }
 
     /// A connection for one request, or a `ClientError` (connect failure, or none free by `deadline`).
-    /// Must run on `eventLoop`.
-    func lease(deadline: NIODeadline) -> EventLoopFuture<Lease> {
+    /// `hashKey` is the request's key for a `consistent_hash` balancer. Must run on `eventLoop`.
+    func lease(deadline: NIODeadline, hashKey: UInt64? = nil) -> EventLoopFuture<Lease> {
         let promise = eventLoop.makePromise(of: Lease.self)
-        let endpoint = state.value.rotation.next(of: endpoints.count)
+        let now = NIODeadline.now()
+        var random = state.value.random
+        let picked = state.value.balancer.pick(hashKey: hashKey, now: now, rng: &random)
+        state.value.random = random
+        guard let endpoint = picked else {
+            promise.fail(ClientError(.noEndpoints, "no endpoint can be chosen (every weight is 0)"))
+            return promise.futureResult
+        }
+        state.value.balancer.started(endpoint)
         let waiter = state.value.nextWaiterID
         state.value.nextWaiterID &+= 1
         let action = state.value.pools[endpoint].request(waiter)
         switch action {
         case .lease(let id, _):
-            hand(Key(endpoint: endpoint, id: id), to: promise)
+            hand(Key(endpoint: endpoint, id: id), to: promise, startedAt: now, hashKey: hashKey)
         case .connect, .queued:
             let timer = eventLoop.scheduleTask(deadline: deadline) { [self] in
                 perform(state.value.pools[endpoint].waiterTimedOut(waiter), endpoint: endpoint)
             }
-            state.value.waiters[waiter] = Waiter(promise: promise, timer: timer)
+            state.value.waiters[waiter] = Waiter(promise: promise, timer: timer, startedAt: now, hashKey: hashKey)
             perform(action, endpoint: endpoint)
         case .failWaiters(_, let error):
+            ended(endpoint, since: now)
             promise.fail(error)
         case .none, .park, .close, .closeAndConnect, .shutdown:
+            ended(endpoint, since: now)
             promise.fail(ClientError(.shutdown, "the connection pool is in an unexpected state"))
         }
         return promise.futureResult
@@ -92,18 +112,32 @@ final class UpstreamShard: Sendable {
         // A read held back for the client's sake resumes: an idle connection reads to notice a close.
         lease.connection.handler.resumeReading()
         let reusable = reusable && lease.connection.channel.isActive
+        ended(lease.key.endpoint, since: lease.startedAt)
         perform(state.value.pools[lease.key.endpoint].released(lease.key.id, reusable: reusable, now: .now()), endpoint: lease.key.endpoint)
     }
 
-    private func hand(_ key: Key, to promise: EventLoopPromise<Lease>) {
+    /// `lease`'s connection became a WebSocket tunnel: the exchange is over for the balancer (a tunnel's
+    /// lifetime says nothing of the upstream's latency); the pool forgets the connection when it closes.
+    func tunnelled(_ lease: Lease) {
+        ended(lease.key.endpoint, since: lease.startedAt)
+    }
+
+    /// An exchange that asked for a connection to `endpoint` at `startedAt` is over on it.
+    private func ended(_ endpoint: Int, since startedAt: NIODeadline) {
+        let now = NIODeadline.now()
+        state.value.balancer.finished(endpoint, latency: now - startedAt, now: now)
+    }
+
+    private func hand(_ key: Key, to promise: EventLoopPromise<Lease>, startedAt: NIODeadline, hashKey: UInt64?) {
         guard let connection = state.value.connections[key], connection.channel.isActive else {
             // The upstream closed it while it idled and the close is not processed yet: forget it, try again.
             state.value.connections.removeValue(forKey: key)?.channel.close(promise: nil)
             perform(state.value.pools[key.endpoint].closed(key.id), endpoint: key.endpoint)
-            promise.completeWith(lease(deadline: .now() + connectTimeout))
+            ended(key.endpoint, since: startedAt)
+            promise.completeWith(lease(deadline: .now() + connectTimeout, hashKey: hashKey))
             return
         }
-        promise.succeed(Lease(connection: connection, key: key))
+        promise.succeed(Lease(connection: connection, key: key, startedAt: startedAt))
     }
 
     private func perform(_ action: Pool.Action, endpoint: Int) {
@@ -113,7 +147,7 @@ final class UpstreamShard: Sendable {
         case .lease(let id, let waiterID):
             guard let waiter = state.value.waiters.removeValue(forKey: waiterID) else { return }
             waiter.timer.cancel()
-            hand(Key(endpoint: endpoint, id: id), to: waiter.promise)
+            hand(Key(endpoint: endpoint, id: id), to: waiter.promise, startedAt: waiter.startedAt, hashKey: waiter.hashKey)
         case .connect(let id):
             connect(Key(endpoint: endpoint, id: id))
         case .park(let id, let deadline):
@@ -130,6 +164,7 @@ final class UpstreamShard: Sendable {
             for id in ids {
                 guard let waiter = state.value.waiters.removeValue(forKey: id) else { continue }
                 waiter.timer.cancel()
+                ended(endpoint, since: waiter.startedAt)
                 waiter.promise.fail(error)
             }
         case .shutdown(let ids, let close):

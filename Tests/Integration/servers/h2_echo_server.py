@@ -2,7 +2,7 @@
 TLS with ALPN when given a certificate.
 
 Every request is answered with JSON echoing its method, path, headers (pseudo-headers included), trailers
-and the body's length and sha256 (and the body itself when short), except:
+and the body's length and sha256 (and the body itself when short) and the port it listens on (`server_port`), except:
   /mirror          streams the request body back as it arrives (flow control respected both ways)
   /bytes?n=N       streams N bytes of a fixed pattern
   /slow?ms=N       answers after N ms
@@ -190,6 +190,7 @@ class Connection:
                     "method": headers[":method"], "path": headers[":path"], "headers": stream.headers,
                     "trailers": stream.trailers, "length": stream.length, "sha256": stream.sha.hexdigest(),
                     "body": bytes(stream.short).decode("latin-1") if stream.length <= SHORT_BODY else None,
+                    "server_port": self.writer.get_extra_info("sockname")[1],
                 }).encode()
             self.conn.send_headers(stream_id, [(":status", "200"), ("content-type", "application/json"),
                                                ("content-length", str(len(body))), ("x-upstream", "h2")])

@@ -6,6 +6,9 @@
   /close             -> a response whose body ends when the server closes the connection
   /trailers          -> a chunked body "abc" with trailer fields X-Checksum: abc and Keep-Alive: 5
 
+The echo names the port it listens on (`server_port`), so a test can tell which of several answered; with
+--delay-ms every answer waits that long first.
+
 Request bodies are read as they arrive (Content-Length or chunked), hashed, and not kept (unless small).
 With --tls-cert/--tls-key it serves HTTPS (requiring a client certificate signed by --tls-client-ca when
 given), and the echo tells what the TLS client sent: {tls: {peer_port, sni, alpn, client_certificate}}.
@@ -70,6 +73,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.download(int(query["bytes"][0]), query.get("chunked") == ["1"])
         if url.path == "/slow":
             time.sleep(int(query["ms"][0]) / 1000)
+        if self.server.delay_ms:
+            time.sleep(self.server.delay_ms / 1000)
         if url.path == "/trailers":
             self.send_response(200)
             self.send_header("Transfer-Encoding", "chunked")
@@ -101,6 +106,7 @@ class Handler(BaseHTTPRequestHandler):
             "body_sha256": sha,
             "body": body.decode("latin-1"),
             "tls": self.tls_info(),
+            "server_port": self.server.server_address[1],
         }).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -171,8 +177,10 @@ def main():
     parser.add_argument("--tls-cert", help="serve HTTPS with this PEM certificate")
     parser.add_argument("--tls-key", help="the certificate's PEM key")
     parser.add_argument("--tls-client-ca", help="require a client certificate signed by this CA (mTLS)")
+    parser.add_argument("--delay-ms", type=int, default=0, help="wait this long before every answer")
     args = parser.parse_args()
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    server.delay_ms = args.delay_ms
     server.daemon_threads = True
     if args.tls_cert:
         server.socket = tls_socket(server.socket, args)

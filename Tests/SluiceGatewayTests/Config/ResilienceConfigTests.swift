@@ -203,7 +203,7 @@ struct ResilienceConfigTests {
         ("weights: negative, missing address, all zero", "    endpoints: [{address: \"127.0.0.1:9090\", weight: -1}, {weight: 2}, {address: nowhere}]",
          [
             "echo.yaml:4:53: weight: must be between 0 and 1000000",
-            "echo.yaml:4:58: an endpoint written as a mapping needs 'address' (host:port)",
+            "echo.yaml:4:58: an endpoint written as a mapping needs 'address'",
             "echo.yaml:4:81: bad endpoint 'nowhere' (expected host:port with a port in 1...65535)",
          ]),
         ("every weight 0", "    endpoints: [{address: \"127.0.0.1:9090\", weight: 0}]",
@@ -277,10 +277,42 @@ struct ResilienceConfigTests {
             discovery: {dns: "orders:50051"}
         """)
         #expect(result.diagnostics == [
-            "echo.yaml:6:5: 'balancer' is not supported yet for protocol: http services (only thrift and grpc services' clients apply it so far)",
-            "echo.yaml:7:5: 'retry' is not supported yet for protocol: http services (only thrift and grpc services' clients apply it so far)",
-            "echo.yaml:4:42: endpoint weights are not supported yet for protocol: http services; write the endpoint as a string",
+            "echo.yaml:7:5: 'retry' is not supported yet for protocol: http services (their clients apply balancer, hash_key, slow_start and endpoint weights so far)",
+            "echo.yaml:4:52: bad endpoint '127.0.0.1:8081' for an http service (expected http://host:port or https://host:port)",
             "echo.yaml:11:5: 'idl: reflection' asks the service's 'endpoints' for its schema at load; list them rather than 'discovery'",
+        ])
+    }
+
+    @Test("an HTTP service takes weighted URLs, a balancer and a hash key on a request part, not a path variable")
+    func httpBalancing() throws {
+        let result = try Self.load("""
+        services:
+          - name: web
+            protocol: http
+            endpoints: ["http://127.0.0.1:8080", {address: "http://127.0.0.1:8081", weight: 3}]
+            balancer: consistent_hash
+            hash_key: {header: x-user}
+            slow_start: 10s
+        """)
+        #expect(result.diagnostics == [])
+        let service = try #require(result.configuration?.services.first)
+        #expect(service.endpoints.map(\.port) == [8080, 8081])
+        #expect(service.cluster.endpoints.map(\.weight) == [1, 3])
+        #expect(service.cluster.balancer.kind == .consistentHash)
+        #expect(service.cluster.balancer.slowStart == .seconds(10))
+        #expect(service.hashKey == .header("x-user"))
+
+        let refused = try Self.load("""
+        services:
+          - name: web
+            protocol: http
+            endpoints: ["http://127.0.0.1:8080", {address: "https://127.0.0.1:8081", weight: 0}]
+            balancer: consistent_hash
+            hash_key: {path_param: id}
+        """)
+        #expect(refused.diagnostics == [
+            "echo.yaml:4:52: endpoint 'https://127.0.0.1:8081': a service's endpoints are all http:// or all https:// (the first is http://)",
+            "echo.yaml:6:15: hash_key: path_param is for Thrift and gRPC routes, which bind path variables to fields; hash an http service's requests on a header, query, cookie or client_ip",
         ])
     }
 }
