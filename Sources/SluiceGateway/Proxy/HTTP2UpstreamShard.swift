@@ -25,8 +25,7 @@ final class HTTP2UpstreamShard: Sendable {
         var waiters: [[Waiter]]
         var connections: [Key: HTTP2UpstreamConnection] = [:]
         var nextWaiterID = 0
-        var balancer: Balancer
-        var random = SplitMix64()
+        var choice: UpstreamChoice
         var isShutDown = false
     }
 
@@ -55,7 +54,7 @@ final class HTTP2UpstreamShard: Sendable {
         self.state = .makeBoxSendingValue(
             State(
                 sets: Array(repeating: HTTP2ConnectionSet(maxConnections: maxConnections), count: endpoints.count),
-                waiters: Array(repeating: [], count: endpoints.count), balancer: balancer),
+                waiters: Array(repeating: [], count: endpoints.count), choice: UpstreamChoice(balancer)),
             eventLoop: eventLoop)
     }
 
@@ -69,14 +68,10 @@ final class HTTP2UpstreamShard: Sendable {
             return promise.futureResult
         }
         let now = NIODeadline.now()
-        var random = state.value.random
-        let picked = state.value.balancer.pick(hashKey: hashKey, now: now, rng: &random)
-        state.value.random = random
-        guard let endpoint = picked else {
-            promise.fail(ClientError(.noEndpoints, "no endpoint can be chosen (every weight is 0)"))
+        guard let endpoint = state.value.choice.start(hashKey: hashKey, now: now) else {
+            promise.fail(UpstreamChoice.noEndpoint)
             return promise.futureResult
         }
-        state.value.balancer.started(endpoint)
         let id = state.value.nextWaiterID
         state.value.nextWaiterID &+= 1
         let timer = eventLoop.scheduleTask(deadline: deadline) { [self] in
@@ -139,8 +134,7 @@ final class HTTP2UpstreamShard: Sendable {
 
     /// A request that asked for a stream to `endpoint` at `startedAt` is over on it.
     private func ended(_ endpoint: Int, since startedAt: NIODeadline) {
-        let now = NIODeadline.now()
-        state.value.balancer.finished(endpoint, latency: now - startedAt, now: now)
+        state.value.choice.end(endpoint, since: startedAt)
     }
 
     private func streamClosed(_ key: Key) {

@@ -37,8 +37,7 @@ final class UpstreamShard: Sendable {
         var waiters: [Pool.WaiterID: Waiter] = [:]
         var connections: [Key: UpstreamConnection] = [:]
         var nextWaiterID = 0
-        var balancer: Balancer
-        var random = SplitMix64()
+        var choice: UpstreamChoice
     }
 
     let eventLoop: any EventLoop
@@ -66,7 +65,7 @@ final class UpstreamShard: Sendable {
         self.logger = logger
         self.state = .makeBoxSendingValue(
             State(
-                pools: Array(repeating: Pool(configuration: pool), count: endpoints.count), balancer: balancer),
+                pools: Array(repeating: Pool(configuration: pool), count: endpoints.count), choice: UpstreamChoice(balancer)),
             eventLoop: eventLoop)
     }
 
@@ -75,14 +74,10 @@ final class UpstreamShard: Sendable {
     func lease(deadline: NIODeadline, hashKey: UInt64? = nil) -> EventLoopFuture<Lease> {
         let promise = eventLoop.makePromise(of: Lease.self)
         let now = NIODeadline.now()
-        var random = state.value.random
-        let picked = state.value.balancer.pick(hashKey: hashKey, now: now, rng: &random)
-        state.value.random = random
-        guard let endpoint = picked else {
-            promise.fail(ClientError(.noEndpoints, "no endpoint can be chosen (every weight is 0)"))
+        guard let endpoint = state.value.choice.start(hashKey: hashKey, now: now) else {
+            promise.fail(UpstreamChoice.noEndpoint)
             return promise.futureResult
         }
-        state.value.balancer.started(endpoint)
         let waiter = state.value.nextWaiterID
         state.value.nextWaiterID &+= 1
         let action = state.value.pools[endpoint].request(waiter)
@@ -124,8 +119,7 @@ final class UpstreamShard: Sendable {
 
     /// An exchange that asked for a connection to `endpoint` at `startedAt` is over on it.
     private func ended(_ endpoint: Int, since startedAt: NIODeadline) {
-        let now = NIODeadline.now()
-        state.value.balancer.finished(endpoint, latency: now - startedAt, now: now)
+        state.value.choice.end(endpoint, since: startedAt)
     }
 
     private func hand(_ key: Key, to promise: EventLoopPromise<Lease>, startedAt: NIODeadline, hashKey: UInt64?) {
