@@ -11,6 +11,7 @@ import time
 import pytest
 
 from support.grpc_resilience import PROTO, start_grpc_backends
+from support.processes import free_port
 from test_resilience import (
     SURVIVES_A_DEATH, Client, assert_each_key_stays_on_one_endpoint, assert_no_failure_while_one_dies, totals)
 
@@ -212,6 +213,23 @@ def test_streaming_calls_are_balanced_and_sent_once(start_gateway, backends):
     client.close()
     assert status == 503, body
     assert first.stats()["watch"] + second.stats()["watch"] == 5
+
+
+def test_a_stream_goes_past_a_dead_endpoint_before_anything_was_sent(start_gateway, backends):
+    (live,) = backends(1)
+    dead = "127.0.0.1:%d" % free_port()
+    gw = grpc_gateway(start_gateway, [dead, endpoint(live)], balancer="round_robin",
+                      retry={"max_attempts": 2, "on": ["connect_failure"]})
+    client = Client(gw)
+    for i in range(4):
+        # Round robin sends every other stream to the dead endpoint first: its connect fails, nothing went out,
+        # so the stream goes to the live one, although the route is not idempotent.
+        status, body = client.post("/watch/d%d" % i)
+        assert status == 200, body
+        lines = [json.loads(line) for line in body.decode().split("\n") if line.strip()]
+        assert [line["name"] for line in lines] == ["d%d-%d" % (i, n) for n in range(3)], lines
+    client.close()
+    assert live.stats()["watch"] == 4
 
 
 def test_endpoints_discovered_from_etcd(start_gateway, backends, etcd):

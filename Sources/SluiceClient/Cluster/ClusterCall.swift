@@ -54,7 +54,15 @@ final class ClusterCall<Wire: ClusterWire>: @unchecked Sendable {
         self.template = call
         self.cancellation = Wire.cancellation(of: call)
         self.deadline = CallDeadline(start: now, timeout: Wire.timeout(of: call))
-        self.retry = Wire.mayRetry(call) ? policy?.retry ?? cluster.configuration.retry : nil
+        let retry = policy?.retry ?? cluster.configuration.retry
+        if Wire.mayRetry(call) {
+            self.retry = retry
+        } else if Wire.mayRetryUnsent(call), var unsentOnly = retry {
+            unsentOnly.idempotent = false  // a failure after anything went out is not retried
+            self.retry = unsentOnly
+        } else {
+            self.retry = nil
+        }
         self.hedge = Wire.mayHedge(call) ? policy?.hedge ?? cluster.configuration.hedge : nil
         self.hashKey = hashKey
     }

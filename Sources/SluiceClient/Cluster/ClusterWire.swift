@@ -24,6 +24,9 @@ protocol ClusterWire: Sendable {
     static func cancellation(of call: Call) -> CallCancellation?
     /// Whether the call may be sent again after a failed attempt.
     static func mayRetry(_ call: Call) -> Bool
+    /// Whether a call that may not be sent again may be, after an attempt that sent nothing (its retry policy
+    /// then applies as if `idempotent: false`).
+    static func mayRetryUnsent(_ call: Call) -> Bool
     /// Whether the call may be sent twice at once (a Thrift oneway call has no answer to wait for).
     static func mayHedge(_ call: Call) -> Bool
 
@@ -36,6 +39,10 @@ protocol ClusterWire: Sendable {
     /// A reply that is still a failed attempt (a gRPC status other than OK), for retries and outcomes; nil
     /// when the reply is a success.
     static func failure(of reply: Reply) -> AttemptFailure?
+}
+
+extension ClusterWire {
+    static func mayRetryUnsent(_ call: Call) -> Bool { false }
 }
 
 /// Thrift calls: a reply is an answer (a declared exception included), and only oneway calls are not hedged.

@@ -2,35 +2,78 @@ internal import NIOCore
 internal import Synchronization
 
 /// A streaming call as its caller holds it: what the caller does before the call reached its shard's loop
-/// waits, in order, and runs there once it has.
+/// (or, through a cluster, before an attempt's stream opened) waits, in order, and runs there once it has.
+/// A call through a cluster binds only when a stream opens, so an attempt that failed before that (a connect
+/// failure) took nothing with it and another can carry the call; a call that ends with no stream ever open
+/// fails what waited (``ended(_:)``).
 final class GRPCCallHandle: Sendable {
+    struct Waiting: Sendable {
+        let action: @Sendable (GRPCPendingCall) -> Void
+        /// What happens instead when the call ends before any stream opened.
+        let orElse: @Sendable (ClientError) -> Void
+    }
+
     private enum State {
-        case pending([@Sendable (GRPCPendingCall) -> Void])
+        case pending([Waiting])
         case started(GRPCPendingCall)
+        case ended(ClientError)
     }
 
     private let state = Mutex(State.pending([]))
 
+    /// A handle whose waiting actions fail with the call's error if `reply` fails before any stream opened.
+    static func ending(with reply: EventLoopFuture<GRPCReply>) -> GRPCCallHandle {
+        let handle = GRPCCallHandle()
+        reply.whenFailure { error in
+            handle.ended(error as? ClientError ?? ClientError(.protocolError, "\(error)"))
+        }
+        return handle
+    }
+
     /// Runs `action` with the call on its loop: now if the call started (hopping there if need be), else once
-    /// it does. From any thread.
-    func withCall(_ action: @escaping @Sendable (GRPCPendingCall) -> Void) {
-        let call: GRPCPendingCall? = state.withLock { state in
+    /// it does; `orElse` instead if it ends without starting. From any thread.
+    func withCall(
+        _ action: @escaping @Sendable (GRPCPendingCall) -> Void,
+        orElse: @escaping @Sendable (ClientError) -> Void = { _ in }
+    ) {
+        enum Next {
+            case wait
+            case run(GRPCPendingCall)
+            case fail(ClientError)
+        }
+        let next: Next = state.withLock { state in
             switch state {
-            case .pending(var actions):
+            case .pending(var waiting):
                 state = .pending([])  // drop the array's reference before appending, so it grows in place
-                actions.append(action)
-                state = .pending(actions)
-                return nil
+                waiting.append(Waiting(action: action, orElse: orElse))
+                state = .pending(waiting)
+                return .wait
             case .started(let call):
-                return call
+                return .run(call)
+            case .ended(let error):
+                return .fail(error)
             }
         }
-        guard let call else { return }
-        if call.eventLoop.inEventLoop {
-            action(call)
-        } else {
-            call.eventLoop.execute { action(call) }
+        switch next {
+        case .wait: return
+        case .fail(let error): return orElse(error)
+        case .run(let call):
+            if call.eventLoop.inEventLoop {
+                action(call)
+            } else {
+                call.eventLoop.execute { action(call) }
+            }
         }
+    }
+
+    /// The call ended; if no stream ever opened for it, what waited fails with `error`.
+    func ended(_ error: ClientError) {
+        let waiting: [Waiting] = state.withLock { state in
+            guard case .pending(let waiting) = state else { return [] }
+            state = .ended(error)
+            return waiting
+        }
+        for item in waiting { item.orElse(error) }
     }
 
     /// The call, once it started; nil before.
@@ -43,11 +86,11 @@ final class GRPCCallHandle: Sendable {
 
     /// The call is on its loop; runs there.
     func started(_ call: GRPCPendingCall) {
-        let actions: [@Sendable (GRPCPendingCall) -> Void] = state.withLock { state in
-            guard case .pending(let actions) = state else { return [] }
+        let waiting: [Waiting] = state.withLock { state in
+            guard case .pending(let waiting) = state else { return [] }
             state = .started(call)
-            return actions
+            return waiting
         }
-        for action in actions { action(call) }
+        for item in waiting { item.action(call) }
     }
 }

@@ -16,7 +16,8 @@ extension GRPCClient {
     ///     group's, as it is for the gateway), in order, never after the reply completed.
     ///   - The rest as for ``call(path:message:metadata:timeout:cancellation:on:)``.
     ///   - hashKey: with a `cluster` whose balancer is `consistentHash`, the call's key. A streaming call picks
-    ///     its endpoint through the cluster but is sent once: never retried or hedged.
+    ///     its endpoint through the cluster; it is never hedged, and retried only when an attempt failed before
+    ///     its stream opened (a connect failure, when the retry policy's `on` names it).
     /// - Returns: the stream, whose `reply` completes once every message was delivered, with the status, the
     ///   headers and trailers (its `message` nil), or fails like a unary call's.
     public func serverStreamingCall(
@@ -30,7 +31,7 @@ extension GRPCClient {
         onMessage: @escaping @Sendable (ByteBuffer) -> Void
     ) -> GRPCResponseStream {
         let promise = eventLoop.makePromise(of: GRPCReply.self)
-        let handle = GRPCCallHandle()
+        let handle = GRPCCallHandle.ending(with: promise.futureResult)
         start(path, message, metadata, timeout, cancellation, promise, onMessage: onMessage, started: handle.started, hashKey: hashKey)
         return GRPCResponseStream(reply: promise.futureResult, handle: handle)
     }
@@ -49,7 +50,7 @@ extension GRPCClient {
         on eventLoop: any EventLoop
     ) -> (requests: GRPCRequestStream, reply: EventLoopFuture<GRPCReply>) {
         let promise = eventLoop.makePromise(of: GRPCReply.self)
-        let handle = GRPCCallHandle()
+        let handle = GRPCCallHandle.ending(with: promise.futureResult)
         start(path, nil, metadata, timeout, cancellation, promise, onMessage: nil, started: handle.started, hashKey: hashKey)
         return (GRPCRequestStream(handle: handle, eventLoop: eventLoop), promise.futureResult)
     }
@@ -67,7 +68,7 @@ extension GRPCClient {
         onMessage: @escaping @Sendable (ByteBuffer) -> Void
     ) -> (requests: GRPCRequestStream, responses: GRPCResponseStream) {
         let promise = eventLoop.makePromise(of: GRPCReply.self)
-        let handle = GRPCCallHandle()
+        let handle = GRPCCallHandle.ending(with: promise.futureResult)
         start(path, nil, metadata, timeout, cancellation, promise, onMessage: onMessage, started: handle.started, hashKey: hashKey)
         return (
             GRPCRequestStream(handle: handle, eventLoop: eventLoop),

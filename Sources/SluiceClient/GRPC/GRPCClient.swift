@@ -113,12 +113,14 @@ public final class GRPCClient: Sendable {
         return promise.futureResult
     }
 
-    /// Makes the call on its shard's loop; `started` gets it there first (the streaming calls' handles).
+    /// Makes the call on its shard's loop; `started` gets it there first (the streaming calls' handles), or
+    /// with `startedWhenOpen` once its stream opened: an attempt of a cluster's, which another may replace
+    /// until then.
     func start(
         _ path: String, _ message: ByteBuffer?, _ metadata: [(String, String)], _ timeout: TimeAmount,
         _ cancellation: CallCancellation?, _ promise: EventLoopPromise<GRPCReply>,
         onMessage: (@Sendable (ByteBuffer) -> Void)?, started: (@Sendable (GRPCPendingCall) -> Void)?,
-        policy: CallPolicyOverride? = nil, hashKey: UInt64? = nil
+        startedWhenOpen: Bool = false, policy: CallPolicyOverride? = nil, hashKey: UInt64? = nil
     ) {
         if let cluster {
             let call = GRPCClusterCall(
@@ -130,12 +132,13 @@ public final class GRPCClient: Sendable {
         let deadline = NIODeadline.now() + timeout
         let call = GRPCPendingCall(
             path: path, message: message, metadata: metadata, deadline: deadline, timeout: timeout,
-            onMessage: onMessage, promise: promise, eventLoop: shard.eventLoop)
+            onMessage: onMessage, opened: startedWhenOpen ? started : nil, promise: promise, eventLoop: shard.eventLoop)
+        let startedNow = startedWhenOpen ? nil : started
         // The common case, a call made on its shard's loop, starts at once, with no closure to allocate.
         guard shard.eventLoop.inEventLoop else {
-            return shard.eventLoop.execute { Self.begin(call, on: shard, cancellation, started) }
+            return shard.eventLoop.execute { Self.begin(call, on: shard, cancellation, startedNow) }
         }
-        Self.begin(call, on: shard, cancellation, started)
+        Self.begin(call, on: shard, cancellation, startedNow)
     }
 
     private static func begin(

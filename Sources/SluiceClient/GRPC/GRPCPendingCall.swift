@@ -38,6 +38,8 @@ final class GRPCPendingCall: Sendable {
     let timeout: TimeAmount
     /// A server-streaming call's consumer, on the call's loop; nil for a unary call.
     let onMessage: (@Sendable (ByteBuffer) -> Void)?
+    /// Told once the call's stream opened (a streaming call through a cluster binds its handle then).
+    private let opened: (@Sendable (GRPCPendingCall) -> Void)?
     private let promise: EventLoopPromise<GRPCReply>
     private let state: NIOLoopBoundBox<State>
 
@@ -48,9 +50,11 @@ final class GRPCPendingCall: Sendable {
         deadline: NIODeadline,
         timeout: TimeAmount,
         onMessage: (@Sendable (ByteBuffer) -> Void)? = nil,
+        opened: (@Sendable (GRPCPendingCall) -> Void)? = nil,
         promise: EventLoopPromise<GRPCReply>,
         eventLoop: any EventLoop
     ) {
+        self.opened = opened
         self.path = path
         self.message = message
         self.metadata = metadata
@@ -81,6 +85,7 @@ final class GRPCPendingCall: Sendable {
             stream.close(promise: nil)
         } else {
             state.value.stream = stream
+            opened?(self)
         }
     }
 

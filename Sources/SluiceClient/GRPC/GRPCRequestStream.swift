@@ -16,7 +16,7 @@ public final class GRPCRequestStream: Sendable {
     /// ``finish()``.
     public func send(_ message: ByteBuffer) -> EventLoopFuture<Void> {
         let promise = eventLoop.makePromise(of: Void.self)
-        handle.withCall { $0.enqueue(.message(message, promise)) }
+        handle.withCall({ $0.enqueue(.message(message, promise)) }, orElse: { promise.fail($0) })
         return promise.futureResult
     }
 

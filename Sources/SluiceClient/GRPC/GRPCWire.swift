@@ -13,9 +13,10 @@ struct GRPCClusterCall: Sendable {
     /// Hands the attempt's stream to a streaming call's handle.
     var started: (@Sendable (GRPCPendingCall) -> Void)?
 
-    /// Streaming calls pick their endpoint and report their outcome like unary ones, but are sent once: a
-    /// stream's messages are handed on as they come, so there is nothing to replay (as Envoy, which retries
-    /// only before anything was streamed).
+    /// Streaming calls pick their endpoint and report their outcome like unary ones, but are sent again only
+    /// when an attempt failed before its stream opened: a stream's messages are handed on as they come, so
+    /// once one went out there is nothing to replay (as Envoy, which retries only before anything streamed).
+    /// The caller's handle binds to the attempt whose stream opens.
     var isStreaming: Bool { started != nil || onMessage != nil }
 }
 
@@ -26,7 +27,7 @@ enum GRPCWire: ClusterWire {
     static func send(_ call: GRPCClusterCall, on transport: GRPCClient, promise: EventLoopPromise<GRPCReply>) {
         transport.start(
             call.path, call.message, call.metadata, call.timeout, call.cancellation, promise, onMessage: call.onMessage,
-            started: call.started)
+            started: call.started, startedWhenOpen: true)
     }
 
     static func shutdown(_ transport: GRPCClient) async { await transport.shutdown() }
@@ -34,6 +35,8 @@ enum GRPCWire: ClusterWire {
     static func timeout(of call: GRPCClusterCall) -> TimeAmount { call.timeout }
     static func cancellation(of call: GRPCClusterCall) -> CallCancellation? { call.cancellation }
     static func mayRetry(_ call: GRPCClusterCall) -> Bool { !call.isStreaming }
+    /// Before its stream opened a streaming call took nothing with it: a connect failure is retried.
+    static func mayRetryUnsent(_ call: GRPCClusterCall) -> Bool { true }
     static func mayHedge(_ call: GRPCClusterCall) -> Bool { !call.isStreaming }
 
     static func attempt(

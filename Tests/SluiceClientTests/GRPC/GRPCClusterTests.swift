@@ -79,14 +79,40 @@ struct GRPCClusterTests {
         }
     }
 
-    @Test("a stream is sent once: on the dead endpoint it fails, though a unary call would be retried")
-    func streamNotRetried() async throws {
+    @Test("a stream whose attempt failed before its stream opened goes to another endpoint, messages and all")
+    func streamRetriedBeforeOpening() async throws {
         try await Self.withClusterClient(retry: Self.retry) { client, loop in
+            let received = GRPCServerStreamingTests.Received()
             let stream = client.serverStreamingCall(
                 path: GRPCTestServer.service + "CountUp", message: ByteBuffer(string: "3"), timeout: .seconds(60),
-                on: loop, onMessage: { _ in })
-            stream.request(.max)
-            await #expect(throws: ClientError.self) { _ = try await stream.reply.get() }
+                on: loop, onMessage: received.append)
+            stream.request(.max)  // asked before any stream opened: it reaches the attempt that opens one
+            let reply = try await stream.reply.get()
+            #expect(reply.isOK)
+            #expect(received.messages.withLock { $0 } == ["message 0", "message 1", "message 2"])
+
+            // Messages sent while the first attempt still connects to the dead endpoint go out on the second.
+            let (requests, joined) = client.clientStreamingCall(
+                path: GRPCTestServer.service + "Join", timeout: .seconds(60), on: loop)
+            let sent = ["a", "b", "c"].map { requests.send(ByteBuffer(string: $0)) }
+            requests.finish()
+            for send in sent { try await send.get() }
+            let answer = try await joined.get()
+            #expect(answer.isOK)
+            #expect(answer.message.map { String(buffer: $0) } == "a,b,c")
+        }
+    }
+
+    @Test("without a retry a stream to the dead endpoint fails, and so do the messages that waited for it")
+    func streamNotRetriedWithoutPolicy() async throws {
+        try await Self.withClusterClient(retry: nil) { client, loop in
+            let (requests, joined) = client.clientStreamingCall(
+                path: GRPCTestServer.service + "Join", timeout: .seconds(60), on: loop)
+            let sent = requests.send(ByteBuffer(string: "a"))
+            await #expect(throws: ClientError.self) { _ = try await joined.get() }
+            await #expect(throws: ClientError.self) { try await sent.get() }
+            // A message sent after the call ended fails at once.
+            await #expect(throws: ClientError.self) { try await requests.send(ByteBuffer(string: "late")).get() }
         }
     }
 }
