@@ -68,12 +68,7 @@ final class GRPCCallHandle: Sendable {
 
     /// The call ended; if no stream ever opened for it, what waited fails with `error`.
     func ended(_ error: ClientError) {
-        let waiting: [Waiting] = state.withLock { state in
-            guard case .pending(let waiting) = state else { return [] }
-            state = .ended(error)
-            return waiting
-        }
-        for item in waiting { item.orElse(error) }
+        for item in settle(.ended(error)) { item.orElse(error) }
     }
 
     /// The call, once it started; nil before.
@@ -86,11 +81,15 @@ final class GRPCCallHandle: Sendable {
 
     /// The call is on its loop; runs there.
     func started(_ call: GRPCPendingCall) {
-        let waiting: [Waiting] = state.withLock { state in
+        for item in settle(.started(call)) { item.action(call) }
+    }
+
+    /// Leaves `.pending` for `next` and returns what waited; nothing when the handle had settled already.
+    private func settle(_ next: State) -> [Waiting] {
+        state.withLock { state in
             guard case .pending(let waiting) = state else { return [] }
-            state = .started(call)
+            state = next
             return waiting
         }
-        for item in waiting { item.action(call) }
     }
 }
