@@ -4,12 +4,15 @@ internal import NIOHTTP1
 /// connection is taken, and completed with the upstream's status when the exchange ends.
 extension ProxyExchange {
     func admit(_ flowGuard: RouteGuard) -> GuardDecision {
-        flowGuard.admit(requestItems, path: requestTarget.path, input: nil, now: flowGuard.now())
+        let target = requestTarget
+        return flowGuard.admit(items(query: target.query), path: target.path, input: nil, now: flowGuard.now())
     }
 
     /// The request's parts that flow rules and a `hash_key` read.
-    var requestItems: FlowRequestItems {
-        FlowRequestItems(headers: GatewayHeaders(http1: request.headers), query: requestTarget.query, remoteAddress: clientAddress)
+    var requestItems: FlowRequestItems { items(query: requestTarget.query) }
+
+    private func items(query: Substring) -> FlowRequestItems {
+        FlowRequestItems(headers: GatewayHeaders(http1: request.headers), query: query, remoteAddress: clientAddress)
     }
 
     private var requestTarget: (path: Substring, query: Substring) {
