@@ -31,7 +31,7 @@ extension GRPCClient {
         onMessage: @escaping @Sendable (ByteBuffer) -> Void
     ) -> GRPCResponseStream {
         let promise = eventLoop.makePromise(of: GRPCReply.self)
-        let handle = GRPCCallHandle.ending(with: promise.futureResult)
+        let handle = handle(for: promise.futureResult)
         start(path, message, metadata, timeout, cancellation, promise, onMessage: onMessage, started: handle.started, hashKey: hashKey)
         return GRPCResponseStream(reply: promise.futureResult, handle: handle)
     }
@@ -50,7 +50,7 @@ extension GRPCClient {
         on eventLoop: any EventLoop
     ) -> (requests: GRPCRequestStream, reply: EventLoopFuture<GRPCReply>) {
         let promise = eventLoop.makePromise(of: GRPCReply.self)
-        let handle = GRPCCallHandle.ending(with: promise.futureResult)
+        let handle = handle(for: promise.futureResult)
         start(path, nil, metadata, timeout, cancellation, promise, onMessage: nil, started: handle.started, hashKey: hashKey)
         return (GRPCRequestStream(handle: handle, eventLoop: eventLoop), promise.futureResult)
     }
@@ -68,11 +68,17 @@ extension GRPCClient {
         onMessage: @escaping @Sendable (ByteBuffer) -> Void
     ) -> (requests: GRPCRequestStream, responses: GRPCResponseStream) {
         let promise = eventLoop.makePromise(of: GRPCReply.self)
-        let handle = GRPCCallHandle.ending(with: promise.futureResult)
+        let handle = handle(for: promise.futureResult)
         start(path, nil, metadata, timeout, cancellation, promise, onMessage: onMessage, started: handle.started, hashKey: hashKey)
         return (
             GRPCRequestStream(handle: handle, eventLoop: eventLoop),
             GRPCResponseStream(reply: promise.futureResult, handle: handle)
         )
+    }
+
+    /// A streaming call's handle. Through a cluster it binds when an attempt's stream opens, so it must hear of
+    /// a call that ends with none open; without one it binds when the call starts, and needs no such callback.
+    private func handle(for reply: EventLoopFuture<GRPCReply>) -> GRPCCallHandle {
+        cluster == nil ? GRPCCallHandle() : GRPCCallHandle.ending(with: reply)
     }
 }

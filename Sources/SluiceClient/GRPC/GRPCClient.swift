@@ -23,7 +23,7 @@ public final class GRPCClient: Sendable {
     private let shards: [GRPCShard]
     private let choice: ShardChoice
     /// Set when the configuration has a `cluster`; `shards` is empty then.
-    private let cluster: EndpointCluster<GRPCWire>?
+    let cluster: EndpointCluster<GRPCWire>?
 
     /// - Parameter endpointSource: with a `cluster`, where its endpoints come from instead of
     ///   `cluster.discovery` (a test's); started here and stopped by ``shutdown()``.
