@@ -139,7 +139,7 @@ public final class Gateway: Sendable {
     ) async throws -> Gateway {
         let monitor = MachineStatusMonitor()
         let (snapshot, _) = RuntimeSnapshot.build(
-            configuration: loaded, previous: nil, logger: logger, flow: FlowRuntime(systemStatus: monitor), makeCaller: makeCaller,
+            configuration: loaded, previous: nil, logger: logger, group: group, flow: FlowRuntime(systemStatus: monitor), makeCaller: makeCaller,
             makeGRPCCaller: makeGRPCCaller)
         let state = RuntimeState(snapshot)
         let dispatcher = RequestDispatcher(state: state, logger: logger)
@@ -211,7 +211,7 @@ public final class Gateway: Sendable {
         )
         let retired: [ServiceRuntime] = reloading.withLock { _ in
             let (snapshot, retired) = RuntimeSnapshot.build(
-                configuration: loaded, previous: state.current, logger: logger, makeCaller: makeCaller, makeGRPCCaller: makeGRPCCaller)
+                configuration: loaded, previous: state.current, logger: logger, group: group, makeCaller: makeCaller, makeGRPCCaller: makeGRPCCaller)
             _ = state.swap(snapshot)
             return retired
         }

@@ -1,5 +1,5 @@
 public import NIOCore
-internal import Logging
+package import Logging
 
 /// How one service's calls are spread over its endpoints and what happens when an attempt fails: the
 /// per-service resilience keys of a route file (`endpoints` with weights or `discovery`, `balancer`, `retry`,
@@ -62,7 +62,7 @@ public struct CallPolicyOverride: Sendable, Hashable {
 
 extension ClusterConfiguration.Discovery {
     /// The source that watches this discovery setting, for a client to start.
-    func makeSource(group: any EventLoopGroup, logger: Logger) -> any EndpointSource {
+    package func makeSource(group: any EventLoopGroup, logger: Logger) -> any EndpointSource {
         switch self {
         case .dns(let configuration): DNSEndpointSource(configuration: configuration, logger: logger)
         case .etcd(let configuration): EtcdEndpointSource(configuration: configuration, group: group, logger: logger)

@@ -1,5 +1,5 @@
-internal import Logging
-internal import NIOCore
+package import Logging
+package import NIOCore
 internal import Synchronization
 
 /// A service's endpoints as a cluster: one transport per endpoint, each event loop's own balancer and outlier
@@ -12,7 +12,7 @@ internal import Synchronization
 /// detector. Each loop must rebuild its own balancer anyway (their counts are per loop), so handing the set
 /// over as a task needs no lock and no atomic on the call path, and a pick never races a rebuild. Removed
 /// endpoints' transports shut down once their attempts in flight have ended (``ClusterEndpoint``).
-final class EndpointCluster<Wire: ClusterWire>: Sendable {
+package final class EndpointCluster<Wire: ClusterWire>: Sendable {
     struct Membership {
         var members: ClusterMemberSet<Wire>
         /// Removed endpoints still draining.
@@ -20,8 +20,8 @@ final class EndpointCluster<Wire: ClusterWire>: Sendable {
         var isShutdown = false
     }
 
-    let serviceName: String
-    let configuration: ClusterConfiguration
+    package let serviceName: String
+    package let configuration: ClusterConfiguration
     /// The service's one budget, shared by every loop and route.
     let budget: RetryBudget
     private let states: [ClusterLoopState<Wire>]
@@ -37,7 +37,7 @@ final class EndpointCluster<Wire: ClusterWire>: Sendable {
     ///   - source: where endpoints come from; nil serves `configuration.endpoints` only.
     ///   - healthProbe: what a health check asks an endpoint, when `configuration.healthCheck` is set.
     ///   - makeTransport: the transport to one endpoint.
-    init(
+    package init(
         serviceName: String, configuration: ClusterConfiguration, source: (any EndpointSource)?,
         healthProbe: HealthProbe? = nil, group: any EventLoopGroup, logger: Logger,
         makeTransport: @escaping @Sendable (Endpoint) -> Wire.Transport
@@ -83,7 +83,7 @@ final class EndpointCluster<Wire: ClusterWire>: Sendable {
         }
     }
 
-    func send(_ call: Wire.Call, policy: CallPolicyOverride?, hashKey: UInt64?, promise: EventLoopPromise<Wire.Reply>) {
+    package func send(_ call: Wire.Call, policy: CallPolicyOverride?, hashKey: UInt64?, promise: EventLoopPromise<Wire.Reply>) {
         let state = states[choice.index(for: promise.futureResult.eventLoop)]
         if state.eventLoop.inEventLoop {
             let now = NIODeadline.now()
@@ -99,7 +99,7 @@ final class EndpointCluster<Wire: ClusterWire>: Sendable {
     }
 
     /// Installs a new endpoint set (a discovery delivery): new endpoints get transports, removed ones drain.
-    func update(_ endpoints: [WeightedEndpoint]) {
+    package func update(_ endpoints: [WeightedEndpoint]) {
         let makeTransport = self.makeTransport
         let membership = self.membership
         let change = membership.state.withLock { state -> (ClusterMemberSet<Wire>, EndpointSetDiff, [ClusterEndpoint<Wire>])? in
@@ -140,12 +140,12 @@ final class EndpointCluster<Wire: ClusterWire>: Sendable {
     }
 
     /// Endpoints removed but still draining, for tests.
-    var drainingCount: Int { membership.state.withLock { $0.draining.count } }
+    package var drainingCount: Int { membership.state.withLock { $0.draining.count } }
 
     /// The current set's handles, for tests.
-    var currentHandles: [ClusterEndpoint<Wire>] { membership.state.withLock { $0.members.handles } }
+    package var currentHandles: [ClusterEndpoint<Wire>] { membership.state.withLock { $0.members.handles } }
 
-    func shutdown() async {
+    package func shutdown() async {
         await source?.stop()
         try? await health?.stop().get()
         let handles = membership.state.withLock { state in
@@ -167,6 +167,6 @@ extension EndpointCluster: ThriftCallTransport where Wire == ThriftWire {
 
 /// The cluster's membership under a lock that discovery deliveries, drains and shutdown take, never a call.
 /// A class so the drain callbacks of handles made before the cluster exists can reach it.
-final class MembershipLock<Wire: ClusterWire>: Sendable {
+package final class MembershipLock<Wire: ClusterWire>: Sendable {
     let state = Mutex(EndpointCluster<Wire>.Membership(members: .empty))
 }

@@ -22,6 +22,8 @@ extension HealthProbe {
         case .grpcHealth(let service):
             passed = GRPCHealthCheck(service: service).call(
                 endpoint, tls: connectionTLS, timeout: timeout, on: eventLoop, attempt: attempt, logger: logger)
+        case .httpPath(let probe):
+            passed = probe.call(endpoint, tls: connectionTLS, timeout: timeout, on: eventLoop, attempt: attempt)
         }
         return passed.hop(to: eventLoop).recover { error in
             logger.debug("health probe failed", metadata: ["endpoint": "\(endpoint)", "error": "\(error)"])

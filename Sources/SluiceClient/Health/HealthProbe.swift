@@ -8,6 +8,7 @@ public struct HealthProbe: Sendable {
         case tcp
         case thrift(ThriftMethodProbe)
         case grpcHealth(service: String)
+        case httpPath(HTTPPathProbe)
     }
 
     let kind: Kind
@@ -48,6 +49,12 @@ public struct HealthProbe: Sendable {
     /// `tls`; passes on SERVING.
     public static func grpcHealth(service: String, tls: ThriftClientTLS? = nil) -> HealthProbe {
         HealthProbe(kind: .grpcHealth(service: service), tls: tls)
+    }
+
+    /// `GET path` over HTTP/1.1 (with `tls`, HTTPS) carrying `host` (the endpoint's address when nil); a 2xx
+    /// passes.
+    public static func httpPath(_ path: String, host: String? = nil, tls: ThriftClientTLS? = nil) -> HealthProbe {
+        HealthProbe(kind: .httpPath(HTTPPathProbe(path: path, host: host)), tls: tls)
     }
 }
 

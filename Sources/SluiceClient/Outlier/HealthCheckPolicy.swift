@@ -2,18 +2,6 @@ public import NIOCore
 
 /// Active health checks of a service's endpoints: a service's `health_check:` setting.
 public struct HealthCheckPolicy: Sendable, Hashable {
-    /// What a probe sends; the cluster chooses it from the service's protocol and this policy.
-    public enum Probe: Sendable, Hashable {
-        /// Connect and close.
-        case tcp
-        /// Call a no-argument IDL method; a reply (even a declared exception) passes.
-        case thriftMethod(MethodName)
-        /// `grpc.health.v1.Health/Check` for this service name ("" for the server as a whole).
-        case grpcHealth(service: String)
-        /// GET this path; a 2xx passes.
-        case httpPath(String)
-    }
-
     /// `Service.method`, as `thrift_method:` names it.
     public struct MethodName: Sendable, Hashable, CustomStringConvertible {
         public var service: String
@@ -45,19 +33,23 @@ public struct HealthCheckPolicy: Sendable, Hashable {
     public var unhealthyThreshold: Int
     /// The method to call for Thrift services; nil probes with a TCP connect.
     public var thriftMethod: MethodName?
+    /// The path an HTTP service's probe GETs (a 2xx passes); nil probes with a TCP connect.
+    public var httpPath: String?
 
     public init(
         interval: TimeAmount = .seconds(5),
         timeout: TimeAmount = .seconds(1),
         healthyThreshold: Int = 2,
         unhealthyThreshold: Int = 3,
-        thriftMethod: MethodName? = nil
+        thriftMethod: MethodName? = nil,
+        httpPath: String? = nil
     ) {
         self.interval = interval
         self.timeout = timeout
         self.healthyThreshold = healthyThreshold
         self.unhealthyThreshold = unhealthyThreshold
         self.thriftMethod = thriftMethod
+        self.httpPath = httpPath
     }
 
     public func validate() throws(PolicyError) {

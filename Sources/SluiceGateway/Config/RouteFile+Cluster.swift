@@ -10,7 +10,7 @@ extension RouteFile {
         "consecutive_failures", "failure_ratio", "min_requests", "interval", "base_ejection", "max_ejection",
         "max_ejection_percent", "always_eject_one",
     ]
-    static let healthCheckKeys = ["interval", "timeout", "healthy", "unhealthy", "thrift_method"]
+    static let healthCheckKeys = ["interval", "timeout", "healthy", "unhealthy", "thrift_method", "path"]
     static let hashKeyKinds = ["header", "query", "path_param", "client_ip", "cookie"]
 
     /// Fills `configuration.cluster` and `hashKey` from `fields`; `endpoints` are the weighted static ones
@@ -145,7 +145,8 @@ extension RouteFile {
         return nodes.validated(policy, fallback: node, reader: &reader) { policy throws(PolicyError) in try policy.validate() }
     }
 
-    /// `health_check: {interval, timeout, healthy, unhealthy, thrift_method}`; TCP connects when no method.
+    /// `health_check: {interval, timeout, healthy, unhealthy, thrift_method, path}`; TCP connects when neither
+    /// a method (Thrift) nor a path (HTTP) is set. Which of the two a service may set is its protocol's check.
     private static func parseHealthCheck(_ node: Node, reader: inout YAMLReader) -> HealthCheckPolicy? {
         let before = reader.diagnostics.count
         guard let fields = reader.fields(of: node, what: "'health_check'", allowed: healthCheckKeys, suggesting: true) else {
@@ -170,6 +171,14 @@ extension RouteFile {
                 policy.thriftMethod = try HealthCheckPolicy.MethodName(parsing: text)
             } catch {
                 nodes.report(field: error.field, error.message, fallback: node, reader: &reader)
+            }
+        }
+        if let field = fields["path"], let text = reader.string(field.value, what: "'health_check.path'") {
+            nodes.record("health_check.path", field.value)
+            if text.first == "/", !text.contains(where: { $0 == " " || $0.isNewline }) {
+                policy.httpPath = text
+            } else {
+                reader.error(at: field.value, "health_check.path must be an absolute path such as /healthz, not '\(text)'")
             }
         }
         guard reader.diagnostics.count == before else { return nil }

@@ -43,8 +43,10 @@ extension RouteFile {
         configuration.kind = .grpc
         parseClientSettings(fields, into: &configuration, reader: &reader, valid: &valid)
         parseCluster(fields, endpoints: endpoints, into: &configuration, reader: &reader, valid: &valid)
-        if let field = fields["health_check"], configuration.cluster.healthCheck?.thriftMethod != nil {
-            reader.error(at: field.value, "health_check.thrift_method is for Thrift services; a gRPC service's endpoints are asked grpc.health.v1.Health/Check")
+        if let field = fields["health_check"], configuration.cluster.healthCheck?.thriftMethod != nil
+            || configuration.cluster.healthCheck?.httpPath != nil
+        {
+            reader.error(at: field.value, "health_check.thrift_method and .path are for Thrift and HTTP services; a gRPC service's endpoints are asked grpc.health.v1.Health/Check")
             valid = false
         }
         if let field = fields["connections"] {

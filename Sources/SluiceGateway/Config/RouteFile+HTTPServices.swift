@@ -23,7 +23,14 @@ extension RouteFile {
         valid = refuseUnwiredResilienceKeys(fields, kind: .http, reader: &reader) && valid
         var endpoints: [WeightedEndpoint] = []
         var secure: Bool?
-        if let field = fields["endpoints"] {
+        if let discovery = fields["discovery"] {
+            if fields["endpoints"] != nil {
+                reader.error(at: discovery.key, "'endpoints' and 'discovery' exclude each other: list the endpoints or discover them")
+                valid = false
+            }
+            // Discovered endpoints are addresses: the scheme is the service's, https with `tls:`.
+            secure = fields["tls"] != nil
+        } else if let field = fields["endpoints"] {
             if let list = reader.sequence(field.value, what: "'endpoints'") {
                 if list.isEmpty {
                     reader.error(at: field.value, "'endpoints' must list at least one http://host:port")
@@ -70,7 +77,7 @@ extension RouteFile {
                 valid = false
             }
         } else {
-            reader.error(at: node, "a service needs 'endpoints'")
+            reader.error(at: node, "a service needs 'endpoints' (or 'discovery')")
             valid = false
         }
         var configuration = ServiceConfiguration(
@@ -80,6 +87,10 @@ extension RouteFile {
         parseCluster(wiredFields(fields, kind: .http), endpoints: endpoints, into: &configuration, reader: &reader, valid: &valid)
         if case .pathParam? = configuration.hashKey, let field = fields["hash_key"] {
             reader.error(at: field.value, "hash_key: path_param is for Thrift and gRPC routes, which bind path variables to fields; hash an http service's requests on a header, query, cookie or client_ip")
+            valid = false
+        }
+        if let field = fields["health_check"], configuration.cluster.healthCheck?.thriftMethod != nil {
+            reader.error(at: field.value, "health_check.thrift_method is for Thrift services; an HTTP service's probe GETs health_check.path (or connects)")
             valid = false
         }
         configuration.deadlineHeader = parseDeadlineHeader(fields, reader: &reader, valid: &valid)

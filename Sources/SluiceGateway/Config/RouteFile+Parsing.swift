@@ -109,6 +109,10 @@ extension RouteFile {
         )
         parseClientSettings(fields, into: &configuration, reader: &reader, valid: &valid)
         parseCluster(fields, endpoints: endpoints, into: &configuration, reader: &reader, valid: &valid)
+        if let field = fields["health_check"], configuration.cluster.healthCheck?.httpPath != nil {
+            reader.error(at: field.value, "health_check.path is for HTTP services; a Thrift service's probe calls health_check.thrift_method (or connects)")
+            valid = false
+        }
         if let field = fields["connections"] {
             if let value = reader.int(field.value, what: "'connections'", range: 1...1024) {
                 configuration.connectionsPerEndpoint = value

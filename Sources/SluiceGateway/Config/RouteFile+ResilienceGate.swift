@@ -16,7 +16,8 @@ extension RouteFile {
     static func unwiredResilienceKeys(_ kind: ServiceConfiguration.Kind) -> [String] {
         switch kind {
         case .thrift, .grpc: []
-        case .http: ["discovery", "retry", "hedge", "outlier", "health_check"]
+        // A proxied body streams through once: no second copy is kept to send at the same time.
+        case .http: ["hedge"]
         }
     }
 
@@ -36,7 +37,7 @@ extension RouteFile {
         guard !unwired.isEmpty else { return true }
         let name = protocolName(kind)
         return refuseKeys(unwired, in: fields, reader: &reader) {
-            "'\($0)' is not supported yet for protocol: \(name) services (their clients apply balancer, hash_key, slow_start and endpoint weights so far)"
+            "'\($0)' does not apply to protocol: \(name) services: a proxied request's body streams through once, so no backup copy can be sent (retry applies)"
         }
     }
 
@@ -51,7 +52,7 @@ extension RouteFile {
 
     /// The message for a route's `timeout`, `retry` or `hedge` when its service's client does not apply them.
     static func unwiredCallPolicyKey(_ key: String, service: ServiceConfiguration) -> String? {
-        guard service.kind == .http else { return nil }
-        return "'\(key)' on a route is not supported yet for protocol: \(protocolName(service.kind)) services ('\(service.name)')"
+        guard unwiredResilienceKeys(service.kind).contains(key) else { return nil }
+        return "'\(key)' on a route does not apply to protocol: \(protocolName(service.kind)) services ('\(service.name)'): a proxied request's body streams through once, so no backup copy can be sent"
     }
 }

@@ -1,4 +1,5 @@
 internal import Logging
+internal import NIOCore
 internal import NIOHTTP1
 internal import SluiceProtobuf
 
@@ -59,7 +60,8 @@ struct GRPCPassthrough: Sendable {
     /// The table for `configuration`'s `protocol: grpc` services, with one upstream per service (the
     /// previous snapshot's when its settings did not change, as for `protocol: http` services).
     static func build(
-        configuration: GatewayConfiguration, previous: RuntimeSnapshot?, guards: RouteGuardBuilder, logger: Logger
+        configuration: GatewayConfiguration, previous: RuntimeSnapshot?, guards: RouteGuardBuilder, group: any EventLoopGroup,
+        logger: Logger
     ) -> (table: GRPCPassthrough, upstreams: [String: HTTPUpstream]) {
         var routes: [String: ProxyRoute] = [:]
         var upstreams: [String: HTTPUpstream] = [:]
@@ -72,7 +74,7 @@ struct GRPCPassthrough: Sendable {
             if let existing = previous?.upstreams[service.name], existing.configuration == settings {
                 upstream = existing
             } else {
-                upstream = HTTPUpstream(configuration: settings, logger: logger)
+                upstream = HTTPUpstream(configuration: settings, group: group, logger: logger)
             }
             upstreams[service.name] = upstream
             // The reflection and status files linked in for transcoding declare no service.

@@ -7,6 +7,21 @@ extension ProxyExchange {
     func upstreamHead(_ head: HTTPResponseHead) {
         // `100 Continue` was answered by the gateway itself; other interim responses are not relayed.
         if head.status.code < 200 && head.status != .switchingProtocols { return }
+        guard client != nil, framing == nil else { return }
+        guard let attempt else { return relay(head) }
+        // The head ends the attempt: the cluster decides now, before `answered` returns, whether the call ends
+        // with it (``callEnded(_:)`` relays it) or a retry follows, and this response is not the client's.
+        self.attempt = nil
+        headTimer?.cancel()
+        heldHead = head
+        attempt.answered(head)
+        guard heldHead != nil else { return }
+        heldHead = nil
+        dropLink()
+    }
+
+    /// Relays the response head the call ended with.
+    func relay(_ head: HTTPResponseHead) {
         guard let client, framing == nil else { return }
         headTimer?.cancel()
         flowOutcome = GuardOutcome(httpStatus: Int(head.status.code))
@@ -76,7 +91,6 @@ extension ProxyExchange {
             phase = .finished
             self.client = nil
             lease.connection.handler.delegate = nil
-            lease.tunnelled()
             client.proxyFlush()
             return client.proxyTunnel(to: lease.connection)
         }
@@ -110,6 +124,9 @@ extension ProxyExchange {
 
     func upstreamClosed() {
         guard case .streaming = phase else { return }
+        if attempt != nil {
+            return failAttempt(ClientError(.connectionClosed, "closed before the response head", requestWritten: true))
+        }
         phase = .finished
         if framing == nil {
             respond(GatewayError(client: ClientError(.connectionClosed, "closed"), service: route.service), close: !requestEnded)

@@ -7,6 +7,11 @@ internal import SluiceClient
 /// other writes (reads are held back while the destination socket is not writable), so neither body is
 /// ever held whole, whatever its size.
 ///
+/// The upstream is chosen, and a failed attempt retried, by the service's cluster (``HTTPUpstream``): each
+/// attempt hands this exchange a link, which it writes the request on (again from `replay`, for a request whose
+/// body it kept), and the response head ends the attempt. Only then is the head relayed, so a retried attempt's
+/// response never reaches the client.
+///
 /// Lives on the client connection's event loop, where its upstream connection lives too.
 final class ProxyExchange: UpstreamConnectionDelegate {
     enum Phase {
@@ -25,6 +30,16 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     var phase = Phase.waitingForTurn
     /// Body parts read before the upstream connection was there (at most what one read delivered).
     private var pendingBody: [ByteBuffer] = []
+    /// Every body part written, when the request may be sent again after it was written (``replayable``).
+    private var replay: [ByteBuffer]?
+    /// The attempt whose link is in `phase`, until its response head or its failure.
+    var attempt: HTTPAttempt?
+    /// A response head held while the cluster decides whether the call ends with it.
+    var heldHead: HTTPResponseHead?
+    /// Ends a retry's backoff when the client leaves; made only for calls that may be retried.
+    private var cancellation: CallCancellation?
+    /// `100 Continue` was sent to the client (once, whatever the attempts).
+    private var continued = false
     private var bodyBytes = 0
     /// The client's request end arrived.
     private(set) var requestEnded = false
@@ -58,8 +73,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         self.eventLoop = eventLoop
         self.client = client
         self.clientAddress = origin.clientAddress
-        let endpoint = route.upstream.configuration.endpoints.first.map(\.description) ?? ""
-        var headers = ProxyHeaders.request(request.headers, origin: origin, fallbackHost: endpoint)
+        var headers = ProxyHeaders.request(request.headers, origin: origin, fallbackHost: nil)
         if request.headers["transfer-encoding"].contains(where: { $0.lowercased().contains("chunked") }) {
             headers.add(name: "transfer-encoding", value: "chunked")
         }
@@ -71,10 +85,6 @@ final class ProxyExchange: UpstreamConnectionDelegate {
             let call = GRPCWebCall(mode: mode)
             headers = call.upstreamHeaders(headers)
             grpcWeb = call
-        }
-        if let name = route.upstream.configuration.deadlineHeader {
-            // Replaced, not added: a client's own value would claim a wait the gateway does not give.
-            headers.replaceOrAdd(name: name, value: String(Self.headTimeout(route: route, request: request).nanoseconds / 1_000_000))
         }
         self.upstreamRequest = HTTPRequestHead(version: .http1_1, method: request.method, uri: target, headers: headers)
         isUpgrade = request.method == .GET && ProxyHeaders.isWebSocketUpgrade(request.headers)
@@ -138,15 +148,31 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     private func connect() {
         guard !isFinished else { return }
         phase = .connecting
-        let deadline = NIODeadline.now() + route.upstream.configuration.requestTimeout
+        let policy = route.configuration.callPolicy
+        let retries = (policy.retry ?? route.upstream.configuration.cluster.retry) != nil
+        if retries {
+            cancellation = CallCancellation()
+            if replayable { replay = [] }
+        }
+        let exchange = NIOLoopBound(self, eventLoop: eventLoop)
+        let call = HTTPClusterCall(
+            timeout: headTimeout, cancellation: cancellation, webSocket: isUpgrade, replayable: replay != nil
+        ) { link, attempt in
+            exchange.value.opened(link, attempt)
+        }
         let items = route.upstream.hashesRequests ? requestItems : nil
-        route.upstream.link(on: eventLoop, deadline: deadline, webSocket: isUpgrade, items: items).assumeIsolated()
-            .whenComplete { result in
-                switch result {
-                case .success(let lease): self.leased(lease)
-                case .failure(let error): self.connectFailed(error)
-                }
-            }
+        route.upstream.send(call, items: items, policy: policy.isEmpty ? nil : policy, on: eventLoop).assumeIsolated()
+            .whenComplete { result in self.callEnded(result) }
+    }
+
+    /// Bodies up to this size are kept for a retry after they were written.
+    static let replayLimit = 64 * 1024
+
+    /// Whether the whole request can be kept for a retry: no body, or one whose declared length is small.
+    private var replayable: Bool {
+        if request.headers.contains(name: "transfer-encoding") { return false }
+        guard let length = request.headers.first(name: "content-length") else { return grpcWeb == nil && route.grpc == nil }
+        return Int(length).map { $0 <= Self.replayLimit } ?? false
     }
 
     func receive(_ part: HTTPServerRequestPart) {
@@ -173,6 +199,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         switch phase {
         case .streaming(let lease):
             lease.connection.handler.write(.body(.byteBuffer(chunk)), flush: false)
+            replay?.append(chunk)
             flushUpstream()
         case .waitingForTurn, .connecting: pendingBody.append(chunk)
         case .finished: break
@@ -220,27 +247,46 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         headTimer?.cancel()
         client = nil
         lease?.release(reusable: false)
+        endCall()
     }
 
     // MARK: the upstream connection
 
-    private func leased(_ lease: UpstreamLink) {
+    /// An attempt's link: the request goes out on it, from the start.
+    private func opened(_ link: UpstreamLink, _ attempt: HTTPAttempt) {
         guard case .connecting = phase else {
-            // The client left while the connection was on its way; nothing was sent on it.
-            lease.release(reusable: true)
-            return
+            // The exchange ended while the link was on its way; nothing was sent on it.
+            link.release(reusable: true)
+            return attempt.fail(ClientError(.cancelled, "the client went away"))
         }
-        phase = .streaming(lease)
-        lease.connection.handler.delegate = self
-        if request.headers.first(name: "expect")?.lowercased() == "100-continue", !requestEnded, let client {
+        phase = .streaming(link)
+        self.attempt = attempt
+        requestSent = false
+        link.connection.handler.delegate = self
+        if !continued, request.headers.first(name: "expect")?.lowercased() == "100-continue", !requestEnded, let client {
+            continued = true
             client.proxyContinue()
         }
-        let handler = lease.connection.handler
-        handler.write(.head(lease.head(upstreamRequest, clientHeaders: request.headers)), flush: false)
+        let handler = link.connection.handler
+        handler.write(.head(link.head(attemptHead(attempt), clientHeaders: request.headers)), flush: false)
+        for chunk in replay ?? [] { handler.write(.body(.byteBuffer(chunk)), flush: false) }
         for chunk in pendingBody { handler.write(.body(.byteBuffer(chunk)), flush: false) }
+        replay?.append(contentsOf: pendingBody)
         pendingBody = []
-        if requestEnded { sendEnd(lease) } else { flushUpstream() }
+        if requestEnded { sendEnd(link) } else { flushUpstream() }
         client?.proxyResumeReading()
+    }
+
+    /// The head an attempt sends: with the endpoint as `Host` when the client sent none (HTTP/1.0), and the
+    /// attempt's wait in the service's `deadline_header`, replaced rather than added, since a client's own
+    /// value would claim a wait the gateway does not give.
+    private func attemptHead(_ attempt: HTTPAttempt) -> HTTPRequestHead {
+        var head = upstreamRequest
+        if !head.headers.contains(name: "host") { head.headers.add(name: "Host", value: attempt.endpoint.description) }
+        if let name = route.upstream.configuration.deadlineHeader {
+            head.headers.replaceOrAdd(name: name, value: String(attempt.timeout.nanoseconds / 1_000_000))
+        }
+        return head
     }
 
     private func sendEnd(_ lease: UpstreamLink) {
@@ -248,31 +294,71 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         requestSent = true
         // That flush sent the head and body parts written before it too.
         upstreamFlushPending = false
-        guard framing == nil else { return }
-        headTimer = eventLoop.assumeIsolated().scheduleTask(in: headTimeout) {
+        guard framing == nil, let timeout = attempt?.timeout else { return }
+        headTimer = eventLoop.assumeIsolated().scheduleTask(in: timeout) {
             self.headTimedOut()
         }
     }
 
-    /// How long the response head may take once the request is sent: the service's timeout, or for a gRPC
-    /// call with a `grpc-timeout` that deadline (the client waits that long, and the backend enforces it).
-    private var headTimeout: TimeAmount { Self.headTimeout(route: route, request: request) }
-
-    private static func headTimeout(route: ProxyRoute, request: HTTPRequestHead) -> TimeAmount {
+    /// How long the call may take, all attempts together, each waiting for a connection and then (once the
+    /// request is sent) for the response head: the route's or service's timeout, or for a gRPC call with a
+    /// `grpc-timeout` that deadline (the client waits that long, and the backend enforces it).
+    private var headTimeout: TimeAmount {
         if route.grpc != nil, let value = request.headers.first(name: "grpc-timeout"), let timeout = GRPCTimeout.parse(value) {
             return timeout
         }
-        return route.upstream.configuration.requestTimeout
-    }
-
-    private func connectFailed(_ error: any Error) {
-        guard case .connecting = phase else { return }
-        respond(GatewayError(upstream: error, service: route.service), close: !requestEnded)
+        return route.configuration.callPolicy.timeout ?? route.upstream.configuration.requestTimeout
     }
 
     private func headTimedOut() {
-        guard framing == nil, !isFinished else { return }
-        abort(GatewayError(client: ClientError(.requestTimeout, "no response head in time"), service: route.service))
+        guard framing == nil, !isFinished, attempt != nil else { return }
+        failAttempt(ClientError(.requestTimeout, "no response head in time", requestWritten: true))
+    }
+
+    /// The attempt on the current link failed before its response head: the link is dropped (its request or
+    /// response is unfinished), and the cluster retries the call or ends it (``callEnded(_:)``).
+    func failAttempt(_ error: ClientError) {
+        guard let attempt else { return }
+        self.attempt = nil
+        headTimer?.cancel()
+        headTimer = nil
+        dropLink()
+        attempt.fail(error)
+    }
+
+    /// Gives up the current link while the call goes on: the exchange waits for the next attempt's.
+    func dropLink() {
+        guard case .streaming(let link) = phase else { return }
+        phase = .connecting
+        link.release(reusable: false)
+    }
+
+    /// The call is over: with the reply whose head is held (relayed now), or with the failure the client hears.
+    private func callEnded(_ result: Result<HTTPAttemptReply, any Error>) {
+        switch result {
+        case .success(let reply):
+            if let head = heldHead {
+                heldHead = nil
+                return relay(head)
+            }
+            // The reply of an attempt whose response was dropped for a retry that then could not be made.
+            guard !isFinished, framing == nil else { return }
+            let code: GatewayError.Code = reply.status == 503 ? .unavailable : .badGateway
+            respond(GatewayError(code, "service '\(route.service)' answered \(reply.status), and no other attempt could be made"), close: !requestEnded)
+        case .failure(let error):
+            guard !isFinished, framing == nil else { return }
+            dropLink()
+            respond(GatewayError(client: error, service: route.service), close: !requestEnded)
+        }
+    }
+
+    /// Fails the attempt in progress and ends a retry's backoff: the exchange is over.
+    private func endCall() {
+        if let attempt {
+            self.attempt = nil
+            attempt.fail(ClientError(.cancelled, "the client went away"))
+        }
+        cancellation?.cancel()
     }
 
     // MARK: ending
@@ -293,6 +379,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     func abort(_ error: GatewayError) {
         takeLease()?.release(reusable: false)
         phase = .finished
+        endCall()
         if framing == nil {
             respond(error, close: true)
         } else {
@@ -315,6 +402,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     }
 
     func finish(close: Bool) {
+        endCall()
         completeFlow(flowOutcome)
         headTimer?.cancel()
         headTimer = nil

@@ -46,8 +46,9 @@ enum ProxyHeaders {
     /// The fields sent upstream for a request that arrived with `headers`: end-to-end fields as they came,
     /// `X-Forwarded-For` and `Forwarded` appended to, `X-Forwarded-Proto` and `-Host` set (a client's own
     /// would claim a scheme or host the gateway did not see). `Host` passes through; a request without one
-    /// (HTTP/1.0) gets `fallbackHost`, the upstream's address.
-    static func request(_ headers: HTTPHeaders, origin: Origin, fallbackHost: String) -> HTTPHeaders {
+    /// (HTTP/1.0) gets `fallbackHost`, the upstream's address, when it is known here (an exchange adds its
+    /// attempt's endpoint instead).
+    static func request(_ headers: HTTPHeaders, origin: Origin, fallbackHost: String?) -> HTTPHeaders {
         var result = removingHopByHop(headers)
         // An upgrade is the one hop-by-hop request the proxy passes on: the tunnel spans both hops.
         if isWebSocketUpgrade(headers) {
@@ -59,7 +60,7 @@ enum ProxyHeaders {
         result.remove(name: "x-forwarded-for")
         result.remove(name: "x-forwarded-proto")
         result.remove(name: "x-forwarded-host")
-        if host == nil { result.add(name: "Host", value: fallbackHost) }
+        if host == nil, let fallbackHost { result.add(name: "Host", value: fallbackHost) }
         if let client = origin.clientAddress {
             result.add(name: "X-Forwarded-For", value: forwardedFor.isEmpty ? client : (forwardedFor + [client]).joined(separator: ", "))
         } else if !forwardedFor.isEmpty {

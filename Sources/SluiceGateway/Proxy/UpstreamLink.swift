@@ -28,12 +28,6 @@ enum UpstreamLink: Sendable {
         }
     }
 
-    /// The link's connection became a WebSocket tunnel: the exchange is over for the balancer. A pooled
-    /// connection's pool forgets it when it closes; a stream's end is counted when it closes.
-    func tunnelled() {
-        if case .pooled(let lease, let shard) = self { shard.tunnelled(lease) }
-    }
-
     /// The head sent upstream. HTTP/2 carries `te: trailers` (the one `te` it allows, RFC 9113 §8.2.2) when
     /// the client asked for it; other hop-by-hop fields are already gone.
     func head(_ head: HTTPRequestHead, clientHeaders: HTTPHeaders) -> HTTPRequestHead {

@@ -2,10 +2,10 @@ internal import Logging
 internal import NIOCore
 internal import SluiceClient
 
-/// One event loop's connections to an HTTP service: a ``ConnectionPoolStateMachine`` per endpoint (the pure
+/// One event loop's connections to one endpoint of an HTTP service: a ``ConnectionPoolStateMachine`` (the pure
 /// pool the Thrift client's Framed/Buffered transports use), the connections it leases and the exchanges it
-/// queues, with endpoints picked by the service's ``Balancer`` (this loop's own, as a cluster's loops each
-/// keep one): an exchange counts as in flight on its endpoint from its lease to its release.
+/// queues. Which endpoint a request goes to is its cluster's choice (``HTTPWire``); this is where it then waits
+/// for a connection.
 ///
 /// Everything happens on `eventLoop`, where the client connections it serves live too: a proxied request, its
 /// upstream connection and the bytes between them stay on one thread, with no lock and no hop.
@@ -15,86 +15,63 @@ final class UpstreamShard: Sendable {
     /// A leased connection; ``UpstreamShard/release(_:reusable:)`` gives it back exactly once.
     struct Lease: Sendable {
         let connection: UpstreamConnection
-        fileprivate let key: Key
-        /// When the exchange asked for it: the balancer's latency runs from here.
-        fileprivate let startedAt: NIODeadline
-    }
-
-    fileprivate struct Key: Hashable, Sendable {
-        var endpoint: Int
-        var id: Pool.ConnectionID
+        fileprivate let id: Pool.ConnectionID
     }
 
     private struct Waiter {
         var promise: EventLoopPromise<Lease>
         var timer: Scheduled<Void>
-        var startedAt: NIODeadline
-        var hashKey: UInt64?
     }
 
     private struct State {
-        var pools: [Pool]
+        var pool: Pool
         var waiters: [Pool.WaiterID: Waiter] = [:]
-        var connections: [Key: UpstreamConnection] = [:]
+        var connections: [Pool.ConnectionID: UpstreamConnection] = [:]
         var nextWaiterID = 0
-        var choice: UpstreamChoice
     }
 
     let eventLoop: any EventLoop
-    private let endpoints: [Endpoint]
-    /// Each endpoint's TLS (`https://` services), in `endpoints`' order.
-    private let tls: [ConnectionTLS]?
+    private let endpoint: Endpoint
+    private let tls: ConnectionTLS?
     private let connectTimeout: TimeAmount
     private let logger: Logger
     private let state: NIOLoopBoundBox<State>
 
-    /// `balancer` picks among `endpoints` (the same order); this shard keeps its own copy.
     init(
-        endpoints: [Endpoint],
-        balancer: Balancer,
-        tls: [ConnectionTLS]?,
+        endpoint: Endpoint,
+        tls: ConnectionTLS?,
         pool: Pool.Configuration,
         connectTimeout: TimeAmount,
         eventLoop: any EventLoop,
         logger: Logger
     ) {
         self.eventLoop = eventLoop
-        self.endpoints = endpoints
+        self.endpoint = endpoint
         self.tls = tls
         self.connectTimeout = connectTimeout
         self.logger = logger
-        self.state = .makeBoxSendingValue(
-            State(
-                pools: Array(repeating: Pool(configuration: pool), count: endpoints.count), choice: UpstreamChoice(balancer)),
-            eventLoop: eventLoop)
+        self.state = .makeBoxSendingValue(State(pool: Pool(configuration: pool)), eventLoop: eventLoop)
     }
 
     /// A connection for one request, or a `ClientError` (connect failure, or none free by `deadline`).
-    /// `hashKey` is the request's key for a `consistent_hash` balancer. Must run on `eventLoop`.
-    func lease(deadline: NIODeadline, hashKey: UInt64? = nil) -> EventLoopFuture<Lease> {
+    /// Must run on `eventLoop`.
+    func lease(deadline: NIODeadline) -> EventLoopFuture<Lease> {
         let promise = eventLoop.makePromise(of: Lease.self)
-        let now = NIODeadline.now()
-        guard let endpoint = state.value.choice.start(hashKey: hashKey, now: now) else {
-            promise.fail(UpstreamChoice.noEndpoint)
-            return promise.futureResult
-        }
         let waiter = state.value.nextWaiterID
         state.value.nextWaiterID &+= 1
-        let action = state.value.pools[endpoint].request(waiter)
+        let action = state.value.pool.request(waiter)
         switch action {
         case .lease(let id, _):
-            hand(Key(endpoint: endpoint, id: id), to: promise, startedAt: now, hashKey: hashKey)
+            hand(id, to: promise)
         case .connect, .queued:
             let timer = eventLoop.scheduleTask(deadline: deadline) { [self] in
-                perform(state.value.pools[endpoint].waiterTimedOut(waiter), endpoint: endpoint)
+                perform(state.value.pool.waiterTimedOut(waiter))
             }
-            state.value.waiters[waiter] = Waiter(promise: promise, timer: timer, startedAt: now, hashKey: hashKey)
-            perform(action, endpoint: endpoint)
+            state.value.waiters[waiter] = Waiter(promise: promise, timer: timer)
+            perform(action)
         case .failWaiters(_, let error):
-            ended(endpoint, since: now)
             promise.fail(error)
         case .none, .park, .close, .closeAndConnect, .shutdown:
-            ended(endpoint, since: now)
             promise.fail(ClientError(.shutdown, "the connection pool is in an unexpected state"))
         }
         return promise.futureResult
@@ -107,85 +84,69 @@ final class UpstreamShard: Sendable {
         // A read held back for the client's sake resumes: an idle connection reads to notice a close.
         lease.connection.handler.resumeReading()
         let reusable = reusable && lease.connection.channel.isActive
-        ended(lease.key.endpoint, since: lease.startedAt)
-        perform(state.value.pools[lease.key.endpoint].released(lease.key.id, reusable: reusable, now: .now()), endpoint: lease.key.endpoint)
+        perform(state.value.pool.released(lease.id, reusable: reusable, now: .now()))
     }
 
-    /// `lease`'s connection became a WebSocket tunnel: the exchange is over for the balancer (a tunnel's
-    /// lifetime says nothing of the upstream's latency); the pool forgets the connection when it closes.
-    func tunnelled(_ lease: Lease) {
-        ended(lease.key.endpoint, since: lease.startedAt)
-    }
-
-    /// An exchange that asked for a connection to `endpoint` at `startedAt` is over on it.
-    private func ended(_ endpoint: Int, since startedAt: NIODeadline) {
-        state.value.choice.end(endpoint, since: startedAt)
-    }
-
-    private func hand(_ key: Key, to promise: EventLoopPromise<Lease>, startedAt: NIODeadline, hashKey: UInt64?) {
-        guard let connection = state.value.connections[key], connection.channel.isActive else {
+    private func hand(_ id: Pool.ConnectionID, to promise: EventLoopPromise<Lease>) {
+        guard let connection = state.value.connections[id], connection.channel.isActive else {
             // The upstream closed it while it idled and the close is not processed yet: forget it, try again.
-            state.value.connections.removeValue(forKey: key)?.channel.close(promise: nil)
-            perform(state.value.pools[key.endpoint].closed(key.id), endpoint: key.endpoint)
-            ended(key.endpoint, since: startedAt)
-            promise.completeWith(lease(deadline: .now() + connectTimeout, hashKey: hashKey))
+            state.value.connections.removeValue(forKey: id)?.channel.close(promise: nil)
+            perform(state.value.pool.closed(id))
+            promise.completeWith(lease(deadline: .now() + connectTimeout))
             return
         }
-        promise.succeed(Lease(connection: connection, key: key, startedAt: startedAt))
+        promise.succeed(Lease(connection: connection, id: id))
     }
 
-    private func perform(_ action: Pool.Action, endpoint: Int) {
+    private func perform(_ action: Pool.Action) {
         switch action {
         case .none, .queued:
             break
         case .lease(let id, let waiterID):
             guard let waiter = state.value.waiters.removeValue(forKey: waiterID) else { return }
             waiter.timer.cancel()
-            hand(Key(endpoint: endpoint, id: id), to: waiter.promise, startedAt: waiter.startedAt, hashKey: waiter.hashKey)
+            hand(id, to: waiter.promise)
         case .connect(let id):
-            connect(Key(endpoint: endpoint, id: id))
+            connect(id)
         case .park(let id, let deadline):
             guard let deadline else { return }
             eventLoop.scheduleTask(deadline: deadline) { [self] in
-                perform(state.value.pools[endpoint].idleTimerFired(id, now: .now()), endpoint: endpoint)
+                perform(state.value.pool.idleTimerFired(id, now: .now()))
             }
         case .close(let id):
-            state.value.connections.removeValue(forKey: Key(endpoint: endpoint, id: id))?.channel.close(promise: nil)
+            state.value.connections.removeValue(forKey: id)?.channel.close(promise: nil)
         case .closeAndConnect(let close, let connect):
-            if let close { state.value.connections.removeValue(forKey: Key(endpoint: endpoint, id: close))?.channel.close(promise: nil) }
-            self.connect(Key(endpoint: endpoint, id: connect))
+            if let close { state.value.connections.removeValue(forKey: close)?.channel.close(promise: nil) }
+            self.connect(connect)
         case .failWaiters(let ids, let error):
             for id in ids {
                 guard let waiter = state.value.waiters.removeValue(forKey: id) else { continue }
                 waiter.timer.cancel()
-                ended(endpoint, since: waiter.startedAt)
                 waiter.promise.fail(error)
             }
         case .shutdown(let ids, let close):
-            perform(.failWaiters(ids, ClientError(.shutdown, "the gateway is shutting down")), endpoint: endpoint)
-            for id in close { perform(.close(id), endpoint: endpoint) }
+            perform(.failWaiters(ids, ClientError(.shutdown, "the endpoint's connections are shutting down")))
+            for id in close { perform(.close(id)) }
         }
     }
 
-    private func connect(_ key: Key) {
-        let endpoint = endpoints[key.endpoint]
-        UpstreamConnection.connect(
-            to: endpoint, tls: tls?[key.endpoint], connectTimeout: connectTimeout, on: eventLoop, logger: logger)
+    private func connect(_ id: Pool.ConnectionID) {
+        UpstreamConnection.connect(to: endpoint, tls: tls, connectTimeout: connectTimeout, on: eventLoop, logger: logger)
             .whenComplete { [self] result in
                 switch result {
                 case .success(let connection):
-                    state.value.connections[key] = connection
+                    state.value.connections[id] = connection
                     connection.channel.closeFuture.whenComplete { [self] _ in
-                        state.value.connections.removeValue(forKey: key)
-                        perform(state.value.pools[key.endpoint].closed(key.id), endpoint: key.endpoint)
+                        state.value.connections.removeValue(forKey: id)
+                        perform(state.value.pool.closed(id))
                     }
-                    perform(state.value.pools[key.endpoint].connected(key.id, now: .now()), endpoint: key.endpoint)
+                    perform(state.value.pool.connected(id, now: .now()))
                 case .failure(let error):
                     let clientError = error as? ClientError ?? ClientError(.connectFailed, "\(error)")
                     // The client hears only that the service is unreachable; why (a refused certificate...) is here.
                     logger.warning(
                         "upstream connection failed", metadata: ["endpoint": "\(endpoint)", "error": "\(clientError)"])
-                    perform(state.value.pools[key.endpoint].connectFailed(key.id, error: clientError), endpoint: key.endpoint)
+                    perform(state.value.pool.connectFailed(id, error: clientError))
                 }
             }
     }
@@ -193,8 +154,6 @@ final class UpstreamShard: Sendable {
     /// Closes idle connections and fails queued exchanges; leased connections close when released.
     /// Must run on `eventLoop`.
     func shutdown() {
-        for endpoint in state.value.pools.indices {
-            perform(state.value.pools[endpoint].shutdown(), endpoint: endpoint)
-        }
+        perform(state.value.pool.shutdown())
     }
 }

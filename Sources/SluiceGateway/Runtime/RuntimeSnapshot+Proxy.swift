@@ -1,4 +1,5 @@
 internal import Logging
+internal import NIOCore
 
 extension RuntimeSnapshot {
     /// Proxy routes in configuration order, with one upstream per `protocol: http` service they use; the
@@ -7,6 +8,7 @@ extension RuntimeSnapshot {
         _ proxied: [(route: RouteConfiguration, service: ServiceConfiguration)],
         previous: RuntimeSnapshot?,
         guards: RouteGuardBuilder,
+        group: any EventLoopGroup,
         logger: Logger
     ) -> (routes: [ProxyRoute], upstreams: [String: HTTPUpstream]) {
         var upstreams: [String: HTTPUpstream] = [:]
@@ -18,7 +20,7 @@ extension RuntimeSnapshot {
             } else if let existing = previous?.upstreams[service.name], existing.configuration == service {
                 upstream = existing
             } else {
-                upstream = HTTPUpstream(configuration: service, logger: logger)
+                upstream = HTTPUpstream(configuration: service, group: group, logger: logger)
             }
             upstreams[service.name] = upstream
             routes.append(ProxyRoute(configuration: route, upstream: upstream, flowGuard: guards.guardFor(route, call: nil)))

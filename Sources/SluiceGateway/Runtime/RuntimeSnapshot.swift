@@ -1,4 +1,5 @@
 internal import Logging
+internal import NIOCore
 internal import NIOPosix
 internal import SluiceProtobuf
 internal import SluiceClient
@@ -54,6 +55,7 @@ final class RuntimeSnapshot: Sendable {
         configuration: GatewayConfiguration,
         previous: RuntimeSnapshot?,
         logger: Logger = Logger(label: "sluice.gateway"),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         flow: FlowRuntime? = nil,
         makeCaller: (ThriftClientConfiguration) -> any ThriftCaller,
         makeGRPCCaller: (GRPCClientConfiguration) -> any GRPCCaller = { configuration in
@@ -108,9 +110,9 @@ final class RuntimeSnapshot: Sendable {
             routes.append(CompiledRoute(configuration: route, service: runtime, call: call, flowGuard: guards.guardFor(route, call: call)))
             table.append((route.method, route.template))
         }
-        let (proxyRoutes, httpUpstreams) = Self.proxyRoutes(proxied, previous: previous, guards: guards, logger: logger)
+        let (proxyRoutes, httpUpstreams) = Self.proxyRoutes(proxied, previous: previous, guards: guards, group: group, logger: logger)
         let (grpcPassthrough, grpcUpstreams) = GRPCPassthrough.build(
-            configuration: configuration, previous: previous, guards: guards, logger: logger)
+            configuration: configuration, previous: previous, guards: guards, group: group, logger: logger)
         let upstreams = httpUpstreams.merging(grpcUpstreams) { http, _ in http }
         table += proxyRoutes.map { ($0.configuration.method, $0.configuration.template) }
         let snapshot = RuntimeSnapshot(

@@ -237,7 +237,7 @@ struct ResilienceConfigTests {
         #expect(result.configuration == nil)
     }
 
-    @Test("route overrides: errors at their nodes; refused on routes to services whose client does not apply them")
+    @Test("route overrides: errors at their nodes; a hedge refused on routes to http services")
     func routeErrors() throws {
         let bad = try Self.load(echoServiceYAML + """
         routes:
@@ -253,15 +253,24 @@ struct ResilienceConfigTests {
         services:
           - {name: web, protocol: http, endpoints: ["http://127.0.0.1:8080"]}
         routes:
-          - {method: GET, path: /web, service: web, timeout: 1s, retry: {max_attempts: 2}}
+          - {method: GET, path: /web, service: web, timeout: 1s, retry: {max_attempts: 2}, hedge: {delay: 5ms}}
         """)
         #expect(proxied.diagnostics == [
-            "echo.yaml:4:45: 'timeout' on a route is not supported yet for protocol: http services ('web')",
-            "echo.yaml:4:58: 'retry' on a route is not supported yet for protocol: http services ('web')",
+            "echo.yaml:4:84: 'hedge' on a route does not apply to protocol: http services ('web'): a proxied request's body streams through once, so no backup copy can be sent"
         ])
+        let retried = try Self.load("""
+        services:
+          - {name: web, protocol: http, endpoints: ["http://127.0.0.1:8080"]}
+        routes:
+          - {method: GET, path: /web, service: web, timeout: 1s, retry: {max_attempts: 2}}
+        """)
+        #expect(retried.diagnostics == [])
+        let route = try #require(retried.configuration?.routes.first)
+        #expect(route.callPolicy.timeout == .seconds(1))
+        #expect(route.callPolicy.retry?.maxAttempts == 2)
     }
 
-    @Test("HTTP services refuse the keys their client does not apply yet, in one place; gRPC services take them")
+    @Test("HTTP services refuse a hedge, in one place; gRPC services take it")
     func unwiredProtocols() throws {
         let result = try Self.load("""
         services:
@@ -271,15 +280,52 @@ struct ResilienceConfigTests {
             timeout: 2s
             balancer: p2c
             retry: {max_attempts: 2}
+            hedge: {delay: 5ms}
           - name: orders
             protocol: grpc
             idl: reflection
             discovery: {dns: "orders:50051"}
         """)
         #expect(result.diagnostics == [
-            "echo.yaml:7:5: 'retry' is not supported yet for protocol: http services (their clients apply balancer, hash_key, slow_start and endpoint weights so far)",
+            "echo.yaml:8:5: 'hedge' does not apply to protocol: http services: a proxied request's body streams through once, so no backup copy can be sent (retry applies)",
             "echo.yaml:4:52: bad endpoint '127.0.0.1:8081' for an http service (expected http://host:port or https://host:port)",
-            "echo.yaml:11:5: 'idl: reflection' asks the service's 'endpoints' for its schema at load; list them rather than 'discovery'",
+            "echo.yaml:12:5: 'idl: reflection' asks the service's 'endpoints' for its schema at load; list them rather than 'discovery'",
+        ])
+    }
+
+    @Test("an HTTP service takes discovery, retries, outlier ejection and a GET health check; not a Thrift method")
+    func httpResilience() throws {
+        let result = try Self.load("""
+        services:
+          - name: web
+            protocol: http
+            discovery: {etcd: {endpoints: ["127.0.0.1:2379"], service: web}}
+            retry: {max_attempts: 3, on: [connect_failure, reset, "http:503"], idempotent: true}
+            outlier: {consecutive_failures: 2, base_ejection: 1s}
+            health_check: {interval: 1s, timeout: 500ms, path: /healthz}
+        """)
+        #expect(result.diagnostics == [])
+        let service = try #require(result.configuration?.services.first)
+        #expect(service.cluster.endpoints.isEmpty)
+        #expect(service.cluster.retry?.conditions.contains(.http(503)) == true)
+        #expect(service.cluster.outlier?.consecutiveFailures == 2)
+        #expect(service.cluster.healthCheck?.httpPath == "/healthz")
+        let bad = try Self.load("""
+        services:
+          - name: web
+            protocol: http
+            endpoints: ["http://127.0.0.1:8080"]
+            discovery: {dns: "web:8080"}
+            health_check: {thrift_method: Health.ping, path: healthz}
+          - name: echo
+            idl: echo.thrift
+            endpoints: ["127.0.0.1:9090"]
+            health_check: {path: /healthz}
+        """)
+        #expect(bad.diagnostics == [
+            "echo.yaml:5:5: 'endpoints' and 'discovery' exclude each other: list the endpoints or discover them",
+            "echo.yaml:6:54: health_check.path must be an absolute path such as /healthz, not 'healthz'",
+            "echo.yaml:10:19: health_check.path is for HTTP services; a Thrift service's probe calls health_check.thrift_method (or connects)",
         ])
     }
 
@@ -394,7 +440,7 @@ extension ResilienceConfigTests {
         #expect(ServiceRuntime.grpcClientConfiguration(for: found).cluster?.discovery != nil)
     }
 
-    @Test("a gRPC service's health check is grpc.health.v1: thrift_method is refused there")
+    @Test("a gRPC service's health check is grpc.health.v1: thrift_method and path are refused there")
     func grpcHealthCheckMethod() throws {
         let result = try ConfigFixture(["shop.proto": Self.grpcProto, "a.yaml": """
         services:
@@ -405,7 +451,7 @@ extension ResilienceConfigTests {
             health_check: {thrift_method: Health.ping}
         """]).run()
         #expect(result.diagnostics == [
-            "a.yaml:6:19: health_check.thrift_method is for Thrift services; a gRPC service's endpoints are asked grpc.health.v1.Health/Check"
+            "a.yaml:6:19: health_check.thrift_method and .path are for Thrift and HTTP services; a gRPC service's endpoints are asked grpc.health.v1.Health/Check"
         ])
     }
 }

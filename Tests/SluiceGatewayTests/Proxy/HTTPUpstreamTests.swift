@@ -39,11 +39,11 @@ struct HTTPUpstreamTests {
             name: "web", idlPath: "", endpoints: [Endpoint(host: "127.0.0.1", port: port)],
             origin: SourceLocation(file: "web.yaml", line: 1, column: 1))
         configuration.kind = .http
-        var upstream: HTTPUpstream? = HTTPUpstream(configuration: configuration, logger: Logger(label: "test"))
-        let shard = try #require(upstream?.shard(for: loop))
+        var upstream: HTTPUpstream? = HTTPUpstream(configuration: configuration, group: group, logger: Logger(label: "test"))
+        let pool = try #require(upstream?.pools.first)
         for _ in 0..<3 {
-            let lease = try await loop.flatSubmit { shard.lease(deadline: .now() + .seconds(10)) }.get()
-            try await loop.submit { shard.release(lease, reusable: true) }.get()
+            let link = try await loop.flatSubmit { pool.link(on: loop, deadline: .now() + .seconds(10), webSocket: false) }.get()
+            try await loop.submit { link.release(reusable: true) }.get()
         }
         #expect(listener.accepted.withLockedValue { $0 } == 1)
         upstream = nil

@@ -1,0 +1,80 @@
+internal import Logging
+internal import NIOCore
+internal import SluiceClient
+internal import Synchronization
+
+/// The connections to one endpoint of an HTTP service, the transport its cluster sends attempts on
+/// (``HTTPWire``): one ``UpstreamShard`` per event loop that proxies to it, made on the loop's first request, or
+/// for an `h2c`/`h2` service an ``HTTP2UpstreamShard`` per loop, whose few connections multiplex its requests
+/// as streams. `pool` limits apply to each loop's shard.
+final class HTTPEndpointPool: Sendable {
+    struct Settings: Sendable {
+        var http2: Bool
+        var pool: ConnectionPoolStateMachine.Configuration
+        var connectTimeout: TimeAmount
+    }
+
+    let endpoint: Endpoint
+    private let settings: Settings
+    private let tls: ConnectionTLS?
+    private let logger: Logger
+    /// Looked up once per attempt (one uncontended lock); never on the RPC path.
+    private let shards = Mutex<[ObjectIdentifier: UpstreamShard]>([:])
+    private let http2Shards = Mutex<[ObjectIdentifier: HTTP2UpstreamShard]>([:])
+
+    init(endpoint: Endpoint, settings: Settings, tls: ConnectionTLS?, logger: Logger) {
+        self.endpoint = endpoint
+        self.settings = settings
+        self.tls = tls
+        self.logger = logger
+    }
+
+    /// A pooled connection for one request from `eventLoop`, or a new stream on an HTTP/2 one (for a
+    /// `webSocket` upgrade, an extended CONNECT's), by `deadline`. Must run on `eventLoop`.
+    func link(on eventLoop: any EventLoop, deadline: NIODeadline, webSocket: Bool) -> EventLoopFuture<UpstreamLink> {
+        if settings.http2 {
+            return http2Shard(for: eventLoop).openStream(deadline: deadline, webSocket: webSocket).map(UpstreamLink.stream)
+        }
+        let shard = shard(for: eventLoop)
+        return shard.lease(deadline: deadline).map { .pooled($0, shard) }
+    }
+
+    private func http2Shard(for eventLoop: any EventLoop) -> HTTP2UpstreamShard {
+        Self.entry(in: http2Shards, for: eventLoop) {
+            HTTP2UpstreamShard(
+                endpoint: endpoint, tls: tls, maxConnections: settings.pool.maxConnections,
+                connectTimeout: settings.connectTimeout, eventLoop: eventLoop, logger: logger)
+        }
+    }
+
+    private func shard(for eventLoop: any EventLoop) -> UpstreamShard {
+        Self.entry(in: shards, for: eventLoop) {
+            UpstreamShard(
+                endpoint: endpoint, tls: tls, pool: settings.pool, connectTimeout: settings.connectTimeout,
+                eventLoop: eventLoop, logger: logger)
+        }
+    }
+
+    /// `eventLoop`'s entry in `shards`, made on the loop's first request.
+    private static func entry<Shard: Sendable>(
+        in shards: borrowing Mutex<[ObjectIdentifier: Shard]>, for eventLoop: any EventLoop, make: () -> Shard
+    ) -> Shard {
+        shards.withLock { shards in
+            let key = ObjectIdentifier(eventLoop)
+            if let shard = shards[key] { return shard }
+            let shard = make()
+            shards[key] = shard
+            return shard
+        }
+    }
+
+    /// Closes idle connections and fails waiting requests on every loop; connections in use close when their
+    /// exchange ends. The endpoint's removal (once its attempts ended) and the gateway's shutdown call it while
+    /// the loops still run.
+    func shutdown() async {
+        let http1 = shards.withLock { Array($0.values) }
+        let http2 = http2Shards.withLock { Array($0.values) }
+        for shard in http1 { try? await shard.eventLoop.submit { shard.shutdown() }.get() }
+        for shard in http2 { try? await shard.eventLoop.submit { shard.shutdown() }.get() }
+    }
+}
