@@ -5,6 +5,10 @@
   /slow?ms=N         -> the echo, after N ms
   /close             -> a response whose body ends when the server closes the connection
   /trailers          -> a chunked body "abc" with trailer fields X-Checksum: abc and Keep-Alive: 5
+  /healthz           -> 200 {"ok": true} (a health check's probe)
+  /control/fail?status=N -> from now on every other request is answered N (JSON {server_port, failing})
+  /control/recover   -> answer normally again
+  /control/count     -> {"served": requests answered (control requests aside), "failed": of them, answered N}
 
 The echo names the port it listens on (`server_port`), so a test can tell which of several answered; with
 --delay-ms every answer waits that long first.
@@ -18,6 +22,7 @@ Prints "listening PORT" once ready.
 import argparse
 import hashlib
 import json
+import threading
 import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -69,6 +74,18 @@ class Handler(BaseHTTPRequestHandler):
         url = urllib.parse.urlsplit(self.path)
         query = urllib.parse.parse_qs(url.query)
         total, sha, body = self.read_body()
+        if url.path.startswith("/control/"):
+            return self.control(url.path, query)
+        server = self.server
+        with server.lock:
+            server.served += 1
+            failing = server.fail_status
+            if failing:
+                server.failed += 1
+        if failing:
+            return self.send_json(failing, {"server_port": server.server_address[1], "failing": True})
+        if url.path == "/healthz":
+            return self.send_json(200, {"ok": True})
         if url.path == "/download":
             return self.download(int(query["bytes"][0]), query.get("chunked") == ["1"])
         if url.path == "/slow":
@@ -118,6 +135,25 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(reply)
+
+    def control(self, path, query):
+        server = self.server
+        with server.lock:
+            if path == "/control/fail":
+                server.fail_status = int(query.get("status", ["503"])[0])
+            elif path == "/control/recover":
+                server.fail_status = 0
+            counts = {"served": server.served, "failed": server.failed}
+        self.send_json(200, counts)
+
+    def send_json(self, status, value):
+        text = json.dumps(value).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(text)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(text)
 
     def tls_info(self):
         connection = self.connection
@@ -181,6 +217,10 @@ def main():
     args = parser.parse_args()
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.delay_ms = args.delay_ms
+    server.lock = threading.Lock()
+    server.fail_status = 0
+    server.served = 0
+    server.failed = 0
     server.daemon_threads = True
     if args.tls_cert:
         server.socket = tls_socket(server.socket, args)
