@@ -29,14 +29,18 @@ final class HTTPEndpointPool: Sendable {
         self.logger = logger
     }
 
-    /// A pooled connection for one request from `eventLoop`, or a new stream on an HTTP/2 one (for a
-    /// `webSocket` upgrade, an extended CONNECT's), by `deadline`. Must run on `eventLoop`.
-    func link(on eventLoop: any EventLoop, deadline: NIODeadline, webSocket: Bool) -> EventLoopFuture<UpstreamLink> {
+    /// Hands `completion` a pooled connection for one request from `eventLoop`, or a new stream on an HTTP/2 one
+    /// (for a `webSocket` upgrade, an extended CONNECT's), by `deadline`; or the failure. Must run on `eventLoop`.
+    func link(
+        on eventLoop: any EventLoop, deadline: NIODeadline, webSocket: Bool,
+        _ completion: @escaping (Result<UpstreamLink, any Error>) -> Void
+    ) {
         if settings.http2 {
-            return http2Shard(for: eventLoop).openStream(deadline: deadline, webSocket: webSocket).map(UpstreamLink.stream)
+            return http2Shard(for: eventLoop).openStream(deadline: deadline, webSocket: webSocket).assumeIsolated()
+                .whenComplete { completion($0.map(UpstreamLink.stream)) }
         }
         let shard = shard(for: eventLoop)
-        return shard.lease(deadline: deadline).map { .pooled($0, shard) }
+        shard.lease(deadline: deadline) { completion($0.map { .pooled($0, shard) }) }
     }
 
     private func http2Shard(for eventLoop: any EventLoop) -> HTTP2UpstreamShard {

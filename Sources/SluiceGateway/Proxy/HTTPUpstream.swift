@@ -9,17 +9,29 @@ internal import Synchronization
 /// key, retries with a budget, outlier ejection, active health checks (`health_check.path`: a GET that must
 /// answer 2xx) and discovery (DNS, etcd), with removed endpoints drained rather than cut.
 ///
+/// A service with one static endpoint and every resilience setting at its default skips the cluster, as a
+/// Thrift or gRPC client does (``ServiceRuntime/usesCluster(_:routesRetry:)``): its requests go straight to the
+/// endpoint's pool, with the same behaviour and less work per request.
+///
 /// A reload keeps the upstream (and its warm connections) of a service whose settings did not change; one no
 /// snapshot or request uses any more shuts its cluster down as it goes.
 final class HTTPUpstream: Sendable {
+    private enum Target: Sendable {
+        case direct(HTTPEndpointPool)
+        case cluster(EndpointCluster<HTTPWire>)
+    }
+
     let configuration: ServiceConfiguration
-    private let cluster: EndpointCluster<HTTPWire>
+    /// Whether some route to the service sets its own `retry` (which needs the cluster).
+    let routesRetry: Bool
+    private let target: Target
     /// What `hash_key` reads from a request; nil unless the balancer is `consistent_hash`.
     private let hashKeyReader: ParamReader?
     private let isShutDown = Atomic<Bool>(false)
 
-    init(configuration: ServiceConfiguration, group: any EventLoopGroup, logger: Logger) {
+    init(configuration: ServiceConfiguration, routesRetry: Bool = false, group: any EventLoopGroup, logger: Logger) {
         self.configuration = configuration
+        self.routesRetry = routesRetry
         var serviceLogger = logger
         serviceLogger[metadataKey: "proxy.service"] = "\(configuration.name)"
         let logger = serviceLogger
@@ -37,16 +49,21 @@ final class HTTPUpstream: Sendable {
                 idleTimeout: configuration.pool.idleTimeout),
             connectTimeout: configuration.connectTimeout)
         let tls = configuration.tls
-        cluster = EndpointCluster(
-            serviceName: configuration.name, configuration: configuration.cluster,
-            source: configuration.cluster.discovery?.makeSource(group: group, logger: logger),
-            healthProbe: configuration.cluster.healthCheck.map { Self.probe($0, configuration) },
-            group: group, logger: logger
-        ) { endpoint in
-            // One context for the service, built above: building one loads certificates and trust roots.
+        // One context for the service, built above: building one loads certificates and trust roots.
+        let makePool = { @Sendable (endpoint: Endpoint) in
             let connectionTLS = context.map { ConnectionTLS(context: $0, serverHostname: tls?.serverHostname(for: endpoint)) }
             return HTTPEndpointPool(endpoint: endpoint, settings: settings, tls: connectionTLS, logger: logger)
         }
+        if !ServiceRuntime.usesCluster(configuration, routesRetry: routesRetry), let endpoint = configuration.endpoints.first {
+            target = .direct(makePool(endpoint))
+            return
+        }
+        target = .cluster(
+            EndpointCluster(
+                serviceName: configuration.name, configuration: configuration.cluster,
+                source: configuration.cluster.discovery?.makeSource(group: group, logger: logger),
+                healthProbe: configuration.cluster.healthCheck.map { Self.probe($0, configuration) },
+                group: group, logger: logger, makeTransport: makePool))
     }
 
     /// A GET of `health_check.path` as the service's requests are sent (its `Host`, its TLS), or a TCP (and TLS)
@@ -59,31 +76,50 @@ final class HTTPUpstream: Sendable {
     /// Whether ``send(_:items:policy:on:)`` reads the request (a `consistent_hash` balancer).
     var hashesRequests: Bool { hashKeyReader != nil }
 
-    /// Sends `call` through the cluster: its attempts hand their links to the exchange (``HTTPClusterCall/opened``)
-    /// and the future ends with the reply the exchange relays, or the failure it answers. `items` are the request's
-    /// parts a `hash_key` reads. Must run on `eventLoop`, one of the group's loops.
+    /// Sends `call` (through the cluster, or straight to the one endpoint): its attempts hand their links to the
+    /// exchange (``HTTPClusterCall/opened``), and `completion` gets the reply the exchange relays, or the failure
+    /// it answers. `items` are the request's parts a `hash_key` reads. Must run on `eventLoop`, one of the
+    /// group's loops.
     func send(
-        _ call: HTTPClusterCall, items: FlowRequestItems?, policy: CallPolicyOverride?, on eventLoop: any EventLoop
-    ) -> EventLoopFuture<HTTPAttemptReply> {
-        let hashKey = items.flatMap { items in hashKeyReader?.read(items, input: nil).map(BalancerHash.fnv1a64) }
-        let promise = eventLoop.makePromise(of: HTTPAttemptReply.self)
-        cluster.send(call, policy: policy, hashKey: hashKey, promise: promise)
-        return promise.futureResult
+        _ call: HTTPClusterCall, items: FlowRequestItems?, policy: CallPolicyOverride?, on eventLoop: any EventLoop,
+        completion: @escaping (Result<HTTPAttemptReply, any Error>) -> Void
+    ) {
+        switch target {
+        case .direct(let pool):
+            HTTPWire.start(call, on: pool, eventLoop: eventLoop) { completion($0.mapError { $0 }) }
+        case .cluster(let cluster):
+            let hashKey = items.flatMap { items in hashKeyReader?.read(items, input: nil).map(BalancerHash.fnv1a64) }
+            let promise = eventLoop.makePromise(of: HTTPAttemptReply.self)
+            cluster.send(call, policy: policy, hashKey: hashKey, promise: promise)
+            promise.futureResult.assumeIsolated().whenComplete(completion)
+        }
     }
 
     /// The endpoints' pools, for tests.
-    var pools: [HTTPEndpointPool] { cluster.currentHandles.map(\.transport) }
+    var pools: [HTTPEndpointPool] {
+        switch target {
+        case .direct(let pool): [pool]
+        case .cluster(let cluster): cluster.currentHandles.map(\.transport)
+        }
+    }
 
     /// Stops discovery and health checks and closes idle connections (those in use close when their exchange
     /// ends). The gateway's shutdown calls it while the loops still run; a retired upstream's deinit starts it.
     func shutdown() async {
         guard !isShutDown.exchange(true, ordering: .relaxed) else { return }
-        await cluster.shutdown()
+        await Self.shutdown(target)
     }
 
     deinit {
         guard !isShutDown.exchange(true, ordering: .relaxed) else { return }
-        let cluster = self.cluster
-        Task { await cluster.shutdown() }
+        let target = self.target
+        Task { await Self.shutdown(target) }
+    }
+
+    private static func shutdown(_ target: Target) async {
+        switch target {
+        case .direct(let pool): await pool.shutdown()
+        case .cluster(let cluster): await cluster.shutdown()
+        }
     }
 }

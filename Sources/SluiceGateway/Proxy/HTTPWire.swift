@@ -31,21 +31,34 @@ struct HTTPAttemptReply: Sendable {
 /// `http:5xx`, `grpc:UNAVAILABLE`) and otherwise relayed as it is.
 enum HTTPWire: ClusterWire {
     static func send(_ call: HTTPClusterCall, on pool: HTTPEndpointPool, promise: EventLoopPromise<HTTPAttemptReply>) {
-        let attempt = HTTPAttempt(promise: promise, endpoint: pool.endpoint, timeout: call.timeout)
-        pool.link(on: promise.futureResult.eventLoop, deadline: .now() + call.timeout, webSocket: call.webSocket)
-            .whenComplete { result in
-                switch result {
-                case .success(let link):
-                    // The caller left, or the attempt's time ran out, while the connection was on its way.
-                    guard !attempt.isDone, call.cancellation?.isCancelled != true else {
-                        link.release(reusable: true)
-                        return attempt.fail(ClientError(.cancelled, "the client went away"))
-                    }
-                    call.opened(link, attempt)
-                case .failure(let error):
-                    attempt.fail(Self.clientError(error))
-                }
+        start(call, on: pool, eventLoop: promise.futureResult.eventLoop) { result in
+            switch result {
+            case .success(let reply): promise.succeed(reply)
+            case .failure(let error): promise.fail(error)
             }
+        }
+    }
+
+    /// One attempt on `pool`, reported to `report` once: what ``send(_:on:promise:)`` does for the cluster, and
+    /// what a service without one does directly (no promise, no cluster bookkeeping). Runs on `eventLoop`.
+    static func start(
+        _ call: HTTPClusterCall, on pool: HTTPEndpointPool, eventLoop: any EventLoop,
+        report: @escaping (Result<HTTPAttemptReply, ClientError>) -> Void
+    ) {
+        let attempt = HTTPAttempt(endpoint: pool.endpoint, timeout: call.timeout, report: report)
+        pool.link(on: eventLoop, deadline: .now() + call.timeout, webSocket: call.webSocket) { result in
+            switch result {
+            case .success(let link):
+                // The caller left, or the attempt's time ran out, while the connection was on its way.
+                guard !attempt.isDone, call.cancellation?.isCancelled != true else {
+                    link.release(reusable: true)
+                    return attempt.fail(ClientError(.cancelled, "the client went away"))
+                }
+                call.opened(link, attempt)
+            case .failure(let error):
+                attempt.fail(Self.clientError(error))
+            }
+        }
     }
 
     static func shutdown(_ pool: HTTPEndpointPool) async { await pool.shutdown() }
@@ -99,30 +112,30 @@ enum HTTPWire: ClusterWire {
 /// `@unchecked Sendable`: confined to the exchange's event loop, where the cluster runs the call's attempts and
 /// the exchange reads its upstream.
 final class HTTPAttempt: @unchecked Sendable {
-    private let promise: EventLoopPromise<HTTPAttemptReply>
+    private let report: (Result<HTTPAttemptReply, ClientError>) -> Void
     let endpoint: Endpoint
     /// The attempt's share of the call's time: the exchange waits this long for the response head.
     let timeout: TimeAmount
     private(set) var isDone = false
 
-    init(promise: EventLoopPromise<HTTPAttemptReply>, endpoint: Endpoint, timeout: TimeAmount) {
-        self.promise = promise
+    init(endpoint: Endpoint, timeout: TimeAmount, report: @escaping (Result<HTTPAttemptReply, ClientError>) -> Void) {
         self.endpoint = endpoint
         self.timeout = timeout
+        self.report = report
     }
 
     /// The response head arrived. The cluster decides at once (on this loop, before this returns) whether the
-    /// call ends with it or a retry follows.
+    /// call ends with it or a retry follows; without a cluster, the call ends with it.
     func answered(_ head: HTTPResponseHead) {
         guard !isDone else { return }
         isDone = true
         let grpcStatus = head.headers.first(name: "grpc-status").flatMap { Int($0) }
-        promise.succeed(HTTPAttemptReply(status: Int(head.status.code), grpcStatus: grpcStatus))
+        report(.success(HTTPAttemptReply(status: Int(head.status.code), grpcStatus: grpcStatus)))
     }
 
     func fail(_ error: ClientError) {
         guard !isDone else { return }
         isDone = true
-        promise.fail(error)
+        report(.failure(error))
     }
 }

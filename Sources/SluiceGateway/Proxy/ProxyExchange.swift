@@ -161,8 +161,9 @@ final class ProxyExchange: UpstreamConnectionDelegate {
             exchange.value.opened(link, attempt)
         }
         let items = route.upstream.hashesRequests ? requestItems : nil
-        route.upstream.send(call, items: items, policy: policy.isEmpty ? nil : policy, on: eventLoop).assumeIsolated()
-            .whenComplete { result in self.callEnded(result) }
+        route.upstream.send(call, items: items, policy: policy.isEmpty ? nil : policy, on: eventLoop) { result in
+            self.callEnded(result)
+        }
     }
 
     /// Bodies up to this size are kept for a retry after they were written.

@@ -18,8 +18,12 @@ final class UpstreamShard: Sendable {
         fileprivate let id: Pool.ConnectionID
     }
 
+    /// Where a lease goes: a callback rather than a promise, so a proxied request that finds an idle connection
+    /// allocates no future on the way (each is an allocation and a generic metadata lookup, per request).
+    typealias Completion = (Result<Lease, any Error>) -> Void
+
     private struct Waiter {
-        var promise: EventLoopPromise<Lease>
+        var completion: Completion
         var timer: Scheduled<Void>
     }
 
@@ -53,28 +57,26 @@ final class UpstreamShard: Sendable {
         self.state = .makeBoxSendingValue(State(pool: Pool(configuration: pool)), eventLoop: eventLoop)
     }
 
-    /// A connection for one request, or a `ClientError` (connect failure, or none free by `deadline`).
-    /// Must run on `eventLoop`.
-    func lease(deadline: NIODeadline) -> EventLoopFuture<Lease> {
-        let promise = eventLoop.makePromise(of: Lease.self)
+    /// Hands `completion` a connection for one request, or a `ClientError` (connect failure, or none free by
+    /// `deadline`): at once when one is idle, else later on `eventLoop`. Must run on `eventLoop`.
+    func lease(deadline: NIODeadline, _ completion: @escaping Completion) {
         let waiter = state.value.nextWaiterID
         state.value.nextWaiterID &+= 1
         let action = state.value.pool.request(waiter)
         switch action {
         case .lease(let id, _):
-            hand(id, to: promise)
+            hand(id, to: completion)
         case .connect, .queued:
             let timer = eventLoop.scheduleTask(deadline: deadline) { [self] in
                 perform(state.value.pool.waiterTimedOut(waiter))
             }
-            state.value.waiters[waiter] = Waiter(promise: promise, timer: timer)
+            state.value.waiters[waiter] = Waiter(completion: completion, timer: timer)
             perform(action)
         case .failWaiters(_, let error):
-            promise.fail(error)
+            completion(.failure(error))
         case .none, .park, .close, .closeAndConnect, .shutdown:
-            promise.fail(ClientError(.shutdown, "the connection pool is in an unexpected state"))
+            completion(.failure(ClientError(.shutdown, "the connection pool is in an unexpected state")))
         }
-        return promise.futureResult
     }
 
     /// The exchange is done with `lease`. `reusable: false` when the connection cannot carry another request
@@ -87,15 +89,15 @@ final class UpstreamShard: Sendable {
         perform(state.value.pool.released(lease.id, reusable: reusable, now: .now()))
     }
 
-    private func hand(_ id: Pool.ConnectionID, to promise: EventLoopPromise<Lease>) {
+    private func hand(_ id: Pool.ConnectionID, to completion: @escaping Completion) {
         guard let connection = state.value.connections[id], connection.channel.isActive else {
             // The upstream closed it while it idled and the close is not processed yet: forget it, try again.
             state.value.connections.removeValue(forKey: id)?.channel.close(promise: nil)
             perform(state.value.pool.closed(id))
-            promise.completeWith(lease(deadline: .now() + connectTimeout))
+            lease(deadline: .now() + connectTimeout, completion)
             return
         }
-        promise.succeed(Lease(connection: connection, id: id))
+        completion(.success(Lease(connection: connection, id: id)))
     }
 
     private func perform(_ action: Pool.Action) {
@@ -105,7 +107,7 @@ final class UpstreamShard: Sendable {
         case .lease(let id, let waiterID):
             guard let waiter = state.value.waiters.removeValue(forKey: waiterID) else { return }
             waiter.timer.cancel()
-            hand(id, to: waiter.promise)
+            hand(id, to: waiter.completion)
         case .connect(let id):
             connect(id)
         case .park(let id, let deadline):
@@ -122,7 +124,7 @@ final class UpstreamShard: Sendable {
             for id in ids {
                 guard let waiter = state.value.waiters.removeValue(forKey: id) else { continue }
                 waiter.timer.cancel()
-                waiter.promise.fail(error)
+                waiter.completion(.failure(error))
             }
         case .shutdown(let ids, let close):
             perform(.failWaiters(ids, ClientError(.shutdown, "the endpoint's connections are shutting down")))

@@ -8,6 +8,7 @@ extension RuntimeSnapshot {
         _ proxied: [(route: RouteConfiguration, service: ServiceConfiguration)],
         previous: RuntimeSnapshot?,
         guards: RouteGuardBuilder,
+        retryingServices: Set<String>,
         group: any EventLoopGroup,
         logger: Logger
     ) -> (routes: [ProxyRoute], upstreams: [String: HTTPUpstream]) {
@@ -17,10 +18,13 @@ extension RuntimeSnapshot {
             let upstream: HTTPUpstream
             if let existing = upstreams[service.name] {
                 upstream = existing
-            } else if let existing = previous?.upstreams[service.name], existing.configuration == service {
+            } else if let existing = previous?.upstreams[service.name], existing.configuration == service,
+                existing.routesRetry == retryingServices.contains(service.name)
+            {
                 upstream = existing
             } else {
-                upstream = HTTPUpstream(configuration: service, group: group, logger: logger)
+                upstream = HTTPUpstream(
+                    configuration: service, routesRetry: retryingServices.contains(service.name), group: group, logger: logger)
             }
             upstreams[service.name] = upstream
             routes.append(ProxyRoute(configuration: route, upstream: upstream, flowGuard: guards.guardFor(route, call: nil)))

@@ -110,7 +110,8 @@ final class RuntimeSnapshot: Sendable {
             routes.append(CompiledRoute(configuration: route, service: runtime, call: call, flowGuard: guards.guardFor(route, call: call)))
             table.append((route.method, route.template))
         }
-        let (proxyRoutes, httpUpstreams) = Self.proxyRoutes(proxied, previous: previous, guards: guards, group: group, logger: logger)
+        let (proxyRoutes, httpUpstreams) = Self.proxyRoutes(
+            proxied, previous: previous, guards: guards, retryingServices: retryingServices, group: group, logger: logger)
         let (grpcPassthrough, grpcUpstreams) = GRPCPassthrough.build(
             configuration: configuration, previous: previous, guards: guards, group: group, logger: logger)
         let upstreams = httpUpstreams.merging(grpcUpstreams) { http, _ in http }

@@ -8,7 +8,8 @@
   /healthz           -> 200 {"ok": true} (a health check's probe)
   /control/fail?status=N -> from now on every other request is answered N (JSON {server_port, failing})
   /control/recover   -> answer normally again
-  /control/count     -> {"served": requests answered (control requests aside), "failed": of them, answered N}
+  /control/count     -> {"served": requests answered (control and /healthz aside), "failed": of them, answered N,
+                          "probes": /healthz requests}
 
 The echo names the port it listens on (`server_port`), so a test can tell which of several answered; with
 --delay-ms every answer waits that long first.
@@ -78,10 +79,12 @@ class Handler(BaseHTTPRequestHandler):
             return self.control(url.path, query)
         server = self.server
         with server.lock:
-            server.served += 1
             failing = server.fail_status
-            if failing:
-                server.failed += 1
+            if url.path == "/healthz":
+                server.probes += 1
+            else:
+                server.served += 1
+                server.failed += 1 if failing else 0
         if failing:
             return self.send_json(failing, {"server_port": server.server_address[1], "failing": True})
         if url.path == "/healthz":
@@ -143,7 +146,7 @@ class Handler(BaseHTTPRequestHandler):
                 server.fail_status = int(query.get("status", ["503"])[0])
             elif path == "/control/recover":
                 server.fail_status = 0
-            counts = {"served": server.served, "failed": server.failed}
+            counts = {"served": server.served, "failed": server.failed, "probes": server.probes}
         self.send_json(200, counts)
 
     def send_json(self, status, value):
@@ -221,6 +224,7 @@ def main():
     server.fail_status = 0
     server.served = 0
     server.failed = 0
+    server.probes = 0
     server.daemon_threads = True
     if args.tls_cert:
         server.socket = tls_socket(server.socket, args)

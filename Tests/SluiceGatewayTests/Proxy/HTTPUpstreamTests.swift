@@ -42,7 +42,11 @@ struct HTTPUpstreamTests {
         var upstream: HTTPUpstream? = HTTPUpstream(configuration: configuration, group: group, logger: Logger(label: "test"))
         let pool = try #require(upstream?.pools.first)
         for _ in 0..<3 {
-            let link = try await loop.flatSubmit { pool.link(on: loop, deadline: .now() + .seconds(10), webSocket: false) }.get()
+            let link = try await loop.flatSubmit {
+                let promise = loop.makePromise(of: UpstreamLink.self)
+                pool.link(on: loop, deadline: .now() + .seconds(10), webSocket: false) { promise.completeWith($0) }
+                return promise.futureResult
+            }.get()
             try await loop.submit { link.release(reusable: true) }.get()
         }
         #expect(listener.accepted.withLockedValue { $0 } == 1)
