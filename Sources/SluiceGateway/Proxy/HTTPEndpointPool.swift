@@ -3,11 +3,11 @@ internal import NIOCore
 internal import SluiceClient
 internal import Synchronization
 
-/// The connections to one endpoint of an HTTP service, the transport its cluster sends attempts on
-/// (``HTTPWire``): one ``UpstreamShard`` per event loop that proxies to it, made on the loop's first request, or
+/// The connections to one endpoint of an HTTP service, the transport its cluster runs attempts on
+/// (SluiceClient's `HTTPWire`): one ``UpstreamShard`` per event loop that proxies to it, made on the loop's first request, or
 /// for an `h2c`/`h2` service an ``HTTP2UpstreamShard`` per loop, whose few connections multiplex its requests
 /// as streams. `pool` limits apply to each loop's shard.
-final class HTTPEndpointPool: Sendable {
+final class HTTPEndpointPool: HTTPAttemptTransport {
     struct Settings: Sendable {
         var http2: Bool
         var pool: ConnectionPoolStateMachine.Configuration
@@ -27,6 +27,46 @@ final class HTTPEndpointPool: Sendable {
         self.settings = settings
         self.tls = tls
         self.logger = logger
+    }
+
+    /// One attempt: a link for `call`, handed to its exchange (``ProxyAttemptReceiver``), which writes the request
+    /// and reports the response head to `attempt`; or the failure to get one, reported here.
+    func start(_ call: HTTPClusterCall, on eventLoop: any EventLoop, attempt: HTTPAttempt) {
+        link(on: eventLoop, deadline: .now() + call.timeout, webSocket: call.webSocket) { result in
+            switch result {
+            case .success(let link):
+                // The caller left, or the attempt's time ran out, while the connection was on its way.
+                guard !attempt.isDone, call.cancellation?.isCancelled != true,
+                    let receiver = call.receiver as? ProxyAttemptReceiver
+                else {
+                    link.release(reusable: true)
+                    return attempt.fail(ClientError(.cancelled, "the client went away"))
+                }
+                receiver.opened(link, attempt, endpoint: self.endpoint)
+            case .failure(let error):
+                attempt.fail(Self.clientError(error))
+            }
+        }
+    }
+
+    /// The shards fail with ``ClientError``s, and HTTP/2's refusals with their own types, whose words the
+    /// client hears as the reason.
+    private static func clientError(_ error: any Error) -> ClientError {
+        switch error {
+        case let error as ClientError:
+            return error
+        case is HTTP2NotAgreed:
+            return ClientError(
+                .connectFailed, "\(error)", reason: "did not agree to HTTP/2: its TLS handshake picked no 'h2' by ALPN",
+                requestWritten: false)
+        case is HTTP2NoExtendedConnect:
+            return ClientError(
+                .protocolError, "\(error)",
+                reason: "takes no WebSocket over HTTP/2: its SETTINGS do not enable extended CONNECT (RFC 8441)",
+                requestWritten: false)
+        default:
+            return ClientError(.connectFailed, "\(error)", requestWritten: false)
+        }
     }
 
     /// Hands `completion` a pooled connection for one request from `eventLoop`, or a new stream on an HTTP/2 one

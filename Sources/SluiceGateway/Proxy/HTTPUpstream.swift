@@ -18,7 +18,7 @@ internal import Synchronization
 final class HTTPUpstream: Sendable {
     private enum Target: Sendable {
         case direct(HTTPEndpointPool)
-        case cluster(EndpointCluster<HTTPWire>)
+        case cluster(HTTPCluster)
     }
 
     let configuration: ServiceConfiguration
@@ -59,7 +59,7 @@ final class HTTPUpstream: Sendable {
             return
         }
         target = .cluster(
-            EndpointCluster(
+            HTTPCluster(
                 serviceName: configuration.name, configuration: configuration.cluster,
                 source: configuration.cluster.discovery?.makeSource(group: group, logger: logger),
                 healthProbe: configuration.cluster.healthCheck.map { Self.probe($0, configuration) },
@@ -86,7 +86,7 @@ final class HTTPUpstream: Sendable {
     ) {
         switch target {
         case .direct(let pool):
-            HTTPWire.start(call, on: pool, eventLoop: eventLoop) { completion($0.mapError { $0 }) }
+            pool.start(call, on: eventLoop, attempt: HTTPAttempt(timeout: call.timeout) { completion($0.mapError { $0 }) })
         case .cluster(let cluster):
             let hashKey = items.flatMap { items in hashKeyReader?.read(items, input: nil).map(BalancerHash.fnv1a64) }
             let promise = eventLoop.makePromise(of: HTTPAttemptReply.self)
@@ -99,7 +99,7 @@ final class HTTPUpstream: Sendable {
     var pools: [HTTPEndpointPool] {
         switch target {
         case .direct(let pool): [pool]
-        case .cluster(let cluster): cluster.currentHandles.map(\.transport)
+        case .cluster(let cluster): cluster.transports.compactMap { $0 as? HTTPEndpointPool }
         }
     }
 

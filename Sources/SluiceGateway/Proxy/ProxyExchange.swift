@@ -154,12 +154,9 @@ final class ProxyExchange: UpstreamConnectionDelegate {
             cancellation = CallCancellation()
             if replayable { replay = [] }
         }
-        let exchange = NIOLoopBound(self, eventLoop: eventLoop)
         let call = HTTPClusterCall(
-            timeout: headTimeout, cancellation: cancellation, webSocket: isUpgrade, replayable: replay != nil
-        ) { link, attempt in
-            exchange.value.opened(link, attempt)
-        }
+            timeout: headTimeout, cancellation: cancellation, webSocket: isUpgrade, replayable: replay != nil,
+            receiver: ProxyAttemptReceiver(self, eventLoop: eventLoop))
         let items = route.upstream.hashesRequests ? requestItems : nil
         route.upstream.send(call, items: items, policy: policy.isEmpty ? nil : policy, on: eventLoop) { result in
             self.callEnded(result)
@@ -254,7 +251,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     // MARK: the upstream connection
 
     /// An attempt's link: the request goes out on it, from the start.
-    private func opened(_ link: UpstreamLink, _ attempt: HTTPAttempt) {
+    func opened(_ link: UpstreamLink, _ attempt: HTTPAttempt, endpoint: Endpoint) {
         guard case .connecting = phase else {
             // The exchange ended while the link was on its way; nothing was sent on it.
             link.release(reusable: true)
@@ -269,7 +266,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
             client.proxyContinue()
         }
         let handler = link.connection.handler
-        handler.write(.head(link.head(attemptHead(attempt), clientHeaders: request.headers)), flush: false)
+        handler.write(.head(link.head(attemptHead(attempt, endpoint: endpoint), clientHeaders: request.headers)), flush: false)
         for chunk in replay ?? [] { handler.write(.body(.byteBuffer(chunk)), flush: false) }
         for chunk in pendingBody { handler.write(.body(.byteBuffer(chunk)), flush: false) }
         replay?.append(contentsOf: pendingBody)
@@ -281,9 +278,9 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     /// The head an attempt sends: with the endpoint as `Host` when the client sent none (HTTP/1.0), and the
     /// attempt's wait in the service's `deadline_header`, replaced rather than added, since a client's own
     /// value would claim a wait the gateway does not give.
-    private func attemptHead(_ attempt: HTTPAttempt) -> HTTPRequestHead {
+    private func attemptHead(_ attempt: HTTPAttempt, endpoint: Endpoint) -> HTTPRequestHead {
         var head = upstreamRequest
-        if !head.headers.contains(name: "host") { head.headers.add(name: "Host", value: attempt.endpoint.description) }
+        if !head.headers.contains(name: "host") { head.headers.add(name: "Host", value: endpoint.description) }
         if let name = route.upstream.configuration.deadlineHeader {
             head.headers.replaceOrAdd(name: name, value: String(attempt.timeout.nanoseconds / 1_000_000))
         }

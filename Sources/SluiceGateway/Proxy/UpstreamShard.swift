@@ -4,7 +4,7 @@ internal import SluiceClient
 
 /// One event loop's connections to one endpoint of an HTTP service: a ``ConnectionPoolStateMachine`` (the pure
 /// pool the Thrift client's Framed/Buffered transports use), the connections it leases and the exchanges it
-/// queues. Which endpoint a request goes to is its cluster's choice (``HTTPWire``); this is where it then waits
+/// queues. Which endpoint a request goes to is its cluster's choice (SluiceClient's `HTTPWire`); this is where it then waits
 /// for a connection.
 ///
 /// Everything happens on `eventLoop`, where the client connections it serves live too: a proxied request, its

@@ -1,13 +1,14 @@
 import NIOCore
 import NIOHTTP1
-import SluiceClient
 import Testing
-@testable import SluiceGateway
+@testable import SluiceClient
 
 /// What the cluster reads of an HTTP attempt: which response heads are failed attempts, and that an attempt
 /// reports once.
 @Suite("HTTP wire")
 struct HTTPWireTests {
+    final class Receiver: HTTPAttemptReceiver {}
+
     @Test("a 5xx head is a failed attempt, with the request written; a trailers-only gRPC status is one by its code")
     func failures() {
         #expect(HTTPWire.failure(of: HTTPAttemptReply(status: 200)) == nil)
@@ -21,7 +22,7 @@ struct HTTPWireTests {
     @Test("an attempt reports its head or its failure once: what comes after the first is dropped")
     func reportsOnce() throws {
         var reports: [Result<HTTPAttemptReply, ClientError>] = []
-        let attempt = HTTPAttempt(endpoint: Endpoint(host: "127.0.0.1", port: 1), timeout: .seconds(1)) { reports.append($0) }
+        let attempt = HTTPAttempt(timeout: .seconds(1)) { reports.append($0) }
         var head = HTTPResponseHead(version: .http1_1, status: .serviceUnavailable)
         head.headers.add(name: "grpc-status", value: "14")
         attempt.answered(head)
@@ -34,7 +35,8 @@ struct HTTPWireTests {
 
     @Test("streams of bodies are not hedged; a request whose body was kept may be sent again, any may be before it was sent")
     func callRules() {
-        let call = HTTPClusterCall(timeout: .seconds(1), cancellation: nil, webSocket: false, replayable: false) { _, _ in }
+        let call = HTTPClusterCall(
+            timeout: .seconds(1), cancellation: nil, webSocket: false, replayable: false, receiver: Receiver())
         #expect(!HTTPWire.mayHedge(call))
         #expect(!HTTPWire.mayRetry(call))
         #expect(HTTPWire.mayRetryUnsent(call))
