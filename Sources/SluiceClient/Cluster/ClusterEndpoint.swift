@@ -6,9 +6,9 @@ internal import Synchronization
 ///
 /// One atomic word holds the count and a "retired" bit, so retiring and the last attempt's end agree on who
 /// shuts the transport down without a lock: whoever leaves the word at exactly `retiredBit` does.
-package final class ClusterEndpoint<Wire: ClusterWire>: Sendable {
-    package let endpoint: Endpoint
-    package let transport: Wire.Transport
+final class ClusterEndpoint<Wire: ClusterWire>: Sendable {
+    let endpoint: Endpoint
+    let transport: Wire.Transport
     private let state = Atomic<Int>(0)
     private let shutDown = Atomic<Bool>(false)
     private let onDrained: @Sendable (ClusterEndpoint) -> Void
@@ -38,7 +38,7 @@ package final class ClusterEndpoint<Wire: ClusterWire>: Sendable {
     var isRetired: Bool { state.load(ordering: .relaxed) >= Self.retiredBit }
 
     /// Attempts in flight on this endpoint, from every loop.
-    package var inFlight: Int { state.load(ordering: .relaxed) & (Self.retiredBit - 1) }
+    var inFlight: Int { state.load(ordering: .relaxed) & (Self.retiredBit - 1) }
 
     var isShutDown: Bool { shutDown.load(ordering: .relaxed) }
 

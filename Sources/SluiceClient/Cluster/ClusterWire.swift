@@ -1,4 +1,4 @@
-package import NIOCore
+internal import NIOCore
 
 /// What a cluster needs of the protocol that carries its calls, and nothing more: how one endpoint's transport
 /// sends an attempt and shuts down, which parts of a call an attempt changes (its timeout, its cancellation),
@@ -8,7 +8,7 @@ package import NIOCore
 /// A caseless type per protocol rather than a protocol on the transport: Thrift's endpoint transport stays
 /// the `any ThriftCallTransport` it always was (no wrapper per endpoint), and every `Wire` call is a static
 /// function the module specialises, so the generic cluster costs Thrift no box and no allocation per call.
-package protocol ClusterWire: Sendable {
+protocol ClusterWire: Sendable {
     /// One endpoint's transport.
     associatedtype Transport: Sendable
     /// A call as the caller made it; each attempt is a copy with its own timeout.
@@ -42,7 +42,7 @@ package protocol ClusterWire: Sendable {
 }
 
 extension ClusterWire {
-    package static func mayRetryUnsent(_ call: Call) -> Bool { false }
+    static func mayRetryUnsent(_ call: Call) -> Bool { false }
 }
 
 /// Thrift calls: a reply is an answer (a declared exception included), and only oneway calls are not hedged.

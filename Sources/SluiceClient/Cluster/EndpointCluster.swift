@@ -1,5 +1,5 @@
-package import Logging
-package import NIOCore
+internal import Logging
+internal import NIOCore
 internal import Synchronization
 
 /// A service's endpoints as a cluster: one transport per endpoint, each event loop's own balancer and outlier
@@ -12,7 +12,7 @@ internal import Synchronization
 /// detector. Each loop must rebuild its own balancer anyway (their counts are per loop), so handing the set
 /// over as a task needs no lock and no atomic on the call path, and a pick never races a rebuild. Removed
 /// endpoints' transports shut down once their attempts in flight have ended (``ClusterEndpoint``).
-package final class EndpointCluster<Wire: ClusterWire>: Sendable {
+final class EndpointCluster<Wire: ClusterWire>: Sendable {
     struct Membership {
         var members: ClusterMemberSet<Wire>
         /// Removed endpoints still draining.
@@ -20,8 +20,8 @@ package final class EndpointCluster<Wire: ClusterWire>: Sendable {
         var isShutdown = false
     }
 
-    package let serviceName: String
-    package let configuration: ClusterConfiguration
+    let serviceName: String
+    let configuration: ClusterConfiguration
     /// The service's one budget, shared by every loop and route.
     let budget: RetryBudget
     private let states: [ClusterLoopState<Wire>]
@@ -37,7 +37,7 @@ package final class EndpointCluster<Wire: ClusterWire>: Sendable {
     ///   - source: where endpoints come from; nil serves `configuration.endpoints` only.
     ///   - healthProbe: what a health check asks an endpoint, when `configuration.healthCheck` is set.
     ///   - makeTransport: the transport to one endpoint.
-    package init(
+    init(
         serviceName: String, configuration: ClusterConfiguration, source: (any EndpointSource)?,
         healthProbe: HealthProbe? = nil, group: any EventLoopGroup, logger: Logger,
         makeTransport: @escaping @Sendable (Endpoint) -> Wire.Transport
@@ -83,7 +83,7 @@ package final class EndpointCluster<Wire: ClusterWire>: Sendable {
         }
     }
 
-    package func send(_ call: Wire.Call, policy: CallPolicyOverride?, hashKey: UInt64?, promise: EventLoopPromise<Wire.Reply>) {
+    func send(_ call: Wire.Call, policy: CallPolicyOverride?, hashKey: UInt64?, promise: EventLoopPromise<Wire.Reply>) {
         let state = states[choice.index(for: promise.futureResult.eventLoop)]
         if state.eventLoop.inEventLoop {
             let now = NIODeadline.now()
@@ -99,7 +99,7 @@ package final class EndpointCluster<Wire: ClusterWire>: Sendable {
     }
 
     /// Installs a new endpoint set (a discovery delivery): new endpoints get transports, removed ones drain.
-    package func update(_ endpoints: [WeightedEndpoint]) {
+    func update(_ endpoints: [WeightedEndpoint]) {
         let makeTransport = self.makeTransport
         let membership = self.membership
         let change = membership.state.withLock { state -> (ClusterMemberSet<Wire>, EndpointSetDiff, [ClusterEndpoint<Wire>])? in
@@ -140,12 +140,12 @@ package final class EndpointCluster<Wire: ClusterWire>: Sendable {
     }
 
     /// Endpoints removed but still draining, for tests.
-    package var drainingCount: Int { membership.state.withLock { $0.draining.count } }
+    var drainingCount: Int { membership.state.withLock { $0.draining.count } }
 
     /// The current set's handles, for tests.
-    package var currentHandles: [ClusterEndpoint<Wire>] { membership.state.withLock { $0.members.handles } }
+    var currentHandles: [ClusterEndpoint<Wire>] { membership.state.withLock { $0.members.handles } }
 
-    package func shutdown() async {
+    func shutdown() async {
         await source?.stop()
         try? await health?.stop().get()
         let handles = membership.state.withLock { state in
@@ -167,6 +167,6 @@ extension EndpointCluster: ThriftCallTransport where Wire == ThriftWire {
 
 /// The cluster's membership under a lock that discovery deliveries, drains and shutdown take, never a call.
 /// A class so the drain callbacks of handles made before the cluster exists can reach it.
-package final class MembershipLock<Wire: ClusterWire>: Sendable {
+final class MembershipLock<Wire: ClusterWire>: Sendable {
     let state = Mutex(EndpointCluster<Wire>.Membership(members: .empty))
 }

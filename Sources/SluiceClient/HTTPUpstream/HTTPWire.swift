@@ -57,8 +57,8 @@ package struct HTTPAttemptReply: Sendable, Hashable {
 /// Declared here, beside the cluster, and used through ``HTTPCluster``, so the cluster's generic code is
 /// specialised for it in this module: instantiated from the gateway, it ran unspecialised (generic metadata
 /// looked up at every step, several µs per request).
-package enum HTTPWire: ClusterWire {
-    package static func send(
+enum HTTPWire: ClusterWire {
+    static func send(
         _ call: HTTPClusterCall, on transport: any HTTPAttemptTransport, promise: EventLoopPromise<HTTPAttemptReply>
     ) {
         let attempt = HTTPAttempt(timeout: call.timeout) { result in
@@ -70,17 +70,17 @@ package enum HTTPWire: ClusterWire {
         transport.start(call, on: promise.futureResult.eventLoop, attempt: attempt)
     }
 
-    package static func shutdown(_ transport: any HTTPAttemptTransport) async { await transport.shutdown() }
+    static func shutdown(_ transport: any HTTPAttemptTransport) async { await transport.shutdown() }
 
-    package static func timeout(of call: HTTPClusterCall) -> TimeAmount { call.timeout }
-    package static func cancellation(of call: HTTPClusterCall) -> CallCancellation? { call.cancellation }
-    package static func mayRetry(_ call: HTTPClusterCall) -> Bool { call.replayable }
+    static func timeout(of call: HTTPClusterCall) -> TimeAmount { call.timeout }
+    static func cancellation(of call: HTTPClusterCall) -> CallCancellation? { call.cancellation }
+    static func mayRetry(_ call: HTTPClusterCall) -> Bool { call.replayable }
     /// Until a link is handed over, the exchange has written nothing and holds every byte it read.
-    package static func mayRetryUnsent(_ call: HTTPClusterCall) -> Bool { true }
+    static func mayRetryUnsent(_ call: HTTPClusterCall) -> Bool { true }
     /// A proxied request's body streams through once; a second copy in flight is not kept.
-    package static func mayHedge(_ call: HTTPClusterCall) -> Bool { false }
+    static func mayHedge(_ call: HTTPClusterCall) -> Bool { false }
 
-    package static func attempt(
+    static func attempt(
         of call: HTTPClusterCall, deadline: NIODeadline, timeout: TimeAmount, cancellation: CallCancellation?
     ) -> HTTPClusterCall {
         var attempt = call
@@ -89,7 +89,7 @@ package enum HTTPWire: ClusterWire {
         return attempt
     }
 
-    package static func failure(of reply: HTTPAttemptReply) -> AttemptFailure? {
+    static func failure(of reply: HTTPAttemptReply) -> AttemptFailure? {
         if let code = reply.grpcStatus, code != 0 { return AttemptFailure(.grpc(code), requestWritten: true) }
         return reply.status >= 500 ? AttemptFailure(.http(reply.status), requestWritten: true) : nil
     }
