@@ -4,10 +4,11 @@ internal import SluiceClient
 internal import Synchronization
 
 /// One `protocol: http` service (or a `protocol: grpc` service's pass-through) as its proxied requests reach
-/// it: an ``EndpointCluster`` over the service's endpoints, each an ``HTTPEndpointPool``, so HTTP upstreams get
-/// what Thrift and gRPC calls get through the same client seam: endpoint weights, the balancer and its hash
-/// key, retries with a budget, outlier ejection, active health checks (`health_check.path`: a GET that must
-/// answer 2xx) and discovery (DNS, etcd), with removed endpoints drained rather than cut.
+/// it: an `HTTPCluster` (SluiceClient's cluster) over the service's endpoints, each an ``HTTPEndpointPool``, so
+/// HTTP upstreams get what Thrift and gRPC calls get through the same client seam: endpoint weights, the
+/// balancer and its hash key, retries with a budget, outlier ejection, active health checks
+/// (`health_check.path`: a GET that must answer 2xx) and discovery (DNS, etcd), with removed endpoints drained
+/// rather than cut.
 ///
 /// A service with one static endpoint and every resilience setting at its default skips the cluster, as a
 /// Thrift or gRPC client does (``ServiceRuntime/usesCluster(_:routesRetry:)``): its requests go straight to the
