@@ -25,16 +25,22 @@ BUDGET = {"ratio": 1.0, "min_per_second": 1000}
 
 
 class Upstream:
-    def __init__(self, child, port):
+    def __init__(self, child, port, tls_ca=None):
         self.child = child
         self.port = port
+        self.tls_ca = tls_ca
 
     @property
     def url(self):
-        return "http://127.0.0.1:%d" % self.port
+        return "%s://127.0.0.1:%d" % ("https" if self.tls_ca else "http", self.port)
 
     def control(self, what):
-        with urllib.request.urlopen("%s/control/%s" % (self.url, what), timeout=5) as response:
+        context = None
+        if self.tls_ca:
+            import ssl
+
+            context = ssl.create_default_context(cafile=str(self.tls_ca))
+        with urllib.request.urlopen("%s/control/%s" % (self.url, what), timeout=5, context=context) as response:
             return json.load(response)
 
     def fail(self, status=503):
@@ -257,6 +263,35 @@ def test_health_checks_take_an_endpoint_out_and_bring_it_back(start_gateway, ups
     while flaky.port not in answered_by():
         assert time.monotonic() < deadline, "the recovered endpoint never came back"
     client.close()
+
+
+def test_health_checks_probe_https_endpoints_over_tls(start_gateway, workdir, dev_certs):
+    tls = ["--tls-cert", str(dev_certs / "server.crt"), "--tls-key", str(dev_certs / "server.key")]
+    group = []
+    try:
+        for n in range(2):
+            child = Child([sys.executable, SERVERS / "http_echo_server.py", *tls], workdir / ("https-health-%d.log" % n))
+            port = int(child.wait_for_line(r"listening (\d+)", timeout=20).group(1))
+            wait_for_port(port)
+            group.append(Upstream(child, port, tls_ca=dev_certs / "ca.crt"))
+        good, flaky = group
+        gw = gateway(start_gateway, [good.url, flaky.url], balancer="round_robin", tls={"ca": str(dev_certs / "ca.crt")},
+                     health_check={"interval": "200ms", "timeout": "200ms", "healthy": 1, "unhealthy": 1,
+                                   "path": "/healthz"})
+        client = Client(gw)
+        flaky.fail(503)
+        deadline = time.monotonic() + 15
+        streak = 0
+        while streak < 10:
+            assert time.monotonic() < deadline, "the failing endpoint was never marked down"
+            status, reply = client.request()
+            streak = streak + 1 if status == 200 and reply["server_port"] == good.port else 0
+        # The probes reached both endpoints over TLS, verified against the service's CA.
+        assert good.counts()["probes"] > 0 and flaky.counts()["probes"] > 0
+        client.close()
+    finally:
+        for upstream in group:
+            upstream.child.stop()
 
 
 def test_every_endpoint_down_answers_503_at_once(start_gateway, upstreams):
