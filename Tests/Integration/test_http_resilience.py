@@ -199,6 +199,24 @@ def test_a_slow_endpoint_is_left_at_the_per_try_timeout(start_gateway, upstreams
     client.close()
 
 
+def test_the_budget_caps_retries_when_every_endpoint_fails(start_gateway, upstreams):
+    group = upstreams(2)
+    for upstream in group:
+        upstream.fail(503)
+    gw = gateway(start_gateway, [u.url for u in group], balancer="round_robin",
+                 retry={"max_attempts": 3, "on": ["http:503"], "idempotent": True,
+                        "backoff": {"base": "1ms", "max": "2ms"}, "budget": {"ratio": 0.1, "min_per_second": 5}})
+    client = Client(gw)
+    started = time.monotonic()
+    statuses = [client.request()[0] for _ in range(100)]
+    seconds = time.monotonic() - started
+    client.close()
+    assert statuses == [503] * 100
+    attempts = sum(u.counts()["served"] for u in group)
+    # One request in flight at a time: the ratio allows none, the floor 5 a second. Without a budget: 300.
+    assert 100 < attempts <= 100 + 5 * (int(seconds) + 2), (attempts, seconds)
+
+
 def test_a_route_that_is_not_idempotent_relays_the_503(start_gateway, upstreams):
     good, bad = upstreams(2)
     bad.fail(503)
