@@ -217,6 +217,22 @@ def test_the_budget_caps_retries_when_every_endpoint_fails(start_gateway, upstre
     assert 100 < attempts <= 100 + 5 * (int(seconds) + 2), (attempts, seconds)
 
 
+def test_a_hedge_answers_past_a_stalled_endpoint_and_the_loser_is_cut(start_gateway, upstreams):
+    fast, = upstreams(1)
+    stalled, = upstreams(1, "http_echo_server.py", "--delay-ms", "3000")
+    gw = gateway(start_gateway, [stalled.url, fast.url], balancer="round_robin", timeout="10s",
+                 hedge={"delay": "50ms", "max_extra": 1})
+    client = Client(gw)
+    body = b"hedged " * 300
+    for i in range(6):
+        # Half the first attempts go to the stalled endpoint, which would answer after 3 s with its own port.
+        status, reply = client.request("POST", "/web/h%d" % i, body)
+        assert status == 200 and reply["server_port"] == fast.port, reply
+        assert reply["body_sha256"] == hashlib.sha256(body).hexdigest()
+    assert stalled.counts()["served"] >= 3  # the stalled endpoint had the first attempts: they were hedged
+    client.close()
+
+
 def test_a_route_that_is_not_idempotent_relays_the_503(start_gateway, upstreams):
     good, bad = upstreams(2)
     bad.fail(503)

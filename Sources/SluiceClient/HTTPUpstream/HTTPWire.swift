@@ -77,8 +77,9 @@ enum HTTPWire: ClusterWire {
     static func mayRetry(_ call: HTTPClusterCall) -> Bool { call.replayable }
     /// Until a link is handed over, the exchange has written nothing and holds every byte it read.
     static func mayRetryUnsent(_ call: HTTPClusterCall) -> Bool { true }
-    /// A proxied request's body streams through once; a second copy in flight is not kept.
-    static func mayHedge(_ call: HTTPClusterCall) -> Bool { false }
+    /// A backup goes out only with the whole request the exchange keeps (its kept body, then the rest as it
+    /// comes), and never for a WebSocket upgrade: two tunnels would open.
+    static func mayHedge(_ call: HTTPClusterCall) -> Bool { call.replayable && !call.webSocket }
 
     static func attempt(
         of call: HTTPClusterCall, deadline: NIODeadline, timeout: TimeAmount, cancellation: CallCancellation?

@@ -6,6 +6,14 @@ internal import SluiceClient
 /// ``ServiceConfiguration/hashKey``: `balancer`, `hash_key`, `slow_start`, `retry`, `hedge`, `outlier`,
 /// `health_check`, and the weights of `endpoints` or the `discovery` that replaces them.
 extension RouteFile {
+    /// Service keys read into ``ServiceConfiguration/cluster`` and ``ServiceConfiguration/hashKey``, on every
+    /// protocol's services.
+    static let resilienceServiceKeys = [
+        "discovery", "balancer", "hash_key", "slow_start", "retry", "hedge", "outlier", "health_check",
+    ]
+    /// Route keys read into ``RouteConfiguration/callPolicy``.
+    static let callPolicyRouteKeys = ["timeout", "retry", "hedge"]
+
     static let outlierKeys = [
         "consecutive_failures", "failure_ratio", "min_requests", "interval", "base_ejection", "max_ejection",
         "max_ejection_percent", "always_eject_one",

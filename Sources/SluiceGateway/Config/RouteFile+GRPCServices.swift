@@ -23,7 +23,6 @@ extension RouteFile {
         valid = refuseKeys(keysRefusedByGRPC, in: fields, reader: &reader) {
             "'\($0)' does not apply to a 'protocol: grpc' service: it is HTTP/2, with 'connections' per endpoint"
         } && valid
-        valid = refuseUnwiredResilienceKeys(fields, kind: .grpc, reader: &reader) && valid
         valid = refuseDeadlineHeader(fields, kind: .grpc, reader: &reader) && valid
         let idlField = fields["idl"]
         if idlField == nil {

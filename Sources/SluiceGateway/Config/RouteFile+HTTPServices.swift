@@ -20,7 +20,6 @@ extension RouteFile {
             "'\($0)' is for Thrift services; a 'protocol: http' service is proxied as it is"
         } && valid
         valid = refuseGRPCOnlyKeys(fields, protocol: "'protocol: http'", reader: &reader) && valid
-        valid = refuseUnwiredResilienceKeys(fields, kind: .http, reader: &reader) && valid
         var endpoints: [WeightedEndpoint] = []
         var secure: Bool?
         if let discovery = fields["discovery"] {
@@ -84,7 +83,7 @@ extension RouteFile {
             name: name ?? "", idlPath: "", endpoints: endpoints.map(\.endpoint), origin: reader.origin(of: node))
         configuration.kind = .http
         parseClientSettings(fields, into: &configuration, reader: &reader, valid: &valid)
-        parseCluster(wiredFields(fields, kind: .http), endpoints: endpoints, into: &configuration, reader: &reader, valid: &valid)
+        parseCluster(fields, endpoints: endpoints, into: &configuration, reader: &reader, valid: &valid)
         if case .pathParam? = configuration.hashKey, let field = fields["hash_key"] {
             reader.error(at: field.value, "hash_key: path_param is for Thrift and gRPC routes, which bind path variables to fields; hash an http service's requests on a header, query, cookie or client_ip")
             valid = false

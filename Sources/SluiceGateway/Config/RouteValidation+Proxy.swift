@@ -5,12 +5,6 @@ extension RouteValidation {
     mutating func checkKeys(of draft: RouteFile.RouteDraft, service: ServiceConfiguration) -> Bool {
         let route = draft.configuration
         var valid = true
-        for key in RouteFile.callPolicyRouteKeys {
-            guard let origin = draft.keyOrigins[key], let message = RouteFile.unwiredCallPolicyKey(key, service: service)
-            else { continue }
-            report(origin.diagnostic(message))
-            valid = false
-        }
         if case .pathParam(let name) = service.hashKey, !route.template.variables.contains(where: { $0.name == name }) {
             report(draft.pathOrigin.diagnostic(
                 "hash_key.path_param: service '\(service.name)' hashes on path variable '\(name)', which this path does not bind"))

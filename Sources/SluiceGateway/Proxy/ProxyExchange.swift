@@ -31,11 +31,15 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     /// Body parts read before the upstream connection was there (at most what one read delivered).
     private var pendingBody: [ByteBuffer] = []
     /// Every body part written, when the request may be sent again after it was written (``replayable``).
-    private var replay: [ByteBuffer]?
+    private(set) var replay: [ByteBuffer]?
     /// The attempt whose link is in `phase`, until its response head or its failure.
     var attempt: HTTPAttempt?
-    /// A response head held while the cluster decides whether the call ends with it.
+    /// A response head held while the cluster decides whether the call ends with it, and the hedged leg it came
+    /// on (nil when it came on the exchange's own link).
     var heldHead: HTTPResponseHead?
+    var heldLeg: ProxyLeg?
+    /// Hedged attempts' links, while no response head has won (`ProxyExchange+Hedge`).
+    var legs: [ProxyLeg] = []
     /// Ends a retry's backoff when the client leaves; made only for calls that may be retried.
     private var cancellation: CallCancellation?
     /// `100 Continue` was sent to the client (once, whatever the attempts).
@@ -43,7 +47,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     private var bodyBytes = 0
     /// The client's request end arrived.
     private(set) var requestEnded = false
-    private var requestTrailers: HTTPHeaders?
+    private(set) var requestTrailers: HTTPHeaders?
     /// ...and was sent upstream.
     var requestSent = false
     /// Request parts written upstream during a client read, flushed together when it completes.
@@ -112,10 +116,14 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         }
     }
 
-    /// Read the client only while its body can go upstream at once.
+    /// Read the client only while its body can go upstream at once (to every link it is going to).
     var wantsClientRead: Bool {
-        guard case .streaming(let lease) = phase, !requestEnded else { return false }
-        return lease.connection.channel.isWritable
+        guard !requestEnded else { return false }
+        switch phase {
+        case .streaming(let lease): return lease.connection.channel.isWritable && legsWritable
+        case .connecting: return !legs.isEmpty && legsWritable
+        case .waitingForTurn, .finished: return false
+        }
     }
 
     /// Every earlier response is written: take an upstream connection.
@@ -150,6 +158,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         phase = .connecting
         let policy = route.configuration.callPolicy
         let retries = (policy.retry ?? route.upstream.configuration.cluster.retry) != nil
+            || (policy.hedge ?? route.upstream.configuration.cluster.hedge) != nil
         if retries {
             cancellation = CallCancellation()
             if replayable { replay = [] }
@@ -197,6 +206,11 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         switch phase {
         case .streaming(let lease):
             lease.connection.handler.write(.body(.byteBuffer(chunk)), flush: false)
+            for leg in legs { leg.handler.write(.body(.byteBuffer(chunk)), flush: false) }
+            replay?.append(chunk)
+            flushUpstream()
+        case .connecting where !legs.isEmpty:
+            for leg in legs { leg.handler.write(.body(.byteBuffer(chunk)), flush: false) }
             replay?.append(chunk)
             flushUpstream()
         case .waitingForTurn, .connecting: pendingBody.append(chunk)
@@ -210,6 +224,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         }
         requestEnded = true
         requestTrailers = trailers
+        for leg in legs { sendEnd(leg) }
         if case .streaming(let lease) = phase { sendEnd(lease) }
     }
 
@@ -218,6 +233,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         guard upstreamFlushPending else { return }
         upstreamFlushPending = false
         if case .streaming(let lease) = phase { lease.connection.handler.flush() }
+        for leg in legs { leg.handler.flush() }
     }
 
     /// Sends what was written upstream now, or at ``clientReadComplete()`` when a client read is under way.
@@ -227,6 +243,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         } else {
             upstreamFlushPending = false
             if case .streaming(let lease) = phase { lease.connection.handler.flush() }
+            for leg in legs { leg.handler.flush() }
         }
     }
 
@@ -252,6 +269,10 @@ final class ProxyExchange: UpstreamConnectionDelegate {
 
     /// An attempt's link: the request goes out on it, from the start.
     func opened(_ link: UpstreamLink, _ attempt: HTTPAttempt, endpoint: Endpoint) {
+        if case .streaming = phase, framing == nil, heldHead == nil, client != nil {
+            // A hedge: the exchange's own link is still waiting for its head.
+            return openLeg(link, attempt, endpoint: endpoint)
+        }
         guard case .connecting = phase else {
             // The exchange ended while the link was on its way; nothing was sent on it.
             link.release(reusable: true)
@@ -278,7 +299,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     /// The head an attempt sends: with the endpoint as `Host` when the client sent none (HTTP/1.0), and the
     /// attempt's wait in the service's `deadline_header`, replaced rather than added, since a client's own
     /// value would claim a wait the gateway does not give.
-    private func attemptHead(_ attempt: HTTPAttempt, endpoint: Endpoint) -> HTTPRequestHead {
+    func attemptHead(_ attempt: HTTPAttempt, endpoint: Endpoint) -> HTTPRequestHead {
         var head = upstreamRequest
         if !head.headers.contains(name: "host") { head.headers.add(name: "Host", value: endpoint.description) }
         if let name = route.upstream.configuration.deadlineHeader {
@@ -287,7 +308,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         return head
     }
 
-    private func sendEnd(_ lease: UpstreamLink) {
+    func sendEnd(_ lease: UpstreamLink) {
         lease.connection.handler.write(lease.end(trailers: requestTrailers, clientVersion: request.version), flush: true)
         requestSent = true
         // That flush sent the head and body parts written before it too.
@@ -337,13 +358,20 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         case .success(let reply):
             if let head = heldHead {
                 heldHead = nil
+                if let leg = heldLeg {
+                    heldLeg = nil
+                    promote(leg)
+                }
+                dropLegs()
                 return relay(head)
             }
+            dropLegs()
             // The reply of an attempt whose response was dropped for a retry that then could not be made.
             guard !isFinished, framing == nil else { return }
             let code: GatewayError.Code = reply.status == 503 ? .unavailable : .badGateway
             respond(GatewayError(code, "service '\(route.service)' answered \(reply.status), and no other attempt could be made"), close: !requestEnded)
         case .failure(let error):
+            dropLegs()
             guard !isFinished, framing == nil else { return }
             dropLink()
             respond(GatewayError(client: error, service: route.service), close: !requestEnded)
@@ -352,6 +380,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
 
     /// Fails the attempt in progress and ends a retry's backoff: the exchange is over.
     private func endCall() {
+        dropLegs()
         if let attempt {
             self.attempt = nil
             attempt.fail(ClientError(.cancelled, "the client went away"))

@@ -33,7 +33,7 @@ struct HTTPWireTests {
         #expect(reply.status == 503 && reply.grpcStatus == 14)
     }
 
-    @Test("streams of bodies are not hedged; a request whose body was kept may be sent again, any may be before it was sent")
+    @Test("a request whose body was kept may be sent again and hedged; any may be sent again before it was sent")
     func callRules() {
         let call = HTTPClusterCall(
             timeout: .seconds(1), cancellation: nil, webSocket: false, replayable: false, receiver: Receiver())
@@ -43,6 +43,7 @@ struct HTTPWireTests {
         var kept = call
         kept.replayable = true
         #expect(HTTPWire.mayRetry(kept))
+        #expect(HTTPWire.mayHedge(kept))
         let attempt = HTTPWire.attempt(of: kept, deadline: .now() + .milliseconds(300), timeout: .milliseconds(300), cancellation: nil)
         #expect(attempt.timeout == .milliseconds(300) && attempt.replayable)
     }

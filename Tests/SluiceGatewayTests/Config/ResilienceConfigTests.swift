@@ -237,7 +237,7 @@ struct ResilienceConfigTests {
         #expect(result.configuration == nil)
     }
 
-    @Test("route overrides: errors at their nodes; a hedge refused on routes to http services")
+    @Test("route overrides: errors at their nodes; http routes take them too")
     func routeErrors() throws {
         let bad = try Self.load(echoServiceYAML + """
         routes:
@@ -255,22 +255,14 @@ struct ResilienceConfigTests {
         routes:
           - {method: GET, path: /web, service: web, timeout: 1s, retry: {max_attempts: 2}, hedge: {delay: 5ms}}
         """)
-        #expect(proxied.diagnostics == [
-            "echo.yaml:4:84: 'hedge' on a route does not apply to protocol: http services ('web'): a proxied request's body streams through once, so no backup copy can be sent"
-        ])
-        let retried = try Self.load("""
-        services:
-          - {name: web, protocol: http, endpoints: ["http://127.0.0.1:8080"]}
-        routes:
-          - {method: GET, path: /web, service: web, timeout: 1s, retry: {max_attempts: 2}}
-        """)
-        #expect(retried.diagnostics == [])
-        let route = try #require(retried.configuration?.routes.first)
+        #expect(proxied.diagnostics == [])
+        let route = try #require(proxied.configuration?.routes.first)
         #expect(route.callPolicy.timeout == .seconds(1))
         #expect(route.callPolicy.retry?.maxAttempts == 2)
+        #expect(route.callPolicy.hedge?.delay == .fixed(.milliseconds(5)))
     }
 
-    @Test("HTTP services refuse a hedge, in one place; gRPC services take it")
+    @Test("HTTP and gRPC services take every resilience key; an http endpoint is still a URL")
     func unwiredProtocols() throws {
         let result = try Self.load("""
         services:
@@ -287,7 +279,6 @@ struct ResilienceConfigTests {
             discovery: {dns: "orders:50051"}
         """)
         #expect(result.diagnostics == [
-            "echo.yaml:8:5: 'hedge' does not apply to protocol: http services: a proxied request's body streams through once, so no backup copy can be sent (retry applies)",
             "echo.yaml:4:52: bad endpoint '127.0.0.1:8081' for an http service (expected http://host:port or https://host:port)",
             "echo.yaml:12:5: 'idl: reflection' asks the service's 'endpoints' for its schema at load; list them rather than 'discovery'",
         ])
