@@ -1,7 +1,8 @@
-"""`protocol: http` services through the client's cluster (issue 14 for HTTP upstreams): retries past a dead
-endpoint and past a 503 (the request's body sent again intact), a non-idempotent route that retries only what
-was never sent, outlier ejection, GET health checks, every endpoint down answering 503 at once, and endpoints
-found in etcd, against stdlib Python echo servers that can be told to fail (servers/http_echo_server.py)."""
+"""`protocol: http` services through the client's cluster (issue 14 for HTTP upstreams): retries past a dead,
+killed or slow endpoint and past a 503 (the request's body sent again intact), a non-idempotent route that
+retries only what was never sent, the retry budget, a hedge past a stalled endpoint, outlier ejection, GET
+health checks (over TLS too), every endpoint down answering 503 at once, and endpoints found in etcd, against
+stdlib Python echo servers that can be told to fail (servers/http_echo_server.py)."""
 
 import hashlib
 import http.client
