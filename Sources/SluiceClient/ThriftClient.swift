@@ -143,6 +143,10 @@ public final class ThriftClient: Sendable {
             policy: nil, on: eventLoop)
     }
 
+    /// Each endpoint's standing (health, ejection, attempts in flight); nil without a `cluster` configuration,
+    /// whose one static endpoint has no standing to report.
+    public func endpointStatuses() async -> [EndpointStatus]? { await cluster?.statuses() }
+
     /// The cluster behind this client, for tests; nil without a `cluster` configuration.
     var serviceCluster: ServiceCluster? { cluster }
 

@@ -71,6 +71,12 @@ final class ClusterLoopState<Wire: ClusterWire>: @unchecked Sendable {
         !(detector?.isEjected(index) ?? false) && !unhealthy.contains(members.handles[index].endpoint)
     }
 
+    /// The endpoints this loop's outlier detector holds ejected now.
+    func ejectedEndpoints() -> [Endpoint] {
+        guard let detector else { return [] }
+        return (0..<members.count).filter { detector.isEjected($0) }.map { members.handles[$0].endpoint }
+    }
+
     /// The endpoint for the next attempt, nil when none is available.
     func pick(hashKey: UInt64?, excluding tried: TriedEndpoints, now: NIODeadline) -> Int? {
         balancer.pick(hashKey: hashKey, excluding: tried, now: now, rng: &random)

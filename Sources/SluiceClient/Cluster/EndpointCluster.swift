@@ -139,6 +139,31 @@ final class EndpointCluster<Wire: ClusterWire>: Sendable {
         return ClientError(.noEndpoints, "service \(serviceName): \(why)", reason: why, requestWritten: false)
     }
 
+    /// Every endpoint of the current set and those still draining, with health, ejection and load. Asks each
+    /// loop for its detector's view, off the request path.
+    func statuses() async -> [EndpointStatus] {
+        let (members, draining) = membership.state.withLock { ($0.members, Array($0.draining.values)) }
+        let health = try? await health?.statuses().get()
+        var ejected: [Endpoint: Int] = [:]
+        for state in states {
+            let out = (try? await state.eventLoop.submit { state.ejectedEndpoints() }.get()) ?? []
+            for endpoint in out { ejected[endpoint, default: 0] += 1 }
+        }
+        let loops = states.count
+        let current = zip(members.endpoints, members.handles).map { entry, handle in
+            EndpointStatus(
+                endpoint: entry.endpoint, weight: entry.weight, inFlight: handle.inFlight,
+                healthy: health.map { $0[entry.endpoint]?.isHealthy ?? true }, ejectedOn: ejected[entry.endpoint] ?? 0,
+                loops: loops)
+        }
+        let leaving = draining.map { handle in
+            EndpointStatus(
+                endpoint: handle.endpoint, weight: 0, inFlight: handle.inFlight, healthy: nil, ejectedOn: 0, loops: loops,
+                draining: true)
+        }
+        return current + leaving.sorted { WeightedEndpoint.precedes($0.endpoint, $1.endpoint) }
+    }
+
     /// Endpoints removed but still draining, for tests.
     var drainingCount: Int { membership.state.withLock { $0.draining.count } }
 

@@ -151,6 +151,9 @@ public final class GRPCClient: Sendable {
     }
 
     /// Closes every connection; calls still running fail, later calls fail with `.shutdown`.
+    /// Each endpoint's standing; nil without a `cluster` configuration (see `ThriftClient.endpointStatuses`).
+    public func endpointStatuses() async -> [EndpointStatus]? { await cluster?.statuses() }
+
     public func shutdown() async {
         if let cluster { return await cluster.shutdown() }
         var open: [GRPCConnection] = []

@@ -24,6 +24,9 @@ package final class HTTPCluster: Sendable {
         cluster.send(call, policy: policy, hashKey: hashKey, promise: promise)
     }
 
+    /// Each endpoint's standing (health, ejection, attempts in flight).
+    package func statuses() async -> [EndpointStatus] { await cluster.statuses() }
+
     /// The current endpoints' transports, for tests.
     package var transports: [any HTTPAttemptTransport] { cluster.currentHandles.map(\.transport) }
 
