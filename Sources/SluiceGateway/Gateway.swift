@@ -5,6 +5,7 @@ internal import SluiceClient
 internal import SluiceThrift
 internal import NIOSSL
 internal import Synchronization
+internal import Foundation
 
 /// The running gateway: HTTP/1.1 and HTTP/2 listeners (cleartext or TLS) in front of the routes of one routes directory, with a client
 /// per service. Built for the `sluice` command line; everything it does is also reachable piecemeal.
@@ -19,6 +20,8 @@ public final class Gateway: Sendable {
         /// WebSocket upgrades on every listener; `nil`: off.
         public var websocket: WebSocketSettings?
         public var logLevel: Logger.Level
+        /// The admin listener (Admin/); `nil`: none.
+        public var admin: AdminSettings?
 
         public init(
             listeners: [ListenerConfiguration],
@@ -26,7 +29,8 @@ public final class Gateway: Sendable {
             includeDirectories: [String] = [],
             limits: ListenerLimits = ListenerLimits(),
             websocket: WebSocketSettings? = nil,
-            logLevel: Logger.Level = .info
+            logLevel: Logger.Level = .info,
+            admin: AdminSettings? = nil
         ) {
             self.listeners = listeners
             self.routesDirectory = routesDirectory
@@ -34,6 +38,7 @@ public final class Gateway: Sendable {
             self.limits = limits
             self.websocket = websocket
             self.logLevel = logLevel
+            self.admin = admin
         }
 
         /// One listener; port 0 picks a free port (see ``Gateway/localPort``).
@@ -44,11 +49,12 @@ public final class Gateway: Sendable {
             includeDirectories: [String] = [],
             limits: ListenerLimits = ListenerLimits(),
             websocket: WebSocketSettings? = nil,
-            logLevel: Logger.Level = .info
+            logLevel: Logger.Level = .info,
+            admin: AdminSettings? = nil
         ) {
             self.init(
                 listeners: [ListenerConfiguration(address: ListenAddress(host: host, port: port))], routesDirectory: routesDirectory,
-                includeDirectories: includeDirectories, limits: limits, websocket: websocket, logLevel: logLevel)
+                includeDirectories: includeDirectories, limits: limits, websocket: websocket, logLevel: logLevel, admin: admin)
         }
     }
 
@@ -59,7 +65,10 @@ public final class Gateway: Sendable {
     public var localPort: Int { localPorts.first ?? 0 }
     private let channels: [any Channel]
     private let connections: ListenerConnections
-    private let state: RuntimeState
+    let state: RuntimeState
+    /// The admin listener, once bound (after the traffic listeners, as it serves this object).
+    private let adminChannel = Mutex<(any Channel)?>(nil)
+    private let reloads = Mutex(ReloadLog())
     private let logger: Logger
     /// Where reloads ask `idl: reflection` services.
     private let group: any EventLoopGroup
@@ -180,7 +189,7 @@ public final class Gateway: Sendable {
             for service in snapshot.services.values { await service.client.shutdown() }
             throw error
         }
-        return Gateway(
+        let gateway = Gateway(
             configuration: configuration,
             channels: channels,
             connections: connections,
@@ -191,6 +200,59 @@ public final class Gateway: Sendable {
             makeGRPCCaller: makeGRPCCaller,
             machineStatus: Task { await monitor.run() }
         )
+        if let admin = configuration.admin {
+            do {
+                try await gateway.startAdmin(admin)
+            } catch {
+                try? await gateway.shutdown()
+                throw error
+            }
+        }
+        return gateway
+    }
+
+    /// Binds the admin listener. A default address that is taken is skipped with a warning; a chosen one
+    /// that cannot be bound fails the start, as a traffic listener's would.
+    private func startAdmin(_ settings: AdminSettings) async throws {
+        if let problem = settings.problem { throw ListenerSetupError(address: settings.address, message: problem) }
+        let api = AdminAPI(gateway: self, settings: settings)
+        do {
+            let channel: any Channel
+            do {
+                channel = try await AdminServer.bind(settings.address, api: api, group: group).get()
+            } catch {
+                throw ListenerSetupError(address: settings.address, message: "the admin listener cannot listen (\(error))")
+            }
+            adminChannel.withLock { $0 = channel }
+            logger.info("admin listening", metadata: ["address": "\(ListenAddress(host: settings.address.host, port: adminPort ?? 0))"])
+        } catch where settings.isDefault {
+            logger.warning(
+                "no admin listener: the default admin address is taken; set 'admin: {address: ...}' or 'admin: off'",
+                metadata: ["address": "\(settings.address)", "error": "\(error)"])
+        }
+    }
+
+    /// The admin listener's port (the chosen one for port 0); nil without one.
+    public var adminPort: Int? { adminChannel.withLock { $0?.localAddress?.port } }
+
+    /// The last reload and the counts of reloads that succeeded and failed.
+    var reloadLog: ReloadLog { reloads.withLock { $0 } }
+
+    /// Reloads, recording and logging the outcome (each problem as `file:line:col: message`), for SIGHUP and
+    /// `POST /admin/reload`; a refused configuration leaves the running one in place.
+    @discardableResult
+    public func reload(trigger: String) async -> ReloadRecord {
+        var diagnostics: [String] = []
+        do {
+            try await reload()
+        } catch {
+            diagnostics = error.diagnostics.map(\.description)
+            for line in diagnostics { logger.error("reload refused: \(line)") }
+        }
+        let record = ReloadRecord(
+            trigger: trigger, at: Date().timeIntervalSince1970, diagnostics: diagnostics, routes: state.current.routes.count)
+        reloads.withLock { $0.record(record) }
+        return record
     }
 
     /// The running configuration.
@@ -236,6 +298,7 @@ public final class Gateway: Sendable {
         }
         guard first else { return }
         machineStatus.cancel()
+        if let admin = adminChannel.withLock({ $0 }) { try? await admin.close() }
         for channel in channels { try await channel.close() }
         connections.quiesce()
         let services = state.current.services.values

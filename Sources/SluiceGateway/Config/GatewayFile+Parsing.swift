@@ -2,7 +2,8 @@ internal import Foundation
 internal import Yams
 
 extension GatewayFile {
-    static let topKeys = ["listeners", "routes", "limits", "websocket"]
+    static let topKeys = ["listeners", "routes", "limits", "websocket", "admin"]
+    static let adminKeys = ["address", "token"]
     static let limitKeys = ["max_body", "max_header_bytes", "idle_timeout", "header_timeout"]
 
     /// Parses `text` (the contents of `path`): what could be read, and every problem.
@@ -29,6 +30,7 @@ extension GatewayFile {
             }
             if let limits = top["limits"] { file.limits = parseLimits(limits.value, reader: &reader) }
             if let websocket = top["websocket"] { file.websocket = parseWebSocket(websocket.value, reader: &reader) }
+            if let admin = top["admin"] { file.admin = parseAdmin(admin.value, reader: &reader) }
         }
         // Sections are read in a fixed order; report in file order.
         return (file, reader.diagnostics.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
@@ -50,6 +52,25 @@ extension GatewayFile {
             limits.headerTimeout = value
         }
         return limits
+    }
+
+    /// `admin: off`, or `admin: {address: "host:port", token: "..."}` (the address defaults to 127.0.0.1:9901).
+    private static func parseAdmin(_ node: Node, reader: inout YAMLReader) -> AdminSettings? {
+        if let scalar = node.scalar, scalar.string == "off" || scalar.string == "false" { return nil }
+        guard let fields = reader.fields(of: node, what: "'admin' (off, or {address, token})", allowed: adminKeys) else {
+            return .default
+        }
+        var settings = AdminSettings()
+        if let field = fields["address"], let text = reader.string(field.value, what: "the admin 'address'") {
+            if let address = ListenAddress(parsing: text) {
+                settings.address = address
+            } else {
+                reader.error(at: field.value, "bad admin address '\(text)' (expected host:port or [v6]:port)")
+            }
+        }
+        if let field = fields["token"] { settings.token = reader.string(field.value, what: "the admin 'token'") }
+        if let problem = settings.problem { reader.error(at: fields["token"]?.value ?? fields["address"]?.value ?? node, problem) }
+        return settings
     }
 
     static func resolve(_ path: String, against file: String) -> String {

@@ -10,6 +10,8 @@ public struct GatewayFile: Sendable {
     public var limits: ListenerLimits
     /// `nil` (no `websocket:` key): no path upgrades to WebSocket.
     public var websocket: WebSocketSettings?
+    /// The admin listener; ``AdminSettings/default`` without an `admin:` key, nil for `admin: off`.
+    public var admin: AdminSettings? = .default
 
     public init(
         listeners: [ListenerConfiguration], routesDirectory: String, limits: ListenerLimits = ListenerLimits(),

@@ -30,6 +30,14 @@ final class HTTPUpstream: Sendable {
     private let hashKeyReader: ParamReader?
     private let isShutDown = Atomic<Bool>(false)
 
+    /// Each endpoint's standing, for the admin API; nil for one static endpoint without a cluster.
+    func endpointStatuses() async -> [EndpointStatus]? {
+        switch target {
+        case .direct: nil
+        case .cluster(let cluster): await cluster.statuses()
+        }
+    }
+
     init(configuration: ServiceConfiguration, routesRetry: Bool = false, group: any EventLoopGroup, logger: Logger) {
         self.configuration = configuration
         self.routesRetry = routesRetry

@@ -18,7 +18,14 @@ public protocol ThriftCaller: AnyObject, Sendable {
         on eventLoop: any EventLoop
     ) -> EventLoopFuture<ThriftReply>
 
+    /// Each endpoint's standing, for the admin API; nil when the client has no cluster (one static endpoint).
+    func endpointStatuses() async -> [EndpointStatus]?
+
     func shutdown() async
+}
+
+extension ThriftCaller {
+    public func endpointStatuses() async -> [EndpointStatus]? { nil }
 }
 
 extension ThriftClient: ThriftCaller {}
@@ -80,6 +87,9 @@ public protocol GRPCCaller: AnyObject, Sendable {
         onMessage: (@Sendable (ByteBuffer) -> Void)?
     ) -> (requests: any GRPCMessageSender, responses: any GRPCMessageStream)
 
+    /// Each endpoint's standing, for the admin API; nil when the client has no cluster.
+    func endpointStatuses() async -> [EndpointStatus]?
+
     func shutdown() async
 }
 
@@ -114,6 +124,10 @@ public protocol GRPCMessageStream: Sendable {
 }
 
 extension GRPCResponseStream: GRPCMessageStream {}
+
+extension GRPCCaller {
+    public func endpointStatuses() async -> [EndpointStatus]? { nil }
+}
 
 extension GRPCClient: GRPCCaller {
     public func streamingCall(

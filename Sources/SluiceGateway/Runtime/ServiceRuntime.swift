@@ -84,6 +84,13 @@ enum ServiceClient: Sendable {
         }
     }
 
+    func endpointStatuses() async -> [EndpointStatus]? {
+        switch self {
+        case .thrift(let caller, _): await caller.endpointStatuses()
+        case .grpc(let caller, _): await caller.endpointStatuses()
+        }
+    }
+
     func shutdown() async {
         switch self {
         case .thrift(let caller, _): await caller.shutdown()

@@ -97,7 +97,7 @@ struct Demo: AsyncParsableCommand {
         do {
             let configuration = Gateway.Configuration(
                 host: listen.host, port: listen.port, routesDirectory: directory, websocket: WebSocketSettings(path: "/ws"),
-                logLevel: logLevel)
+                logLevel: logLevel, admin: .default)
             gateway = try await startGateway(configuration, group: group, logger: logger)
         } catch {
             if let temporary { DemoRoutes.remove(temporary) }
@@ -105,9 +105,13 @@ struct Demo: AsyncParsableCommand {
         }
         let base = "http://\(listen.with(port: gateway.localPort))"
         print("sluice demo: gateway listening on \(base) (\(gateway.currentConfiguration.routes.count) routes from \(routes))")
+        if let port = gateway.adminPort {
+            print("sluice demo: admin API on http://127.0.0.1:\(port) (/admin/routes, /admin/services, /admin/config, /readyz)")
+        }
         print("")
         print(DemoCatalog.render(base: base), terminator: "")
         print(DemoCatalog.renderWebSocket(url: "ws://\(listen.with(port: gateway.localPort))/ws"), terminator: "")
+
         print("# end of examples; Ctrl-C stops the demo")
         flushStandardOutput()
         return (gateway, temporary)

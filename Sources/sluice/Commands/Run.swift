@@ -31,6 +31,11 @@ struct Run: AsyncParsableCommand {
     var includeDirectories: [String] = []
 
     @Option(
+        help: ArgumentHelp(
+            "Where the admin API listens (default: 127.0.0.1:9901), or 'off'; a config file has 'admin:'.", valueName: "host:port|off"))
+    var admin: String?
+
+    @Option(
         name: .customLong("event-loops"),
         help: ArgumentHelp("Event loop threads serving requests (default: one per core).", valueName: "n"))
     var eventLoops: Int?
@@ -40,12 +45,24 @@ struct Run: AsyncParsableCommand {
         if config != nil && (routes != nil || listen != nil) {
             throw ValidationError("--config cannot be combined with --routes or --listen: the config file names the listeners and routes")
         }
+        if config != nil && admin != nil {
+            throw ValidationError("--admin cannot be combined with --config: set 'admin:' in the config file")
+        }
+        if let admin, admin != "off", ListenAddress(parsing: admin) == nil {
+            throw ValidationError("--admin must be host:port or 'off', not '\(admin)'")
+        }
         if config != nil && websocketPath != nil {
             throw ValidationError("--websocket-path cannot be combined with --config: set 'websocket:' in the config file")
         }
         if let websocketPath, websocketPath.first != "/" || websocketPath.contains("?") {
             throw ValidationError("--websocket-path must be an absolute path such as /ws, without a query")
         }
+    }
+
+    /// `--admin`; the default listener when it is not given.
+    private var adminSettings: AdminSettings? {
+        guard let admin else { return .default }
+        return admin == "off" ? nil : ListenAddress(parsing: admin).map { AdminSettings(address: $0) }
     }
 
     func run() async throws {
@@ -57,13 +74,13 @@ struct Run: AsyncParsableCommand {
             let file = try loadGatewayFile(config)
             configuration = Gateway.Configuration(
                 listeners: file.listeners, routesDirectory: file.routesDirectory, includeDirectories: includeDirectories,
-                limits: file.limits, websocket: file.websocket, logLevel: logLevel)
+                limits: file.limits, websocket: file.websocket, logLevel: logLevel, admin: file.admin)
         } else {
             let listen = listen ?? HostPort(host: "127.0.0.1", port: 8080)
             configuration = Gateway.Configuration(
                 host: listen.host, port: listen.port, routesDirectory: routes ?? PackagePaths.locate("routes") ?? "routes",
                 includeDirectories: includeDirectories, websocket: websocketPath.map { WebSocketSettings(path: $0) },
-                logLevel: logLevel)
+                logLevel: logLevel, admin: adminSettings)
         }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: eventLoops ?? System.coreCount)
         let gateway: Gateway
@@ -77,12 +94,20 @@ struct Run: AsyncParsableCommand {
         let urls = zip(configuration.listeners, gateway.localPorts).map { listener, port in
             "\(listener.tls == nil ? "http" : "https")://\(ListenAddress(host: listener.address.host, port: port))"
         }
+        let adminNote = gateway.adminPort.map { port in
+            "; admin on http://\(ListenAddress(host: configuration.admin?.address.host ?? "127.0.0.1", port: port))"
+        }
         print(
             "sluice: listening on \(urls.joined(separator: ", ")) "
-                + "(\(running.routes.count) routes, \(running.services.count) services from \(configuration.routesDirectory))")
+                + "(\(running.routes.count) routes, \(running.services.count) services from \(configuration.routesDirectory))"
+                + (adminNote ?? ""))
         flushStandardOutput()
+        let reloadSignal = ReloadSignal.install {
+            Task { await gateway.reload(trigger: "signal") }
+        }
 
         let signal = await shutdown.wait()
+        reloadSignal.cancel()
         logger.info("shutting down", metadata: ["signal": "\(signal)"])
         try await gateway.shutdown()
         try await group.shutdownGracefully()

@@ -1,0 +1,83 @@
+internal import NIOCore
+internal import NIOHTTP1
+internal import SluiceClient
+
+/// One admin request, whole (admin bodies are small; the listener caps them).
+struct AdminRequest: Sendable {
+    var method: HTTPMethod
+    /// Without the query.
+    var path: String
+    var authorization: String?
+    var body: ByteBuffer
+}
+
+struct AdminResponse: Sendable {
+    var status: HTTPResponseStatus
+    var body: ByteBuffer
+    var headers: [(String, String)] = []
+
+    init(_ status: HTTPResponseStatus, _ json: AdminJSON, headers: [(String, String)] = []) {
+        self.status = status
+        self.body = json.bytes
+        self.headers = headers
+    }
+
+    /// The gateway's error shape: `{"error": {"code", "message"}}`.
+    static func error(_ status: HTTPResponseStatus, code: String, _ message: String, headers: [(String, String)] = []) -> Self {
+        AdminResponse(status, .object([("error", .object([("code", .string(code)), ("message", .string(message))]))]), headers: headers)
+    }
+}
+
+/// The admin endpoints: health and readiness, the running routes and services, the effective configuration,
+/// and reloads. Each answer reads the snapshot current when it is asked, as a request would.
+///
+/// Holds the gateway weakly: the gateway owns the listener this serves, and a request that arrives while it
+/// shuts down gets a 503 rather than keeping it alive.
+final class AdminAPI: Sendable {
+    private weak let gateway: Gateway?
+    private let authorization: AdminAuthorization
+    private let settings: AdminSettings
+
+    init(gateway: Gateway, settings: AdminSettings) {
+        self.gateway = gateway
+        self.settings = settings
+        self.authorization = AdminAuthorization(token: settings.token)
+    }
+
+    func respond(to request: AdminRequest) async -> AdminResponse {
+        if case .refused(let why) = authorization.check(path: request.path, authorization: request.authorization) {
+            return .error(.unauthorized, code: "unauthorized", why, headers: [("WWW-Authenticate", "Bearer realm=\"sluice-admin\"")])
+        }
+        guard let gateway else { return .error(.serviceUnavailable, code: "shutting_down", "the gateway is shutting down") }
+        let endpoints: [(String, HTTPMethod)] = [
+            ("/healthz", .GET), ("/readyz", .GET), ("/admin/routes", .GET), ("/admin/services", .GET),
+            ("/admin/config", .GET), ("/admin/reload", .POST),
+        ]
+        guard let allowed = endpoints.first(where: { $0.0 == request.path })?.1 else {
+            let list = endpoints.map { "\($0.1) \($0.0)" }.joined(separator: ", ")
+            return .error(.notFound, code: "not_found", "no admin endpoint \(request.path) (there are: \(list))")
+        }
+        guard request.method == allowed || (allowed == .GET && request.method == .HEAD) else {
+            return .error(.methodNotAllowed, code: "method_not_allowed", "\(request.path) takes \(allowed)", headers: [("Allow", "\(allowed)")])
+        }
+        let snapshot = gateway.state.current
+        switch request.path {
+        case "/healthz":
+            return AdminResponse(.ok, .object([("status", .string("ok"))]))
+        case "/readyz":
+            let readiness = await AdminServices.readiness(snapshot)
+            return AdminResponse(readiness.ready ? .ok : .serviceUnavailable, readiness.json)
+        case "/admin/routes":
+            return AdminResponse(.ok, AdminRoutes.json(snapshot.configuration))
+        case "/admin/services":
+            return AdminResponse(.ok, .object([("services", .array(await AdminServices.json(snapshot)))]))
+        case "/admin/config":
+            return AdminResponse(
+                .ok, AdminConfigView.json(gateway.configuration, admin: settings, running: snapshot.configuration, reloads: gateway.reloadLog))
+        default:  // POST /admin/reload
+            let record = await gateway.reload(trigger: "admin")
+            let json = AdminConfigView.reloadJSON(record)
+            return record.succeeded ? AdminResponse(.ok, json) : AdminResponse(.unprocessableEntity, json)
+        }
+    }
+}
