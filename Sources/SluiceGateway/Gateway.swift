@@ -22,6 +22,8 @@ public final class Gateway: Sendable {
         public var logLevel: Logger.Level
         /// The admin listener (Admin/); `nil`: none.
         public var admin: AdminSettings?
+        /// Reload when the configuration's files change (Reload/); `nil`: only on request.
+        public var watch: WatchSettings?
 
         public init(
             listeners: [ListenerConfiguration],
@@ -30,8 +32,10 @@ public final class Gateway: Sendable {
             limits: ListenerLimits = ListenerLimits(),
             websocket: WebSocketSettings? = nil,
             logLevel: Logger.Level = .info,
-            admin: AdminSettings? = nil
+            admin: AdminSettings? = nil,
+            watch: WatchSettings? = nil
         ) {
+            self.watch = watch
             self.listeners = listeners
             self.routesDirectory = routesDirectory
             self.includeDirectories = includeDirectories
@@ -50,11 +54,13 @@ public final class Gateway: Sendable {
             limits: ListenerLimits = ListenerLimits(),
             websocket: WebSocketSettings? = nil,
             logLevel: Logger.Level = .info,
-            admin: AdminSettings? = nil
+            admin: AdminSettings? = nil,
+            watch: WatchSettings? = nil
         ) {
             self.init(
                 listeners: [ListenerConfiguration(address: ListenAddress(host: host, port: port))], routesDirectory: routesDirectory,
-                includeDirectories: includeDirectories, limits: limits, websocket: websocket, logLevel: logLevel, admin: admin)
+                includeDirectories: includeDirectories, limits: limits, websocket: websocket, logLevel: logLevel, admin: admin,
+                watch: watch)
         }
     }
 
@@ -68,6 +74,7 @@ public final class Gateway: Sendable {
     let state: RuntimeState
     /// The admin listener, once bound (after the traffic listeners, as it serves this object).
     private let adminChannel = Mutex<(any Channel)?>(nil)
+    private let watcher = Mutex<ConfigWatcher?>(nil)
     private let reloads = Mutex(ReloadLog())
     private let logger: Logger
     /// Where reloads ask `idl: reflection` services.
@@ -208,6 +215,9 @@ public final class Gateway: Sendable {
                 throw error
             }
         }
+        if let watch = configuration.watch {
+            gateway.watcher.withLock { $0 = ConfigWatcher(gateway: gateway, settings: watch) }
+        }
         return gateway
     }
 
@@ -298,6 +308,7 @@ public final class Gateway: Sendable {
         }
         guard first else { return }
         machineStatus.cancel()
+        watcher.withLock { $0?.stop() }
         if let admin = adminChannel.withLock({ $0 }) { try? await admin.close() }
         for channel in channels { try await channel.close() }
         connections.quiesce()

@@ -33,10 +33,10 @@ def echo_routes(endpoints, path="/v1/echo/{req.name}", **service):
     return document
 
 
-def start(sluice_bin, tmp_path, document, name="gw"):
+def start(sluice_bin, tmp_path, document, name="gw", extra=()):
     routes = write_routes(tmp_path / ("routes-" + name), document)
     port = free_port()
-    gw = Gateway.start(sluice_bin, routes, tmp_path / (name + ".log"), extra=("--admin", "127.0.0.1:%d" % port))
+    gw = Gateway.start(sluice_bin, routes, tmp_path / (name + ".log"), extra=("--admin", "127.0.0.1:%d" % port, *extra))
     return gw, port, routes
 
 
@@ -110,7 +110,8 @@ def test_cluster_endpoints_show_health_and_readiness_follows_them(sluice_bin, tm
 
 
 def test_reload_by_post_and_by_sighup_and_a_refused_change(sluice_bin, tmp_path, demo_backend):
-    gw, port, routes = start(sluice_bin, tmp_path, echo_routes([demo_backend.address]))
+    # Not watching the files: each reload here is the one asked for.
+    gw, port, routes = start(sluice_bin, tmp_path, echo_routes([demo_backend.address]), extra=("--watch", "off"))
     try:
         assert gw.post("/v1/echo/a", {}).status == 200
         write_routes(routes, echo_routes([demo_backend.address], path="/v2/echo/{req.name}"))

@@ -11,6 +11,8 @@ public struct FlowRulesConfiguration: Sendable, Hashable {
     public var system: [SystemRule] = []
     public var gatewayFlow: [GatewayFlowRule] = []
     public var apiDefinitions: [ApiDefinition] = []
+    /// The Sentinel JSON files the route files name (watched for changes, as the route files are).
+    public var ruleFiles: [String] = []
     /// Where each resource's origin (what `limitApp` names) is read; a resource not listed reads
     /// ``OriginSource/default``.
     public var origins: [String: OriginSource] = [:]

@@ -2,7 +2,8 @@ internal import Foundation
 internal import Yams
 
 extension GatewayFile {
-    static let topKeys = ["listeners", "routes", "limits", "websocket", "admin"]
+    static let topKeys = ["listeners", "routes", "limits", "websocket", "admin", "watch"]
+    static let watchKeys = ["interval", "quiet"]
     static let adminKeys = ["address", "token"]
     static let limitKeys = ["max_body", "max_header_bytes", "idle_timeout", "header_timeout"]
 
@@ -31,6 +32,7 @@ extension GatewayFile {
             if let limits = top["limits"] { file.limits = parseLimits(limits.value, reader: &reader) }
             if let websocket = top["websocket"] { file.websocket = parseWebSocket(websocket.value, reader: &reader) }
             if let admin = top["admin"] { file.admin = parseAdmin(admin.value, reader: &reader) }
+            if let watch = top["watch"] { file.watch = parseWatch(watch.value, reader: &reader) }
         }
         // Sections are read in a fixed order; report in file order.
         return (file, reader.diagnostics.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
@@ -70,6 +72,22 @@ extension GatewayFile {
         }
         if let field = fields["token"] { settings.token = reader.string(field.value, what: "the admin 'token'") }
         if let problem = settings.problem { reader.error(at: fields["token"]?.value ?? fields["address"]?.value ?? node, problem) }
+        return settings
+    }
+
+    /// `watch: off`, or `watch: {interval: 500ms, quiet: 300ms}`.
+    private static func parseWatch(_ node: Node, reader: inout YAMLReader) -> WatchSettings? {
+        if let scalar = node.scalar, scalar.string == "off" || scalar.string == "false" { return nil }
+        var settings = WatchSettings()
+        guard let fields = reader.fields(of: node, what: "'watch' (off, or {interval, quiet})", allowed: watchKeys) else {
+            return settings
+        }
+        if let field = fields["interval"], let value = reader.duration(field.value, what: "'watch.interval'") {
+            settings.interval = value
+        }
+        if let field = fields["quiet"], let value = reader.duration(field.value, what: "'watch.quiet'") {
+            settings.quiet = value
+        }
         return settings
     }
 

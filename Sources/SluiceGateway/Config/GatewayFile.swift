@@ -12,6 +12,8 @@ public struct GatewayFile: Sendable {
     public var websocket: WebSocketSettings?
     /// The admin listener; ``AdminSettings/default`` without an `admin:` key, nil for `admin: off`.
     public var admin: AdminSettings? = .default
+    /// Reload on file changes; ``WatchSettings`` defaults without a `watch:` key, nil for `watch: off`.
+    public var watch: WatchSettings? = WatchSettings()
 
     public init(
         listeners: [ListenerConfiguration], routesDirectory: String, limits: ListenerLimits = ListenerLimits(),

@@ -36,6 +36,12 @@ struct Run: AsyncParsableCommand {
     var admin: String?
 
     @Option(
+        help: ArgumentHelp(
+            "How often to look for changed route, IDL and rule files (default: 500ms), or 'off'; a config file has 'watch:'.",
+            valueName: "interval|off"))
+    var watch: String?
+
+    @Option(
         name: .customLong("event-loops"),
         help: ArgumentHelp("Event loop threads serving requests (default: one per core).", valueName: "n"))
     var eventLoops: Int?
@@ -44,6 +50,12 @@ struct Run: AsyncParsableCommand {
         if let eventLoops, eventLoops < 1 { throw ValidationError("--event-loops must be at least 1") }
         if config != nil && (routes != nil || listen != nil) {
             throw ValidationError("--config cannot be combined with --routes or --listen: the config file names the listeners and routes")
+        }
+        if config != nil && watch != nil {
+            throw ValidationError("--watch cannot be combined with --config: set 'watch:' in the config file")
+        }
+        if let watch, watch != "off", Self.duration(watch) == nil {
+            throw ValidationError("--watch must be a duration such as 500ms or 2s, or 'off', not '\(watch)'")
         }
         if config != nil && admin != nil {
             throw ValidationError("--admin cannot be combined with --config: set 'admin:' in the config file")
@@ -65,6 +77,16 @@ struct Run: AsyncParsableCommand {
         return admin == "off" ? nil : ListenAddress(parsing: admin).map { AdminSettings(address: $0) }
     }
 
+    /// `--watch`; the default polling when it is not given.
+    private var watchSettings: WatchSettings? {
+        guard let watch else { return WatchSettings() }
+        return Self.duration(watch).map { WatchSettings(interval: $0) }
+    }
+
+    private static func duration(_ text: String) -> TimeAmount? {
+        try? DurationArgument.parse(text).amount
+    }
+
     func run() async throws {
         bootstrapLogging(level: logLevel)
         let shutdown = ShutdownSignal.install()
@@ -74,13 +96,13 @@ struct Run: AsyncParsableCommand {
             let file = try loadGatewayFile(config)
             configuration = Gateway.Configuration(
                 listeners: file.listeners, routesDirectory: file.routesDirectory, includeDirectories: includeDirectories,
-                limits: file.limits, websocket: file.websocket, logLevel: logLevel, admin: file.admin)
+                limits: file.limits, websocket: file.websocket, logLevel: logLevel, admin: file.admin, watch: file.watch)
         } else {
             let listen = listen ?? HostPort(host: "127.0.0.1", port: 8080)
             configuration = Gateway.Configuration(
                 host: listen.host, port: listen.port, routesDirectory: routes ?? PackagePaths.locate("routes") ?? "routes",
                 includeDirectories: includeDirectories, websocket: websocketPath.map { WebSocketSettings(path: $0) },
-                logLevel: logLevel, admin: adminSettings)
+                logLevel: logLevel, admin: adminSettings, watch: watchSettings)
         }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: eventLoops ?? System.coreCount)
         let gateway: Gateway

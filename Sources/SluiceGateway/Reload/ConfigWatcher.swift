@@ -1,0 +1,73 @@
+internal import Foundation
+internal import NIOCore
+
+/// Reloads the gateway when the files its configuration came from change: the routes directory (route files,
+/// Sentinel files beside them), the directories of the IDLs its services load, their include and import
+/// directories, and Sentinel files elsewhere. A change is read once the files have stayed unchanged for the
+/// quiet period; a refused change keeps the running configuration (``Gateway/reload(trigger:)`` logs why) and
+/// is not retried until the files change again.
+final class ConfigWatcher: Sendable {
+    private let task: Task<Void, Never>
+
+    init(gateway: Gateway, settings: WatchSettings) {
+        // Taken now, not when the task first runs: a change made meanwhile must differ from it.
+        let start = Self.places(gateway)
+        let loaded = start.fingerprint()
+        task = Task { [weak gateway] in
+            var places = start
+            var seen = loaded
+            while !Task.isCancelled {
+                guard await Self.sleep(settings.interval) else { return }
+                var current = places.fingerprint()
+                guard current != seen else { continue }
+                // Settle: read only once a whole quiet period passes without another change.
+                while true {
+                    guard await Self.sleep(settings.quiet) else { return }
+                    let next = places.fingerprint()
+                    if next == current { break }
+                    current = next
+                }
+                guard let gateway else { return }
+                await gateway.reload(trigger: "file")
+                // A reload may name other files (a new IDL); a change made while it ran is seen next time.
+                let after = Self.places(gateway)
+                seen = after == places ? current : after.fingerprint()
+                places = after
+            }
+        }
+    }
+
+    func stop() { task.cancel() }
+
+    /// Where a gateway's configuration comes from.
+    struct Places: Equatable {
+        var directories: [String]
+        var shallow: [String]
+        var files: [String]
+
+        func fingerprint() -> FileFingerprint { FileFingerprint(directories: directories, shallow: shallow, files: files) }
+    }
+
+    static func places(_ gateway: Gateway) -> Places {
+        let configuration = gateway.currentConfiguration
+        var shallow = Set(gateway.configuration.includeDirectories)
+        for service in configuration.services where service.kind != .http {
+            let directory = (service.idlPath as NSString).deletingLastPathComponent
+            if !service.idlPath.isEmpty { shallow.insert(directory.isEmpty ? "." : directory) }
+            shallow.formUnion(service.grpc.importPaths)
+        }
+        let rules = configuration.flowRules.ruleFiles
+        return Places(
+            directories: [gateway.configuration.routesDirectory], shallow: shallow.sorted(), files: rules.sorted())
+    }
+
+    /// False when cancelled.
+    private static func sleep(_ amount: TimeAmount) async -> Bool {
+        do {
+            try await Task.sleep(nanoseconds: UInt64(max(0, amount.nanoseconds)))
+            return true
+        } catch {
+            return false
+        }
+    }
+}
