@@ -24,6 +24,8 @@ public final class Gateway: Sendable {
         public var admin: AdminSettings?
         /// Reload when the configuration's files change (Reload/); `nil`: only on request.
         public var watch: WatchSettings?
+        /// How long a shutdown waits for requests in flight before it closes what is left.
+        public var drainTimeout: TimeAmount = .seconds(30)
 
         public init(
             listeners: [ListenerConfiguration],
@@ -297,9 +299,9 @@ public final class Gateway: Sendable {
         }
     }
 
-    /// Stops accepting connections, lets each open connection finish the response it owes (idle ones close
-    /// at once), waits for them up to the longest request timeout, then shuts every client and HTTP upstream
-    /// down.
+    /// Stops accepting connections, tells each open one to finish (HTTP/1.1 `Connection: close` on its last
+    /// response, HTTP/2 GOAWAY, WebSocket close 1001; idle ones close at once), waits for them up to
+    /// ``Configuration/drainTimeout``, closes what is left, then shuts every client and HTTP upstream down.
     /// Calling it again does nothing.
     public func shutdown() async throws {
         let first = isShutDown.withLock { isShutDown in
@@ -313,10 +315,13 @@ public final class Gateway: Sendable {
         for channel in channels { try await channel.close() }
         connections.quiesce()
         let services = state.current.services.values
-        let longest = services.map { $0.configuration.requestTimeout }.max() ?? .zero
-        let deadline = NIODeadline.now() + longest + .seconds(1)
+        let deadline = NIODeadline.now() + configuration.drainTimeout
         while connections.count > 0, NIODeadline.now() < deadline {
             try? await Task.sleep(nanoseconds: 10_000_000)
+        }
+        if connections.count > 0 {
+            logger.warning("drain timeout: closing connections still open", metadata: ["connections": "\(connections.count)"])
+            connections.closeAll()
         }
         for service in services { await service.client.shutdown() }
         for upstream in state.current.upstreams.values { await upstream.shutdown() }

@@ -2,7 +2,8 @@ internal import Foundation
 internal import Yams
 
 extension GatewayFile {
-    static let topKeys = ["listeners", "routes", "limits", "websocket", "admin", "watch"]
+    static let topKeys = ["listeners", "routes", "limits", "websocket", "admin", "watch", "shutdown"]
+    static let shutdownKeys = ["drain_timeout"]
     static let watchKeys = ["interval", "quiet"]
     static let adminKeys = ["address", "token"]
     static let limitKeys = ["max_body", "max_header_bytes", "idle_timeout", "header_timeout"]
@@ -33,6 +34,12 @@ extension GatewayFile {
             if let websocket = top["websocket"] { file.websocket = parseWebSocket(websocket.value, reader: &reader) }
             if let admin = top["admin"] { file.admin = parseAdmin(admin.value, reader: &reader) }
             if let watch = top["watch"] { file.watch = parseWatch(watch.value, reader: &reader) }
+            if let shutdown = top["shutdown"],
+                let fields = reader.fields(of: shutdown.value, what: "'shutdown'", allowed: shutdownKeys),
+                let field = fields["drain_timeout"], let value = reader.duration(field.value, what: "'shutdown.drain_timeout'")
+            {
+                file.drainTimeout = value
+            }
         }
         // Sections are read in a fixed order; report in file order.
         return (file, reader.diagnostics.sorted { ($0.line, $0.column) < ($1.line, $1.column) })

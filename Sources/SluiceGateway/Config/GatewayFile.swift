@@ -1,4 +1,5 @@
 internal import Foundation
+public import NIOCore
 
 /// A gateway config file (`sluice run --config sluice.yaml`): where to listen, which routes directory to
 /// serve, and the per-connection limits. Paths in it are relative to the file.
@@ -14,6 +15,8 @@ public struct GatewayFile: Sendable {
     public var admin: AdminSettings? = .default
     /// Reload on file changes; ``WatchSettings`` defaults without a `watch:` key, nil for `watch: off`.
     public var watch: WatchSettings? = WatchSettings()
+    /// `shutdown: {drain_timeout: 30s}`.
+    public var drainTimeout: TimeAmount = .seconds(30)
 
     public init(
         listeners: [ListenerConfiguration], routesDirectory: String, limits: ListenerLimits = ListenerLimits(),

@@ -16,6 +16,11 @@ final class ListenerConnections: Sendable {
 
     var count: Int { channels.withLock { $0.count } }
 
+    /// What a drain timeout leaves: closed now, whatever they were doing.
+    func closeAll() {
+        for channel in channels.withLock({ Array($0.values) }) { channel.close(promise: nil) }
+    }
+
     /// Idle connections close at once; busy ones after their response.
     func quiesce() {
         for channel in channels.withLock({ Array($0.values) }) {

@@ -42,6 +42,13 @@ struct Run: AsyncParsableCommand {
     var watch: String?
 
     @Option(
+        name: .customLong("drain-timeout"),
+        help: ArgumentHelp(
+            "On SIGTERM/SIGINT, how long requests in flight may take to finish (default: 30s); a config file has 'shutdown:'.",
+            valueName: "duration"))
+    var drainTimeout: String?
+
+    @Option(
         name: .customLong("event-loops"),
         help: ArgumentHelp("Event loop threads serving requests (default: one per core).", valueName: "n"))
     var eventLoops: Int?
@@ -56,6 +63,12 @@ struct Run: AsyncParsableCommand {
         }
         if let watch, watch != "off", Self.duration(watch) == nil {
             throw ValidationError("--watch must be a duration such as 500ms or 2s, or 'off', not '\(watch)'")
+        }
+        if config != nil && drainTimeout != nil {
+            throw ValidationError("--drain-timeout cannot be combined with --config: set 'shutdown: {drain_timeout: ...}' in the config file")
+        }
+        if let drainTimeout, Self.duration(drainTimeout) == nil {
+            throw ValidationError("--drain-timeout must be a duration such as 500ms or 30s, not '\(drainTimeout)'")
         }
         if config != nil && admin != nil {
             throw ValidationError("--admin cannot be combined with --config: set 'admin:' in the config file")
@@ -91,18 +104,20 @@ struct Run: AsyncParsableCommand {
         bootstrapLogging(level: logLevel)
         let shutdown = ShutdownSignal.install()
         let logger = Logger(label: "sluice.run")
-        let configuration: Gateway.Configuration
+        var configuration: Gateway.Configuration
         if let config {
             let file = try loadGatewayFile(config)
             configuration = Gateway.Configuration(
                 listeners: file.listeners, routesDirectory: file.routesDirectory, includeDirectories: includeDirectories,
                 limits: file.limits, websocket: file.websocket, logLevel: logLevel, admin: file.admin, watch: file.watch)
+            configuration.drainTimeout = file.drainTimeout
         } else {
             let listen = listen ?? HostPort(host: "127.0.0.1", port: 8080)
             configuration = Gateway.Configuration(
                 host: listen.host, port: listen.port, routesDirectory: routes ?? PackagePaths.locate("routes") ?? "routes",
                 includeDirectories: includeDirectories, websocket: websocketPath.map { WebSocketSettings(path: $0) },
                 logLevel: logLevel, admin: adminSettings, watch: watchSettings)
+            if let drain = drainTimeout.flatMap(Self.duration) { configuration.drainTimeout = drain }
         }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: eventLoops ?? System.coreCount)
         let gateway: Gateway

@@ -1,3 +1,4 @@
+import NIOCore
 import Testing
 @testable import SluiceGateway
 
@@ -36,5 +37,35 @@ struct GatewayFileAdminTests {
         #expect(parse(#"{address: nowhere}"#).1 == ["g.yaml:3:18: bad admin address 'nowhere' (expected host:port or [v6]:port)"])
         #expect(parse(#"{token: ""}"#).1 == ["g.yaml:3:16: the admin 'token' is empty"])
         #expect(parse("{port: 1}").1 == ["g.yaml:3:9: unknown key 'port' in 'admin' (off, or {address, token}) (expected one of: address, token)"])
+    }
+}
+
+@Suite("Gateway config file: watch and shutdown")
+struct GatewayFileWatchTests {
+    func parse(_ extra: String) -> (GatewayFile, [String]) {
+        let yaml = "listeners: [{address: \"127.0.0.1:0\"}]\nroutes: routes/\n" + extra
+        let (file, diagnostics) = GatewayFile.parse(text: yaml, path: "g.yaml")
+        return (file, diagnostics.map(\.description))
+    }
+
+    @Test("defaults: files watched every 500ms with a 300ms quiet period, a 30s drain")
+    func defaults() {
+        let (file, errors) = parse("")
+        #expect(errors == [])
+        #expect(file.watch == WatchSettings(interval: .milliseconds(500), quiet: .milliseconds(300)))
+        #expect(file.drainTimeout == .seconds(30))
+    }
+
+    @Test("values, off, and positioned errors")
+    func values() {
+        let (file, errors) = parse("watch: {interval: 2s, quiet: 1s}\nshutdown: {drain_timeout: 5s}\n")
+        #expect(errors == [])
+        #expect(file.watch == WatchSettings(interval: .seconds(2), quiet: .seconds(1)))
+        #expect(file.drainTimeout == .seconds(5))
+        #expect(parse("watch: off\n").0.watch == nil)
+        #expect(parse("watch: {interval: soon}\nshutdown: {drain: 1s}\n").1 == [
+            "g.yaml:3:19: bad duration 'soon' for 'watch.interval' (expected a positive number with a unit: 500ms, 1s, 2m)",
+            "g.yaml:4:12: unknown key 'drain' in 'shutdown' (expected one of: drain_timeout)",
+        ])
     }
 }

@@ -49,7 +49,7 @@ struct GatewayFileTests {
             """, path: "g.yaml")
         #expect(errors == [
             "g.yaml:3:5: unknown key 'http3' in a listener (expected one of: address, tls, http2)",
-            "g.yaml:5:1: unknown key 'metrics' in the gateway config (expected one of: listeners, routes, limits, websocket, admin, watch)",
+            "g.yaml:5:1: unknown key 'metrics' in the gateway config (expected one of: listeners, routes, limits, websocket, admin, watch, shutdown)",
             "g.yaml:6:10: unknown key 'max_connections' in 'limits' (expected one of: max_body, max_header_bytes, idle_timeout, header_timeout)",
         ])
     }
