@@ -138,6 +138,10 @@ def test_reload_by_post_and_by_sighup_and_a_refused_change(sluice_bin, tmp_path,
         while gw.post("/v4/echo/a", {}).status != 200:
             assert time.monotonic() < deadline, gw.child.text()
             time.sleep(0.05)
+        # The routes swap before the reload is recorded: wait for the record too.
+        while admin(port, "GET", "/admin/config")[2]["reloads"]["last"]["trigger"] != "signal":
+            assert time.monotonic() < deadline, gw.child.text()
+            time.sleep(0.05)
         last = admin(port, "GET", "/admin/config")[2]["reloads"]["last"]
         assert last["trigger"] == "signal" and last["reloaded"] is True
         assert gw.child.proc.poll() is None
@@ -193,3 +197,29 @@ def test_admin_off_and_bad_addresses(sluice_bin, tmp_path, demo_backend, sluice)
         assert "127.0.0.1:%d: the admin listener cannot listen" % taken in result.stderr, result.stderr
     finally:
         holder.stop()
+
+
+def test_flow_view_counts_what_the_clients_saw(sluice_bin, tmp_path, demo_backend):
+    document = echo_routes([demo_backend.address])
+    document["routes"][0]["name"] = "say"
+    document["flow"] = [{"resource": "say", "grade": "qps", "count": 3}]
+    document["circuit_breakers"] = [{"resource": "say", "strategy": "error_ratio", "threshold": 0.5, "min_requests": 5,
+                                     "stat_interval": "1s", "recovery_timeout": "5s"}]
+    gw, port, _ = start(sluice_bin, tmp_path, document)
+    try:
+        statuses = [gw.post("/v1/echo/f%d" % i, {}).status for i in range(12)]
+        assert set(statuses) <= {200, 429} and 429 in statuses, statuses
+        flow = admin(port, "GET", "/admin/flow")[2]
+        resources = {r["resource"]: r for r in flow["resources"]}
+        say = resources["say"]
+        assert len(say["seconds"]) == 60
+        assert all(b["t"] - a["t"] == 1000 for a, b in zip(say["seconds"], say["seconds"][1:]))
+        assert abs(say["seconds"][-1]["t"] - flow["now"]) <= 1000
+        total = {key: sum(s[key] for s in say["seconds"]) for key in ("pass", "block", "success", "exception")}
+        assert total == {"pass": statuses.count(200), "block": statuses.count(429), "success": statuses.count(200),
+                         "exception": 0}, (total, statuses)
+        assert say["concurrency"] == 0 and say["inbound"] is True
+        assert say["breakers"] == [{"strategy": "error_ratio", "state": "closed"}]
+        assert sum(s["pass"] + s["block"] for s in flow["inbound"]["seconds"]) == len(statuses)
+    finally:
+        gw.stop()

@@ -35,6 +35,11 @@ public final class FlowEngine: Sendable {
         return resource
     }
 
+    /// Every resource a call or a rule has named, by name.
+    public var allResources: [FlowResource] {
+        resources.withLock { Array($0.values) }.sorted { $0.name < $1.name }
+    }
+
     // MARK: calls
 
     public func admit(

@@ -37,6 +37,11 @@ public final class FlowResource: Sendable {
         origins.withLock { $0[origin] }
     }
 
+    /// Each circuit breaker of the rules loaded last, with its state now.
+    public var breakerStates: [(rule: DegradeRule, state: CircuitBreakerState)] {
+        snapshot.breakers.map { ($0.rule, $0.state) }
+    }
+
     /// The rules loaded last.
     public var snapshot: ResourceRules { rules.withLock { $0 } }
 }

@@ -172,6 +172,21 @@ public struct NodeMetrics: Sendable {
         return total
     }
 
+    /// The last minute second by second, oldest first (for dashboards; Sentinel's `MetricNode`s): each second of
+    /// the minute window with what the second window holds of it and has not yet added.
+    public mutating func lastMinute(at now: Int64) -> [(start: Int64, bucket: MetricBucket)] {
+        minute.withBucket(at: now) { _ in }
+        var seconds: [Int64: MetricBucket] = [:]
+        minute.forEachValid(at: now) { start, bucket in seconds[start] = bucket }
+        let oldest = minute.windowStart(of: now) - minute.intervalMillis + minute.windowLengthMillis
+        second.buckets.forEachUsed { start, bucket in
+            let whole = minute.windowStart(of: start)
+            guard whole >= oldest, whole <= now else { return }
+            seconds[whole, default: MetricBucket()].absorb(bucket)
+        }
+        return seconds.filter { $0.key >= oldest }.sorted { $0.key < $1.key }.map { (start: $0.key, bucket: $0.value) }
+    }
+
     /// Passes and blocks of the last minute.
     public mutating func totalRequest(at now: Int64) -> Int64 { minuteSum(at: now) { $0.pass + $0.block } }
     public mutating func totalSuccess(at now: Int64) -> Int64 { minuteSum(at: now, \.success) }

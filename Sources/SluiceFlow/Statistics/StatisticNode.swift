@@ -16,6 +16,10 @@ public final class StatisticNode: Sendable {
     }
 
     public func reading(at now: Int64) -> NodeReading { withMetrics { $0.reading(at: now) } }
+    /// The last minute second by second (see ``NodeMetrics/lastMinute(at:)``) and the entries in flight now.
+    public func lastMinute(at now: Int64) -> (seconds: [(start: Int64, bucket: MetricBucket)], inFlight: Int64) {
+        withMetrics { ($0.lastMinute(at: now), $0.inFlight) }
+    }
     public func recordPass(now: Int64) { withMetrics { $0.recordPass(now: now) } }
     public func recordBlock(now: Int64) { withMetrics { $0.recordBlock(now: now) } }
     public func recordCompletion(rtMillis: Int64, failed: Bool, now: Int64) {

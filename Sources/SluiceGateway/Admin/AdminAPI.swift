@@ -51,7 +51,7 @@ final class AdminAPI: Sendable {
         guard let gateway else { return .error(.serviceUnavailable, code: "shutting_down", "the gateway is shutting down") }
         let endpoints: [(String, HTTPMethod)] = [
             ("/healthz", .GET), ("/readyz", .GET), ("/admin/routes", .GET), ("/admin/services", .GET),
-            ("/admin/config", .GET), ("/admin/reload", .POST),
+            ("/admin/config", .GET), ("/admin/flow", .GET), ("/admin/reload", .POST),
         ]
         guard let allowed = endpoints.first(where: { $0.0 == request.path })?.1 else {
             let list = endpoints.map { "\($0.1) \($0.0)" }.joined(separator: ", ")
@@ -71,6 +71,8 @@ final class AdminAPI: Sendable {
             return AdminResponse(.ok, AdminRoutes.json(snapshot.configuration))
         case "/admin/services":
             return AdminResponse(.ok, .object([("services", .array(await AdminServices.json(snapshot)))]))
+        case "/admin/flow":
+            return AdminResponse(.ok, AdminFlowView.json(snapshot.flow))
         case "/admin/config":
             return AdminResponse(
                 .ok, AdminConfigView.json(gateway.configuration, admin: settings, running: snapshot.configuration, reloads: gateway.reloadLog))

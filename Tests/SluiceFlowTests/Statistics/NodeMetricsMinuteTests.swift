@@ -107,4 +107,49 @@ struct NodeMetricsMinuteTests {
         #expect(metrics.totalRequest(at: 2_600) == 13)
         #expect(metrics.previousPassQps(at: 1_200) == 11)
     }
+
+    @Test("the last minute second by second matches direct recording, through gaps and idle minutes", arguments: [3, 11])
+    func lastMinuteMatchesDirect(seed: UInt64) {
+        var metrics = NodeMetrics()
+        var direct = Direct()
+        var random = Generator(state: seed)
+        var now: Int64 = 100_000
+        for step in 0..<8_000 {
+            switch random.next(100) {
+            case 0: now += Int64(60_000 + random.next(5_000))
+            case 1..<6: now += Int64(random.next(2_500))
+            default: now += Int64(random.next(8))
+            }
+            switch random.next(10) {
+            case 0:
+                metrics.recordBlock(now: now)
+                direct.record(.block, at: now)
+            case 1..<5:
+                metrics.recordPass(now: now)
+                direct.record(.pass, at: now)
+            default:
+                let rt = Int64(random.next(50))
+                let failed = random.next(4) == 0
+                metrics.recordCompletion(rtMillis: rt, failed: failed, now: now)
+                direct.record(.completion(rt: rt, failed: failed), at: now)
+            }
+            guard step % 11 == 0 else { continue }
+            let read = now + Int64(random.next(1_500))
+            direct.minute.withBucket(at: read) { _ in }
+            let oldest = direct.minute.windowStart(of: read) - 59_000
+            var expected: [Int64: MetricBucket] = [:]
+            direct.minute.forEachValid(at: read) { start, bucket in
+                if start >= oldest && (bucket.pass + bucket.block + bucket.success) > 0 { expected[start] = bucket }
+            }
+            let seconds = metrics.lastMinute(at: read).filter { ($0.bucket.pass + $0.bucket.block + $0.bucket.success) > 0 }
+            #expect(seconds.map(\.start) == expected.keys.sorted(), "step \(step) at \(read)")
+            for (start, bucket) in seconds {
+                let want = expected[start] ?? MetricBucket()
+                #expect(
+                    [bucket.pass, bucket.block, bucket.success, bucket.exception, bucket.rt]
+                        == [want.pass, want.block, want.success, want.exception, want.rt], "second \(start), step \(step)")
+            }
+            now = read
+        }
+    }
 }
