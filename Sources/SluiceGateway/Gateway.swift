@@ -26,6 +26,8 @@ public final class Gateway: Sendable {
         public var watch: WatchSettings?
         /// How long a shutdown waits for requests in flight before it closes what is left.
         public var drainTimeout: TimeAmount = .seconds(30)
+        /// Keep request, flow-control and upstream metrics for the admin listener's `/metrics` (Metrics/).
+        public var metrics = false
 
         public init(
             listeners: [ListenerConfiguration],
@@ -157,7 +159,8 @@ public final class Gateway: Sendable {
     ) async throws -> Gateway {
         let monitor = MachineStatusMonitor()
         let (snapshot, _) = RuntimeSnapshot.build(
-            configuration: loaded, previous: nil, logger: logger, group: group, flow: FlowRuntime(systemStatus: monitor), makeCaller: makeCaller,
+            configuration: loaded, previous: nil, logger: logger, group: group, flow: FlowRuntime(systemStatus: monitor),
+            metrics: configuration.metrics ? GatewayMetrics(version: GatewayVersion.string) : nil, makeCaller: makeCaller,
             makeGRPCCaller: makeGRPCCaller)
         let state = RuntimeState(snapshot)
         let dispatcher = RequestDispatcher(state: state, logger: logger)
@@ -264,6 +267,7 @@ public final class Gateway: Sendable {
         let record = ReloadRecord(
             trigger: trigger, at: Date().timeIntervalSince1970, diagnostics: diagnostics, routes: state.current.routes.count)
         reloads.withLock { $0.record(record) }
+        state.current.metrics?.reloaded(succeeded: record.succeeded)
         return record
     }
 

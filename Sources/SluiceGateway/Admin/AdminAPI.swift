@@ -14,12 +14,19 @@ struct AdminRequest: Sendable {
 struct AdminResponse: Sendable {
     var status: HTTPResponseStatus
     var body: ByteBuffer
+    var contentType = "application/json"
     var headers: [(String, String)] = []
 
     init(_ status: HTTPResponseStatus, _ json: AdminJSON, headers: [(String, String)] = []) {
         self.status = status
         self.body = json.bytes
         self.headers = headers
+    }
+
+    init(_ status: HTTPResponseStatus, body: ByteBuffer, contentType: String) {
+        self.status = status
+        self.body = body
+        self.contentType = contentType
     }
 
     /// The gateway's error shape: `{"error": {"code", "message"}}`.
@@ -51,7 +58,7 @@ final class AdminAPI: Sendable {
         guard let gateway else { return .error(.serviceUnavailable, code: "shutting_down", "the gateway is shutting down") }
         let endpoints: [(String, HTTPMethod)] = [
             ("/healthz", .GET), ("/readyz", .GET), ("/admin/routes", .GET), ("/admin/services", .GET),
-            ("/admin/config", .GET), ("/admin/flow", .GET), ("/admin/reload", .POST),
+            ("/admin/config", .GET), ("/admin/flow", .GET), ("/admin/reload", .POST), ("/metrics", .GET),
         ]
         guard let allowed = endpoints.first(where: { $0.0 == request.path })?.1 else {
             let list = endpoints.map { "\($0.1) \($0.0)" }.joined(separator: ", ")
@@ -71,6 +78,11 @@ final class AdminAPI: Sendable {
             return AdminResponse(.ok, AdminRoutes.json(snapshot.configuration))
         case "/admin/services":
             return AdminResponse(.ok, .object([("services", .array(await AdminServices.json(snapshot)))]))
+        case "/metrics":
+            guard let metrics = snapshot.metrics else {
+                return .error(.notFound, code: "metrics_off", "this gateway keeps no metrics (metrics: off)")
+            }
+            return AdminResponse(.ok, body: ByteBuffer(bytes: await metrics.render(snapshot)), contentType: "text/plain; version=0.0.4")
         case "/admin/flow":
             return AdminResponse(.ok, AdminFlowView.json(snapshot.flow))
         case "/admin/config":

@@ -86,7 +86,7 @@ final class AdminRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
     }
 
     private func write(_ response: AdminResponse, for request: HTTPRequestHead, context: ChannelHandlerContext) {
-        var headers = HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", "\(response.body.readableBytes)")])
+        var headers = HTTPHeaders([("Content-Type", response.contentType), ("Content-Length", "\(response.body.readableBytes)")])
         for (name, value) in response.headers { headers.add(name: name, value: value) }
         let keepAlive = request.isKeepAlive
         if !keepAlive { headers.add(name: "Connection", value: "close") }

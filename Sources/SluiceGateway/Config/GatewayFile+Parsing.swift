@@ -2,7 +2,7 @@ internal import Foundation
 internal import Yams
 
 extension GatewayFile {
-    static let topKeys = ["listeners", "routes", "limits", "websocket", "admin", "watch", "shutdown"]
+    static let topKeys = ["listeners", "routes", "limits", "websocket", "admin", "watch", "shutdown", "metrics"]
     static let shutdownKeys = ["drain_timeout"]
     static let watchKeys = ["interval", "quiet"]
     static let adminKeys = ["address", "token"]
@@ -34,6 +34,13 @@ extension GatewayFile {
             if let websocket = top["websocket"] { file.websocket = parseWebSocket(websocket.value, reader: &reader) }
             if let admin = top["admin"] { file.admin = parseAdmin(admin.value, reader: &reader) }
             if let watch = top["watch"] { file.watch = parseWatch(watch.value, reader: &reader) }
+            if let metrics = top["metrics"] {
+                switch metrics.value.scalar?.string {
+                case "on", "true": file.metrics = true
+                case "off", "false": file.metrics = false
+                default: reader.error(at: metrics.value, "'metrics' must be on or off")
+                }
+            }
             if let shutdown = top["shutdown"],
                 let fields = reader.fields(of: shutdown.value, what: "'shutdown'", allowed: shutdownKeys),
                 let field = fields["drain_timeout"], let value = reader.duration(field.value, what: "'shutdown.drain_timeout'")

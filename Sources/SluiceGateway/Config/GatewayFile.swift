@@ -15,6 +15,8 @@ public struct GatewayFile: Sendable {
     public var admin: AdminSettings? = .default
     /// Reload on file changes; ``WatchSettings`` defaults without a `watch:` key, nil for `watch: off`.
     public var watch: WatchSettings? = WatchSettings()
+    /// `metrics: off` keeps none (and `/metrics` answers 404).
+    public var metrics = true
     /// `shutdown: {drain_timeout: 30s}`.
     public var drainTimeout: TimeAmount = .seconds(30)
 

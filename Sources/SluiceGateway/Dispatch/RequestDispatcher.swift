@@ -23,6 +23,7 @@ final class RequestDispatcher: GatewayRequestHandler {
     ) {
         // One read per request: the request keeps this snapshot even if a reload swaps in another.
         let snapshot = state.current
+        let started = snapshot.metrics == nil ? 0 : NIODeadline.now().uptimeNanoseconds
         let route: CompiledRoute
         switch snapshot.router.match(method: request.method, path: request.path) {
         case .route(let index) where index < snapshot.routes.count:
@@ -31,22 +32,47 @@ final class RequestDispatcher: GatewayRequestHandler {
             // A proxy route reached by a whole request (a WebSocket message; HTTP streams these before, see
             // ProxyRouting): sent upstream as is, its response collected into the answer.
             let route = snapshot.proxyRoutes[index - snapshot.routes.count]
-            return ProxyCollector.start(route, request: request, on: eventLoop, allocator: allocator, responder: responder)
+            guard let metrics = snapshot.metrics?.route(route.configuration.resource) else {
+                return ProxyCollector.start(route, request: request, on: eventLoop, allocator: allocator, responder: responder)
+            }
+            let metered = MeteredResponder(inner: responder, metrics: metrics, ingress: request.ingress, started: started)
+            return ProxyCollector.start(route, request: request, on: eventLoop, allocator: allocator, responder: metered)
         case .route:
             let error = GatewayError(.routeNotFound, "no route for \(request.method) \(request.path)")
-            return responder.respond(error.response(allocator: allocator))
+            return unrouted(error, snapshot, request, started: started, allocator: allocator, responder: responder)
         case .notFound:
             let error = GatewayError(.routeNotFound, "no route for \(request.method) \(request.path)")
-            return responder.respond(error.response(allocator: allocator))
+            return unrouted(error, snapshot, request, started: started, allocator: allocator, responder: responder)
         case .methodNotAllowed(let allowed):
             let error = GatewayError(
                 .methodNotAllowed,
                 "\(request.path) does not accept \(request.method) (allowed: \(allowed.joined(separator: ", ")))",
                 allow: allowed
             )
-            return responder.respond(error.response(allocator: allocator))
+            return unrouted(error, snapshot, request, started: started, allocator: allocator, responder: responder)
         }
+        guard let metrics = route.metrics else {
+            return serve(route, request, on: eventLoop, allocator: allocator, responder: responder)
+        }
+        let metered = MeteredResponder(inner: responder, metrics: metrics, ingress: request.ingress, started: started)
+        serve(route, request, on: eventLoop, allocator: allocator, responder: metered)
+    }
 
+    /// A request no route takes: answered with `error`, and counted under no route.
+    private func unrouted<Responder: GatewayResponder>(
+        _ error: GatewayError, _ snapshot: RuntimeSnapshot, _ request: GatewayRequest, started: UInt64,
+        allocator: ByteBufferAllocator, responder: Responder
+    ) {
+        let response = error.response(allocator: allocator)
+        snapshot.metrics?.route(GatewayMetrics.unmatchedRoute).answered(status: response.status, ingress: request.ingress, started: started)
+        responder.respond(response)
+    }
+
+    /// The walk from binding to the answer, for a request the router gave `route`.
+    private func serve<Responder: GatewayResponder>(
+        _ route: CompiledRoute, _ request: GatewayRequest, on eventLoop: any EventLoop, allocator: ByteBufferAllocator,
+        responder: Responder
+    ) {
         let input: CallInput
         do throws(BindingError) {
             input = try route.binder.bind(request)
@@ -88,6 +114,7 @@ final class RequestDispatcher: GatewayRequestHandler {
             }
         case .reject(let error):
             streamed?.close()
+            route.metrics?.blocked(code: error.code.name)
             responder.respond(error.response(allocator: allocator))
         }
     }

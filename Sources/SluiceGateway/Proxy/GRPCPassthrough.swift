@@ -61,7 +61,7 @@ struct GRPCPassthrough: Sendable {
     /// previous snapshot's when its settings did not change, as for `protocol: http` services).
     static func build(
         configuration: GatewayConfiguration, previous: RuntimeSnapshot?, guards: RouteGuardBuilder, group: any EventLoopGroup,
-        logger: Logger
+        logger: Logger, metrics: GatewayMetrics? = nil
     ) -> (table: GRPCPassthrough, upstreams: [String: HTTPUpstream]) {
         var routes: [String: ProxyRoute] = [:]
         var upstreams: [String: HTTPUpstream] = [:]
@@ -80,12 +80,15 @@ struct GRPCPassthrough: Sendable {
             // The reflection and status files linked in for transcoding declare no service.
             for method in idl.schema.methods.values.sorted(by: { $0.fullName < $1.fullName }) {
                 guard let path = Self.path(ofMethod: method.fullName), routes[path] == nil,
-                    let route = Self.route(path: path, method: method.fullName, service: service, upstream: upstream, role: .call, guards: guards)
+                    let route = Self.route(
+                        path: path, method: method.fullName, service: service, upstream: upstream, role: .call, guards: guards,
+                        metrics: metrics)
                 else { continue }
                 routes[path] = route
                 if unimplemented == nil {
                     unimplemented = Self.route(
-                        path: path, method: "", service: service, upstream: upstream, role: .unimplemented, guards: nil)
+                        path: path, method: "", service: service, upstream: upstream, role: .unimplemented, guards: nil,
+                        metrics: metrics)
                 }
             }
         }
@@ -94,7 +97,7 @@ struct GRPCPassthrough: Sendable {
 
     private static func route(
         path: String, method: String, service: ServiceConfiguration, upstream: HTTPUpstream, role: ProxyRoute.GRPCRole,
-        guards: RouteGuardBuilder?
+        guards: RouteGuardBuilder?, metrics: GatewayMetrics?
     ) -> ProxyRoute? {
         guard let template = try? PathTemplate.parse(path) else { return nil }
         let configuration = RouteConfiguration(
@@ -102,6 +105,9 @@ struct GRPCPassthrough: Sendable {
         // A passed-through call enters its method's resource (`service:pkg.Service.Method`), as a transcoded
         // call of the same method does, and the `POST /pkg.Service/Method` route resource system rules watch.
         let flowGuard = guards?.guardFor(configuration, call: nil, entersMethod: true)
-        return ProxyRoute(configuration: configuration, upstream: upstream, grpc: role, flowGuard: flowGuard)
+        // Unimplemented methods share one label, so a client probing names cannot grow the metrics without bound.
+        let label = role == .unimplemented ? GatewayMetrics.unmatchedRoute : configuration.resource
+        return ProxyRoute(
+            configuration: configuration, upstream: upstream, grpc: role, flowGuard: flowGuard, metrics: metrics?.route(label))
     }
 }

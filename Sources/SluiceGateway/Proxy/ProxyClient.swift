@@ -5,6 +5,8 @@ internal import NIOHTTP1
 /// an HTTP/2 stream (``HTTP2ProxyStreamHandler``) each put the upstream's response on their own wire.
 protocol ProxyClient: AnyObject {
     var allocator: ByteBufferAllocator { get }
+    /// What carries the client's request, for metrics; nil for a client the dispatcher counts (a collector).
+    var ingress: IngressProtocol? { get }
     /// Whether the client takes more bytes now (the socket, or the stream's flow-control window).
     var isWritable: Bool { get }
     /// Inside a read of the client's request parts: what they produce upstream is flushed once, when the read

@@ -22,6 +22,9 @@ struct ProxyCollection: Sendable {
 ///
 /// Lives on the request's event loop, like the exchange.
 final class ProxyCollector<Responder: GatewayResponder>: ProxyClient {
+    /// The dispatcher counts the answer this collects (its responder is the metered one).
+    var ingress: IngressProtocol? { nil }
+
     let allocator: ByteBufferAllocator
     private var responder: Responder?
     private let route: ProxyRoute

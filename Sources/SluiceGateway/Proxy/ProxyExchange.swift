@@ -67,6 +67,9 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     var grpcWeb: GRPCWebCall?
     /// The client's address, for flow rules keyed on it.
     let clientAddress: String?
+    /// When the request's head arrived (uptime nanoseconds), for the route's metrics; 0 without them.
+    let started: UInt64
+    private var metered = false
     /// What the route's flow guard admitted, until the exchange ends; and how it is ending.
     var flowTicket: GuardTicket?
     var flowOutcome = GuardOutcome.failure
@@ -77,6 +80,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         self.eventLoop = eventLoop
         self.client = client
         self.clientAddress = origin.clientAddress
+        self.started = route.metrics == nil ? 0 : NIODeadline.now().uptimeNanoseconds
         var headers = ProxyHeaders.request(request.headers, origin: origin, fallbackHost: nil)
         if request.headers["transfer-encoding"].contains(where: { $0.lowercased().contains("chunked") }) {
             headers.add(name: "transfer-encoding", value: "chunked")
@@ -126,6 +130,14 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         }
     }
 
+    /// The response head (the upstream's, or the gateway's own) goes to the client now: counted once on the
+    /// route. A client that collects the response (a WebSocket message) is counted by the dispatcher instead.
+    func meterAnswer(_ status: Int) {
+        guard !metered, let metrics = route.metrics, let ingress = client?.ingress else { return }
+        metered = true
+        metrics.answered(status: status, ingress: ingress, started: started)
+    }
+
     /// Every earlier response is written: take an upstream connection.
     func start() {
         guard case .waitingForTurn = phase else { return }
@@ -147,6 +159,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
                 eventLoop.assumeIsolated().scheduleTask(in: delay) { self.connect() }
                 return
             case .reject(let error):
+                route.metrics?.blocked(code: error.code.name)
                 return respond(error, close: !requestEnded)
             }
         }
@@ -420,6 +433,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         phase = .finished
         flowOutcome = GuardOutcome(httpStatus: error.code.status)
         let close = close || closeAfterResponse
+        meterAnswer(route.grpc != nil ? 200 : error.code.status)
         if route.grpc != nil {
             client.proxyTrailersOnly(GRPCStatusAnswer.headers(for: error, contentType: grpcWeb?.responseContentType ?? "application/grpc"))
         } else {

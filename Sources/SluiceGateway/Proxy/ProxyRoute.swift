@@ -16,8 +16,14 @@ final class ProxyRoute: Sendable {
     let grpc: GRPCRole?
     /// Flow control for the route's requests; nil when no rule touches them.
     let flowGuard: RouteGuard?
+    /// The route's request metrics; nil when the gateway keeps none.
+    let metrics: RouteMetrics?
 
-    init(configuration: RouteConfiguration, upstream: HTTPUpstream, grpc: GRPCRole? = nil, flowGuard: RouteGuard? = nil) {
+    init(
+        configuration: RouteConfiguration, upstream: HTTPUpstream, grpc: GRPCRole? = nil, flowGuard: RouteGuard? = nil,
+        metrics: RouteMetrics? = nil
+    ) {
+        self.metrics = metrics
         self.configuration = configuration
         self.upstream = upstream
         self.grpc = grpc

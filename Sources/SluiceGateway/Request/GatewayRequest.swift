@@ -26,6 +26,8 @@ public struct GatewayRequest: Sendable {
     /// streams requests (client-streaming or bidi gRPC) opens it and takes them as they come; HTTP requests
     /// carry theirs in the body.
     var messages: RequestMessageOpener?
+    /// What carried the request, for metrics and access logs; set by the HTTP/2 and WebSocket adapters.
+    var ingress: IngressProtocol = .http1
 
     public init(method: String, path: Substring, query: Substring, headers: GatewayHeaders, body: ByteBuffer?) {
         self.method = method

@@ -8,8 +8,11 @@ final class CompiledRoute: Sendable {
     let flowGuard: RouteGuard?
     /// The codec and the client, for the route's protocol.
     let call: RouteCall
+    /// The route's request metrics; nil when the gateway keeps none.
+    let metrics: RouteMetrics?
 
-    init(configuration: RouteConfiguration, service: ServiceRuntime, call: RouteCall, flowGuard: RouteGuard?) {
+    init(configuration: RouteConfiguration, service: ServiceRuntime, call: RouteCall, flowGuard: RouteGuard?, metrics: RouteMetrics? = nil) {
+        self.metrics = metrics
         self.configuration = configuration
         self.binder = RequestBinder(route: configuration)
         self.service = service

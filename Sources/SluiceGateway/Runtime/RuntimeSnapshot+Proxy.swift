@@ -10,7 +10,8 @@ extension RuntimeSnapshot {
         guards: RouteGuardBuilder,
         retryingServices: Set<String>,
         group: any EventLoopGroup,
-        logger: Logger
+        logger: Logger,
+        metrics: GatewayMetrics?
     ) -> (routes: [ProxyRoute], upstreams: [String: HTTPUpstream]) {
         var upstreams: [String: HTTPUpstream] = [:]
         var routes: [ProxyRoute] = []
@@ -27,7 +28,10 @@ extension RuntimeSnapshot {
                     configuration: service, routesRetry: retryingServices.contains(service.name), group: group, logger: logger)
             }
             upstreams[service.name] = upstream
-            routes.append(ProxyRoute(configuration: route, upstream: upstream, flowGuard: guards.guardFor(route, call: nil)))
+            routes.append(
+                ProxyRoute(
+                    configuration: route, upstream: upstream, flowGuard: guards.guardFor(route, call: nil),
+                    metrics: metrics?.route(route.resource)))
         }
         return (routes, upstreams)
     }

@@ -23,6 +23,8 @@ final class RuntimeSnapshot: Sendable {
     let grpcPassthrough: GRPCPassthrough
     /// Flow control's engine and state, shared with the snapshots before and after this one.
     let flow: FlowRuntime
+    /// The gateway's metrics (they outlive snapshots, as `flow` does); nil when it keeps none.
+    let metrics: GatewayMetrics?
 
     private init(
         configuration: GatewayConfiguration,
@@ -32,8 +34,10 @@ final class RuntimeSnapshot: Sendable {
         proxyRoutes: [ProxyRoute] = [],
         upstreams: [String: HTTPUpstream] = [:],
         grpcPassthrough: GRPCPassthrough = .empty,
-        flow: FlowRuntime
+        flow: FlowRuntime,
+        metrics: GatewayMetrics?
     ) {
+        self.metrics = metrics
         self.configuration = configuration
         self.router = router
         self.routes = routes
@@ -57,6 +61,7 @@ final class RuntimeSnapshot: Sendable {
         logger: Logger = Logger(label: "sluice.gateway"),
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         flow: FlowRuntime? = nil,
+        metrics: GatewayMetrics? = nil,
         makeCaller: (ThriftClientConfiguration) -> any ThriftCaller,
         makeGRPCCaller: (GRPCClientConfiguration) -> any GRPCCaller = { configuration in
             GRPCClient(configuration: configuration, eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "sluice.grpc"))
@@ -70,6 +75,7 @@ final class RuntimeSnapshot: Sendable {
         let retryingServices = Set(
             configuration.routes.filter { $0.callPolicy.retry != nil || $0.callPolicy.hedge != nil }.map(\.service))
         let flow = previous?.flow ?? flow ?? FlowRuntime()
+        let metrics = previous?.metrics ?? metrics
         let guards = RouteGuardBuilder(
             rules: configuration.flowRules, runtime: flow,
             methodResources: configuration.routes.filter { serviceConfigurations[$0.service]?.kind != .http }.map(\.methodResource)
@@ -107,13 +113,17 @@ final class RuntimeSnapshot: Sendable {
                 guard case .thrift(let caller, _) = runtime.client else { continue }
                 call = .thrift(ThriftRouteCall(configuration: route, method: method, schema: schema, service: service, caller: caller))
             }
-            routes.append(CompiledRoute(configuration: route, service: runtime, call: call, flowGuard: guards.guardFor(route, call: call)))
+            routes.append(
+                CompiledRoute(
+                    configuration: route, service: runtime, call: call, flowGuard: guards.guardFor(route, call: call),
+                    metrics: metrics?.route(route.resource)))
             table.append((route.method, route.template))
         }
         let (proxyRoutes, httpUpstreams) = Self.proxyRoutes(
-            proxied, previous: previous, guards: guards, retryingServices: retryingServices, group: group, logger: logger)
+            proxied, previous: previous, guards: guards, retryingServices: retryingServices, group: group, logger: logger,
+            metrics: metrics)
         let (grpcPassthrough, grpcUpstreams) = GRPCPassthrough.build(
-            configuration: configuration, previous: previous, guards: guards, group: group, logger: logger)
+            configuration: configuration, previous: previous, guards: guards, group: group, logger: logger, metrics: metrics)
         let upstreams = httpUpstreams.merging(grpcUpstreams) { http, _ in http }
         table += proxyRoutes.map { ($0.configuration.method, $0.configuration.template) }
         let snapshot = RuntimeSnapshot(
@@ -124,7 +134,8 @@ final class RuntimeSnapshot: Sendable {
             proxyRoutes: proxyRoutes,
             upstreams: upstreams,
             grpcPassthrough: grpcPassthrough,
-            flow: flow
+            flow: flow,
+            metrics: metrics
         )
         let kept = Set(services.values.map(\.client.identity))
         let retired = previous?.services.values.filter { !kept.contains($0.client.identity) } ?? []

@@ -95,9 +95,10 @@ struct Demo: AsyncParsableCommand {
         let temporary = directory == routes ? nil : directory
         let gateway: Gateway
         do {
-            let configuration = Gateway.Configuration(
+            var configuration = Gateway.Configuration(
                 host: listen.host, port: listen.port, routesDirectory: directory, websocket: WebSocketSettings(path: "/ws"),
                 logLevel: logLevel, admin: .default)
+            configuration.metrics = true
             gateway = try await startGateway(configuration, group: group, logger: logger)
         } catch {
             if let temporary { DemoRoutes.remove(temporary) }

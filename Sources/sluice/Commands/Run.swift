@@ -41,6 +41,11 @@ struct Run: AsyncParsableCommand {
             valueName: "interval|off"))
     var watch: String?
 
+    @Flag(
+        inversion: .prefixedNo,
+        help: ArgumentHelp("Keep metrics for the admin API's /metrics (default: on); a config file has 'metrics:'."))
+    var metrics = true
+
     @Option(
         name: .customLong("drain-timeout"),
         help: ArgumentHelp(
@@ -111,6 +116,7 @@ struct Run: AsyncParsableCommand {
                 listeners: file.listeners, routesDirectory: file.routesDirectory, includeDirectories: includeDirectories,
                 limits: file.limits, websocket: file.websocket, logLevel: logLevel, admin: file.admin, watch: file.watch)
             configuration.drainTimeout = file.drainTimeout
+            configuration.metrics = file.metrics
         } else {
             let listen = listen ?? HostPort(host: "127.0.0.1", port: 8080)
             configuration = Gateway.Configuration(
@@ -118,6 +124,7 @@ struct Run: AsyncParsableCommand {
                 includeDirectories: includeDirectories, websocket: websocketPath.map { WebSocketSettings(path: $0) },
                 logLevel: logLevel, admin: adminSettings, watch: watchSettings)
             if let drain = drainTimeout.flatMap(Self.duration) { configuration.drainTimeout = drain }
+            configuration.metrics = metrics
         }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: eventLoops ?? System.coreCount)
         let gateway: Gateway

@@ -425,6 +425,8 @@ extension HTTP1ConnectionHandler {
 // MARK: proxied requests (Proxy/)
 
 extension HTTP1ConnectionHandler: ProxyClient {
+    var ingress: IngressProtocol? { .http1 }
+
     private func startExchange(_ route: ProxyRoute, head: HTTPRequestHead, target: String, context: ChannelHandlerContext) {
         let origin = ProxyHeaders.Origin(clientAddress: context.channel.remoteAddress?.ipAddress, scheme: scheme)
         let exchange = ProxyExchange(

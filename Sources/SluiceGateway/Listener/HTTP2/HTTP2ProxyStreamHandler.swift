@@ -187,6 +187,8 @@ final class HTTP2ProxyStreamHandler: ChannelDuplexHandler, RemovableChannelHandl
 // MARK: the exchange's client side
 
 extension HTTP2ProxyStreamHandler: ProxyClient {
+    var ingress: IngressProtocol? { .http2 }
+
     var allocator: ByteBufferAllocator { context?.channel.allocator ?? ByteBufferAllocator() }
 
     var isWritable: Bool { context?.channel.isWritable ?? false }

@@ -113,6 +113,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
             let cancellation = CallCancellation()
             self.cancellation = cancellation
             request.cancellation = cancellation
+            request.ingress = .http2
             request.clientAddress = clientAddress
             handler.handle(request, on: context.eventLoop, allocator: context.channel.allocator, responder: Responder(stream: self))
         case .reject(let error):

@@ -225,6 +225,7 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
         inFlight[message] = InFlight(cancellation: cancellation, id: parsed.id, firstItem: parsed.firstItem)
         var request = parsed.request
         request.cancellation = cancellation
+        request.ingress = .websocket
         request.clientAddress = proxyCollection.origin.clientAddress
         request.proxyCollection = proxyCollection
         request.messages = RequestMessageOpener(source: self, request: message, eventLoop: context.eventLoop)

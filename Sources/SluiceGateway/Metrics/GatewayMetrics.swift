@@ -1,0 +1,77 @@
+internal import CoreMetrics
+internal import Metrics
+internal import Prometheus
+internal import SluiceClient
+internal import SluiceFlow
+internal import Synchronization
+
+/// The gateway's metrics, served by the admin listener at `/metrics` in Prometheus' text format.
+///
+/// Recorded through swift-metrics' API into a swift-prometheus registry this gateway owns, not the
+/// process-wide bootstrap: two gateways in one process (tests) keep theirs apart. Outlives snapshots, so a
+/// reload keeps the counts. What is a state rather than an event (breakers, endpoints) is read when scraped.
+final class GatewayMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+    private let factory: PrometheusMetricsFactory
+    private let routes: Mutex<[String: RouteMetrics]> = Mutex([:])
+    private let reloadSucceeded: CoreMetrics.Counter
+    private let reloadFailed: CoreMetrics.Counter
+
+    /// Request latency buckets: a gateway answers in about a millisecond and times out in seconds.
+    static let durationBuckets: [Duration] = [
+        .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+        .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500),
+        .seconds(5), .seconds(10),
+    ]
+
+    init(version: String) {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = Self.durationBuckets
+        self.factory = factory
+        reloadSucceeded = CoreMetrics.Counter(label: "sluice_config_reloads_total", dimensions: [("result", "success")], factory: factory)
+        reloadFailed = CoreMetrics.Counter(label: "sluice_config_reloads_total", dimensions: [("result", "failure")], factory: factory)
+        CoreMetrics.Gauge(label: "sluice_build_info", dimensions: [("version", version)], factory: factory).record(1)
+    }
+
+    /// The metrics of the route labelled `label` (its flow-control resource name); the same object for the
+    /// same label, reload after reload.
+    func route(_ label: String) -> RouteMetrics {
+        routes.withLock { table in
+            if let known = table[label] { return known }
+            let made = RouteMetrics(route: label, factory: factory)
+            table[label] = made
+            return made
+        }
+    }
+
+    /// Requests no route matched (404, 405) count under this label.
+    static let unmatchedRoute = "(unmatched)"
+
+    func reloaded(succeeded: Bool) {
+        (succeeded ? reloadSucceeded : reloadFailed).increment()
+    }
+
+    /// The exposition: states read now (breakers, endpoints), then everything recorded.
+    func render(_ snapshot: RuntimeSnapshot) async -> [UInt8] {
+        for resource in snapshot.flow.engine.allResources {
+            for breaker in resource.breakerStates {
+                let strategy = AdminFlowView.strategy(breaker.rule.grade)
+                for state in [CircuitBreakerState.closed, .open, .halfOpen] {
+                    CoreMetrics.Gauge(
+                        label: "sluice_circuit_breaker_state",
+                        dimensions: [("resource", resource.name), ("strategy", strategy), ("state", AdminFlowView.state(state))],
+                        factory: factory
+                    ).record(breaker.state == state ? 1 : 0)
+                }
+            }
+        }
+        for (service, statuses) in await AdminServices.statuses(snapshot) {
+            for status in statuses where !status.draining {
+                let dimensions = [("service", service), ("endpoint", status.endpoint.description)]
+                CoreMetrics.Gauge(label: "sluice_upstream_endpoint_usable", dimensions: dimensions, factory: factory).record(status.isUsable ? 1 : 0)
+                CoreMetrics.Gauge(label: "sluice_upstream_endpoint_in_flight", dimensions: dimensions, factory: factory).record(status.inFlight)
+            }
+        }
+        return registry.emitToBuffer()
+    }
+}

@@ -1,0 +1,54 @@
+internal import Metrics
+internal import NIOCore
+internal import Synchronization
+
+/// One route's request metrics: answers by status and ingress protocol, and the time to the response head.
+/// Made once per route label and kept across reloads (``GatewayMetrics/route(_:)``), so a reload does not
+/// reset a route's counts.
+///
+/// Each (status, protocol) pair's counter is made on its first answer and found again by an integer key under
+/// a short lock: the registry's own lookup (names and label lists) stays off the request path.
+final class RouteMetrics: Sendable {
+    let route: String
+    private let factory: any MetricsFactory
+    private let duration: Metrics.Timer
+    private let answers: Mutex<[Int: Counter]> = Mutex([:])
+    private let blocks: Mutex<[String: Counter]> = Mutex([:])
+
+    init(route: String, factory: any MetricsFactory) {
+        self.route = route
+        self.factory = factory
+        duration = Metrics.Timer(label: "sluice_request_duration_seconds", dimensions: [("route", route)], factory: factory)
+    }
+
+    /// An answer's head went out `started` (uptime nanoseconds) after its request arrived.
+    func answered(status: Int, ingress: IngressProtocol, started: UInt64) {
+        let elapsed = NIODeadline.now().uptimeNanoseconds &- started
+        duration.recordNanoseconds(Int64(truncatingIfNeeded: elapsed))
+        counter(status: status, ingress: ingress).increment()
+    }
+
+    private func counter(status: Int, ingress: IngressProtocol) -> Counter {
+        let key = status << 2 | Int(ingress.rawValue)
+        if let known = answers.withLock({ $0[key] }) { return known }
+        let made = Counter(
+            label: "sluice_requests_total",
+            dimensions: [("route", route), ("status", String(status)), ("protocol", ingress.label)], factory: factory)
+        return answers.withLock { table in
+            if let raced = table[key] { return raced }
+            table[key] = made
+            return made
+        }
+    }
+
+    /// A flow-control rule refused a call (`code`: `flow_blocked` or `circuit_open`).
+    func blocked(code: String) {
+        let counter = blocks.withLock { table in
+            if let known = table[code] { return known }
+            let made = Counter(label: "sluice_flow_blocked_total", dimensions: [("route", route), ("code", code)], factory: factory)
+            table[code] = made
+            return made
+        }
+        counter.increment()
+    }
+}
