@@ -3,7 +3,7 @@
 # (nghttp2-client), wrk (load for test_flow_control.py's QPS limit), Debian's Thrift compiler (generates the Python
 # test servers' code at test time), g++, pkg-config and Debian's libthrift-dev, libevent-dev and libboost-dev (the Apache C++
 # THeader server of test_theader_cpp.py, built by Benchmarks/cpp/build.sh), and from PyPI Apache Thrift's Python library (>= 0.23, the first with `uuid`),
-# pytest, the `h2` HTTP/2 library (raw frames for the HTTP/2 defence tests) and `websockets`. Meant for a fresh Debian machine as root; safe to run again (skips what is already there).
+# pytest, the `h2` HTTP/2 library (raw frames for the HTTP/2 defence tests), `websockets` and `prometheus_client` (its text-format parser). Meant for a fresh Debian machine as root; safe to run again (skips what is already there).
 set -euo pipefail
 
 as_root=()
@@ -61,6 +61,8 @@ python3 -c 'import google.protobuf' 2>/dev/null || pip_install 'protobuf>=4'
 python3 -c 'import grpc' 2>/dev/null || pip_install 'grpcio>=1.60'
 # Server reflection for the gRPC test servers (test_call_grpc.py's greeter_server.py): grpcio-reflection.
 python3 -c 'import grpc_reflection.v1alpha.reflection' 2>/dev/null || pip_install 'grpcio-reflection>=1.60'
+# Prometheus' own text-format parser, which reads the admin listener's /metrics in test_metrics.py.
+python3 -c 'import prometheus_client.parser' 2>/dev/null || pip_install 'prometheus_client>=0.17'
 
 echo "test dependencies: curl $(curl --version | head -1 | cut -d' ' -f2), $(thrift --version)," \
      "python thrift $(python3 -c 'import importlib.metadata as m; print(m.version("thrift"))')," \

@@ -51,6 +51,9 @@ final class GatewayMetrics: Sendable {
         (succeeded ? reloadSucceeded : reloadFailed).increment()
     }
 
+    /// What has been recorded, in the exposition format (no scrape-time states).
+    var recorded: String { registry.emitToString() }
+
     /// The exposition: states read now (breakers, endpoints), then everything recorded.
     func render(_ snapshot: RuntimeSnapshot) async -> [UInt8] {
         for resource in snapshot.flow.engine.allResources {
