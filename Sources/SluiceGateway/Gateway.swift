@@ -5,7 +5,6 @@ internal import SluiceClient
 internal import SluiceThrift
 internal import NIOSSL
 internal import Synchronization
-internal import Foundation
 
 /// The running gateway: HTTP/1.1 and HTTP/2 listeners (cleartext or TLS) in front of the routes of one routes directory, with a client
 /// per service. Built for the `sluice` command line; everything it does is also reachable piecemeal.
@@ -39,7 +38,6 @@ public final class Gateway: Sendable {
             admin: AdminSettings? = nil,
             watch: WatchSettings? = nil
         ) {
-            self.watch = watch
             self.listeners = listeners
             self.routesDirectory = routesDirectory
             self.includeDirectories = includeDirectories
@@ -47,6 +45,7 @@ public final class Gateway: Sendable {
             self.websocket = websocket
             self.logLevel = logLevel
             self.admin = admin
+            self.watch = watch
         }
 
         /// One listener; port 0 picks a free port (see ``Gateway/localPort``).
@@ -77,12 +76,12 @@ public final class Gateway: Sendable {
     private let connections: ListenerConnections
     let state: RuntimeState
     /// The admin listener, once bound (after the traffic listeners, as it serves this object).
-    private let adminChannel = Mutex<(any Channel)?>(nil)
+    let adminChannel = Mutex<(any Channel)?>(nil)
     private let watcher = Mutex<ConfigWatcher?>(nil)
-    private let reloads = Mutex(ReloadLog())
-    private let logger: Logger
+    let reloads = Mutex(ReloadLog())
+    let logger: Logger
     /// Where reloads ask `idl: reflection` services.
-    private let group: any EventLoopGroup
+    let group: any EventLoopGroup
     private let makeCaller: @Sendable (ThriftClientConfiguration) -> any ThriftCaller
     private let makeGRPCCaller: @Sendable (GRPCClientConfiguration) -> any GRPCCaller
     /// Serialises reloads, so each builds on the snapshot the previous one installed.
@@ -224,51 +223,6 @@ public final class Gateway: Sendable {
             gateway.watcher.withLock { $0 = ConfigWatcher(gateway: gateway, settings: watch) }
         }
         return gateway
-    }
-
-    /// Binds the admin listener. A default address that is taken is skipped with a warning; a chosen one
-    /// that cannot be bound fails the start, as a traffic listener's would.
-    private func startAdmin(_ settings: AdminSettings) async throws {
-        if let problem = settings.problem { throw ListenerSetupError(address: settings.address, message: problem) }
-        let api = AdminAPI(gateway: self, settings: settings)
-        do {
-            let channel: any Channel
-            do {
-                channel = try await AdminServer.bind(settings.address, api: api, group: group).get()
-            } catch {
-                throw ListenerSetupError(address: settings.address, message: "the admin listener cannot listen (\(error))")
-            }
-            adminChannel.withLock { $0 = channel }
-            logger.info("admin listening", metadata: ["address": "\(ListenAddress(host: settings.address.host, port: adminPort ?? 0))"])
-        } catch where settings.isDefault {
-            logger.warning(
-                "no admin listener: the default admin address is taken; set 'admin: {address: ...}' or 'admin: off'",
-                metadata: ["address": "\(settings.address)", "error": "\(error)"])
-        }
-    }
-
-    /// The admin listener's port (the chosen one for port 0); nil without one.
-    public var adminPort: Int? { adminChannel.withLock { $0?.localAddress?.port } }
-
-    /// The last reload and the counts of reloads that succeeded and failed.
-    var reloadLog: ReloadLog { reloads.withLock { $0 } }
-
-    /// Reloads, recording and logging the outcome (each problem as `file:line:col: message`), for SIGHUP and
-    /// `POST /admin/reload`; a refused configuration leaves the running one in place.
-    @discardableResult
-    public func reload(trigger: String) async -> ReloadRecord {
-        var diagnostics: [String] = []
-        do {
-            try await reload()
-        } catch {
-            diagnostics = error.diagnostics.map(\.description)
-            for line in diagnostics { logger.error("reload refused: \(line)") }
-        }
-        let record = ReloadRecord(
-            trigger: trigger, at: Date().timeIntervalSince1970, diagnostics: diagnostics, routes: state.current.routes.count)
-        reloads.withLock { $0.record(record) }
-        state.current.metrics?.reloaded(succeeded: record.succeeded)
-        return record
     }
 
     /// The running configuration.
