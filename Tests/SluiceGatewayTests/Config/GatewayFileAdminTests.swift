@@ -69,3 +69,19 @@ struct GatewayFileWatchTests {
         ])
     }
 }
+
+@Suite("Gateway config file: metrics")
+struct GatewayFileMetricsTests {
+    func parse(_ extra: String) -> (Bool, [String]) {
+        let (file, diagnostics) = GatewayFile.parse(text: "listeners: [{address: \"127.0.0.1:0\"}]\nroutes: routes/\n" + extra, path: "g.yaml")
+        return (file.metrics, diagnostics.map(\.description))
+    }
+
+    @Test("on by default; on and off; anything else a positioned error")
+    func values() {
+        #expect(parse("") == (true, []))
+        #expect(parse("metrics: off\n") == (false, []))
+        #expect(parse("metrics: on\n") == (true, []))
+        #expect(parse("metrics: {port: 1}\n").1 == ["g.yaml:3:10: 'metrics' must be on or off"])
+    }
+}

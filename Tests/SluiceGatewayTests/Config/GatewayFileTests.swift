@@ -44,12 +44,12 @@ struct GatewayFileTests {
               - address: "127.0.0.1:8443"
                 http3: {}
             routes: routes/
-            metrics: {port: 9090}
+            stats: {port: 9090}
             limits: {max_connections: 10}
             """, path: "g.yaml")
         #expect(errors == [
             "g.yaml:3:5: unknown key 'http3' in a listener (expected one of: address, tls, http2)",
-            "g.yaml:5:1: unknown key 'metrics' in the gateway config (expected one of: listeners, routes, limits, websocket, admin, watch, shutdown)",
+            "g.yaml:5:1: unknown key 'stats' in the gateway config (expected one of: listeners, routes, limits, websocket, admin, watch, shutdown, metrics)",
             "g.yaml:6:10: unknown key 'max_connections' in 'limits' (expected one of: max_body, max_header_bytes, idle_timeout, header_timeout)",
         ])
     }
