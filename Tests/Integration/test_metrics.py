@@ -5,7 +5,6 @@ endpoints and breakers."""
 
 import asyncio
 import json
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -17,17 +16,8 @@ from websockets.asyncio.client import connect
 from conftest import ECHO_IDL
 from support.gateway import Gateway, write_routes
 from support.h2conn import H2Connection
-from support.processes import Child, free_port, wait_for_port
-from test_http_proxy import SERVER
-
-
-@pytest.fixture
-def upstream(tmp_path):
-    child = Child([sys.executable, SERVER], tmp_path / "http-echo.log")
-    port = int(child.wait_for_line(r"listening (\d+)", timeout=20).group(1))
-    wait_for_port(port)
-    yield port
-    child.stop()
+from support.processes import free_port
+from test_http_proxy import upstream  # noqa: F401 (the stdlib HTTP echo server, as a fixture)
 
 
 def scrape(admin_port):
