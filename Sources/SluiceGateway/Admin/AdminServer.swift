@@ -8,6 +8,8 @@ internal import NIOPosix
 enum AdminServer {
     /// Admin requests carry rule sets at most.
     static let maxBody = 1 << 20
+    /// A connection that sends nothing for this long is closed.
+    static let idleTimeout = TimeAmount.seconds(60)
 
     static func bind(_ address: ListenAddress, api: AdminAPI, group: any EventLoopGroup) -> EventLoopFuture<any Channel> {
         ServerBootstrap(group: group)
@@ -15,6 +17,7 @@ enum AdminServer {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(AdminRequestHandler(api: api))
                 }
@@ -24,7 +27,8 @@ enum AdminServer {
 }
 
 /// Collects each request whole, asks the API, and writes its answer; requests on one connection are answered
-/// in order, one at a time.
+/// in order, one at a time. NIO's server pipeline holds a pipelined request (and stops reading) until the one
+/// before it is answered, so the queue holds one request at most.
 final class AdminRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -64,6 +68,14 @@ final class AdminRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
                     authorization: head.headers.first(name: "authorization"), body: body)
             queued.append((head, request))
             answerNext(context: context)
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
         }
     }
 

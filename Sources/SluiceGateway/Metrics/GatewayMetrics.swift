@@ -14,6 +14,9 @@ final class GatewayMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     private let factory: PrometheusMetricsFactory
     private let routes: Mutex<[String: RouteMetrics]> = Mutex([:])
+    /// The gauges the last scrape set, by series: one not set again (a removed endpoint or rule) is removed
+    /// from the registry, so discovery churning through addresses cannot grow the exposition without bound.
+    private let states: Mutex<[String: CoreMetrics.Gauge]> = Mutex([:])
     private let reloadSucceeded: CoreMetrics.Counter
     private let reloadFailed: CoreMetrics.Counter
 
@@ -56,25 +59,40 @@ final class GatewayMetrics: Sendable {
 
     /// The exposition: states read now (breakers, endpoints), then everything recorded.
     func render(_ snapshot: RuntimeSnapshot) async -> [UInt8] {
+        var values: [(label: String, dimensions: [(String, String)], value: Int)] = []
         for resource in snapshot.flow.engine.allResources {
             for breaker in resource.breakerStates {
                 let strategy = AdminFlowView.strategy(breaker.rule.grade)
                 for state in [CircuitBreakerState.closed, .open, .halfOpen] {
-                    CoreMetrics.Gauge(
-                        label: "sluice_circuit_breaker_state",
-                        dimensions: [("resource", resource.name), ("strategy", strategy), ("state", AdminFlowView.state(state))],
-                        factory: factory
-                    ).record(breaker.state == state ? 1 : 0)
+                    let dimensions = [("resource", resource.name), ("strategy", strategy), ("state", AdminFlowView.state(state))]
+                    values.append(("sluice_circuit_breaker_state", dimensions, breaker.state == state ? 1 : 0))
                 }
             }
         }
         for (service, statuses) in await AdminServices.statuses(snapshot) {
             for status in statuses where !status.draining {
                 let dimensions = [("service", service), ("endpoint", status.endpoint.description)]
-                CoreMetrics.Gauge(label: "sluice_upstream_endpoint_usable", dimensions: dimensions, factory: factory).record(status.isUsable ? 1 : 0)
-                CoreMetrics.Gauge(label: "sluice_upstream_endpoint_in_flight", dimensions: dimensions, factory: factory).record(status.inFlight)
+                values.append(("sluice_upstream_endpoint_usable", dimensions, status.isUsable ? 1 : 0))
+                values.append(("sluice_upstream_endpoint_in_flight", dimensions, status.inFlight))
             }
         }
+        setStates(values)
         return registry.emitToBuffer()
+    }
+
+    func setStates(_ values: [(label: String, dimensions: [(String, String)], value: Int)]) {
+        let factory = self.factory
+        let stale = states.withLock { gauges -> [CoreMetrics.Gauge] in
+            var fresh: [String: CoreMetrics.Gauge] = [:]
+            for (label, dimensions, value) in values {
+                let series = label + dimensions.map { "|\($0.0)=\($0.1)" }.joined()
+                let gauge = gauges[series] ?? CoreMetrics.Gauge(label: label, dimensions: dimensions, factory: factory)
+                gauge.record(value)
+                fresh[series] = gauge
+            }
+            defer { gauges = fresh }
+            return gauges.filter { fresh[$0.key] == nil }.map(\.value)
+        }
+        for gauge in stale { gauge.destroy() }
     }
 }

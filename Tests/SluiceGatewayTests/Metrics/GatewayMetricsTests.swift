@@ -41,4 +41,18 @@ struct GatewayMetricsTests {
         #expect(lines(a).contains(#"sluice_requests_total{route="r",status="200",protocol="http1"} 1"#))
         #expect(!lines(b).contains { $0.hasPrefix("sluice_requests_total") })
     }
+
+    @Test("a state no longer reported (a removed endpoint) leaves the exposition")
+    func staleStates() {
+        let metrics = GatewayMetrics(version: "x")
+        metrics.setStates([
+            ("sluice_upstream_endpoint_usable", [("service", "s"), ("endpoint", "10.0.0.1:1")], 1),
+            ("sluice_upstream_endpoint_usable", [("service", "s"), ("endpoint", "10.0.0.2:1")], 0),
+        ])
+        #expect(lines(metrics).contains(#"sluice_upstream_endpoint_usable{service="s",endpoint="10.0.0.2:1"} 0.0"#))
+        metrics.setStates([("sluice_upstream_endpoint_usable", [("service", "s"), ("endpoint", "10.0.0.1:1")], 0)])
+        let text = lines(metrics)
+        #expect(text.contains(#"sluice_upstream_endpoint_usable{service="s",endpoint="10.0.0.1:1"} 0.0"#))
+        #expect(!text.contains { $0.contains("10.0.0.2:1") })
+    }
 }
