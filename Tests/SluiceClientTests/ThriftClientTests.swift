@@ -334,12 +334,10 @@ struct ThriftClientTests {
     @Test("connection refused fails fast with connectFailed", arguments: [ThriftTransportKind.ttheader, .framed])
     func refused(transport: ThriftTransportKind) async throws {
         try await Self.withHarness { harness in
-            // A port that was just free: bind and close a listener to find one.
-            let probe = try await ServerBootstrap(group: harness.serverGroup).bind(host: "127.0.0.1", port: 0).get()
-            let port = probe.localAddress?.port ?? 1
-            try await probe.close()
-            let client = harness.client(harness.configuration(transport, port: port))
+            let refused = try RefusedPort()
+            let client = harness.client(harness.configuration(transport, port: refused.port))
             let error = await Self.clientError { _ = try await harness.call(client, "echo", 1) }
+            withExtendedLifetime(refused) {}
             #expect(error?.kind == .connectFailed)
             await client.shutdown()
         }

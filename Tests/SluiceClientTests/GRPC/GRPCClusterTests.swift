@@ -15,9 +15,8 @@ struct GRPCClusterTests {
     ) async throws {
         let ports = try GRPCTestServer.ports()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let refused = try await ServerBootstrap(group: group).bind(host: "127.0.0.1", port: 0).get()
-        let refusedPort = refused.localAddress?.port ?? 1
-        try await refused.close()
+        let refused = try RefusedPort()
+        let refusedPort = refused.port
         let live = WeightedEndpoint(Endpoint(host: "127.0.0.1", port: ports.plain), weight: 1)
         let cluster = ClusterConfiguration(
             endpoints: dead ? [WeightedEndpoint(Endpoint(host: "127.0.0.1", port: refusedPort), weight: 100), live] : [live],
@@ -27,6 +26,7 @@ struct GRPCClusterTests {
             eventLoopGroup: group, logger: Logger(label: "grpc-cluster-test"))
         var failure: (any Error)?
         do { try await body(client, group.next()) } catch { failure = error }
+        withExtendedLifetime(refused) {}
         await client.shutdown()
         try await group.shutdownGracefully()
         if let failure { throw failure }

@@ -107,12 +107,10 @@ struct GRPCConnectTests {
     @Test("a refused connect fails the call with connectFailed")
     func refused() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        // Bound and closed again: nothing listens there now.
-        let channel = try await ServerBootstrap(group: group).bind(host: "127.0.0.1", port: 0).get()
-        let port = channel.localAddress?.port ?? 0
-        try await channel.close()
+        let refused = try RefusedPort()
         let error = await Self.failure(
-            GRPCClientConfiguration(endpoints: [Endpoint(host: "127.0.0.1", port: port)]), group: group)
+            GRPCClientConfiguration(endpoints: [Endpoint(host: "127.0.0.1", port: refused.port)]), group: group)
+        withExtendedLifetime(refused) {}
         #expect(error?.kind == .connectFailed)
         try await group.shutdownGracefully()
     }

@@ -66,7 +66,8 @@ enum HealthTest {
         }
     }
 
-    /// A port that refuses connections: bound, then closed.
+    /// A port that refuses connections: bound, then closed (for a test that listens on it later; otherwise a
+    /// ``RefusedPort`` keeps it refused).
     static func closedPort(group: any EventLoopGroup) async throws -> Int {
         let channel = try await ServerBootstrap(group: group).bind(host: "127.0.0.1", port: 0).get()
         let port = channel.localAddress?.port ?? 0

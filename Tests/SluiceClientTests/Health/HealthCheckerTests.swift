@@ -25,7 +25,9 @@ struct HealthCheckerTests {
         try await Self.withGroup { group in
             let listener = try await HealthTest.listener(group: group)
             let up = Endpoint(host: "127.0.0.1", port: listener.localAddress?.port ?? 0)
-            let down = Endpoint(host: "127.0.0.1", port: try await HealthTest.closedPort(group: group))
+            let refused = try RefusedPort()
+            defer { withExtendedLifetime(refused) {} }
+            let down = Endpoint(host: "127.0.0.1", port: refused.port)
             let log = TransitionLog()
             let checker = HealthTest.checker(
                 HealthTest.policy(interval: .milliseconds(50), timeout: .milliseconds(50)), .tcp(),
@@ -172,7 +174,9 @@ struct HealthCheckerTests {
     @Test("endpoints added and removed while it runs: a removed one reports nothing more")
     func addRemove() async throws {
         try await Self.withGroup { group in
-            let first = Endpoint(host: "127.0.0.1", port: try await HealthTest.closedPort(group: group))
+            let refused = try RefusedPort()
+            defer { withExtendedLifetime(refused) {} }
+            let first = Endpoint(host: "127.0.0.1", port: refused.port)
             let listener = try await HealthTest.listener(group: group)
             let second = Endpoint(host: "127.0.0.1", port: listener.localAddress?.port ?? 0)
             let log = TransitionLog()
