@@ -220,6 +220,8 @@ def test_flow_view_counts_what_the_clients_saw(sluice_bin, tmp_path, demo_backen
                          "exception": 0}, (total, statuses)
         assert say["concurrency"] == 0 and say["inbound"] is True
         assert say["breakers"] == [{"strategy": "error_ratio", "state": "closed"}]
+        # The backend method is a resource too, but no rule watches it: not listed.
+        assert "echo:EchoService.Say" not in resources, sorted(resources)
         assert sum(s["pass"] + s["block"] for s in flow["inbound"]["seconds"]) == len(statuses)
     finally:
         gw.stop()

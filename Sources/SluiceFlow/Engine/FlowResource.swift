@@ -37,6 +37,13 @@ public final class FlowResource: Sendable {
         origins.withLock { $0[origin] }
     }
 
+    /// Whether any rule of the last load watches this resource (a resource can exist for none: the gateway
+    /// creates each route's and method's before loading, for RELATE and CHAIN rules to find).
+    public var isWatched: Bool {
+        let rules = snapshot
+        return !rules.checks.isEmpty || !rules.params.isEmpty || !rules.breakers.isEmpty || rules.system != nil
+    }
+
     /// Each circuit breaker of the rules loaded last, with its state now.
     public var breakerStates: [(rule: DegradeRule, state: CircuitBreakerState)] {
         snapshot.breakers.map { ($0.rule, $0.state) }

@@ -9,7 +9,8 @@ enum AdminFlowView {
         let now = flow.clock.nowMillis()
         // The engine counts on the monotonic clock; a chart wants the wall clock.
         let offset = Int64(Date().timeIntervalSince1970 * 1000) - now
-        let resources = flow.engine.allResources.map { resource -> AdminJSON in
+        // Resources no rule watches never see a call (the guard skips them): listing them would be noise.
+        let resources = flow.engine.allResources.filter(\.isWatched).map { resource -> AdminJSON in
             .object([
                 ("resource", .string(resource.name)),
                 ("inbound", .bool(resource.isInbound)),
