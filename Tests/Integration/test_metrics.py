@@ -122,6 +122,13 @@ def test_counts_match_the_traffic(sluice_bin, tmp_path, demo_backend, upstream):
             assert time.monotonic() < deadline, usable
             time.sleep(0.1)
         assert value(samples, "sluice_upstream_endpoint_in_flight", service="checked", endpoint=dead) == 0
+        # Calls now go to the live endpoint only; each is an attempt counted on it.
+        for i in range(3):
+            assert gw.post("/v1/checked/c%d" % i, {}).status == 200
+        samples = scrape(admin_port)
+        assert value(samples, "sluice_upstream_attempts_total", service="checked", endpoint=demo_backend.address) == 3
+        assert value(samples, "sluice_upstream_attempts_total", service="checked", endpoint=dead) == 0
+        assert value(samples, "sluice_upstream_failures_total", service="checked", endpoint=demo_backend.address) == 0
     finally:
         gw.stop()
 

@@ -75,11 +75,11 @@ final class ClusterCall<Wire: ClusterWire>: @unchecked Sendable {
             finish(.failure(cluster.unavailableError(state.members)))
             return
         }
-        send(to: index, budgetedRetry: false, now: now)
+        send(to: index, budgetedRetry: false, kind: .first, now: now)
         armHedge()
     }
 
-    private func send(to index: Int, budgetedRetry: Bool, now: NIODeadline) {
+    private func send(to index: Int, budgetedRetry: Bool, kind: AttemptKind, now: NIODeadline) {
         guard let timeout = deadline.attemptTimeout(perTry: retry?.perTryTimeout, at: now) else {
             if budgetedRetry { cluster.budget.retryFinished() }
             let timedOut = ClientError(.requestTimeout, "\(cluster.serviceName): no time left for another attempt")
@@ -89,7 +89,7 @@ final class ClusterCall<Wire: ClusterWire>: @unchecked Sendable {
         tried.insert(index)
         attempts += 1
         inFlight += 1
-        state.started(index)
+        state.started(index, kind: kind)
         let members = state.members
         let handle = members.handles[index]
         var own: CallCancellation?
@@ -160,7 +160,7 @@ final class ClusterCall<Wire: ClusterWire>: @unchecked Sendable {
                 self.attemptFailed(.failure(error), nil, now: now)
                 return
             }
-            self.send(to: index, budgetedRetry: budgetedRetry, now: now)
+            self.send(to: index, budgetedRetry: budgetedRetry, kind: budgetedRetry ? .retry : .first, now: now)
         }
     }
 
@@ -214,7 +214,7 @@ final class ClusterCall<Wire: ClusterWire>: @unchecked Sendable {
             }
             return
         }
-        send(to: index, budgetedRetry: true, now: now)
+        send(to: index, budgetedRetry: true, kind: .retry, now: now)
     }
 
     // MARK: Hedging
@@ -236,7 +236,7 @@ final class ClusterCall<Wire: ClusterWire>: @unchecked Sendable {
         // double it. The budget keeps backups, like retries, to its share of the calls in flight.
         guard cluster.budget.tryStartRetry(now: now) else { return }
         hedgesSent += 1
-        send(to: index, budgetedRetry: true, now: now)
+        send(to: index, budgetedRetry: true, kind: .hedge, now: now)
         armHedge()
     }
 

@@ -10,6 +10,13 @@ final class ClusterEndpoint<Wire: ClusterWire>: Sendable {
     let endpoint: Endpoint
     let transport: Wire.Transport
     private let state = Atomic<Int>(0)
+    /// What operators count (``EndpointStatus``): attempts sent, of them retries and hedges, and how many failed
+    /// or timed out. Relaxed adds, apart from the word the drain reads.
+    private let sent = Atomic<Int>(0)
+    private let retries = Atomic<Int>(0)
+    private let hedges = Atomic<Int>(0)
+    private let failures = Atomic<Int>(0)
+    private let timeouts = Atomic<Int>(0)
     private let shutDown = Atomic<Bool>(false)
     private let onDrained: @Sendable (ClusterEndpoint) -> Void
 
@@ -22,8 +29,31 @@ final class ClusterEndpoint<Wire: ClusterWire>: Sendable {
         self.onDrained = onDrained
     }
 
-    func attemptStarted() {
+    func attemptStarted(_ kind: AttemptKind = .first) {
         state.add(1, ordering: .relaxed)
+        sent.add(1, ordering: .relaxed)
+        switch kind {
+        case .first: break
+        case .retry: retries.add(1, ordering: .relaxed)
+        case .hedge: hedges.add(1, ordering: .relaxed)
+        }
+    }
+
+    /// An attempt ended with `outcome` (nil: it did not count, as a cancelled one).
+    func attemptEnded(_ outcome: AttemptOutcome?) {
+        if case .failure(let failure)? = outcome {
+            failures.add(1, ordering: .relaxed)
+            if failure.kind == .timeout { timeouts.add(1, ordering: .relaxed) }
+        }
+        attemptEnded()
+    }
+
+    /// The counts so far, for ``EndpointStatus``.
+    var counts: EndpointStatus.Counts {
+        EndpointStatus.Counts(
+            attempts: sent.load(ordering: .relaxed), retries: retries.load(ordering: .relaxed),
+            hedges: hedges.load(ordering: .relaxed), failures: failures.load(ordering: .relaxed),
+            timeouts: timeouts.load(ordering: .relaxed))
     }
 
     func attemptEnded() {
@@ -54,4 +84,11 @@ final class ClusterEndpoint<Wire: ClusterWire>: Sendable {
         guard !shutDown.exchange(true, ordering: .acquiringAndReleasing) else { return }
         await Wire.shutdown(transport)
     }
+}
+
+/// Why an attempt was sent: the call's first, a retry after a failure, or a hedge beside one still waiting.
+enum AttemptKind: Sendable {
+    case first
+    case retry
+    case hedge
 }

@@ -82,9 +82,9 @@ final class ClusterLoopState<Wire: ClusterWire>: @unchecked Sendable {
         balancer.pick(hashKey: hashKey, excluding: tried, now: now, rng: &random)
     }
 
-    func started(_ index: Int) {
+    func started(_ index: Int, kind: AttemptKind) {
         balancer.started(index)
-        members.handles[index].attemptStarted()
+        members.handles[index].attemptStarted(kind)
     }
 
     /// An attempt on `handle`, started when `members` was current at `index`, ended. Reports to the balancer
@@ -94,7 +94,7 @@ final class ClusterLoopState<Wire: ClusterWire>: @unchecked Sendable {
         _ handle: ClusterEndpoint<Wire>, index: Int, in started: ClusterMemberSet<Wire>, outcome: AttemptOutcome?,
         latency: TimeAmount, now: NIODeadline
     ) {
-        handle.attemptEnded()
+        handle.attemptEnded(outcome)
         let current: Int?
         if started === members { current = index } else { current = members.index(of: handle.endpoint) }
         guard let current else { return }

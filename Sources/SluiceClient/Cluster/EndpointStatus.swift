@@ -12,8 +12,39 @@ public struct EndpointStatus: Sendable, Equatable {
     public let loops: Int
     /// Removed by discovery, still finishing its attempts.
     public let draining: Bool
+    /// Since the endpoint joined the set.
+    public let counts: Counts
 
-    public init(endpoint: Endpoint, weight: Int, inFlight: Int, healthy: Bool?, ejectedOn: Int, loops: Int, draining: Bool = false) {
+    /// Attempts sent to the endpoint since it joined the set (of them retries and hedges), and how many failed
+    /// (transport failures, timeouts, failed replies such as a 5xx or a gRPC error status) or timed out.
+    public struct Counts: Sendable, Equatable {
+        public var attempts = 0
+        public var retries = 0
+        public var hedges = 0
+        public var failures = 0
+        public var timeouts = 0
+
+        public init(attempts: Int = 0, retries: Int = 0, hedges: Int = 0, failures: Int = 0, timeouts: Int = 0) {
+            self.attempts = attempts
+            self.retries = retries
+            self.hedges = hedges
+            self.failures = failures
+            self.timeouts = timeouts
+        }
+
+        /// Several clients' counts of one endpoint together.
+        public static func + (a: Counts, b: Counts) -> Counts {
+            Counts(
+                attempts: a.attempts + b.attempts, retries: a.retries + b.retries, hedges: a.hedges + b.hedges,
+                failures: a.failures + b.failures, timeouts: a.timeouts + b.timeouts)
+        }
+    }
+
+    public init(
+        endpoint: Endpoint, weight: Int, inFlight: Int, healthy: Bool?, ejectedOn: Int, loops: Int, draining: Bool = false,
+        counts: Counts = Counts()
+    ) {
+        self.counts = counts
         self.endpoint = endpoint
         self.weight = weight
         self.inFlight = inFlight

@@ -46,7 +46,7 @@ enum AdminServices {
                 endpoint: status.endpoint, weight: max(existing.weight, status.weight),
                 inFlight: existing.inFlight + status.inFlight, healthy: healthy,
                 ejectedOn: max(existing.ejectedOn, status.ejectedOn), loops: max(existing.loops, status.loops),
-                draining: existing.draining && status.draining)
+                draining: existing.draining && status.draining, counts: existing.counts + status.counts)
         }
         return order.compactMap { byEndpoint[$0] }
     }
@@ -111,6 +111,14 @@ enum AdminServices {
             ("loops", .int(status.loops)),
             ("draining", .bool(status.draining)),
             ("usable", .bool(status.isUsable)),
+            (
+                "counts",
+                .object([
+                    ("attempts", .int(status.counts.attempts)), ("retries", .int(status.counts.retries)),
+                    ("hedges", .int(status.counts.hedges)), ("failures", .int(status.counts.failures)),
+                    ("timeouts", .int(status.counts.timeouts)),
+                ])
+            ),
         ])
     }
 

@@ -17,6 +17,8 @@ final class GatewayMetrics: Sendable {
     /// The gauges the last scrape set, by series: one not set again (a removed endpoint or rule) is removed
     /// from the registry, so discovery churning through addresses cannot grow the exposition without bound.
     private let states: Mutex<[String: CoreMetrics.Gauge]> = Mutex([:])
+    /// Counters of totals the clients keep (attempts per endpoint), with the total each last brought them to.
+    private let totals: Mutex<[String: (counter: CoreMetrics.Counter, total: Int)]> = Mutex([:])
     private let reloadSucceeded: CoreMetrics.Counter
     private let reloadFailed: CoreMetrics.Counter
 
@@ -69,15 +71,47 @@ final class GatewayMetrics: Sendable {
                 }
             }
         }
+        var counted: [(label: String, dimensions: [(String, String)], total: Int)] = []
         for (service, statuses) in await AdminServices.statuses(snapshot) {
-            for status in statuses where !status.draining {
+            for status in statuses {
                 let dimensions = [("service", service), ("endpoint", status.endpoint.description)]
+                let counts = status.counts
+                counted += [
+                    ("sluice_upstream_attempts_total", dimensions, counts.attempts),
+                    ("sluice_upstream_retries_total", dimensions, counts.retries),
+                    ("sluice_upstream_hedges_total", dimensions, counts.hedges),
+                    ("sluice_upstream_failures_total", dimensions, counts.failures),
+                    ("sluice_upstream_timeouts_total", dimensions, counts.timeouts),
+                ]
+                guard !status.draining else { continue }
                 values.append(("sluice_upstream_endpoint_usable", dimensions, status.isUsable ? 1 : 0))
                 values.append(("sluice_upstream_endpoint_in_flight", dimensions, status.inFlight))
             }
         }
         setStates(values)
+        setTotals(counted)
         return registry.emitToBuffer()
+    }
+
+    /// Brings each counter up to the total a client reports (a total below the last, an endpoint that left
+    /// and came back, starts it again from there); counters of totals no longer reported leave the exposition.
+    func setTotals(_ values: [(label: String, dimensions: [(String, String)], total: Int)]) {
+        let factory = self.factory
+        let stale = totals.withLock { counters -> [CoreMetrics.Counter] in
+            var fresh: [String: (counter: CoreMetrics.Counter, total: Int)] = [:]
+            for (label, dimensions, total) in values {
+                let series = label + dimensions.map { "|\($0.0)=\($0.1)" }.joined()
+                let known = counters[series]
+                let counter = known?.counter ?? CoreMetrics.Counter(label: label, dimensions: dimensions, factory: factory)
+                let last = known?.total ?? 0
+                let delta = total >= last ? total - last : total
+                if delta > 0 { counter.increment(by: delta) }
+                fresh[series] = (counter, total)
+            }
+            defer { counters = fresh }
+            return counters.filter { fresh[$0.key] == nil }.map(\.value.counter)
+        }
+        for counter in stale { counter.destroy() }
     }
 
     func setStates(_ values: [(label: String, dimensions: [(String, String)], value: Int)]) {

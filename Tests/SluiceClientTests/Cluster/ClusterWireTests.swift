@@ -173,6 +173,18 @@ struct ClusterWireTests {
         }
     }
 
+    @Test("each endpoint counts its attempts, retries and failed replies for operators")
+    func counts() async throws {
+        try await Self.withCluster(scripts: [[14], []], retry: Self.retryUnavailable) { cluster, endpoints, loop in
+            _ = try await Self.call(cluster, on: loop)
+            let counts = await cluster.statuses().map(\.counts)
+            #expect(counts == [
+                EndpointStatus.Counts(attempts: 1, failures: 1),
+                EndpointStatus.Counts(attempts: 1, retries: 1),
+            ])
+        }
+    }
+
     @Test("a status that is neither retried nor the endpoint's failure is the answer, at once")
     func answeredStatus() async throws {
         try await Self.withCluster(scripts: [[5], []], retry: Self.retryUnavailable) { cluster, endpoints, loop in

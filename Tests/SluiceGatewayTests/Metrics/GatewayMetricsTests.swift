@@ -55,4 +55,17 @@ struct GatewayMetricsTests {
         #expect(text.contains(#"sluice_upstream_endpoint_usable{service="s",endpoint="10.0.0.1:1"} 0.0"#))
         #expect(!text.contains { $0.contains("10.0.0.2:1") })
     }
+
+    @Test("totals the clients keep become counters that only grow; a total that fell starts again from it")
+    func totals() {
+        let metrics = GatewayMetrics(version: "x")
+        let series = [("service", "s"), ("endpoint", "10.0.0.1:1")]
+        metrics.setTotals([("sluice_upstream_attempts_total", series, 5)])
+        metrics.setTotals([("sluice_upstream_attempts_total", series, 8)])
+        #expect(lines(metrics).contains(#"sluice_upstream_attempts_total{service="s",endpoint="10.0.0.1:1"} 8"#))
+        metrics.setTotals([("sluice_upstream_attempts_total", series, 2)])  // the endpoint left and came back
+        #expect(lines(metrics).contains(#"sluice_upstream_attempts_total{service="s",endpoint="10.0.0.1:1"} 10"#))
+        metrics.setTotals([])
+        #expect(!lines(metrics).contains { $0.hasPrefix("sluice_upstream_attempts_total") })
+    }
 }
