@@ -100,7 +100,7 @@ final class GatewayMetrics: Sendable {
         let stale = totals.withLock { counters -> [CoreMetrics.Counter] in
             var fresh: [String: (counter: CoreMetrics.Counter, total: Int)] = [:]
             for (label, dimensions, total) in values {
-                let series = label + dimensions.map { "|\($0.0)=\($0.1)" }.joined()
+                let series = Self.series(label, dimensions)
                 let known = counters[series]
                 let counter = known?.counter ?? CoreMetrics.Counter(label: label, dimensions: dimensions, factory: factory)
                 let last = known?.total ?? 0
@@ -114,12 +114,17 @@ final class GatewayMetrics: Sendable {
         for counter in stale { counter.destroy() }
     }
 
+    /// One time series' key: its name and labels.
+    private static func series(_ label: String, _ dimensions: [(String, String)]) -> String {
+        label + dimensions.map { "|\($0.0)=\($0.1)" }.joined()
+    }
+
     func setStates(_ values: [(label: String, dimensions: [(String, String)], value: Int)]) {
         let factory = self.factory
         let stale = states.withLock { gauges -> [CoreMetrics.Gauge] in
             var fresh: [String: CoreMetrics.Gauge] = [:]
             for (label, dimensions, value) in values {
-                let series = label + dimensions.map { "|\($0.0)=\($0.1)" }.joined()
+                let series = Self.series(label, dimensions)
                 let gauge = gauges[series] ?? CoreMetrics.Gauge(label: label, dimensions: dimensions, factory: factory)
                 gauge.record(value)
                 fresh[series] = gauge
