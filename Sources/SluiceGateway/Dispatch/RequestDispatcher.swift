@@ -32,7 +32,7 @@ final class RequestDispatcher: GatewayRequestHandler {
             // A proxy route reached by a whole request (a WebSocket message; HTTP streams these before, see
             // ProxyRouting): sent upstream as is, its response collected into the answer.
             let route = snapshot.proxyRoutes[index - snapshot.routes.count]
-            guard let metrics = snapshot.metrics?.route(route.configuration.resource) else {
+            guard let metrics = route.metrics else {
                 return ProxyCollector.start(route, request: request, on: eventLoop, allocator: allocator, responder: responder)
             }
             let metered = MeteredResponder(inner: responder, metrics: metrics, ingress: request.ingress, started: started)
