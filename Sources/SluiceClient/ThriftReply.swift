@@ -7,6 +7,10 @@ public struct ThriftReply: Sendable {
     public var messageType: ThriftMessageType
     /// Positioned at the start of the `_result` struct (REPLY) or the TApplicationException struct (EXCEPTION).
     public var body: ByteBuffer
+    /// The endpoint that answered (`host:port`) when a cluster carried the call; nil on the direct path.
+    public var endpoint: String?
+    /// The attempts the call made, retries and hedges included.
+    public var attempts = 1
 
     public init(messageType: ThriftMessageType, body: ByteBuffer) {
         self.messageType = messageType

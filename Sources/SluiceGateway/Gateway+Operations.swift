@@ -36,6 +36,8 @@ extension Gateway {
     /// `POST /admin/reload`; a refused configuration leaves the running one in place.
     @discardableResult
     public func reload(trigger: String) async -> ReloadRecord {
+        // A rotated access log (moved by logrotate, which then sends SIGHUP) is replaced by a new file.
+        for log in accessLogs { log.reopen() }
         var diagnostics: [String] = []
         do {
             try await reload()
@@ -49,5 +51,4 @@ extension Gateway {
         state.current.metrics?.reloaded(succeeded: record.succeeded)
         return record
     }
-
 }

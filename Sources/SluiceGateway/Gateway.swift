@@ -27,6 +27,8 @@ public final class Gateway: Sendable {
         public var drainTimeout: TimeAmount = .seconds(30)
         /// Keep request, flow-control and upstream metrics for the admin listener's `/metrics` (Metrics/).
         public var metrics = false
+        /// The access log of every listener that does not say otherwise (AccessLog/); nil: none.
+        public var accessLog: AccessLogSettings?
 
         public init(
             listeners: [ListenerConfiguration],
@@ -74,6 +76,8 @@ public final class Gateway: Sendable {
     public var localPort: Int { localPorts.first ?? 0 }
     private let channels: [any Channel]
     private let connections: ListenerConnections
+    /// Each distinct access log the listeners write (listeners with the same settings share one).
+    let accessLogs: [AccessLog]
     let state: RuntimeState
     /// The admin listener, once bound (after the traffic listeners, as it serves this object).
     let adminChannel = Mutex<(any Channel)?>(nil)
@@ -94,6 +98,7 @@ public final class Gateway: Sendable {
         configuration: Configuration,
         channels: [any Channel],
         connections: ListenerConnections,
+        accessLogs: [AccessLog],
         state: RuntimeState,
         logger: Logger,
         group: any EventLoopGroup,
@@ -106,6 +111,7 @@ public final class Gateway: Sendable {
         self.localPorts = zip(channels, configuration.listeners).map { $0.localAddress?.port ?? $1.address.port }
         self.channels = channels
         self.connections = connections
+        self.accessLogs = accessLogs
         self.state = state
         self.logger = logger
         self.group = group
@@ -162,11 +168,18 @@ public final class Gateway: Sendable {
             metrics: configuration.metrics ? GatewayMetrics(version: GatewayVersion.string) : nil, makeCaller: makeCaller,
             makeGRPCCaller: makeGRPCCaller)
         let state = RuntimeState(snapshot)
-        let dispatcher = RequestDispatcher(state: state, logger: logger)
         let connections = ListenerConnections()
         var channels: [any Channel] = []
+        var accessLogs: [AccessLogSettings: AccessLog] = [:]
         do {
             for listener in configuration.listeners {
+                var accessLog: AccessLog?
+                if let settings = listener.accessLog.resolved(default: configuration.accessLog) {
+                    accessLog = try accessLogs[settings] ?? AccessLog(settings: settings, group: group, logger: logger)
+                    accessLogs[settings] = accessLog
+                }
+                // One dispatcher per listener: it carries the listener's access log.
+                let dispatcher = RequestDispatcher(state: state, logger: logger, accessLog: accessLog)
                 let address = listener.address
                 let tls = try listener.tls.map { tls throws(ListenerSetupError) in
                     do throws(TLSFileError) {
@@ -198,12 +211,14 @@ public final class Gateway: Sendable {
         } catch {
             for channel in channels { try? await channel.close() }
             for service in snapshot.services.values { await service.client.shutdown() }
+            for log in accessLogs.values { await log.close() }
             throw error
         }
         let gateway = Gateway(
             configuration: configuration,
             channels: channels,
             connections: connections,
+            accessLogs: Array(accessLogs.values),
             state: state,
             logger: logger,
             group: group,
@@ -283,6 +298,7 @@ public final class Gateway: Sendable {
         }
         for service in services { await service.client.shutdown() }
         for upstream in state.current.upstreams.values { await upstream.shutdown() }
+        for log in accessLogs { await log.close() }
         logger.info("stopped")
     }
 }

@@ -119,7 +119,8 @@ final class ClusterCall<Wire: ClusterWire>: @unchecked Sendable {
         inFlight -= 1
         if budgetedRetry { cluster.budget.retryFinished() }
         switch result {
-        case .success(let reply):
+        case .success(var reply):
+            Wire.note(&reply, endpoint: handle.label, attempts: attempts)
             if let failure = Wire.failure(of: reply) {
                 state.ended(handle, index: index, in: members, outcome: .failure(failure), latency: latency, now: now)
                 return replyFailed(reply, failure, now: now)

@@ -8,6 +8,8 @@ internal import Synchronization
 /// shuts the transport down without a lock: whoever leaves the word at exactly `retiredBit` does.
 final class ClusterEndpoint<Wire: ClusterWire>: Sendable {
     let endpoint: Endpoint
+    /// `host:port`, made once: what an answered call names as its endpoint (``ClusterWire/note(_:endpoint:attempts:)``).
+    let label: String
     let transport: Wire.Transport
     private let state = Atomic<Int>(0)
     /// What operators count (``EndpointStatus``): attempts sent, of them retries and hedges, and how many failed
@@ -25,6 +27,7 @@ final class ClusterEndpoint<Wire: ClusterWire>: Sendable {
     /// `onDrained` runs once, after a retired endpoint's last attempt ended, off the request path.
     init(endpoint: Endpoint, transport: Wire.Transport, onDrained: @escaping @Sendable (ClusterEndpoint) -> Void) {
         self.endpoint = endpoint
+        self.label = endpoint.description
         self.transport = transport
         self.onDrained = onDrained
     }

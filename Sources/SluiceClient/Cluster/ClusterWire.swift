@@ -39,10 +39,13 @@ protocol ClusterWire: Sendable {
     /// A reply that is still a failed attempt (a gRPC status other than OK), for retries and outcomes; nil
     /// when the reply is a success.
     static func failure(of reply: Reply) -> AttemptFailure?
+    /// Records on `reply` the endpoint that sent it and how many attempts the call had made, for access logs.
+    static func note(_ reply: inout Reply, endpoint: String, attempts: Int)
 }
 
 extension ClusterWire {
     static func mayRetryUnsent(_ call: Call) -> Bool { false }
+    static func note(_ reply: inout Reply, endpoint: String, attempts: Int) {}
 }
 
 /// Thrift calls: a reply is an answer (a declared exception included), and only oneway calls are not hedged.
@@ -73,6 +76,11 @@ enum ThriftWire: ClusterWire {
     }
 
     @inline(__always) static func failure(of reply: ThriftReply) -> AttemptFailure? { nil }
+
+    static func note(_ reply: inout ThriftReply, endpoint: String, attempts: Int) {
+        reply.endpoint = endpoint
+        reply.attempts = attempts
+    }
 }
 
 /// The Thrift cluster's types under the names they had before the cluster was generic.

@@ -17,6 +17,10 @@ public struct GRPCReply: Sendable {
     public var headers: [(name: String, value: String)]
     /// The trailers' fields, `grpc-status` and `grpc-message` included.
     public var trailers: [(name: String, value: String)]
+    /// The endpoint that answered (`host:port`) when a cluster carried the call; nil otherwise.
+    public var endpoint: String?
+    /// The attempts the call made, retries and hedges included.
+    public var attempts = 1
 
     public init(
         statusCode: Int,

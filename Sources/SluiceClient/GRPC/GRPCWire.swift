@@ -52,4 +52,9 @@ enum GRPCWire: ClusterWire {
     static func failure(of reply: GRPCReply) -> AttemptFailure? {
         reply.isOK ? nil : AttemptFailure(.grpc(reply.statusCode), requestWritten: true)
     }
+
+    static func note(_ reply: inout GRPCReply, endpoint: String, attempts: Int) {
+        reply.endpoint = endpoint
+        reply.attempts = attempts
+    }
 }

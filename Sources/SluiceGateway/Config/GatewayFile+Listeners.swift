@@ -1,7 +1,7 @@
 internal import Yams
 
 extension GatewayFile {
-    static let listenerKeys = ["address", "tls", "http2"]
+    static let listenerKeys = ["address", "tls", "http2", "access_log"]
     static let tlsKeys = ["cert", "key", "client_ca", "sni"]
     static let sniKeys = ["server_name", "cert", "key"]
     static let http2Keys = ["max_concurrent_streams", "initial_window", "max_frame_size", "max_resets_per_second"]
@@ -34,6 +34,7 @@ extension GatewayFile {
             var listener = ListenerConfiguration(address: address)
             if let tls = fields["tls"] { listener.tls = parseTLS(tls.value, path: path, reader: &reader) }
             if let http2 = fields["http2"] { listener.http2 = parseHTTP2(http2.value, reader: &reader) }
+            if let accessLog = fields["access_log"] { listener.accessLog = parseAccessLog(accessLog.value, path: path, reader: &reader) }
             listeners.append(listener)
         }
         return listeners

@@ -2,7 +2,7 @@ internal import Foundation
 internal import Yams
 
 extension GatewayFile {
-    static let topKeys = ["listeners", "routes", "limits", "websocket", "admin", "watch", "shutdown", "metrics"]
+    static let topKeys = ["listeners", "routes", "limits", "websocket", "admin", "watch", "shutdown", "metrics", "access_log"]
     static let shutdownKeys = ["drain_timeout"]
     static let watchKeys = ["interval", "quiet"]
     static let adminKeys = ["address", "token"]
@@ -34,6 +34,9 @@ extension GatewayFile {
             if let websocket = top["websocket"] { file.websocket = parseWebSocket(websocket.value, reader: &reader) }
             if let admin = top["admin"] { file.admin = parseAdmin(admin.value, reader: &reader) }
             if let watch = top["watch"] { file.watch = parseWatch(watch.value, reader: &reader) }
+            if let accessLog = top["access_log"] {
+                file.accessLog = parseAccessLog(accessLog.value, path: path, reader: &reader).resolved(default: nil)
+            }
             if let metrics = top["metrics"] {
                 switch metrics.value.scalar?.string {
                 case "on", "true": file.metrics = true

@@ -17,6 +17,8 @@ public struct GatewayFile: Sendable {
     public var watch: WatchSettings? = WatchSettings()
     /// `metrics: off` keeps none (and `/metrics` answers 404).
     public var metrics = true
+    /// `access_log:` for every listener without its own; nil: none.
+    public var accessLog: AccessLogSettings?
     /// `shutdown: {drain_timeout: 30s}`.
     public var drainTimeout: TimeAmount = .seconds(30)
 

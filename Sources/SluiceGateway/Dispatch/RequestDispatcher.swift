@@ -9,10 +9,13 @@ internal import SluiceJSON
 final class RequestDispatcher: GatewayRequestHandler {
     let state: RuntimeState
     let logger: Logger
+    /// The listener's access log; nil when it keeps none.
+    let accessLog: AccessLog?
 
-    init(state: RuntimeState, logger: Logger) {
+    init(state: RuntimeState, logger: Logger, accessLog: AccessLog? = nil) {
         self.state = state
         self.logger = logger
+        self.accessLog = accessLog
     }
 
     func handle<Responder: GatewayResponder>(
@@ -23,7 +26,8 @@ final class RequestDispatcher: GatewayRequestHandler {
     ) {
         // One read per request: the request keeps this snapshot even if a reload swaps in another.
         let snapshot = state.current
-        let started = snapshot.metrics == nil ? 0 : NIODeadline.now().uptimeNanoseconds
+        let recording = snapshot.metrics != nil || accessLog != nil
+        let started = recording ? NIODeadline.now().uptimeNanoseconds : 0
         let route: CompiledRoute
         switch snapshot.router.match(method: request.method, path: request.path) {
         case .route(let index) where index < snapshot.routes.count:
@@ -32,40 +36,57 @@ final class RequestDispatcher: GatewayRequestHandler {
             // A proxy route reached by a whole request (a WebSocket message; HTTP streams these before, see
             // ProxyRouting): sent upstream as is, its response collected into the answer.
             let route = snapshot.proxyRoutes[index - snapshot.routes.count]
-            guard let metrics = route.metrics else {
+            guard recording else {
                 return ProxyCollector.start(route, request: request, on: eventLoop, allocator: allocator, responder: responder)
             }
-            let metered = MeteredResponder(inner: responder, metrics: metrics, ingress: request.ingress, started: started)
-            return ProxyCollector.start(route, request: request, on: eventLoop, allocator: allocator, responder: metered)
+            let recorder = RecordingResponder(
+                inner: responder, metrics: route.metrics, ingress: request.ingress, started: started,
+                logging: logging(request, route: route.configuration.resource, service: route.service, on: eventLoop))
+            return ProxyCollector.start(route, request: request, on: eventLoop, allocator: allocator, responder: recorder)
         case .route:
             let error = GatewayError(.routeNotFound, "no route for \(request.method) \(request.path)")
-            return unrouted(error, snapshot, request, started: started, allocator: allocator, responder: responder)
+            return unrouted(error, snapshot, request, started: started, on: eventLoop, allocator: allocator, responder: responder)
         case .notFound:
             let error = GatewayError(.routeNotFound, "no route for \(request.method) \(request.path)")
-            return unrouted(error, snapshot, request, started: started, allocator: allocator, responder: responder)
+            return unrouted(error, snapshot, request, started: started, on: eventLoop, allocator: allocator, responder: responder)
         case .methodNotAllowed(let allowed):
             let error = GatewayError(
                 .methodNotAllowed,
                 "\(request.path) does not accept \(request.method) (allowed: \(allowed.joined(separator: ", ")))",
                 allow: allowed
             )
-            return unrouted(error, snapshot, request, started: started, allocator: allocator, responder: responder)
+            return unrouted(error, snapshot, request, started: started, on: eventLoop, allocator: allocator, responder: responder)
         }
-        guard let metrics = route.metrics else {
+        guard recording else {
             return serve(route, request, on: eventLoop, allocator: allocator, responder: responder)
         }
-        let metered = MeteredResponder(inner: responder, metrics: metrics, ingress: request.ingress, started: started)
-        serve(route, request, on: eventLoop, allocator: allocator, responder: metered)
+        let recorder = RecordingResponder(
+            inner: responder, metrics: route.metrics, ingress: request.ingress, started: started,
+            logging: logging(request, route: route.label, service: route.configuration.service, soleEndpoint: route.soleEndpoint, on: eventLoop))
+        serve(route, request, on: eventLoop, allocator: allocator, responder: recorder)
     }
 
-    /// A request no route takes: answered with `error`, and counted under no route.
+    /// A request no route takes: answered with `error`, and counted and logged under no route.
     private func unrouted<Responder: GatewayResponder>(
         _ error: GatewayError, _ snapshot: RuntimeSnapshot, _ request: GatewayRequest, started: UInt64,
-        allocator: ByteBufferAllocator, responder: Responder
+        on eventLoop: any EventLoop, allocator: ByteBufferAllocator, responder: Responder
     ) {
         let response = error.response(allocator: allocator)
-        snapshot.metrics?.route(GatewayMetrics.unmatchedRoute).answered(status: response.status, ingress: request.ingress, started: started)
+        let elapsed = NIODeadline.now().uptimeNanoseconds &- started
+        snapshot.metrics?.route(GatewayMetrics.unmatchedRoute).answered(status: response.status, ingress: request.ingress, elapsed: elapsed)
+        logging(request, route: nil, service: nil, on: eventLoop)?.record(response, elapsed: elapsed)
         responder.respond(response)
+    }
+
+    /// The request half of the access log entry; nil when the listener keeps no log.
+    private func logging(
+        _ request: GatewayRequest, route: String?, service: String?, soleEndpoint: String? = nil, on eventLoop: any EventLoop
+    ) -> AccessLogging? {
+        guard let accessLog else { return nil }
+        var entry = AccessLogRequest(request)
+        entry.route = route
+        entry.service = service
+        return AccessLogging(log: accessLog, request: entry, eventLoop: eventLoop, soleEndpoint: soleEndpoint)
     }
 
     /// The walk from binding to the answer, for a request the router gave `route`.

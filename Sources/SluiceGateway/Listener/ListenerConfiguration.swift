@@ -5,6 +5,8 @@ public struct ListenerConfiguration: Sendable, Hashable {
     /// `nil`: cleartext.
     public var tls: ListenerTLS?
     public var http2: HTTP2Limits
+    /// Its own `access_log:`, `off`, or (``ListenerAccessLog/inherit``) the gateway's.
+    public var accessLog: ListenerAccessLog = .inherit
 
     public init(address: ListenAddress, tls: ListenerTLS? = nil, http2: HTTP2Limits = HTTP2Limits()) {
         self.address = address

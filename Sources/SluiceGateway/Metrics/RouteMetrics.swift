@@ -23,7 +23,11 @@ final class RouteMetrics: Sendable {
 
     /// An answer's head went out `started` (uptime nanoseconds) after its request arrived.
     func answered(status: Int, ingress: IngressProtocol, started: UInt64) {
-        let elapsed = NIODeadline.now().uptimeNanoseconds &- started
+        answered(status: status, ingress: ingress, elapsed: NIODeadline.now().uptimeNanoseconds &- started)
+    }
+
+    /// An answer's head went out `elapsed` nanoseconds after its request arrived.
+    func answered(status: Int, ingress: IngressProtocol, elapsed: UInt64) {
         duration.recordNanoseconds(Int64(truncatingIfNeeded: elapsed))
         counter(status: status, ingress: ingress).increment()
     }

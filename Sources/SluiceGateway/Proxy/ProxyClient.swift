@@ -7,6 +7,8 @@ protocol ProxyClient: AnyObject {
     var allocator: ByteBufferAllocator { get }
     /// What carries the client's request, for metrics; nil for a client the dispatcher counts (a collector).
     var ingress: IngressProtocol? { get }
+    /// The listener's access log; nil when it keeps none, or for a client the dispatcher logs (a collector).
+    var accessLog: AccessLog? { get }
     /// Whether the client takes more bytes now (the socket, or the stream's flow-control window).
     var isWritable: Bool { get }
     /// Inside a read of the client's request parts: what they produce upstream is flushed once, when the read

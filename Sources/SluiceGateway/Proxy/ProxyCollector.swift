@@ -24,6 +24,7 @@ struct ProxyCollection: Sendable {
 final class ProxyCollector<Responder: GatewayResponder>: ProxyClient {
     /// The dispatcher counts the answer this collects (its responder is the metered one).
     var ingress: IngressProtocol? { nil }
+    var accessLog: AccessLog? { nil }
 
     let allocator: ByteBufferAllocator
     private var responder: Responder?

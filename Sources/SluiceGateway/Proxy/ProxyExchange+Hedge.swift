@@ -11,13 +11,15 @@ internal import SluiceClient
 final class ProxyLeg: UpstreamConnectionDelegate {
     let link: UpstreamLink
     let attempt: HTTPAttempt
+    let endpoint: Endpoint
     private let exchange: ProxyExchange
     var requestSent = false
     var headTimer: Scheduled<Void>?
 
-    init(link: UpstreamLink, attempt: HTTPAttempt, exchange: ProxyExchange) {
+    init(link: UpstreamLink, attempt: HTTPAttempt, endpoint: Endpoint, exchange: ProxyExchange) {
         self.link = link
         self.attempt = attempt
+        self.endpoint = endpoint
         self.exchange = exchange
     }
 
@@ -47,7 +49,8 @@ extension ProxyExchange {
     /// A hedged attempt's link, while the exchange's own is waiting for its head: the request so far goes out on
     /// it, and the rest follows as it comes.
     func openLeg(_ link: UpstreamLink, _ attempt: HTTPAttempt, endpoint: Endpoint) {
-        let leg = ProxyLeg(link: link, attempt: attempt, exchange: self)
+        let leg = ProxyLeg(link: link, attempt: attempt, endpoint: endpoint, exchange: self)
+        attemptsOpened += 1
         legs.append(leg)
         leg.handler.delegate = leg
         leg.handler.write(.head(link.head(attemptHead(attempt, endpoint: endpoint), clientHeaders: request.headers)), flush: false)
@@ -91,6 +94,7 @@ extension ProxyExchange {
 
     /// The call ended with `leg`'s head: it takes the exchange's own link's place.
     func promote(_ leg: ProxyLeg) {
+        upstreamEndpoint = leg.endpoint
         if let attempt {
             self.attempt = nil
             headTimer?.cancel()

@@ -62,7 +62,7 @@ extension ProxyExchange {
         if framing == .untilClose { closeAfterResponse = true }
         let connection: HTTP1ResponseFraming.Connection =
             closeAfterResponse ? .close : request.version == .http1_0 ? .keepAliveHTTP10 : .keepAlive
-        meterAnswer(Int(head.status.code))
+        meterAnswer(Int(head.status.code), bytesOut: headers.first(name: "content-length").flatMap { Int($0) })
         client.proxyResponseHead(status: head.status, headers: headers, framing: framing, connection: connection)
     }
 
@@ -83,7 +83,7 @@ extension ProxyExchange {
         var headers = ProxyHeaders.removingHopByHop(head.headers)
         headers.add(name: "Connection", value: "Upgrade")
         headers.add(name: "Upgrade", value: "websocket")
-        meterAnswer(Int(head.status.code))
+        meterAnswer(Int(head.status.code), bytesOut: 0)
         client.proxyResponseHead(status: head.status, headers: headers, framing: .none, connection: .keepAlive)
     }
 
@@ -100,7 +100,7 @@ extension ProxyExchange {
         // A gRPC call's outcome is its status, in the trailers (an HTTP 200 says nothing of it).
         if route.grpc != nil, grpcTrailersOnly == nil { flowOutcome = trailers.map(Self.grpcOutcome) ?? .failure }
         if let headers = grpcTrailersOnly {
-            meterAnswer(200)
+            meterAnswer(200, bytesOut: 0)
             client.proxyTrailersOnly(headers)
         } else if var call = grpcWeb {
             // gRPC-Web clients read the trailers from the body's last frame.

@@ -67,9 +67,15 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     var grpcWeb: GRPCWebCall?
     /// The client's address, for flow rules keyed on it.
     let clientAddress: String?
-    /// When the request's head arrived (uptime nanoseconds), for the route's metrics; 0 without them.
+    /// When the request's head arrived (uptime nanoseconds), for the route's metrics and the access log; 0
+    /// without either.
     let started: UInt64
     private var metered = false
+    /// The request half of the access log entry; nil when the listener keeps no log.
+    private let logging: AccessLogging?
+    /// The endpoint of the link the response comes on, and how many attempts opened one, for the access log.
+    var upstreamEndpoint: Endpoint?
+    var attemptsOpened = 0
     /// What the route's flow guard admitted, until the exchange ends; and how it is ending.
     var flowTicket: GuardTicket?
     var flowOutcome = GuardOutcome.failure
@@ -80,7 +86,13 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         self.eventLoop = eventLoop
         self.client = client
         self.clientAddress = origin.clientAddress
-        self.started = route.metrics == nil ? 0 : NIODeadline.now().uptimeNanoseconds
+        self.started = route.metrics == nil && client.accessLog == nil ? 0 : NIODeadline.now().uptimeNanoseconds
+        self.logging = client.accessLog.map { log in
+            var entry = AccessLogRequest(request, client: origin.clientAddress, ingress: client.ingress ?? .http1)
+            entry.route = route.configuration.resource
+            entry.service = route.service
+            return AccessLogging(log: log, request: entry, eventLoop: eventLoop, soleEndpoint: nil)
+        }
         var headers = ProxyHeaders.request(request.headers, origin: origin, fallbackHost: nil)
         if request.headers["transfer-encoding"].contains(where: { $0.lowercased().contains("chunked") }) {
             headers.add(name: "transfer-encoding", value: "chunked")
@@ -132,10 +144,19 @@ final class ProxyExchange: UpstreamConnectionDelegate {
 
     /// The response head (the upstream's, or the gateway's own) goes to the client now: counted once on the
     /// route. A client that collects the response (a WebSocket message) is counted by the dispatcher instead.
-    func meterAnswer(_ status: Int) {
-        guard !metered, let metrics = route.metrics, let ingress = client?.ingress else { return }
+    /// `bytesOut`: the body's declared length, nil when it streams; `blockedBy`: the flow rule that refused.
+    func meterAnswer(_ status: Int, bytesOut: Int?, blockedBy: String? = nil) {
+        guard !metered, let ingress = client?.ingress else { return }
         metered = true
-        metrics.answered(status: status, ingress: ingress, started: started)
+        let elapsed = NIODeadline.now().uptimeNanoseconds &- started
+        route.metrics?.answered(status: status, ingress: ingress, elapsed: elapsed)
+        guard let logging else { return }
+        let entry = AccessLogEntry(
+            request: logging.request, status: status, latency: elapsed,
+            bytesOut: bytesOut,
+            endpoint: attemptsOpened > 0 ? upstreamEndpoint?.description : nil, attempts: attemptsOpened > 0 ? attemptsOpened : nil,
+            blockedBy: blockedBy)
+        logging.log.record(entry, on: eventLoop)
     }
 
     /// Every earlier response is written: take an upstream connection.
@@ -293,6 +314,8 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         }
         phase = .streaming(link)
         self.attempt = attempt
+        attemptsOpened += 1
+        upstreamEndpoint = endpoint
         requestSent = false
         link.connection.handler.delegate = self
         if !continued, request.headers.first(name: "expect")?.lowercased() == "100-continue", !requestEnded, let client {
@@ -433,7 +456,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         phase = .finished
         flowOutcome = GuardOutcome(httpStatus: error.code.status)
         let close = close || closeAfterResponse
-        meterAnswer(route.grpc != nil ? 200 : error.code.status)
+        meterAnswer(route.grpc != nil ? 200 : error.code.status, bytesOut: nil, blockedBy: error.rule)
         if route.grpc != nil {
             client.proxyTrailersOnly(GRPCStatusAnswer.headers(for: error, contentType: grpcWeb?.responseContentType ?? "application/grpc"))
         } else {

@@ -5,6 +5,8 @@ internal import NIOHTTP1
 protocol ProxyRouting: AnyObject, Sendable {
     /// Whether any route is proxied (one relaxed atomic load): when not, no request head needs building.
     var hasProxyRoutes: Bool { get }
+    /// The listener's access log, which proxied requests write to as well.
+    var accessLog: AccessLog? { get }
     /// The proxy route for `head` and the target to send upstream; nil for everything else.
     func proxyRoute(for head: HTTPRequestHead) -> (route: ProxyRoute, target: String)?
 }

@@ -129,6 +129,8 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
         json.endObject()
         var headers = allow.isEmpty ? [] : [(name: "allow", value: allow.joined(separator: ", "))]
         if let retryAfter { headers.append((name: "retry-after", value: String(retryAfter))) }
-        return GatewayResponse(status: code.status, headers: headers, body: json.buffer)
+        var response = GatewayResponse(status: code.status, headers: headers, body: json.buffer)
+        response.blockedBy = rule
+        return response
     }
 }

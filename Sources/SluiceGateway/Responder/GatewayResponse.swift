@@ -12,6 +12,10 @@ public struct GatewayResponse: Sendable {
     /// A body that streams (a server-streaming call's messages), in place of ``body``: the adapter writes
     /// the head, then the stream's parts as they come, framed as ``ResponseStream/format`` says.
     var stream: ResponseStream?
+    /// For the access log: the backend call behind the response (nil when none was made), and the kind of
+    /// flow-control rule that refused the call.
+    var upstream: UpstreamNote?
+    var blockedBy: String?
 
     public init(status: Int, headers: [(name: String, value: String)] = [], body: ByteBuffer?, contentType: String? = nil) {
         self.status = status
@@ -19,6 +23,13 @@ public struct GatewayResponse: Sendable {
         self.body = body
         self.contentType = contentType
     }
+}
+
+/// Which endpoint answered a call and after how many attempts; no endpoint when the service's client does not
+/// say (one static endpoint: the access log names it).
+struct UpstreamNote: Sendable {
+    var endpoint: String?
+    var attempts: Int
 }
 
 /// Where a protocol adapter receives the response to one request. Called exactly once, on the event loop

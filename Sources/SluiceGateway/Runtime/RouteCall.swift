@@ -62,7 +62,11 @@ enum RouteCall: Sendable {
                 method: call.method.name, oneway: call.method.oneway, arguments: request, timeout: call.timeout,
                 cancellation: cancellation, policy: call.policy, hashKey: hashKey, on: eventLoop
             ).assumeIsolated().whenComplete { result in
-                completion(result.map { ThriftReplyResponse.make($0, call: call, allocator: allocator) })
+                completion(result.map { reply in
+                    var (response, outcome) = ThriftReplyResponse.make(reply, call: call, allocator: allocator)
+                    response.upstream = UpstreamNote(endpoint: reply.endpoint, attempts: reply.attempts)
+                    return (response, outcome)
+                })
             }
         case .grpc(let call) where call.method.serverStreaming:
             GRPCStreamRelay.start(
@@ -76,7 +80,11 @@ enum RouteCall: Sendable {
             }
             let reply = call.send(request, headers: headers, cancellation: cancellation, hashKey: hashKey, on: eventLoop)
             reply.assumeIsolated().whenComplete { result in
-                completion(result.map { GRPCReplyResponse.make($0, call: call, allocator: allocator) })
+                completion(result.map { reply in
+                    var (response, outcome) = GRPCReplyResponse.make(reply, call: call, allocator: allocator)
+                    response.upstream = UpstreamNote(endpoint: reply.endpoint, attempts: reply.attempts)
+                    return (response, outcome)
+                })
             }
         }
     }

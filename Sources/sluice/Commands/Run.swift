@@ -47,6 +47,18 @@ struct Run: AsyncParsableCommand {
     var metrics = true
 
     @Option(
+        name: .customLong("access-log"),
+        help: ArgumentHelp(
+            "Write an access log line per request to this file, or '-' for standard output (default: none); a config file has 'access_log:'.",
+            valueName: "path|-"))
+    var accessLog: String?
+
+    @Option(
+        name: .customLong("access-log-format"),
+        help: ArgumentHelp("The access log's format: json (one object per line, the default) or combined (Apache/nginx).", valueName: "format"))
+    var accessLogFormat: String?
+
+    @Option(
         name: .customLong("drain-timeout"),
         help: ArgumentHelp(
             "On SIGTERM/SIGINT, how long requests in flight may take to finish (default: 30s); a config file has 'shutdown:'.",
@@ -75,6 +87,16 @@ struct Run: AsyncParsableCommand {
         if let drainTimeout, Self.duration(drainTimeout) == nil {
             throw ValidationError("--drain-timeout must be a duration such as 500ms or 30s, not '\(drainTimeout)'")
         }
+        if config != nil && (accessLog != nil || accessLogFormat != nil) {
+            throw ValidationError("--access-log cannot be combined with --config: set 'access_log:' in the config file")
+        }
+        if accessLogFormat != nil && accessLog == nil {
+            throw ValidationError("--access-log-format needs --access-log")
+        }
+        if let accessLogFormat, AccessLogSettings.Format(rawValue: accessLogFormat) == nil {
+            throw ValidationError("--access-log-format must be json or combined, not '\(accessLogFormat)'")
+        }
+        if accessLog == "" { throw ValidationError("--access-log must be a file path or '-'") }
         if config != nil && admin != nil {
             throw ValidationError("--admin cannot be combined with --config: set 'admin:' in the config file")
         }
@@ -117,6 +139,7 @@ struct Run: AsyncParsableCommand {
                 limits: file.limits, websocket: file.websocket, logLevel: logLevel, admin: file.admin, watch: file.watch)
             configuration.drainTimeout = file.drainTimeout
             configuration.metrics = file.metrics
+            configuration.accessLog = file.accessLog
         } else {
             let listen = listen ?? HostPort(host: "127.0.0.1", port: 8080)
             configuration = Gateway.Configuration(
@@ -125,6 +148,9 @@ struct Run: AsyncParsableCommand {
                 logLevel: logLevel, admin: adminSettings, watch: watchSettings)
             if let drain = drainTimeout.flatMap(Self.duration) { configuration.drainTimeout = drain }
             configuration.metrics = metrics
+            configuration.accessLog = accessLog.map { path in
+                AccessLogSettings(path: path, format: accessLogFormat.flatMap(AccessLogSettings.Format.init(rawValue:)) ?? .json)
+            }
         }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: eventLoops ?? System.coreCount)
         let gateway: Gateway

@@ -426,6 +426,7 @@ extension HTTP1ConnectionHandler {
 
 extension HTTP1ConnectionHandler: ProxyClient {
     var ingress: IngressProtocol? { .http1 }
+    var accessLog: AccessLog? { proxyRouting?.accessLog }
 
     private func startExchange(_ route: ProxyRoute, head: HTTPRequestHead, target: String, context: ChannelHandlerContext) {
         let origin = ProxyHeaders.Origin(clientAddress: context.channel.remoteAddress?.ipAddress, scheme: scheme)

@@ -42,8 +42,11 @@ final class HTTP2ProxyStreamHandler: ChannelDuplexHandler, RemovableChannelHandl
     private var earlyBytes: [ByteBuffer] = []
     private var earlyByteCount = 0
 
-    init(idleTimeout: TimeAmount) {
+    let accessLog: AccessLog?
+
+    init(idleTimeout: TimeAmount, accessLog: AccessLog?) {
         self.idleTimeout = idleTimeout
+        self.accessLog = accessLog
     }
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
