@@ -6,7 +6,7 @@ internal import Synchronization
 /// buffer (no lock, no hop), and a loop's buffer goes to the writer thread when it holds ``flushBytes`` or
 /// ``flushInterval`` after its first entry. The request path never waits on the file.
 final class AccessLog: Sendable {
-    static let flushBytes = 32 * 1024
+    static let flushBytes = 64 * 1024
     static let flushInterval = TimeAmount.milliseconds(200)
 
     let settings: AccessLogSettings
@@ -27,12 +27,16 @@ final class AccessLog: Sendable {
     /// Appends `entry` to the buffer of `eventLoop`, which must be the loop this runs on.
     func record(_ entry: AccessLogEntry, on eventLoop: any EventLoop) {
         let buffer = self.buffer(of: eventLoop)
-        settings.format.write(entry, into: &buffer.bytes)
+        settings.format.write(entry, into: &buffer.bytes, clock: &buffer.clock)
         if buffer.bytes.readableBytes >= Self.flushBytes {
             flush(buffer)
         } else if !buffer.flushScheduled {
+            // One timer at a time: a flush by size leaves it armed, and it flushes what has come since.
             buffer.flushScheduled = true
-            eventLoop.assumeIsolated().scheduleTask(in: Self.flushInterval) { self.flush(buffer) }
+            eventLoop.assumeIsolated().scheduleTask(in: Self.flushInterval) {
+                buffer.flushScheduled = false
+                self.flush(buffer)
+            }
         }
     }
 
@@ -48,10 +52,9 @@ final class AccessLog: Sendable {
     }
 
     private func flush(_ buffer: LoopLogBuffer) {
-        buffer.flushScheduled = false
         guard buffer.bytes.readableBytes > 0 else { return }
         let bytes = buffer.bytes
-        buffer.bytes = ByteBuffer()
+        buffer.bytes = sink.spareBuffer()
         sink.append(bytes)
     }
 
@@ -67,11 +70,13 @@ final class AccessLog: Sendable {
     func reopen() { sink.reopen() }
 }
 
-/// An event loop's pending entries. `@unchecked Sendable`: only touched on `loop`.
+/// An event loop's pending entries. `@unchecked Sendable`: only touched on `loop`, which is also why the
+/// runtime's exclusivity checks (a thread-local access set, per access) are not needed on its fields.
 final class LoopLogBuffer: @unchecked Sendable {
     let loop: any EventLoop
-    var bytes = ByteBuffer()
-    var flushScheduled = false
+    @exclusivity(unchecked) var bytes = ByteBufferAllocator().buffer(capacity: AccessLogSink.spareCapacity)
+    @exclusivity(unchecked) var clock = AccessLogClock()
+    @exclusivity(unchecked) var flushScheduled = false
 
     init(loop: any EventLoop) { self.loop = loop }
 }

@@ -58,11 +58,21 @@ struct AccessLogRequest: Sendable {
     }
 
     init(_ request: GatewayRequest) {
-        let headers = request.headers
+        // One pass over the fields for the three the log reads, rather than a search for each.
+        var traceparent: String?
+        var userAgent: String?
+        var referer: String?
+        for field in request.headers {
+            switch field.name.utf8.count {
+            case 11 where traceparent == nil && GatewayHeaders.sameName(field.name, "traceparent"): traceparent = field.value
+            case 10 where userAgent == nil && GatewayHeaders.sameName(field.name, "user-agent"): userAgent = field.value
+            case 7 where referer == nil && GatewayHeaders.sameName(field.name, "referer"): referer = field.value
+            default: break
+            }
+        }
         self.init(
             client: request.clientAddress, method: request.method, path: request.path, query: request.query, ingress: request.ingress,
-            bytesIn: request.body?.readableBytes ?? 0, traceparent: headers.first("traceparent"),
-            userAgent: headers.first("user-agent"), referer: headers.first("referer"))
+            bytesIn: request.body?.readableBytes ?? 0, traceparent: traceparent, userAgent: userAgent, referer: referer)
     }
 
     /// A proxied request's head (its body streams: `bytes_in` is its declared length, nil when chunked).

@@ -21,6 +21,11 @@ final class AccessLogSink: Sendable {
     private let descriptor: Mutex<Int32>
     private let pending = Atomic<Int>(0)
     private let droppedBytes = Atomic<Int>(0)
+    /// Written buffers, emptied, for the loops to fill again: a fresh buffer per flush would be allocated, grown
+    /// and freed each time, and freeing a large one unmaps it, which interrupts every core that touched it.
+    private let spares = Mutex<[ByteBuffer]>([])
+    static let spareCapacity = AccessLog.flushBytes + 16 * 1024
+    private static let maxSpares = 8
     private let logger: Logger
 
     init(destination: AccessLogSettings.Destination, logger: Logger) throws(AccessLogError) {
@@ -47,7 +52,19 @@ final class AccessLogSink: Sendable {
         writer.submit { _ in
             self.descriptor.withLock { fd in self.writeAll(bytes, to: fd) }
             self.pending.wrappingSubtract(size, ordering: .relaxed)
+            // Indices only: `clear()` would copy, as the closure still holds the buffer.
+            var emptied = bytes
+            emptied.moveReaderIndex(to: 0)
+            emptied.moveWriterIndex(to: 0)
+            self.spares.withLock { spares in
+                if spares.count < Self.maxSpares { spares.append(emptied) }
+            }
         }
+    }
+
+    /// An empty buffer with room for a flush's worth of entries.
+    func spareBuffer() -> ByteBuffer {
+        spares.withLock { $0.popLast() } ?? ByteBufferAllocator().buffer(capacity: Self.spareCapacity)
     }
 
     private func writeAll(_ bytes: ByteBuffer, to fd: Int32) {

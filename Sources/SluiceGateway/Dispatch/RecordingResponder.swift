@@ -18,13 +18,21 @@ struct RecordingResponder<Inner: GatewayResponder>: GatewayResponder {
     }
 }
 
-/// An access log and the request half of the entry a response completes.
-struct AccessLogging: Sendable {
+/// An access log and the request half of the entry a response completes. A class: the responder that holds it
+/// is copied along the walk and into its closures, and one reference is cheaper to copy than a dozen strings.
+final class AccessLogging: Sendable {
     let log: AccessLog
     let request: AccessLogRequest
     let eventLoop: any EventLoop
     /// The service's one static endpoint, which its client (without a cluster) does not name on replies.
     let soleEndpoint: String?
+
+    init(log: AccessLog, request: AccessLogRequest, eventLoop: any EventLoop, soleEndpoint: String?) {
+        self.log = log
+        self.request = request
+        self.eventLoop = eventLoop
+        self.soleEndpoint = soleEndpoint
+    }
 
     func record(_ response: GatewayResponse, elapsed: UInt64) {
         let entry = AccessLogEntry(

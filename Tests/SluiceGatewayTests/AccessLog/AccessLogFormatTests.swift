@@ -24,7 +24,8 @@ struct AccessLogFormatTests {
 
     func line(_ entry: AccessLogEntry, _ format: AccessLogSettings.Format) -> String {
         var buffer = ByteBuffer()
-        format.write(entry, into: &buffer)
+        var clock = AccessLogClock()
+        format.write(entry, into: &buffer, clock: &clock)
         return String(buffer: buffer)
     }
 
