@@ -3,7 +3,8 @@
 # (nghttp2-client), wrk (load for test_flow_control.py's QPS limit), Debian's Thrift compiler (generates the Python
 # test servers' code at test time), g++, pkg-config and Debian's libthrift-dev, libevent-dev and libboost-dev (the Apache C++
 # THeader server of test_theader_cpp.py, built by Benchmarks/cpp/build.sh), and from PyPI Apache Thrift's Python library (>= 0.23, the first with `uuid`),
-# pytest, the `h2` HTTP/2 library (raw frames for the HTTP/2 defence tests), `websockets` and `prometheus_client` (its text-format parser). Meant for a fresh Debian machine as root; safe to run again (skips what is already there).
+# pytest, the `h2` HTTP/2 library (raw frames for the HTTP/2 defence tests), `websockets` and `prometheus_client` (its text-format parser),
+# and Debian's chromium (headless, driven over the DevTools protocol by test_dashboard.py). Meant for a fresh Debian machine as root; safe to run again (skips what is already there).
 set -euo pipefail
 
 as_root=()
@@ -29,6 +30,8 @@ if ! command -v pkg-config >/dev/null || ! pkg-config --exists thrift thrift-nb 
 fi
 # Thrift's C++ headers include Boost's, and libthrift-dev does not depend on libboost-dev.
 [ -f /usr/include/boost/version.hpp ] || need_apt+=(libboost-dev)
+# Headless Chromium for the admin dashboard's browser test (test_dashboard.py).
+command -v chromium >/dev/null || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     "${as_root[@]}" apt-get update -qq

@@ -29,6 +29,13 @@ struct AdminResponse: Sendable {
         self.contentType = contentType
     }
 
+    /// The dashboard's page and script: no data in them, so no token; revalidated, so an upgrade shows at once.
+    static func page(_ text: String, contentType: String) -> Self {
+        var response = AdminResponse(.ok, body: ByteBuffer(string: text), contentType: contentType)
+        response.headers = [("Cache-Control", "no-cache")]
+        return response
+    }
+
     /// The gateway's error shape: `{"error": {"code", "message"}}`.
     static func error(_ status: HTTPResponseStatus, code: String, _ message: String, headers: [(String, String)] = []) -> Self {
         AdminResponse(status, .object([("error", .object([("code", .string(code)), ("message", .string(message))]))]), headers: headers)
@@ -58,7 +65,8 @@ final class AdminAPI: Sendable {
         guard let gateway else { return .error(.serviceUnavailable, code: "shutting_down", "the gateway is shutting down") }
         let endpoints: [(String, HTTPMethod)] = [
             ("/healthz", .GET), ("/readyz", .GET), ("/admin/routes", .GET), ("/admin/services", .GET),
-            ("/admin/config", .GET), ("/admin/flow", .GET), ("/admin/reload", .POST), ("/metrics", .GET),
+            ("/admin/config", .GET), ("/admin/flow", .GET), ("/admin/rules", .GET), ("/admin/reload", .POST), ("/metrics", .GET),
+            ("/", .GET), ("/dashboard.js", .GET),
         ]
         guard let allowed = endpoints.first(where: { $0.0 == request.path })?.1 else {
             let list = endpoints.map { "\($0.1) \($0.0)" }.joined(separator: ", ")
@@ -85,9 +93,15 @@ final class AdminAPI: Sendable {
             return AdminResponse(.ok, body: ByteBuffer(bytes: await metrics.render(snapshot)), contentType: "text/plain; version=0.0.4")
         case "/admin/flow":
             return AdminResponse(.ok, AdminFlowView.json(snapshot.flow))
+        case "/admin/rules":
+            return AdminResponse(.ok, AdminRulesView.json(snapshot.configuration.flowRules))
+        case "/":
+            return .page(DashboardPage.html, contentType: "text/html; charset=utf-8")
+        case "/dashboard.js":
+            return .page(DashboardScript.javaScript, contentType: "text/javascript; charset=utf-8")
         case "/admin/config":
             return AdminResponse(
-                .ok, AdminConfigView.json(gateway.configuration, admin: settings, running: snapshot.configuration, reloads: gateway.reloadLog))
+                .ok, AdminConfigView.json(gateway.configuration, ports: gateway.localPorts, admin: settings, running: snapshot.configuration, reloads: gateway.reloadLog))
         default:  // POST /admin/reload
             let record = await gateway.reload(trigger: "admin")
             let json = AdminConfigView.reloadJSON(record)

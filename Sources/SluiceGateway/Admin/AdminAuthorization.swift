@@ -1,7 +1,8 @@
 internal import Crypto
 
-/// Whether an admin request may be served: `/healthz` always (load balancers probe it without secrets);
-/// everything else needs `Authorization: Bearer <token>` when a token is set.
+/// Whether an admin request may be served: `/healthz` always (load balancers probe it without secrets), and the
+/// dashboard's page and script (they hold no data: the page sends the token on its own requests); everything
+/// else needs `Authorization: Bearer <token>` when a token is set.
 struct AdminAuthorization: Sendable {
     let token: String?
 
@@ -11,8 +12,10 @@ struct AdminAuthorization: Sendable {
         case refused(String)
     }
 
+    static let open: Set<String> = ["/healthz", "/", "/dashboard.js"]
+
     func check(path: String, authorization: String?) -> Verdict {
-        guard let token, path != "/healthz" else { return .allowed }
+        guard let token, !Self.open.contains(path) else { return .allowed }
         guard let authorization else { return .refused("this endpoint needs 'Authorization: Bearer <token>'") }
         let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {

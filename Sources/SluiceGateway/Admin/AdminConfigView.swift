@@ -5,13 +5,17 @@ enum AdminConfigView {
     static let redacted = "[redacted]"
 
     static func json(
-        _ configuration: Gateway.Configuration, admin: AdminSettings, running: GatewayConfiguration, reloads: ReloadLog
+        _ configuration: Gateway.Configuration, ports: [Int], admin: AdminSettings, running: GatewayConfiguration, reloads: ReloadLog
     ) -> AdminJSON {
         let limits = configuration.limits
         return .object([
+            ("version", .string(GatewayVersion.string)),
             ("routes_directory", .string(configuration.routesDirectory)),
             ("include_directories", .array(configuration.includeDirectories.map(AdminJSON.string))),
-            ("listeners", .array(configuration.listeners.map(listenerJSON))),
+            (
+                "listeners",
+                .array(zip(configuration.listeners, ports).map { listenerJSON($0, port: $1, accessLog: configuration.accessLog) })
+            ),
             (
                 "limits",
                 .object([
@@ -58,9 +62,22 @@ enum AdminConfigView {
         ])
     }
 
-    private static func listenerJSON(_ listener: ListenerConfiguration) -> AdminJSON {
+    /// `port`: the one bound (the configured address may say 0).
+    private static func listenerJSON(_ listener: ListenerConfiguration, port: Int, accessLog: AccessLogSettings?) -> AdminJSON {
         .object([
             ("address", .string(listener.address.description)),
+            ("bound", .string(ListenAddress(host: listener.address.host, port: port).description)),
+            (
+                "access_log",
+                .optional(listener.accessLog.resolved(default: accessLog)) { settings in
+                    let path: String
+                    switch settings.destination {
+                    case .standardOutput: path = "-"
+                    case .file(let file): path = file
+                    }
+                    return .object([("path", .string(path)), ("format", .string(settings.format.rawValue))])
+                }
+            ),
             (
                 "tls",
                 .optional(listener.tls) { tls in

@@ -136,7 +136,7 @@ struct AdminLoopbackTests {
         let four = String(repeating: "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", count: 4)
         let inOrder = try await RawHTTPClient.exchange(port: port, four + "GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         #expect(inOrder.components(separatedBy: "HTTP/1.1 200 OK").count == 5)
-        #expect(inOrder.hasSuffix("\"code\":\"not_found\",\"message\":\"no admin endpoint /nope (there are: GET /healthz, GET /readyz, GET /admin/routes, GET /admin/services, GET /admin/config, GET /admin/flow, POST /admin/reload, GET /metrics)\"}}\n"))
+        #expect(inOrder.hasSuffix("\"code\":\"not_found\",\"message\":\"no admin endpoint /nope (there are: GET /healthz, GET /readyz, GET /admin/routes, GET /admin/services, GET /admin/config, GET /admin/flow, GET /admin/rules, POST /admin/reload, GET /metrics, GET /, GET /dashboard.js)\"}}\n"))
         let flood = String(repeating: "GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n", count: 100)
         let all = try await RawHTTPClient.exchange(port: port, flood + "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         #expect(all.components(separatedBy: "HTTP/1.1 200 OK").count - 1 == 101)
