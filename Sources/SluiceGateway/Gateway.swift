@@ -90,6 +90,8 @@ public final class Gateway: Sendable {
     private let makeGRPCCaller: @Sendable (GRPCClientConfiguration) -> any GRPCCaller
     /// Serialises reloads, so each builds on the snapshot the previous one installed.
     private let reloading = Mutex(())
+    /// Whether a `PUT /admin/rules` is between writing its file and its reload (one at a time).
+    let changingRules = Mutex(false)
     private let isShutDown = Mutex(false)
     /// Samples the load and CPU usage system rules read.
     private let machineStatus: Task<Void, Never>

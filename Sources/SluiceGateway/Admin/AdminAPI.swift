@@ -1,3 +1,4 @@
+internal import Foundation
 internal import NIOCore
 internal import NIOHTTP1
 internal import SluiceClient
@@ -7,6 +8,8 @@ struct AdminRequest: Sendable {
     var method: HTTPMethod
     /// Without the query.
     var path: String
+    /// After `?`, still percent-encoded; empty when there is none.
+    var query: Substring = ""
     var authorization: String?
     var body: ByteBuffer
 }
@@ -63,6 +66,7 @@ final class AdminAPI: Sendable {
             return .error(.unauthorized, code: "unauthorized", why, headers: [("WWW-Authenticate", "Bearer realm=\"sluice-admin\"")])
         }
         guard let gateway else { return .error(.serviceUnavailable, code: "shutting_down", "the gateway is shutting down") }
+        if request.path.hasPrefix(Self.rulesPrefix) { return await changeRules(request, gateway: gateway) }
         let endpoints: [(String, HTTPMethod)] = [
             ("/healthz", .GET), ("/readyz", .GET), ("/admin/routes", .GET), ("/admin/services", .GET),
             ("/admin/config", .GET), ("/admin/flow", .GET), ("/admin/rules", .GET), ("/admin/reload", .POST), ("/metrics", .GET),
@@ -106,6 +110,30 @@ final class AdminAPI: Sendable {
             let record = await gateway.reload(trigger: "admin")
             let json = AdminConfigView.reloadJSON(record)
             return record.succeeded ? AdminResponse(.ok, json) : AdminResponse(.unprocessableEntity, json)
+        }
+    }
+
+    static let rulesPrefix = "/admin/rules/"
+
+    /// `PUT /admin/rules/<kind>[?file=PATH]`: the body replaces the Sentinel JSON file holding that kind of rules.
+    private func changeRules(_ request: AdminRequest, gateway: Gateway) async -> AdminResponse {
+        guard request.method == .PUT else {
+            return .error(.methodNotAllowed, code: "method_not_allowed", "\(request.path) takes PUT", headers: [("Allow", "PUT")])
+        }
+        let kind = String(request.path.dropFirst(Self.rulesPrefix.count))
+        let file = request.query.split(separator: "&").lazy.compactMap { pair -> String? in
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, parts[0] == "file" else { return nil }
+            return String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+        }.first
+        switch await gateway.replaceRuleFile(kind: kind, file: file, content: Data(request.body.readableBytesView)) {
+        case .written(let path, let record):
+            return AdminResponse(.ok, .object([("written", .string(path)), ("reload", AdminConfigView.reloadJSON(record))]))
+        case .refused(let path, let record):
+            return AdminResponse(
+                .unprocessableEntity, .object([("written", .null), ("file", .string(path)), ("reload", AdminConfigView.reloadJSON(record))]))
+        case .rejected(let status, let code, let message):
+            return .error(HTTPResponseStatus(statusCode: status), code: code, message)
         }
     }
 }

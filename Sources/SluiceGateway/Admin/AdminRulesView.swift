@@ -2,7 +2,7 @@ internal import SluiceFlow
 
 /// `GET /admin/rules`: the running flow-control rules in Alibaba Sentinel's JSON (the Java dialect's field names,
 /// which its dashboard and rule files use), by kind, whichever file or route-file section they came from;
-/// `sources` names the Sentinel JSON files among them.
+/// `sources` names the Sentinel JSON files among them, which `PUT /admin/rules/<kind>` replaces.
 enum AdminRulesView {
     static func json(_ rules: FlowRulesConfiguration) -> AdminJSON {
         .object([
@@ -12,7 +12,10 @@ enum AdminRulesView {
             ("system", .array(rules.system.map(system))),
             ("gateway_flow", .array(rules.gatewayFlow.map(gatewayFlow))),
             ("api_definitions", .array(rules.apiDefinitions.map { .object([("apiName", .string($0.apiName))]) })),
-            ("sources", .array(rules.ruleFiles.map(AdminJSON.string))),
+            (
+                "sources",
+                .array(rules.sentinelFiles.map { .object([("kind", .string($0.kind)), ("path", .string($0.path)), ("dialect", .string($0.dialect.rawValue))]) })
+            ),
         ])
     }
 

@@ -65,6 +65,7 @@ final class AdminRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
                 ? nil
                 : AdminRequest(
                     method: head.method, path: String(head.uri.split(separator: "?", maxSplits: 1).first ?? ""),
+                    query: head.uri.split(separator: "?", maxSplits: 1).dropFirst().first ?? "",
                     authorization: head.headers.first(name: "authorization"), body: body)
             queued.append((head, request))
             answerNext(context: context)

@@ -11,8 +11,10 @@ public struct FlowRulesConfiguration: Sendable, Hashable {
     public var system: [SystemRule] = []
     public var gatewayFlow: [GatewayFlowRule] = []
     public var apiDefinitions: [ApiDefinition] = []
-    /// The Sentinel JSON files the route files name (watched for changes, as the route files are).
-    public var ruleFiles: [String] = []
+    /// The Sentinel JSON files the route files name: watched for changes, as the route files are, and where
+    /// `PUT /admin/rules/<kind>` writes.
+    public var sentinelFiles: [SentinelRuleFileSource] = []
+    public var ruleFiles: [String] { sentinelFiles.map(\.path) }
     /// Where each resource's origin (what `limitApp` names) is read; a resource not listed reads
     /// ``OriginSource/default``.
     public var origins: [String: OriginSource] = [:]
@@ -24,6 +26,20 @@ public struct FlowRulesConfiguration: Sendable, Hashable {
 
     public var isEmpty: Bool {
         flow.isEmpty && degrade.isEmpty && param.isEmpty && system.isEmpty && gatewayFlow.isEmpty
+    }
+}
+
+/// A Sentinel JSON file a route file names under `sentinel:`: its rule kind (`flow`, `degrade`, `param_flow`,
+/// `system`, `gateway_flow`, `api_definitions`), path and dialect.
+public struct SentinelRuleFileSource: Sendable, Hashable {
+    public var kind: String
+    public var path: String
+    public var dialect: SentinelDialect
+
+    public init(kind: String, path: String, dialect: SentinelDialect) {
+        self.kind = kind
+        self.path = path
+        self.dialect = dialect
     }
 }
 

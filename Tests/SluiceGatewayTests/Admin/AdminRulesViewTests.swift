@@ -14,7 +14,7 @@ struct AdminRulesViewTests {
         rules.param = [ParamRuleConfiguration(
             rule: ParamFlowRule(resource: "say", count: 2, items: [ParamFlowItem(value: "vip", count: 50)]), source: .header("x-user"))]
         rules.system = [SystemRule(qps: 1000)]
-        rules.ruleFiles = ["/etc/sluice/flow.json"]
+        rules.sentinelFiles = [SentinelRuleFileSource(kind: "flow", path: "/etc/sluice/flow.json", dialect: .java)]
         let text = String(buffer: AdminRulesView.json(rules).bytes)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         let flow = try #require((document["flow"] as? [[String: Any]])?.first)
@@ -29,6 +29,6 @@ struct AdminRulesViewTests {
         let system = try #require((document["system"] as? [[String: Any]])?.first)
         #expect(system["qps"] as? Double == 1000 && system["highestSystemLoad"] is NSNull)
         #expect(document["gateway_flow"] as? [Any] == nil || (document["gateway_flow"] as? [Any])?.isEmpty == true)
-        #expect(document["sources"] as? [String] == ["/etc/sluice/flow.json"])
+        #expect(document["sources"] as? [[String: String]] == [["kind": "flow", "path": "/etc/sluice/flow.json", "dialect": "java"]])
     }
 }

@@ -17,7 +17,7 @@ extension RouteValidation {
             for (resource, outcomes) in draft.errorOutcomes { rules.errorOutcomes[resource, default: []].formUnion(outcomes) }
             // A file two route files name is still one set of rules.
             for reference in file.flowRules.sentinelFiles where loaded.insert("\(reference.kind) \(reference.path)").inserted {
-                rules.ruleFiles.append(reference.path)
+                rules.sentinelFiles.append(SentinelRuleFileSource(kind: reference.kind.rawValue, path: reference.path, dialect: reference.dialect))
                 loadSentinelFile(reference, into: &rules)
             }
         }
