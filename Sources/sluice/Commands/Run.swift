@@ -2,7 +2,9 @@ import ArgumentParser
 import Logging
 import NIOCore
 import NIOPosix
+import ServiceLifecycle
 import SluiceGateway
+import UnixSignals
 
 /// `sluice run`: the gateway over a routes directory (or a gateway config file), until SIGINT or SIGTERM.
 struct Run: AsyncParsableCommand {
@@ -129,7 +131,6 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         bootstrapLogging(level: logLevel)
-        let shutdown = ShutdownSignal.install()
         let logger = Logger(label: "sluice.run")
         var configuration: Gateway.Configuration
         if let config {
@@ -167,19 +168,26 @@ struct Run: AsyncParsableCommand {
         let adminNote = gateway.adminPort.map { port in
             "; admin on http://\(ListenAddress(host: configuration.admin?.address.host ?? "127.0.0.1", port: port))"
         }
-        print(
+        let banner =
             "sluice: listening on \(urls.joined(separator: ", ")) "
-                + "(\(running.routes.count) routes, \(running.services.count) services from \(configuration.routesDirectory))"
-                + (adminNote ?? ""))
-        flushStandardOutput()
-        let reloadSignal = ReloadSignal.install {
-            Task { await gateway.reload(trigger: "signal") }
+            + "(\(running.routes.count) routes, \(running.services.count) services from \(configuration.routesDirectory))"
+            + (adminNote ?? "")
+        let service = GatewayService(gateway: gateway, logger: logger) {
+            print(banner)
+            flushStandardOutput()
         }
-
-        let signal = await shutdown.wait()
-        reloadSignal.cancel()
-        logger.info("shutting down", metadata: ["signal": "\(signal)"])
-        try await gateway.shutdown()
+        var lifecycleLogger = logger
+        lifecycleLogger.logLevel = .warning
+        let services = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: lifecycleLogger))
+        do {
+            try await services.run()
+        } catch {
+            try? await gateway.shutdown()
+            try? await group.shutdownGracefully()
+            throw error
+        }
         try await group.shutdownGracefully()
     }
 }
