@@ -6,4 +6,10 @@ internal import NIOCore
 protocol ThriftCallTransport: Sendable {
     func send(_ call: OutboundCall, promise: EventLoopPromise<ThriftReply>)
     func shutdown() async
+    /// Its open connections; nil for a transport that keeps no count.
+    var connections: ConnectionGauge? { get }
+}
+
+extension ThriftCallTransport {
+    var connections: ConnectionGauge? { nil }
 }

@@ -147,6 +147,9 @@ public final class ThriftClient: Sendable {
     /// whose one static endpoint has no standing to report.
     public func endpointStatuses() async -> [EndpointStatus]? { await cluster?.statuses() }
 
+    /// Without a cluster, the open connections to its endpoint; with one, nil (``endpointStatuses()`` say them).
+    public var openConnections: Int? { cluster == nil ? transport.connections?.value : nil }
+
     /// The cluster behind this client, for tests; nil without a `cluster` configuration.
     var serviceCluster: ServiceCluster? { cluster }
 

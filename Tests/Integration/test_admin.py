@@ -59,6 +59,7 @@ def test_views_of_the_running_gateway(sluice_bin, tmp_path, demo_backend):
         assert [s["name"] for s in services] == ["echo"]
         assert services[0]["transport"] == "ttheader" and services[0]["timeout_ms"] == 2000
         assert [e["address"] for e in services[0]["endpoints"]] == [demo_backend.address]
+        assert services[0]["endpoints"][0]["connections"] == 0  # no call yet: the client connects on first use
 
         config = admin(port, "GET", "/admin/config")[2]
         assert config["admin"] == {"address": "127.0.0.1:%d" % port, "token": None}
@@ -87,6 +88,10 @@ def test_cluster_endpoints_show_health_and_readiness_follows_them(sluice_bin, tm
             time.sleep(0.1)
         assert endpoints[dead]["usable"] is False and endpoints[demo_backend.address]["usable"] is True
         assert endpoints[demo_backend.address]["in_flight"] == 0
+        # Connections are the transport's (health probes have their own): none until a call, none to the dead one.
+        assert gw.post("/v1/echo/c", {}).status == 200
+        endpoints = {e["address"]: e for e in admin(port, "GET", "/admin/services")[2]["services"][0]["endpoints"]}
+        assert endpoints[demo_backend.address]["connections"] >= 1 and endpoints[dead]["connections"] == 0, endpoints
         status, _, ready = admin(port, "GET", "/readyz")
         assert status == 200 and ready["services"]["echo"] == {"ready": True, "usable_endpoints": 1, "endpoints": 2}
     finally:

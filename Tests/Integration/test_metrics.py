@@ -100,6 +100,7 @@ def test_counts_match_the_traffic(sluice_bin, tmp_path, demo_backend, upstream):
         assert value(samples, "sluice_requests_total", route="limited", status="429", protocol="http1") == limited.count(429)
         assert value(samples, "sluice_flow_blocked_total", route="limited", code="flow_blocked") == limited.count(429)
         assert value(samples, "sluice_requests_total", route="* /web/{rest=**}", status="200", protocol="http1") == 4
+        assert value(samples, "sluice_upstream_connections", service="web", endpoint="127.0.0.1:%d" % upstream) >= 1
         assert value(samples, "sluice_circuit_breaker_state", resource=say, strategy="error_count", state="closed") == 1
         assert value(samples, "sluice_circuit_breaker_state", resource=say, strategy="error_count", state="open") == 0
 
@@ -129,6 +130,9 @@ def test_counts_match_the_traffic(sluice_bin, tmp_path, demo_backend, upstream):
         assert value(samples, "sluice_upstream_attempts_total", service="checked", endpoint=demo_backend.address) == 3
         assert value(samples, "sluice_upstream_attempts_total", service="checked", endpoint=dead) == 0
         assert value(samples, "sluice_upstream_failures_total", service="checked", endpoint=demo_backend.address) == 0
+        # The multiplexed TTHeader transport holds its connections to the live endpoint, none to the dead one.
+        assert value(samples, "sluice_upstream_connections", service="checked", endpoint=demo_backend.address) >= 1
+        assert value(samples, "sluice_upstream_connections", service="checked", endpoint=dead) == 0
     finally:
         gw.stop()
 

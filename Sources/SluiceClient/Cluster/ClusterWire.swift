@@ -41,11 +41,14 @@ protocol ClusterWire: Sendable {
     static func failure(of reply: Reply) -> AttemptFailure?
     /// Records on `reply` the endpoint that sent it and how many attempts the call had made, for access logs.
     static func note(_ reply: inout Reply, endpoint: String, attempts: Int)
+    /// The transport's open connections, for operators; nil when it keeps no count.
+    static func connections(of transport: Transport) -> Int?
 }
 
 extension ClusterWire {
     static func mayRetryUnsent(_ call: Call) -> Bool { false }
     static func note(_ reply: inout Reply, endpoint: String, attempts: Int) {}
+    static func connections(of transport: Transport) -> Int? { nil }
 }
 
 /// Thrift calls: a reply is an answer (a declared exception included), and only oneway calls are not hedged.
@@ -81,6 +84,8 @@ enum ThriftWire: ClusterWire {
         reply.endpoint = endpoint
         reply.attempts = attempts
     }
+
+    static func connections(of transport: any ThriftCallTransport) -> Int? { transport.connections?.value }
 }
 
 /// The Thrift cluster's types under the names they had before the cluster was generic.

@@ -154,12 +154,12 @@ final class EndpointCluster<Wire: ClusterWire>: Sendable {
             EndpointStatus(
                 endpoint: entry.endpoint, weight: entry.weight, inFlight: handle.inFlight,
                 healthy: health.map { $0[entry.endpoint]?.isHealthy ?? true }, ejectedOn: ejected[entry.endpoint] ?? 0,
-                loops: loops, counts: handle.counts)
+                loops: loops, counts: handle.counts, connections: Wire.connections(of: handle.transport))
         }
         let leaving = draining.map { handle in
             EndpointStatus(
                 endpoint: handle.endpoint, weight: 0, inFlight: handle.inFlight, healthy: nil, ejectedOn: 0, loops: loops,
-                draining: true, counts: handle.counts)
+                draining: true, counts: handle.counts, connections: Wire.connections(of: handle.transport))
         }
         return current + leaving.sorted { WeightedEndpoint.precedes($0.endpoint, $1.endpoint) }
     }

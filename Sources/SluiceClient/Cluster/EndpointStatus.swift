@@ -14,6 +14,8 @@ public struct EndpointStatus: Sendable, Equatable {
     public let draining: Bool
     /// Since the endpoint joined the set.
     public let counts: Counts
+    /// Its transport's open connections; nil for a transport that keeps no count.
+    public let connections: Int?
 
     /// Attempts sent to the endpoint since it joined the set (of them retries and hedges), and how many failed
     /// (transport failures, timeouts, failed replies such as a 5xx or a gRPC error status) or timed out.
@@ -42,9 +44,10 @@ public struct EndpointStatus: Sendable, Equatable {
 
     public init(
         endpoint: Endpoint, weight: Int, inFlight: Int, healthy: Bool?, ejectedOn: Int, loops: Int, draining: Bool = false,
-        counts: Counts = Counts()
+        counts: Counts = Counts(), connections: Int? = nil
     ) {
         self.counts = counts
+        self.connections = connections
         self.endpoint = endpoint
         self.weight = weight
         self.inFlight = inFlight

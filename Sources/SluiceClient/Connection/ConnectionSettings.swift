@@ -14,4 +14,6 @@ struct ConnectionSettings: Sendable {
     var requestByteBudget: Int? = nil
     /// Nil: plain TCP, and a pipeline with no TLS handler.
     var tls: ConnectionTLS? = nil
+    /// Counts the connections made with these settings while they are open.
+    var connections: ConnectionGauge? = nil
 }

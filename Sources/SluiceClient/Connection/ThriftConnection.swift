@@ -43,6 +43,10 @@ final class ThriftConnection: Sendable {
                 ThriftClientConnectionHandler(settings: settings, onReleased: onReleased, onRetiring: onRetiring))
         }.flatMapThrowing { channel in
             let handler = try channel.pipeline.syncOperations.handler(type: ThriftClientConnectionHandler.self)
+            if let gauge = settings.connections {
+                gauge.opened()
+                channel.closeFuture.whenComplete { _ in gauge.closed() }
+            }
             return ThriftConnection(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
         }
     }

@@ -24,6 +24,8 @@ public final class GRPCClient: Sendable {
     private let choice: ShardChoice
     /// Set when the configuration has a `cluster`; `shards` is empty then.
     let cluster: EndpointCluster<GRPCWire>?
+    /// The open connections of its shards (a one-endpoint client's, in a cluster).
+    let connections = ConnectionGauge()
 
     /// - Parameter endpointSource: with a `cluster`, where its endpoints come from instead of
     ///   `cluster.discovery` (a test's); started here and stopped by ``shutdown()``.
@@ -78,8 +80,9 @@ public final class GRPCClient: Sendable {
         }
         var loops = Array(eventLoopGroup.makeIterator())
         if loops.isEmpty { loops = [eventLoopGroup.next()] }
+        let gauge = connections
         self.shards = loops.map { loop in
-            GRPCShard(targets: targets, configuration: configuration, eventLoop: loop, logger: logger)
+            GRPCShard(targets: targets, configuration: configuration, eventLoop: loop, logger: logger, connections: gauge)
         }
         self.choice = ShardChoice(loops: loops, shards: loops.count)
     }
@@ -153,6 +156,9 @@ public final class GRPCClient: Sendable {
     /// Closes every connection; calls still running fail, later calls fail with `.shutdown`.
     /// Each endpoint's standing; nil without a `cluster` configuration (see `ThriftClient.endpointStatuses`).
     public func endpointStatuses() async -> [EndpointStatus]? { await cluster?.statuses() }
+
+    /// Without a cluster, its open connections; with one, nil (``endpointStatuses()`` say them per endpoint).
+    public var openConnections: Int? { cluster == nil ? connections.value : nil }
 
     public func shutdown() async {
         if let cluster { return await cluster.shutdown() }

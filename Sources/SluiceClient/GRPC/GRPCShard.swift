@@ -36,7 +36,14 @@ final class GRPCShard: Sendable {
     private let logger: Logger
     private let state: NIOLoopBoundBox<State>
 
-    init(targets: [Target], configuration: GRPCClientConfiguration, eventLoop: any EventLoop, logger: Logger) {
+    /// Counts this shard's open connections with its client's others.
+    private let connections: ConnectionGauge?
+
+    init(
+        targets: [Target], configuration: GRPCClientConfiguration, eventLoop: any EventLoop, logger: Logger,
+        connections: ConnectionGauge? = nil
+    ) {
+        self.connections = connections
         self.eventLoop = eventLoop
         self.targets = targets
         self.configuration = configuration
@@ -162,7 +169,9 @@ final class GRPCShard: Sendable {
                     }
                     serve(key.endpoint)
                 }
+                connections?.opened()
                 connection.channel.closeFuture.whenComplete { [self] _ in
+                    connections?.closed()
                     state.value.connections.removeValue(forKey: key)
                     state.value.sets[key.endpoint].removed(key.id)
                     serve(key.endpoint)

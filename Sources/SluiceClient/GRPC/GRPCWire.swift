@@ -32,6 +32,8 @@ enum GRPCWire: ClusterWire {
 
     static func shutdown(_ transport: GRPCClient) async { await transport.shutdown() }
 
+    static func connections(of transport: GRPCClient) -> Int? { transport.connections.value }
+
     static func timeout(of call: GRPCClusterCall) -> TimeAmount { call.timeout }
     static func cancellation(of call: GRPCClusterCall) -> CallCancellation? { call.cancellation }
     static func mayRetry(_ call: GRPCClusterCall) -> Bool { !call.isStreaming }

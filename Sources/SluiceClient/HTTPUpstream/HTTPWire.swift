@@ -35,6 +35,12 @@ package protocol HTTPAttemptTransport: Sendable {
     /// Runs on `eventLoop`; `attempt` is reported exactly once, by the transport or the receiver.
     func start(_ call: HTTPClusterCall, on eventLoop: any EventLoop, attempt: HTTPAttempt)
     func shutdown() async
+    /// Its open connections; nil when it keeps no count.
+    var connections: ConnectionGauge? { get }
+}
+
+extension HTTPAttemptTransport {
+    package var connections: ConnectionGauge? { nil }
 }
 
 /// How an attempt was answered: what retries, outlier detection and balancers read of a response head.
@@ -69,6 +75,8 @@ enum HTTPWire: ClusterWire {
         }
         transport.start(call, on: promise.futureResult.eventLoop, attempt: attempt)
     }
+
+    static func connections(of transport: any HTTPAttemptTransport) -> Int? { transport.connections?.value }
 
     static func shutdown(_ transport: any HTTPAttemptTransport) async { await transport.shutdown() }
 

@@ -21,6 +21,7 @@ final class MultiplexedCallTransport: ThriftCallTransport {
     private let loopIndices: [ObjectIdentifier: Int]
     private let logger: Logger
     private let state: Mutex<State>
+    let connections: ConnectionGauge?
 
     init(
         settings: [ConnectionSettings],
@@ -29,7 +30,13 @@ final class MultiplexedCallTransport: ThriftCallTransport {
         group: any EventLoopGroup,
         logger: Logger
     ) {
-        self.settings = settings
+        let gauge = ConnectionGauge()
+        self.connections = gauge
+        self.settings = settings.map {
+            var counted = $0
+            counted.connections = gauge
+            return counted
+        }
         self.connectTimeout = connectTimeout
         self.group = group
         self.logger = logger

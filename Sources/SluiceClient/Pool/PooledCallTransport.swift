@@ -14,6 +14,7 @@ final class PooledCallTransport: ThriftCallTransport {
     private let shards: [PoolShard]
     private let choice: ShardChoice
     private let hasEndpoints: Bool
+    let connections: ConnectionGauge?
 
     init(
         settings: [ConnectionSettings],
@@ -25,6 +26,13 @@ final class PooledCallTransport: ThriftCallTransport {
         var loops = Array(group.makeIterator())
         if loops.isEmpty { loops = [group.next()] }
         let count = Self.shardCount(loops: loops.count, maxConnections: pool.maxConnections)
+        let gauge = ConnectionGauge()
+        self.connections = gauge
+        let settings = settings.map {
+            var counted = $0
+            counted.connections = gauge
+            return counted
+        }
         self.shards = (0..<count).map { index in
             PoolShard(
                 settings: settings,

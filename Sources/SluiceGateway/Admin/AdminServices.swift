@@ -28,6 +28,18 @@ enum AdminServices {
         return merged
     }
 
+    /// Per service without a cluster, the open connections to its one endpoint, over its clients.
+    static func directConnections(_ snapshot: RuntimeSnapshot) -> [String: Int] {
+        var connections: [String: Int] = [:]
+        for (key, runtime) in snapshot.services {
+            if let open = runtime.client.openConnections { connections[key.service, default: 0] += open }
+        }
+        for (name, upstream) in snapshot.upstreams {
+            if let open = upstream.openConnections { connections[name, default: 0] += open }
+        }
+        return connections
+    }
+
     /// One endpoint's view from several clients: their attempts add up, and it is down if any holds it down.
     private static func merge(_ known: [EndpointStatus]?, _ more: [EndpointStatus]) -> [EndpointStatus] {
         guard let known else { return more }
@@ -46,24 +58,28 @@ enum AdminServices {
                 endpoint: status.endpoint, weight: max(existing.weight, status.weight),
                 inFlight: existing.inFlight + status.inFlight, healthy: healthy,
                 ejectedOn: max(existing.ejectedOn, status.ejectedOn), loops: max(existing.loops, status.loops),
-                draining: existing.draining && status.draining, counts: existing.counts + status.counts)
+                draining: existing.draining && status.draining, counts: existing.counts + status.counts,
+                connections: existing.connections == nil && status.connections == nil
+                    ? nil : (existing.connections ?? 0) + (status.connections ?? 0))
         }
         return order.compactMap { byEndpoint[$0] }
     }
 
     static func json(_ snapshot: RuntimeSnapshot) async -> [AdminJSON] {
         let statuses = await statuses(snapshot)
+        let direct = directConnections(snapshot)
         return snapshot.configuration.services.map { service in
-            json(service, statuses: statuses[service.name])
+            json(service, statuses: statuses[service.name], connections: direct[service.name])
         }
     }
 
-    private static func json(_ service: ServiceConfiguration, statuses: [EndpointStatus]?) -> AdminJSON {
+    private static func json(_ service: ServiceConfiguration, statuses: [EndpointStatus]?, connections: Int?) -> AdminJSON {
         let endpoints: [AdminJSON] =
             statuses.map { $0.map(json) }
             ?? service.endpoints.map { endpoint in
                 .object([
                     ("address", .string(endpoint.description)), ("weight", .int(1)), ("in_flight", .null),
+                    ("connections", .optional(connections, AdminJSON.int)),
                     ("healthy", .null), ("ejected_on_loops", .int(0)), ("usable", .bool(true)),
                 ])
             }
@@ -106,6 +122,7 @@ enum AdminServices {
             ("address", .string(status.endpoint.description)),
             ("weight", .int(status.weight)),
             ("in_flight", .int(status.inFlight)),
+            ("connections", .optional(status.connections, AdminJSON.int)),
             ("healthy", .optional(status.healthy, AdminJSON.bool)),
             ("ejected_on_loops", .int(status.ejectedOn)),
             ("loops", .int(status.loops)),

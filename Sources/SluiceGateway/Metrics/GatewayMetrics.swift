@@ -86,7 +86,15 @@ final class GatewayMetrics: Sendable {
                 guard !status.draining else { continue }
                 values.append(("sluice_upstream_endpoint_usable", dimensions, status.isUsable ? 1 : 0))
                 values.append(("sluice_upstream_endpoint_in_flight", dimensions, status.inFlight))
+                if let connections = status.connections {
+                    values.append(("sluice_upstream_connections", dimensions, connections))
+                }
             }
+        }
+        let direct = AdminServices.directConnections(snapshot)
+        for service in snapshot.configuration.services {
+            guard let open = direct[service.name], let endpoint = service.endpoints.first, service.endpoints.count == 1 else { continue }
+            values.append(("sluice_upstream_connections", [("service", service.name), ("endpoint", endpoint.description)], open))
         }
         setStates(values)
         setTotals(counted)

@@ -28,14 +28,19 @@ final class HTTP2UpstreamShard: Sendable {
     private let logger: Logger
     private let state: NIOLoopBoundBox<State>
 
+    /// Counts this shard's open connections with the endpoint's others.
+    private let connections: ConnectionGauge?
+
     init(
         endpoint: Endpoint,
         tls: ConnectionTLS?,
         maxConnections: Int,
         connectTimeout: TimeAmount,
         eventLoop: any EventLoop,
-        logger: Logger
+        logger: Logger,
+        connections: ConnectionGauge? = nil
     ) {
+        self.connections = connections
         self.eventLoop = eventLoop
         self.endpoint = endpoint
         self.tls = tls
@@ -128,7 +133,9 @@ final class HTTP2UpstreamShard: Sendable {
                     }
                     serve()
                 }
+                connections?.opened()
                 connection.channel.closeFuture.whenComplete { [self] _ in
+                    connections?.closed()
                     state.value.connections.removeValue(forKey: id)
                     state.value.set.removed(id)
                     serve()

@@ -15,6 +15,8 @@ final class HTTPEndpointPool: HTTPAttemptTransport {
     }
 
     let endpoint: Endpoint
+    /// Its open connections, HTTP/1.1 and HTTP/2, on every loop.
+    let connections: ConnectionGauge? = ConnectionGauge()
     private let settings: Settings
     private let tls: ConnectionTLS?
     private let logger: Logger
@@ -87,7 +89,7 @@ final class HTTPEndpointPool: HTTPAttemptTransport {
         Self.entry(in: http2Shards, for: eventLoop) {
             HTTP2UpstreamShard(
                 endpoint: endpoint, tls: tls, maxConnections: settings.pool.maxConnections,
-                connectTimeout: settings.connectTimeout, eventLoop: eventLoop, logger: logger)
+                connectTimeout: settings.connectTimeout, eventLoop: eventLoop, logger: logger, connections: connections)
         }
     }
 
@@ -95,7 +97,7 @@ final class HTTPEndpointPool: HTTPAttemptTransport {
         Self.entry(in: shards, for: eventLoop) {
             UpstreamShard(
                 endpoint: endpoint, tls: tls, pool: settings.pool, connectTimeout: settings.connectTimeout,
-                eventLoop: eventLoop, logger: logger)
+                eventLoop: eventLoop, logger: logger, connections: connections)
         }
     }
 

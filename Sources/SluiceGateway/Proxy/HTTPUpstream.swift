@@ -38,6 +38,14 @@ final class HTTPUpstream: Sendable {
         }
     }
 
+    /// Without a cluster, the open connections to its endpoint; with one, nil (``endpointStatuses()`` say them).
+    var openConnections: Int? {
+        switch target {
+        case .direct(let pool): pool.connections?.value
+        case .cluster: nil
+        }
+    }
+
     init(configuration: ServiceConfiguration, routesRetry: Bool = false, group: any EventLoopGroup, logger: Logger) {
         self.configuration = configuration
         self.routesRetry = routesRetry

@@ -41,14 +41,19 @@ final class UpstreamShard: Sendable {
     private let logger: Logger
     private let state: NIOLoopBoundBox<State>
 
+    /// Counts this shard's open connections with the endpoint's others.
+    private let connections: ConnectionGauge?
+
     init(
         endpoint: Endpoint,
         tls: ConnectionTLS?,
         pool: Pool.Configuration,
         connectTimeout: TimeAmount,
         eventLoop: any EventLoop,
-        logger: Logger
+        logger: Logger,
+        connections: ConnectionGauge? = nil
     ) {
+        self.connections = connections
         self.eventLoop = eventLoop
         self.endpoint = endpoint
         self.tls = tls
@@ -138,7 +143,9 @@ final class UpstreamShard: Sendable {
                 switch result {
                 case .success(let connection):
                     state.value.connections[id] = connection
+                    connections?.opened()
                     connection.channel.closeFuture.whenComplete { [self] _ in
+                        connections?.closed()
                         state.value.connections.removeValue(forKey: id)
                         perform(state.value.pool.closed(id))
                     }

@@ -21,11 +21,16 @@ public protocol ThriftCaller: AnyObject, Sendable {
     /// Each endpoint's standing, for the admin API; nil when the client has no cluster (one static endpoint).
     func endpointStatuses() async -> [EndpointStatus]?
 
+    /// The open connections of a client without a cluster (to its one endpoint); nil with a cluster, whose
+    /// ``endpointStatuses()`` say it per endpoint, or when it keeps no count.
+    var openConnections: Int? { get }
+
     func shutdown() async
 }
 
 extension ThriftCaller {
     public func endpointStatuses() async -> [EndpointStatus]? { nil }
+    public var openConnections: Int? { nil }
 }
 
 extension ThriftClient: ThriftCaller {}
@@ -90,6 +95,10 @@ public protocol GRPCCaller: AnyObject, Sendable {
     /// Each endpoint's standing, for the admin API; nil when the client has no cluster.
     func endpointStatuses() async -> [EndpointStatus]?
 
+    /// The open connections of a client without a cluster (to its one endpoint); nil with a cluster, whose
+    /// ``endpointStatuses()`` say it per endpoint, or when it keeps no count.
+    var openConnections: Int? { get }
+
     func shutdown() async
 }
 
@@ -127,6 +136,7 @@ extension GRPCResponseStream: GRPCMessageStream {}
 
 extension GRPCCaller {
     public func endpointStatuses() async -> [EndpointStatus]? { nil }
+    public var openConnections: Int? { nil }
 }
 
 extension GRPCClient: GRPCCaller {

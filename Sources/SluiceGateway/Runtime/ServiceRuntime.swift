@@ -91,6 +91,13 @@ enum ServiceClient: Sendable {
         }
     }
 
+    var openConnections: Int? {
+        switch self {
+        case .thrift(let caller, _): caller.openConnections
+        case .grpc(let caller, _): caller.openConnections
+        }
+    }
+
     func shutdown() async {
         switch self {
         case .thrift(let caller, _): await caller.shutdown()

@@ -60,6 +60,8 @@ struct GRPCClientTests {
             let token = Self.value(reply.headers, "x-echo-token-bin")
             #expect(token.flatMap { Base64.decode($0) } == Array("raw\u{1}".utf8))
             #expect(Self.value(reply.trailers, "grpc-status") == "0")
+            // The one HTTP/2 connection the call opened, counted for operators.
+            #expect(client.openConnections == 1)
         }
     }
 
