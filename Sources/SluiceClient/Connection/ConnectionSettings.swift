@@ -16,4 +16,11 @@ struct ConnectionSettings: Sendable {
     var tls: ConnectionTLS? = nil
     /// Counts the connections made with these settings while they are open.
     var connections: ConnectionGauge? = nil
+
+    /// These settings, with their connections counted by `gauge`.
+    func counted(by gauge: ConnectionGauge) -> ConnectionSettings {
+        var counted = self
+        counted.connections = gauge
+        return counted
+    }
 }

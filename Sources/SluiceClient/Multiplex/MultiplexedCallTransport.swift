@@ -32,11 +32,7 @@ final class MultiplexedCallTransport: ThriftCallTransport {
     ) {
         let gauge = ConnectionGauge()
         self.connections = gauge
-        self.settings = settings.map {
-            var counted = $0
-            counted.connections = gauge
-            return counted
-        }
+        self.settings = settings.map { $0.counted(by: gauge) }
         self.connectTimeout = connectTimeout
         self.group = group
         self.logger = logger

@@ -28,11 +28,7 @@ final class PooledCallTransport: ThriftCallTransport {
         let count = Self.shardCount(loops: loops.count, maxConnections: pool.maxConnections)
         let gauge = ConnectionGauge()
         self.connections = gauge
-        let settings = settings.map {
-            var counted = $0
-            counted.connections = gauge
-            return counted
-        }
+        let settings = settings.map { $0.counted(by: gauge) }
         self.shards = (0..<count).map { index in
             PoolShard(
                 settings: settings,
