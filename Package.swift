@@ -31,6 +31,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+        // OTLP/HTTP only: the gRPC exporter would build grpc-swift for nothing.
+        .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
+        .package(url: "https://github.com/swift-otel/swift-w3c-trace-context.git", from: "1.0.0"),
     ],
     targets: [
         // JSON reader and writer over bytes; knows nothing of Thrift or HTTP.
@@ -101,6 +105,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // W3C trace context for requests (accepted or created, and the headers a backend call carries) and
+        // OTLP/HTTP span export, over swift-distributed-tracing and swift-otel; knows nothing of HTTP or NIO.
+        .target(
+            name: "SluiceTracing",
+            dependencies: [
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The gateway: config, listeners (HTTP/1.1, HTTP/2, TLS, WebSocket), router, binder, responder.
         .target(
             name: "SluiceGateway",
@@ -110,6 +127,7 @@ let package = Package(
                 "SluiceFlow",
                 "SluiceProtobuf",
                 "SluiceClient",
+                "SluiceTracing",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -145,6 +163,7 @@ let package = Package(
         ),
         .testTarget(name: "SluiceJSONTests", dependencies: ["SluiceJSON"], swiftSettings: swiftSettings),
         .testTarget(name: "SluiceFlowTests", dependencies: ["SluiceFlow"], swiftSettings: swiftSettings),
+        .testTarget(name: "SluiceTracingTests", dependencies: ["SluiceTracing"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SluiceThriftTests",
             dependencies: ["SluiceThrift", "SluiceJSON"],

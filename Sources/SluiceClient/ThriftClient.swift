@@ -98,6 +98,8 @@ public final class ThriftClient: Sendable {
     ///     ignored without one.
     ///   - hashKey: with a `cluster` whose balancer is `consistentHash`, the call's key (the gateway computes
     ///     it, e.g. ``BalancerHash/fnv1a64(_:)`` of a header); nil draws by weight.
+    ///   - metainfo: Kitex transient metainfo for this call (the gateway's trace context): TTHeader string
+    ///     info `RPC_TRANSIT_<key>`, THeader info headers; dropped by framed and buffered transports.
     ///   - eventLoop: where the returned future completes (and, with a `cluster`, whose balancer picks).
     /// - Returns: the reply; for `oneway`, a `.oneway` reply with an empty body once the call is written.
     ///   Fails with ``ClientError``.
@@ -109,6 +111,7 @@ public final class ThriftClient: Sendable {
         cancellation: CallCancellation? = nil,
         policy: CallPolicyOverride?,
         hashKey: UInt64? = nil,
+        metainfo: [String: String] = [:],
         on eventLoop: any EventLoop
     ) -> EventLoopFuture<ThriftReply> {
         let promise = eventLoop.makePromise(of: ThriftReply.self)
@@ -116,14 +119,14 @@ public final class ThriftClient: Sendable {
             let timeout = policy?.timeout ?? timeout ?? configuration.requestTimeout
             let call = OutboundCall(
                 method: method, oneway: oneway, arguments: arguments, deadline: .now() + timeout, timeout: timeout,
-                cancellation: cancellation)
+                cancellation: cancellation, metainfo: metainfo)
             cluster.send(call, policy: policy, hashKey: hashKey, promise: promise)
             return promise.futureResult
         }
         let timeout = timeout ?? configuration.requestTimeout
         let call = OutboundCall(
             method: method, oneway: oneway, arguments: arguments, deadline: .now() + timeout, timeout: timeout,
-            cancellation: cancellation)
+            cancellation: cancellation, metainfo: metainfo)
         transport.send(call, promise: promise)
         return promise.futureResult
     }

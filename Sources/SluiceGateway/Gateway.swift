@@ -3,6 +3,7 @@ public import NIOCore
 public import NIOPosix
 internal import SluiceClient
 internal import SluiceThrift
+public import SluiceTracing
 internal import NIOSSL
 internal import Synchronization
 
@@ -29,6 +30,8 @@ public final class Gateway: Sendable {
         public var metrics = false
         /// The access log of every listener that does not say otherwise (AccessLog/); nil: none.
         public var accessLog: AccessLogSettings?
+        /// W3C trace context and span export (SluiceTracing); nil: off, and the request path does no tracing.
+        public var tracing: TracingSettings?
 
         public init(
             listeners: [ListenerConfiguration],
@@ -78,6 +81,8 @@ public final class Gateway: Sendable {
     private let connections: ListenerConnections
     /// Each distinct access log the listeners write (listeners with the same settings share one).
     let accessLogs: [AccessLog]
+    /// Started with the gateway and ended after its last request; nil when tracing is off.
+    let tracer: RequestTracer?
     let state: RuntimeState
     /// The admin listener, once bound (after the traffic listeners, as it serves this object).
     let adminChannel = Mutex<(any Channel)?>(nil)
@@ -101,6 +106,7 @@ public final class Gateway: Sendable {
         channels: [any Channel],
         connections: ListenerConnections,
         accessLogs: [AccessLog],
+        tracer: RequestTracer?,
         state: RuntimeState,
         logger: Logger,
         group: any EventLoopGroup,
@@ -114,6 +120,7 @@ public final class Gateway: Sendable {
         self.channels = channels
         self.connections = connections
         self.accessLogs = accessLogs
+        self.tracer = tracer
         self.state = state
         self.logger = logger
         self.group = group
@@ -173,7 +180,11 @@ public final class Gateway: Sendable {
         let connections = ListenerConnections()
         var channels: [any Channel] = []
         var accessLogs: [AccessLogSettings: AccessLog] = [:]
+        var tracer: RequestTracer?
         do {
+            tracer = try configuration.tracing.map { settings throws(TracingSetupError) in
+                try RequestTracer(settings: settings, logger: logger)
+            }
             for listener in configuration.listeners {
                 var accessLog: AccessLog?
                 if let settings = listener.accessLog.resolved(default: configuration.accessLog) {
@@ -181,7 +192,7 @@ public final class Gateway: Sendable {
                     accessLogs[settings] = accessLog
                 }
                 // One dispatcher per listener: it carries the listener's access log.
-                let dispatcher = RequestDispatcher(state: state, logger: logger, accessLog: accessLog)
+                let dispatcher = RequestDispatcher(state: state, logger: logger, accessLog: accessLog, tracer: tracer)
                 let address = listener.address
                 let tls = try listener.tls.map { tls throws(ListenerSetupError) in
                     do throws(TLSFileError) {
@@ -214,6 +225,7 @@ public final class Gateway: Sendable {
             for channel in channels { try? await channel.close() }
             for service in snapshot.services.values { await service.client.shutdown() }
             for log in accessLogs.values { await log.close() }
+            await tracer?.shutdown()
             throw error
         }
         let gateway = Gateway(
@@ -221,6 +233,7 @@ public final class Gateway: Sendable {
             channels: channels,
             connections: connections,
             accessLogs: Array(accessLogs.values),
+            tracer: tracer,
             state: state,
             logger: logger,
             group: group,
@@ -301,6 +314,8 @@ public final class Gateway: Sendable {
         for service in services { await service.client.shutdown() }
         for upstream in state.current.upstreams.values { await upstream.shutdown() }
         for log in accessLogs { await log.close() }
+        // Last: the spans of the requests just drained are exported before the process ends.
+        await tracer?.shutdown()
         logger.info("stopped")
     }
 }

@@ -158,10 +158,15 @@ final class ThriftClientConnectionHandler: ChannelInboundHandler {
         let type: ThriftMessageType = call.oneway ? .oneway : .call
         let start: ThriftFrameStart
         switch settings.transport {
-        case .ttheader:
+        case .ttheader where call.metainfo.isEmpty:
             start = try ttheaderTemplate(for: call, type: type).writeFrameStart(sequenceID: sequenceID, into: &buffer)
+        case .ttheader:
+            var header = ttheader(for: call, type: type)
+            header.sequenceID = sequenceID
+            for (key, value) in call.metainfo { header.stringInfo[TTHeaderStringKey.transientPrefix + key] = value }
+            start = try header.writeFrameStart(into: &buffer)
         case .theader:
-            start = try THeader(sequenceID: sequenceID, protocolKind: settings.protocolKind)
+            start = try THeader(sequenceID: sequenceID, protocolKind: settings.protocolKind, info: call.metainfo)
                 .writeFrameStart(into: &buffer)
         case .framed:
             start = FramedTransport.writeFrameStart(into: &buffer)
@@ -180,26 +185,30 @@ final class ThriftClientConnectionHandler: ChannelInboundHandler {
     private func ttheaderTemplate(for call: OutboundCall, type: ThriftMessageType) throws(ThriftTransportError)
         -> TTHeaderTemplate
     {
-        let timeoutMillis = max(1, call.timeout.nanoseconds / 1_000_000)
-        let key = HeaderKey(method: call.method, oneway: call.oneway, timeoutMillis: timeoutMillis)
+        let key = HeaderKey(method: call.method, oneway: call.oneway, timeoutMillis: Self.timeoutMillis(call))
         if let template = headerTemplates[key] { return template }
-        let template = try TTHeaderTemplate(
-            TTHeader(
-                sequenceID: 0,
-                protocolID: settings.protocolKind == .binary ? TTHeader.ProtocolID.binary : TTHeader.ProtocolID.compact,
-                intInfo: [
-                    .toService: settings.serviceName,
-                    .toMethod: call.method,
-                    .msgType: String(type.rawValue),
-                    // The payload inside TTHeader carries no length prefix of its own.
-                    .transportType: "unframed",
-                    .rpcTimeout: String(timeoutMillis),
-                ],
-                stringInfo: [TTHeaderStringKey.idlServiceName: settings.serviceName]))
+        let template = try TTHeaderTemplate(ttheader(for: call, type: type))
         if headerTemplates.count >= Self.maxHeaderTemplates { headerTemplates.removeAll(keepingCapacity: true) }
         headerTemplates[key] = template
         return template
     }
+
+    private func ttheader(for call: OutboundCall, type: ThriftMessageType) -> TTHeader {
+        TTHeader(
+            sequenceID: 0,
+            protocolID: settings.protocolKind == .binary ? TTHeader.ProtocolID.binary : TTHeader.ProtocolID.compact,
+            intInfo: [
+                .toService: settings.serviceName,
+                .toMethod: call.method,
+                .msgType: String(type.rawValue),
+                // The payload inside TTHeader carries no length prefix of its own.
+                .transportType: "unframed",
+                .rpcTimeout: String(Self.timeoutMillis(call)),
+            ],
+            stringInfo: [TTHeaderStringKey.idlServiceName: settings.serviceName])
+    }
+
+    private static func timeoutMillis(_ call: OutboundCall) -> Int64 { max(1, call.timeout.nanoseconds / 1_000_000) }
 
     // MARK: Receiving
 

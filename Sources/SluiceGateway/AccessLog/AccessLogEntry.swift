@@ -5,6 +5,7 @@ internal import Darwin
 #endif
 internal import NIOCore
 internal import NIOHTTP1
+internal import SluiceTracing
 
 /// One answered request as the access log writes it. The request half is taken when the request reaches the
 /// gateway (``AccessLogRequest``), the rest when its response head goes out.
@@ -52,7 +53,7 @@ struct AccessLogRequest: Sendable {
         self.query = query
         self.ingress = ingress
         self.bytesIn = bytesIn
-        self.traceID = traceparent.flatMap(Self.traceID(ofTraceparent:))
+        self.traceID = traceparent.flatMap(TraceHeaders.traceID(ofTraceparent:))
         self.userAgent = userAgent
         self.referer = referer
     }
@@ -84,31 +85,6 @@ struct AccessLogRequest: Sendable {
             bytesIn: headers.first(name: "content-length").flatMap { Int($0) } ?? (headers.contains(name: "transfer-encoding") ? nil : 0),
             traceparent: headers.first(name: "traceparent"), userAgent: headers.first(name: "user-agent"),
             referer: headers.first(name: "referer"))
-    }
-
-    /// `00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>` (W3C Trace Context, version 00; later versions
-    /// may append fields). An all-zero trace id is invalid.
-    static func traceID(ofTraceparent value: String) -> Substring? {
-        let utf8 = value.utf8
-        guard utf8.count == 55 || (utf8.count > 55 && !utf8.starts(with: "00".utf8)) else { return nil }
-        var valid = !utf8.starts(with: "ff".utf8)
-        var nonZero = false
-        for (offset, byte) in utf8.prefix(56).enumerated() {
-            switch offset {
-            case 2, 35, 52, 55:
-                valid = valid && byte == UInt8(ascii: "-")
-            default:
-                valid = valid && isLowerHex(byte)
-                if offset > 2, offset < 35, byte != UInt8(ascii: "0") { nonZero = true }
-            }
-        }
-        guard valid, nonZero else { return nil }
-        let start = utf8.index(utf8.startIndex, offsetBy: 3)
-        return value[start..<utf8.index(start, offsetBy: 32)]
-    }
-
-    private static func isLowerHex(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
     }
 }
 

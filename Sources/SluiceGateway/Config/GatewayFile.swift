@@ -1,5 +1,6 @@
 internal import Foundation
 public import NIOCore
+public import SluiceTracing
 
 /// A gateway config file (`sluice run --config sluice.yaml`): where to listen, which routes directory to
 /// serve, and the per-connection limits. Paths in it are relative to the file.
@@ -19,6 +20,8 @@ public struct GatewayFile: Sendable {
     public var metrics = true
     /// `access_log:` for every listener without its own; nil: none.
     public var accessLog: AccessLogSettings?
+    /// `tracing: {otlp, sample, service_name, export_interval}`; nil (no key, or `tracing: off`): off.
+    public var tracing: TracingSettings?
     /// `shutdown: {drain_timeout: 30s}`.
     public var drainTimeout: TimeAmount = .seconds(30)
 

@@ -1,4 +1,5 @@
 internal import NIOCore
+internal import SluiceTracing
 
 /// Counts each answer on its route's metrics and writes its access log entry as it goes out, then hands it on:
 /// the one place every exit of the dispatcher's walk passes. Made only when the gateway keeps one or the other.
@@ -9,11 +10,19 @@ struct RecordingResponder<Inner: GatewayResponder>: GatewayResponder {
     /// When the request reached the dispatcher (uptime nanoseconds).
     let started: UInt64
     let logging: AccessLogging?
+    /// The request's server span, ended here; nil when tracing is off.
+    var trace: RequestSpan? = nil
 
     func respond(_ response: GatewayResponse) {
         let elapsed = NIODeadline.now().uptimeNanoseconds &- started
         metrics?.answered(status: response.status, ingress: ingress, elapsed: elapsed)
         if let logging { logging.record(response, elapsed: elapsed) }
+        if let trace {
+            trace.finish(
+                RequestOutcome(
+                    status: response.status, endpoint: response.upstream?.endpoint, attempts: response.upstream?.attempts,
+                    blockedBy: response.blockedBy))
+        }
         inner.respond(response)
     }
 }

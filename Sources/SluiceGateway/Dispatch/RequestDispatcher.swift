@@ -2,6 +2,7 @@ internal import Logging
 internal import NIOCore
 internal import SluiceClient
 internal import SluiceJSON
+internal import SluiceTracing
 
 /// The protocol-neutral request path: router -> binder -> codec -> guard -> client -> codec -> response; the
 /// route's ``RouteCall`` holds the protocol (Thrift or gRPC), the dispatcher names neither. Runs entirely on
@@ -11,11 +12,14 @@ final class RequestDispatcher: GatewayRequestHandler {
     let logger: Logger
     /// The listener's access log; nil when it keeps none.
     let accessLog: AccessLog?
+    /// The gateway's tracer; nil when tracing is off, and then nothing on the walk reads or writes trace context.
+    let tracer: RequestTracer?
 
-    init(state: RuntimeState, logger: Logger, accessLog: AccessLog? = nil) {
+    init(state: RuntimeState, logger: Logger, accessLog: AccessLog? = nil, tracer: RequestTracer? = nil) {
         self.state = state
         self.logger = logger
         self.accessLog = accessLog
+        self.tracer = tracer
     }
 
     func handle<Responder: GatewayResponder>(
@@ -26,7 +30,7 @@ final class RequestDispatcher: GatewayRequestHandler {
     ) {
         // One read per request: the request keeps this snapshot even if a reload swaps in another.
         let snapshot = state.current
-        let recording = snapshot.metrics != nil || accessLog != nil
+        let recording = snapshot.metrics != nil || accessLog != nil || tracer != nil
         let started = recording ? NIODeadline.now().uptimeNanoseconds : 0
         let route: CompiledRoute
         switch snapshot.router.match(method: request.method, path: request.path) {
@@ -39,9 +43,11 @@ final class RequestDispatcher: GatewayRequestHandler {
             guard recording else {
                 return ProxyCollector.start(route, request: request, on: eventLoop, allocator: allocator, responder: responder)
             }
+            let span = trace(request, route: route.configuration.resource, service: route.service)
             let recorder = RecordingResponder(
                 inner: responder, metrics: route.metrics, ingress: request.ingress, started: started,
-                logging: logging(request, route: route.configuration.resource, service: route.service, on: eventLoop))
+                logging: logging(request, route: route.configuration.resource, service: route.service, trace: span, on: eventLoop),
+                trace: span)
             return ProxyCollector.start(route, request: request, on: eventLoop, allocator: allocator, responder: recorder)
         case .route:
             let error = GatewayError(.routeNotFound, "no route for \(request.method) \(request.path)")
@@ -58,12 +64,16 @@ final class RequestDispatcher: GatewayRequestHandler {
             return unrouted(error, snapshot, request, started: started, on: eventLoop, allocator: allocator, responder: responder)
         }
         guard recording else {
-            return serve(route, request, on: eventLoop, allocator: allocator, responder: responder)
+            return serve(route, request, trace: nil, on: eventLoop, allocator: allocator, responder: responder)
         }
+        let span = trace(request, route: route.label, service: route.configuration.service, endpoint: route.soleEndpoint)
         let recorder = RecordingResponder(
             inner: responder, metrics: route.metrics, ingress: request.ingress, started: started,
-            logging: logging(request, route: route.label, service: route.configuration.service, soleEndpoint: route.soleEndpoint, on: eventLoop))
-        serve(route, request, on: eventLoop, allocator: allocator, responder: recorder)
+            logging: logging(
+                request, route: route.label, service: route.configuration.service, soleEndpoint: route.soleEndpoint, trace: span,
+                on: eventLoop),
+            trace: span)
+        serve(route, request, trace: span?.outgoing, on: eventLoop, allocator: allocator, responder: recorder)
     }
 
     /// A request no route takes: answered with `error`, and counted and logged under no route.
@@ -74,24 +84,42 @@ final class RequestDispatcher: GatewayRequestHandler {
         let response = error.response(allocator: allocator)
         let elapsed = NIODeadline.now().uptimeNanoseconds &- started
         snapshot.metrics?.route(GatewayMetrics.unmatchedRoute).answered(status: response.status, ingress: request.ingress, elapsed: elapsed)
-        logging(request, route: nil, service: nil, on: eventLoop)?.record(response, elapsed: elapsed)
+        let span = trace(request, route: nil, service: nil)
+        logging(request, route: nil, service: nil, trace: span, on: eventLoop)?.record(response, elapsed: elapsed)
+        span?.finish(RequestOutcome(status: response.status, blockedBy: response.blockedBy))
         responder.respond(response)
     }
 
     /// The request half of the access log entry; nil when the listener keeps no log.
     private func logging(
-        _ request: GatewayRequest, route: String?, service: String?, soleEndpoint: String? = nil, on eventLoop: any EventLoop
+        _ request: GatewayRequest, route: String?, service: String?, soleEndpoint: String? = nil, trace: RequestSpan?,
+        on eventLoop: any EventLoop
     ) -> AccessLogging? {
         guard let accessLog else { return nil }
         var entry = AccessLogRequest(request)
         entry.route = route
         entry.service = service
+        // The trace the request joined or started: a created id is logged too.
+        if let trace { entry.traceID = trace.traceID }
         return AccessLogging(log: accessLog, request: entry, eventLoop: eventLoop, soleEndpoint: soleEndpoint)
+    }
+
+    /// The request's server span; nil when tracing is off.
+    private func trace(_ request: GatewayRequest, route: String?, service: String?, endpoint: String? = nil) -> RequestSpan? {
+        guard let tracer else { return nil }
+        let states = request.headers.values("tracestate")
+        let incoming = TraceHeaders(
+            traceparent: request.headers.first("traceparent"), tracestate: states.isEmpty ? nil : states.joined(separator: ","))
+        return tracer.startRequest(
+            route ?? request.method, incoming: incoming,
+            attributes: RequestAttributes(
+                method: request.method, path: request.path, route: route, protocolVersion: request.ingress == .http2 ? "2" : "1.1",
+                client: request.clientAddress, service: service, endpoint: endpoint))
     }
 
     /// The walk from binding to the answer, for a request the router gave `route`.
     private func serve<Responder: GatewayResponder>(
-        _ route: CompiledRoute, _ request: GatewayRequest, on eventLoop: any EventLoop, allocator: ByteBufferAllocator,
+        _ route: CompiledRoute, _ request: GatewayRequest, trace: TraceHeaders?, on eventLoop: any EventLoop, allocator: ByteBufferAllocator,
         responder: Responder
     ) {
         let input: CallInput
@@ -117,20 +145,20 @@ final class RequestDispatcher: GatewayRequestHandler {
         let hashKey = route.call.hashKey(request, input: input)
         guard let flowGuard = route.flowGuard else {
             return call(
-                route, encoded, headers: request.headers, streamed: streamed, cancellation: request.cancellation, hashKey: hashKey, ticket: nil,
+                route, encoded, headers: request.headers, trace: trace, streamed: streamed, cancellation: request.cancellation, hashKey: hashKey, ticket: nil,
                 on: eventLoop, allocator: allocator, responder: responder)
         }
         switch flowGuard.admit(request, input: input, now: flowGuard.now()) {
         case .admit(let ticket):
             call(
-                route, encoded, headers: request.headers, streamed: streamed, cancellation: request.cancellation, hashKey: hashKey, ticket: ticket,
+                route, encoded, headers: request.headers, trace: trace, streamed: streamed, cancellation: request.cancellation, hashKey: hashKey, ticket: ticket,
                 on: eventLoop, allocator: allocator, responder: responder)
         case .delay(let delay, let ticket):
             let headers = request.headers
             let cancellation = request.cancellation
             eventLoop.assumeIsolated().scheduleTask(in: delay) {
                 self.call(
-                    route, encoded, headers: headers, streamed: streamed, cancellation: cancellation, hashKey: hashKey, ticket: ticket,
+                    route, encoded, headers: headers, trace: trace, streamed: streamed, cancellation: cancellation, hashKey: hashKey, ticket: ticket,
                     on: eventLoop, allocator: allocator, responder: responder)
             }
         case .reject(let error):
@@ -144,6 +172,7 @@ final class RequestDispatcher: GatewayRequestHandler {
         _ route: CompiledRoute,
         _ encoded: ByteBuffer,
         headers: GatewayHeaders,
+        trace: TraceHeaders?,
         streamed: RequestMessageStream?,
         cancellation: CallCancellation?,
         hashKey: UInt64?,
@@ -153,7 +182,7 @@ final class RequestDispatcher: GatewayRequestHandler {
         responder: Responder
     ) {
         route.call.send(
-            encoded, headers: headers, streamed: streamed, cancellation: cancellation, hashKey: hashKey, on: eventLoop,
+            encoded, headers: headers, trace: trace, streamed: streamed, cancellation: cancellation, hashKey: hashKey, on: eventLoop,
             allocator: allocator
         ) { result in
             let response: GatewayResponse

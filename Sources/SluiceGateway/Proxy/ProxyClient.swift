@@ -1,5 +1,6 @@
 internal import NIOCore
 internal import NIOHTTP1
+internal import SluiceTracing
 
 /// The client side of a proxied request, as ``ProxyExchange`` drives it: the HTTP/1.1 connection handler and
 /// an HTTP/2 stream (``HTTP2ProxyStreamHandler``) each put the upstream's response on their own wire.
@@ -9,6 +10,8 @@ protocol ProxyClient: AnyObject {
     var ingress: IngressProtocol? { get }
     /// The listener's access log; nil when it keeps none, or for a client the dispatcher logs (a collector).
     var accessLog: AccessLog? { get }
+    /// The gateway's tracer; nil when tracing is off, or for a client the dispatcher traces (a collector).
+    var tracer: RequestTracer? { get }
     /// Whether the client takes more bytes now (the socket, or the stream's flow-control window).
     var isWritable: Bool { get }
     /// Inside a read of the client's request parts: what they produce upstream is flushed once, when the read

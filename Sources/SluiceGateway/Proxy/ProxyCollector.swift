@@ -1,4 +1,5 @@
 internal import NIOCore
+internal import SluiceTracing
 internal import NIOHTTP1
 internal import SluiceClient
 internal import SluiceJSON
@@ -25,6 +26,7 @@ final class ProxyCollector<Responder: GatewayResponder>: ProxyClient {
     /// The dispatcher counts the answer this collects (its responder is the metered one).
     var ingress: IngressProtocol? { nil }
     var accessLog: AccessLog? { nil }
+    var tracer: RequestTracer? { nil }
 
     let allocator: ByteBufferAllocator
     private var responder: Responder?

@@ -1,5 +1,6 @@
 internal import NIOCore
 internal import NIOHTTP1
+internal import SluiceTracing
 internal import SluiceClient
 
 /// One proxied request: the client's request head, body and end go to a pooled upstream connection as they
@@ -73,6 +74,8 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     private var metered = false
     /// The request half of the access log entry; nil when the listener keeps no log.
     private let logging: AccessLogging?
+    /// The request's server span; nil when tracing is off.
+    private let trace: RequestSpan?
     /// The endpoint of the link the response comes on, and how many attempts opened one, for the access log.
     var upstreamEndpoint: Endpoint?
     var attemptsOpened = 0
@@ -86,14 +89,25 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         self.eventLoop = eventLoop
         self.client = client
         self.clientAddress = origin.clientAddress
-        self.started = route.metrics == nil && client.accessLog == nil ? 0 : NIODeadline.now().uptimeNanoseconds
+        let tracer = client.tracer
+        self.started = route.metrics == nil && client.accessLog == nil && tracer == nil ? 0 : NIODeadline.now().uptimeNanoseconds
+        let trace = tracer.map { Self.trace(request, route: route, client: origin.clientAddress, ingress: client.ingress, tracer: $0) }
+        self.trace = trace
         self.logging = client.accessLog.map { log in
             var entry = AccessLogRequest(request, client: origin.clientAddress, ingress: client.ingress ?? .http1)
             entry.route = route.configuration.resource
             entry.service = route.service
+            if let trace { entry.traceID = trace.traceID }
             return AccessLogging(log: log, request: entry, eventLoop: eventLoop, soleEndpoint: nil)
         }
         var headers = ProxyHeaders.request(request.headers, origin: origin, fallbackHost: nil)
+        // The upstream's parent is the gateway's span; the client's own trace context goes no further.
+        if let outgoing = trace?.outgoing {
+            headers.remove(name: "traceparent")
+            headers.remove(name: "tracestate")
+            if let traceparent = outgoing.traceparent { headers.add(name: "traceparent", value: traceparent) }
+            if let tracestate = outgoing.tracestate { headers.add(name: "tracestate", value: tracestate) }
+        }
         if request.headers["transfer-encoding"].contains(where: { $0.lowercased().contains("chunked") }) {
             headers.add(name: "transfer-encoding", value: "chunked")
         }
@@ -150,13 +164,30 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         metered = true
         let elapsed = NIODeadline.now().uptimeNanoseconds &- started
         route.metrics?.answered(status: status, ingress: ingress, elapsed: elapsed)
+        guard logging != nil || trace != nil else { return }
+        let endpoint = attemptsOpened > 0 ? upstreamEndpoint?.description : nil
+        let attempts = attemptsOpened > 0 ? attemptsOpened : nil
+        trace?.finish(RequestOutcome(status: status, endpoint: endpoint, attempts: attempts, blockedBy: blockedBy))
         guard let logging else { return }
         let entry = AccessLogEntry(
-            request: logging.request, status: status, latency: elapsed,
-            bytesOut: bytesOut,
-            endpoint: attemptsOpened > 0 ? upstreamEndpoint?.description : nil, attempts: attemptsOpened > 0 ? attemptsOpened : nil,
+            request: logging.request, status: status, latency: elapsed, bytesOut: bytesOut, endpoint: endpoint, attempts: attempts,
             blockedBy: blockedBy)
         logging.log.record(entry, on: eventLoop)
+    }
+
+    /// The proxied request's server span, joining the trace its `traceparent` names.
+    private static func trace(
+        _ request: HTTPRequestHead, route: ProxyRoute, client: String?, ingress: IngressProtocol?, tracer: RequestTracer
+    ) -> RequestSpan {
+        let states = request.headers["tracestate"]
+        let incoming = TraceHeaders(
+            traceparent: request.headers.first(name: "traceparent"), tracestate: states.isEmpty ? nil : states.joined(separator: ","))
+        let path = request.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        return tracer.startRequest(
+            route.configuration.resource, incoming: incoming,
+            attributes: RequestAttributes(
+                method: request.method.rawValue, path: path, route: route.configuration.resource,
+                protocolVersion: ingress == .http2 ? "2" : "1.1", client: client, service: route.service))
     }
 
     /// Every earlier response is written: take an upstream connection.

@@ -1,4 +1,5 @@
 internal import NIOHTTP1
+internal import SluiceTracing
 
 /// Decides at a request's head whether it is proxied (its body then streams instead of being collected).
 /// The HTTP/1.1 connection and each HTTP/2 stream ask their request handler, when that handler can answer.
@@ -7,6 +8,8 @@ protocol ProxyRouting: AnyObject, Sendable {
     var hasProxyRoutes: Bool { get }
     /// The listener's access log, which proxied requests write to as well.
     var accessLog: AccessLog? { get }
+    /// The gateway's tracer; nil when tracing is off.
+    var tracer: RequestTracer? { get }
     /// The proxy route for `head` and the target to send upstream; nil for everything else.
     func proxyRoute(for head: HTTPRequestHead) -> (route: ProxyRoute, target: String)?
 }

@@ -6,7 +6,8 @@ public import SluiceClient
 public protocol ThriftCaller: AnyObject, Sendable {
     /// See `ThriftClient.call`: `arguments` is the encoded `_args` struct body; the future completes on
     /// `eventLoop` with the reply or a `ClientError`. `policy` is the route's override of the service's
-    /// timeout, retry and hedge settings; `hashKey` the request's key for a `consistent_hash` balancer.
+    /// timeout, retry and hedge settings; `hashKey` the request's key for a `consistent_hash` balancer;
+    /// `metainfo` what the call carries in its transport's header (trace context).
     func call(
         method: String,
         oneway: Bool,
@@ -15,6 +16,7 @@ public protocol ThriftCaller: AnyObject, Sendable {
         cancellation: CallCancellation?,
         policy: CallPolicyOverride?,
         hashKey: UInt64?,
+        metainfo: [String: String],
         on eventLoop: any EventLoop
     ) -> EventLoopFuture<ThriftReply>
 

@@ -1,5 +1,6 @@
 internal import NIOCore
 internal import SluiceClient
+internal import SluiceTracing
 internal import SluiceJSON
 internal import SluiceProtobuf
 
@@ -95,10 +96,10 @@ final class GRPCRouteCall: Sendable {
 
     /// Sends the encoded request: one message, or for a client-streaming method each of its list.
     func send(
-        _ request: ByteBuffer, headers: GatewayHeaders, cancellation: CallCancellation?, hashKey: UInt64? = nil,
-        on eventLoop: any EventLoop
+        _ request: ByteBuffer, headers: GatewayHeaders, trace: TraceHeaders? = nil, cancellation: CallCancellation?,
+        hashKey: UInt64? = nil, on eventLoop: any EventLoop
     ) -> EventLoopFuture<GRPCReply> {
-        let metadata = metadata(from: headers)
+        let metadata = metadata(from: headers, trace: trace)
         guard method.clientStreaming else {
             return caller.call(
                 path: path, message: request, metadata: metadata, timeout: timeout, cancellation: cancellation,
@@ -109,13 +110,22 @@ final class GRPCRouteCall: Sendable {
             cancellation: cancellation, hashKey: hashKey, on: eventLoop)
     }
 
-    /// The configured request headers, as metadata.
-    func metadata(from headers: GatewayHeaders) -> [(String, String)] {
-        guard !forwardHeaders.isEmpty else { return [] }
+    /// The configured request headers, as metadata; then the gateway's trace context, in place of any the
+    /// client's headers forwarded.
+    func metadata(from headers: GatewayHeaders, trace: TraceHeaders? = nil) -> [(String, String)] {
+        guard !forwardHeaders.isEmpty || trace != nil else { return [] }
         var metadata: [(String, String)] = []
-        for name in forwardHeaders {
+        for name in forwardHeaders where trace == nil || !Self.isTraceContext(name) {
             for value in headers.values(name) { metadata.append((name, value)) }
         }
+        if let trace {
+            if let traceparent = trace.traceparent { metadata.append(("traceparent", traceparent)) }
+            if let tracestate = trace.tracestate { metadata.append(("tracestate", tracestate)) }
+        }
         return metadata
+    }
+
+    private static func isTraceContext(_ name: String) -> Bool {
+        GatewayHeaders.sameName(name, "traceparent") || GatewayHeaders.sameName(name, "tracestate")
     }
 }

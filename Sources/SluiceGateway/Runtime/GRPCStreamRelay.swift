@@ -1,5 +1,6 @@
 internal import NIOCore
 internal import SluiceClient
+internal import SluiceTracing
 internal import SluiceProtobuf
 
 /// A route to a method whose responses stream (server-streaming, or bidi with the request messages all in
@@ -39,7 +40,7 @@ final class GRPCStreamRelay: Sendable {
     ///   unused); nil when they are all in `request`.
     static func start(
         _ route: GRPCRouteCall, request: ByteBuffer, streamed: RequestMessageStream? = nil, headers: GatewayHeaders,
-        cancellation: CallCancellation?, hashKey: UInt64? = nil, on eventLoop: any EventLoop, allocator: ByteBufferAllocator,
+        trace: TraceHeaders? = nil, cancellation: CallCancellation?, hashKey: UInt64? = nil, on eventLoop: any EventLoop, allocator: ByteBufferAllocator,
         completion: @escaping Completion
     ) {
         let format = ResponseStreamFormat.negotiate(accept: headers.values("accept"))
@@ -49,7 +50,7 @@ final class GRPCStreamRelay: Sendable {
         let call: any GRPCMessageStream
         if let streamed {
             let (requests, responses) = route.caller.requestStreamingCall(
-                path: route.path, metadata: route.metadata(from: headers), timeout: route.timeout, cancellation: own,
+                path: route.path, metadata: route.metadata(from: headers, trace: trace), timeout: route.timeout, cancellation: own,
                 hashKey: hashKey, on: eventLoop
             ) { message in
                 relay.received(message)
@@ -60,7 +61,7 @@ final class GRPCStreamRelay: Sendable {
             let messages = route.method.clientStreaming ? GRPCMessageList.split(request) : [request]
             call = route.caller.streamingCall(
                 path: route.path, messages: messages, clientStreaming: route.method.clientStreaming,
-                metadata: route.metadata(from: headers), timeout: route.timeout, cancellation: own, hashKey: hashKey,
+                metadata: route.metadata(from: headers, trace: trace), timeout: route.timeout, cancellation: own, hashKey: hashKey,
                 on: eventLoop
             ) { message in
                 relay.received(message)

@@ -1,5 +1,6 @@
 internal import NIOCore
 internal import SluiceClient
+internal import SluiceTracing
 internal import SluiceJSON
 internal import SluiceProtobuf
 internal import SluiceThrift
@@ -49,6 +50,7 @@ enum RouteCall: Sendable {
     func send(
         _ request: ByteBuffer,
         headers: GatewayHeaders,
+        trace: TraceHeaders? = nil,
         streamed: RequestMessageStream? = nil,
         cancellation: CallCancellation?,
         hashKey: UInt64? = nil,
@@ -60,7 +62,8 @@ enum RouteCall: Sendable {
         case .thrift(let call):
             call.caller.call(
                 method: call.method.name, oneway: call.method.oneway, arguments: request, timeout: call.timeout,
-                cancellation: cancellation, policy: call.policy, hashKey: hashKey, on: eventLoop
+                cancellation: cancellation, policy: call.policy, hashKey: hashKey,
+                metainfo: trace.map(Self.metainfo(of:)) ?? [:], on: eventLoop
             ).assumeIsolated().whenComplete { result in
                 completion(result.map { reply in
                     var (response, outcome) = ThriftReplyResponse.make(reply, call: call, allocator: allocator)
@@ -70,15 +73,15 @@ enum RouteCall: Sendable {
             }
         case .grpc(let call) where call.method.serverStreaming:
             GRPCStreamRelay.start(
-                call, request: request, streamed: streamed, headers: headers, cancellation: cancellation, hashKey: hashKey, on: eventLoop,
+                call, request: request, streamed: streamed, headers: headers, trace: trace, cancellation: cancellation, hashKey: hashKey, on: eventLoop,
                 allocator: allocator, completion: completion)
         case .grpc(let call):
             if let streamed {
                 return GRPCClientStreamCall.start(
-                    call, messages: streamed, headers: headers, cancellation: cancellation, hashKey: hashKey, on: eventLoop, allocator: allocator,
+                    call, messages: streamed, headers: headers, trace: trace, cancellation: cancellation, hashKey: hashKey, on: eventLoop, allocator: allocator,
                     completion: completion)
             }
-            let reply = call.send(request, headers: headers, cancellation: cancellation, hashKey: hashKey, on: eventLoop)
+            let reply = call.send(request, headers: headers, trace: trace, cancellation: cancellation, hashKey: hashKey, on: eventLoop)
             reply.assumeIsolated().whenComplete { result in
                 completion(result.map { reply in
                     var (response, outcome) = GRPCReplyResponse.make(reply, call: call, allocator: allocator)
@@ -87,5 +90,14 @@ enum RouteCall: Sendable {
                 })
             }
         }
+    }
+
+    /// Trace context as Kitex's transient metainfo (TTHeader `RPC_TRANSIT_traceparent`, as obs-opentelemetry
+    /// writes it).
+    private static func metainfo(of trace: TraceHeaders) -> [String: String] {
+        var metainfo: [String: String] = [:]
+        if let traceparent = trace.traceparent { metainfo["traceparent"] = traceparent }
+        if let tracestate = trace.tracestate { metainfo["tracestate"] = tracestate }
+        return metainfo
     }
 }

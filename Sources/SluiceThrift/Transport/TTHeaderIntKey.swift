@@ -47,4 +47,7 @@ public enum TTHeaderStringKey {
     public static let idlServiceName = "isn"
     /// The ACL info block (id 0x11) carries this key's value.
     public static let gdprToken = "RPC_TRANSIT_gdpr-token"
+    /// Kitex's metainfo prefix for a transient value (one hop): obs-opentelemetry sends W3C trace context as
+    /// `RPC_TRANSIT_traceparent` and `RPC_TRANSIT_tracestate`.
+    public static let transientPrefix = "RPC_TRANSIT_"
 }

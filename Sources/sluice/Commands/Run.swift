@@ -141,6 +141,7 @@ struct Run: AsyncParsableCommand {
             configuration.drainTimeout = file.drainTimeout
             configuration.metrics = file.metrics
             configuration.accessLog = file.accessLog
+            configuration.tracing = file.tracing
         } else {
             let listen = listen ?? HostPort(host: "127.0.0.1", port: 8080)
             configuration = Gateway.Configuration(

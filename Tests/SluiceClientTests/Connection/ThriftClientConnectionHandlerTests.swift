@@ -38,7 +38,7 @@ struct ThriftClientConnectionHandlerTests {
             try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9090)).wait()
         }
 
-        func send(_ n: Int32, timeout: TimeAmount = .seconds(1), retry: RetryHandler? = nil)
+        func send(_ n: Int32, timeout: TimeAmount = .seconds(1), metainfo: [String: String] = [:], retry: RetryHandler? = nil)
             -> (EventLoopFuture<ThriftReply>, NIODeadline)
         {
             let promise = loop.makePromise(of: ThriftReply.self)
@@ -46,7 +46,7 @@ struct ThriftClientConnectionHandlerTests {
             handler.send(
                 OutboundCall(
                     method: "echo", oneway: false, arguments: argumentsBody(n, protocol: .binary), deadline: deadline,
-                    timeout: timeout),
+                    timeout: timeout, metainfo: metainfo),
                 promise: promise, retry: retry)
             loop.run()  // the coalesced flush
             return (promise.futureResult, deadline)
@@ -226,5 +226,45 @@ struct ThriftClientConnectionHandlerTests {
         #expect(headers.map(\.sequenceID) == [1, 2])
         #expect(headers[0].intInfo == headers[1].intInfo)
         #expect(headers[0].intInfo[.rpcTimeout] == "1000")
+    }
+
+    /// The envelopes of the frames written so far.
+    static func envelopes(_ harness: Harness, transport: ThriftTransportKind) throws -> [ThriftEnvelope] {
+        var decoder = ThriftFrameDecoder(transport: transport)
+        var envelopes: [ThriftEnvelope] = []
+        while var bytes = try harness.channel.readOutbound(as: ByteBuffer.self) {
+            while let frame = try decoder.decode(buffer: &bytes) { envelopes.append(frame.envelope) }
+        }
+        return envelopes
+    }
+
+    @Test("a call's metainfo goes as TTHeader's RPC_TRANSIT_ string keys beside the template's, and only on that call")
+    func ttheaderMetainfo() throws {
+        let harness = try Harness()
+        let traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+        _ = harness.send(1)
+        _ = harness.send(2, metainfo: ["traceparent": traceparent, "tracestate": "k=v"])
+        _ = harness.send(3)
+        let headers = try Self.envelopes(harness, transport: .ttheader).compactMap { envelope -> TTHeader? in
+            if case .ttheader(let header) = envelope { return header }
+            return nil
+        }
+        #expect(headers.map(\.sequenceID) == [1, 2, 3])
+        #expect(headers[1].stringInfo == ["isn": "EchoService", "RPC_TRANSIT_traceparent": traceparent, "RPC_TRANSIT_tracestate": "k=v"])
+        #expect(headers[1].intInfo == headers[0].intInfo)
+        #expect(headers[0].stringInfo == ["isn": "EchoService"])
+        #expect(headers[2].stringInfo == ["isn": "EchoService"])
+    }
+
+    @Test("a call's metainfo goes as THeader info headers")
+    func theaderMetainfo() throws {
+        let harness = try Harness(transport: .theader)
+        _ = harness.send(1, metainfo: ["traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"])
+        _ = harness.send(2)
+        let headers = try Self.envelopes(harness, transport: .theader).compactMap { envelope -> THeader? in
+            if case .theader(let header) = envelope { return header }
+            return nil
+        }
+        #expect(headers.map(\.info) == [["traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"], [:]])
     }
 }

@@ -18,6 +18,7 @@ final class FakeCaller: ThriftCaller, @unchecked Sendable {
         var timeout: TimeAmount?
         var policy: CallPolicyOverride? = nil
         var hashKey: UInt64? = nil
+        var metainfo: [String: String] = [:]
     }
 
     let configuration: ThriftClientConfiguration
@@ -32,9 +33,10 @@ final class FakeCaller: ThriftCaller, @unchecked Sendable {
 
     func call(
         method: String, oneway: Bool, arguments: ByteBuffer, timeout: TimeAmount?, cancellation: CallCancellation?,
-        policy: CallPolicyOverride?, hashKey: UInt64?, on eventLoop: any EventLoop
+        policy: CallPolicyOverride?, hashKey: UInt64?, metainfo: [String: String], on eventLoop: any EventLoop
     ) -> EventLoopFuture<ThriftReply> {
-        let call = Call(method: method, oneway: oneway, arguments: arguments, timeout: timeout, policy: policy, hashKey: hashKey)
+        let call = Call(
+            method: method, oneway: oneway, arguments: arguments, timeout: timeout, policy: policy, hashKey: hashKey, metainfo: metainfo)
         calls.append(call)
         return eventLoop.makeCompletedFuture(answer(call))
     }

@@ -1,4 +1,5 @@
 internal import NIOCore
+internal import SluiceTracing
 internal import NIOHTTP1
 
 /// Adapts one HTTP/1.1 connection onto ``GatewayRequest``: NIO's llhttp-based `HTTPRequestDecoder` parses,
@@ -427,6 +428,7 @@ extension HTTP1ConnectionHandler {
 extension HTTP1ConnectionHandler: ProxyClient {
     var ingress: IngressProtocol? { .http1 }
     var accessLog: AccessLog? { proxyRouting?.accessLog }
+    var tracer: RequestTracer? { proxyRouting?.tracer }
 
     private func startExchange(_ route: ProxyRoute, head: HTTPRequestHead, target: String, context: ChannelHandlerContext) {
         let origin = ProxyHeaders.Origin(clientAddress: context.channel.remoteAddress?.ipAddress, scheme: scheme)

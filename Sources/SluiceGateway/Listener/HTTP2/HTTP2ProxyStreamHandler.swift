@@ -1,4 +1,5 @@
 internal import NIOCore
+internal import SluiceTracing
 internal import NIOHPACK
 internal import NIOHTTP1
 internal import NIOHTTP2
@@ -43,8 +44,10 @@ final class HTTP2ProxyStreamHandler: ChannelDuplexHandler, RemovableChannelHandl
     private var earlyByteCount = 0
 
     let accessLog: AccessLog?
+    let tracer: RequestTracer?
 
-    init(idleTimeout: TimeAmount, accessLog: AccessLog?) {
+    init(idleTimeout: TimeAmount, accessLog: AccessLog?, tracer: RequestTracer?) {
+        self.tracer = tracer
         self.idleTimeout = idleTimeout
         self.accessLog = accessLog
     }

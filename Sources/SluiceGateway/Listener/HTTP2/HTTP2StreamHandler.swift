@@ -134,7 +134,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         answered = true
         idleTimer?.cancel()
         idleTimer = nil
-        let proxy = HTTP2ProxyStreamHandler(idleTimeout: idleTimeout, accessLog: routing.accessLog)
+        let proxy = HTTP2ProxyStreamHandler(idleTimeout: idleTimeout, accessLog: routing.accessLog, tracer: routing.tracer)
         do {
             try context.pipeline.syncOperations.addHandler(proxy, position: .after(self))
         } catch {
