@@ -66,6 +66,8 @@ python3 -c 'import grpc' 2>/dev/null || pip_install 'grpcio>=1.60'
 python3 -c 'import grpc_reflection.v1alpha.reflection' 2>/dev/null || pip_install 'grpcio-reflection>=1.60'
 # Prometheus' own text-format parser, which reads the admin listener's /metrics in test_metrics.py.
 python3 -c 'import prometheus_client.parser' 2>/dev/null || pip_install 'prometheus_client>=0.17'
+# OpenTelemetry's own protobuf classes: test_tracing.py's OTLP/HTTP receiver decodes the spans Sluice exports.
+python3 -c 'from opentelemetry.proto.collector.trace.v1 import trace_service_pb2' 2>/dev/null || pip_install 'opentelemetry-proto>=1.20'
 
 echo "test dependencies: curl $(curl --version | head -1 | cut -d' ' -f2), $(thrift --version)," \
      "python thrift $(python3 -c 'import importlib.metadata as m; print(m.version("thrift"))')," \

@@ -26,11 +26,7 @@ extension GatewayFile {
             if name.isEmpty { reader.error(at: field.value, "'tracing.service_name' must not be empty") } else { settings.serviceName = name }
         }
         if let field = fields["export_interval"], let interval = reader.duration(field.value, what: "'tracing.export_interval'") {
-            if interval.nanoseconds <= 0 {
-                reader.error(at: field.value, "'tracing.export_interval' must be longer than 0")
-            } else {
-                settings.exportInterval = .nanoseconds(interval.nanoseconds)
-            }
+            settings.exportInterval = .nanoseconds(interval.nanoseconds)
         }
         return settings
     }

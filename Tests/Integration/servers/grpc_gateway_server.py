@@ -102,7 +102,7 @@ def services(pb2, pb2_grpc, templates, templates_grpc, codec):
         def Headers(self, request, context):
             seen = {}
             for key, value in context.invocation_metadata():
-                if key.startswith("x-"):
+                if key.startswith("x-") or key in ("traceparent", "tracestate"):
                     seen[key] = seen[key] + "," + value if key in seen else value
             context.send_initial_metadata([("x-served-by", "grpc-gateway-server")])
             context.set_trailing_metadata([("x-trailer-note", request.note or "none")])
