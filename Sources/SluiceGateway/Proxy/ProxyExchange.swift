@@ -322,6 +322,11 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         guard !isFinished else { return }
         // A client that left is not the upstream's failure, unless the upstream had already failed.
         completeFlow(framing == nil ? .success : flowOutcome)
+        if !metered {
+            // Nothing will answer: the span ends here (nginx's 499, client closed request), so none is left open.
+            metered = true
+            trace?.finish(RequestOutcome(status: 499, attempts: attemptsOpened > 0 ? attemptsOpened : nil))
+        }
         let lease = takeLease()
         phase = .finished
         headTimer?.cancel()
