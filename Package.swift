@@ -191,7 +191,7 @@ let package = Package(
         .testTarget(
             name: "SluiceGatewayTests",
             dependencies: [
-                "SluiceGateway", "SluiceThriftServer", "SluiceJSON", "SluiceProtobuf",
+                "SluiceGateway", "SluiceThriftServer", "SluiceJSON", "SluiceProtobuf", "SluiceTracing",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

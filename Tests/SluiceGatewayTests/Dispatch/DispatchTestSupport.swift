@@ -5,6 +5,7 @@ import NIOEmbedded
 import SluiceClient
 import SluiceFlow
 import SluiceThrift
+import SluiceTracing
 import Testing
 @testable import SluiceGateway
 
@@ -84,7 +85,7 @@ struct DispatchHarness {
     /// `flowRules` replace the routes' flow-control rules; `clock` is the one flow control reads.
     init(
         protocolKind: ThriftProtocolKind = .binary, flowRules: FlowRulesConfiguration = FlowRulesConfiguration(),
-        clock: ManualFlowClock = ManualFlowClock(1_000_000),
+        clock: ManualFlowClock = ManualFlowClock(1_000_000), tracer: RequestTracer? = nil,
         answer: @escaping (FakeCaller.Call) -> Result<ThriftReply, any Error>
     ) throws {
         let yaml = echoServiceYAML.replacingOccurrences(of: "codec: binary", with: "codec: \(protocolKind.rawValue)") + Self.routes
@@ -100,7 +101,7 @@ struct DispatchHarness {
         }
         callers = made
         state = RuntimeState(snapshot)
-        dispatcher = RequestDispatcher(state: state, logger: Logger(label: "test"))
+        dispatcher = RequestDispatcher(state: state, logger: Logger(label: "test"), tracer: tracer)
     }
 
     func send(_ method: String, _ target: String, headers: [(String, String)] = [], body: String? = nil) -> ResponseBox {
