@@ -230,3 +230,26 @@ def test_flow_view_counts_what_the_clients_saw(sluice_bin, tmp_path, demo_backen
         assert sum(s["pass"] + s["block"] for s in flow["inbound"]["seconds"]) == len(statuses)
     finally:
         gw.stop()
+
+
+def test_flow_view_p99_follows_the_slow_calls(sluice_bin, tmp_path, resilience_backends):
+    # Every fifth call sleeps 300 ms at the backend; the others answer at once.
+    (backend,) = resilience_backends(1, stall_ms=300, stall_ratio=0.2)
+    document = echo_routes([backend.address])
+    document["services"][0].update({"transport": "theader", "timeout": "5s"})
+    document["routes"][0]["name"] = "say"
+    document["flow"] = [{"resource": "say", "grade": "qps", "count": 1000}]
+    gw, port, _ = start(sluice_bin, tmp_path, document)
+    try:
+        statuses = [gw.post("/v1/echo/p%d" % i, {}).status for i in range(10)]
+        assert statuses == [200] * 10
+        seconds = {r["resource"]: r for r in admin(port, "GET", "/admin/flow")[2]["resources"]}["say"]["seconds"]
+        answered = [s for s in seconds if s["success"]]
+        assert sum(s["success"] for s in answered) == 10
+        assert all(s["p99_rt_ms"] is None for s in seconds if not s["success"])
+        assert all(s["p99_rt_ms"] >= s["min_rt_ms"] and s["p99_rt_ms"] >= s["avg_rt_ms"] for s in answered), answered
+        # A second holding a slow call has it as its p99 (fewer than 100 calls: the 99th percentile is the slowest).
+        slow = [s for s in answered if s["p99_rt_ms"] >= 300]
+        assert 1 <= len(slow) <= 2, answered
+    finally:
+        gw.stop()

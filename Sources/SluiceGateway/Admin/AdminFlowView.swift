@@ -46,6 +46,7 @@ enum AdminFlowView {
                     ("success", .int(Int(bucket.success))), ("exception", .int(Int(bucket.exception))),
                     ("avg_rt_ms", bucket.success == 0 ? .null : .double(Double(bucket.rt) / Double(bucket.success))),
                     ("min_rt_ms", bucket.success == 0 ? .null : .int(Int(bucket.minRt))),
+                    ("p99_rt_ms", bucket.rtHistogram.percentile(0.99).map { .int(Int($0)) } ?? .null),
                 ])
             })
     }
