@@ -137,3 +137,44 @@ def test_changes_under_load_keep_every_request_and_open_connections(sluice_bin, 
         wait_until("the reloads recorded", lambda: reloads()["succeeded"] >= 4)
     finally:
         gw.stop()
+
+
+def test_inotify_sees_changes_between_polls(sluice_bin, tmp_path, demo_backend):
+    """Polling only every ten hours: a change made in place, a file replaced by rename (as editors save) and an
+    IDL in a directory made after the start are each read at once, woken by inotify."""
+    routes = tmp_path / "routes"
+    routes.mkdir()
+    route_file = routes / "echo.yaml"
+
+    def text(paths):
+        return routes_yaml(ECHO_IDL, paths, rules=False).replace("{backend}", demo_backend.address)
+
+    route_file.write_text(text(["/v1/echo/{req.name}"]))
+    gw = Gateway.start(sluice_bin, routes, tmp_path / "gw.log", extra=("--watch", "1h", "--admin", "off"))
+    try:
+        assert gw.post("/v1/echo/a", {}).status == 200
+        route_file.write_text(text(["/v1/echo/{req.name}", "/v2/echo/{req.name}"]))
+        wait_until("the change written in place", lambda: gw.post("/v2/echo/a", {}).status == 200)
+
+        replacement = routes / ".echo.yaml.swp"
+        replacement.write_text(text(["/v3/echo/{req.name}"]))
+        os.rename(replacement, route_file)
+        wait_until("the file replaced by rename", lambda: gw.post("/v3/echo/a", {}).status == 200)
+        assert gw.post("/v1/echo/a", {}).status == 404
+
+        # A directory that appears later: the route file moves its service to an IDL there, and the IDL, edited
+        # in place, is seen too (its directory is watched from the reload that named it).
+        moved = routes / "idl2"
+        moved.mkdir()
+        shutil.copy(ECHO_IDL, moved / "echo.thrift")
+        replacement.write_text(routes_yaml(moved / "echo.thrift", ["/v5/echo/{req.name}"], rules=False)
+                               .replace("{backend}", demo_backend.address))
+        os.rename(replacement, route_file)
+        wait_until("the moved IDL", lambda: gw.post("/v5/echo/a", {}).status == 200)
+        idl_text = (moved / "echo.thrift").read_text()
+        for struct in ("struct Request {", "struct Response {"):
+            idl_text = idl_text.replace(struct, struct + "\n    5: optional string tag,")
+        (moved / "echo.thrift").write_text(idl_text)
+        wait_until("the new IDL field", lambda: gw.post("/v5/echo/a", {"tag": "t5"}).json.get("tag") == "t5")
+    finally:
+        gw.stop()

@@ -6,18 +6,41 @@ internal import NIOCore
 /// directories, and Sentinel files elsewhere. A change is read once the files have stayed unchanged for the
 /// quiet period; a refused change keeps the running configuration (``Gateway/reload(trigger:)`` logs why) and
 /// is not retried until the files change again.
+///
+/// On Linux, inotify (``FileEvents``) wakes it as soon as a watched directory changes, and the files are polled
+/// only every ten intervals as a fallback (a file system that reports no events: some network and container
+/// mounts); elsewhere, or when inotify cannot be had, they are polled every interval.
 final class ConfigWatcher: Sendable {
     private let task: Task<Void, Never>
+    #if canImport(Glibc)
+    private let events: FileEvents?
+    #endif
 
     init(gateway: Gateway, settings: WatchSettings) {
         // Taken now, not when the task first runs: a change made meanwhile must differ from it.
         let start = Self.places(gateway)
         let loaded = start.fingerprint()
+        #if canImport(Glibc)
+        let events = FileEvents()
+        self.events = events
+        events?.watch(directories: start.directories, shallow: start.watchedDirectories)
+        #endif
         task = Task { [weak gateway] in
             var places = start
             var seen = loaded
             while !Task.isCancelled {
+                #if canImport(Glibc)
+                if let events {
+                    await events.wait(timeout: .nanoseconds(settings.interval.nanoseconds * 10))
+                    guard !Task.isCancelled else { return }
+                    // A directory created since is watched from now on.
+                    events.watch(directories: places.directories, shallow: places.watchedDirectories)
+                } else {
+                    guard await Self.sleep(settings.interval) else { return }
+                }
+                #else
                 guard await Self.sleep(settings.interval) else { return }
+                #endif
                 var current = places.fingerprint()
                 guard current != seen else { continue }
                 // Settle: read only once a whole quiet period passes without another change.
@@ -37,7 +60,12 @@ final class ConfigWatcher: Sendable {
         }
     }
 
-    func stop() { task.cancel() }
+    func stop() {
+        task.cancel()
+        #if canImport(Glibc)
+        events?.close()
+        #endif
+    }
 
     /// Where a gateway's configuration comes from.
     struct Places: Equatable {
@@ -46,6 +74,15 @@ final class ConfigWatcher: Sendable {
         var files: [String]
 
         func fingerprint() -> FileFingerprint { FileFingerprint(directories: directories, shallow: shallow, files: files) }
+
+        /// The directories whose events matter besides `directories`' trees: the shallow ones, and those holding
+        /// the single files (a file replaced by rename is an event in its directory, not on the file).
+        var watchedDirectories: [String] {
+            shallow + files.map { file in
+                let directory = (file as NSString).deletingLastPathComponent
+                return directory.isEmpty ? "." : directory
+            }
+        }
     }
 
     static func places(_ gateway: Gateway) -> Places {

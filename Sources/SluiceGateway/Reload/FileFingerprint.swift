@@ -7,8 +7,9 @@ internal import Darwin
 /// What the watched files look like now: for each regular file under the watched places, its size, change time
 /// and inode. Two fingerprints differ when any file was written, replaced (an editor's rename), added or removed.
 ///
-/// Polling rather than inotify: it sees files replaced by rename, directories created later and network or
-/// container mounts alike, with no descriptor per directory. `stat` and `readdir` directly, not FileManager,
+/// The source of truth for what changed, whether inotify (``FileEvents``) or a poll woke the watcher: it sees
+/// files replaced by rename, directories created later and network or container mounts alike. `stat` and
+/// `readdir` directly, not FileManager,
 /// whose attribute dictionaries made one look at a few files cost most of a millisecond.
 struct FileFingerprint: Sendable, Equatable {
     struct Stamp: Sendable, Equatable {
