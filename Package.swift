@@ -151,6 +151,7 @@ let package = Package(
                 "SluiceGateway",
                 "SluiceClient",
                 "SluiceThriftServer",
+                "SluiceTracing",
                 "SluiceProtobuf",
                 "SluiceJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

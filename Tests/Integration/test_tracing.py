@@ -142,7 +142,10 @@ def test_context_reaches_every_backend_and_the_spans_are_exported(sluice_bin, tm
 
         # The access log names the trace each request joined or started.
         entries = [json.loads(line) for line in read_lines(tmp_path / "access.log", 6)]
-        assert [e["trace_id"] for e in entries if e["protocol"] == "http1"][:3] == [TRACE, "a" * 32, trace]
+        # (Each event loop writes its own buffer: lines of different connections may come in any order.)
+        logged = {(e["path"], e["protocol"]): e["trace_id"] for e in entries}
+        assert (logged[("/ping", "http1")], logged[("/web/echo", "http1")], logged[("/headers", "http1")]) == (TRACE, "a" * 32, trace)
+        assert (logged[("/ping", "h2")], logged[("/web/echo", "h2")]) == ("b" * 32, "c" * 32)
         assert all(e["trace_id"] for e in entries)
         assert receiver.errors == []
         assert {r["path"] for r in receiver.requests} == {"/v1/traces"}
@@ -220,3 +223,22 @@ def test_bad_tracing_settings_are_errors_at_their_place(sluice, tmp_path, tracin
     assert result.returncode != 0
     assert "sluice.yaml:3:" in result.stderr + result.stdout, result.stderr + result.stdout
     assert message in result.stderr + result.stdout
+
+
+def test_command_line_tracing(sluice_bin, tmp_path, sluice, ttheader_peer, receiver):
+    routes = write_routes(tmp_path / "routes", {
+        "services": [store_service("store", ttheader_peer.address, "ttheader", "binary", connections=1)],
+        "routes": [{"name": "ping", "method": "GET", "path": "/ping", "service": "store", "call": "StoreService.ping"}],
+    })
+    gw = Gateway.start(sluice_bin, routes, tmp_path / "gw.log", extra=("--tracing", receiver.url, "--admin", "off"))
+    try:
+        assert gw.get("/ping", headers={"traceparent": TRACEPARENT}).status == 200
+        assert fields(ttheader_peer.requests[-1]["str_keys"]["RPC_TRANSIT_traceparent"])[1] == TRACE
+    finally:
+        gw.stop()
+    assert receiver.span(TRACE) is not None  # sent at the latest when the gateway stopped
+    for args, message in [(("--tracing", "ftp://x"), "--tracing must be 'on' or an http:// or https:// URL"),
+                          (("--trace-sample", "0.5"), "--trace-sample needs --tracing"),
+                          (("--tracing", "on", "--trace-sample", "2"), "--trace-sample must be between 0 and 1")]:
+        result = sluice("run", "--routes", routes, "--listen", "127.0.0.1:0", *args)
+        assert result.returncode != 0 and message in result.stderr, result.stderr

@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import ServiceLifecycle
 import SluiceGateway
+import SluiceTracing
 import UnixSignals
 
 /// `sluice run`: the gateway over a routes directory (or a gateway config file), until SIGINT or SIGTERM.
@@ -61,6 +62,18 @@ struct Run: AsyncParsableCommand {
     var accessLogFormat: String?
 
     @Option(
+        name: .customLong("tracing"),
+        help: ArgumentHelp(
+            "W3C trace context for every request: 'on' (accept, create, propagate), or an OTLP/HTTP collector URL to export spans to as well (default: off); a config file has 'tracing:'.",
+            valueName: "on|url"))
+    var tracing: String?
+
+    @Option(
+        name: .customLong("trace-sample"),
+        help: ArgumentHelp("With --tracing, the share of new traces recorded, 0 to 1 (default: 1).", valueName: "ratio"))
+    var traceSample: Double?
+
+    @Option(
         name: .customLong("drain-timeout"),
         help: ArgumentHelp(
             "On SIGTERM/SIGINT, how long requests in flight may take to finish (default: 30s); a config file has 'shutdown:'.",
@@ -99,6 +112,16 @@ struct Run: AsyncParsableCommand {
             throw ValidationError("--access-log-format must be json or combined, not '\(accessLogFormat)'")
         }
         if accessLog == "" { throw ValidationError("--access-log must be a file path or '-'") }
+        if config != nil && (tracing != nil || traceSample != nil) {
+            throw ValidationError("--tracing cannot be combined with --config: set 'tracing:' in the config file")
+        }
+        if traceSample != nil && tracing == nil { throw ValidationError("--trace-sample needs --tracing") }
+        if let traceSample, !(0...1).contains(traceSample) {
+            throw ValidationError("--trace-sample must be between 0 and 1, not \(traceSample)")
+        }
+        if let tracing, tracing != "on", TracingSettings.tracesURL(tracing) == nil {
+            throw ValidationError("--tracing must be 'on' or an http:// or https:// URL, not '\(tracing)'")
+        }
         if config != nil && admin != nil {
             throw ValidationError("--admin cannot be combined with --config: set 'admin:' in the config file")
         }
@@ -152,6 +175,9 @@ struct Run: AsyncParsableCommand {
             configuration.metrics = metrics
             configuration.accessLog = accessLog.map { path in
                 AccessLogSettings(path: path, format: accessLogFormat.flatMap(AccessLogSettings.Format.init(rawValue:)) ?? .json)
+            }
+            configuration.tracing = tracing.map { value in
+                TracingSettings(otlpEndpoint: value == "on" ? nil : value, sampleRatio: traceSample ?? 1)
             }
         }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: eventLoops ?? System.coreCount)
