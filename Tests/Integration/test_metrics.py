@@ -98,7 +98,9 @@ def test_counts_match_the_traffic(sluice_bin, tmp_path, demo_backend, upstream):
         assert value(samples, "sluice_requests_total", route="(unmatched)", status="404", protocol="http1") == 3
         assert value(samples, "sluice_requests_total", route="limited", status="200", protocol="http1") == limited.count(200)
         assert value(samples, "sluice_requests_total", route="limited", status="429", protocol="http1") == limited.count(429)
-        assert value(samples, "sluice_flow_blocked_total", route="limited", code="flow_blocked") == limited.count(429)
+        assert value(samples, "sluice_flow_blocked_total", route="limited", code="flow_blocked", rule="flow") == limited.count(429)
+        assert value(samples, "sluice_flow_passed_total", route="limited") == limited.count(200)
+        assert value(samples, "sluice_flow_passed_total", route=say) == 10  # its breaker's guard let every call through
         assert value(samples, "sluice_requests_total", route="* /web/{rest=**}", status="200", protocol="http1") == 4
         assert value(samples, "sluice_upstream_connections", service="web", endpoint="127.0.0.1:%d" % upstream) >= 1
         assert value(samples, "sluice_circuit_breaker_state", resource=say, strategy="error_count", state="closed") == 1

@@ -150,10 +150,12 @@ final class RequestDispatcher: GatewayRequestHandler {
         }
         switch flowGuard.admit(request, input: input, now: flowGuard.now()) {
         case .admit(let ticket):
+            route.metrics?.passed()
             call(
                 route, encoded, headers: request.headers, trace: trace, streamed: streamed, cancellation: request.cancellation, hashKey: hashKey, ticket: ticket,
                 on: eventLoop, allocator: allocator, responder: responder)
         case .delay(let delay, let ticket):
+            route.metrics?.passed()
             let headers = request.headers
             let cancellation = request.cancellation
             eventLoop.assumeIsolated().scheduleTask(in: delay) {
@@ -163,7 +165,7 @@ final class RequestDispatcher: GatewayRequestHandler {
             }
         case .reject(let error):
             streamed?.close()
-            route.metrics?.blocked(code: error.code.name)
+            route.metrics?.blocked(code: error.code.name, rule: error.rule)
             responder.respond(error.response(allocator: allocator))
         }
     }

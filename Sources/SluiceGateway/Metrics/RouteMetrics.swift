@@ -14,6 +14,8 @@ final class RouteMetrics: Sendable {
     private let duration: Metrics.Timer
     private let answers: Mutex<[Int: Counter]> = Mutex([:])
     private let blocks: Mutex<[String: Counter]> = Mutex([:])
+    /// Made on the first call a flow guard lets through: a route without rules has no such series.
+    private let passes: Mutex<Counter?> = Mutex(nil)
 
     init(route: String, factory: any MetricsFactory) {
         self.route = route
@@ -45,12 +47,27 @@ final class RouteMetrics: Sendable {
         }
     }
 
-    /// A flow-control rule refused a call (`code`: `flow_blocked` or `circuit_open`).
-    func blocked(code: String) {
+    /// A flow-control rule refused a call (`code`: `flow_blocked` or `circuit_open`; `rule`: the kind of rule,
+    /// `flow`, `param_flow`, `system`, `gateway` or `circuit_breaker`).
+    func blocked(code: String, rule: String?) {
+        let rule = rule ?? "unknown"
+        let key = code + "/" + rule
         let counter = blocks.withLock { table in
-            if let known = table[code] { return known }
-            let made = Counter(label: "sluice_flow_blocked_total", dimensions: [("route", route), ("code", code)], factory: factory)
-            table[code] = made
+            if let known = table[key] { return known }
+            let made = Counter(
+                label: "sluice_flow_blocked_total", dimensions: [("route", route), ("code", code), ("rule", rule)], factory: factory)
+            table[key] = made
+            return made
+        }
+        counter.increment()
+    }
+
+    /// The route's flow guard let a call through (at once, or after its queueing wait).
+    func passed() {
+        let counter = passes.withLock { counter in
+            if let counter { return counter }
+            let made = Counter(label: "sluice_flow_passed_total", dimensions: [("route", route)], factory: factory)
+            counter = made
             return made
         }
         counter.increment()

@@ -203,15 +203,17 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         if let flowGuard = route.flowGuard {
             switch admit(flowGuard) {
             case .admit(let ticket):
+                route.metrics?.passed()
                 flowTicket = ticket
             case .delay(let delay, let ticket):
+                route.metrics?.passed()
                 flowTicket = ticket
                 // Body parts wait in `pendingBody`, and the client is not read, until the call goes.
                 phase = .connecting
                 eventLoop.assumeIsolated().scheduleTask(in: delay) { self.connect() }
                 return
             case .reject(let error):
-                route.metrics?.blocked(code: error.code.name)
+                route.metrics?.blocked(code: error.code.name, rule: error.rule)
                 return respond(error, close: !requestEnded)
             }
         }
