@@ -1,4 +1,5 @@
 import NIOCore
+import SluiceTracing
 import Testing
 @testable import SluiceGateway
 
@@ -27,6 +28,19 @@ struct GatewayFileTests {
                 == ListenerLimits(maxBodySize: 8 << 20, maxHeaderBytes: 64 << 10, idleTimeout: .seconds(60), headerTimeout: .seconds(10)))
     }
 
+    @Test("tracing: every key, none (on, nothing exported), off, and no section")
+    func tracing() {
+        let base = "listeners: [{address: \"127.0.0.1:8080\"}]\nroutes: routes/\n"
+        let (full, errors) = parse(base + "tracing: {otlp: \"http://127.0.0.1:4318\", sample: 0.25, service_name: edge, export_interval: 2s}")
+        #expect(errors == [])
+        #expect(
+            full.tracing
+                == TracingSettings(otlpEndpoint: "http://127.0.0.1:4318", sampleRatio: 0.25, serviceName: "edge", exportInterval: .seconds(2)))
+        #expect(parse(base + "tracing: {}").0.tracing == TracingSettings())
+        #expect(parse(base + "tracing: off").0.tracing == nil)
+        #expect(parse(base).0.tracing == nil)
+    }
+
     @Test("limits are optional and default to 8 MiB, 64 KiB, 60 s and 10 s; absolute routes stay as written")
     func defaults() {
         let (file, errors) = parse("listeners: [{address: \"0.0.0.0:0\"}]\nroutes: /srv/routes\nlimits: {header_timeout: 2s}\n")
@@ -49,7 +63,7 @@ struct GatewayFileTests {
             """, path: "g.yaml")
         #expect(errors == [
             "g.yaml:3:5: unknown key 'http3' in a listener (expected one of: address, tls, http2, access_log)",
-            "g.yaml:5:1: unknown key 'stats' in the gateway config (expected one of: listeners, routes, limits, websocket, admin, watch, shutdown, metrics, access_log)",
+            "g.yaml:5:1: unknown key 'stats' in the gateway config (expected one of: listeners, routes, limits, websocket, admin, watch, shutdown, metrics, access_log, tracing)",
             "g.yaml:6:10: unknown key 'max_connections' in 'limits' (expected one of: max_body, max_header_bytes, idle_timeout, header_timeout)",
         ])
     }
