@@ -10,6 +10,12 @@ public struct TraceHeaders: Sendable, Hashable {
         self.tracestate = tracestate
     }
 
+    /// What a request brought: its `traceparent`, and its `tracestate` fields as one list (W3C: several header
+    /// lines are joined with commas).
+    public init(traceparent: String?, tracestateFields: [String]) {
+        self.init(traceparent: traceparent, tracestate: tracestateFields.isEmpty ? nil : tracestateFields.joined(separator: ","))
+    }
+
     /// The trace id of a valid `traceparent`: `00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>` (W3C
     /// Trace Context, version 00; later versions may append fields). An all-zero trace id is invalid.
     public var traceID: Substring? { traceparent.flatMap(Self.traceID(ofTraceparent:)) }

@@ -74,6 +74,19 @@ def document(ttheader_address, http_port, grpc_address, directory):
     }
 
 
+def ping_document(ttheader_peer, http_port=None):
+    """GET /ping to StoreService.ping on the TTHeader peer; with `http_port`, /web/** proxied to that upstream."""
+    document = {
+        "services": [store_service("store", ttheader_peer.address, "ttheader", "binary", connections=1)],
+        "routes": [{"name": "ping", "method": "GET", "path": "/ping", "service": "store", "call": "StoreService.ping"}],
+    }
+    if http_port:
+        document["services"].append(
+            {"name": "web", "protocol": "http", "endpoints": ["http://127.0.0.1:%d" % http_port], "timeout": "5s"})
+        document["routes"].append({"method": "*", "path": "/web/{rest=**}", "service": "web", "rewrite": "/{rest}"})
+    return document
+
+
 def fields(traceparent):
     """(version, trace id, parent id, flags)."""
     return tuple(traceparent.split("-"))
@@ -155,10 +168,7 @@ def test_context_reaches_every_backend_and_the_spans_are_exported(sluice_bin, tm
 
 
 def test_sampling_follows_the_parent_then_the_ratio(sluice_bin, tmp_path, receiver, ttheader_peer):
-    gw = start(sluice_bin, tmp_path, {
-        "services": [store_service("store", ttheader_peer.address, "ttheader", "binary", connections=1)],
-        "routes": [{"name": "ping", "method": "GET", "path": "/ping", "service": "store", "call": "StoreService.ping"}],
-    }, {"otlp": receiver.url, "sample": 0, "export_interval": "100ms"})
+    gw = start(sluice_bin, tmp_path, ping_document(ttheader_peer), {"otlp": receiver.url, "sample": 0, "export_interval": "100ms"})
     try:
         # A new trace at ratio 0 is not recorded, yet its context still goes on, marked unsampled.
         assert gw.get("/ping").status == 200
@@ -175,10 +185,7 @@ def test_sampling_follows_the_parent_then_the_ratio(sluice_bin, tmp_path, receiv
 
 
 def test_spans_batched_at_sigterm_are_exported_before_the_process_ends(sluice_bin, tmp_path, receiver, ttheader_peer):
-    gw = start(sluice_bin, tmp_path, {
-        "services": [store_service("store", ttheader_peer.address, "ttheader", "binary", connections=1)],
-        "routes": [{"name": "ping", "method": "GET", "path": "/ping", "service": "store", "call": "StoreService.ping"}],
-    }, {"otlp": receiver.url, "export_interval": "1h"})
+    gw = start(sluice_bin, tmp_path, ping_document(ttheader_peer), {"otlp": receiver.url, "export_interval": "1h"})
     try:
         assert gw.get("/ping", headers={"traceparent": TRACEPARENT}).status == 200
     finally:
@@ -187,12 +194,7 @@ def test_spans_batched_at_sigterm_are_exported_before_the_process_ends(sluice_bi
 
 
 def test_tracing_off_adds_nothing(sluice_bin, tmp_path, ttheader_peer, upstream):
-    gw = start(sluice_bin, tmp_path, {
-        "services": [store_service("store", ttheader_peer.address, "ttheader", "binary", connections=1),
-                     {"name": "web", "protocol": "http", "endpoints": ["http://127.0.0.1:%d" % upstream], "timeout": "5s"}],
-        "routes": [{"name": "ping", "method": "GET", "path": "/ping", "service": "store", "call": "StoreService.ping"},
-                   {"method": "*", "path": "/web/{rest=**}", "service": "web", "rewrite": "/{rest}"}],
-    }, None)
+    gw = start(sluice_bin, tmp_path, ping_document(ttheader_peer, upstream), None)
     try:
         assert gw.get("/ping", headers={"traceparent": TRACEPARENT}).status == 200
         assert set(ttheader_peer.requests[-1]["str_keys"]) == {"isn"}
@@ -226,10 +228,7 @@ def test_bad_tracing_settings_are_errors_at_their_place(sluice, tmp_path, tracin
 
 
 def test_command_line_tracing(sluice_bin, tmp_path, sluice, ttheader_peer, receiver):
-    routes = write_routes(tmp_path / "routes", {
-        "services": [store_service("store", ttheader_peer.address, "ttheader", "binary", connections=1)],
-        "routes": [{"name": "ping", "method": "GET", "path": "/ping", "service": "store", "call": "StoreService.ping"}],
-    })
+    routes = write_routes(tmp_path / "routes", ping_document(ttheader_peer))
     gw = Gateway.start(sluice_bin, routes, tmp_path / "gw.log", extra=("--tracing", receiver.url, "--admin", "off"))
     try:
         assert gw.get("/ping", headers={"traceparent": TRACEPARENT}).status == 200

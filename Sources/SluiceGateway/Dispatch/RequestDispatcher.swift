@@ -107,9 +107,7 @@ final class RequestDispatcher: GatewayRequestHandler {
     /// The request's server span; nil when tracing is off.
     private func trace(_ request: GatewayRequest, route: String?, service: String?, endpoint: String? = nil) -> RequestSpan? {
         guard let tracer else { return nil }
-        let states = request.headers.values("tracestate")
-        let incoming = TraceHeaders(
-            traceparent: request.headers.first("traceparent"), tracestate: states.isEmpty ? nil : states.joined(separator: ","))
+        let incoming = TraceHeaders(traceparent: request.headers.first("traceparent"), tracestateFields: request.headers.values("tracestate"))
         return tracer.startRequest(
             route ?? request.method, incoming: incoming,
             attributes: RequestAttributes(
@@ -145,23 +143,23 @@ final class RequestDispatcher: GatewayRequestHandler {
         let hashKey = route.call.hashKey(request, input: input)
         guard let flowGuard = route.flowGuard else {
             return call(
-                route, encoded, headers: request.headers, trace: trace, streamed: streamed, cancellation: request.cancellation, hashKey: hashKey, ticket: nil,
-                on: eventLoop, allocator: allocator, responder: responder)
+                route, encoded, headers: request.headers, trace: trace, streamed: streamed, cancellation: request.cancellation,
+                hashKey: hashKey, ticket: nil, on: eventLoop, allocator: allocator, responder: responder)
         }
         switch flowGuard.admit(request, input: input, now: flowGuard.now()) {
         case .admit(let ticket):
             route.metrics?.passed()
             call(
-                route, encoded, headers: request.headers, trace: trace, streamed: streamed, cancellation: request.cancellation, hashKey: hashKey, ticket: ticket,
-                on: eventLoop, allocator: allocator, responder: responder)
+                route, encoded, headers: request.headers, trace: trace, streamed: streamed, cancellation: request.cancellation,
+                hashKey: hashKey, ticket: ticket, on: eventLoop, allocator: allocator, responder: responder)
         case .delay(let delay, let ticket):
             route.metrics?.passed()
             let headers = request.headers
             let cancellation = request.cancellation
             eventLoop.assumeIsolated().scheduleTask(in: delay) {
                 self.call(
-                    route, encoded, headers: headers, trace: trace, streamed: streamed, cancellation: cancellation, hashKey: hashKey, ticket: ticket,
-                    on: eventLoop, allocator: allocator, responder: responder)
+                    route, encoded, headers: headers, trace: trace, streamed: streamed, cancellation: cancellation, hashKey: hashKey,
+                    ticket: ticket, on: eventLoop, allocator: allocator, responder: responder)
             }
         case .reject(let error):
             streamed?.close()

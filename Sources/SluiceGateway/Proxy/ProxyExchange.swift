@@ -179,9 +179,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     private static func trace(
         _ request: HTTPRequestHead, route: ProxyRoute, client: String?, ingress: IngressProtocol?, tracer: RequestTracer
     ) -> RequestSpan {
-        let states = request.headers["tracestate"]
-        let incoming = TraceHeaders(
-            traceparent: request.headers.first(name: "traceparent"), tracestate: states.isEmpty ? nil : states.joined(separator: ","))
+        let incoming = TraceHeaders(traceparent: request.headers.first(name: "traceparent"), tracestateFields: request.headers["tracestate"])
         let path = request.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
         return tracer.startRequest(
             route.configuration.resource, incoming: incoming,
