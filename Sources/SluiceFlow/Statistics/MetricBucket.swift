@@ -11,8 +11,6 @@ public struct MetricBucket: WindowBucket, Sendable, Equatable {
     public var rt: Int64 = 0
     public var minRt: Int64 = MetricBucket.initialMinRt
     public var occupiedPass: Int64 = 0
-    /// The completions' times, for percentiles (Sentinel has none).
-    public var rtHistogram = RTHistogram()
     /// False until the owner first touched the bucket since its reset; an occupiable window uses it to carry
     /// the passes booked in advance into a bucket the moment it becomes current.
     var seeded = false
@@ -32,14 +30,12 @@ public struct MetricBucket: WindowBucket, Sendable, Equatable {
         rt += finer.rt
         minRt = min(minRt, finer.minRt)
         occupiedPass += finer.occupiedPass
-        rtHistogram.absorb(finer.rtHistogram)
     }
 
     mutating func addSuccess(rt millis: Int64, count: Int64) {
         success += count
         rt += millis
         if millis < minRt { minRt = millis }
-        rtHistogram.add(millis, count: count)
     }
 }
 

@@ -20,6 +20,8 @@ public struct NodeMetrics: Sendable {
     public private(set) var inFlight: Int64 = 0
     public internal(set) var second: OccupiableWindow
     public internal(set) var minute: LeapArray<MetricBucket>
+    /// Completion times per second of the last minute, for percentiles.
+    private var rtSeconds = RTSeconds()
 
     /// The second window's buckets must each fall within one second of the minute window: `intervalMillis /
     /// sampleCount` divides 1000.
@@ -66,6 +68,7 @@ public struct NodeMetrics: Sendable {
             $0.addSuccess(rt: rtMillis, count: count)
             if failed { $0.exception += count }
         }
+        rtSeconds.record(rtMillis, count: count, at: now)
     }
 
     // MARK: the two windows
@@ -185,6 +188,11 @@ public struct NodeMetrics: Sendable {
             seconds[whole, default: MetricBucket()].absorb(bucket)
         }
         return seconds.filter { $0.key >= oldest }.sorted { $0.key < $1.key }.map { (start: $0.key, bucket: $0.value) }
+    }
+
+    /// The completion times of each second of the last minute that had any (by second start, as ``lastMinute(at:)``).
+    public func lastMinuteRT(at now: Int64) -> [Int64: RTHistogram] {
+        rtSeconds.seconds(from: minute.windowStart(of: now) - minute.intervalMillis + minute.windowLengthMillis, to: now)
     }
 
     /// Passes and blocks of the last minute.

@@ -20,6 +20,8 @@ public final class StatisticNode: Sendable {
     public func lastMinute(at now: Int64) -> (seconds: [(start: Int64, bucket: MetricBucket)], inFlight: Int64) {
         withMetrics { ($0.lastMinute(at: now), $0.inFlight) }
     }
+    /// Each second's completion times over the last minute (see ``NodeMetrics/lastMinuteRT(at:)``).
+    public func lastMinuteRT(at now: Int64) -> [Int64: RTHistogram] { withMetrics { $0.lastMinuteRT(at: now) } }
     public func recordPass(now: Int64) { withMetrics { $0.recordPass(now: now) } }
     public func recordBlock(now: Int64) { withMetrics { $0.recordBlock(now: now) } }
     public func recordCompletion(rtMillis: Int64, failed: Bool, now: Int64) {

@@ -35,6 +35,7 @@ enum AdminFlowView {
     /// The 60 seconds up to now's, oldest first, quiet ones as zeros (a chart's x axis has no gaps).
     private static func seconds(_ node: StatisticNode, now: Int64, offset: Int64) -> AdminJSON {
         let recorded = Dictionary(node.lastMinute(at: now).seconds.map { ($0.start, $0.bucket) }, uniquingKeysWith: { a, _ in a })
+        let times = node.lastMinuteRT(at: now)
         let current = now - now % 1000
         return .array(
             (0..<60).reversed().map { back -> AdminJSON in
@@ -46,7 +47,7 @@ enum AdminFlowView {
                     ("success", .int(Int(bucket.success))), ("exception", .int(Int(bucket.exception))),
                     ("avg_rt_ms", bucket.success == 0 ? .null : .double(Double(bucket.rt) / Double(bucket.success))),
                     ("min_rt_ms", bucket.success == 0 ? .null : .int(Int(bucket.minRt))),
-                    ("p99_rt_ms", bucket.rtHistogram.percentile(0.99).map { .int(Int($0)) } ?? .null),
+                    ("p99_rt_ms", bucket.success == 0 ? .null : times[start]?.percentile(0.99).map { .int(Int($0)) } ?? .null),
                 ])
             })
     }
