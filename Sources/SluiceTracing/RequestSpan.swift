@@ -2,11 +2,12 @@ internal import Tracing
 
 /// One request's server span, from the dispatcher's walk to the answer's head.
 public final class RequestSpan: Sendable {
-    private let span: any Span
+    /// swift-otel's span when this one is exported; nil for one that only propagates.
+    private let span: (any Span)?
     /// What the request's backend call carries: this span as its parent, and the incoming `tracestate`.
     public let outgoing: TraceHeaders
 
-    init(span: any Span, outgoing: TraceHeaders) {
+    init(span: (any Span)?, outgoing: TraceHeaders) {
         self.span = span
         self.outgoing = outgoing
     }
@@ -14,11 +15,12 @@ public final class RequestSpan: Sendable {
     /// The trace id, as the access log writes it.
     public var traceID: Substring? { outgoing.traceID }
 
-    /// Whether the span is sampled and will be exported (an unsampled one still propagates).
-    public var isRecording: Bool { span.isRecording }
+    /// Whether the span will be exported (an unsampled one, or any without an exporter, still propagates).
+    public var isRecording: Bool { span?.isRecording ?? false }
 
     /// Records how the request ended and ends the span. A 5xx, or a refusal by a flow rule, marks it an error.
     public func finish(_ outcome: RequestOutcome) {
+        guard let span else { return }
         if span.isRecording {
             span.updateAttributes { outcome.write(into: &$0) }
             if outcome.status >= 500 {

@@ -4,89 +4,115 @@ internal import ServiceLifecycle
 internal import Tracing
 internal import W3CTraceContext
 
-/// The gateway's tracer: swift-otel's, with a W3C propagator, a parent-based ratio sampler and (when an OTLP
-/// endpoint is set) a batching OTLP/HTTP exporter. It runs its own service group from ``init(settings:logger:)``
-/// to ``shutdown()``, so finished spans are always drained (exported, or dropped past the batch queue's bound)
-/// and never pile up, whoever starts the gateway.
+/// The gateway's tracer. Every request's trace context (joined or started, sampled or not, and what its backend
+/// call carries) is worked out by hand (``TraceContext``); a request that is sampled while spans are exported
+/// gets a span from swift-otel's tracer (W3C propagator, batching OTLP/HTTP exporter), whose service group runs
+/// from ``init(settings:logger:)`` to ``shutdown()``, so finished spans are always drained (exported, or
+/// dropped past the batch queue's bound) and never pile up. swift-otel's span costs tens of microseconds here (a
+/// task switch as it starts and as it ends), hence the sample ratio.
 public final class RequestTracer: Sendable {
-    private let tracer: any Tracer
-    private let services: ServiceGroup
-    private let running: Task<Void, Never>
+    private let exporter: Exporter?
+    private let random = TraceRandom()
+    /// A draw below this samples a new trace (`sampleRatio` of 2⁶⁴).
+    private let threshold: UInt64
+    private let sampleAll: Bool
+
+    private struct Exporter: Sendable {
+        let tracer: any Tracer
+        let services: ServiceGroup
+        let running: Task<Void, Never>
+    }
 
     public init(settings: TracingSettings, logger: Logger) throws(TracingSetupError) {
+        guard (0...1).contains(settings.sampleRatio) else {
+            throw TracingSetupError("the sample ratio must be between 0 and 1, not \(settings.sampleRatio)")
+        }
+        sampleAll = settings.sampleRatio >= 1
+        threshold = settings.sampleRatio >= 1 ? .max : UInt64(settings.sampleRatio * 18_446_744_073_709_551_615.0)
+        guard let endpoint = settings.otlpEndpoint else {
+            exporter = nil
+            return
+        }
+        guard let url = TracingSettings.tracesURL(endpoint) else {
+            throw TracingSetupError("'\(endpoint)' is not an http:// or https:// URL")
+        }
         var configuration = OTel.Configuration.default
         configuration.serviceName = settings.serviceName
         configuration.diagnosticLogger = .custom(logger)
         configuration.propagators = [.traceContext]
         configuration.metrics.enabled = false
         configuration.logs.enabled = false
-        guard let sampler = OTel.Configuration.TracesConfiguration.SamplerConfiguration.parentBasedTraceIDRatio(ratio: settings.sampleRatio) else {
-            throw TracingSetupError("the sample ratio must be between 0 and 1, not \(settings.sampleRatio)")
-        }
-        configuration.traces.sampler = sampler
+        // Sampling is decided before a span is asked for: every span asked for is recorded.
+        configuration.traces.sampler = .parentBasedAlwaysOn
         configuration.traces.batchSpanProcessor.scheduleDelay = settings.exportInterval
-        if let endpoint = settings.otlpEndpoint {
-            guard let url = TracingSettings.tracesURL(endpoint) else {
-                throw TracingSetupError("'\(endpoint)' is not an http:// or https:// URL")
-            }
-            configuration.traces.exporter = .otlp
-            configuration.traces.otlpExporter.protocol = .httpProtobuf
-            configuration.traces.otlpExporter.endpoint = url
-        } else {
-            configuration.traces.exporter = .none
-        }
+        configuration.traces.exporter = .otlp
+        configuration.traces.otlpExporter.protocol = .httpProtobuf
+        configuration.traces.otlpExporter.endpoint = url
         let backend: (factory: any Tracer, service: any Service)
         do {
             backend = try OTel.makeTracingBackend(configuration: configuration)
         } catch {
             throw TracingSetupError("\(error)")
         }
-        self.tracer = backend.factory
         let services = ServiceGroup(configuration: ServiceGroupConfiguration(services: [backend.service], logger: logger))
-        self.services = services
-        self.running = Task {
+        let running = Task {
             do {
                 try await services.run()
             } catch {
                 logger.warning("the span exporter stopped", metadata: ["error": "\(error)"])
             }
         }
+        exporter = Exporter(tracer: backend.factory, services: services, running: running)
     }
 
     /// Starts the server span of one request. `incoming` is what the request brought (a valid `traceparent`
     /// makes its trace the span's, and its sampled flag decides for the span); without one the span starts a
-    /// trace. `attributes` are set only on a span that records.
+    /// trace, sampled at the configured ratio. `attributes` are set only on a span that is exported.
     public func startRequest(_ name: String, incoming: TraceHeaders, attributes: RequestAttributes) -> RequestSpan {
+        let parent = incoming.traceparent.flatMap(TraceContext.init(traceparent:))
+        let sampled = parent?.sampled ?? (sampleAll || random.next() < threshold)
+        guard sampled, let exporter else {
+            let context = TraceContext(
+                traceHigh: parent?.traceHigh ?? random.next(), traceLow: parent?.traceLow ?? random.nonZero(),
+                spanID: random.nonZero(), sampled: sampled)
+            let tracestate = parent == nil ? nil : TraceContext.passable(tracestate: incoming.tracestate)
+            return RequestSpan(span: nil, outgoing: TraceHeaders(traceparent: context.traceparent, tracestate: tracestate))
+        }
         var context = InstrumentationContext.topLevel
         if let valid = Self.valid(incoming) {
-            tracer.extract(valid, into: &context, using: TraceHeadersPropagation())
+            exporter.tracer.extract(valid, into: &context, using: TraceHeadersPropagation())
         }
-        let span = tracer.startSpan(name, context: context, ofKind: .server)
+        let span = exporter.tracer.startSpan(name, context: context, ofKind: .server)
         var outgoing = TraceHeaders()
-        tracer.inject(span.context, into: &outgoing, using: TraceHeadersPropagation())
+        exporter.tracer.inject(span.context, into: &outgoing, using: TraceHeadersPropagation())
         if span.isRecording { span.updateAttributes { attributes.write(into: &$0) } }
         return RequestSpan(span: span, outgoing: outgoing)
     }
 
-    /// What of `incoming` to join: W3C's rules (a bad `traceparent` starts a new trace, a bad `tracestate` is
-    /// dropped), checked here so a client's malformed header is never logged per request by the propagator.
+    /// What of `incoming` swift-otel is given: W3C's rules (a bad `traceparent` starts a new trace, a bad
+    /// `tracestate` is dropped), checked here so a client's malformed header is never logged per request by its
+    /// propagator.
     private static func valid(_ incoming: TraceHeaders) -> TraceHeaders? {
         guard let traceparent = incoming.traceparent else { return nil }
         if let tracestate = incoming.tracestate,
-            (try? TraceContext(traceParentHeaderValue: traceparent, traceStateHeaderValue: tracestate)) != nil
+            (try? TraceContext_W3C(traceParentHeaderValue: traceparent, traceStateHeaderValue: tracestate)) != nil
         {
             return incoming
         }
-        guard (try? TraceContext(traceParentHeaderValue: traceparent)) != nil else { return nil }
+        guard (try? TraceContext_W3C(traceParentHeaderValue: traceparent)) != nil else { return nil }
         return TraceHeaders(traceparent: traceparent)
     }
 
     /// Ends the exporter after sending what is batched (bounded by its export timeout).
     public func shutdown() async {
-        await services.triggerGracefulShutdown()
-        await running.value
+        guard let exporter else { return }
+        await exporter.services.triggerGracefulShutdown()
+        await exporter.running.value
     }
 }
+
+/// swift-w3c-trace-context's parser, which swift-otel's propagator runs.
+typealias TraceContext_W3C = W3CTraceContext.TraceContext
 
 public struct TracingSetupError: Error, CustomStringConvertible, Sendable {
     public let description: String

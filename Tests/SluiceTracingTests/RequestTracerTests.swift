@@ -3,7 +3,7 @@ import Testing
 
 @testable import SluiceTracing
 
-/// The tracer without an exporter: what each request's span propagates, and which spans record.
+/// The tracer without an exporter: what each request's span propagates (the exported path is test_tracing.py's).
 @Suite("Request tracer")
 struct RequestTracerTests {
     static let parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
@@ -42,14 +42,16 @@ struct RequestTracerTests {
             #expect(fields.last == "01")
             #expect(span.outgoing.tracestate == "vendor=1")
             #expect(span.traceID == "4bf92f3577b34da6a3ce929d0e0e4736")
-            #expect(span.isRecording)
+            #expect(!span.isRecording)  // nothing is exported without an exporter
             span.finish(RequestOutcome(status: 200))
 
-            // A malformed tracestate is dropped; the trace is still joined.
-            let badState = Self.start(tracer, TraceHeaders(traceparent: Self.parent, tracestate: "no-equals-sign"))
+            // A tracestate that cannot be one (a control byte; longer than 512 bytes) is dropped; the trace is joined.
+            let badState = Self.start(tracer, TraceHeaders(traceparent: Self.parent, tracestate: "a=1\u{1}"))
             #expect(Self.fields(badState.outgoing.traceparent).first == "4bf92f3577b34da6a3ce929d0e0e4736")
             #expect(badState.outgoing.tracestate == nil)
             badState.finish(RequestOutcome(status: 200))
+            let long = Self.start(tracer, TraceHeaders(traceparent: Self.parent, tracestate: String(repeating: "k=v,", count: 130)))
+            #expect(long.outgoing.tracestate == nil)
         }
     }
 
@@ -71,21 +73,46 @@ struct RequestTracerTests {
     func sampling() async throws {
         try await Self.withTracer(sample: 0) { tracer in
             let root = Self.start(tracer, TraceHeaders())
-            #expect(!root.isRecording)
             #expect(root.outgoing.traceparent?.hasSuffix("-00") == true)
             #expect(root.traceID != nil)
             root.finish(RequestOutcome(status: 200))
 
             let sampled = Self.start(tracer, TraceHeaders(traceparent: Self.parent))
-            #expect(sampled.isRecording)
+            #expect(sampled.outgoing.traceparent?.hasSuffix("-01") == true)
             sampled.finish(RequestOutcome(status: 503, blockedBy: "flow"))
         }
         try await Self.withTracer(sample: 1) { tracer in
             let unsampled = Self.start(tracer, TraceHeaders(traceparent: Self.unsampledParent))
-            #expect(!unsampled.isRecording)
+            #expect(unsampled.outgoing.traceparent?.hasSuffix("-00") == true)
             #expect(Self.fields(unsampled.outgoing.traceparent).first == "4bf92f3577b34da6a3ce929d0e0e4736")
             unsampled.finish(RequestOutcome(status: 200))
         }
+    }
+
+    @Test("a ratio of one half samples about half the new traces, each with an id of its own")
+    func ratio() async throws {
+        try await Self.withTracer(sample: 0.5) { tracer in
+            let spans = (0..<2_000).map { _ in Self.start(tracer, TraceHeaders()) }
+            let sampled = spans.filter { $0.outgoing.traceparent?.hasSuffix("-01") == true }.count
+            #expect((800...1_200).contains(sampled), "\(sampled)")
+            #expect(Set(spans.compactMap(\.traceID)).count == 2_000)
+        }
+    }
+
+    @Test("trace context: a traceparent read and written back, its flags, and what is refused")
+    func context() throws {
+        let context = try #require(TraceContext(traceparent: Self.parent))
+        #expect(context.traceparent == Self.parent)
+        #expect(context.sampled)
+        #expect(TraceContext(traceparent: Self.unsampledParent)?.sampled == false)
+        // A later version's extra fields are ignored; the child is written as version 00.
+        #expect(TraceContext(traceparent: "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-03-extra")?.traceparent
+            == "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+        for invalid in ["", "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01", "00-zz-yy-01", Self.parent.uppercased()] {
+            #expect(TraceContext(traceparent: invalid) == nil, "\(invalid)")
+        }
+        #expect(TraceContext(traceHigh: 1, traceLow: 2, spanID: 0xabc, sampled: false).traceparent
+            == "00-00000000000000010000000000000002-0000000000000abc-00")
     }
 
     @Test("a sample ratio outside 0...1 is refused")
