@@ -111,7 +111,7 @@ public final class ThriftClient: Sendable {
         cancellation: CallCancellation? = nil,
         policy: CallPolicyOverride?,
         hashKey: UInt64? = nil,
-        metainfo: [String: String] = [:],
+        metainfo: [(key: String, value: String)] = [],
         on eventLoop: any EventLoop
     ) -> EventLoopFuture<ThriftReply> {
         let promise = eventLoop.makePromise(of: ThriftReply.self)

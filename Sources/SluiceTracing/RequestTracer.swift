@@ -67,8 +67,8 @@ public final class RequestTracer: Sendable {
 
     /// Starts the server span of one request. `incoming` is what the request brought (a valid `traceparent`
     /// makes its trace the span's, and its sampled flag decides for the span); without one the span starts a
-    /// trace, sampled at the configured ratio. `attributes` are set only on a span that is exported.
-    public func startRequest(_ name: String, incoming: TraceHeaders, attributes: RequestAttributes) -> RequestSpan {
+    /// trace, sampled at the configured ratio. `attributes` are made and set only for a span that is exported.
+    public func startRequest(_ name: String, incoming: TraceHeaders, attributes: @autoclosure () -> RequestAttributes) -> RequestSpan {
         let parent = incoming.traceparent.flatMap(TraceContext.init(traceparent:))
         let sampled = parent?.sampled ?? (sampleAll || random.next() < threshold)
         guard sampled, let exporter else {
@@ -85,7 +85,10 @@ public final class RequestTracer: Sendable {
         let span = exporter.tracer.startSpan(name, context: context, ofKind: .server)
         var outgoing = TraceHeaders()
         exporter.tracer.inject(span.context, into: &outgoing, using: TraceHeadersPropagation())
-        if span.isRecording { span.updateAttributes { attributes.write(into: &$0) } }
+        if span.isRecording {
+            let attributes = attributes()
+            span.updateAttributes { attributes.write(into: &$0) }
+        }
         return RequestSpan(span: span, outgoing: outgoing)
     }
 

@@ -14,7 +14,7 @@ struct OutboundCall: Sendable {
     /// Kitex's transient metainfo (keys without prefix, e.g. `traceparent`): TTHeader sends each as string
     /// info `RPC_TRANSIT_<key>`, THeader as an info header `<key>`; framed and buffered have nowhere to put it.
     /// Empty for almost every call, which then takes the connection's cached header.
-    var metainfo: [String: String] = [:]
+    var metainfo: [(key: String, value: String)] = []
 }
 
 /// A connection could not take the call (it closed before the call was written); the caller may pick another.

@@ -161,13 +161,12 @@ final class ThriftClientConnectionHandler: ChannelInboundHandler {
         case .ttheader where call.metainfo.isEmpty:
             start = try ttheaderTemplate(for: call, type: type).writeFrameStart(sequenceID: sequenceID, into: &buffer)
         case .ttheader:
-            var header = ttheader(for: call, type: type)
-            header.sequenceID = sequenceID
-            for (key, value) in call.metainfo { header.stringInfo[TTHeaderStringKey.transientPrefix + key] = value }
-            start = try header.writeFrameStart(into: &buffer)
+            start = try ttheaderTemplate(for: call, type: type).writeFrameStart(
+                sequenceID: sequenceID, extraStringInfo: call.metainfo.map { (TTHeaderStringKey.transientPrefix + $0.key, $0.value) },
+                into: &buffer)
         case .theader:
-            start = try THeader(sequenceID: sequenceID, protocolKind: settings.protocolKind, info: call.metainfo)
-                .writeFrameStart(into: &buffer)
+            let info = Dictionary(call.metainfo, uniquingKeysWith: { _, last in last })
+            start = try THeader(sequenceID: sequenceID, protocolKind: settings.protocolKind, info: info).writeFrameStart(into: &buffer)
         case .framed:
             start = FramedTransport.writeFrameStart(into: &buffer)
         case .buffered:

@@ -16,7 +16,7 @@ public protocol ThriftCaller: AnyObject, Sendable {
         cancellation: CallCancellation?,
         policy: CallPolicyOverride?,
         hashKey: UInt64?,
-        metainfo: [String: String],
+        metainfo: [(key: String, value: String)],
         on eventLoop: any EventLoop
     ) -> EventLoopFuture<ThriftReply>
 

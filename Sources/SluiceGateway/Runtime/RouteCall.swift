@@ -63,7 +63,7 @@ enum RouteCall: Sendable {
             call.caller.call(
                 method: call.method.name, oneway: call.method.oneway, arguments: request, timeout: call.timeout,
                 cancellation: cancellation, policy: call.policy, hashKey: hashKey,
-                metainfo: trace.map(Self.metainfo(of:)) ?? [:], on: eventLoop
+                metainfo: trace.map(Self.metainfo(of:)) ?? [], on: eventLoop
             ).assumeIsolated().whenComplete { result in
                 completion(result.map { reply in
                     var (response, outcome) = ThriftReplyResponse.make(reply, call: call, allocator: allocator)
@@ -94,10 +94,10 @@ enum RouteCall: Sendable {
 
     /// Trace context as Kitex's transient metainfo (TTHeader `RPC_TRANSIT_traceparent`, as obs-opentelemetry
     /// writes it).
-    private static func metainfo(of trace: TraceHeaders) -> [String: String] {
-        var metainfo: [String: String] = [:]
-        if let traceparent = trace.traceparent { metainfo["traceparent"] = traceparent }
-        if let tracestate = trace.tracestate { metainfo["tracestate"] = tracestate }
+    private static func metainfo(of trace: TraceHeaders) -> [(key: String, value: String)] {
+        var metainfo: [(key: String, value: String)] = []
+        if let traceparent = trace.traceparent { metainfo.append(("traceparent", traceparent)) }
+        if let tracestate = trace.tracestate { metainfo.append(("tracestate", tracestate)) }
         return metainfo
     }
 }

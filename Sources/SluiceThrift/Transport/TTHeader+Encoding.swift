@@ -7,6 +7,12 @@ extension TTHeader {
     /// Pairs are written sorted by key so the bytes are deterministic (Kitex's order follows Go map iteration,
     /// which is random, so peers never depend on it).
     public func writeFrameStart(into buffer: inout ByteBuffer) throws(ThriftTransportError) -> ThriftFrameStart {
+        try writeFrameStart(into: &buffer, padded: true)
+    }
+
+    /// With `padded` false, the header section stops after its last info block, unpadded and its size unset
+    /// (``TTHeaderTemplate`` adds blocks and finishes it).
+    func writeFrameStart(into buffer: inout ByteBuffer, padded: Bool) throws(ThriftTransportError) -> ThriftFrameStart {
         let lengthIndex = buffer.writerIndex
         buffer.writeInteger(UInt32(0))
         buffer.writeInteger(Self.magic)
@@ -48,6 +54,7 @@ extension TTHeader {
                 try Self.writeString(intInfo[key] ?? "", into: &buffer)
             }
         }
+        guard padded else { return ThriftFrameStart(lengthIndex: lengthIndex, payloadIndex: buffer.writerIndex) }
         let unpadded = buffer.writerIndex - headerStart
         let padding = (4 - unpadded % 4) % 4
         buffer.writeRepeatingByte(0, count: padding)
@@ -68,7 +75,7 @@ extension TTHeader {
         try start.finish(in: &buffer)
     }
 
-    private static func writeString(_ string: String, into buffer: inout ByteBuffer) throws(ThriftTransportError) {
+    static func writeString(_ string: String, into buffer: inout ByteBuffer) throws(ThriftTransportError) {
         let lengthIndex = buffer.writerIndex
         buffer.writeInteger(UInt16(0))
         let written = buffer.writeString(string)

@@ -38,7 +38,7 @@ struct ThriftClientConnectionHandlerTests {
             try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9090)).wait()
         }
 
-        func send(_ n: Int32, timeout: TimeAmount = .seconds(1), metainfo: [String: String] = [:], retry: RetryHandler? = nil)
+        func send(_ n: Int32, timeout: TimeAmount = .seconds(1), metainfo: [(key: String, value: String)] = [], retry: RetryHandler? = nil)
             -> (EventLoopFuture<ThriftReply>, NIODeadline)
         {
             let promise = loop.makePromise(of: ThriftReply.self)
@@ -243,7 +243,7 @@ struct ThriftClientConnectionHandlerTests {
         let harness = try Harness()
         let traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
         _ = harness.send(1)
-        _ = harness.send(2, metainfo: ["traceparent": traceparent, "tracestate": "k=v"])
+        _ = harness.send(2, metainfo: [("traceparent", traceparent), ("tracestate", "k=v")])
         _ = harness.send(3)
         let headers = try Self.envelopes(harness, transport: .ttheader).compactMap { envelope -> TTHeader? in
             if case .ttheader(let header) = envelope { return header }
@@ -259,7 +259,7 @@ struct ThriftClientConnectionHandlerTests {
     @Test("a call's metainfo goes as THeader info headers")
     func theaderMetainfo() throws {
         let harness = try Harness(transport: .theader)
-        _ = harness.send(1, metainfo: ["traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"])
+        _ = harness.send(1, metainfo: [("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")])
         _ = harness.send(2)
         let headers = try Self.envelopes(harness, transport: .theader).compactMap { envelope -> THeader? in
             if case .theader(let header) = envelope { return header }

@@ -19,7 +19,7 @@ final class FakeCaller: ThriftCaller, @unchecked Sendable {
         var timeout: TimeAmount?
         var policy: CallPolicyOverride? = nil
         var hashKey: UInt64? = nil
-        var metainfo: [String: String] = [:]
+        var metainfo: [String: String] = [:]  // the pairs, keyed
     }
 
     let configuration: ThriftClientConfiguration
@@ -34,10 +34,11 @@ final class FakeCaller: ThriftCaller, @unchecked Sendable {
 
     func call(
         method: String, oneway: Bool, arguments: ByteBuffer, timeout: TimeAmount?, cancellation: CallCancellation?,
-        policy: CallPolicyOverride?, hashKey: UInt64?, metainfo: [String: String], on eventLoop: any EventLoop
+        policy: CallPolicyOverride?, hashKey: UInt64?, metainfo: [(key: String, value: String)], on eventLoop: any EventLoop
     ) -> EventLoopFuture<ThriftReply> {
         let call = Call(
-            method: method, oneway: oneway, arguments: arguments, timeout: timeout, policy: policy, hashKey: hashKey, metainfo: metainfo)
+            method: method, oneway: oneway, arguments: arguments, timeout: timeout, policy: policy, hashKey: hashKey,
+            metainfo: Dictionary(metainfo, uniquingKeysWith: { _, last in last }))
         calls.append(call)
         return eventLoop.makeCompletedFuture(answer(call))
     }
