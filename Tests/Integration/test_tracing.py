@@ -3,6 +3,7 @@ TTHeader string info `RPC_TRANSIT_traceparent`, read by an independent parser of
 by grpcio; HTTP headers, read by a stdlib server), and the gateway's server spans exported by OTLP/HTTP, decoded
 with OpenTelemetry's own protobuf classes. With tracing off, nothing is added."""
 
+import asyncio
 import json
 import time
 
@@ -15,6 +16,8 @@ from support.grpc_gateway_routes import grpc_service
 from support.h2conn import H2Connection
 from support.otlp_receiver import OTLPReceiver
 from support.ttheader_peer import TTHeaderPeer
+from websockets.asyncio.client import connect
+
 from test_access_log import read_lines
 from test_http_proxy import upstream  # noqa: F401 (the stdlib HTTP echo server, as a fixture)
 
@@ -50,7 +53,7 @@ def grpc_backend(workdir):
 def start(sluice_bin, tmp_path, document, tracing):
     routes = write_routes(tmp_path / "routes", document)
     config = {"listeners": [{"address": "127.0.0.1:0"}], "routes": str(routes), "admin": "off",
-              "access_log": {"path": "access.log"}}
+              "access_log": {"path": "access.log"}, "websocket": {"path": "/ws"}}
     if tracing is not None:
         config["tracing"] = tracing
     (tmp_path / "sluice.yaml").write_text(json.dumps(config))
@@ -140,6 +143,20 @@ def test_context_reaches_every_backend_and_the_spans_are_exported(sluice_bin, tm
         assert proxied is not None and proxied["span_id"] == parent
         assert proxied["attributes"]["http.response.status_code"] == 200
 
+        # A WebSocket message to the proxy route: the dispatcher's span is the upstream request's parent, and the
+        # log names the endpoint that answered.
+        async def over_websocket():
+            async with connect("ws://127.0.0.1:%d/ws" % gw.port) as ws:
+                await ws.send(json.dumps({"id": 1, "method": "GET", "path": "/web/ws",
+                                          "headers": {"traceparent": "00-%s-%s-01" % ("d" * 32, PARENT)}}))
+                return json.loads(await ws.recv())
+        reply = asyncio.run(asyncio.wait_for(over_websocket(), 20))
+        assert reply["status"] == 200, reply
+        sent_ws = {name.lower(): value for name, value in reply["body"]["headers"]}
+        version, trace, parent, flags = fields(sent_ws["traceparent"])
+        assert trace == "d" * 32 and parent != PARENT
+        assert receiver.span("d" * 32)["span_id"] == parent
+
         # gRPC, with no traceparent: a trace starts at the gateway, and the backend is its first child.
         answer = gw.post("/headers", {"note": "n"})
         assert answer.status == 200, answer
@@ -154,11 +171,13 @@ def test_context_reaches_every_backend_and_the_spans_are_exported(sluice_bin, tm
         assert [s["attributes"]["http.response.status_code"] for s in missing if s["name"] == "GET"] == [404]
 
         # The access log names the trace each request joined or started.
-        entries = [json.loads(line) for line in read_lines(tmp_path / "access.log", 6)]
+        entries = [json.loads(line) for line in read_lines(tmp_path / "access.log", 7)]
         # (Each event loop writes its own buffer: lines of different connections may come in any order.)
         logged = {(e["path"], e["protocol"]): e["trace_id"] for e in entries}
         assert (logged[("/ping", "http1")], logged[("/web/echo", "http1")], logged[("/headers", "http1")]) == (TRACE, "a" * 32, trace)
         assert (logged[("/ping", "h2")], logged[("/web/echo", "h2")]) == ("b" * 32, "c" * 32)
+        websocket = next(e for e in entries if e["protocol"] == "websocket")
+        assert (websocket["trace_id"], websocket["endpoint"], websocket["attempts"]) == ("d" * 32, "127.0.0.1:%d" % upstream, 1)
         assert all(e["trace_id"] for e in entries)
         assert receiver.errors == []
         assert {r["path"] for r in receiver.requests} == {"/v1/traces"}

@@ -48,7 +48,7 @@ final class RequestDispatcher: GatewayRequestHandler {
                 inner: responder, metrics: route.metrics, ingress: request.ingress, started: started,
                 logging: logging(request, route: route.configuration.resource, service: route.service, trace: span, on: eventLoop),
                 trace: span)
-            return ProxyCollector.start(route, request: request, on: eventLoop, allocator: allocator, responder: recorder)
+            return ProxyCollector.start(route, request: request, trace: span?.outgoing, on: eventLoop, allocator: allocator, responder: recorder)
         case .route:
             let error = GatewayError(.routeNotFound, "no route for \(request.method) \(request.path)")
             return unrouted(error, snapshot, request, started: started, on: eventLoop, allocator: allocator, responder: responder)

@@ -47,13 +47,17 @@ final class ProxyCollector<Responder: GatewayResponder>: ProxyClient {
     }
 
     /// Sends `request` to `route`'s upstream and answers `responder` with its response. Runs on `eventLoop`.
+    /// `trace`: the dispatcher's span's context, sent upstream in place of the message's own.
     static func start(
-        _ route: ProxyRoute, request: GatewayRequest, on eventLoop: any EventLoop, allocator: ByteBufferAllocator, responder: Responder
+        _ route: ProxyRoute, request: GatewayRequest, trace: TraceHeaders? = nil, on eventLoop: any EventLoop, allocator: ByteBufferAllocator,
+        responder: Responder
     ) {
         let collection = request.proxyCollection ?? .fallback
         let target = route.upstreamTarget(path: request.path, query: request.query)
-        let head = HTTPRequestHead(
-            version: .http1_1, method: HTTPMethod(rawValue: request.method), uri: target, headers: requestHeaders(request))
+        var headers = requestHeaders(request, replacingTrace: trace != nil)
+        if let traceparent = trace?.traceparent { headers.add(name: "traceparent", value: traceparent) }
+        if let tracestate = trace?.tracestate { headers.add(name: "tracestate", value: tracestate) }
+        let head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: request.method), uri: target, headers: headers)
         let collector = ProxyCollector(route: route, limit: collection.maxResponseBody, allocator: allocator, responder: responder)
         let exchange = ProxyExchange(
             route: route, request: head, target: target, origin: collection.origin, client: collector, eventLoop: eventLoop)
@@ -71,13 +75,14 @@ final class ProxyCollector<Responder: GatewayResponder>: ProxyClient {
 
     /// The request's own fields, framed for its whole body. A message cannot upgrade its connection, so
     /// `Upgrade` and `Connection` go (they are hop-by-hop anyway), and so does any framing it claimed.
-    private static func requestHeaders(_ request: GatewayRequest) -> HTTPHeaders {
+    private static func requestHeaders(_ request: GatewayRequest, replacingTrace: Bool) -> HTTPHeaders {
         var headers = HTTPHeaders()
         for field in request.headers {
             let name = field.name
             if GatewayHeaders.sameName(name, "content-length") || GatewayHeaders.sameName(name, "transfer-encoding")
                 || GatewayHeaders.sameName(name, "connection") || GatewayHeaders.sameName(name, "upgrade")
             { continue }
+            if replacingTrace && (GatewayHeaders.sameName(name, "traceparent") || GatewayHeaders.sameName(name, "tracestate")) { continue }
             headers.add(name: name, value: field.value)
         }
         if let body = request.body { headers.add(name: "content-length", value: String(body.readableBytes)) }
@@ -135,7 +140,12 @@ final class ProxyCollector<Responder: GatewayResponder>: ProxyClient {
     func proxyFlush() {}
 
     func proxyResponseEnd(framing: ProxyResponseFraming, trailers: HTTPHeaders?) {
-        answer(GatewayResponse(proxied: status, headers: headers, body: body))
+        var response = GatewayResponse(proxied: status, headers: headers, body: body)
+        // Where it went, for the dispatcher's access log and span.
+        if let exchange, exchange.attemptsOpened > 0 {
+            response.upstream = UpstreamNote(endpoint: exchange.upstreamEndpoint?.description, attempts: exchange.attemptsOpened)
+        }
+        answer(response)
     }
 
     func proxyRespond(_ error: GatewayError, request: HTTPRequestHead, close: Bool) {
