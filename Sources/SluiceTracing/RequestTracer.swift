@@ -2,6 +2,7 @@ public import Logging
 internal import OTel
 internal import ServiceLifecycle
 internal import Tracing
+internal import Synchronization
 internal import W3CTraceContext
 
 /// The gateway's tracer. Every request's trace context (joined or started, sampled or not, and what its backend
@@ -9,7 +10,8 @@ internal import W3CTraceContext
 /// gets a span from swift-otel's tracer (W3C propagator, batching OTLP/HTTP exporter), whose service group runs
 /// from ``init(settings:logger:)`` to ``shutdown()``, so finished spans are always drained (exported, or
 /// dropped past the batch queue's bound) and never pile up. swift-otel's span costs tens of microseconds here (a
-/// task switch as it starts and as it ends), hence the sample ratio.
+/// task switch as it starts and as it ends), hence the sample ratio, and a cap on spans a second that no client's
+/// sampled flag can lift.
 public final class RequestTracer: Sendable {
     private let exporter: Exporter?
     private let random = TraceRandom()
@@ -17,10 +19,25 @@ public final class RequestTracer: Sendable {
     private let threshold: UInt64
     private let sampleAll: Bool
 
-    private struct Exporter: Sendable {
+    private final class Exporter: Sendable {
         let tracer: any Tracer
         let services: ServiceGroup
         let running: Task<Void, Never>
+        let budget: Mutex<SpanBudget>
+        let clockOrigin = ContinuousClock.now
+
+        init(tracer: any Tracer, services: ServiceGroup, running: Task<Void, Never>, budget: SpanBudget) {
+            self.tracer = tracer
+            self.services = services
+            self.running = running
+            self.budget = Mutex(budget)
+        }
+
+        /// Whether this second's span budget has room for one more.
+        func takeSpan() -> Bool {
+            let second = clockOrigin.duration(to: .now).components.seconds
+            return budget.withLock { $0.take(second: second) }
+        }
     }
 
     public init(settings: TracingSettings, logger: Logger) throws(TracingSetupError) {
@@ -62,7 +79,9 @@ public final class RequestTracer: Sendable {
                 logger.warning("the span exporter stopped", metadata: ["error": "\(error)"])
             }
         }
-        exporter = Exporter(tracer: backend.factory, services: services, running: running)
+        exporter = Exporter(
+            tracer: backend.factory, services: services, running: running,
+            budget: SpanBudget(perSecond: settings.maxSpansPerSecond))
     }
 
     /// Starts the server span of one request. `incoming` is what the request brought (a valid `traceparent`
@@ -71,7 +90,7 @@ public final class RequestTracer: Sendable {
     public func startRequest(_ name: String, incoming: TraceHeaders, attributes: @autoclosure () -> RequestAttributes) -> RequestSpan {
         let parent = incoming.traceparent.flatMap(TraceContext.init(traceparent:))
         let sampled = parent?.sampled ?? (sampleAll || random.next() < threshold)
-        guard sampled, let exporter else {
+        guard sampled, let exporter, exporter.takeSpan() else {
             let context = TraceContext(
                 traceHigh: parent?.traceHigh ?? random.next(), traceLow: parent?.traceLow ?? random.nonZero(),
                 spanID: random.nonZero(), sampled: sampled)

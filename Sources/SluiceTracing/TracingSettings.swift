@@ -15,12 +15,20 @@ public struct TracingSettings: Sendable, Hashable {
     public var serviceName: String
     /// How often batched spans are sent (and at shutdown, whatever is left).
     public var exportInterval: Duration
+    /// At most this many spans are exported a second; past it a sampled request still propagates its context,
+    /// but its span is not recorded. Clients choose the sampled flag, and an exported span costs tens of
+    /// microseconds: this bounds what they can make the gateway spend.
+    public var maxSpansPerSecond: Int
 
-    public init(otlpEndpoint: String? = nil, sampleRatio: Double = 1, serviceName: String = "sluice", exportInterval: Duration = .seconds(5)) {
+    public init(
+        otlpEndpoint: String? = nil, sampleRatio: Double = 1, serviceName: String = "sluice", exportInterval: Duration = .seconds(5),
+        maxSpansPerSecond: Int = 1000
+    ) {
         self.otlpEndpoint = otlpEndpoint
         self.sampleRatio = sampleRatio
         self.serviceName = serviceName
         self.exportInterval = exportInterval
+        self.maxSpansPerSecond = maxSpansPerSecond
     }
 
     /// The URL spans are posted to: a base URL without a path (`http://host:4318`) gains the traces path

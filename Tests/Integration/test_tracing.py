@@ -260,3 +260,17 @@ def test_command_line_tracing(sluice_bin, tmp_path, sluice, ttheader_peer, recei
                           (("--tracing", "on", "--trace-sample", "2"), "--trace-sample must be between 0 and 1")]:
         result = sluice("run", "--routes", routes, "--listen", "127.0.0.1:0", *args)
         assert result.returncode != 0 and message in result.stderr, result.stderr
+
+
+def test_the_span_cap_bounds_what_sampled_parents_can_make_it_export(sluice_bin, tmp_path, receiver, ttheader_peer):
+    gw = start(sluice_bin, tmp_path, ping_document(ttheader_peer),
+               {"otlp": receiver.url, "export_interval": "1h", "max_spans_per_second": 0})
+    try:
+        for _ in range(3):
+            assert gw.get("/ping", headers={"traceparent": TRACEPARENT}).status == 200
+            # Still propagated as sampled: the cap is the gateway's own recording, not the trace's decision.
+            assert fields(ttheader_peer.requests[-1]["str_keys"]["RPC_TRANSIT_traceparent"])[3] == "01"
+    finally:
+        assert gw.child.stop() == 0
+    # Whatever was batched is sent at shutdown (see the SIGTERM test): nothing was.
+    assert receiver.spans == []

@@ -33,3 +33,16 @@ struct TraceHeadersTests {
         }
     }
 }
+
+@Suite("Span budget")
+struct SpanBudgetTests {
+    @Test("a second's budget is spent once, and a new second brings it back")
+    func budget() {
+        var budget = SpanBudget(perSecond: 2)
+        let taken = [budget.take(second: 5), budget.take(second: 5), budget.take(second: 5), budget.take(second: 6)]
+        #expect(taken == [true, true, false, true])
+        var none = SpanBudget(perSecond: 0)
+        let any = none.take(second: 1)
+        #expect(!any)
+    }
+}

@@ -31,11 +31,13 @@ struct GatewayFileTests {
     @Test("tracing: every key, none (on, nothing exported), off, and no section")
     func tracing() {
         let base = "listeners: [{address: \"127.0.0.1:8080\"}]\nroutes: routes/\n"
-        let (full, errors) = parse(base + "tracing: {otlp: \"http://127.0.0.1:4318\", sample: 0.25, service_name: edge, export_interval: 2s}")
+        let (full, errors) = parse(base + "tracing: {otlp: \"http://127.0.0.1:4318\", sample: 0.25, service_name: edge, export_interval: 2s, max_spans_per_second: 50}")
         #expect(errors == [])
         #expect(
             full.tracing
-                == TracingSettings(otlpEndpoint: "http://127.0.0.1:4318", sampleRatio: 0.25, serviceName: "edge", exportInterval: .seconds(2)))
+                == TracingSettings(
+                    otlpEndpoint: "http://127.0.0.1:4318", sampleRatio: 0.25, serviceName: "edge", exportInterval: .seconds(2),
+                    maxSpansPerSecond: 50))
         #expect(parse(base + "tracing: {}").0.tracing == TracingSettings())
         #expect(parse(base + "tracing: off").0.tracing == nil)
         #expect(parse(base).0.tracing == nil)
