@@ -98,7 +98,8 @@ public final class RequestTracer: Sendable {
             return RequestSpan(span: nil, outgoing: TraceHeaders(traceparent: context.traceparent, tracestate: tracestate))
         }
         var context = InstrumentationContext.topLevel
-        if let valid = Self.valid(incoming) {
+        // The parent as version 00 writes it: what Sluice joins, swift-otel joins too, whatever version it came as.
+        if let parent, let valid = Self.valid(TraceHeaders(traceparent: parent.traceparent, tracestate: incoming.tracestate)) {
             exporter.tracer.extract(valid, into: &context, using: TraceHeadersPropagation())
         }
         let span = exporter.tracer.startSpan(name, context: context, ofKind: .server)

@@ -199,6 +199,11 @@ def test_sampling_follows_the_parent_then_the_ratio(sluice_bin, tmp_path, receiv
         assert receiver.span(TRACE) is not None
         # Spans go out in the order they end: the first request's would have come no later than the second's.
         assert all(s["trace_id"] != unsampled for s in receiver.spans)
+        # A later version of traceparent (more fields after the flags) is joined all the same.
+        later = "01-%s-%s-01-extra" % ("e" * 32, PARENT)
+        assert gw.get("/ping", headers={"traceparent": later}).status == 200
+        joined = receiver.span("e" * 32)
+        assert joined is not None and joined["parent_span_id"] == PARENT
     finally:
         gw.child.stop()
 
