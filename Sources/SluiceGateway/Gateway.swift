@@ -32,6 +32,8 @@ public final class Gateway: Sendable {
         public var accessLog: AccessLogSettings?
         /// W3C trace context and span export (SluiceTracing); nil: off, and the request path does no tracing.
         public var tracing: TracingSettings?
+        /// Edge plugins every route runs unless its service or itself says otherwise; read at start.
+        public var plugins = PluginLayer()
 
         public init(
             listeners: [ListenerConfiguration],
@@ -172,6 +174,8 @@ public final class Gateway: Sendable {
         }
     ) async throws -> Gateway {
         let monitor = MachineStatusMonitor()
+        var loaded = loaded
+        loaded.plugins = configuration.plugins
         let (snapshot, _) = RuntimeSnapshot.build(
             configuration: loaded, previous: nil, logger: logger, group: group, flow: FlowRuntime(systemStatus: monitor),
             metrics: configuration.metrics ? GatewayMetrics(version: GatewayVersion.string) : nil, makeCaller: makeCaller,
@@ -266,11 +270,12 @@ public final class Gateway: Sendable {
     public func reload(directory: String? = nil) async throws(ConfigErrors) {
         let directory = directory ?? configuration.routesDirectory
         let reflected = await RouteConfigLoader.fetchReflected(directory: directory, group: group, logger: logger)
-        let loaded = try RouteConfigLoader.load(
+        var loaded = try RouteConfigLoader.load(
             directory: directory,
             includeDirectories: configuration.includeDirectories,
             schemaLoader: SchemaLoader.thriftIDL.withReflected(reflected)
         )
+        loaded.plugins = configuration.plugins
         let retired: [ServiceRuntime] = reloading.withLock { _ in
             let (snapshot, retired) = RuntimeSnapshot.build(
                 configuration: loaded, previous: state.current, logger: logger, group: group, makeCaller: makeCaller, makeGRPCCaller: makeGRPCCaller)

@@ -21,7 +21,7 @@ struct AccessLogEntry: Sendable {
     var endpoint: String?
     var attempts: Int?
     /// The kind of flow-control rule that refused the call (`flow`, `param_flow`, `system`, `gateway`,
-    /// `circuit_breaker`).
+    /// `circuit_breaker`), or the edge plugin that refused the request (`key_auth`, `ip_restriction`, ...).
     var blockedBy: String?
 }
 
@@ -41,6 +41,8 @@ struct AccessLogRequest: Sendable {
     var traceID: Substring?
     var userAgent: String?
     var referer: String?
+    /// Who an authentication plugin found the client to be (key_auth's consumer).
+    var consumer: String?
 
     init(
         time: WallTime = .now(), client: String?, method: String, path: Substring, query: Substring, ingress: IngressProtocol,

@@ -22,6 +22,7 @@ enum AccessLogJSON {
             request.method.utf8.count + request.path.utf8.count + request.query.utf8.count + (request.client?.utf8.count ?? 0)
             + (request.route?.utf8.count ?? 0) + (request.service?.utf8.count ?? 0) + (entry.endpoint?.utf8.count ?? 0)
             + (entry.blockedBy?.utf8.count ?? 0) + (request.userAgent?.utf8.count ?? 0) + (request.traceID?.utf8.count ?? 0)
+            + (request.consumer?.utf8.count ?? 0)
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 512 + 6 * variable + second.count) { raw in
             var line = RawLine(base: raw)
             line.append("{\"time\":\"")
@@ -73,6 +74,8 @@ enum AccessLogJSON {
             }
             line.append(",\"blocked_by\":")
             line.string(entry.blockedBy)
+            line.append(",\"consumer\":")
+            line.string(request.consumer)
             line.append(",\"user_agent\":")
             line.string(request.userAgent)
             line.append("}\n")
@@ -218,7 +221,14 @@ enum AccessLogCombined {
         var line: [UInt8] = []
         line.reserveCapacity(160)
         line.append(contentsOf: (request.client ?? "-").utf8)
-        line.append(contentsOf: " - - [".utf8)
+        // The remote user field: the consumer an authentication plugin found.
+        line.append(contentsOf: " - ".utf8)
+        if let consumer = request.consumer, !consumer.isEmpty {
+            escaped(consumer.utf8.lazy.map { $0 == 0x20 ? UInt8(ascii: "_") : $0 }, to: &line)
+        } else {
+            line.append(UInt8(ascii: "-"))
+        }
+        line.append(contentsOf: " [".utf8)
         line.append(contentsOf: clock.commonLog(request.time))
         line.append(contentsOf: "] \"".utf8)
         escaped(request.method.utf8, to: &line)

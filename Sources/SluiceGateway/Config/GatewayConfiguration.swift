@@ -16,6 +16,8 @@ public struct GatewayConfiguration: Sendable {
     public var flowRules = FlowRulesConfiguration()
     /// What loads but is not acted on (an `api.vd` expression): `sluice check` prints these, they fail nothing.
     public var notes: [ConfigDiagnostic]
+    /// The gateway config's `plugins:`, which every route inherits (set by the gateway, not a route file).
+    public var plugins = PluginLayer()
 
     public init(
         services: [ServiceConfiguration], routes: [RouteConfiguration], schemas: [String: ThriftSchema], notes: [ConfigDiagnostic] = []

@@ -2,7 +2,7 @@ internal import Foundation
 internal import Yams
 
 extension GatewayFile {
-    static let topKeys = ["listeners", "routes", "limits", "websocket", "admin", "watch", "shutdown", "metrics", "access_log", "tracing"]
+    static let topKeys = ["listeners", "routes", "limits", "websocket", "admin", "watch", "shutdown", "metrics", "access_log", "tracing", "plugins"]
     static let shutdownKeys = ["drain_timeout"]
     static let watchKeys = ["interval", "quiet"]
     static let adminKeys = ["address", "token"]
@@ -38,6 +38,10 @@ extension GatewayFile {
                 file.accessLog = parseAccessLog(accessLog.value, path: path, reader: &reader).resolved(default: nil)
             }
             if let tracing = top["tracing"] { file.tracing = parseTracing(tracing.value, reader: &reader) }
+            if let plugins = top["plugins"] {
+                let directory = (path as NSString).deletingLastPathComponent
+                file.plugins = PluginLayer.parse(plugins.value, directory: directory, reader: &reader) ?? PluginLayer()
+            }
             if let metrics = top["metrics"] {
                 switch metrics.value.scalar?.string {
                 case "on", "true": file.metrics = true

@@ -22,6 +22,8 @@ public struct GatewayFile: Sendable {
     public var accessLog: AccessLogSettings?
     /// `tracing: {otlp, sample, service_name, export_interval}`; nil (no key, or `tracing: off`): off.
     public var tracing: TracingSettings?
+    /// `plugins:` every route runs (unless its service or itself says otherwise).
+    public var plugins = PluginLayer()
     /// `shutdown: {drain_timeout: 30s}`.
     public var drainTimeout: TimeAmount = .seconds(30)
 

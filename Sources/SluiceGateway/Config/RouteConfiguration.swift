@@ -132,6 +132,8 @@ public struct RouteConfiguration: Sendable, Hashable {
     public var protobufOptions = ProtobufTranscodeOptions()
     /// The route's own `timeout`, `retry` and `hedge`, each replacing its service's; empty keeps the service's.
     public var callPolicy = CallPolicyOverride()
+    /// The route's own edge plugins (`plugins:`), replacing or switching off its service's and the gateway's.
+    public var plugins = PluginLayer()
     public var origin: ConfigOrigin
 
     public init(

@@ -7,12 +7,12 @@ internal import SluiceClient
 extension RouteFile {
     static let serviceKeys = [
         "name", "idl", "protocol", "transport", "codec", "endpoints", "timeout", "connect_timeout", "connections",
-        "pool", "routes_from_idl", "tls", "h2c", "h2", deadlineHeaderKey,
+        "pool", "routes_from_idl", "tls", "h2c", "h2", deadlineHeaderKey, "plugins",
     ] + grpcOnlyServiceKeys + resilienceServiceKeys
     static let poolKeys = ["max_idle", "max_total", "idle_timeout"]
     static let routeKeys = [
         "name", "method", "path", "service", "call", "body", "query", "headers", "cookies", "strict", "options", "exceptions",
-        "rewrite", "max_body", "response_body",
+        "rewrite", "max_body", "response_body", "plugins",
     ] + callPolicyRouteKeys
     /// Route `options:` for Thrift services.
     static let thriftOptionKeys = ["void_as_empty_object", "int64_as_string", "enums_as_names"]
@@ -45,7 +45,7 @@ extension RouteFile {
         }
         if let routes = top["routes"], let list = reader.sequence(routes.value, what: "'routes'") {
             for node in list {
-                if let route = parseRoute(node, reader: &reader) { file.routes.append(route) }
+                if let route = parseRoute(node, directory: directory, reader: &reader) { file.routes.append(route) }
             }
         }
         file.flowRules = parseFlowSections(top, directory: directory, reader: &reader)
@@ -53,6 +53,20 @@ extension RouteFile {
     }
 
     private static func parseService(_ node: Node, directory: String, reader: inout YAMLReader) -> ServiceDraft? {
+        var plugins = PluginLayer()
+        if let field = node.mapping?.first(where: { $0.key.scalar?.string == "plugins" }) {
+            guard let layer = PluginLayer.parse(field.value, directory: directory, reader: &reader) else {
+                _ = parseServiceKind(node, directory: directory, reader: &reader)
+                return nil
+            }
+            plugins = layer
+        }
+        var draft = parseServiceKind(node, directory: directory, reader: &reader)
+        draft?.configuration.plugins = plugins
+        return draft
+    }
+
+    private static func parseServiceKind(_ node: Node, directory: String, reader: inout YAMLReader) -> ServiceDraft? {
         guard let fields = reader.fields(of: node, what: "a service", allowed: serviceKeys, suggesting: true) else { return nil }
         var valid = true
         func required(_ key: String) -> (key: Node, value: Node)? {

@@ -2,7 +2,7 @@ internal import SluiceProtobuf
 internal import Yams
 
 extension RouteFile {
-    static func parseRoute(_ node: Node, reader: inout YAMLReader) -> RouteDraft? {
+    static func parseRoute(_ node: Node, directory: String, reader: inout YAMLReader) -> RouteDraft? {
         guard let fields = reader.fields(of: node, what: "a route", allowed: routeKeys) else { return nil }
         var valid = true
         func required(_ key: String) -> (key: Node, value: Node)? {
@@ -127,6 +127,10 @@ extension RouteFile {
         }
         let (rewrite, maxBody) = parseProxyKeys(fields, template: template, reader: &reader, valid: &valid)
         let callPolicy = parseCallPolicyOverride(fields, reader: &reader, valid: &valid)
+        var plugins = PluginLayer()
+        if let field = fields["plugins"] {
+            if let layer = PluginLayer.parse(field.value, directory: directory, reader: &reader) { plugins = layer } else { valid = false }
+        }
         guard valid, let method, let template, let pathField, let service, let serviceField, callField == nil || call != nil
         else { return nil }
         var configuration = RouteConfiguration(
@@ -149,6 +153,7 @@ extension RouteFile {
         configuration.responseBody = responseBody
         configuration.protobufOptions = protobufOptions
         configuration.callPolicy = callPolicy
+        configuration.plugins = plugins
         return RouteDraft(
             configuration: configuration,
             pathOrigin: reader.origin(of: pathField.value),

@@ -32,23 +32,34 @@ final class RequestDispatcher: GatewayRequestHandler {
         let snapshot = state.current
         let recording = snapshot.metrics != nil || accessLog != nil || tracer != nil
         let started = recording ? NIODeadline.now().uptimeNanoseconds : 0
+        var request = request
         let route: CompiledRoute
-        switch snapshot.router.match(method: request.method, path: request.path) {
+        var match = snapshot.router.match(method: request.method, path: request.path)
+        if case .methodNotAllowed = match, let preflight = preflightRoute(snapshot, request) {
+            // A CORS preflight names the method it asks about: the route that method reaches answers it.
+            match = .route(preflight)
+        }
+        switch match {
         case .route(let index) where index < snapshot.routes.count:
             route = snapshot.routes[index]
         case .route(let index) where index - snapshot.routes.count < snapshot.proxyRoutes.count:
-            // A proxy route reached by a whole request (a WebSocket message; HTTP streams these before, see
-            // ProxyRouting): sent upstream as is, its response collected into the answer.
+            // A proxy route reached by a whole request (a WebSocket message, or a CORS preflight; HTTP streams
+            // the others before, see ProxyRouting): sent upstream as is, its response collected into the answer.
             let route = snapshot.proxyRoutes[index - snapshot.routes.count]
+            let (pass, answer) = admit(route.plugins, &request, metrics: route.metrics, allocator: allocator)
             guard recording else {
-                return ProxyCollector.start(route, request: request, on: eventLoop, allocator: allocator, responder: responder)
+                if let answer { return responder.respond(answer) }
+                return collect(route, request, trace: nil, pass: pass, on: eventLoop, allocator: allocator, responder: responder)
             }
             let span = trace(request, route: route.configuration.resource, service: route.service)
             let recorder = RecordingResponder(
                 inner: responder, metrics: route.metrics, ingress: request.ingress, started: started,
-                logging: logging(request, route: route.configuration.resource, service: route.service, trace: span, on: eventLoop),
+                logging: logging(
+                    request, route: route.configuration.resource, service: route.service, consumer: pass?.consumer, trace: span,
+                    on: eventLoop),
                 trace: span)
-            return ProxyCollector.start(route, request: request, trace: span?.outgoing, on: eventLoop, allocator: allocator, responder: recorder)
+            if let answer { return recorder.respond(answer) }
+            return collect(route, request, trace: span?.outgoing, pass: pass, on: eventLoop, allocator: allocator, responder: recorder)
         case .route:
             let error = GatewayError(.routeNotFound, "no route for \(request.method) \(request.path)")
             return unrouted(error, snapshot, request, started: started, on: eventLoop, allocator: allocator, responder: responder)
@@ -63,17 +74,76 @@ final class RequestDispatcher: GatewayRequestHandler {
             )
             return unrouted(error, snapshot, request, started: started, on: eventLoop, allocator: allocator, responder: responder)
         }
+        let (pass, answer) = admit(route.plugins, &request, metrics: route.metrics, allocator: allocator)
         guard recording else {
-            return serve(route, request, trace: nil, on: eventLoop, allocator: allocator, responder: responder)
+            if let answer { return responder.respond(answer) }
+            return serve(route, request, trace: nil, pass: pass, on: eventLoop, allocator: allocator, responder: responder)
         }
         let span = trace(request, route: route.label, service: route.configuration.service, endpoint: route.soleEndpoint)
         let recorder = RecordingResponder(
             inner: responder, metrics: route.metrics, ingress: request.ingress, started: started,
             logging: logging(
-                request, route: route.label, service: route.configuration.service, soleEndpoint: route.soleEndpoint, trace: span,
-                on: eventLoop),
+                request, route: route.label, service: route.configuration.service, soleEndpoint: route.soleEndpoint,
+                consumer: pass?.consumer, trace: span, on: eventLoop),
             trace: span)
-        serve(route, request, trace: span?.outgoing, on: eventLoop, allocator: allocator, responder: recorder)
+        if let answer { return recorder.respond(answer) }
+        serve(route, request, trace: span?.outgoing, pass: pass, on: eventLoop, allocator: allocator, responder: recorder)
+    }
+
+    /// Runs a route's plugins: what they let through carries on with the pass (its request fields edited), what
+    /// they answer (a preflight, a refusal counted as a block) is the answer.
+    private func admit(
+        _ chain: PluginChain?, _ request: inout GatewayRequest, metrics: RouteMetrics?, allocator: ByteBufferAllocator
+    ) -> (pass: PluginPass?, answer: GatewayResponse?) {
+        guard let chain else { return (nil, nil) }
+        switch chain.admit(method: request.method, FlowRequestItems(request), allocator: allocator) {
+        case .proceed(let pass):
+            if pass.editsRequest { request.headers.edit(pass.editRequest) }
+            return (pass, nil)
+        case .preflight(let response):
+            return (nil, response)
+        case .refuse(let error, let pass):
+            metrics?.pluginBlocked(plugin: error.plugin ?? "", code: error.code.name)
+            var response = error.response(allocator: allocator)
+            pass.editResponse(&response.headers)
+            return (nil, response)
+        }
+    }
+
+    /// The route a CORS preflight (`OPTIONS` with `Origin` and `Access-Control-Request-Method`) asks about, when
+    /// that route runs `cors`; nil for any other request.
+    private func preflightRoute(_ snapshot: RuntimeSnapshot, _ request: GatewayRequest) -> Int? {
+        guard request.method == "OPTIONS", request.headers.first("origin") != nil,
+            let asked = request.headers.first("access-control-request-method"),
+            case .route(let index) = snapshot.router.match(method: asked, path: request.path)
+        else { return nil }
+        let chain = index < snapshot.routes.count
+            ? snapshot.routes[index].plugins : snapshot.proxyRoutes[index - snapshot.routes.count].plugins
+        return chain?.settings.cors != nil ? index : nil
+    }
+
+    /// A whole request to a proxy route, its answer edited as its plugins say.
+    private func collect<Responder: GatewayResponder>(
+        _ route: ProxyRoute, _ request: GatewayRequest, trace: TraceHeaders?, pass: PluginPass?, on eventLoop: any EventLoop,
+        allocator: ByteBufferAllocator, responder: Responder
+    ) {
+        if let pass, pass.editsResponse {
+            let responder = PluginResponder(inner: responder, pass: pass)
+            return ProxyCollector.start(route, request: request, trace: trace, on: eventLoop, allocator: allocator, responder: responder)
+        }
+        ProxyCollector.start(route, request: request, trace: trace, on: eventLoop, allocator: allocator, responder: responder)
+    }
+
+    /// The walk from binding on, its answer edited as the route's plugins say.
+    private func serve<Responder: GatewayResponder>(
+        _ route: CompiledRoute, _ request: GatewayRequest, trace: TraceHeaders?, pass: PluginPass?, on eventLoop: any EventLoop,
+        allocator: ByteBufferAllocator, responder: Responder
+    ) {
+        if let pass, pass.editsResponse {
+            return serve(
+                route, request, trace: trace, on: eventLoop, allocator: allocator, responder: PluginResponder(inner: responder, pass: pass))
+        }
+        serve(route, request, trace: trace, on: eventLoop, allocator: allocator, responder: responder)
     }
 
     /// A request no route takes: answered with `error`, and counted and logged under no route.
@@ -92,13 +162,14 @@ final class RequestDispatcher: GatewayRequestHandler {
 
     /// The request half of the access log entry; nil when the listener keeps no log.
     private func logging(
-        _ request: GatewayRequest, route: String?, service: String?, soleEndpoint: String? = nil, trace: RequestSpan?,
-        on eventLoop: any EventLoop
+        _ request: GatewayRequest, route: String?, service: String?, soleEndpoint: String? = nil, consumer: String? = nil,
+        trace: RequestSpan?, on eventLoop: any EventLoop
     ) -> AccessLogging? {
         guard let accessLog else { return nil }
         var entry = AccessLogRequest(request)
         entry.route = route
         entry.service = service
+        entry.consumer = consumer
         // The trace the request joined or started: a created id is logged too.
         if let trace { entry.traceID = trace.traceID }
         return AccessLogging(log: accessLog, request: entry, eventLoop: eventLoop, soleEndpoint: soleEndpoint)

@@ -62,6 +62,19 @@ final class RouteMetrics: Sendable {
         counter.increment()
     }
 
+    /// An edge plugin refused a request (`plugin`: `key_auth`, ...; `code`: `unauthorized` or `forbidden`).
+    func pluginBlocked(plugin: String, code: String) {
+        let key = "plugin/" + plugin + "/" + code
+        let counter = blocks.withLock { table in
+            if let known = table[key] { return known }
+            let made = Counter(
+                label: "sluice_plugin_blocked_total", dimensions: [("route", route), ("plugin", plugin), ("code", code)], factory: factory)
+            table[key] = made
+            return made
+        }
+        counter.increment()
+    }
+
     /// The route's flow guard let a call through (at once, or after its queueing wait).
     func passed() {
         let counter = passes.withLock { counter in

@@ -77,18 +77,19 @@ struct GRPCPassthrough: Sendable {
                 upstream = HTTPUpstream(configuration: settings, group: group, logger: logger)
             }
             upstreams[service.name] = upstream
+            let plugins = PluginChain(PluginLayer.resolve(configuration.plugins, service.plugins))
             // The reflection and status files linked in for transcoding declare no service.
             for method in idl.schema.methods.values.sorted(by: { $0.fullName < $1.fullName }) {
                 guard let path = Self.path(ofMethod: method.fullName), routes[path] == nil,
                     let route = Self.route(
                         path: path, method: method.fullName, service: service, upstream: upstream, role: .call, guards: guards,
-                        metrics: metrics)
+                        metrics: metrics, plugins: plugins)
                 else { continue }
                 routes[path] = route
                 if unimplemented == nil {
                     unimplemented = Self.route(
                         path: path, method: "", service: service, upstream: upstream, role: .unimplemented, guards: nil,
-                        metrics: metrics)
+                        metrics: metrics, plugins: plugins)
                 }
             }
         }
@@ -97,7 +98,7 @@ struct GRPCPassthrough: Sendable {
 
     private static func route(
         path: String, method: String, service: ServiceConfiguration, upstream: HTTPUpstream, role: ProxyRoute.GRPCRole,
-        guards: RouteGuardBuilder?, metrics: GatewayMetrics?
+        guards: RouteGuardBuilder?, metrics: GatewayMetrics?, plugins: PluginChain?
     ) -> ProxyRoute? {
         guard let template = try? PathTemplate.parse(path) else { return nil }
         let configuration = RouteConfiguration(
@@ -108,6 +109,7 @@ struct GRPCPassthrough: Sendable {
         // Unimplemented methods share one label, so a client probing names cannot grow the metrics without bound.
         let label = role == .unimplemented ? GatewayMetrics.unmatchedRoute : configuration.resource
         return ProxyRoute(
-            configuration: configuration, upstream: upstream, grpc: role, flowGuard: flowGuard, metrics: metrics?.route(label))
+            configuration: configuration, upstream: upstream, grpc: role, flowGuard: flowGuard, metrics: metrics?.route(label),
+            plugins: plugins)
     }
 }

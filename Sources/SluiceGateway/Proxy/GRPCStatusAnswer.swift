@@ -9,6 +9,8 @@ enum GRPCStatusAnswer {
     static let deadlineExceeded = 4
     static let resourceExhausted = 8
     static let `internal` = 13
+    static let unauthenticated = 16
+    static let permissionDenied = 7
 
     /// The gRPC code standing for `error`: a timeout is `DEADLINE_EXCEEDED`, an upstream that could not be
     /// reached or failed `UNAVAILABLE` (as gRPC maps 502, 503 and 504), an oversized body `RESOURCE_EXHAUSTED`.
@@ -20,6 +22,8 @@ enum GRPCStatusAnswer {
         case .gatewayTimeout, .requestTimeout: deadlineExceeded
         case .badGateway, .unavailable, .circuitOpen: unavailable
         case .payloadTooLarge, .flowBlocked: resourceExhausted
+        case .unauthorized: unauthenticated
+        case .forbidden: permissionDenied
         default: `internal`
         }
     }

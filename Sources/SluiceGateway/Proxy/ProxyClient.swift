@@ -32,7 +32,7 @@ protocol ProxyClient: AnyObject {
     /// hop-by-hop ones), which HTTP/2 passes on and HTTP/1.1 drops.
     func proxyResponseEnd(framing: ProxyResponseFraming, trailers: HTTPHeaders?)
     /// The gateway's own answer to `request` in place of the upstream's (nothing was sent yet).
-    func proxyRespond(_ error: GatewayError, request: HTTPRequestHead, close: Bool)
+    func proxyRespond(_ response: GatewayResponse, request: HTTPRequestHead, close: Bool)
     /// A response that is one header block ending it, status 200: gRPC's trailers-only form, which carries
     /// `grpc-status` in the only headers there are (an upstream's, or the gateway's own ``GRPCStatusAnswer``).
     func proxyTrailersOnly(_ headers: HTTPHeaders)

@@ -148,8 +148,8 @@ final class ProxyCollector<Responder: GatewayResponder>: ProxyClient {
         answer(response)
     }
 
-    func proxyRespond(_ error: GatewayError, request: HTTPRequestHead, close: Bool) {
-        answer(error.response(allocator: allocator))
+    func proxyRespond(_ response: GatewayResponse, request: HTTPRequestHead, close: Bool) {
+        answer(response)
     }
 
     func proxyResumeReading() {}

@@ -46,6 +46,7 @@ extension ProxyExchange {
                 .badGateway, "service '\(route.service)' answered the WebSocket upgrade with \(head.status.code), not 101"))
         }
         var headers = ProxyHeaders.removingHopByHop(head.headers)
+        if let plugins, plugins.editsResponse { plugins.editResponse(&headers) }
         if var call = grpcWeb {
             headers = call.responseHead(headers)
             grpcWeb = call

@@ -82,6 +82,15 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     /// What the route's flow guard admitted, until the exchange ends; and how it is ending.
     var flowTicket: GuardTicket?
     var flowOutcome = GuardOutcome.failure
+    /// What the route's plugins let through (its answer's edits), or what they answer instead; none when the
+    /// route has no plugins, or the dispatcher ran them (a collected request).
+    private(set) var plugins: PluginPass?
+    private var pluginAnswer: PluginAnswer?
+
+    private enum PluginAnswer {
+        case preflight(GatewayResponse)
+        case refuse(GatewayError)
+    }
 
     init(route: ProxyRoute, request: HTTPRequestHead, target: String, origin: ProxyHeaders.Origin, client: any ProxyClient, eventLoop: any EventLoop) {
         self.route = route
@@ -93,14 +102,29 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         self.started = route.metrics == nil && client.accessLog == nil && tracer == nil ? 0 : NIODeadline.now().uptimeNanoseconds
         let trace = tracer.map { Self.trace(request, route: route, client: origin.clientAddress, ingress: client.ingress, tracer: $0) }
         self.trace = trace
+        var headers = ProxyHeaders.request(request.headers, origin: origin, fallbackHost: nil)
+        if let chain = route.plugins, client.ingress != nil {
+            let query = request.uri.utf8.firstIndex(of: UInt8(ascii: "?")).map { request.uri[request.uri.index(after: $0)...] } ?? ""
+            let items = FlowRequestItems(headers: GatewayHeaders(http1: request.headers), query: query, remoteAddress: origin.clientAddress)
+            switch chain.admit(method: request.method.rawValue, items, allocator: client.allocator) {
+            case .proceed(let pass):
+                plugins = pass
+                if pass.editsRequest { pass.editRequest(&headers) }
+            case .preflight(let response): pluginAnswer = .preflight(response)
+            case .refuse(let error, let pass):
+                plugins = pass
+                pluginAnswer = .refuse(error)
+            }
+        }
+        let consumer = plugins?.consumer
         self.logging = client.accessLog.map { log in
             var entry = AccessLogRequest(request, client: origin.clientAddress, ingress: client.ingress ?? .http1)
             entry.route = route.configuration.resource
             entry.service = route.service
+            entry.consumer = consumer
             if let trace { entry.traceID = trace.traceID }
             return AccessLogging(log: log, request: entry, eventLoop: eventLoop, soleEndpoint: nil)
         }
-        var headers = ProxyHeaders.request(request.headers, origin: origin, fallbackHost: nil)
         // The upstream's parent is the gateway's span; the client's own trace context goes no further.
         if let outgoing = trace?.outgoing {
             headers.remove(name: "traceparent")
@@ -191,6 +215,14 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     /// Every earlier response is written: take an upstream connection.
     func start() {
         guard case .waitingForTurn = phase else { return }
+        switch pluginAnswer {
+        case .refuse(let error):
+            route.metrics?.pluginBlocked(plugin: error.plugin ?? "", code: error.code.name)
+            return respond(error, close: !requestEnded)
+        case .preflight(let response):
+            return respond(response, close: !requestEnded)
+        case nil: break
+        }
         if route.grpc == .unimplemented {
             let path = request.uri.split(separator: "?", maxSplits: 1).first ?? ""
             return respond(GatewayError(.notImplemented, "no service has the method \(path)"), close: !requestEnded)
@@ -492,12 +524,27 @@ final class ProxyExchange: UpstreamConnectionDelegate {
         phase = .finished
         flowOutcome = GuardOutcome(httpStatus: error.code.status)
         let close = close || closeAfterResponse
-        meterAnswer(route.grpc != nil ? 200 : error.code.status, bytesOut: nil, blockedBy: error.rule)
+        meterAnswer(route.grpc != nil ? 200 : error.code.status, bytesOut: nil, blockedBy: error.rule ?? error.plugin)
         if route.grpc != nil {
-            client.proxyTrailersOnly(GRPCStatusAnswer.headers(for: error, contentType: grpcWeb?.responseContentType ?? "application/grpc"))
+            var headers = GRPCStatusAnswer.headers(for: error, contentType: grpcWeb?.responseContentType ?? "application/grpc")
+            plugins?.editResponse(&headers)
+            client.proxyTrailersOnly(headers)
         } else {
-            client.proxyRespond(error, request: request, close: close)
+            var response = error.response(allocator: client.allocator)
+            plugins?.editResponse(&response.headers)
+            client.proxyRespond(response, request: request, close: close)
         }
+        finish(close: close)
+    }
+
+    /// The gateway's own answer that is no failure (a CORS preflight's).
+    private func respond(_ response: GatewayResponse, close: Bool) {
+        guard let client else { return }
+        phase = .finished
+        flowOutcome = .success
+        let close = close || closeAfterResponse
+        meterAnswer(response.status, bytesOut: 0)
+        client.proxyRespond(response, request: request, close: close)
         finish(close: close)
     }
 

@@ -18,12 +18,15 @@ final class ProxyRoute: Sendable {
     let flowGuard: RouteGuard?
     /// The route's request metrics; nil when the gateway keeps none.
     let metrics: RouteMetrics?
+    /// The route's edge plugins, run at the request's head; nil when it has none.
+    let plugins: PluginChain?
 
     init(
         configuration: RouteConfiguration, upstream: HTTPUpstream, grpc: GRPCRole? = nil, flowGuard: RouteGuard? = nil,
-        metrics: RouteMetrics? = nil
+        metrics: RouteMetrics? = nil, plugins: PluginChain? = nil
     ) {
         self.metrics = metrics
+        self.plugins = plugins
         self.configuration = configuration
         self.upstream = upstream
         self.grpc = grpc

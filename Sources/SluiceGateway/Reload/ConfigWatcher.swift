@@ -93,9 +93,10 @@ final class ConfigWatcher: Sendable {
             if !service.idlPath.isEmpty { shallow.insert(directory.isEmpty ? "." : directory) }
             shallow.formUnion(service.grpc.importPaths)
         }
-        let rules = configuration.flowRules.ruleFiles
+        // Key files named by plugins, wherever they are.
+        let files = Set(configuration.flowRules.ruleFiles + configuration.services.flatMap(\.plugins.files) + configuration.routes.flatMap(\.plugins.files))
         return Places(
-            directories: [gateway.configuration.routesDirectory], shallow: shallow.sorted(), files: rules.sorted())
+            directories: [gateway.configuration.routesDirectory], shallow: shallow.sorted(), files: files.sorted())
     }
 
     /// False when cancelled.

@@ -13,7 +13,7 @@ public struct GatewayHeaders: Sendable, Hashable, Sequence {
         public mutating func next() -> Element? { base.next() }
     }
 
-    let storage: HTTPHeaders
+    private(set) var storage: HTTPHeaders
 
     public init(_ fields: [Element] = []) {
         storage = HTTPHeaders(fields.map { ($0.name, $0.value) })
@@ -24,6 +24,9 @@ public struct GatewayHeaders: Sendable, Hashable, Sequence {
     }
 
     init(http1 headers: HTTPHeaders) { storage = headers }
+
+    /// Edits the fields in place (an edge plugin's rewrites).
+    mutating func edit(_ body: (inout HTTPHeaders) -> Void) { body(&storage) }
 
     public func makeIterator() -> Iterator { Iterator(base: storage.makeIterator()) }
 

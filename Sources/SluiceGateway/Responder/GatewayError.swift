@@ -27,6 +27,10 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let unknownField = Code("unknown_field", 400)
         public static let tooDeep = Code("too_deep", 400)
         public static let invalidValue = Code("invalid_value", 400)
+        /// Missing or bad credentials (an edge plugin's refusal, with `WWW-Authenticate`).
+        public static let unauthorized = Code("unauthorized", 401)
+        /// Credentials or a client an edge plugin does not let use the route.
+        public static let forbidden = Code("forbidden", 403)
         public static let routeNotFound = Code("route_not_found", 404)
         public static let methodNotAllowed = Code("method_not_allowed", 405)
         /// A request head not complete within `limits.header_timeout`.
@@ -69,6 +73,10 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
     public var resource: String?
     /// `Retry-After` in seconds (an open breaker's time to its next probe).
     public var retryAfter: Int?
+    /// The edge plugin that refused the request (`key_auth`, `cors`, ...).
+    public var plugin: String?
+    /// `WWW-Authenticate` for a 401.
+    public var challenge: String?
 
     public init(
         _ code: Code,
@@ -94,6 +102,13 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
         self.retryAfter = retryAfter
     }
 
+    /// A request an edge plugin refused.
+    init(_ code: Code, _ message: String, plugin: PluginName, challenge: String? = nil) {
+        self.init(code, message)
+        self.plugin = plugin.rawValue
+        self.challenge = challenge
+    }
+
     public var description: String { "\(code.status) \(code.name): \(message)" }
 
     public func response(allocator: ByteBufferAllocator) -> GatewayResponse {
@@ -106,6 +121,10 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
         if let rule {
             json.key("rule")
             json.string(rule)
+        }
+        if let plugin {
+            json.key("plugin")
+            json.string(plugin)
         }
         if let resource {
             json.key("resource")
@@ -129,8 +148,9 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
         json.endObject()
         var headers = allow.isEmpty ? [] : [(name: "allow", value: allow.joined(separator: ", "))]
         if let retryAfter { headers.append((name: "retry-after", value: String(retryAfter))) }
+        if let challenge { headers.append((name: "www-authenticate", value: challenge)) }
         var response = GatewayResponse(status: code.status, headers: headers, body: json.buffer)
-        response.blockedBy = rule
+        response.blockedBy = rule ?? plugin
         return response
     }
 }

@@ -16,9 +16,15 @@ final class CompiledRoute: Sendable {
     let label: String
     /// The service's endpoint when it has exactly one static endpoint (its client then names none on replies).
     let soleEndpoint: String?
+    /// The route's edge plugins, run before binding; nil when it has none.
+    let plugins: PluginChain?
 
-    init(configuration: RouteConfiguration, service: ServiceRuntime, call: RouteCall, flowGuard: RouteGuard?, metrics: RouteMetrics? = nil) {
+    init(
+        configuration: RouteConfiguration, service: ServiceRuntime, call: RouteCall, flowGuard: RouteGuard?, metrics: RouteMetrics? = nil,
+        plugins: PluginChain? = nil
+    ) {
         self.metrics = metrics
+        self.plugins = plugins
         self.label = configuration.resource
         self.soleEndpoint = service.configuration.endpoints.count == 1 ? service.configuration.endpoints.first?.description : nil
         self.configuration = configuration

@@ -165,6 +165,7 @@ struct Run: AsyncParsableCommand {
             configuration.metrics = file.metrics
             configuration.accessLog = file.accessLog
             configuration.tracing = file.tracing
+            configuration.plugins = file.plugins
         } else {
             let listen = listen ?? HostPort(host: "127.0.0.1", port: 8080)
             configuration = Gateway.Configuration(

@@ -484,8 +484,7 @@ extension HTTP1ConnectionHandler: ProxyClient {
         if let last = framing.end(allocator: allocator) { proxyWrite(last) }
     }
 
-    func proxyRespond(_ error: GatewayError, request: HTTPRequestHead, close: Bool) {
-        let response = error.response(allocator: allocator)
+    func proxyRespond(_ response: GatewayResponse, request: HTTPRequestHead, close: Bool) {
         let framing = HTTP1ResponseFraming(
             omitsBody: request.method == .HEAD,
             connection: close ? .close : request.version == .http1_0 ? .keepAliveHTTP10 : .keepAlive

@@ -256,12 +256,12 @@ extension HTTP2ProxyStreamHandler: ProxyClient {
         proxyFlush()
     }
 
-    func proxyRespond(_ error: GatewayError, request: HTTPRequestHead, close: Bool) {
+    func proxyRespond(_ response: GatewayResponse, request: HTTPRequestHead, close: Bool) {
         guard let context else { return }
         let written = context.eventLoop.makePromise(of: Void.self)
         responseEnded = written.futureResult
         HTTP2ResponseWriter.write(
-            error.response(allocator: allocator), omitBody: request.method == .HEAD, to: context, written: written)
+            response, omitBody: request.method == .HEAD, to: context, written: written)
         sawActivity()
     }
 

@@ -1,0 +1,134 @@
+internal import NIOCore
+internal import NIOHTTP1
+
+/// A route's plugins, made ready when its snapshot is built: run in ``PluginName``'s order on each request
+/// before the flow guard, so a refused request never takes a permit nor reaches a backend. nil on a route
+/// without plugins, which then pays nothing for them.
+final class PluginChain: Sendable {
+    let settings: PluginSettings
+
+    init?(_ settings: PluginSettings) {
+        guard !settings.isEmpty else { return nil }
+        self.settings = settings
+    }
+
+    /// What the plugins say of a request: go on (with what they learned), answer a preflight, or refuse.
+    enum Admission {
+        case proceed(PluginPass)
+        /// A CORS preflight the edge answers itself.
+        case preflight(GatewayResponse)
+        /// A refusal naming its plugin; the pass carries the response edits it still gets (CORS headers, so a
+        /// page can read why it was refused).
+        case refuse(GatewayError, PluginPass)
+    }
+
+    func admit(method: String, _ request: FlowRequestItems, allocator: ByteBufferAllocator) -> Admission {
+        var pass = PluginPass(chain: self)
+        if let ip = settings.ipRestriction {
+            let forwarded = ip.trustedProxies.isEmpty ? [] : request.headers.values("x-forwarded-for")
+            guard let address = ip.clientAddress(peer: request.remoteAddress, forwardedFor: forwarded), ip.permits(address) else {
+                let shown = request.remoteAddress ?? "unknown"
+                return .refuse(GatewayError(.forbidden, "the client address \(shown) is not allowed", plugin: .ipRestriction), pass)
+            }
+        }
+        if let cors = settings.cors, let origin = request.header("origin") {
+            if method == "OPTIONS", let asked = request.header("access-control-request-method") {
+                return preflight(cors, origin: origin, method: asked, headers: request.header("access-control-request-headers"), pass: pass)
+            }
+            if cors.allows(origin: origin) { pass.origin = origin }
+        }
+        if let keyAuth = settings.keyAuth {
+            let key = keyAuth.header.flatMap { request.header($0) } ?? keyAuth.query.flatMap { request.urlParam($0) }
+            guard let key, !key.isEmpty else {
+                let place = keyAuth.header.map { "header '\($0)'" } ?? keyAuth.query.map { "query parameter '\($0)'" } ?? "request"
+                return .refuse(GatewayError(.unauthorized, "no API key in the \(place)", plugin: .keyAuth, challenge: keyAuth.challenge), pass)
+            }
+            guard let consumer = keyAuth.consumers[KeyDigest(key: key)] else {
+                return .refuse(GatewayError(.unauthorized, "the API key is not valid", plugin: .keyAuth, challenge: keyAuth.challenge), pass)
+            }
+            if let allowed = keyAuth.allowedConsumers, !allowed.contains(consumer) {
+                return .refuse(GatewayError(.forbidden, "consumer '\(consumer)' may not use this route", plugin: .keyAuth), pass)
+            }
+            pass.consumer = consumer
+        }
+        return .proceed(pass)
+    }
+
+    private func preflight(_ cors: CORSSettings, origin: String, method: String, headers: String?, pass: PluginPass) -> Admission {
+        guard cors.allows(origin: origin) else {
+            return .refuse(GatewayError(.forbidden, "origin \(origin) may not call this route", plugin: .cors), pass)
+        }
+        var pass = pass
+        pass.origin = origin
+        guard cors.methods.contains(method) else {
+            return .refuse(GatewayError(.forbidden, "method \(method) is not allowed from other origins", plugin: .cors), pass)
+        }
+        guard let allowHeaders = cors.allowHeaders(requested: headers) else {
+            return .refuse(GatewayError(.forbidden, "a requested header is not allowed from other origins", plugin: .cors), pass)
+        }
+        var fields: [(name: String, value: String)] = [
+            ("access-control-allow-origin", cors.allowOrigin(for: origin)),
+            ("access-control-allow-methods", cors.methods.joined(separator: ", ")),
+        ]
+        if let allowHeaders { fields.append(("access-control-allow-headers", allowHeaders)) }
+        if cors.credentials { fields.append(("access-control-allow-credentials", "true")) }
+        if let maxAge = cors.maxAge { fields.append(("access-control-max-age", String(maxAge))) }
+        // The answer depends on what was asked: a cache must not serve it to another origin or request.
+        fields.append(("vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"))
+        return .preflight(GatewayResponse(status: 204, headers: fields, body: nil))
+    }
+}
+
+/// What a request that passed its plugins carries on: the consumer it authenticated as, the allowed origin
+/// of a cross-origin request, and the edits its request and answer get.
+struct PluginPass: Sendable {
+    let chain: PluginChain
+    var consumer: String?
+    /// A CORS request's origin, when allowed: its answer names it.
+    var origin: String?
+
+    var settings: PluginSettings { chain.settings }
+
+    var editsRequest: Bool {
+        settings.keyAuth.map { $0.consumerHeader != nil || $0.hideCredentials } == true
+            || settings.headers.map { !$0.request.isEmpty } == true
+    }
+
+    var editsResponse: Bool {
+        settings.headers.map { !$0.response.isEmpty } == true || (settings.cors != nil)
+    }
+
+    /// The request's fields as the binder or the upstream sees them.
+    func editRequest(_ headers: inout HTTPHeaders) {
+        if let keyAuth = settings.keyAuth {
+            if keyAuth.hideCredentials, let header = keyAuth.header { headers.remove(name: header) }
+            if let name = keyAuth.consumerHeader {
+                // Only the gateway says who the consumer is.
+                headers.remove(name: name)
+                if let consumer { headers.add(name: name, value: consumer) }
+            }
+        }
+        settings.headers?.request.apply(to: &headers)
+    }
+
+    func editResponse(_ fields: inout [(name: String, value: String)]) {
+        for field in corsFields { fields.append(field) }
+        settings.headers?.response.apply(to: &fields)
+    }
+
+    func editResponse(_ headers: inout HTTPHeaders) {
+        for field in corsFields { headers.add(name: field.name, value: field.value) }
+        settings.headers?.response.apply(to: &headers)
+    }
+
+    private var corsFields: [(name: String, value: String)] {
+        guard let cors = settings.cors else { return [] }
+        // Whether an origin is named depends on the request's `Origin`, whatever it was.
+        var fields: [(name: String, value: String)] = cors.allowsAnyOrigin && !cors.credentials ? [] : [("vary", "Origin")]
+        guard let origin else { return fields }
+        fields.append(("access-control-allow-origin", cors.allowOrigin(for: origin)))
+        if cors.credentials { fields.append(("access-control-allow-credentials", "true")) }
+        if !cors.exposeHeaders.isEmpty { fields.append(("access-control-expose-headers", cors.exposeHeaders.joined(separator: ", "))) }
+        return fields
+    }
+}

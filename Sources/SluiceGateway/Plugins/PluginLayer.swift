@@ -1,0 +1,66 @@
+/// The edge plugins, in the order a request meets them: the cheapest refusals first, CORS before any
+/// credential check (a browser's preflight carries no credentials), header rewrites last, so what they add
+/// (a consumer name) is what the binder and the upstream see.
+public enum PluginName: String, Sendable, Hashable, CaseIterable, Comparable {
+    case ipRestriction = "ip_restriction"
+    case cors
+    case keyAuth = "key_auth"
+    case headers
+
+    public static func < (lhs: PluginName, rhs: PluginName) -> Bool {
+        allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0
+    }
+}
+
+/// One plugin's entry in a `plugins:` section: its settings, or `off` to switch off one a route inherits.
+public enum PluginSetting: Sendable, Hashable {
+    case off
+    case ipRestriction(IPRestrictionSettings)
+    case cors(CORSSettings)
+    case keyAuth(KeyAuthSettings)
+    case headers(HeaderRewriteSettings)
+}
+
+/// One level's `plugins:` section: the gateway config's (every route), a service's (its routes) or a route's.
+/// A plugin set at a nearer level replaces the farther one whole; `off` removes it.
+public struct PluginLayer: Sendable, Hashable {
+    public var entries: [PluginName: PluginSetting]
+    /// Files the settings were read from (key files), which a watched configuration reloads on.
+    public var files: [String]
+
+    public init(entries: [PluginName: PluginSetting] = [:], files: [String] = []) {
+        self.entries = entries
+        self.files = files
+    }
+
+    public var isEmpty: Bool { entries.isEmpty }
+
+    /// The plugins a route runs: `global`, then its service's, then its own, each nearer entry replacing.
+    static func resolve(_ layers: PluginLayer...) -> PluginSettings {
+        var merged: [PluginName: PluginSetting] = [:]
+        for layer in layers {
+            merged.merge(layer.entries) { _, nearer in nearer }
+        }
+        var settings = PluginSettings()
+        for (_, setting) in merged {
+            switch setting {
+            case .off: break
+            case .ipRestriction(let value): settings.ipRestriction = value
+            case .cors(let value): settings.cors = value
+            case .keyAuth(let value): settings.keyAuth = value
+            case .headers(let value): settings.headers = value
+            }
+        }
+        return settings
+    }
+}
+
+/// What one route runs, after inheritance.
+struct PluginSettings: Sendable, Hashable {
+    var ipRestriction: IPRestrictionSettings?
+    var cors: CORSSettings?
+    var keyAuth: KeyAuthSettings?
+    var headers: HeaderRewriteSettings?
+
+    var isEmpty: Bool { ipRestriction == nil && cors == nil && keyAuth == nil && headers == nil }
+}
