@@ -68,6 +68,8 @@ python3 -c 'import grpc_reflection.v1alpha.reflection' 2>/dev/null || pip_instal
 python3 -c 'import prometheus_client.parser' 2>/dev/null || pip_install 'prometheus_client>=0.17'
 # OpenTelemetry's own protobuf classes: test_tracing.py's OTLP/HTTP receiver decodes the spans Sluice exports.
 python3 -c 'from opentelemetry.proto.collector.trace.v1 import trace_service_pb2' 2>/dev/null || pip_install 'opentelemetry-proto>=1.20'
+# PyJWT and cryptography make the tokens (every algorithm, and the forged ones) test_plugins_jwt.py sends.
+python3 -c 'import jwt, cryptography' 2>/dev/null || pip_install 'PyJWT>=2.8' 'cryptography>=41'
 
 echo "test dependencies: curl $(curl --version | head -1 | cut -d' ' -f2), $(thrift --version)," \
      "python thrift $(python3 -c 'import importlib.metadata as m; print(m.version("thrift"))')," \

@@ -176,6 +176,7 @@ public final class Gateway: Sendable {
         let monitor = MachineStatusMonitor()
         var loaded = loaded
         loaded.plugins = configuration.plugins
+        try await loaded.preparePlugins()
         let (snapshot, _) = RuntimeSnapshot.build(
             configuration: loaded, previous: nil, logger: logger, group: group, flow: FlowRuntime(systemStatus: monitor),
             metrics: configuration.metrics ? GatewayMetrics(version: GatewayVersion.string) : nil, makeCaller: makeCaller,
@@ -276,6 +277,7 @@ public final class Gateway: Sendable {
             schemaLoader: SchemaLoader.thriftIDL.withReflected(reflected)
         )
         loaded.plugins = configuration.plugins
+        try await loaded.preparePlugins()
         let retired: [ServiceRuntime] = reloading.withLock { _ in
             let (snapshot, retired) = RuntimeSnapshot.build(
                 configuration: loaded, previous: state.current, logger: logger, group: group, makeCaller: makeCaller, makeGRPCCaller: makeGRPCCaller)

@@ -101,6 +101,8 @@ struct WallTime: Sendable, Hashable {
         return WallTime(seconds: Int(spec.tv_sec), nanoseconds: Int(spec.tv_nsec))
     }
 
+    var secondsSince1970: Double { Double(seconds) + Double(nanoseconds) / 1e9 }
+
     /// The UTC calendar fields.
     var utc: (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
         var time = time_t(seconds)

@@ -53,6 +53,11 @@ struct ProtobufRouteCheck {
                 }
             }
         }
+        for claim in route.claimFields {
+            if let message = textProblem(claim.fieldPath, in: request, repeatedAllowed: true) {
+                problems.append(Problem(part: .parameter(claim.origin), message: "claim '\(claim.claim)': \(message)"))
+            }
+        }
         if case .field(let path) = route.body {
             if case .failure(let problem) = ProtobufFieldPath.resolve(path, in: request, schema: schema) {
                 problems.append(Problem(part: .body, message: "body '\(path.joined(separator: "."))': \(problem.message)"))

@@ -136,6 +136,12 @@ public struct RouteConfiguration: Sendable, Hashable {
     public var plugins = PluginLayer()
     public var origin: ConfigOrigin
 
+    /// The route's own `jwt_auth.claims`: verified claims filling fields of its call.
+    var claimFields: [JWTAuthSettings.ClaimField] {
+        guard case .jwtAuth(let settings) = plugins.entries[.jwtAuth] else { return [] }
+        return settings.claimFields
+    }
+
     public init(
         method: String,
         template: PathTemplate,

@@ -62,7 +62,7 @@ extension RouteFile {
             plugins = layer
         }
         var draft = parseServiceKind(node, directory: directory, reader: &reader)
-        draft?.configuration.plugins = plugins
+        draft?.plugins = plugins
         return draft
     }
 

@@ -129,7 +129,7 @@ extension RouteFile {
         let callPolicy = parseCallPolicyOverride(fields, reader: &reader, valid: &valid)
         var plugins = PluginLayer()
         if let field = fields["plugins"] {
-            if let layer = PluginLayer.parse(field.value, directory: directory, reader: &reader) { plugins = layer } else { valid = false }
+            if let layer = PluginLayer.parse(field.value, directory: directory, routeLevel: true, reader: &reader) { plugins = layer } else { valid = false }
         }
         guard valid, let method, let template, let pathField, let service, let serviceField, callField == nil || call != nil
         else { return nil }

@@ -6,6 +6,9 @@ struct RouteFile: Sendable {
         var idlOrigin: ConfigOrigin
         /// Warnings about what loads (`insecure_skip_verify: true`), noted once the service is accepted.
         var notes: [ConfigDiagnostic] = []
+        /// Edge plugins every route of the service runs (`plugins:`), unless the route says otherwise. Kept
+        /// beside the configuration, whose equality decides whether a client or upstream is kept on reload.
+        var plugins = PluginLayer()
     }
 
     /// A route with the positions of the parts later checks may complain about.

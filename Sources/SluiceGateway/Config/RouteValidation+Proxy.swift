@@ -19,6 +19,10 @@ extension RouteValidation {
                 ))
                 valid = false
             }
+            if let claim = route.claimFields.first {
+                report(claim.origin.diagnostic("jwt_auth 'claims' fills fields of a call; a route to http service '\(service.name)' proxies (use claim_headers)"))
+                valid = false
+            }
         case .thrift, .grpc:
             let kind = service.kind == .thrift ? "a Thrift" : "a gRPC"
             if draft.callOrigin == nil {

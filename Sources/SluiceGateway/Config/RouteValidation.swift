@@ -31,6 +31,7 @@ struct RouteValidation {
         var configuration = GatewayConfiguration(services: services.map(\.configuration), routes: routes, schemas: schemas, notes: notes)
         configuration.protobufIDLs = protobufIDLs
         configuration.flowRules = flowRules
+        for service in services where !service.plugins.isEmpty { configuration.servicePlugins[service.configuration.name] = service.plugins }
         return configuration
     }
 
@@ -179,6 +180,9 @@ struct RouteValidation {
                     valid = false
                 }
             }
+        }
+        for claim in route.claimFields {
+            valid = checkBound(claim.fieldPath, what: "claim '\(claim.claim)'", at: claim.origin, method: method, schema: schema) && valid
         }
         if case .field(let path) = route.body, let origin = draft.bodyOrigin {
             if case .failure(let problem) = FieldPathResolution.resolve(path, arguments: method.arguments, schema: schema) {

@@ -78,8 +78,6 @@ public struct ServiceConfiguration: Sendable, Hashable {
     public var deadlineHeader: String?
     /// What only `protocol: grpc` services set.
     public var grpc = GRPCSettings()
-    /// Edge plugins every route of the service runs (`plugins:`), unless the route says otherwise.
-    public var plugins = PluginLayer()
     public var origin: ConfigOrigin
 
     public init(

@@ -139,11 +139,13 @@ final class RequestDispatcher: GatewayRequestHandler {
         _ route: CompiledRoute, _ request: GatewayRequest, trace: TraceHeaders?, pass: PluginPass?, on eventLoop: any EventLoop,
         allocator: ByteBufferAllocator, responder: Responder
     ) {
+        let claims = pass?.claimValues ?? []
         if let pass, pass.editsResponse {
             return serve(
-                route, request, trace: trace, on: eventLoop, allocator: allocator, responder: PluginResponder(inner: responder, pass: pass))
+                route, request, claims: claims, trace: trace, on: eventLoop, allocator: allocator,
+                responder: PluginResponder(inner: responder, pass: pass))
         }
-        serve(route, request, trace: trace, on: eventLoop, allocator: allocator, responder: responder)
+        serve(route, request, claims: claims, trace: trace, on: eventLoop, allocator: allocator, responder: responder)
     }
 
     /// A request no route takes: answered with `error`, and counted and logged under no route.
@@ -186,17 +188,19 @@ final class RequestDispatcher: GatewayRequestHandler {
                 client: request.clientAddress, service: service, endpoint: endpoint))
     }
 
-    /// The walk from binding to the answer, for a request the router gave `route`.
+    /// The walk from binding to the answer, for a request the router gave `route`. `claims`: a verified token's
+    /// values, ahead of every bound value, so they are what the call gets.
     private func serve<Responder: GatewayResponder>(
-        _ route: CompiledRoute, _ request: GatewayRequest, trace: TraceHeaders?, on eventLoop: any EventLoop, allocator: ByteBufferAllocator,
-        responder: Responder
+        _ route: CompiledRoute, _ request: GatewayRequest, claims: [BoundValue], trace: TraceHeaders?, on eventLoop: any EventLoop,
+        allocator: ByteBufferAllocator, responder: Responder
     ) {
-        let input: CallInput
+        var input: CallInput
         do throws(BindingError) {
             input = try route.binder.bind(request)
         } catch {
             return responder.respond(GatewayError(binding: error).response(allocator: allocator))
         }
+        if !claims.isEmpty { input.bound.insert(contentsOf: claims, at: 0) }
         // Request messages that follow the request (WebSocket items) go to a call that streams requests, each
         // encoded as it comes; opened now, before returning, so the adapter knows where the next ones go.
         let streamed = route.call.streamsRequests ? request.messages?.open() : nil

@@ -1,5 +1,6 @@
 internal import NIOCore
 internal import NIOHTTP1
+internal import SluiceJSON
 
 /// A route's plugins, made ready when its snapshot is built: run in ``PluginName``'s order on each request
 /// before the flow guard, so a refused request never takes a permit nor reaches a backend. nil on a route
@@ -51,6 +52,27 @@ final class PluginChain: Sendable {
             }
             pass.consumer = consumer
         }
+        if let jwt = settings.jwtAuth {
+            guard let token = jwt.token(in: request), !token.isEmpty else {
+                let challenge = jwt.challenge(nil)
+                return .refuse(GatewayError(.unauthorized, "no bearer token", plugin: .jwtAuth, challenge: challenge), pass)
+            }
+            let claims: JWTClaims
+            do {
+                claims = try jwt.verify(token, now: WallTime.now().secondsSince1970)
+            } catch {
+                let code: GatewayError.Code = error.forbidden ? .forbidden : .unauthorized
+                return .refuse(GatewayError(code, error.reason, plugin: .jwtAuth, challenge: jwt.challenge(error.reason)), pass)
+            }
+            for binding in jwt.claimFields {
+                for text in claims.values[binding.claim]?.texts ?? [] {
+                    pass.claimValues.append(BoundValue(path: binding.fieldPath, text: text, source: "claim '\(binding.claim)'"))
+                }
+            }
+            for (claim, header) in jwt.claimHeaders {
+                if let value = claims.values[claim] { pass.claimHeaderValues.append((header, value.texts.joined(separator: ","))) }
+            }
+        }
         return .proceed(pass)
     }
 
@@ -86,11 +108,16 @@ struct PluginPass: Sendable {
     var consumer: String?
     /// A CORS request's origin, when allowed: its answer names it.
     var origin: String?
+    /// Values of a verified token's claims for the call's fields, bound before anything the client sent.
+    var claimValues: [BoundValue] = []
+    /// ...and for the headers `claim_headers` names.
+    var claimHeaderValues: [(name: String, value: String)] = []
 
     var settings: PluginSettings { chain.settings }
 
     var editsRequest: Bool {
         settings.keyAuth.map { $0.consumerHeader != nil || $0.hideCredentials } == true
+            || settings.jwtAuth.map { !$0.claimHeaders.isEmpty || $0.hideCredentials } == true
             || settings.headers.map { !$0.request.isEmpty } == true
     }
 
@@ -107,6 +134,12 @@ struct PluginPass: Sendable {
                 headers.remove(name: name)
                 if let consumer { headers.add(name: name, value: consumer) }
             }
+        }
+        if let jwt = settings.jwtAuth {
+            if jwt.hideCredentials, case .header(let name) = jwt.source { headers.remove(name: name) }
+            // Only a verified token says what these are.
+            for (_, name) in jwt.claimHeaders { headers.remove(name: name) }
+            for field in claimHeaderValues { headers.add(name: field.name, value: field.value) }
         }
         settings.headers?.request.apply(to: &headers)
     }

@@ -4,7 +4,8 @@ internal import Yams
 extension PluginLayer {
     /// Reads a `plugins:` mapping (a route's, a service's or the gateway config's); relative file names
     /// resolve against `directory`. nil when anything in it is wrong, every problem reported where it is.
-    static func parse(_ node: Node, directory: String, reader: inout YAMLReader) -> PluginLayer? {
+    /// `routeLevel`: a route's own section, the only one whose `jwt_auth` may bind claims to its call's fields.
+    static func parse(_ node: Node, directory: String, routeLevel: Bool = false, reader: inout YAMLReader) -> PluginLayer? {
         let names = PluginName.allCases.map(\.rawValue)
         guard let fields = reader.fields(of: node, what: "'plugins'", allowed: names, suggesting: true) else { return nil }
         var layer = PluginLayer()
@@ -24,6 +25,11 @@ extension PluginLayer {
             let setting = plugin.read(name, field.value)
             reader = plugin.reader
             layer.files += plugin.files
+            if case .jwtAuth(let settings) = setting, !routeLevel, let first = settings.claimFields.first {
+                reader.error(at: first.origin, "'claims' fills fields of one route's call: set it in the route's own jwt_auth (claim_headers works anywhere)")
+                valid = false
+                continue
+            }
             if let setting { layer.entries[name] = setting } else { valid = false }
         }
         return valid ? layer : nil
@@ -42,6 +48,7 @@ struct PluginReader {
         case .ipRestriction: ipRestriction(node).map(PluginSetting.ipRestriction)
         case .cors: cors(node).map(PluginSetting.cors)
         case .keyAuth: keyAuth(node).map(PluginSetting.keyAuth)
+        case .jwtAuth: jwtAuth(node).map(PluginSetting.jwtAuth)
         case .headers: headers(node).map(PluginSetting.headers)
         }
     }

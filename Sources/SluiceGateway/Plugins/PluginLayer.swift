@@ -5,6 +5,7 @@ public enum PluginName: String, Sendable, Hashable, CaseIterable, Comparable {
     case ipRestriction = "ip_restriction"
     case cors
     case keyAuth = "key_auth"
+    case jwtAuth = "jwt_auth"
     case headers
 
     public static func < (lhs: PluginName, rhs: PluginName) -> Bool {
@@ -18,6 +19,7 @@ public enum PluginSetting: Sendable, Hashable {
     case ipRestriction(IPRestrictionSettings)
     case cors(CORSSettings)
     case keyAuth(KeyAuthSettings)
+    case jwtAuth(JWTAuthSettings)
     case headers(HeaderRewriteSettings)
 }
 
@@ -35,6 +37,16 @@ public struct PluginLayer: Sendable, Hashable {
 
     public var isEmpty: Bool { entries.isEmpty }
 
+    /// Makes what settings need beyond parsing: jwt-kit's verifiers, which its actor hands out only
+    /// asynchronously. Done once per load, before the snapshot is built.
+    mutating func prepare() async throws(ConfigErrors) {
+        for (name, setting) in entries {
+            guard case .jwtAuth(var settings) = setting, settings.verifiers == nil else { continue }
+            settings.verifiers = try await JWTVerifiers.prepare(settings.keys)
+            entries[name] = .jwtAuth(settings)
+        }
+    }
+
     /// The plugins a route runs: `global`, then its service's, then its own, each nearer entry replacing.
     static func resolve(_ layers: PluginLayer...) -> PluginSettings {
         var merged: [PluginName: PluginSetting] = [:]
@@ -48,6 +60,7 @@ public struct PluginLayer: Sendable, Hashable {
             case .ipRestriction(let value): settings.ipRestriction = value
             case .cors(let value): settings.cors = value
             case .keyAuth(let value): settings.keyAuth = value
+            case .jwtAuth(let value): settings.jwtAuth = value
             case .headers(let value): settings.headers = value
             }
         }
@@ -60,7 +73,8 @@ struct PluginSettings: Sendable, Hashable {
     var ipRestriction: IPRestrictionSettings?
     var cors: CORSSettings?
     var keyAuth: KeyAuthSettings?
+    var jwtAuth: JWTAuthSettings?
     var headers: HeaderRewriteSettings?
 
-    var isEmpty: Bool { ipRestriction == nil && cors == nil && keyAuth == nil && headers == nil }
+    var isEmpty: Bool { ipRestriction == nil && cors == nil && keyAuth == nil && jwtAuth == nil && headers == nil }
 }

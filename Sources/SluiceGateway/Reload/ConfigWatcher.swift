@@ -94,7 +94,7 @@ final class ConfigWatcher: Sendable {
             shallow.formUnion(service.grpc.importPaths)
         }
         // Key files named by plugins, wherever they are.
-        let files = Set(configuration.flowRules.ruleFiles + configuration.services.flatMap(\.plugins.files) + configuration.routes.flatMap(\.plugins.files))
+        let files = Set(configuration.flowRules.ruleFiles + configuration.pluginFiles)
         return Places(
             directories: [gateway.configuration.routesDirectory], shallow: shallow.sorted(), files: files.sorted())
     }

@@ -6,7 +6,7 @@ extension RuntimeSnapshot {
     /// previous snapshot's upstream is kept (warm connections and all) when its service did not change.
     static func proxyRoutes(
         _ proxied: [(route: RouteConfiguration, service: ServiceConfiguration)],
-        global: PluginLayer,
+        plugins: (RouteConfiguration) -> PluginSettings,
         previous: RuntimeSnapshot?,
         guards: RouteGuardBuilder,
         retryingServices: Set<String>,
@@ -32,7 +32,7 @@ extension RuntimeSnapshot {
             routes.append(
                 ProxyRoute(
                     configuration: route, upstream: upstream, flowGuard: guards.guardFor(route, call: nil),
-                    metrics: metrics?.route(route.resource), plugins: PluginChain(PluginLayer.resolve(global, service.plugins, route.plugins))))
+                    metrics: metrics?.route(route.resource), plugins: PluginChain(plugins(route))))
         }
         return (routes, upstreams)
     }

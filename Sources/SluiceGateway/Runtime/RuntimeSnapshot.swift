@@ -116,11 +116,11 @@ final class RuntimeSnapshot: Sendable {
             routes.append(
                 CompiledRoute(
                     configuration: route, service: runtime, call: call, flowGuard: guards.guardFor(route, call: call),
-                    metrics: metrics?.route(route.resource), plugins: PluginChain(PluginLayer.resolve(configuration.plugins, service.plugins, route.plugins))))
+                    metrics: metrics?.route(route.resource), plugins: PluginChain(configuration.plugins(of: route))))
             table.append((route.method, route.template))
         }
         let (proxyRoutes, httpUpstreams) = Self.proxyRoutes(
-            proxied, global: configuration.plugins, previous: previous, guards: guards, retryingServices: retryingServices, group: group, logger: logger,
+            proxied, plugins: configuration.plugins(of:), previous: previous, guards: guards, retryingServices: retryingServices, group: group, logger: logger,
             metrics: metrics)
         let (grpcPassthrough, grpcUpstreams) = GRPCPassthrough.build(
             configuration: configuration, previous: previous, guards: guards, group: group, logger: logger, metrics: metrics)

@@ -1,0 +1,110 @@
+internal import JWTKit
+internal import SluiceJSON
+
+/// `jwt_auth`: a signed JWT (RFC 7519) from the `Authorization: Bearer` header (or another header, a query
+/// parameter or a cookie), checked with jwt-kit against the configured keys (an HMAC secret, PEM public keys,
+/// a JWKS file), then its `exp`, `nbf`, `iss` and `aud` with a leeway. Its claims can fill the call's fields
+/// (`claims: {sub: req.user}`: bound before anything the client sent, so never from the client) or headers.
+public struct JWTAuthSettings: Sendable, Hashable {
+    enum TokenSource: Sendable, Hashable {
+        /// `Authorization: Bearer <token>` (RFC 6750 §2.1), or another header holding the token (optionally
+        /// after `Bearer `).
+        case header(String)
+        case query(String)
+        case cookie(String)
+    }
+
+    /// A claim that fills a field of the route's call.
+    struct ClaimField: Sendable, Hashable {
+        var claim: String
+        var fieldPath: [String]
+        var origin: ConfigOrigin
+    }
+
+    var source = TokenSource.header("authorization")
+    var keys: [JWTKeySource] = []
+    /// What the keys may verify: the `algorithms` given, or all their kinds can. `none` never.
+    var algorithms: [String] = []
+    /// A token must name one of these (`iss`), or one of these audiences (`aud`); nil: not checked.
+    var issuers: [String]?
+    var audiences: [String]?
+    /// Seconds of clock skew allowed on `exp` and `nbf`.
+    var leeway: Double = 0
+    var claimFields: [ClaimField] = []
+    /// Claims sent upstream as headers (any copy the client sent is dropped first).
+    var claimHeaders: [(claim: String, header: String)] = []
+    /// The token's header (or cookie) is not passed on.
+    var hideCredentials = false
+    /// jwt-kit's verifiers, made when the configuration is prepared (``JWTVerifiers/prepare(_:)``); until then
+    /// every token is refused.
+    var verifiers: JWTVerifiers?
+    /// What the settings were made from (key material included), for equality: verifiers compare by it.
+    var fingerprint: String = ""
+
+    public static func == (lhs: JWTAuthSettings, rhs: JWTAuthSettings) -> Bool { lhs.fingerprint == rhs.fingerprint }
+    public func hash(into hasher: inout Hasher) { hasher.combine(fingerprint) }
+
+    /// `WWW-Authenticate` for a refusal (RFC 6750 §3): a request without a token gets no error code.
+    func challenge(_ problem: String?) -> String {
+        guard let problem else { return "Bearer realm=\"sluice\"" }
+        let description = problem.replacingQuoteAndBackslash
+        return "Bearer realm=\"sluice\", error=\"invalid_token\", error_description=\"\(description)\""
+    }
+
+    /// The token the request carries, if any.
+    func token(in request: FlowRequestItems) -> Substring? {
+        switch source {
+        case .header(let name):
+            guard let value = request.header(name) else { return nil }
+            let text = value[...].trimmingASCIISpaces
+            let scheme = text.prefix(7)
+            if scheme.count == 7, scheme.lowercased() == "bearer " { return text.dropFirst(7).trimmingASCIISpaces }
+            return name == "authorization" ? nil : text
+        case .query(let name): return request.urlParam(name).map { $0[...] }
+        case .cookie(let name): return request.cookie(name).map { $0[...] }
+        }
+    }
+
+    /// A refusal: 401 (or 403 for a token meant for another audience, as Envoy answers) with its reason.
+    struct Refusal: Error {
+        var forbidden = false
+        var reason: String
+    }
+
+    /// Checks `text` at `now` (seconds since 1970): its claims when it is good.
+    func verify(_ text: Substring, now: Double) throws(Refusal) -> JWTClaims {
+        let token: JWTToken
+        do {
+            token = try JWTToken(text)
+        } catch {
+            throw Refusal(reason: error.reason)
+        }
+        guard token.algorithm != "none" else { throw Refusal(reason: "unsigned tokens (alg none) are not accepted") }
+        guard algorithms.contains(token.algorithm) else { throw Refusal(reason: "tokens signed with \(token.algorithm) are not accepted") }
+        let candidates = verifiers?.candidates(algorithm: token.algorithm, kid: token.kid) ?? []
+        guard !candidates.isEmpty else {
+            throw Refusal(reason: token.kid.map { "no \(token.algorithm) key has kid '\($0)'" } ?? "no key verifies \(token.algorithm)")
+        }
+        let signed = candidates.contains { candidate in
+            (try? candidate.verifier.verify(token.signature, signs: Array(token.signingInput))) == true
+        }
+        guard signed else { throw Refusal(reason: "the token's signature does not verify") }
+        let claims = token.claims
+        if let expires = claims.expires, now >= expires + leeway { throw Refusal(reason: "the token has expired") }
+        if let notBefore = claims.notBefore, now + leeway < notBefore { throw Refusal(reason: "the token is not valid yet") }
+        if let issuers {
+            guard let issuer = claims.issuer, issuers.contains(issuer) else { throw Refusal(reason: "the token's issuer is not accepted") }
+        }
+        if let audiences, !claims.audiences.contains(where: audiences.contains) {
+            throw Refusal(forbidden: true, reason: "the token is not meant for this audience")
+        }
+        return claims
+    }
+}
+
+extension String {
+    /// Safe inside a quoted-string (RFC 9110 §5.6.4).
+    var replacingQuoteAndBackslash: String {
+        String(unicodeScalars.filter { $0 != "\"" && $0 != "\\" && $0.value >= 0x20 && $0.value < 0x7F }.map(Character.init))
+    }
+}

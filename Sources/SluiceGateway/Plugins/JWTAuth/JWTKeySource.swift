@@ -1,0 +1,114 @@
+internal import JWTKit
+
+/// A verification key as a route file gives it, already parsed (so a bad PEM or JWKS is a `check` error), and
+/// the algorithms it may verify. jwt-kit makes its verifier (``JWTVerifiers/prepare(_:)``).
+struct JWTKeySource: Sendable {
+    enum Material: Sendable {
+        case hmac(HMACKey)
+        case rsa(Insecure.RSA.PublicKey)
+        case ecdsaP256(ES256PublicKey)
+        case ecdsaP384(ES384PublicKey)
+        case eddsa(EdDSA.PublicKey)
+        case jwk(JWK)
+    }
+
+    /// The `kid` a token names it by; nil: any token without a `kid` (or whose `kid` no key has) may try it.
+    var kid: String?
+    var material: Material
+    /// What it verifies, the allowed algorithms its kind of key can do (a JWK's own `alg` narrows them).
+    var algorithms: [String]
+    /// Where it was given: problems making its verifier are reported there.
+    var origin: ConfigOrigin
+
+    /// The algorithms each kind of key can verify: an RSA key never verifies an HMAC signature, whatever a
+    /// token's header asks (the HS/RS key confusion).
+    static func algorithms(of material: Material) -> [String] {
+        switch material {
+        case .hmac: ["HS256", "HS384", "HS512"]
+        case .rsa: ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512"]
+        case .ecdsaP256: ["ES256"]
+        case .ecdsaP384: ["ES384"]
+        case .eddsa: ["EdDSA"]
+        case .jwk(let jwk):
+            if let alg = jwk.algorithm?.rawValue { [alg] }
+            else {
+                switch jwk.keyType {
+                case .rsa: ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512"]
+                case .ecdsa: jwk.curve?.rawValue == "P-384" ? ["ES384"] : jwk.curve?.rawValue == "P-256" ? ["ES256"] : []
+                case .octetKeyPair: ["EdDSA"]
+                default: []
+                }
+            }
+        }
+    }
+}
+
+/// What verifies one (key, algorithm) pair, made by jwt-kit.
+struct JWTVerifier: Sendable {
+    let kid: String?
+    let algorithm: String
+    let verifier: any JWTAlgorithm
+}
+
+/// Every verifier of one `jwt_auth`, looked up by a token's `alg` and `kid`.
+final class JWTVerifiers: Sendable {
+    let entries: [JWTVerifier]
+
+    init(_ entries: [JWTVerifier]) { self.entries = entries }
+
+    /// Those that may check a token with `alg` and `kid`: the key with that `kid`, or, for a token without
+    /// one (or one no key has), every key without a `kid`.
+    func candidates(algorithm: String, kid: String?) -> [JWTVerifier] {
+        if let kid {
+            let named = entries.filter { $0.kid == kid && $0.algorithm == algorithm }
+            if !named.isEmpty { return named }
+        }
+        return entries.filter { $0.kid == nil && $0.algorithm == algorithm }
+    }
+
+    /// jwt-kit's verifier for each key and algorithm. Its key collection is an actor, so this runs where a
+    /// configuration is prepared (async), never on the request path, which then calls the verifiers directly.
+    static func prepare(_ sources: [JWTKeySource]) async throws(ConfigErrors) -> JWTVerifiers {
+        var entries: [JWTVerifier] = []
+        var problems: [ConfigDiagnostic] = []
+        for source in sources {
+            for algorithm in source.algorithms {
+                do {
+                    entries.append(JWTVerifier(kid: source.kid, algorithm: algorithm, verifier: try await make(source.material, algorithm)))
+                } catch {
+                    problems.append(source.origin.diagnostic("jwt-kit cannot verify \(algorithm) with this key: \(error)"))
+                }
+            }
+        }
+        guard problems.isEmpty else { throw ConfigErrors(problems) }
+        return JWTVerifiers(entries)
+    }
+
+    private static func make(_ material: JWTKeySource.Material, _ algorithm: String) async throws -> any JWTAlgorithm {
+        // A collection per pair: a JWK without `alg` keeps the first algorithm it was asked for.
+        let keys = JWTKeyCollection()
+        let kid = JWKIdentifier(string: "key")
+        let digest: DigestAlgorithm = algorithm.hasSuffix("384") ? .sha384 : algorithm.hasSuffix("512") ? .sha512 : .sha256
+        switch material {
+        case .hmac(let key): await keys.add(hmac: key, digestAlgorithm: digest, kid: kid)
+        case .rsa(let key) where algorithm.hasPrefix("PS"): await keys.add(pss: key, digestAlgorithm: digest, kid: kid)
+        case .rsa(let key): await keys.add(rsa: key, digestAlgorithm: digest, kid: kid)
+        case .ecdsaP256(let key): await keys.add(ecdsa: key, kid: kid)
+        case .ecdsaP384(let key): await keys.add(ecdsa: key, kid: kid)
+        case .eddsa(let key): await keys.add(eddsa: key, kid: kid)
+        case .jwk(var jwk):
+            jwk.keyIdentifier = kid
+            try await keys.add(jwk: jwk)
+        }
+        let verifier = try await keys.getKey(for: kid, alg: algorithm)
+        guard verifier.name == algorithm else {
+            throw JWTAuthSetupError("the key verifies \(verifier.name), not \(algorithm)")
+        }
+        return verifier
+    }
+}
+
+struct JWTAuthSetupError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
