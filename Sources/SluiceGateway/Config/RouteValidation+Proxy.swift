@@ -19,6 +19,11 @@ extension RouteValidation {
                 ))
                 valid = false
             }
+            if case .envelope(let envelope) = route.plugins.entries[.envelope] {
+                report((envelope.origin ?? route.origin).diagnostic(
+                    "'envelope' does not apply to a route to http service '\(service.name)': its answers are relayed as they are"))
+                valid = false
+            }
             if let claim = route.claimFields.first {
                 report(claim.origin.diagnostic("jwt_auth 'claims' fills fields of a call; a route to http service '\(service.name)' proxies (use claim_headers)"))
                 valid = false

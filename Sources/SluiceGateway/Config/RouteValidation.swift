@@ -44,6 +44,10 @@ struct RouteValidation {
                 )
                 continue
             }
+            if service.configuration.kind == .http, case .envelope(let envelope) = service.plugins.entries[.envelope] {
+                diagnostics.append((envelope.origin ?? service.configuration.origin).diagnostic(
+                    "'envelope' does not apply to http service '\(name)': its answers are relayed as they are"))
+            }
             services.append(service)
             for note in service.notes { self.note(note) }
             switch service.configuration.kind {

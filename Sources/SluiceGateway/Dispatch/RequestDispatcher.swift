@@ -104,9 +104,7 @@ final class RequestDispatcher: GatewayRequestHandler {
             return (nil, response)
         case .refuse(let error, let pass):
             metrics?.pluginBlocked(plugin: error.plugin ?? "", code: error.code.name)
-            var response = error.response(allocator: allocator)
-            pass.editResponse(&response.headers)
-            return (nil, response)
+            return (nil, pass.finish(error.response(allocator: allocator), allocator: allocator))
         }
     }
 
@@ -128,7 +126,7 @@ final class RequestDispatcher: GatewayRequestHandler {
         allocator: ByteBufferAllocator, responder: Responder
     ) {
         if let pass, pass.editsResponse {
-            let responder = PluginResponder(inner: responder, pass: pass)
+            let responder = PluginResponder(inner: responder, pass: pass, allocator: allocator)
             return ProxyCollector.start(route, request: request, trace: trace, on: eventLoop, allocator: allocator, responder: responder)
         }
         ProxyCollector.start(route, request: request, trace: trace, on: eventLoop, allocator: allocator, responder: responder)
@@ -143,7 +141,7 @@ final class RequestDispatcher: GatewayRequestHandler {
         if let pass, pass.editsResponse {
             return serve(
                 route, request, claims: claims, trace: trace, on: eventLoop, allocator: allocator,
-                responder: PluginResponder(inner: responder, pass: pass))
+                responder: PluginResponder(inner: responder, pass: pass, allocator: allocator))
         }
         serve(route, request, claims: claims, trace: trace, on: eventLoop, allocator: allocator, responder: responder)
     }
@@ -153,7 +151,9 @@ final class RequestDispatcher: GatewayRequestHandler {
         _ error: GatewayError, _ snapshot: RuntimeSnapshot, _ request: GatewayRequest, started: UInt64,
         on eventLoop: any EventLoop, allocator: ByteBufferAllocator, responder: Responder
     ) {
-        let response = error.response(allocator: allocator)
+        var response = error.response(allocator: allocator)
+        // The gateway's plugins still shape it (its envelope, its response headers).
+        if let global = snapshot.plugins { response = PluginPass(chain: global).finish(response, allocator: allocator) }
         let elapsed = NIODeadline.now().uptimeNanoseconds &- started
         snapshot.metrics?.route(GatewayMetrics.unmatchedRoute).answered(status: response.status, ingress: request.ingress, elapsed: elapsed)
         let span = trace(request, route: nil, service: nil)

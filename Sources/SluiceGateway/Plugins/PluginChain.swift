@@ -122,7 +122,14 @@ struct PluginPass: Sendable {
     }
 
     var editsResponse: Bool {
-        settings.headers.map { !$0.response.isEmpty } == true || (settings.cors != nil)
+        settings.headers.map { !$0.response.isEmpty } == true || settings.cors != nil || settings.envelope != nil
+    }
+
+    /// The answer as the route's plugins leave it: in its envelope, then with their header fields.
+    func finish(_ response: GatewayResponse, allocator: ByteBufferAllocator) -> GatewayResponse {
+        var response = settings.envelope.map { $0.wrap(response, allocator: allocator) } ?? response
+        editResponse(&response.headers)
+        return response
     }
 
     /// The request's fields as the binder or the upstream sees them.

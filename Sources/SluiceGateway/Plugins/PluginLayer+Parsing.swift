@@ -50,6 +50,7 @@ struct PluginReader {
         case .keyAuth: keyAuth(node).map(PluginSetting.keyAuth)
         case .jwtAuth: jwtAuth(node).map(PluginSetting.jwtAuth)
         case .headers: headers(node).map(PluginSetting.headers)
+        case .envelope: envelope(node).map(PluginSetting.envelope)
         }
     }
 

@@ -7,6 +7,8 @@ public enum PluginName: String, Sendable, Hashable, CaseIterable, Comparable {
     case keyAuth = "key_auth"
     case jwtAuth = "jwt_auth"
     case headers
+    /// Acts on the answer only: wraps it before the header edits (and CORS fields) go on.
+    case envelope
 
     public static func < (lhs: PluginName, rhs: PluginName) -> Bool {
         allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0
@@ -21,6 +23,7 @@ public enum PluginSetting: Sendable, Hashable {
     case keyAuth(KeyAuthSettings)
     case jwtAuth(JWTAuthSettings)
     case headers(HeaderRewriteSettings)
+    case envelope(EnvelopeSettings)
 }
 
 /// One level's `plugins:` section: the gateway config's (every route), a service's (its routes) or a route's.
@@ -62,6 +65,7 @@ public struct PluginLayer: Sendable, Hashable {
             case .keyAuth(let value): settings.keyAuth = value
             case .jwtAuth(let value): settings.jwtAuth = value
             case .headers(let value): settings.headers = value
+            case .envelope(let value): settings.envelope = value
             }
         }
         return settings
@@ -75,6 +79,14 @@ struct PluginSettings: Sendable, Hashable {
     var keyAuth: KeyAuthSettings?
     var jwtAuth: JWTAuthSettings?
     var headers: HeaderRewriteSettings?
+    var envelope: EnvelopeSettings?
 
-    var isEmpty: Bool { ipRestriction == nil && cors == nil && keyAuth == nil && jwtAuth == nil && headers == nil }
+    var isEmpty: Bool { ipRestriction == nil && cors == nil && keyAuth == nil && jwtAuth == nil && headers == nil && envelope == nil }
+
+    /// Without what only applies to answers the gateway decodes (`envelope`): a proxied route's.
+    var proxied: PluginSettings {
+        var settings = self
+        settings.envelope = nil
+        return settings
+    }
 }

@@ -1,11 +1,13 @@
-/// Adds what a route's plugins put on every answer (CORS fields, response header edits) on its way out.
+internal import NIOCore
+
+/// Puts what a route's plugins do to every answer (the envelope, CORS fields, response header edits) on it on
+/// its way out.
 struct PluginResponder<Inner: GatewayResponder>: GatewayResponder {
     let inner: Inner
     let pass: PluginPass
+    let allocator: ByteBufferAllocator
 
     func respond(_ response: GatewayResponse) {
-        var response = response
-        pass.editResponse(&response.headers)
-        inner.respond(response)
+        inner.respond(pass.finish(response, allocator: allocator))
     }
 }

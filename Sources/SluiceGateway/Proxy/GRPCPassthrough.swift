@@ -77,7 +77,7 @@ struct GRPCPassthrough: Sendable {
                 upstream = HTTPUpstream(configuration: settings, group: group, logger: logger)
             }
             upstreams[service.name] = upstream
-            let plugins = PluginChain(PluginLayer.resolve(configuration.plugins, configuration.servicePlugins[service.name] ?? PluginLayer()))
+            let plugins = PluginChain(PluginLayer.resolve(configuration.plugins, configuration.servicePlugins[service.name] ?? PluginLayer()).proxied)
             // The reflection and status files linked in for transcoding declare no service.
             for method in idl.schema.methods.values.sorted(by: { $0.fullName < $1.fullName }) {
                 guard let path = Self.path(ofMethod: method.fullName), routes[path] == nil,

@@ -99,6 +99,8 @@ enum GRPCStatusResponse {
     ) -> (GatewayResponse, ProtobufStatusJSON.Outcome) {
         var body = allocator.buffer(capacity: 64 + message.utf8.count + 2 * (details?.readableBytes ?? 0))
         let outcome = ProtobufStatusJSON.write(code: code, message: message, details: details, schema: schema, options: options, into: &body)
-        return (GatewayResponse(status: httpStatus(of: code), body: body), outcome)
+        var response = GatewayResponse(status: httpStatus(of: code), body: body)
+        response.failure = .grpc(code: code, message: message)
+        return (response, outcome)
     }
 }

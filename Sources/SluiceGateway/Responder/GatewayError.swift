@@ -151,6 +151,7 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
         if let challenge { headers.append((name: "www-authenticate", value: challenge)) }
         var response = GatewayResponse(status: code.status, headers: headers, body: json.buffer)
         response.blockedBy = rule ?? plugin
+        response.failure = .gateway(code: code.name, message: message)
         return response
     }
 }

@@ -16,6 +16,8 @@ public struct GatewayResponse: Sendable {
     /// flow-control rule that refused the call.
     var upstream: UpstreamNote?
     var blockedBy: String?
+    /// What failed, when the response is a failure: what an `envelope` maps to its error code.
+    var failure: ResponseFailure?
 
     public init(status: Int, headers: [(name: String, value: String)] = [], body: ByteBuffer?, contentType: String? = nil) {
         self.status = status
@@ -23,6 +25,16 @@ public struct GatewayResponse: Sendable {
         self.body = body
         self.contentType = contentType
     }
+}
+
+/// The kind of failure a response carries, for the `envelope` plugin's error table.
+enum ResponseFailure: Sendable, Hashable {
+    /// The gateway's own error (``GatewayError/Code``'s name) and its message.
+    case gateway(code: String, message: String)
+    /// A declared Thrift exception, by its type name.
+    case exception(type: String)
+    /// A non-OK gRPC status from the backend.
+    case grpc(code: Int, message: String)
 }
 
 /// Which endpoint answered a call and after how many attempts; no endpoint when the service's client does not

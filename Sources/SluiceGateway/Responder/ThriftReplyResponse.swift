@@ -38,8 +38,10 @@ enum ThriftReplyResponse {
                         return (GatewayResponse(status: 200, body: output), .success)
                     }
                     return (GatewayResponse(status: 204, body: nil), .success)
-                case .exception(_, let fieldID):
-                    return (GatewayResponse(status: route.status(forExceptionField: fieldID), body: output), .exception(fieldID: fieldID))
+                case .exception(let type, let fieldID):
+                    var response = GatewayResponse(status: route.status(forExceptionField: fieldID), body: output)
+                    response.failure = .exception(type: type)
+                    return (response, .exception(fieldID: fieldID))
                 }
             } catch {
                 return (GatewayError(reply: error).response(allocator: allocator), .failure)

@@ -32,7 +32,7 @@ extension RuntimeSnapshot {
             routes.append(
                 ProxyRoute(
                     configuration: route, upstream: upstream, flowGuard: guards.guardFor(route, call: nil),
-                    metrics: metrics?.route(route.resource), plugins: PluginChain(plugins(route))))
+                    metrics: metrics?.route(route.resource), plugins: PluginChain(plugins(route).proxied)))
         }
         return (routes, upstreams)
     }

@@ -25,6 +25,8 @@ final class RuntimeSnapshot: Sendable {
     let flow: FlowRuntime
     /// The gateway's metrics (they outlive snapshots, as `flow` does); nil when it keeps none.
     let metrics: GatewayMetrics?
+    /// The gateway config's plugins, which shape answers no route gives (404, 405); nil without any.
+    let plugins: PluginChain?
 
     private init(
         configuration: GatewayConfiguration,
@@ -38,6 +40,7 @@ final class RuntimeSnapshot: Sendable {
         metrics: GatewayMetrics?
     ) {
         self.metrics = metrics
+        self.plugins = PluginChain(PluginLayer.resolve(configuration.plugins))
         self.configuration = configuration
         self.router = router
         self.routes = routes
