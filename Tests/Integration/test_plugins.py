@@ -12,6 +12,7 @@ import hashlib
 import json
 import pathlib
 import re
+import socket
 import sys
 import time
 import urllib.parse
@@ -22,7 +23,7 @@ import pytest
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect as websocket_connect
 
-from conftest import ECHO_IDL
+from conftest import ECHO_IDL, STORE_IDL
 from support.gateway import Gateway, Response, start_with_config, write_routes
 from support.h2conn import H2Connection
 from support.processes import Child, free_port
@@ -76,7 +77,7 @@ def keys_file_text():
         hashlib.sha256(FILE_KEY.encode()).hexdigest(), hashlib.sha256(UPPER_FILE_KEY.encode()).hexdigest().upper())
 
 
-def edge_document(demo_backend, upstream_port):
+def edge_document(demo_backend, upstream_port, dead_port):
     keyed = {"key_auth": {"keys": KEYS}}
     return {
         "services": [
@@ -87,6 +88,12 @@ def edge_document(demo_backend, upstream_port):
             web_service("web", upstream_port),
             web_service("web-keyed", upstream_port, plugins={
                 "key_auth": {"keys": KEYS, "hide_credentials": True, "consumer_header": "x-consumer"}}),
+            # Routes generated from the IDL's api.* annotations inherit the service's plugins too.
+            {"name": "store-keyed", "idl": str(STORE_IDL), "protocol": "thrift", "transport": "ttheader",
+             "codec": "binary", "endpoints": [demo_backend.address], "timeout": "2s", "routes_from_idl": True,
+             "plugins": keyed},
+            # Nothing listens there: its calls fail with 502.
+            dict(echo_service("dead", demo_backend), endpoints=["127.0.0.1:%d" % dead_port]),
         ],
         "routes": [
             say("/plain/{req.name}"),
@@ -108,7 +115,8 @@ def edge_document(demo_backend, upstream_port):
                 "key_auth": {"keys": KEYS}, "headers": {"request": {"set": {"x-api-key": "k-123"}}}}),
             say("/order/removed/{req.name}", headers={"x-api-key": "req.message"}, plugins={
                 "key_auth": {"keys": KEYS}, "headers": {"request": {"remove": ["x-api-key"]}}}),
-            say("/order/ip/{req.name}", plugins={"ip_restriction": {"deny": ["127.0.0.1"]}, "cors": {"origins": [ORIGIN]}}),
+            say("/order/ip/{req.name}",
+                plugins={"ip_restriction": {"deny": ["127.0.0.1"]}, "cors": {"origins": [ORIGIN]}}),
             # inheritance
             say("/inh/one/{req.name}", service="keyed"),
             say("/inh/two/{req.name}", service="keyed"),
@@ -124,6 +132,8 @@ def edge_document(demo_backend, upstream_port):
             say("/cors-keyed/{req.name}", service="cors-svc",
                 plugins={"key_auth": {"keys": KEYS, "consumers": ["partner-a"]}}),
             say("/cors-any/{req.name}", plugins={"cors": {"origins": ["*"]}}),
+            say("/cors-flow/{req.name}", service="cors-svc", name="cors-flow"),
+            say("/cors-dead/{req.name}", service="dead", plugins={"cors": CORS}),
             # ip_restriction
             say("/ip/deny/{req.name}", plugins={"ip_restriction": {"deny": ["127.0.0.0/8"]}}),
             say("/ip/allow/{req.name}", plugins={"ip_restriction": {"allow": ["127.0.0.1/32"]}}),
@@ -161,7 +171,8 @@ def edge_document(demo_backend, upstream_port):
             say("/metered-ip/{req.name}", plugins={"ip_restriction": {"deny": ["127.0.0.0/8"]}}, name="metered-ip"),
             say("/metered-cors/{req.name}", plugins={"cors": {"origins": [ORIGIN]}}, name="metered-cors"),
         ],
-        "flow": [{"resource": "guarded", "grade": "qps", "count": 1}],
+        "flow": [{"resource": "guarded", "grade": "qps", "count": 1},
+                 {"resource": "cors-flow", "grade": "qps", "count": 1}],
     }
 
 
@@ -184,7 +195,9 @@ class Edge:
 @pytest.fixture(scope="module")
 def edge(sluice_bin, tmp_path_factory, demo_backend, upstream, dev_certs):  # noqa: F811
     directory = tmp_path_factory.mktemp("plugins-edge")
-    routes = write_routes(directory / "routes", edge_document(demo_backend, upstream))
+    holder = socket.socket()  # bound, never listening: connecting is refused, and no other process takes the port
+    holder.bind(("127.0.0.1", 0))
+    routes = write_routes(directory / "routes", edge_document(demo_backend, upstream, holder.getsockname()[1]))
     (routes / "secrets").mkdir()
     (routes / "secrets" / "keys.yaml").write_text(keys_file_text())
     admin = free_port()
@@ -202,9 +215,12 @@ def edge(sluice_bin, tmp_path_factory, demo_backend, upstream, dev_certs):  # no
         # Every route's answers get x-edge, unless its service or itself sets `headers` otherwise.
         "plugins": {"headers": {"response": {"set": {"x-edge": "global"}}}},
     }))
-    child, listeners = start_with_config(sluice_bin, config, directory / "run.log")
-    yield Edge(child, listeners, admin, directory, upstream, dev_certs / "ca.crt")
-    child.stop()
+    try:
+        child, listeners = start_with_config(sluice_bin, config, directory / "run.log")
+        yield Edge(child, listeners, admin, directory, upstream, dev_certs / "ca.crt")
+        child.stop()
+    finally:
+        holder.close()
 
 
 # --- clients and assertions ------------------------------------------------------------------------------------
@@ -213,7 +229,8 @@ def h2_requests(port, requests, tls_ca=None):
     """[(method, path, body, headers dict)] on one HTTP/2 connection (h2c, or h2 over TLS with `tls_ca`)."""
     conn = H2Connection(port, tls_ca=tls_ca).start()
     try:
-        ids = [conn.request(method, path, body, headers=list(headers.items())) for method, path, body, headers in requests]
+        ids = [conn.request(method, path, body, headers=list(headers.items()))
+               for method, path, body, headers in requests]
         assert conn.wait_for_responses(ids)
         answers = []
         for stream in ids:
@@ -513,6 +530,13 @@ def test_a_route_plugin_replaces_the_services_whole(edge):
     assert (ok.status, ok.json) == (200, {"name": "a"})
 
 
+def test_routes_generated_from_the_idl_inherit_the_service_plugins(edge):
+    gw = edge.clear
+    assert_unauthorized(gw.get("/api/items/1"))
+    ok = gw.get("/api/items/1", headers={"x-api-key": "k-123"})
+    assert ok.status == 200 and ok.json["id"] == 1, ok
+
+
 def test_off_and_false_switch_an_inherited_plugin_off(edge):
     gw = edge.clear
     for path in ("/inh/off/a", "/inh/false/a"):
@@ -539,8 +563,8 @@ def test_global_plugins_apply_to_every_route_unless_switched_off_or_replaced(edg
     assert off["status"] == 200 and "x-edge" not in off["headers"], off
 
 
-def test_global_key_auth_from_the_gateway_config(sluice_bin, sluice, tmp_path, demo_backend, upstream, relay,  # noqa: F811
-                                                relay_gen):  # noqa: F811
+def test_global_key_auth_from_the_gateway_config(sluice_bin, sluice, tmp_path, demo_backend,
+                                                upstream, relay, relay_gen):  # noqa: F811
     """`plugins:` in the file given to --config: every route, compiled or proxied, and gRPC pass-through, unless
     its service or itself says otherwise; its keys file is found next to the config file; a reload keeps it."""
     pb, pb_grpc = relay_gen[1], relay_gen[2]
@@ -548,7 +572,8 @@ def test_global_key_auth_from_the_gateway_config(sluice_bin, sluice, tmp_path, d
     (tmp_path / "secrets" / "keys.yaml").write_text(keys_file_text())
     write_routes(tmp_path / "routes", {
         "services": [echo_service("echo", demo_backend),
-                     echo_service("own", demo_backend, plugins={"key_auth": {"keys": [{"key": "own-key", "consumer": "o"}]}}),
+                     echo_service("own", demo_backend,
+                                  plugins={"key_auth": {"keys": [{"key": "own-key", "consumer": "o"}]}}),
                      web_service("web", upstream),
                      dict(relay_service(relay), auto_routes=False)],
         "routes": [say("/g/{req.name}"), say("/g-off/{req.name}", plugins={"key_auth": "off"}),
@@ -690,6 +715,18 @@ def test_a_refusal_by_a_later_plugin_still_carries_the_cors_fields(edge):
     assert_no_cors(refused)
 
 
+def test_flow_blocks_and_backend_failures_carry_the_cors_fields_too(edge):
+    gw = edge.clear
+    answers = [gw.post("/cors-flow/a", {}, headers={"Origin": ORIGIN}) for _ in range(3)]
+    statuses = [answer.status for answer in answers]
+    assert 429 in statuses and set(statuses) <= {200, 429}, statuses
+    for answer in answers:
+        assert_actual_cors(answer, ORIGIN)
+    failed = gw.post("/cors-dead/a", {}, headers={"Origin": ORIGIN})
+    assert failed.status == 502 and failed.json["error"]["code"] == "bad_gateway", failed
+    assert_actual_cors(failed, ORIGIN)
+
+
 def test_any_origin_without_credentials_is_answered_with_a_star(edge):
     gw = edge.clear
     answer = gw.request("OPTIONS", "/cors-any/a", headers=preflight_headers("POST", origin="https://anyone.test",
@@ -744,6 +781,7 @@ def test_deny_and_allow_lists_on_the_peer_address(edge):
     ("203.0.113.7, 127.0.0.1", 403),               # trusted hops are skipped from the right
     ("203.0.113.7, 198.51.100.4", 200),            # the right-most untrusted address, not a spoofed left one
     ("198.51.100.4, 203.0.113.250", 403),
+    ("::ffff:203.0.113.7", 403),                   # an IPv4-mapped IPv6 address is that IPv4 address
 ])
 def test_a_trusted_proxy_is_looked_through(edge, forwarded, status):
     headers = {"X-Forwarded-For": forwarded} if forwarded else {}
@@ -823,7 +861,8 @@ def test_request_and_response_edits_on_a_proxy_route(edge):
 def test_plugins_over_h2c(edge):
     port = edge.clear.port
     (missing, keyed, spoofed, denied, forwarded, preflight, cross, cross_refused, edited,
-     proxy_missing, proxy_ok, proxy_edited, proxy_preflight, proxy_denied, proxy_posted, after) = h2_requests(port, [
+     proxy_missing, proxy_ok, proxy_edited, proxy_preflight, proxy_denied, proxy_posted, after,
+     proxy_cross) = h2_requests(port, [
         ("POST", "/ka/header/a", {}, {}),
         ("POST", "/ka/header/a", {}, {"x-api-key": "k-123"}),
         ("POST", "/ka/bound/a", {}, {"x-api-key": "k-456", "x-consumer": "admin"}),
@@ -841,6 +880,7 @@ def test_plugins_over_h2c(edge):
         ("GET", "/ipweb/x", None, {}),
         ("POST", "/kweb/x", {"a": 1}, {}),
         ("POST", "/kweb/after", {"a": 1}, {"x-api-key": "k-123"}),
+        ("GET", "/cweb/x", None, {"origin": ORIGIN}),
     ])
     assert_unauthorized(missing)
     assert (keyed.status, keyed.json) == (200, {"name": "a"})
@@ -866,6 +906,8 @@ def test_plugins_over_h2c(edge):
     assert_refused(proxy_denied, 403, "forbidden", "ip_restriction")
     assert_unauthorized(proxy_posted)
     assert after.status == 200 and after.json["body"] == '{"a": 1}', after
+    assert proxy_cross.status == 200 and proxy_cross.json["path"] == "/x", proxy_cross
+    assert_actual_cors(proxy_cross, ORIGIN, credentials=False, expose=None)
 
 
 def test_plugins_over_h2_with_tls(edge):
@@ -888,7 +930,7 @@ def test_plugins_over_h2_with_tls(edge):
 
 def test_plugins_over_websocket_messages(edge):
     (missing, keyed, spoofed, query, denied, forwarded, edited, cross_refused,
-     proxy_missing, proxy_ok, proxy_edited) = ws_messages(edge.clear.port, [
+     proxy_missing, proxy_ok, proxy_edited, proxy_cross) = ws_messages(edge.clear.port, [
         {"method": "POST", "path": "/ka/header/w", "body": {}},
         {"method": "POST", "path": "/ka/header/w", "headers": {"X-Api-Key": "k-123"}, "body": {}},
         {"method": "POST", "path": "/ka/bound/w", "headers": {"x-api-key": "k-123", "x-consumer": "admin"}, "body": {}},
@@ -900,6 +942,7 @@ def test_plugins_over_websocket_messages(edge):
         {"method": "GET", "path": "/kweb/echo"},
         {"method": "GET", "path": "/kweb/echo", "headers": {"x-api-key": "k-123", "x-consumer": "admin"}},
         {"method": "GET", "path": "/hweb/echo", "headers": {"x-a": "client", "x-c": "gone"}},
+        {"method": "GET", "path": "/cweb/x", "headers": {"Origin": ORIGIN}},
     ])
 
     def assert_ws_refused(reply, status, code, plugin):
@@ -927,14 +970,20 @@ def test_plugins_over_websocket_messages(edge):
     assert sent_headers(proxy_edited["body"], "x-a") == ["1"] and sent_headers(proxy_edited["body"], "x-c") == []
     assert proxy_edited["headers"]["x-upstream"] == "replaced" and proxy_edited["headers"]["x-added"] == "yes"
     assert "server" not in proxy_edited["headers"]
+    assert proxy_cross["status"] == 200 and proxy_cross["headers"]["access-control-allow-origin"] == ORIGIN, proxy_cross
 
 
 # --- gRPC pass-through --------------------------------------------------------------------------------------------
 
-def test_key_auth_on_a_grpc_passthrough_service(start_gateway, relay, relay_gen):  # noqa: F811
+def test_key_auth_on_a_grpc_passthrough_service(start_gateway, workdir, relay, relay_gen):  # noqa: F811
+    """A refusal is a trailers-only gRPC status: UNAUTHENTICATED for 401, PERMISSION_DENIED for 403; counted and
+    logged as any other."""
     pb, pb_grpc = relay_gen[1], relay_gen[2]
     service = dict(relay_service(relay), plugins={"key_auth": {"keys": KEYS, "consumers": ["partner-a"]}})
-    gw = start_gateway({"services": [service], "routes": []}, name="grpc-plugins")
+    admin = free_port()
+    log = workdir / "plugins-grpc-access.log"
+    gw = start_gateway({"services": [service], "routes": []}, name="grpc-plugins",
+                       extra=("--admin", "127.0.0.1:%d" % admin, "--access-log", str(log)))
     with grpc.insecure_channel("127.0.0.1:%d" % gw.port) as channel:
         stub = pb_grpc.RelayStub(channel)
         for metadata in ([], [("x-api-key", "wrong")]):
@@ -944,7 +993,8 @@ def test_key_auth_on_a_grpc_passthrough_service(start_gateway, relay, relay_gen)
         with pytest.raises(grpc.RpcError) as refused:
             stub.Unary(pb.Note(text="hi"), metadata=[("x-api-key", "k-456")], timeout=10)
         assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED, refused.value
-        reply = stub.Unary(pb.Note(text="hi", count=1), metadata=[("x-api-key", "k-123"), ("x-user", "ann")], timeout=10)
+        reply = stub.Unary(pb.Note(text="hi", count=1), metadata=[("x-api-key", "k-123"), ("x-user", "ann")],
+                           timeout=10)
         assert (reply.text, reply.count) == ("hi from ann", 2)
         parts = list(stub.Split(pb.Note(text="p", count=3), metadata=[("x-api-key", "k-123")], timeout=10))
         assert [p.text for p in parts] == ["p 0", "p 1", "p 2"]
@@ -955,6 +1005,25 @@ def test_key_auth_on_a_grpc_passthrough_service(start_gateway, relay, relay_gen)
     assert_unauthorized(gw.post("/passthrough.v1.Relay/Unary", {"text": "js"}))
     ok = gw.post("/passthrough.v1.Relay/Unary", {"text": "js", "count": 1}, headers={"x-api-key": "k-123"})
     assert (ok.status, ok.json) == (200, {"text": "js from ", "count": 2})
+
+    samples = scrape(admin)
+    unary, split = "POST /passthrough.v1.Relay/Unary", "POST /passthrough.v1.Relay/Split"
+    blocked = "sluice_plugin_blocked_total"
+    assert value(samples, blocked, route=unary, plugin="key_auth", code="unauthorized") == 3  # two gRPC, one JSON
+    assert value(samples, blocked, route=unary, plugin="key_auth", code="forbidden") == 1
+    assert value(samples, blocked, route=split, plugin="key_auth", code="unauthorized") == 1
+    deadline = time.monotonic() + 15
+    while True:
+        entries = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+        if len(entries) >= 8 or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    grpc_entries = [(e["path"], e["blocked_by"], e["consumer"]) for e in entries if e["protocol"] == "h2"]
+    assert grpc_entries == [
+        ("/passthrough.v1.Relay/Unary", "key_auth", None), ("/passthrough.v1.Relay/Unary", "key_auth", None),
+        ("/passthrough.v1.Relay/Unary", "key_auth", None), ("/passthrough.v1.Relay/Unary", None, "partner-a"),
+        ("/passthrough.v1.Relay/Split", None, "partner-a"), ("/passthrough.v1.Relay/Split", "key_auth", None),
+    ], entries
 
 
 # --- metrics and the access log -----------------------------------------------------------------------------------
@@ -978,7 +1047,10 @@ def test_refusals_are_counted_by_route_plugin_and_code(edge):
     for _ in range(3):
         assert gw.post("/metered-ip/a", {}).status == 403
     assert gw.request("OPTIONS", "/metered-cors/a", headers=preflight_headers("POST")).status == 204
-    assert gw.request("OPTIONS", "/metered-cors/a", headers=preflight_headers("POST", origin="https://evil.test")).status == 403
+    evil = preflight_headers("POST", origin="https://evil.test")
+    assert gw.request("OPTIONS", "/metered-cors/a", headers=evil).status == 403
+    assert gw.request("OPTIONS", "/cany/a", headers=preflight_headers("DELETE")).status == 403
+    assert h2_one(gw.port, "GET", "/metered-web/h2").status == 401
     after = scrape(edge.admin)
 
     def delta(name, **labels):
@@ -987,13 +1059,14 @@ def test_refusals_are_counted_by_route_plugin_and_code(edge):
     blocked = "sluice_plugin_blocked_total"
     assert delta(blocked, route="metered", plugin="key_auth", code="unauthorized") == 7
     assert delta(blocked, route="metered", plugin="key_auth", code="forbidden") == 1
-    assert delta(blocked, route="metered-web", plugin="key_auth", code="unauthorized") == 2
+    assert delta(blocked, route="metered-web", plugin="key_auth", code="unauthorized") == 3
+    assert delta(blocked, route="* /cany/{rest=**}", plugin="cors", code="forbidden") == 1
     assert delta(blocked, route="metered-ip", plugin="ip_restriction", code="forbidden") == 3
     assert delta(blocked, route="metered-cors", plugin="cors", code="forbidden") == 1
     # Nothing else is counted as a plugin block on these routes.
     for route in ("metered", "metered-web", "metered-ip", "metered-cors"):
         total = sum(v for (name, labels), v in after.items() if name == blocked and dict(labels)["route"] == route)
-        assert total == {"metered": 8, "metered-web": 2, "metered-ip": 3, "metered-cors": 1}[route], route
+        assert total == {"metered": 8, "metered-web": 3, "metered-ip": 3, "metered-cors": 1}[route], route
     requests = "sluice_requests_total"
     assert delta(requests, route="metered", status="401", protocol="http1") == 5
     assert delta(requests, route="metered", status="401", protocol="h2") == 1
@@ -1002,6 +1075,7 @@ def test_refusals_are_counted_by_route_plugin_and_code(edge):
     assert delta(requests, route="metered", status="200", protocol="http1") == 4
     assert delta(requests, route="metered-web", status="401", protocol="http1") == 2
     assert delta(requests, route="metered-web", status="200", protocol="http1") == 1
+    assert delta(requests, route="metered-web", status="401", protocol="h2") == 1
     assert delta(requests, route="metered-cors", status="204", protocol="http1") == 1
 
 
@@ -1011,7 +1085,8 @@ def test_the_access_log_names_the_blocking_plugin_and_the_consumer(edge):
     assert gw.post("/ka/header/log-ok", {}, headers={"x-api-key": "k-123"}).status == 200
     assert gw.post("/ka/only-a/log-forbidden", {}, headers={"x-api-key": "k-456"}).status == 403
     assert gw.post("/ip/deny/log", {}).status == 403
-    assert gw.request("OPTIONS", "/cors/log", headers=preflight_headers("POST", origin="https://evil.test")).status == 403
+    evil = preflight_headers("POST", origin="https://evil.test")
+    assert gw.request("OPTIONS", "/cors/log", headers=evil).status == 403
     assert gw.post("/plain/log", {}).status == 200
     assert gw.get("/kweb/log-proxied", headers={"x-api-key": "k-456"}).status == 200
     assert gw.get("/kweb/log-refused").status == 401
@@ -1020,8 +1095,9 @@ def test_the_access_log_names_the_blocking_plugin_and_the_consumer(edge):
         {"method": "POST", "path": "/ka/header/log-ws", "headers": {"x-api-key": "s e/c+r=t&"}, "body": {}},
         {"method": "GET", "path": "/kweb/log-ws-proxied", "headers": {"x-api-key": "k-123"}}])
     assert [reply["status"] for reply in replies] == [200, 200]
-    wanted = {"/kweb/log-ws-proxied", "/ka/header/log-missing", "/ka/header/log-ok", "/ka/only-a/log-forbidden", "/ip/deny/log", "/cors/log",
-              "/plain/log", "/kweb/log-proxied", "/kweb/log-refused", "/ka/header/log-h2", "/ka/header/log-ws"}
+    wanted = {"/ka/header/log-missing", "/ka/header/log-ok", "/ka/only-a/log-forbidden", "/ip/deny/log", "/cors/log",
+              "/plain/log", "/kweb/log-proxied", "/kweb/log-refused", "/ka/header/log-h2", "/ka/header/log-ws",
+              "/kweb/log-ws-proxied"}
     entries = log_entries(edge.access_log, wanted)
     assert set(entries) == wanted, entries
     keys = {"time", "client", "method", "path", "route", "protocol", "status", "service", "endpoint", "attempts",
@@ -1065,10 +1141,10 @@ def test_the_combined_log_puts_the_consumer_in_the_remote_user_field(edge):
             break
         time.sleep(0.05)
     stamp = r"\[\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d \+0000\]"
-    assert re.search(r'^127\.0\.0\.1 - partner-a %s "POST /ka/header/combined-ok HTTP/1\.1" 200 %d ' % (stamp, len(ok.body)),
-                     text, re.MULTILINE), text
-    assert re.search(r'^127\.0\.0\.1 - - %s "POST /ka/header/combined-refused HTTP/1\.1" 401 %d ' % (stamp, len(refused.body)),
-                     text, re.MULTILINE), text
+    assert re.search(r'^127\.0\.0\.1 - partner-a %s "POST /ka/header/combined-ok HTTP/1\.1" 200 %d '
+                     % (stamp, len(ok.body)), text, re.MULTILINE), text
+    assert re.search(r'^127\.0\.0\.1 - - %s "POST /ka/header/combined-refused HTTP/1\.1" 401 %d '
+                     % (stamp, len(refused.body)), text, re.MULTILINE), text
     assert re.search(r'^127\.0\.0\.1 - partner-b %s "GET /kweb/combined-proxied HTTP/1\.1" 200 ' % stamp,
                      text, re.MULTILINE), text
 
@@ -1143,8 +1219,8 @@ routes:
     assert_error(out, routes, text, '"10.0.0.0/33"', "'not-an-address' in 'deny' is not an IP address or CIDR block",
                  token='"not-an-address"')
     line, _ = position(text, "https://bad.test/path")
-    assert re.search(r"^%s:%d:\d+: 'https://bad\.test/path' in 'origins' is not an origin" % (re.escape(str(routes)), line),
-                     out, re.MULTILINE), out
+    assert re.search(r"^%s:%d:\d+: 'https://bad\.test/path' in 'origins' is not an origin"
+                     % (re.escape(str(routes)), line), out, re.MULTILINE), out
     assert_error(out, routes, text, 'origins: ["*"], credentials', "'credentials: true' needs the origins listed",
                  token='["*"]')
     assert_error(out, keys, keys_text, "0123abc", "'sha256' must be 64 hex digits")

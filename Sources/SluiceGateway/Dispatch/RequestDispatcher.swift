@@ -96,7 +96,7 @@ final class RequestDispatcher: GatewayRequestHandler {
         _ chain: PluginChain?, _ request: inout GatewayRequest, metrics: RouteMetrics?, allocator: ByteBufferAllocator
     ) -> (pass: PluginPass?, answer: GatewayResponse?) {
         guard let chain else { return (nil, nil) }
-        switch chain.admit(method: request.method, FlowRequestItems(request), allocator: allocator) {
+        switch chain.admit(method: request.method, FlowRequestItems(request), bodySize: request.body?.readableBytes, allocator: allocator) {
         case .proceed(let pass):
             if pass.editsRequest { request.headers.edit(pass.editRequest) }
             return (pass, nil)

@@ -23,7 +23,9 @@ final class PluginChain: Sendable {
         case refuse(GatewayError, PluginPass)
     }
 
-    func admit(method: String, _ request: FlowRequestItems, allocator: ByteBufferAllocator) -> Admission {
+    /// `bodySize`: the request body's size when it came whole (a WebSocket message's: HTTP bodies were sized at
+    /// their head by the listener).
+    func admit(method: String, _ request: FlowRequestItems, bodySize: Int? = nil, allocator: ByteBufferAllocator) -> Admission {
         var pass = PluginPass(chain: self)
         if let ip = settings.ipRestriction {
             let forwarded = ip.trustedProxies.isEmpty ? [] : request.headers.values("x-forwarded-for")
@@ -37,6 +39,9 @@ final class PluginChain: Sendable {
                 return preflight(cors, origin: origin, method: asked, headers: request.header("access-control-request-headers"), pass: pass)
             }
             if cors.allows(origin: origin) { pass.origin = origin }
+        }
+        if let limit = settings.requestSize, let bodySize, bodySize > limit {
+            return .refuse(GatewayError(.payloadTooLarge, "the request body is larger than the route's \(limit) bytes", plugin: .requestSize), pass)
         }
         if let keyAuth = settings.keyAuth {
             let key = keyAuth.header.flatMap { request.header($0) } ?? keyAuth.query.flatMap { request.urlParam($0) }

@@ -47,6 +47,8 @@ struct PluginReader {
         switch name {
         case .ipRestriction: ipRestriction(node).map(PluginSetting.ipRestriction)
         case .cors: cors(node).map(PluginSetting.cors)
+        case .requestSize: reader.size(node, what: "'request_size'").map(PluginSetting.requestSize)
+        case .requestTimeout: reader.duration(node, what: "'request_timeout'").map(PluginSetting.requestTimeout)
         case .keyAuth: keyAuth(node).map(PluginSetting.keyAuth)
         case .jwtAuth: jwtAuth(node).map(PluginSetting.jwtAuth)
         case .headers: headers(node).map(PluginSetting.headers)

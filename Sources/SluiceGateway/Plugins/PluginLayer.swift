@@ -1,9 +1,17 @@
+public import NIOCore
+
 /// The edge plugins, in the order a request meets them: the cheapest refusals first, CORS before any
 /// credential check (a browser's preflight carries no credentials), header rewrites last, so what they add
 /// (a consumer name) is what the binder and the upstream see.
 public enum PluginName: String, Sendable, Hashable, CaseIterable, Comparable {
     case ipRestriction = "ip_restriction"
     case cors
+    /// The largest request body the route takes, in place of the listener's `limits.max_body` (larger or
+    /// smaller): the listeners read it at the request's head.
+    case requestSize = "request_size"
+    /// The longest the client may take to send the whole request once its head arrived (408 after), in place
+    /// of the listener's idle timeout while a body arrives; read at the request's head.
+    case requestTimeout = "request_timeout"
     case keyAuth = "key_auth"
     case jwtAuth = "jwt_auth"
     case headers
@@ -20,6 +28,8 @@ public enum PluginSetting: Sendable, Hashable {
     case off
     case ipRestriction(IPRestrictionSettings)
     case cors(CORSSettings)
+    case requestSize(Int)
+    case requestTimeout(TimeAmount)
     case keyAuth(KeyAuthSettings)
     case jwtAuth(JWTAuthSettings)
     case headers(HeaderRewriteSettings)
@@ -62,6 +72,8 @@ public struct PluginLayer: Sendable, Hashable {
             case .off: break
             case .ipRestriction(let value): settings.ipRestriction = value
             case .cors(let value): settings.cors = value
+            case .requestSize(let value): settings.requestSize = value
+            case .requestTimeout(let value): settings.requestTimeout = value
             case .keyAuth(let value): settings.keyAuth = value
             case .jwtAuth(let value): settings.jwtAuth = value
             case .headers(let value): settings.headers = value
@@ -76,12 +88,22 @@ public struct PluginLayer: Sendable, Hashable {
 struct PluginSettings: Sendable, Hashable {
     var ipRestriction: IPRestrictionSettings?
     var cors: CORSSettings?
+    var requestSize: Int?
+    var requestTimeout: TimeAmount?
     var keyAuth: KeyAuthSettings?
     var jwtAuth: JWTAuthSettings?
     var headers: HeaderRewriteSettings?
     var envelope: EnvelopeSettings?
 
-    var isEmpty: Bool { ipRestriction == nil && cors == nil && keyAuth == nil && jwtAuth == nil && headers == nil && envelope == nil }
+    var isEmpty: Bool {
+        ipRestriction == nil && cors == nil && requestSize == nil && requestTimeout == nil && keyAuth == nil && jwtAuth == nil && headers == nil && envelope == nil
+    }
+
+    /// What the listeners apply at a request's head; nil when the route sets neither.
+    var headLimits: HeadRoute.Limits? {
+        guard requestSize != nil || requestTimeout != nil else { return nil }
+        return HeadRoute.Limits(maxBody: requestSize, timeout: requestTimeout)
+    }
 
     /// Without what only applies to answers the gateway decodes (`envelope`): a proxied route's.
     var proxied: PluginSettings {

@@ -61,6 +61,8 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     let isUpgrade: Bool
     var upgraded = false
     var headTimer: Scheduled<Void>?
+    /// The route's `request_timeout`, until the request's end arrives.
+    private var requestTimer: Scheduled<Void>?
     /// A gRPC upstream's response head that carried `grpc-status`: the response is trailers-only, and goes to
     /// the client as one header block ending it when the upstream's end follows.
     var grpcTrailersOnly: HTTPHeaders?
@@ -215,6 +217,12 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     /// Every earlier response is written: take an upstream connection.
     func start() {
         guard case .waitingForTurn = phase else { return }
+        if let timeout = route.requestTimeout, !requestEnded {
+            requestTimer = eventLoop.assumeIsolated().scheduleTask(in: timeout) {
+                guard !self.requestEnded, !self.isFinished else { return }
+                self.abort(GatewayError(.requestTimeout, "the request did not arrive within its route's request_timeout"))
+            }
+        }
         switch pluginAnswer {
         case .refuse(let error):
             route.metrics?.pluginBlocked(plugin: error.plugin ?? "", code: error.code.name)
@@ -227,7 +235,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
             let path = request.uri.split(separator: "?", maxSplits: 1).first ?? ""
             return respond(GatewayError(.notImplemented, "no service has the method \(path)"), close: !requestEnded)
         }
-        if let limit = route.configuration.maxBody, let length = request.headers.first(name: "content-length").flatMap(Int.init), length > limit {
+        if let limit = route.maxBody, let length = request.headers.first(name: "content-length").flatMap(Int.init), length > limit {
             return respond(GatewayError(.payloadTooLarge, "the request body is larger than the route's limit"), close: true)
         }
         if let flowGuard = route.flowGuard {
@@ -297,7 +305,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
             chunk = decoded
         }
         bodyBytes += chunk.readableBytes
-        if let limit = route.configuration.maxBody, bodyBytes > limit {
+        if let limit = route.maxBody, bodyBytes > limit {
             return abort(GatewayError(.payloadTooLarge, "the request body is larger than the route's limit"))
         }
         switch phase {
@@ -320,6 +328,8 @@ final class ProxyExchange: UpstreamConnectionDelegate {
             return abort(GatewayError(.badRequest, "the gRPC-Web text body ends inside a base64 group"))
         }
         requestEnded = true
+        requestTimer?.cancel()
+        requestTimer = nil
         requestTrailers = trailers
         for leg in legs { sendEnd(leg) }
         if case .streaming(let lease) = phase { sendEnd(lease) }
@@ -549,6 +559,8 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     }
 
     func finish(close: Bool) {
+        requestTimer?.cancel()
+        requestTimer = nil
         endCall()
         completeFlow(flowOutcome)
         headTimer?.cancel()

@@ -1,3 +1,5 @@
+internal import NIOCore
+
 /// A route to a `protocol: http` service, ready for requests: its requests are not decoded but streamed to
 /// ``upstream`` as they arrive (see ``ProxyExchange``). Also a gRPC method passed through to a `protocol: grpc`
 /// service (``GRPCPassthrough``).
@@ -20,6 +22,10 @@ final class ProxyRoute: Sendable {
     let metrics: RouteMetrics?
     /// The route's edge plugins, run at the request's head; nil when it has none.
     let plugins: PluginChain?
+    /// The largest body streamed upstream: the route's `request_size`, else its `max_body`; nil: unlimited.
+    let maxBody: Int?
+    /// The whole request must have arrived this long after its head (`request_timeout`); nil: no bound.
+    let requestTimeout: TimeAmount?
 
     init(
         configuration: RouteConfiguration, upstream: HTTPUpstream, grpc: GRPCRole? = nil, flowGuard: RouteGuard? = nil,
@@ -27,6 +33,8 @@ final class ProxyRoute: Sendable {
     ) {
         self.metrics = metrics
         self.plugins = plugins
+        self.maxBody = plugins?.settings.requestSize ?? configuration.maxBody
+        self.requestTimeout = plugins?.settings.requestTimeout
         self.configuration = configuration
         self.upstream = upstream
         self.grpc = grpc

@@ -1,17 +1,43 @@
 internal import NIOHTTP1
 internal import SluiceTracing
 
-/// Decides at a request's head whether it is proxied (its body then streams instead of being collected).
+internal import NIOCore
+
+/// What a request's head decides: it is proxied (its body then streams instead of being collected), or its
+/// route has its own `request_size` or `request_timeout`.
+enum HeadRoute {
+    struct Limits: Sendable, Hashable {
+        /// In place of the listener's `max_body`.
+        var maxBody: Int?
+        /// The whole request must have arrived this long after its head.
+        var timeout: TimeAmount?
+    }
+
+    case proxy(route: ProxyRoute, target: String)
+    case limits(Limits)
+}
+
+/// Decides at a request's head whether it is proxied, or what body its route takes.
 /// The HTTP/1.1 connection and each HTTP/2 stream ask their request handler, when that handler can answer.
 protocol ProxyRouting: AnyObject, Sendable {
-    /// Whether any route is proxied (one relaxed atomic load): when not, no request head needs building.
+    /// Whether any route is proxied or has its own body limit (one relaxed atomic load): when not, no request
+    /// head needs building.
     var hasProxyRoutes: Bool { get }
     /// The listener's access log, which proxied requests write to as well.
     var accessLog: AccessLog? { get }
     /// The gateway's tracer; nil when tracing is off.
     var tracer: RequestTracer? { get }
+    /// The proxy route for `head` and the target to send upstream, or its route's body limit; nil for
+    /// everything else.
+    func routeAtHead(for head: HTTPRequestHead) -> HeadRoute?
+}
+
+extension ProxyRouting {
     /// The proxy route for `head` and the target to send upstream; nil for everything else.
-    func proxyRoute(for head: HTTPRequestHead) -> (route: ProxyRoute, target: String)?
+    func proxyRoute(for head: HTTPRequestHead) -> (route: ProxyRoute, target: String)? {
+        guard case .proxy(let route, let target) = routeAtHead(for: head) else { return nil }
+        return (route, target)
+    }
 }
 
 extension RequestDispatcher: ProxyRouting {
@@ -19,15 +45,16 @@ extension RequestDispatcher: ProxyRouting {
 
     /// Without proxy routes this is one relaxed atomic load; with some, non-proxied requests are matched
     /// twice (here and when dispatched), which allocates nothing.
-    func proxyRoute(for head: HTTPRequestHead) -> (route: ProxyRoute, target: String)? {
+    func routeAtHead(for head: HTTPRequestHead) -> HeadRoute? {
         guard state.hasProxyRoutes else { return nil }
         let snapshot = state.current
-        if let route = snapshot.grpcPassthrough.route(for: head) { return (route, head.uri) }
+        if let route = snapshot.grpcPassthrough.route(for: head) { return .proxy(route: route, target: head.uri) }
         let request = GatewayRequest(method: head.method.rawValue, target: head.uri, headers: GatewayHeaders(), body: nil)
-        guard case .route(let index) = snapshot.router.match(method: request.method, path: request.path),
-            index >= snapshot.routes.count
-        else { return nil }
+        guard case .route(let index) = snapshot.router.match(method: request.method, path: request.path) else { return nil }
+        guard index >= snapshot.routes.count else {
+            return snapshot.routes[index].plugins?.settings.headLimits.map { .limits($0) }
+        }
         let route = snapshot.proxyRoutes[index - snapshot.routes.count]
-        return (route, route.upstreamTarget(path: request.path, query: request.query))
+        return .proxy(route: route, target: route.upstreamTarget(path: request.path, query: request.query))
     }
 }

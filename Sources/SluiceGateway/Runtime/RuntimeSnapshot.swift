@@ -51,8 +51,9 @@ final class RuntimeSnapshot: Sendable {
         self.flow = flow
     }
 
-    /// Whether some request is proxied, decided at its head: the listeners then ask ``ProxyRouting``.
-    var proxiesAtHead: Bool { !proxyRoutes.isEmpty || !grpcPassthrough.isEmpty }
+    /// Whether some request is proxied, or takes a body its route sizes, decided at its head: the listeners then
+    /// ask ``ProxyRouting``.
+    var proxiesAtHead: Bool { !proxyRoutes.isEmpty || !grpcPassthrough.isEmpty || routes.contains { $0.plugins?.settings.headLimits != nil } }
 
     /// Builds a snapshot, reusing `previous`'s client for every (service, IDL service) pair whose client
     /// settings did not change.

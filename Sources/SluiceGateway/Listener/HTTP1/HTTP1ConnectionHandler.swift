@@ -112,10 +112,18 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         }
         switch part {
         case .head(let head):
-            if let proxyRouting, let proxied = proxyRouting.proxyRoute(for: head), machine.proxyStarted() {
-                return startExchange(proxied.route, head: head, target: proxied.target, context: context)
+            var limits: HeadRoute.Limits?
+            switch proxyRouting?.routeAtHead(for: head) {
+            case .proxy(let route, let target) where machine.proxyStarted():
+                return startExchange(route, head: head, target: target, context: context)
+            case .limits(let routeLimits): limits = routeLimits
+            case .proxy, nil: break
             }
-            action = machine.receivedHead(head)
+            action = machine.receivedHead(head, limits: limits, now: context.eventLoop.now)
+            if let deadline = machine.requestDeadline, deadline < idleTimerDeadline {
+                idleTimer?.cancel()
+                scheduleIdleCheck(at: deadline, context: context)
+            }
         case .body(let chunk): action = machine.receivedBody(chunk)
         case .end: action = machine.receivedEnd()
         }

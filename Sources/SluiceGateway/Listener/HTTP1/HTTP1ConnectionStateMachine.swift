@@ -94,6 +94,10 @@ struct HTTP1ConnectionStateMachine {
 
     let configuration: Configuration
     private(set) var receive: Receive = .idle
+    /// The request being received may have a body this large (its route's, or the listener's).
+    private var bodyLimit = 0
+    /// ...and must have arrived whole by then (its route's `request_timeout`); nil: only the idle timeout.
+    private(set) var requestDeadline: NIODeadline?
     /// Requests not yet answered on the wire, oldest first; `queue.first` is request number `firstID`.
     private var queue: CircularBuffer<Pending>
     private var firstID = 0
@@ -131,7 +135,8 @@ struct HTTP1ConnectionStateMachine {
 
     // MARK: request parts
 
-    mutating func receivedHead(_ head: HTTPRequestHead) -> Action {
+    /// `limits`: the route's own (`request_size`, `request_timeout`), in place of the listener's.
+    mutating func receivedHead(_ head: HTTPRequestHead, limits: HeadRoute.Limits? = nil, now: NIODeadline = .now()) -> Action {
         switch receive {
         case .idle: break
         case .discarding: return .none
@@ -145,7 +150,9 @@ struct HTTP1ConnectionStateMachine {
             receive = .discarding
             return .none
         }
-        if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > configuration.maxBodySize {
+        bodyLimit = limits?.maxBody ?? configuration.maxBodySize
+        requestDeadline = limits?.timeout.map { now + $0 }
+        if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > bodyLimit {
             return refuseTooLarge()
         }
         // Most requests carry no `Expect`; look for the name before collecting its values.
@@ -164,7 +171,7 @@ struct HTTP1ConnectionStateMachine {
             // Drop our reference while appending so the buffer is uniquely referenced (no copy-on-write).
             receive = .discarding
             let total = (body?.readableBytes ?? 0) + chunk.readableBytes
-            guard total <= configuration.maxBodySize else { return refuseTooLarge() }
+            guard total <= bodyLimit else { return refuseTooLarge() }
             if var collected = body {
                 body = nil
                 var chunk = chunk
@@ -328,6 +335,13 @@ struct HTTP1ConnectionStateMachine {
         if isClosing { return .stop }
         // While responses are owed, reading may be paused by us, so an unfinished head is not the client's fault.
         if !queue.isEmpty || isStreaming { return .check(at: now + configuration.idleTimeout) }
+        if let requestDeadline, case .receiving = receive, now >= requestDeadline {
+            self.requestDeadline = nil
+            receive = .discarding
+            let error = GatewayError(.requestTimeout, "the request did not arrive within its route's request_timeout")
+            queue.append(Pending(framing: .closing, slot: .ready(error.response(allocator: ByteBufferAllocator()))))
+            return .drain
+        }
         if let headDeadline, !isProxying, case .idle = receive {
             if now >= headDeadline {
                 self.headDeadline = nil
@@ -342,6 +356,7 @@ struct HTTP1ConnectionStateMachine {
             isClosing = true
             return .close
         }
+        if case .receiving = receive, let requestDeadline { return .check(at: min(deadline, requestDeadline)) }
         return .check(at: min(deadline, headDeadline ?? deadline))
     }
 

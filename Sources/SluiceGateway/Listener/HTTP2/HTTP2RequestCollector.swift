@@ -22,7 +22,8 @@ struct HTTP2RequestCollector {
     }
 
     private var state = State.awaitingHeaders
-    let maxBodySize: Int
+    /// The listener's, or the request's route's own (`request_size`), set at its head.
+    var maxBodySize: Int
 
     init(maxBodySize: Int) {
         self.maxBodySize = maxBodySize

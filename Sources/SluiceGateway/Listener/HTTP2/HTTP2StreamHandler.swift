@@ -30,6 +30,8 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var answered = false
     /// Fires when a request stays incomplete (no frame for `idleTimeout`): answered 408.
     private var idleTimer: Scheduled<Void>?
+    /// The route's `request_timeout`: the request must be whole by then.
+    private var requestDeadline: NIODeadline?
     private var lastActivity = NIODeadline.distantPast
     /// The dispatched request's, until it is answered.
     private var cancellation: CallCancellation?
@@ -130,7 +132,12 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         let request = isWebSocket
             ? HTTP2ProxyHeaders.webSocketRequest(headers.headers)
             : HTTP2ProxyHeaders.request(headers.headers, endStream: headers.endStream)
-        guard let head = request, let proxied = routing.proxyRoute(for: head) else { return false }
+        guard let head = request, let decision = routing.routeAtHead(for: head) else { return false }
+        guard case .proxy(let route, let target) = decision else {
+            if case .limits(let limits) = decision { applyLimits(limits, endStream: headers.endStream, context: context) }
+            return false
+        }
+        let proxied = (route: route, target: target)
         answered = true
         idleTimer?.cancel()
         idleTimer = nil
@@ -251,12 +258,26 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
+    /// The request's route sizes its body or bounds its arrival itself (`request_size`, `request_timeout`).
+    private func applyLimits(_ limits: HeadRoute.Limits, endStream: Bool, context: ChannelHandlerContext) {
+        if let maxBody = limits.maxBody { collector.maxBodySize = maxBody }
+        guard let timeout = limits.timeout, !endStream else { return }
+        let deadline = context.eventLoop.now + timeout
+        requestDeadline = deadline
+        idleTimer?.cancel()
+        scheduleIdleCheck(at: min(deadline, lastActivity + idleTimeout), context: context)
+    }
+
     private func scheduleIdleCheck(at deadline: NIODeadline, context: ChannelHandlerContext) {
         idleTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [weak self] in
             guard let self, let context = self.context else { return }
             self.idleTimer = nil
             guard !self.collector.isComplete else { return }
-            let due = self.lastActivity + self.idleTimeout
+            if let requestDeadline = self.requestDeadline, context.eventLoop.now >= requestDeadline {
+                let error = GatewayError(.requestTimeout, "the request did not arrive within its route's request_timeout")
+                return self.respond(error.response(allocator: context.channel.allocator))
+            }
+            let due = min(self.lastActivity + self.idleTimeout, self.requestDeadline ?? .distantFuture)
             if due > context.eventLoop.now {
                 self.scheduleIdleCheck(at: due, context: context)
             } else {

@@ -1,0 +1,676 @@
+"""The `jwt_auth` edge plugin through `sluice run`: tokens made by PyJWT (keys made by `cryptography` at test
+time, never committed) for every algorithm, from an HMAC secret, PEM public keys or certificates and a JWKS file;
+the refusals (401 with RFC 6750's challenge, 403 for another audience); claims bound into the Thrift call ahead
+of what the client sent, claims as headers and hidden credentials on compiled and proxy routes; the token from a
+query parameter, a cookie or another header; HTTP/1.1, h2c and WebSocket messages; refusals in /metrics and the
+access log, and never at the backend; `sluice check` errors at file:line:col.
+
+One gateway (module scope) carries every route; each test uses its own paths, so the counts a test reads
+(metrics, access log, the upstream's served count) are its own. Compiled routes go to the demo backend's
+EchoService, which answers the request it was sent, so a bound claim shows in the reply; proxy routes go to the
+stdlib HTTP echo upstream of test_http_proxy.py, which answers the headers it received."""
+
+import base64
+import datetime
+import hashlib
+import hmac
+import json
+import re
+import secrets
+import time
+import urllib.request
+
+import jwt
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from cryptography.x509.oid import NameOID
+from websockets.sync.client import connect as websocket_connect
+
+from conftest import ECHO_IDL, REPO
+from support.gateway import Gateway, start_with_config, write_routes
+from support.h2conn import H2Connection
+from support.processes import free_port
+from test_access_log import read_lines
+from test_http_proxy import upstream  # noqa: F401 (the stdlib HTTP echo server, as a fixture)
+from test_metrics import scrape, value
+
+ISSUER = "https://auth.example.test"
+AUDIENCE = "store"
+CHALLENGE = 'Bearer realm="sluice"'
+INVALID = re.compile(r'^Bearer realm="sluice", error="invalid_token", error_description="[^"\\]+"$')
+
+PEM_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"]
+HMAC_ALGORITHMS = ["HS256", "HS384", "HS512"]
+
+
+# --- keys and tokens -----------------------------------------------------------------------------------------
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def public_pem(key):
+    return key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def self_signed_certificate(key):
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "jwt signer")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+                   .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+                   .not_valid_after(now + datetime.timedelta(days=30)).sign(key, hashes.SHA256()))
+    return certificate.public_bytes(serialization.Encoding.PEM)
+
+
+def jwk(key, kid):
+    """The public JWK of `key` (PyJWT's own conversion), named `kid`."""
+    public = key.public_key()
+    if isinstance(public, rsa.RSAPublicKey):
+        value = jwt.algorithms.RSAAlgorithm.to_jwk(public, as_dict=True)
+    elif isinstance(public, ec.EllipticCurvePublicKey):
+        value = jwt.algorithms.ECAlgorithm.to_jwk(public, as_dict=True)
+    else:
+        value = jwt.algorithms.OKPAlgorithm.to_jwk(public, as_dict=True)
+    value.pop("alg", None)
+    value["kid"] = kid
+    return value
+
+
+class Keys:
+    """Every key the tests sign with, made now; the gateway's files (PEMs, JWKS) are written beside the routes."""
+
+    def __init__(self):
+        self.secret = secrets.token_hex(32)       # 64 bytes: HS256, HS384 and HS512
+        self.short_secret = secrets.token_hex(16)  # 32 bytes: HS256 only
+        self.other_secret = secrets.token_hex(32)
+        self.rsa = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.rsa_other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.ec256 = ec.generate_private_key(ec.SECP256R1())
+        self.ec384 = ec.generate_private_key(ec.SECP384R1())
+        self.ed25519 = ed25519.Ed25519PrivateKey.generate()
+
+    def for_algorithm(self, algorithm):
+        if algorithm.startswith("HS"):
+            return self.secret
+        if algorithm[:2] in ("RS", "PS"):
+            return self.rsa
+        return {"ES256": self.ec256, "ES384": self.ec384, "EdDSA": self.ed25519}[algorithm]
+
+    def write(self, directory):
+        (directory / "rsa.pub.pem").write_bytes(public_pem(self.rsa))
+        (directory / "ec256.pub.pem").write_bytes(public_pem(self.ec256))
+        (directory / "ec384.pub.pem").write_bytes(public_pem(self.ec384))
+        (directory / "ed25519.pub.pem").write_bytes(public_pem(self.ed25519))
+        (directory / "rsa.cert.pem").write_bytes(self_signed_certificate(self.rsa))
+        (directory / "jwks.json").write_text(json.dumps({"keys": [
+            jwk(self.rsa, "rsa-1"), jwk(self.rsa_other, "rsa-2"), jwk(self.ec256, "ec256"), jwk(self.ec384, "ec384"),
+            jwk(self.ed25519, "ed")]}))
+
+
+def claims(**changes):
+    """A valid payload (sub alice, iss, aud, expiring in 10 minutes) with `changes`; None removes a claim."""
+    now = int(time.time())
+    payload = {"sub": "alice", "iss": ISSUER, "aud": AUDIENCE, "iat": now, "exp": now + 600}
+    payload.update(changes)
+    return {k: v for k, v in payload.items() if v is not None}
+
+
+def sign(key, algorithm="HS256", kid=None, **changes):
+    return jwt.encode(claims(**changes), key, algorithm=algorithm, headers={"kid": kid} if kid else None)
+
+
+def hmac_by_hand(secret, payload, algorithm="HS256"):
+    """An HS token signed with any bytes as the key (PyJWT refuses a PEM as an HMAC secret, an attacker does not)."""
+    digest = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}[algorithm]
+    signing_input = "%s.%s" % (b64url(json.dumps({"alg": algorithm, "typ": "JWT"}).encode()),
+                               b64url(json.dumps(payload).encode()))
+    return signing_input + "." + b64url(hmac.new(secret, signing_input.encode(), digest).digest())
+
+
+def bearer(token):
+    return {"Authorization": "Bearer " + token}
+
+
+# --- the gateway -------------------------------------------------------------------------------------------------
+
+def echo_service(name, backend, **extra):
+    return dict({"name": name, "idl": str(ECHO_IDL), "transport": "ttheader", "codec": "binary",
+                 "endpoints": [backend.address], "timeout": "2s"}, **extra)
+
+
+def say(path, jwt_auth=None, method="POST", service="echo", **extra):
+    route = {"method": method, "path": path, "service": service, "call": "EchoService.Say", "body": "req"}
+    if jwt_auth is not None:
+        route["plugins"] = {"jwt_auth": jwt_auth}
+    route.update(extra)
+    return route
+
+
+def proxied(path, jwt_auth=None, service="web", **extra):
+    route = {"method": "*", "path": path + "/{rest=**}", "service": service, "rewrite": "/{rest}"}
+    if jwt_auth is not None:
+        route["plugins"] = {"jwt_auth": jwt_auth}
+    route.update(extra)
+    return route
+
+
+ALL_PEMS = ["rsa.pub.pem", "ec256.pub.pem", "ec384.pub.pem", "ed25519.pub.pem"]
+
+
+def jwt_document(keys, demo_backend, upstream_port):
+    secret = {"secret": keys.secret}
+    strict = {"secret": keys.secret, "public_keys": ["rsa.pub.pem"], "issuer": ISSUER, "audience": AUDIENCE}
+    return {
+        "services": [
+            echo_service("echo", demo_backend),
+            # Through a cluster (a retry setting), so /metrics counts the calls that reach the backend.
+            echo_service("echo-counted", demo_backend, retry={"max_attempts": 2, "on": ["connect_failure"]}),
+            # Every route of this service inherits its jwt_auth (claim_headers works at any level).
+            echo_service("echo-guarded", demo_backend,
+                         plugins={"jwt_auth": {"secret": keys.secret, "claim_headers": {"sub": "x-user"}}}),
+            {"name": "web", "protocol": "http", "endpoints": ["http://127.0.0.1:%d" % upstream_port], "timeout": "5s"},
+        ],
+        "routes": [
+            say("/open/{req.name}"),
+            # 1. every algorithm
+            say("/hs/{req.name}", secret),
+            say("/hs32/{req.name}", {"secret": keys.short_secret}),
+            say("/pem/{req.name}", {"public_keys": ALL_PEMS}),
+            say("/cert/{req.name}", {"public_keys": ["rsa.cert.pem"]}),
+            say("/jwks/{req.name}", {"jwks_file": "jwks.json"}),
+            say("/pem-and-jwks/{req.name}", {"public_keys": ["rsa.pub.pem"], "jwks_file": "jwks.json"}),
+            # 2. refusals
+            say("/strict/{req.name}", strict),
+            say("/audiences/{req.name}", dict(strict, issuer=["https://other.test", ISSUER],
+                                             audience=["billing", AUDIENCE])),
+            say("/leeway/{req.name}", dict(secret, leeway="60s")),
+            say("/rs256-only/{req.name}", {"secret": keys.secret, "public_keys": ["rsa.pub.pem"],
+                                           "algorithms": ["RS256"]}),
+            # 3. claims into the call, ahead of the body, a header and a query parameter
+            say("/v1/jwt/{req.name}", {"secret": keys.secret, "claims": {"sub": "req.user"}}, method="PUT"),
+            say("/claims/header/{req.name}", {"secret": keys.secret, "claims": {"sub": "req.user"}},
+                headers={"x-user": "req.user"}),
+            say("/claims/query/{req.name}", {"secret": keys.secret, "claims": {"sub": "req.user"}},
+                query={"user": "req.user"}),
+            say("/claims/two/{req.name}", {"secret": keys.secret, "claims": {"sub": "req.user", "note": "req.message"}}),
+            say("/claim-headers/{req.name}", {"secret": keys.secret, "claim_headers": {"sub": "x-user"}},
+                headers={"x-user": "req.user"}),
+            say("/hidden/{req.name}", {"secret": keys.secret, "from": {"header": "x-token"}, "hide_credentials": True},
+                headers={"x-token": "req.message"}),
+            say("/shown/{req.name}", {"secret": keys.secret, "from": {"header": "x-token"}},
+                headers={"x-token": "req.message"}),
+            # 4. where the token is
+            say("/from/query/{req.name}", dict(secret, **{"from": {"query": "token"}})),
+            say("/from/cookie/{req.name}", dict(secret, **{"from": {"cookie": "jwt"}})),
+            say("/from/header/{req.name}", dict(secret, **{"from": {"header": "X-Token"}})),
+            # inheritance: the service's jwt_auth, and switched off
+            say("/svc/{req.name}", service="echo-guarded", headers={"x-user": "req.user"}),
+            say("/svc-off/{req.name}", service="echo-guarded", plugins={"jwt_auth": "off"}),
+            # 6. counted
+            say("/counted/{req.name}", dict(strict), service="echo-counted", name="jwt-counted"),
+            # proxy routes
+            proxied("/p/claims", {"secret": keys.secret, "claim_headers": {"sub": "x-user-id", "tenant": "x-tenant"},
+                                  "hide_credentials": True}),
+            proxied("/p/shown", {"secret": keys.secret}),
+            proxied("/p/counted", {"secret": keys.secret, "audience": AUDIENCE}, name="jwt-proxy-counted"),
+        ],
+    }
+
+
+@pytest.fixture(scope="module")
+def keys():
+    return Keys()
+
+
+@pytest.fixture(scope="module")
+def routes_dir(tmp_path_factory, keys, demo_backend, upstream):
+    directory = tmp_path_factory.mktemp("jwt-routes")
+    keys.write(directory)
+    write_routes(directory, jwt_document(keys, demo_backend, upstream))
+    return directory
+
+
+@pytest.fixture(scope="module")
+def gw(sluice_bin, routes_dir, tmp_path_factory):
+    logs = tmp_path_factory.mktemp("jwt-logs")
+    admin_port = free_port()
+    gateway = Gateway.start(sluice_bin, routes_dir, logs / "gateway.log", extra=(
+        "--admin", "127.0.0.1:%d" % admin_port, "--access-log", str(logs / "access.log"), "--websocket-path", "/ws",
+        "--watch", "off"))
+    gateway.admin_port = admin_port
+    gateway.access_log = logs / "access.log"
+    yield gateway
+    gateway.stop()
+
+
+def assert_ok(answer, name, **fields):
+    assert answer.status == 200, answer
+    assert answer.json == dict({"name": name}, **fields), answer
+
+
+def assert_unauthorized(answer, no_token=False):
+    assert answer.status == 401, answer
+    error = answer.json["error"]
+    assert (error["code"], error["plugin"]) == ("unauthorized", "jwt_auth"), answer
+    challenge = answer.header("www-authenticate")
+    if no_token:
+        assert challenge == CHALLENGE, challenge
+        assert error["message"] == "no bearer token", answer
+    else:
+        assert challenge and INVALID.match(challenge), challenge
+    return error["message"]
+
+
+def assert_forbidden(answer):
+    assert answer.status == 403, answer
+    error = answer.json["error"]
+    assert (error["code"], error["plugin"]) == ("forbidden", "jwt_auth"), answer
+
+
+def upstream_headers(answer, name):
+    return [v for k, v in answer.json["headers"] if k.lower() == name.lower()]
+
+
+# --- 1. every algorithm with its key ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("algorithm", HMAC_ALGORITHMS)
+def test_hmac_algorithms_with_the_secret(gw, keys, algorithm):
+    assert_ok(gw.post("/hs/bob", {"message": "m"}, headers=bearer(sign(keys.secret, algorithm))), "bob", message="m")
+
+
+def test_a_32_byte_secret_verifies_hs256_only(gw, keys):
+    assert_ok(gw.post("/hs32/bob", {}, headers=bearer(sign(keys.short_secret, "HS256"))), "bob")
+    for algorithm in ("HS384", "HS512"):
+        assert_unauthorized(gw.post("/hs32/bob", {}, headers=bearer(sign(keys.short_secret, algorithm))))
+
+
+@pytest.mark.parametrize("algorithm", PEM_ALGORITHMS)
+def test_public_key_algorithms_with_pem_files(gw, keys, algorithm):
+    token = sign(keys.for_algorithm(algorithm), algorithm)
+    assert_ok(gw.post("/pem/bob", {"message": algorithm}, headers=bearer(token)), "bob", message=algorithm)
+
+
+@pytest.mark.parametrize("algorithm", ["RS256", "PS256"])
+def test_rsa_algorithms_with_a_certificate(gw, keys, algorithm):
+    assert_ok(gw.post("/cert/bob", {}, headers=bearer(sign(keys.rsa, algorithm))), "bob")
+    assert_unauthorized(gw.post("/cert/bob", {}, headers=bearer(sign(keys.rsa_other, algorithm))))
+
+
+@pytest.mark.parametrize("algorithm,kid", [(a, "rsa-1") for a in PEM_ALGORITHMS[:6]]
+                         + [("ES256", "ec256"), ("ES384", "ec384"), ("EdDSA", "ed")])
+def test_public_key_algorithms_with_a_jwks_file(gw, keys, algorithm, kid):
+    token = sign(keys.for_algorithm(algorithm), algorithm, kid=kid)
+    assert_ok(gw.post("/jwks/bob", {"message": algorithm}, headers=bearer(token)), "bob", message=algorithm)
+
+
+def test_the_kid_selects_the_jwks_key(gw, keys):
+    assert_ok(gw.post("/jwks/bob", {}, headers=bearer(sign(keys.rsa_other, "RS256", kid="rsa-2"))), "bob")
+    assert_ok(gw.post("/jwks/bob", {}, headers=bearer(sign(keys.rsa, "RS256", kid="rsa-1"))), "bob")
+    # Each key only under its own kid.
+    assert_unauthorized(gw.post("/jwks/bob", {}, headers=bearer(sign(keys.rsa, "RS256", kid="rsa-2"))))
+    assert_unauthorized(gw.post("/jwks/bob", {}, headers=bearer(sign(keys.rsa_other, "RS256", kid="rsa-1"))))
+    # A kid naming a key of another kind.
+    assert_unauthorized(gw.post("/jwks/bob", {}, headers=bearer(sign(keys.rsa, "RS256", kid="ec256"))))
+
+
+def test_an_unknown_kid_is_refused(gw, keys):
+    message = assert_unauthorized(gw.post("/jwks/bob", {}, headers=bearer(sign(keys.rsa, "RS256", kid="nope"))))
+    assert "nope" in message, message
+    # JWKS keys all have kids: a token without one finds no key.
+    assert_unauthorized(gw.post("/jwks/bob", {}, headers=bearer(sign(keys.rsa, "RS256"))))
+
+
+def test_without_a_known_kid_the_keys_without_kid_are_tried(gw, keys):
+    """On a route with a PEM (no kid) and a JWKS: an unknown kid, or none, falls back to the PEM key."""
+    assert_ok(gw.post("/pem-and-jwks/bob", {}, headers=bearer(sign(keys.rsa, "RS256", kid="nope"))), "bob")
+    assert_ok(gw.post("/pem-and-jwks/bob", {}, headers=bearer(sign(keys.rsa, "RS256"))), "bob")
+    assert_ok(gw.post("/pem-and-jwks/bob", {}, headers=bearer(sign(keys.rsa_other, "RS256", kid="rsa-2"))), "bob")
+    # The PEM key is not another key's kid: rsa_other without its kid has no key.
+    assert_unauthorized(gw.post("/pem-and-jwks/bob", {}, headers=bearer(sign(keys.rsa_other, "RS256"))))
+
+
+# --- 2. refusals ------------------------------------------------------------------------------------------------
+
+def test_no_token(gw):
+    assert_unauthorized(gw.post("/strict/bob", {}), no_token=True)
+    assert_unauthorized(gw.post("/strict/bob", {}, headers={"Authorization": "Basic YWxpY2U6cHc="}), no_token=True)
+    assert_unauthorized(gw.post("/strict/bob", {}, headers={"Authorization": "Bearer "}), no_token=True)
+
+
+def test_a_good_token_passes_the_strict_route(gw, keys):
+    assert_ok(gw.post("/strict/bob", {}, headers=bearer(sign(keys.secret))), "bob")
+    assert_ok(gw.post("/strict/bob", {}, headers={"authorization": "bearer " + sign(keys.rsa, "RS256")}), "bob")
+
+
+@pytest.mark.parametrize("case", ["expired", "not-yet-valid", "wrong-issuer", "no-issuer"])
+def test_time_and_issuer_refusals(gw, keys, case):
+    now = int(time.time())
+    changes = {"expired": {"exp": now - 120}, "not-yet-valid": {"nbf": now + 300},
+               "wrong-issuer": {"iss": "https://evil.test"}, "no-issuer": {"iss": None}}[case]
+    assert_unauthorized(gw.post("/strict/bob", {}, headers=bearer(sign(keys.secret, **changes))))
+
+
+def test_leeway(gw, keys):
+    now = int(time.time())
+    # Well inside and well outside the 60 s allowed, so the test's own clock does not matter.
+    assert_ok(gw.post("/leeway/bob", {}, headers=bearer(sign(keys.secret, exp=now - 20))), "bob")
+    assert_ok(gw.post("/leeway/bob", {}, headers=bearer(sign(keys.secret, nbf=now + 20))), "bob")
+    assert_unauthorized(gw.post("/leeway/bob", {}, headers=bearer(sign(keys.secret, exp=now - 200))))
+    assert_unauthorized(gw.post("/leeway/bob", {}, headers=bearer(sign(keys.secret, nbf=now + 200))))
+    # Without leeway, 20 s either way is refused.
+    assert_unauthorized(gw.post("/strict/bob", {}, headers=bearer(sign(keys.secret, exp=now - 20))))
+    assert_unauthorized(gw.post("/strict/bob", {}, headers=bearer(sign(keys.secret, nbf=now + 20))))
+
+
+def test_audience(gw, keys):
+    assert_forbidden(gw.post("/strict/bob", {}, headers=bearer(sign(keys.secret, aud="billing"))))
+    assert_forbidden(gw.post("/strict/bob", {}, headers=bearer(sign(keys.secret, aud=None))))
+    assert_forbidden(gw.post("/strict/bob", {}, headers=bearer(sign(keys.secret, aud=["billing", "crm"]))))
+    assert_ok(gw.post("/strict/bob", {}, headers=bearer(sign(keys.secret, aud=["billing", AUDIENCE]))), "bob")
+    # Lists on the route: any issuer of them, any audience of them.
+    assert_ok(gw.post("/audiences/bob", {}, headers=bearer(sign(keys.secret, aud="billing"))), "bob")
+    assert_ok(gw.post("/audiences/bob", {}, headers=bearer(sign(keys.secret, iss="https://other.test"))), "bob")
+    assert_forbidden(gw.post("/audiences/bob", {}, headers=bearer(sign(keys.secret, aud="crm"))))
+    assert_unauthorized(gw.post("/audiences/bob", {}, headers=bearer(sign(keys.secret, iss="https://evil.test"))))
+
+
+def test_bad_signatures(gw, keys):
+    assert_unauthorized(gw.post("/strict/bob", {}, headers=bearer(sign(keys.other_secret))))
+    # An RS token signed with another RSA key.
+    assert_unauthorized(gw.post("/strict/bob", {}, headers=bearer(sign(keys.rsa_other, "RS256"))))
+    assert_unauthorized(gw.post("/pem/bob", {}, headers=bearer(sign(keys.rsa_other, "RS256"))))
+    # Another payload under a good signature.
+    good = sign(keys.secret)
+    header, _, signature = good.split(".")
+    forged = "%s.%s.%s" % (header, b64url(json.dumps(claims(sub="mallory")).encode()), signature)
+    assert_unauthorized(gw.post("/strict/bob", {}, headers=bearer(forged)))
+
+
+@pytest.mark.parametrize("token", ["garbage", "a.b", "a.b.c.d", "..", "eyJhbGciOiJIUzI1NiJ9..", "%%%.%%%.%%%",
+                                   "truncated", "no-signature", "payload-not-json"])
+def test_malformed_tokens(gw, keys, token):
+    good = sign(keys.secret)
+    token = {"truncated": good[:-10], "no-signature": good.rsplit(".", 1)[0] + ".",
+             "payload-not-json": good.split(".")[0] + "." + b64url(b"[1,2") + "." + good.split(".")[2]}.get(token, token)
+    assert_unauthorized(gw.post("/strict/bob", {}, headers=bearer(token)))
+
+
+def test_alg_none_is_refused(gw, keys):
+    unsigned = jwt.encode(claims(), None, algorithm="none")
+    assert unsigned.endswith(".")
+    for path in ("/strict/bob", "/hs/bob", "/pem/bob", "/jwks/bob"):
+        assert_unauthorized(gw.post(path, {}, headers=bearer(unsigned)))
+    # Nor spelled otherwise, nor with a signature attached.
+    header = b64url(json.dumps({"alg": "None", "typ": "JWT"}).encode())
+    assert_unauthorized(gw.post("/strict/bob", {}, headers=bearer(
+        header + "." + unsigned.split(".")[1] + "." + b64url(b"sig"))))
+
+
+def test_key_confusion_hs256_signed_with_the_rsa_public_key(gw, keys, routes_dir):
+    pem = public_pem(keys.rsa)
+    confused = hmac_by_hand(pem, claims())
+    for path in ("/pem/bob", "/strict/bob", "/cert/bob", "/rs256-only/bob"):
+        assert_unauthorized(gw.post(path, {}, headers=bearer(confused)))
+    # The same with the PEM without its final newline, and the certificate's bytes.
+    assert_unauthorized(gw.post("/pem/bob", {}, headers=bearer(hmac_by_hand(pem.strip(), claims()))))
+    certificate = (routes_dir / "rsa.cert.pem").read_bytes()
+    assert_unauthorized(gw.post("/cert/bob", {}, headers=bearer(hmac_by_hand(certificate, claims()))))
+
+
+def test_algorithms_restricts_what_is_accepted(gw, keys):
+    assert_ok(gw.post("/rs256-only/bob", {}, headers=bearer(sign(keys.rsa, "RS256"))), "bob")
+    for algorithm in ("HS256", "HS512"):
+        assert_unauthorized(gw.post("/rs256-only/bob", {}, headers=bearer(sign(keys.secret, algorithm))))
+    for algorithm in ("RS384", "PS256"):
+        assert_unauthorized(gw.post("/rs256-only/bob", {}, headers=bearer(sign(keys.rsa, algorithm))))
+    # A token for a key the route does not have.
+    assert_unauthorized(gw.post("/hs/bob", {}, headers=bearer(sign(keys.rsa, "RS256"))))
+    assert_unauthorized(gw.post("/pem/bob", {}, headers=bearer(sign(keys.secret, "HS256"))))
+
+
+# --- 3. claims into the call and into headers, hidden credentials -------------------------------------------------
+
+def test_the_claim_fills_the_field_ahead_of_the_body(gw, keys):
+    answer = gw.request("PUT", "/v1/jwt/bob", {"message": "m", "user": "spoof"}, headers=bearer(sign(keys.secret)))
+    assert answer.status == 200, answer
+    assert answer.json == {"message": "m", "user": "alice", "name": "bob"}
+    # Without a body value the claim is there too.
+    assert_ok(gw.request("PUT", "/v1/jwt/bob", {}, headers=bearer(sign(keys.secret, sub="carol"))), "bob", user="carol")
+    assert_unauthorized(gw.request("PUT", "/v1/jwt/bob", {"user": "alice"}), no_token=True)
+
+
+def test_the_claim_wins_over_a_header_and_a_query_binding(gw, keys):
+    token = sign(keys.secret)
+    assert_ok(gw.post("/claims/header/bob", {"user": "spoof"}, headers=dict(bearer(token), **{"X-User": "spoof2"})),
+              "bob", user="alice")
+    assert_ok(gw.post("/claims/query/bob?user=spoof3", {"user": "spoof"}, headers=bearer(token)), "bob", user="alice")
+    # Without the plugin's claim the client's values are what the call gets (the bindings work).
+    assert_ok(gw.post("/open/bob", {"user": "u"}), "bob", user="u")
+
+
+def test_two_claims_fill_two_fields(gw, keys):
+    token = sign(keys.secret, sub="dave", note="from the token")
+    assert_ok(gw.post("/claims/two/bob", {"message": "mine", "user": "me"}, headers=bearer(token)), "bob",
+              message="from the token", user="dave")
+
+
+def test_claim_headers_on_a_compiled_route(gw, keys):
+    assert_ok(gw.post("/claim-headers/bob", {}, headers=dict(bearer(sign(keys.secret)), **{"X-User": "spoof"})),
+              "bob", user="alice")
+
+
+def test_claim_headers_on_a_proxy_route_replace_the_clients_copies(gw, keys):
+    token = sign(keys.secret, tenant="acme")
+    answer = gw.get("/p/claims/echo", headers=dict(bearer(token), **{"X-User-Id": "spoof", "X-Tenant": "other"}))
+    assert answer.status == 200, answer
+    assert upstream_headers(answer, "x-user-id") == ["alice"]
+    assert upstream_headers(answer, "x-tenant") == ["acme"]
+    # A claim the token lacks: the client's copy is still removed, and none is added.
+    answer = gw.get("/p/claims/echo", headers=dict(bearer(sign(keys.secret)), **{"X-Tenant": "other"}))
+    assert answer.status == 200, answer
+    assert upstream_headers(answer, "x-tenant") == []
+    assert upstream_headers(answer, "x-user-id") == ["alice"]
+
+
+def test_hide_credentials(gw, keys):
+    token = sign(keys.secret)
+    # Proxy routes: hidden on /p/claims, passed on /p/shown.
+    hidden = gw.get("/p/claims/echo", headers=bearer(token))
+    assert hidden.status == 200 and upstream_headers(hidden, "authorization") == [], hidden
+    shown = gw.get("/p/shown/echo", headers=bearer(token))
+    assert shown.status == 200 and upstream_headers(shown, "authorization") == ["Bearer " + token], shown
+    # Compiled routes: the token's header is bound to `message` -- absent when hidden.
+    assert_ok(gw.post("/hidden/bob", {}, headers={"X-Token": token}), "bob")
+    assert_ok(gw.post("/shown/bob", {}, headers={"X-Token": token}), "bob", message=token)
+
+
+def test_a_service_jwt_auth_is_inherited_and_switched_off(gw, keys):
+    assert_unauthorized(gw.post("/svc/bob", {}), no_token=True)
+    assert_ok(gw.post("/svc/bob", {}, headers=dict(bearer(sign(keys.secret)), **{"X-User": "spoof"})), "bob",
+              user="alice")
+    assert_ok(gw.post("/svc-off/bob", {}), "bob")
+
+
+# --- 4. where the token is -------------------------------------------------------------------------------------
+
+def test_token_from_a_query_parameter(gw, keys):
+    token = sign(keys.secret)
+    assert_ok(gw.post("/from/query/bob?x=1&token=" + token, {}), "bob")
+    assert_unauthorized(gw.post("/from/query/bob", {}, headers=bearer(token)), no_token=True)
+    assert_unauthorized(gw.post("/from/query/bob?token=" + sign(keys.other_secret), {}))
+
+
+def test_token_from_a_cookie(gw, keys):
+    token = sign(keys.secret)
+    assert_ok(gw.post("/from/cookie/bob", {}, headers={"Cookie": "theme=dark; jwt=%s; lang=en" % token}), "bob")
+    assert_ok(gw.post("/from/cookie/bob", {}, headers={"Cookie": "jwt=" + token}), "bob")
+    assert_unauthorized(gw.post("/from/cookie/bob", {}, headers=bearer(token)), no_token=True)
+    assert_unauthorized(gw.post("/from/cookie/bob", {}, headers={"Cookie": "xjwt=" + token}), no_token=True)
+    assert_unauthorized(gw.post("/from/cookie/bob", {}, headers={"Cookie": "jwt=" + sign(keys.other_secret)}))
+
+
+def test_token_from_another_header(gw, keys):
+    token = sign(keys.secret)
+    assert_ok(gw.post("/from/header/bob", {}, headers={"X-Token": token}), "bob")
+    assert_ok(gw.post("/from/header/bob", {}, headers={"x-token": "Bearer " + token}), "bob")
+    assert_unauthorized(gw.post("/from/header/bob", {}, headers=bearer(token)), no_token=True)
+    assert_unauthorized(gw.post("/from/header/bob", {}, headers={"X-Token": sign(keys.other_secret)}))
+
+
+# --- 5. HTTP/2 and WebSocket messages ----------------------------------------------------------------------------
+
+def h2_exchange(gw, requests):
+    """(method, path, body, headers) over one h2c connection: [(status, headers dict, body)]."""
+    h2 = H2Connection(gw.port).start()
+    try:
+        streams = [h2.request(method, path, body, headers=list(headers.items())) for method, path, body, headers in requests]
+        assert h2.wait_for_responses(streams)
+        return [(h2.responses[s]["status"], dict(h2.responses[s]["headers"]), h2.responses[s]["body"]) for s in streams]
+    finally:
+        h2.close()
+
+
+def test_over_http2(gw, keys):
+    token = sign(keys.secret)
+    answers = h2_exchange(gw, [
+        ("PUT", "/v1/jwt/bob", {"message": "m", "user": "spoof"}, {"authorization": "Bearer " + token}),
+        ("POST", "/strict/bob", {}, {}),
+        ("POST", "/strict/bob", {}, {"authorization": "Bearer " + sign(keys.secret, exp=int(time.time()) - 100)}),
+        ("POST", "/strict/bob", {}, {"authorization": "Bearer " + sign(keys.secret, aud="billing")}),
+        ("GET", "/p/claims/echo", None, {"authorization": "Bearer " + token, "x-user-id": "spoof"}),
+        ("GET", "/p/claims/echo", None, {}),
+        ("POST", "/from/cookie/bob", {}, {"cookie": "jwt=" + token}),
+    ])
+    (ok, _, body), (none, none_headers, none_body), (expired, expired_headers, _), (other, _, other_body), \
+        (proxied_ok, _, proxied_body), (proxied_none, proxied_headers, _), (cookie, _, _) = answers
+    assert ok == 200 and json.loads(body) == {"message": "m", "user": "alice", "name": "bob"}, body
+    assert none == 401 and none_headers["www-authenticate"] == CHALLENGE
+    assert json.loads(none_body)["error"] == {"code": "unauthorized", "plugin": "jwt_auth", "message": "no bearer token"}
+    assert expired == 401 and INVALID.match(expired_headers["www-authenticate"]), expired_headers
+    assert other == 403 and json.loads(other_body)["error"]["code"] == "forbidden"
+    assert proxied_ok == 200, proxied_body
+    sent = json.loads(proxied_body)["headers"]
+    assert [v for k, v in sent if k.lower() == "x-user-id"] == ["alice"]
+    assert not [v for k, v in sent if k.lower() == "authorization"]
+    assert proxied_none == 401 and proxied_headers["www-authenticate"] == CHALLENGE
+    assert cookie == 200
+
+
+def ws_exchange(gw, messages, headers=None):
+    with websocket_connect("ws://127.0.0.1:%d/ws" % gw.port, additional_headers=headers, open_timeout=10) as ws:
+        replies = []
+        for i, message in enumerate(messages):
+            ws.send(json.dumps(dict(message, id=i)))
+            replies.append(json.loads(ws.recv(timeout=20)))
+        return replies
+
+
+def test_over_websocket_messages(gw, keys):
+    token = sign(keys.secret)
+    replies = ws_exchange(gw, [
+        {"method": "PUT", "path": "/v1/jwt/bob", "headers": {"Authorization": "Bearer " + token},
+         "body": {"message": "m", "user": "spoof"}},
+        {"method": "POST", "path": "/strict/bob", "body": {}},
+        {"method": "POST", "path": "/strict/bob", "headers": {"authorization": "Bearer " + sign(keys.other_secret)},
+         "body": {}},
+        {"method": "POST", "path": "/strict/bob", "headers": {"authorization": "Bearer " + sign(keys.secret, aud="x")},
+         "body": {}},
+        {"method": "GET", "path": "/p/claims/echo", "headers": {"authorization": "Bearer " + token, "x-user-id": "spoof"}},
+        {"method": "GET", "path": "/p/claims/echo"},
+        {"method": "POST", "path": "/from/header/bob", "headers": {"x-token": token}, "body": {}},
+    ])
+    assert [r["status"] for r in replies] == [200, 401, 401, 403, 200, 401, 200], replies
+    assert replies[0]["body"] == {"message": "m", "user": "alice", "name": "bob"}
+    assert replies[1]["headers"]["www-authenticate"] == CHALLENGE, replies[1]
+    assert replies[1]["body"]["error"] == {"code": "unauthorized", "plugin": "jwt_auth", "message": "no bearer token"}
+    assert INVALID.match(replies[2]["headers"]["www-authenticate"]), replies[2]
+    assert replies[3]["body"]["error"]["code"] == "forbidden"
+    sent = replies[4]["body"]["headers"]
+    assert [v for k, v in sent if k.lower() == "x-user-id"] == ["alice"], sent
+    assert not [v for k, v in sent if k.lower() == "authorization"], sent
+
+
+def test_a_websocket_message_needs_its_own_token(gw, keys):
+    """The upgrade request's Authorization is not a message's: each message carries its token."""
+    replies = ws_exchange(gw, [{"method": "POST", "path": "/strict/bob", "body": {}}],
+                          headers={"Authorization": "Bearer " + sign(keys.secret)})
+    assert replies[0]["status"] == 401, replies
+
+
+# --- 6. metrics, access log, and nothing reaches the backend -----------------------------------------------------
+
+def test_refusals_are_counted_logged_and_never_reach_the_backend(gw, keys, demo_backend, upstream):
+    before = scrape(gw.admin_port)
+    now = int(time.time())
+    refusals_401 = [None, sign(keys.other_secret), sign(keys.secret, exp=now - 100), "garbage",
+                    jwt.encode(claims(), None, algorithm="none")]
+    for token in refusals_401:
+        assert_unauthorized(gw.post("/counted/c", {}, headers=bearer(token) if token else None), no_token=token is None)
+    for _ in range(2):
+        assert_forbidden(gw.post("/counted/c", {}, headers=bearer(sign(keys.secret, aud="billing"))))
+    for _ in range(3):
+        assert_ok(gw.post("/counted/c", {}, headers=bearer(sign(keys.secret))), "c")
+
+    def served():
+        with urllib.request.urlopen("http://127.0.0.1:%d/control/count" % upstream, timeout=10) as response:
+            return json.loads(response.read())["served"]
+
+    served_before = served()
+    assert gw.get("/p/counted/echo").status == 401
+    assert gw.get("/p/counted/echo", headers=bearer(sign(keys.other_secret))).status == 401
+    assert gw.get("/p/counted/echo", headers=bearer(sign(keys.secret, aud="billing"))).status == 403
+    assert gw.get("/p/counted/echo", headers=bearer(sign(keys.secret))).status == 200
+    assert served() - served_before == 1
+
+    after = scrape(gw.admin_port)
+
+    def delta(name, **labels):
+        return value(after, name, **labels) - value(before, name, **labels)
+
+    route = "jwt-counted"
+    assert delta("sluice_plugin_blocked_total", route=route, plugin="jwt_auth", code="unauthorized") == 5
+    assert delta("sluice_plugin_blocked_total", route=route, plugin="jwt_auth", code="forbidden") == 2
+    assert delta("sluice_requests_total", route=route, status="401", protocol="http1") == 5
+    assert delta("sluice_requests_total", route=route, status="403", protocol="http1") == 2
+    assert delta("sluice_requests_total", route=route, status="200", protocol="http1") == 3
+    # Only the three good calls reached the backend.
+    assert delta("sluice_upstream_attempts_total", service="echo-counted", endpoint=demo_backend.address) == 3
+    proxy_route = "jwt-proxy-counted"
+    assert delta("sluice_plugin_blocked_total", route=proxy_route, plugin="jwt_auth", code="unauthorized") == 2
+    assert delta("sluice_plugin_blocked_total", route=proxy_route, plugin="jwt_auth", code="forbidden") == 1
+
+    entries = [json.loads(line) for line in read_lines(gw.access_log, 1)]
+    deadline = time.monotonic() + 15
+    while len([e for e in entries if e["route"] in (route, proxy_route)]) < 14 and time.monotonic() < deadline:
+        time.sleep(0.05)
+        entries = [json.loads(line) for line in gw.access_log.read_text().splitlines()]
+    counted = [(e["status"], e["blocked_by"], e["endpoint"]) for e in entries if e["route"] == route]
+    assert sorted(counted, key=str) == sorted([(401, "jwt_auth", None)] * 5 + [(403, "jwt_auth", None)] * 2
+                                              + [(200, None, demo_backend.address)] * 3, key=str), counted
+    proxied = [(e["status"], e["blocked_by"]) for e in entries if e["route"] == proxy_route]
+    assert sorted(proxied, key=str) == sorted([(401, "jwt_auth")] * 2 + [(403, "jwt_auth"), (200, None)], key=str)
+
+
+# --- gateway-level jwt_auth ------------------------------------------------------------------------------------
+
+def test_a_gateway_level_jwt_auth_covers_every_route(sluice_bin, tmp_path, keys, demo_backend):
+    routes = tmp_path / "routes"
+    write_routes(routes, {"services": [echo_service("echo", demo_backend)],
+                          "routes": [say("/a/{req.name}", headers={"x-user": "req.user"}),
+                                     say("/b/{req.name}", plugins={"jwt_auth": "off"})]})
+    (tmp_path / "rsa.pub.pem").write_bytes(public_pem(keys.rsa))
+    config = tmp_path / "sluice.yaml"
+    config.write_text(json.dumps({
+        "listeners": [{"address": "127.0.0.1:0"}], "routes": str(routes), "admin": "off",
+        "plugins": {"jwt_auth": {"public_keys": ["rsa.pub.pem"], "claim_headers": {"sub": "x-user"}}}}))
+    child, listeners = start_with_config(sluice_bin, str(config), tmp_path / "gw.log")
+    try:
+        gateway = Gateway(child, listeners[0][1])
+        assert_unauthorized(gateway.post("/a/bob", {}), no_token=True)
+        answer = gateway.post("/a/bob", {}, headers=dict(bearer(sign(keys.rsa, "RS256")), **{"X-User": "spoof"}))
+        assert_ok(answer, "bob", user="alice")
+        assert_ok(gateway.post("/b/bob", {}), "bob")
+    finally:
+        child.stop()
