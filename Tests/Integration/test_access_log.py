@@ -104,7 +104,7 @@ def test_json_lines_cover_every_path(sluice_bin, tmp_path, demo_backend, upstrea
         entries = [json.loads(line) for line in read_lines(log, sent)]
         assert len(entries) == sent, entries
         keys = {"time", "client", "method", "path", "route", "protocol", "status", "service", "endpoint", "attempts",
-                "latency_ms", "bytes_in", "bytes_out", "trace_id", "blocked_by", "user_agent"}
+                "latency_ms", "bytes_in", "bytes_out", "trace_id", "blocked_by", "consumer", "user_agent"}
         assert all(set(e) == keys for e in entries), entries[0]
         by_path = {}
         for e in entries:

@@ -82,7 +82,14 @@ public enum RouteConfigLoader {
         // Rules name routes and methods, so they come once every route is known.
         validation.addFlowRules(of: files)
         diagnostics.append(contentsOf: validation.diagnostics)
-        return validation.configuration
+        let configuration = validation.configuration
+        let named = Set(configuration.pluginFiles.map { ($0 as NSString).standardizingPath })
+        for file in files where file.isKeysFile && !named.contains((file.path as NSString).standardizingPath) {
+            diagnostics.append(ConfigDiagnostic(
+                file: file.path, line: 1, column: 1,
+                message: "a keys file ('keys:') that no key_auth names in its keys_file; a route file has 'services' and 'routes'"))
+        }
+        return configuration
     }
 
     /// The directory's `*.yaml` files in name order.

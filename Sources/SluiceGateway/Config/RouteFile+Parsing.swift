@@ -34,6 +34,11 @@ extension RouteFile {
             return file
         }
         guard let root else { return file }  // an empty file declares nothing
+        if root.mapping?.contains(where: { $0.key.scalar?.string == "keys" }) == true {
+            // A key_auth keys file beside the route files: the loader checks that some plugin reads it.
+            file.isKeysFile = true
+            return file
+        }
         guard let top = reader.fields(of: root, what: "a route file", allowed: ["services", "routes"] + flowSectionKeys) else {
             return file
         }

@@ -28,6 +28,8 @@ struct RouteFile: Sendable {
     }
 
     var path: String
+    /// A key_auth keys file (top-level `keys:`) among the route files: read by the plugin naming it, not as routes.
+    var isKeysFile = false
     var services: [ServiceDraft] = []
     var routes: [RouteDraft] = []
     /// `flow`, `circuit_breakers`, `param_flow`, `system`, `sentinel` and `flow_origin`.

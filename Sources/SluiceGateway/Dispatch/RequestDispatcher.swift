@@ -35,9 +35,12 @@ final class RequestDispatcher: GatewayRequestHandler {
         var request = request
         let route: CompiledRoute
         var match = snapshot.router.match(method: request.method, path: request.path)
-        if case .methodNotAllowed = match, let preflight = preflightRoute(snapshot, request) {
-            // A CORS preflight names the method it asks about: the route that method reaches answers it.
-            match = .route(preflight)
+        var unservedPreflight = false
+        if case .methodNotAllowed(let allowed) = match, let preflight = preflightRoute(snapshot, request, allowed: allowed) {
+            // A CORS preflight names the method it asks about: the route that method reaches answers it (or,
+            // for a method no route there serves, one that does, refusing it).
+            match = .route(preflight.index)
+            unservedPreflight = !preflight.served
         }
         switch match {
         case .route(let index) where index < snapshot.routes.count:
@@ -46,7 +49,7 @@ final class RequestDispatcher: GatewayRequestHandler {
             // A proxy route reached by a whole request (a WebSocket message, or a CORS preflight; HTTP streams
             // the others before, see ProxyRouting): sent upstream as is, its response collected into the answer.
             let route = snapshot.proxyRoutes[index - snapshot.routes.count]
-            let (pass, answer) = admit(route.plugins, &request, metrics: route.metrics, allocator: allocator)
+            let (pass, answer) = admit(route.plugins, &request, unservedPreflight: unservedPreflight, metrics: route.metrics, allocator: allocator)
             guard recording else {
                 if let answer { return responder.respond(answer) }
                 return collect(route, request, trace: nil, pass: pass, on: eventLoop, allocator: allocator, responder: responder)
@@ -74,7 +77,7 @@ final class RequestDispatcher: GatewayRequestHandler {
             )
             return unrouted(error, snapshot, request, started: started, on: eventLoop, allocator: allocator, responder: responder)
         }
-        let (pass, answer) = admit(route.plugins, &request, metrics: route.metrics, allocator: allocator)
+        let (pass, answer) = admit(route.plugins, &request, unservedPreflight: unservedPreflight, metrics: route.metrics, allocator: allocator)
         guard recording else {
             if let answer { return responder.respond(answer) }
             return serve(route, request, trace: nil, pass: pass, on: eventLoop, allocator: allocator, responder: responder)
@@ -93,31 +96,42 @@ final class RequestDispatcher: GatewayRequestHandler {
     /// Runs a route's plugins: what they let through carries on with the pass (its request fields edited), what
     /// they answer (a preflight, a refusal counted as a block) is the answer.
     private func admit(
-        _ chain: PluginChain?, _ request: inout GatewayRequest, metrics: RouteMetrics?, allocator: ByteBufferAllocator
+        _ chain: PluginChain?, _ request: inout GatewayRequest, unservedPreflight: Bool, metrics: RouteMetrics?, allocator: ByteBufferAllocator
     ) -> (pass: PluginPass?, answer: GatewayResponse?) {
         guard let chain else { return (nil, nil) }
-        switch chain.admit(method: request.method, FlowRequestItems(request), bodySize: request.body?.readableBytes, allocator: allocator) {
+        let admission = chain.admit(
+            method: request.method, FlowRequestItems(request), bodySize: request.body?.readableBytes, unservedPreflight: unservedPreflight,
+            allocator: allocator)
+        switch admission {
         case .proceed(let pass):
             if pass.editsRequest { request.headers.edit(pass.editRequest) }
+            if let query = pass.editQuery(request.query) { request.query = query }
             return (pass, nil)
         case .preflight(let response):
             return (nil, response)
         case .refuse(let error, let pass):
             metrics?.pluginBlocked(plugin: error.plugin ?? "", code: error.code.name)
-            return (nil, pass.finish(error.response(allocator: allocator), allocator: allocator))
+            // The pass goes on only to name the consumer in the log.
+            return (pass, pass.finish(error.response(allocator: allocator), allocator: allocator))
         }
     }
 
     /// The route a CORS preflight (`OPTIONS` with `Origin` and `Access-Control-Request-Method`) asks about, when
     /// that route runs `cors`; nil for any other request.
-    private func preflightRoute(_ snapshot: RuntimeSnapshot, _ request: GatewayRequest) -> Int? {
+    private func preflightRoute(_ snapshot: RuntimeSnapshot, _ request: GatewayRequest, allowed: [String]) -> (index: Int, served: Bool)? {
         guard request.method == "OPTIONS", request.headers.first("origin") != nil,
-            let asked = request.headers.first("access-control-request-method"),
-            case .route(let index) = snapshot.router.match(method: asked, path: request.path)
+            let asked = request.headers.first("access-control-request-method")
         else { return nil }
-        let chain = index < snapshot.routes.count
-            ? snapshot.routes[index].plugins : snapshot.proxyRoutes[index - snapshot.routes.count].plugins
-        return chain?.settings.cors != nil ? index : nil
+        func corsRoute(_ method: String) -> Int? {
+            guard case .route(let index) = snapshot.router.match(method: method, path: request.path) else { return nil }
+            let chain = index < snapshot.routes.count
+                ? snapshot.routes[index].plugins : snapshot.proxyRoutes[index - snapshot.routes.count].plugins
+            return chain?.settings.cors != nil ? index : nil
+        }
+        if case .route = snapshot.router.match(method: asked, path: request.path) {
+            return corsRoute(asked).map { ($0, true) }
+        }
+        return allowed.lazy.compactMap(corsRoute).first.map { ($0, false) }
     }
 
     /// A whole request to a proxy route, its answer edited as its plugins say.

@@ -24,8 +24,11 @@ final class PluginChain: Sendable {
     }
 
     /// `bodySize`: the request body's size when it came whole (a WebSocket message's: HTTP bodies were sized at
-    /// their head by the listener).
-    func admit(method: String, _ request: FlowRequestItems, bodySize: Int? = nil, allocator: ByteBufferAllocator) -> Admission {
+    /// their head by the listener). `unservedPreflight`: a preflight asking for a method no route at its path
+    /// serves, brought to this route because it serves another: refused.
+    func admit(
+        method: String, _ request: FlowRequestItems, bodySize: Int? = nil, unservedPreflight: Bool = false, allocator: ByteBufferAllocator
+    ) -> Admission {
         var pass = PluginPass(chain: self)
         if let ip = settings.ipRestriction {
             let forwarded = ip.trustedProxies.isEmpty ? [] : request.headers.values("x-forwarded-for")
@@ -36,7 +39,9 @@ final class PluginChain: Sendable {
         }
         if let cors = settings.cors, let origin = request.header("origin") {
             if method == "OPTIONS", let asked = request.header("access-control-request-method") {
-                return preflight(cors, origin: origin, method: asked, headers: request.header("access-control-request-headers"), pass: pass)
+                return preflight(
+                    cors, origin: origin, method: asked, served: !unservedPreflight, headers: request.header("access-control-request-headers"),
+                    pass: pass)
             }
             if cors.allows(origin: origin) { pass.origin = origin }
         }
@@ -53,6 +58,7 @@ final class PluginChain: Sendable {
                 return .refuse(GatewayError(.unauthorized, "the API key is not valid", plugin: .keyAuth, challenge: keyAuth.challenge), pass)
             }
             if let allowed = keyAuth.allowedConsumers, !allowed.contains(consumer) {
+                pass.consumer = consumer
                 return .refuse(GatewayError(.forbidden, "consumer '\(consumer)' may not use this route", plugin: .keyAuth), pass)
             }
             pass.consumer = consumer
@@ -81,13 +87,15 @@ final class PluginChain: Sendable {
         return .proceed(pass)
     }
 
-    private func preflight(_ cors: CORSSettings, origin: String, method: String, headers: String?, pass: PluginPass) -> Admission {
+    private func preflight(
+        _ cors: CORSSettings, origin: String, method: String, served: Bool, headers: String?, pass: PluginPass
+    ) -> Admission {
         guard cors.allows(origin: origin) else {
             return .refuse(GatewayError(.forbidden, "origin \(origin) may not call this route", plugin: .cors), pass)
         }
         var pass = pass
         pass.origin = origin
-        guard cors.methods.contains(method) else {
+        guard cors.methods.contains(method), served else {
             return .refuse(GatewayError(.forbidden, "method \(method) is not allowed from other origins", plugin: .cors), pass)
         }
         guard let allowHeaders = cors.allowHeaders(requested: headers) else {
@@ -154,6 +162,18 @@ struct PluginPass: Sendable {
             for field in claimHeaderValues { headers.add(name: field.name, value: field.value) }
         }
         settings.headers?.request.apply(to: &headers)
+    }
+
+    /// The query without the API key's parameter, when `hide_credentials` says so; nil when nothing changes.
+    func editQuery(_ query: Substring) -> Substring? {
+        guard let keyAuth = settings.keyAuth, keyAuth.hideCredentials, let name = keyAuth.query, !query.isEmpty else { return nil }
+        let pairs = query.split(separator: "&", omittingEmptySubsequences: false)
+        let kept = pairs.filter { pair in
+            let key = pair.utf8.firstIndex(of: UInt8(ascii: "=")).map { pair.utf8[..<$0] } ?? pair.utf8[...]
+            return !RequestBinder.keyMatches(key, name)
+        }
+        guard kept.count != pairs.count else { return nil }
+        return kept.joined(separator: "&")[...]
     }
 
     func editResponse(_ fields: inout [(name: String, value: String)]) {

@@ -82,6 +82,7 @@ extension ProxyExchange {
         upgraded = true
         framing = ProxyResponseFraming.none
         var headers = ProxyHeaders.removingHopByHop(head.headers)
+        if let plugins, plugins.editsResponse { plugins.editResponse(&headers) }
         headers.add(name: "Connection", value: "Upgrade")
         headers.add(name: "Upgrade", value: "websocket")
         meterAnswer(Int(head.status.code), bytesOut: 0)

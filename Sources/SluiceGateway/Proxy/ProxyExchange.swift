@@ -95,6 +95,7 @@ final class ProxyExchange: UpstreamConnectionDelegate {
     }
 
     init(route: ProxyRoute, request: HTTPRequestHead, target: String, origin: ProxyHeaders.Origin, client: any ProxyClient, eventLoop: any EventLoop) {
+        var target = target
         self.route = route
         self.request = request
         self.eventLoop = eventLoop
@@ -112,6 +113,11 @@ final class ProxyExchange: UpstreamConnectionDelegate {
             case .proceed(let pass):
                 plugins = pass
                 if pass.editsRequest { pass.editRequest(&headers) }
+                if let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")),
+                    let query = pass.editQuery(target[target.index(after: mark)...])
+                {
+                    target = String(target[..<mark]) + (query.isEmpty ? "" : "?" + query)
+                }
             case .preflight(let response): pluginAnswer = .preflight(response)
             case .refuse(let error, let pass):
                 plugins = pass

@@ -5,7 +5,8 @@ extension PluginReader {
     static let reservedHeaders = [
         "content-length", "transfer-encoding", "connection", "keep-alive", "upgrade", "te", "trailer", "proxy-connection",
     ]
-    /// On answers the gateway makes, it writes these from the answer itself.
+    /// On answers the gateway makes, it writes these from the answer itself. (`server` may be edited: on a
+    /// proxied answer it is the upstream's; on the gateway's own answers the listener writes its own.)
     static let reservedResponseHeaders = reservedHeaders + ["content-type"]
 
     mutating func headers(_ node: Node) -> HeaderRewriteSettings? {
