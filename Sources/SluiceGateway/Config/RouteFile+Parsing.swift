@@ -60,11 +60,8 @@ extension RouteFile {
     private static func parseService(_ node: Node, directory: String, reader: inout YAMLReader) -> ServiceDraft? {
         var plugins = PluginLayer()
         if let field = node.mapping?.first(where: { $0.key.scalar?.string == "plugins" }) {
-            guard let layer = PluginLayer.parse(field.value, directory: directory, reader: &reader) else {
-                _ = parseServiceKind(node, directory: directory, reader: &reader)
-                return nil
-            }
-            plugins = layer
+            // A bad section is reported; the service is still read, so its routes are not "unknown service" too.
+            plugins = PluginLayer.parse(field.value, directory: directory, reader: &reader) ?? PluginLayer()
         }
         var draft = parseServiceKind(node, directory: directory, reader: &reader)
         draft?.plugins = plugins

@@ -76,12 +76,24 @@ final class PluginChain: Sendable {
                 return .refuse(GatewayError(code, error.reason, plugin: .jwtAuth, challenge: jwt.challenge(error.reason)), pass)
             }
             for binding in jwt.claimFields {
-                for text in claims.values[binding.claim]?.texts ?? [] {
+                // A field the route fills from the token is never left to the client: no claim, no call.
+                guard let value = claims.values[binding.claim] else {
+                    let reason = "the token has no '\(binding.claim)' claim, which this route needs"
+                    return .refuse(GatewayError(.unauthorized, reason, plugin: .jwtAuth, challenge: jwt.challenge(reason)), pass)
+                }
+                for text in value.texts {
                     pass.claimValues.append(BoundValue(path: binding.fieldPath, text: text, source: "claim '\(binding.claim)'"))
                 }
             }
             for (claim, header) in jwt.claimHeaders {
-                if let value = claims.values[claim] { pass.claimHeaderValues.append((header, value.texts.joined(separator: ","))) }
+                guard let value = claims.values[claim] else { continue }
+                let text = value.texts.joined(separator: ",")
+                // A header value holds no control characters (RFC 9110 §5.5): such a claim is refused, not sent.
+                guard !text.utf8.contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) else {
+                    let reason = "the token's '\(claim)' claim cannot be sent as a header"
+                    return .refuse(GatewayError(.unauthorized, reason, plugin: .jwtAuth, challenge: jwt.challenge(reason)), pass)
+                }
+                pass.claimHeaderValues.append((header, text))
             }
         }
         return .proceed(pass)
@@ -156,7 +168,13 @@ struct PluginPass: Sendable {
             }
         }
         if let jwt = settings.jwtAuth {
-            if jwt.hideCredentials, case .header(let name) = jwt.source { headers.remove(name: name) }
+            if jwt.hideCredentials {
+                switch jwt.source {
+                case .header(let name): headers.remove(name: name)
+                case .cookie(let name): Self.removeCookie(name, from: &headers)
+                case .query: break  // editQuery
+                }
+            }
             // Only a verified token says what these are.
             for (_, name) in jwt.claimHeaders { headers.remove(name: name) }
             for field in claimHeaderValues { headers.add(name: field.name, value: field.value) }
@@ -164,16 +182,35 @@ struct PluginPass: Sendable {
         settings.headers?.request.apply(to: &headers)
     }
 
-    /// The query without the API key's parameter, when `hide_credentials` says so; nil when nothing changes.
+    /// The query without the credentials' parameters (an API key's, a token's), when `hide_credentials` says
+    /// so; nil when nothing changes.
     func editQuery(_ query: Substring) -> Substring? {
-        guard let keyAuth = settings.keyAuth, keyAuth.hideCredentials, let name = keyAuth.query, !query.isEmpty else { return nil }
+        var names: [String] = []
+        if let keyAuth = settings.keyAuth, keyAuth.hideCredentials, let name = keyAuth.query { names.append(name) }
+        if let jwt = settings.jwtAuth, jwt.hideCredentials, case .query(let name) = jwt.source { names.append(name) }
+        guard !names.isEmpty, !query.isEmpty else { return nil }
         let pairs = query.split(separator: "&", omittingEmptySubsequences: false)
         let kept = pairs.filter { pair in
             let key = pair.utf8.firstIndex(of: UInt8(ascii: "=")).map { pair.utf8[..<$0] } ?? pair.utf8[...]
-            return !RequestBinder.keyMatches(key, name)
+            return !names.contains { RequestBinder.keyMatches(key, $0) }
         }
         guard kept.count != pairs.count else { return nil }
         return kept.joined(separator: "&")[...]
+    }
+
+    /// Drops cookie `name` from every `Cookie` field (a field left empty goes too).
+    static func removeCookie(_ name: String, from headers: inout HTTPHeaders) {
+        let fields = headers["cookie"]
+        guard !fields.isEmpty else { return }
+        headers.remove(name: "cookie")
+        for field in fields {
+            let kept = field.split(separator: ";").filter { pair in
+                let trimmed = pair.drop { $0 == " " }
+                return trimmed.split(separator: "=", maxSplits: 1).first.map { $0 != name } ?? true
+            }
+            let value = kept.map { $0.drop { $0 == " " } }.joined(separator: "; ")
+            if !value.isEmpty { headers.add(name: "cookie", value: value) }
+        }
     }
 
     func editResponse(_ fields: inout [(name: String, value: String)]) {

@@ -65,7 +65,7 @@ struct GatewayFileTests {
             """, path: "g.yaml")
         #expect(errors == [
             "g.yaml:3:5: unknown key 'http3' in a listener (expected one of: address, tls, http2, access_log)",
-            "g.yaml:5:1: unknown key 'stats' in the gateway config (expected one of: listeners, routes, limits, websocket, admin, watch, shutdown, metrics, access_log, tracing)",
+            "g.yaml:5:1: unknown key 'stats' in the gateway config (expected one of: listeners, routes, limits, websocket, admin, watch, shutdown, metrics, access_log, tracing, plugins)",
             "g.yaml:6:10: unknown key 'max_connections' in 'limits' (expected one of: max_body, max_header_bytes, idle_timeout, header_timeout)",
         ])
     }

@@ -21,7 +21,7 @@ struct RouteConfigDiagnosticsTests {
                 call: EchoService.Say
                 bdy: req
             """),
-            ["echo.yaml:13:5: unknown key 'bdy' in a route (expected one of: name, method, path, service, call, body, query, headers, cookies, strict, options, exceptions, rewrite, max_body, response_body, timeout, retry, hedge)"]
+            ["echo.yaml:13:5: unknown key 'bdy' in a route (expected one of: name, method, path, service, call, body, query, headers, cookies, strict, options, exceptions, rewrite, max_body, response_body, plugins, timeout, retry, hedge)"]
         ),
         (
             "route names: one per route, non-empty text",
@@ -238,7 +238,7 @@ struct RouteConfigDiagnosticsTests {
         """
         let result = try ConfigFixture(["services.yaml": yaml]).run()
         #expect(result.diagnostics == [
-            "services.yaml:11:5: unknown key 'colour' in a service (expected one of: name, idl, protocol, transport, codec, endpoints, timeout, connect_timeout, connections, pool, routes_from_idl, tls, h2c, h2, deadline_header, import_paths, auto_routes, forward_headers, response_metadata, authority, discovery, balancer, hash_key, slow_start, retry, hedge, outlier, health_check)",
+            "services.yaml:11:5: unknown key 'colour' in a service (expected one of: name, idl, protocol, transport, codec, endpoints, timeout, connect_timeout, connections, pool, routes_from_idl, tls, h2c, h2, deadline_header, plugins, import_paths, auto_routes, forward_headers, response_metadata, authority, discovery, balancer, hash_key, slow_start, retry, hedge, outlier, health_check)",
             "services.yaml:4:16: unknown transport 'http2' (expected one of: ttheader, theader, framed, buffered)",
             "services.yaml:5:12: unknown codec 'json' (expected one of: binary, compact)",
             "services.yaml:6:17: bad endpoint '127.0.0.1' (expected host:port with a port in 1...65535)",

@@ -72,13 +72,15 @@ extension PluginReader {
         let supported = Set(settings.keys.flatMap(\.algorithms))
         if let field = fields["algorithms"] {
             if let names = strings(field.value, what: "'algorithms'") {
-                for name in names {
+                let items = field.value.sequence.map(Array.init) ?? []
+                for (index, name) in names.enumerated() {
+                    let at = index < items.count ? items[index] : field.value
                     if !Self.jwtAlgorithms.contains(name) {
                         let hint = name.lowercased() == "none" ? " (unsigned tokens are never accepted)" : ""
-                        reader.error(at: field.value, "unknown algorithm '\(name)'\(hint) (expected some of: \(Self.jwtAlgorithms.joined(separator: ", ")))")
+                        reader.error(at: at, "unknown algorithm '\(name)'\(hint) (expected some of: \(Self.jwtAlgorithms.joined(separator: ", ")))")
                         valid = false
                     } else if valid, !supported.contains(name) {
-                        reader.error(at: field.value, "no key given can verify \(name)")
+                        reader.error(at: at, "no key given can verify \(name)")
                         valid = false
                     }
                 }
@@ -163,6 +165,24 @@ extension PluginReader {
         return nil
     }
 
+    /// A JWK's public key, made now so that a key jwt-kit cannot use is a `check` error.
+    private static func publicKey(_ jwk: JWK) throws -> JWTKeySource.Material {
+        switch (jwk.keyType, jwk.curve?.rawValue) {
+        case (.rsa, _):
+            guard let modulus = jwk.modulus, let exponent = jwk.exponent else { throw JWTAuthSetupError("it has no 'n' and 'e'") }
+            return .rsa(try Insecure.RSA.PublicKey(modulus: modulus, exponent: exponent))
+        case (.ecdsa, "P-256"), (.ecdsa, "P-384"):
+            guard let x = jwk.x, let y = jwk.y else { throw JWTAuthSetupError("it has no 'x' and 'y'") }
+            return jwk.curve?.rawValue == "P-256"
+                ? .ecdsaP256(try ES256PublicKey(parameters: (x, y))) : .ecdsaP384(try ES384PublicKey(parameters: (x, y)))
+        case (.octetKeyPair, "Ed25519"):
+            guard let x = jwk.x else { throw JWTAuthSetupError("it has no 'x'") }
+            return .eddsa(try EdDSA.PublicKey(x: x, curve: .ed25519))
+        default:
+            throw JWTAuthSetupError("unsupported key type or curve")
+        }
+    }
+
     /// A JWKS document's public keys, each under its `kid`.
     private mutating func jwks(_ text: String, file: String, at node: Node, into keys: inout [JWTKeySource]) -> Bool {
         let set: JWKS
@@ -179,12 +199,23 @@ extension PluginReader {
                 valid = false
                 continue
             }
-            let material = JWTKeySource.Material.jwk(jwk)
-            let algorithms = JWTKeySource.algorithms(of: material).filter(Self.jwtAlgorithms.contains)
-            guard !algorithms.isEmpty else {
-                reader.error(at: node, "key \(index) of '\(file)' (kty \(jwk.keyType.rawValue)) is not an RSA, P-256, P-384 or Ed25519 key")
+            let material: JWTKeySource.Material
+            do {
+                material = try Self.publicKey(jwk)
+            } catch {
+                reader.error(at: node, "key \(index) of '\(file)' (kty \(jwk.keyType.rawValue)) is not a usable RSA, P-256, P-384 or Ed25519 public key: \(error)")
                 valid = false
                 continue
+            }
+            var algorithms = JWTKeySource.algorithms(of: material)
+            if let alg = jwk.algorithm?.rawValue {
+                // The JWK's own `alg` is the only one it verifies (RFC 7517 §4.4).
+                guard algorithms.contains(alg) else {
+                    reader.error(at: node, "key \(index) of '\(file)' says alg \(alg), which its kind of key cannot verify")
+                    valid = false
+                    continue
+                }
+                algorithms = [alg]
             }
             keys.append(JWTKeySource(kid: jwk.keyIdentifier?.string, material: material, algorithms: algorithms, origin: reader.origin(of: node)))
         }

@@ -33,7 +33,7 @@ public struct JWTAuthSettings: Sendable, Hashable {
     var claimFields: [ClaimField] = []
     /// Claims sent upstream as headers (any copy the client sent is dropped first).
     var claimHeaders: [(claim: String, header: String)] = []
-    /// The token's header (or cookie) is not passed on.
+    /// The token's header, cookie or query parameter is not passed on.
     var hideCredentials = false
     /// jwt-kit's verifiers, made when the configuration is prepared (``JWTVerifiers/prepare(_:)``); until then
     /// every token is refused.

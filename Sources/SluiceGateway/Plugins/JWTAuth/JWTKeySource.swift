@@ -1,7 +1,7 @@
 internal import JWTKit
 
 /// A verification key as a route file gives it, already parsed (so a bad PEM or JWKS is a `check` error), and
-/// the algorithms it may verify. jwt-kit makes its verifier (``JWTVerifiers/prepare(_:)``).
+/// the algorithms it may verify (a JWKS's keys are made into these too). jwt-kit makes its verifier (``JWTVerifiers/prepare(_:)``).
 struct JWTKeySource: Sendable {
     enum Material: Sendable {
         case hmac(HMACKey)
@@ -9,7 +9,6 @@ struct JWTKeySource: Sendable {
         case ecdsaP256(ES256PublicKey)
         case ecdsaP384(ES384PublicKey)
         case eddsa(EdDSA.PublicKey)
-        case jwk(JWK)
     }
 
     /// The `kid` a token names it by; nil: any token without a `kid` (or whose `kid` no key has) may try it.
@@ -29,16 +28,6 @@ struct JWTKeySource: Sendable {
         case .ecdsaP256: ["ES256"]
         case .ecdsaP384: ["ES384"]
         case .eddsa: ["EdDSA"]
-        case .jwk(let jwk):
-            if let alg = jwk.algorithm?.rawValue { [alg] }
-            else {
-                switch jwk.keyType {
-                case .rsa: ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512"]
-                case .ecdsa: jwk.curve?.rawValue == "P-384" ? ["ES384"] : jwk.curve?.rawValue == "P-256" ? ["ES256"] : []
-                case .octetKeyPair: ["EdDSA"]
-                default: []
-                }
-            }
         }
     }
 }
@@ -85,7 +74,7 @@ final class JWTVerifiers: Sendable {
     }
 
     private static func make(_ material: JWTKeySource.Material, _ algorithm: String) async throws -> any JWTAlgorithm {
-        // A collection per pair: a JWK without `alg` keeps the first algorithm it was asked for.
+        // A collection per pair, each key under one name: the collection hands back the verifier it made.
         let keys = JWTKeyCollection()
         let kid = JWKIdentifier(string: "key")
         let digest: DigestAlgorithm = algorithm.hasSuffix("384") ? .sha384 : algorithm.hasSuffix("512") ? .sha512 : .sha256
@@ -96,9 +85,6 @@ final class JWTVerifiers: Sendable {
         case .ecdsaP256(let key): await keys.add(ecdsa: key, kid: kid)
         case .ecdsaP384(let key): await keys.add(ecdsa: key, kid: kid)
         case .eddsa(let key): await keys.add(eddsa: key, kid: kid)
-        case .jwk(var jwk):
-            jwk.keyIdentifier = kid
-            try await keys.add(jwk: jwk)
         }
         let verifier = try await keys.getKey(for: kid, alg: algorithm)
         guard verifier.name == algorithm else {
