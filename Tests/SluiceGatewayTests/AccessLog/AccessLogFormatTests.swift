@@ -49,8 +49,9 @@ struct AccessLogFormatTests {
         #expect(object["bytes_out"] as? Int == 13)
         #expect(object["trace_id"] is NSNull)
         #expect(object["blocked_by"] is NSNull)
+        #expect(object["consumer"] is NSNull)
         #expect(object["user_agent"] as? String == "curl/8.5.0")
-        #expect(object.count == 16)
+        #expect(object.count == 17)
     }
 
     @Test("JSON: quotes and control bytes in a path are escaped, so the line stays one JSON value")
@@ -69,5 +70,14 @@ struct AccessLogFormatTests {
             line(Self.entry(path: "/q\"", ingress: .http2, bytesOut: nil), .combined)
                 == #"127.0.0.1 - - [04/Dec/2026:20:10:05 +0000] "POST /q\x22 HTTP/2.0" 200 - "-" "curl/8.5.0""# + "\n")
         #expect(line(Self.entry(ingress: .websocket), .combined).contains(#""POST /v1/echo/hi WebSocket" 200"#))
+    }
+
+    @Test("the consumer an authentication plugin found: JSON's consumer, combined's remote user (spaces made _)")
+    func consumer() throws {
+        var entry = Self.entry()
+        entry.request.consumer = "partner a"
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line(entry, .json).utf8)) as? [String: Any])
+        #expect(object["consumer"] as? String == "partner a")
+        #expect(line(entry, .combined).hasPrefix(#"127.0.0.1 - partner_a [04/Dec/2026"#))
     }
 }

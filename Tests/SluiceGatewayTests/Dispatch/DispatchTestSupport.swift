@@ -86,12 +86,12 @@ struct DispatchHarness {
     /// `flowRules` replace the routes' flow-control rules; `clock` is the one flow control reads.
     init(
         protocolKind: ThriftProtocolKind = .binary, flowRules: FlowRulesConfiguration = FlowRulesConfiguration(),
-        clock: ManualFlowClock = ManualFlowClock(1_000_000), tracer: RequestTracer? = nil,
+        clock: ManualFlowClock = ManualFlowClock(1_000_000), tracer: RequestTracer? = nil, routes: String = Self.routes,
         answer: @escaping (FakeCaller.Call) -> Result<ThriftReply, any Error>
     ) throws {
-        let yaml = echoServiceYAML.replacingOccurrences(of: "codec: binary", with: "codec: \(protocolKind.rawValue)") + Self.routes
+        let yaml = echoServiceYAML.replacingOccurrences(of: "codec: binary", with: "codec: \(protocolKind.rawValue)") + routes
         let loaded = try ConfigFixture(["echo.yaml": yaml]).run()
-        guard var configuration = loaded.configuration else { throw ConfigErrors([]) }
+        guard var configuration = loaded.configuration else { throw ConfigErrors(loaded.diagnostics.map { ConfigDiagnostic(file: "", line: 0, column: 0, message: $0) }) }
         configuration.flowRules = flowRules
         var made: [FakeCaller] = []
         let flow = FlowRuntime(clock: clock)
