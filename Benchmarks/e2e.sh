@@ -7,6 +7,7 @@
 #   haproxy               haproxy (1 thread, http-reuse always) -> the same nginx backend
 #   sluice-ttheader-demo  sluice run -> TTHeader -> Sluice's own demo backend
 #   sluice-ttheader-demo-rules  the same with five flow-control rules that never block (what checking costs)
+#   sluice-ttheader-demo-plugins  the same with jwt_auth (RS256), cors and envelope on the route (what a public API's edge costs)
 #   sluice-ttheader-demo-p2c3  the same spread over three demo backends by p2c, retries configured (what the
 #                         cluster costs against one static endpoint)
 #   sluice-theader-cpp    sluice run -> THeader  -> Apache Thrift C++ TThreadedServer (Benchmarks/cpp)
@@ -41,7 +42,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(dirname "$HERE")"
 COMMAND_LINE="Benchmarks/e2e.sh${*:+ $*}"
 
-ALL_SETUPS=(nginx haproxy sluice-ttheader-demo sluice-ttheader-demo-rules sluice-ttheader-demo-p2c3 sluice-theader-cpp sluice-framed-cpp sluice-grpc-cpp nginx-h2
+ALL_SETUPS=(nginx haproxy sluice-ttheader-demo sluice-ttheader-demo-rules sluice-ttheader-demo-plugins sluice-ttheader-demo-p2c3 sluice-theader-cpp sluice-framed-cpp sluice-grpc-cpp nginx-h2
     sluice-h2-ttheader-demo sluice-http-proxy sluice-ws-ttheader-demo)
 DURATION=15
 WARMUP=3
@@ -241,6 +242,11 @@ REPORT="$OUT_DIR/e2e-$STAMP.md"
     if wants sluice-ttheader-demo-p2c3; then
         echo "- sluice-ttheader-demo-p2c3: sluice-ttheader-demo over three demo backends, balancer p2c, retry max_attempts 3" \
             "(routes/ttheader-demo-p2c3/echo.yaml); backend CPU is the three backends', connections the first one's"
+    fi
+    if wants sluice-ttheader-demo-plugins; then
+        echo "- sluice-ttheader-demo-plugins: sluice-ttheader-demo with jwt_auth (RS256 with a 2048-bit key, issuer and audience)," \
+            "cors (an allowed Origin on every request) and envelope (routes/ttheader-demo-plugins/echo.yaml); every request" \
+            "carries the token and the Origin"
     fi
     if wants sluice-ttheader-demo-rules; then
         echo "- sluice-ttheader-demo-rules: sluice-ttheader-demo with five flow-control rules that never block" \

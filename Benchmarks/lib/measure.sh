@@ -44,6 +44,8 @@ check_echo() { # url, set-up
         return
     fi
     [ "$(load_of "$2")" = h2load ] && h2=1 && curl_args=(--http2-prior-knowledge)
+    local field
+    while IFS= read -r field; do [ -z "$field" ] || curl_args+=(-H "$field"); done <<<"$(printf "%s" "${EXTRA_HEADERS:-}" | tr "|" "\n")"
     answer="$(curl -sS "${curl_args[@]}" -o "$WORK/$2-check.json" -w '%{http_code} %{http_version}' \
         -H 'Content-Type: application/json' --data-binary "@$BODY_FILE" "$1")" || die "$2: curl to $1 failed"
     read -r status version <<<"$answer"
@@ -51,7 +53,8 @@ check_echo() { # url, set-up
     [ -z "$h2" ] || [ "$version" = 2 ] || die "$2: POST $1 was answered over HTTP/$version, not HTTP/2"
     # Every set-up echoes: the answer must be the request's JSON (same members and values).
     if command -v python3 >/dev/null; then
-        python3 -c 'import json, sys; sys.exit(json.load(open(sys.argv[1])) != json.load(open(sys.argv[2])))' \
+        # An envelope's reply is its "data".
+        python3 -c 'import json, sys; a = json.load(open(sys.argv[2])); a = a["data"] if isinstance(a, dict) and set(a) == {"code", "msg", "data"} else a; sys.exit(json.load(open(sys.argv[1])) != a)' \
             "$BODY_FILE" "$WORK/$2-check.json" || die "$2: the answer is not the request's JSON: $(head -c 400 "$WORK/$2-check.json")"
     fi
     log "$2: sanity POST ok, $(wc -c <"$WORK/$2-check.json") byte response equal to the request JSON${h2:+ over HTTP/2}"

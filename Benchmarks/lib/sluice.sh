@@ -56,6 +56,19 @@ render_routes() { # committed directory, backend port, output directory[, port f
     done
 }
 
+# A fresh RSA key pair in directory $1 (bench.pub.pem, which the plugins set-up's jwt_auth names) and an RS256 token
+# for it in BENCH_JWT, signed with openssl: what an identity provider would hand a client.
+make_bench_jwt() { # directory
+    local key="$1/bench.key.pem" header payload signature
+    openssl genrsa -out "$key" 2048 2>/dev/null || die "openssl genrsa failed"
+    openssl rsa -in "$key" -pubout -out "$1/bench.pub.pem" 2>/dev/null || die "openssl rsa -pubout failed"
+    b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+    header="$(printf '{"alg":"RS256","typ":"JWT"}' | b64url)"
+    payload="$(printf '{"sub":"bench","iss":"https://auth.example.test","aud":"bench","exp":%d}' $(($(date +%s) + 86400)) | b64url)"
+    signature="$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -sign "$key" -binary | b64url)"
+    BENCH_JWT="$header.$payload.$signature"
+}
+
 SLUICE_PID=""
 BACKEND_PID=""
 BACKEND_COUNTER=""
@@ -128,7 +141,7 @@ run_sluice() { # set-up, round
             backend_port=$NGINX_BACKEND_PORT
             backend_pids_fn=nginx_backend_pids
             conns_fn=nginx_backend_conns ;;
-        sluice-ttheader-demo|sluice-ttheader-demo-rules|sluice-h2-ttheader-demo|sluice-ws-ttheader-demo)
+        sluice-ttheader-demo|sluice-ttheader-demo-rules|sluice-ttheader-demo-plugins|sluice-h2-ttheader-demo|sluice-ws-ttheader-demo)
             free_port; backend_port=$FREE_PORT
             start_accept_traced_backend sluice-backend "$backend_port" \
                 "$SLUICE_BIN" demo --backend-only --backend "127.0.0.1:$backend_port"
@@ -169,6 +182,12 @@ run_sluice() { # set-up, round
     local routes="${setup#sluice-}"
     routes="${routes#h2-}"
     render_routes "$HERE/routes/${routes#ws-}" "$backend_port" "$WORK/routes-$setup" "${EXTRA_BACKEND_PORTS[@]}"
+    EXTRA_HEADERS=""
+    if [ "$setup" = sluice-ttheader-demo-plugins ]; then
+        make_bench_jwt "$WORK/routes-$setup"
+        EXTRA_HEADERS="Authorization: Bearer $BENCH_JWT|Origin: https://shop.example.test"
+    fi
+    export EXTRA_HEADERS
     local extra_args=() url
     if "$SLUICE_BIN" run --help 2>&1 | grep -q -- '--event-loops'; then
         extra_args=(--event-loops "$EVENT_LOOPS")
@@ -193,4 +212,5 @@ run_sluice() { # set-up, round
     measure "$setup" "$url" sluice_pids "$backend_pids_fn" "$conns_fn" "$(raw_prefix "$setup" "$2")"
     SLUICE_THREADS="$(ls "/proc/$SLUICE_PID/task" | wc -l)"
     stop_started
+    EXTRA_HEADERS=""
 }

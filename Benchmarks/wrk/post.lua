@@ -9,3 +9,9 @@ wrk.method = "POST"
 wrk.body = file:read("*a")
 file:close()
 wrk.headers["Content-Type"] = "application/json"
+-- $EXTRA_HEADERS: more fields for every request, "Name: value" separated by "|" (a token, an Origin).
+for field in (os.getenv("EXTRA_HEADERS") or ""):gmatch("[^|]+") do
+    local name, value = field:match("^%s*([^:]+):%s*(.*)$")
+    assert(name, "EXTRA_HEADERS: '" .. field .. "' is not 'Name: value'")
+    wrk.headers[name] = value
+end
