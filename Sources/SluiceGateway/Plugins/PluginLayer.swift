@@ -102,7 +102,7 @@ struct PluginSettings: Sendable, Hashable {
     /// What the listeners apply at a request's head; nil when the route sets neither.
     var headLimits: HeadRoute.Limits? {
         guard requestSize != nil || requestTimeout != nil else { return nil }
-        return HeadRoute.Limits(maxBody: requestSize, timeout: requestTimeout)
+        return HeadRoute.Limits(maxBody: requestSize, timeout: requestTimeout, plugins: nil)
     }
 
     /// Without what only applies to answers the gateway decodes (`envelope`): a proxied route's.

@@ -6,11 +6,21 @@ internal import NIOCore
 /// What a request's head decides: it is proxied (its body then streams instead of being collected), or its
 /// route has its own `request_size` or `request_timeout`.
 enum HeadRoute {
-    struct Limits: Sendable, Hashable {
+    struct Limits: Sendable {
         /// In place of the listener's `max_body`.
         var maxBody: Int?
         /// The whole request must have arrived this long after its head.
         var timeout: TimeAmount?
+        /// The route's plugins, which shape the listener's 413 or 408 as they shape the route's other answers.
+        var plugins: PluginChain?
+
+        /// The listener's refusal of the request under these limits: named after the plugin, in the route's shape.
+        func refusal(_ code: GatewayError.Code, _ message: String) -> GatewayResponse {
+            let allocator = ByteBufferAllocator()
+            let plugin: PluginName = code == .requestTimeout ? .requestTimeout : .requestSize
+            let response = GatewayError(code, message, plugin: plugin).response(allocator: allocator)
+            return plugins.map { PluginPass(chain: $0).finish(response, allocator: allocator) } ?? response
+        }
     }
 
     case proxy(route: ProxyRoute, target: String)
@@ -52,7 +62,9 @@ extension RequestDispatcher: ProxyRouting {
         let request = GatewayRequest(method: head.method.rawValue, target: head.uri, headers: GatewayHeaders(), body: nil)
         guard case .route(let index) = snapshot.router.match(method: request.method, path: request.path) else { return nil }
         guard index >= snapshot.routes.count else {
-            return snapshot.routes[index].plugins?.settings.headLimits.map { .limits($0) }
+            guard let chain = snapshot.routes[index].plugins, var limits = chain.settings.headLimits else { return nil }
+            limits.plugins = chain
+            return .limits(limits)
         }
         let route = snapshot.proxyRoutes[index - snapshot.routes.count]
         return .proxy(route: route, target: route.upstreamTarget(path: request.path, query: request.query))

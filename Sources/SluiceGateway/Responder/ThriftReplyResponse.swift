@@ -40,7 +40,7 @@ enum ThriftReplyResponse {
                     return (GatewayResponse(status: 204, body: nil), .success)
                 case .exception(let type, let fieldID):
                     var response = GatewayResponse(status: route.status(forExceptionField: fieldID), body: output)
-                    response.failure = .exception(type: type)
+                    response.failure = .exception(type: route.exceptionTypes[fieldID] ?? type)
                     return (response, .exception(fieldID: fieldID))
                 }
             } catch {

@@ -20,6 +20,8 @@ final class ThriftRouteCall: Sendable {
     let responsePlan: HTTPResponsePlan?
     /// HTTP status for each declared exception, by its `throws` field id.
     let exceptionStatus: [(fieldID: Int16, status: Int)]
+    /// Each declared exception's qualified type name (`common.NotFound`), by `throws` field id.
+    let exceptionTypes: [Int16: String]
 
     init(configuration: RouteConfiguration, method: MethodDescriptor, schema: ThriftSchema, service: ServiceConfiguration, caller: any ThriftCaller) {
         self.method = method
@@ -42,8 +44,10 @@ final class ThriftRouteCall: Sendable {
             self.responsePlan = nil
         }
         var statuses: [(fieldID: Int16, status: Int)] = []
+        var types: [Int16: String] = [:]
         for field in schema[method.result].fields where field.id != 0 {
             var status = configuration.exceptionStatus[field.name]
+            if case .structure(let id) = field.type { types[field.id] = schema[id].name }
             if status == nil, case .structure(let id) = field.type {
                 let typeName = schema[id].name
                 let shortName = typeName.lastIndex(of: ".").map { String(typeName[typeName.index(after: $0)...]) } ?? typeName
@@ -52,6 +56,7 @@ final class ThriftRouteCall: Sendable {
             statuses.append((field.id, status ?? 500))
         }
         self.exceptionStatus = statuses
+        self.exceptionTypes = types
     }
 
     func status(forExceptionField fieldID: Int16) -> Int {

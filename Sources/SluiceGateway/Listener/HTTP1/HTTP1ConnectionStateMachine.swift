@@ -98,6 +98,8 @@ struct HTTP1ConnectionStateMachine {
     private var bodyLimit = 0
     /// ...and must have arrived whole by then (its route's `request_timeout`); nil: only the idle timeout.
     private(set) var requestDeadline: NIODeadline?
+    /// The route's limits for the request being received, which make its 413 or 408.
+    private var routeLimits: HeadRoute.Limits?
     /// Requests not yet answered on the wire, oldest first; `queue.first` is request number `firstID`.
     private var queue: CircularBuffer<Pending>
     private var firstID = 0
@@ -151,6 +153,7 @@ struct HTTP1ConnectionStateMachine {
             return .none
         }
         bodyLimit = limits?.maxBody ?? configuration.maxBodySize
+        routeLimits = limits
         requestDeadline = limits?.timeout.map { now + $0 }
         if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > bodyLimit {
             return refuseTooLarge()
@@ -338,8 +341,10 @@ struct HTTP1ConnectionStateMachine {
         if let requestDeadline, case .receiving = receive, now >= requestDeadline {
             self.requestDeadline = nil
             receive = .discarding
-            let error = GatewayError(.requestTimeout, "the request did not arrive within its route's request_timeout")
-            queue.append(Pending(framing: .closing, slot: .ready(error.response(allocator: ByteBufferAllocator()))))
+            let message = "the request did not arrive within its route's request_timeout"
+            let response = routeLimits?.refusal(.requestTimeout, message)
+                ?? GatewayError(.requestTimeout, message).response(allocator: ByteBufferAllocator())
+            queue.append(Pending(framing: .closing, slot: .ready(response)))
             return .drain
         }
         if let headDeadline, !isProxying, case .idle = receive {
@@ -409,8 +414,9 @@ struct HTTP1ConnectionStateMachine {
 
     private mutating func refuseTooLarge() -> Action {
         receive = .discarding
-        let error = GatewayError(.payloadTooLarge, "the request body is larger than the limit")
-        queue.append(Pending(framing: .closing, slot: .ready(error.response(allocator: ByteBufferAllocator()))))
+        let message = "the request body is larger than the limit"
+        let response = routeLimits?.maxBody != nil ? routeLimits?.refusal(.payloadTooLarge, message) : nil
+        queue.append(Pending(framing: .closing, slot: .ready(response ?? GatewayError(.payloadTooLarge, message).response(allocator: ByteBufferAllocator()))))
         return .drain
     }
 

@@ -32,6 +32,8 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var idleTimer: Scheduled<Void>?
     /// The route's `request_timeout`: the request must be whole by then.
     private var requestDeadline: NIODeadline?
+    /// The route's own limits, which shape its 413 and 408.
+    private var routeLimits: HeadRoute.Limits?
     private var lastActivity = NIODeadline.distantPast
     /// The dispatched request's, until it is answered.
     private var cancellation: CallCancellation?
@@ -119,6 +121,9 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
             request.clientAddress = clientAddress
             handler.handle(request, on: context.eventLoop, allocator: context.channel.allocator, responder: Responder(stream: self))
         case .reject(let error):
+            if error.code == .payloadTooLarge, let limits = routeLimits, limits.maxBody != nil {
+                return respond(limits.refusal(.payloadTooLarge, error.message))
+            }
             respond(error.response(allocator: context.channel.allocator))
         }
     }
@@ -260,6 +265,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     /// The request's route sizes its body or bounds its arrival itself (`request_size`, `request_timeout`).
     private func applyLimits(_ limits: HeadRoute.Limits, endStream: Bool, context: ChannelHandlerContext) {
+        routeLimits = limits
         if let maxBody = limits.maxBody { collector.maxBodySize = maxBody }
         guard let timeout = limits.timeout, !endStream else { return }
         let deadline = context.eventLoop.now + timeout
@@ -273,9 +279,8 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
             guard let self, let context = self.context else { return }
             self.idleTimer = nil
             guard !self.collector.isComplete else { return }
-            if let requestDeadline = self.requestDeadline, context.eventLoop.now >= requestDeadline {
-                let error = GatewayError(.requestTimeout, "the request did not arrive within its route's request_timeout")
-                return self.respond(error.response(allocator: context.channel.allocator))
+            if let requestDeadline = self.requestDeadline, context.eventLoop.now >= requestDeadline, let limits = self.routeLimits {
+                return self.respond(limits.refusal(.requestTimeout, "the request did not arrive within its route's request_timeout"))
             }
             let due = min(self.lastActivity + self.idleTimeout, self.requestDeadline ?? .distantFuture)
             if due > context.eventLoop.now {

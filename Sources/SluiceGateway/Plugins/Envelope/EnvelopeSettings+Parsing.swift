@@ -17,8 +17,7 @@ extension PluginReader {
     mutating func envelope(_ node: Node) -> EnvelopeSettings? {
         var settings = EnvelopeSettings()
         settings.origin = reader.origin(of: node)
-        // `envelope: {}` (or `envelope: on`) takes every default.
-        if node.scalar?.string == "on" || node.bool == true { return settings }
+        // `envelope: {}` takes every default.
         guard let fields = reader.fields(of: node, what: "'envelope'", allowed: Self.envelopeKeys, suggesting: true) else { return nil }
         var valid = true
         if let field = fields["fields"] {
