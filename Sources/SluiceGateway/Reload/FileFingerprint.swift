@@ -1,5 +1,8 @@
 #if canImport(Glibc)
 internal import Glibc
+// `struct stat` comes from a header CoreFoundation's module (loaded through jwt-kit's Foundation imports) may claim
+// first; naming that module keeps its fields visible under MemberImportVisibility whichever loads first.
+internal import CoreFoundation
 #elseif canImport(Darwin)
 internal import Darwin
 #endif
