@@ -74,16 +74,18 @@ public enum Base64 {
 
     public static func decode(_ text: String) -> [UInt8]? {
         var text = text
-        return text.withUTF8 { utf8 -> [UInt8]? in
-            let raw = UnsafeRawBufferPointer(utf8)
-            guard let count = decodedCount(raw) else { return nil }
-            var ok = true
-            let bytes = [UInt8](unsafeUninitializedCapacity: count) { output, initialized in
-                ok = decode(raw, into: UnsafeMutableRawBufferPointer(output))
-                initialized = ok ? count : 0
-            }
-            return ok ? bytes : nil
+        return text.withUTF8 { decode(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The bytes `text` encodes; nil if it is not base64.
+    public static func decode(_ text: UnsafeRawBufferPointer) -> [UInt8]? {
+        guard let count = decodedCount(text) else { return nil }
+        var ok = true
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { output, initialized in
+            ok = decode(text, into: UnsafeMutableRawBufferPointer(output))
+            initialized = ok ? count : 0
         }
+        return ok ? bytes : nil
     }
 
     /// Decodes into `output`, which holds exactly ``decodedCount(_:)`` bytes.

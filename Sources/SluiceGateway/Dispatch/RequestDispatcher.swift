@@ -32,7 +32,6 @@ final class RequestDispatcher: GatewayRequestHandler {
         let snapshot = state.current
         let recording = snapshot.metrics != nil || accessLog != nil || tracer != nil
         let started = recording ? NIODeadline.now().uptimeNanoseconds : 0
-        var request = request
         let route: CompiledRoute
         var match = snapshot.router.match(method: request.method, path: request.path)
         var unservedPreflight = false
@@ -49,7 +48,10 @@ final class RequestDispatcher: GatewayRequestHandler {
             // A proxy route reached by a whole request (a WebSocket message, or a CORS preflight; HTTP streams
             // the others before, see ProxyRouting): sent upstream as is, its response collected into the answer.
             let route = snapshot.proxyRoutes[index - snapshot.routes.count]
-            let (pass, answer) = admit(route.plugins, &request, unservedPreflight: unservedPreflight, metrics: route.metrics, allocator: allocator)
+            var request = request
+            let (pass, answer) = route.plugins.map {
+                admit($0, &request, unservedPreflight: unservedPreflight, metrics: route.metrics, allocator: allocator)
+            } ?? (nil, nil)
             guard recording else {
                 if let answer { return responder.respond(answer) }
                 return collect(route, request, trace: nil, pass: pass, on: eventLoop, allocator: allocator, responder: responder)
@@ -77,28 +79,55 @@ final class RequestDispatcher: GatewayRequestHandler {
             )
             return unrouted(error, snapshot, request, started: started, on: eventLoop, allocator: allocator, responder: responder)
         }
-        let (pass, answer) = admit(route.plugins, &request, unservedPreflight: unservedPreflight, metrics: route.metrics, allocator: allocator)
+        if let chain = route.plugins {
+            return handle(
+                route, request, plugins: chain, unservedPreflight: unservedPreflight, recording: recording, started: started, on: eventLoop,
+                allocator: allocator, responder: responder)
+        }
+        // Without plugins the request is not copied: nothing edits it.
+        guard recording else {
+            return serve(route, request, claims: [], trace: nil, on: eventLoop, allocator: allocator, responder: responder)
+        }
+        let (recorder, span) = record(route, request, consumer: nil, started: started, on: eventLoop, responder: responder)
+        serve(route, request, claims: [], trace: span?.outgoing, on: eventLoop, allocator: allocator, responder: recorder)
+    }
+
+    /// A compiled route's request through its plugins first.
+    private func handle<Responder: GatewayResponder>(
+        _ route: CompiledRoute, _ request: GatewayRequest, plugins: PluginChain, unservedPreflight: Bool, recording: Bool, started: UInt64,
+        on eventLoop: any EventLoop, allocator: ByteBufferAllocator, responder: Responder
+    ) {
+        var request = request
+        let (pass, answer) = admit(plugins, &request, unservedPreflight: unservedPreflight, metrics: route.metrics, allocator: allocator)
         guard recording else {
             if let answer { return responder.respond(answer) }
             return serve(route, request, trace: nil, pass: pass, on: eventLoop, allocator: allocator, responder: responder)
         }
+        let (recorder, span) = record(route, request, consumer: pass?.consumer, started: started, on: eventLoop, responder: responder)
+        if let answer { return recorder.respond(answer) }
+        serve(route, request, trace: span?.outgoing, pass: pass, on: eventLoop, allocator: allocator, responder: recorder)
+    }
+
+    /// The responder that counts, logs and traces a compiled route's answer, and the request's span.
+    private func record<Responder: GatewayResponder>(
+        _ route: CompiledRoute, _ request: GatewayRequest, consumer: String?, started: UInt64, on eventLoop: any EventLoop,
+        responder: Responder
+    ) -> (RecordingResponder<Responder>, RequestSpan?) {
         let span = trace(request, route: route.label, service: route.configuration.service, endpoint: route.soleEndpoint)
         let recorder = RecordingResponder(
             inner: responder, metrics: route.metrics, ingress: request.ingress, started: started,
             logging: logging(
                 request, route: route.label, service: route.configuration.service, soleEndpoint: route.soleEndpoint,
-                consumer: pass?.consumer, trace: span, on: eventLoop),
+                consumer: consumer, trace: span, on: eventLoop),
             trace: span)
-        if let answer { return recorder.respond(answer) }
-        serve(route, request, trace: span?.outgoing, pass: pass, on: eventLoop, allocator: allocator, responder: recorder)
+        return (recorder, span)
     }
 
     /// Runs a route's plugins: what they let through carries on with the pass (its request fields edited), what
     /// they answer (a preflight, a refusal counted as a block) is the answer.
     private func admit(
-        _ chain: PluginChain?, _ request: inout GatewayRequest, unservedPreflight: Bool, metrics: RouteMetrics?, allocator: ByteBufferAllocator
+        _ chain: PluginChain, _ request: inout GatewayRequest, unservedPreflight: Bool, metrics: RouteMetrics?, allocator: ByteBufferAllocator
     ) -> (pass: PluginPass?, answer: GatewayResponse?) {
-        guard let chain else { return (nil, nil) }
         let admission = chain.admit(
             method: request.method, FlowRequestItems(request), bodySize: request.body?.readableBytes, unservedPreflight: unservedPreflight,
             allocator: allocator)

@@ -74,9 +74,29 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
     /// `Retry-After` in seconds (an open breaker's time to its next probe).
     public var retryAfter: Int?
     /// The edge plugin that refused the request (`key_auth`, `cors`, ...).
-    public var plugin: String?
+    public var plugin: String? { refusal?.plugin }
     /// `WWW-Authenticate` for a 401.
-    public var challenge: String?
+    public var challenge: String? { refusal?.challenge }
+    /// Boxed: a `GatewayError` travels in the `Result`s and typed throws of every request's path, where each
+    /// byte it grows is copied on success too.
+    private var refusal: PluginRefusal?
+
+    private final class PluginRefusal: Sendable, Hashable {
+        let plugin: String
+        let challenge: String?
+
+        init(plugin: String, challenge: String?) {
+            self.plugin = plugin
+            self.challenge = challenge
+        }
+
+        static func == (lhs: PluginRefusal, rhs: PluginRefusal) -> Bool { lhs.plugin == rhs.plugin && lhs.challenge == rhs.challenge }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(plugin)
+            hasher.combine(challenge)
+        }
+    }
 
     public init(
         _ code: Code,
@@ -105,8 +125,7 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A request an edge plugin refused.
     init(_ code: Code, _ message: String, plugin: PluginName, challenge: String? = nil) {
         self.init(code, message)
-        self.plugin = plugin.rawValue
-        self.challenge = challenge
+        self.refusal = PluginRefusal(plugin: plugin.rawValue, challenge: challenge)
     }
 
     public var description: String { "\(code.status) \(code.name): \(message)" }

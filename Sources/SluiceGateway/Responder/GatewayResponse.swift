@@ -28,7 +28,7 @@ public struct GatewayResponse: Sendable {
 }
 
 /// The kind of failure a response carries, for the `envelope` plugin's error table.
-enum ResponseFailure: Sendable, Hashable {
+indirect enum ResponseFailure: Sendable, Hashable {
     /// The gateway's own error (``GatewayError/Code``'s name) and its message.
     case gateway(code: String, message: String)
     /// A declared Thrift exception, by its type name.

@@ -120,7 +120,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             case .proxy, nil: break
             }
             action = machine.receivedHead(head, limits: limits, now: context.eventLoop.now)
-            if let deadline = machine.requestDeadline, deadline < idleTimerDeadline {
+            if limits?.timeout != nil, let deadline = machine.requestDeadline, deadline < idleTimerDeadline {
                 idleTimer?.cancel()
                 scheduleIdleCheck(at: deadline, context: context)
             }

@@ -138,7 +138,8 @@ struct HTTP1ConnectionStateMachine {
     // MARK: request parts
 
     /// `limits`: the route's own (`request_size`, `request_timeout`), in place of the listener's.
-    mutating func receivedHead(_ head: HTTPRequestHead, limits: HeadRoute.Limits? = nil, now: NIODeadline = .now()) -> Action {
+    /// `now` is read only for a `request_timeout`.
+    mutating func receivedHead(_ head: HTTPRequestHead, limits: HeadRoute.Limits? = nil, now: @autoclosure () -> NIODeadline = .now()) -> Action {
         switch receive {
         case .idle: break
         case .discarding: return .none
@@ -154,7 +155,7 @@ struct HTTP1ConnectionStateMachine {
         }
         bodyLimit = limits?.maxBody ?? configuration.maxBodySize
         routeLimits = limits
-        requestDeadline = limits?.timeout.map { now + $0 }
+        requestDeadline = limits?.timeout.map { now() + $0 }
         if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > bodyLimit {
             return refuseTooLarge()
         }

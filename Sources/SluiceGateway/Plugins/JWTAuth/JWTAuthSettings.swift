@@ -57,8 +57,11 @@ public struct JWTAuthSettings: Sendable, Hashable {
         case .header(let name):
             guard let value = request.header(name) else { return nil }
             let text = value[...].trimmingASCIISpaces
-            let scheme = text.prefix(7)
-            if scheme.count == 7, scheme.lowercased() == "bearer " { return text.dropFirst(7).trimmingASCIISpaces }
+            // `Bearer ` in any case (RFC 6750 §2.1), compared as bytes.
+            let bytes = text.utf8
+            if bytes.count > 7, zip(bytes.prefix(7), "bearer ".utf8).allSatisfy({ GatewayHeaders.asciiLower($0) == $1 }) {
+                return Substring(bytes.dropFirst(7)).trimmingASCIISpaces
+            }
             return name == "authorization" ? nil : text
         case .query(let name): return request.urlParam(name).map { $0[...] }
         case .cookie(let name): return request.cookie(name).map { $0[...] }
@@ -81,14 +84,10 @@ public struct JWTAuthSettings: Sendable, Hashable {
         }
         guard token.algorithm != "none" else { throw Refusal(reason: "unsigned tokens (alg none) are not accepted") }
         guard algorithms.contains(token.algorithm) else { throw Refusal(reason: "tokens signed with \(token.algorithm) are not accepted") }
-        let candidates = verifiers?.candidates(algorithm: token.algorithm, kid: token.kid) ?? []
-        guard !candidates.isEmpty else {
+        guard let verifiers, verifiers.has(algorithm: token.algorithm, kid: token.kid) else {
             throw Refusal(reason: token.kid.map { "no \(token.algorithm) key has kid '\($0)'" } ?? "no key verifies \(token.algorithm)")
         }
-        let signed = candidates.contains { candidate in
-            (try? candidate.verifier.verify(token.signature, signs: Array(token.signingInput))) == true
-        }
-        guard signed else { throw Refusal(reason: "the token's signature does not verify") }
+        guard verifiers.verify(token) else { throw Refusal(reason: "the token's signature does not verify") }
         let claims = token.claims
         if let expires = claims.expires, now >= expires + leeway { throw Refusal(reason: "the token has expired") }
         if let notBefore = claims.notBefore, now + leeway < notBefore { throw Refusal(reason: "the token is not valid yet") }

@@ -45,14 +45,20 @@ final class JWTVerifiers: Sendable {
 
     init(_ entries: [JWTVerifier]) { self.entries = entries }
 
-    /// Those that may check a token with `alg` and `kid`: the key with that `kid`, or, for a token without
-    /// one (or one no key has), every key without a `kid`.
-    func candidates(algorithm: String, kid: String?) -> [JWTVerifier] {
-        if let kid {
-            let named = entries.filter { $0.kid == kid && $0.algorithm == algorithm }
-            if !named.isEmpty { return named }
+    /// Whether some key may check a token with `alg` and `kid`: the key with that `kid`, or, for a token without
+    /// one (or one no key has), a key without a `kid`.
+    func has(algorithm: String, kid: String?) -> Bool {
+        entries.contains { $0.algorithm == algorithm && ($0.kid == nil || $0.kid == kid) }
+    }
+
+    /// Whether one of the keys `token` may be checked with (as ``has(algorithm:kid:)`` chooses them) signed it.
+    func verify(_ token: JWTToken) -> Bool {
+        let named = token.kid.map { kid in entries.contains { $0.kid == kid && $0.algorithm == token.algorithm } } ?? false
+        let signingInput = Array(token.signingInput)
+        for entry in entries where entry.algorithm == token.algorithm && (named ? entry.kid == token.kid : entry.kid == nil) {
+            if (try? entry.verifier.verify(token.signature, signs: signingInput)) == true { return true }
         }
-        return entries.filter { $0.kid == nil && $0.algorithm == algorithm }
+        return false
     }
 
     /// jwt-kit's verifier for each key and algorithm. Its key collection is an actor, so this runs where a

@@ -22,29 +22,37 @@ struct JWTToken {
     /// A token's text is at most this long: past it, a header this size is someone's experiment.
     static let maxLength = 16 * 1024
 
+    /// Taken apart as bytes (a token is ASCII): no `Character` is ever made of it.
     init(_ text: Substring) throws(Malformed) {
-        guard text.utf8.count <= Self.maxLength else { throw Malformed("the token is longer than \(Self.maxLength) bytes") }
-        let parts = text.split(separator: ".", maxSplits: 3, omittingEmptySubsequences: false)
-        guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else {
+        let bytes = text.utf8
+        guard bytes.count <= Self.maxLength else { throw Malformed("the token is longer than \(Self.maxLength) bytes") }
+        guard let firstDot = bytes.firstIndex(of: UInt8(ascii: ".")),
+            let secondDot = bytes[bytes.index(after: firstDot)...].firstIndex(of: UInt8(ascii: ".")),
+            !bytes[bytes.index(after: secondDot)...].contains(UInt8(ascii: ".")),
+            firstDot != bytes.startIndex, bytes.index(after: firstDot) != secondDot
+        else {
             throw Malformed("a token is three base64url parts joined by dots")
         }
-        guard let header = Self.base64URL(parts[0]), let payload = Self.base64URL(parts[1]), let signature = Self.base64URL(parts[2]) else {
+        guard let header = Self.base64URL(bytes[..<firstDot]),
+            let payload = Self.base64URL(bytes[bytes.index(after: firstDot)..<secondDot]),
+            let signature = Self.base64URL(bytes[bytes.index(after: secondDot)...])
+        else {
             throw Malformed("a part of the token is not unpadded base64url")
         }
         let fields = try Self.header(header)
         algorithm = fields.algorithm
         kid = fields.kid
-        signingInput = text[text.startIndex..<parts[1].endIndex].utf8
+        signingInput = Substring(bytes[..<secondDot]).utf8
         self.signature = signature
         claims = try JWTClaims(payload)
     }
 
     /// RFC 7515 §2: the URL-safe alphabet without padding; anything else is refused rather than read leniently.
-    static func base64URL(_ text: Substring) -> [UInt8]? {
-        guard !text.utf8.contains(where: { $0 == UInt8(ascii: "=") || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "/") }) else {
-            return nil
-        }
-        return Base64.decode(String(text))
+    static func base64URL(_ text: Substring.UTF8View.SubSequence) -> [UInt8]? {
+        guard !text.contains(where: { $0 == UInt8(ascii: "=") || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "/") }) else { return nil }
+        // A native string is contiguous; anything else (bridged) is copied once.
+        return text.withContiguousStorageIfAvailable { Base64.decode(UnsafeRawBufferPointer($0)) }
+            ?? Array(text).withUnsafeBytes { Base64.decode($0) }
     }
 
     private static func header(_ bytes: [UInt8]) throws(Malformed) -> (algorithm: String, kid: String?) {
