@@ -76,19 +76,27 @@ public struct JWTAuthSettings: Sendable, Hashable {
 
     /// Checks `text` at `now` (seconds since 1970): its claims when it is good.
     func verify(_ text: Substring, now: Double) throws(Refusal) -> JWTClaims {
-        let token: JWTToken
-        do {
-            token = try JWTToken(text)
-        } catch {
-            throw Refusal(reason: error.reason)
+        guard let verifiers else { throw Refusal(reason: "no key verifies tokens here yet") }
+        let seen = JWTVerifiedTokens.current
+        let claims: JWTClaims
+        if let entry = seen.entry(text, keys: verifiers.generation), algorithms.contains(entry.algorithm) {
+            claims = entry.claims
+        } else {
+            let token: JWTToken
+            do {
+                token = try JWTToken(text)
+            } catch {
+                throw Refusal(reason: error.reason)
+            }
+            guard token.algorithm != "none" else { throw Refusal(reason: "unsigned tokens (alg none) are not accepted") }
+            guard algorithms.contains(token.algorithm) else { throw Refusal(reason: "tokens signed with \(token.algorithm) are not accepted") }
+            guard verifiers.has(algorithm: token.algorithm, kid: token.kid) else {
+                throw Refusal(reason: token.kid.map { "no \(token.algorithm) key has kid '\($0)'" } ?? "no key verifies \(token.algorithm)")
+            }
+            guard verifiers.verify(token) else { throw Refusal(reason: "the token's signature does not verify") }
+            seen.remember(text, keys: verifiers.generation, .init(algorithm: token.algorithm, claims: token.claims))
+            claims = token.claims
         }
-        guard token.algorithm != "none" else { throw Refusal(reason: "unsigned tokens (alg none) are not accepted") }
-        guard algorithms.contains(token.algorithm) else { throw Refusal(reason: "tokens signed with \(token.algorithm) are not accepted") }
-        guard let verifiers, verifiers.has(algorithm: token.algorithm, kid: token.kid) else {
-            throw Refusal(reason: token.kid.map { "no \(token.algorithm) key has kid '\($0)'" } ?? "no key verifies \(token.algorithm)")
-        }
-        guard verifiers.verify(token) else { throw Refusal(reason: "the token's signature does not verify") }
-        let claims = token.claims
         if let expires = claims.expires, now >= expires + leeway { throw Refusal(reason: "the token has expired") }
         if let notBefore = claims.notBefore, now + leeway < notBefore { throw Refusal(reason: "the token is not valid yet") }
         if let issuers {

@@ -1,4 +1,5 @@
 internal import JWTKit
+internal import Synchronization
 
 /// A verification key as a route file gives it, already parsed (so a bad PEM or JWKS is a `check` error), and
 /// the algorithms it may verify (a JWKS's keys are made into these too). jwt-kit makes its verifier (``JWTVerifiers/prepare(_:)``).
@@ -42,8 +43,16 @@ struct JWTVerifier: Sendable {
 /// Every verifier of one `jwt_auth`, looked up by a token's `alg` and `kid`.
 final class JWTVerifiers: Sendable {
     let entries: [JWTVerifier]
+    /// Distinct for every set ever made, so a token verified under one is never taken as verified under another
+    /// (``JWTVerifiedTokens``), even where memory is reused.
+    let generation: UInt64
 
-    init(_ entries: [JWTVerifier]) { self.entries = entries }
+    private static let generations = Atomic<UInt64>(0)
+
+    init(_ entries: [JWTVerifier]) {
+        self.entries = entries
+        self.generation = Self.generations.add(1, ordering: .relaxed).newValue
+    }
 
     /// Whether some key may check a token with `alg` and `kid`: the key with that `kid`, or, for a token without
     /// one (or one no key has), a key without a `kid`.
