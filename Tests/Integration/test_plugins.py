@@ -26,6 +26,7 @@ from websockets.sync.client import connect as websocket_connect
 from conftest import ECHO_IDL, STORE_IDL
 from support.gateway import Gateway, Response, start_with_config, write_routes
 from support.h2conn import H2Connection
+from support.positions import assert_error, position
 from support.processes import Child, free_port
 from test_grpc_passthrough import relay, relay_gen, relay_service  # noqa: F401 (relay, relay_gen: fixtures)
 from test_http_proxy import upstream  # noqa: F401 (the stdlib HTTP echo server, as a fixture)
@@ -1149,20 +1150,6 @@ ROUTE_HEAD = """services:
     transport: ttheader
     endpoints: ["127.0.0.1:9"]
 """ % ECHO_IDL
-
-
-def position(text, line_marker, token=None):
-    """(line, column) of `token` (default: the marker) on the first line containing `line_marker`, 1-based."""
-    for number, line in enumerate(text.splitlines(), 1):
-        if line_marker in line:
-            return number, line.index(token or line_marker) + 1
-    raise AssertionError("no line has %r" % line_marker)
-
-
-def assert_error(out, path, text, marker, message, token=None):
-    line, column = position(text, marker, token)
-    expected = "%s:%d:%d: %s" % (path, line, column, message)
-    assert expected in out, "expected %r in:\n%s" % (expected, out)
 
 
 def test_check_reports_plugin_errors_at_their_position(sluice, tmp_path):

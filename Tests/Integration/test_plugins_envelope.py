@@ -39,6 +39,7 @@ from support import grpc_gateway_peer as peer
 from support.gateway import Gateway, Response, start_with_config, write_routes
 from support.grpc_gateway_routes import grpc_service
 from support.h2conn import H2Connection
+from support.positions import assert_error, position
 from support.processes import Child, wait_for_port
 from test_http_proxy import upstream  # noqa: F401 (the stdlib HTTP echo server, as a fixture)
 
@@ -1005,20 +1006,6 @@ CHECK_HEAD = """services:
     protocol: http
     endpoints: ["http://127.0.0.1:9"]
 """ % STORE_IDL
-
-
-def position(text, line_marker, token=None):
-    """(line, column) of `token` (default: the marker) on the first line containing `line_marker`, 1-based."""
-    for number, line in enumerate(text.splitlines(), 1):
-        if line_marker in line:
-            return number, line.index(token or line_marker) + 1
-    raise AssertionError("no line has %r" % line_marker)
-
-
-def assert_error(out, path, text, marker, message, token=None):
-    line, column = position(text, marker, token)
-    expected = "%s:%d:%d: %s" % (path, line, column, message)
-    assert expected in out, "expected %r in:\n%s" % (expected, out)
 
 
 KINDS = ("bad_request, not_found, method_not_allowed, unauthorized, forbidden, flow_blocked, circuit_open, "

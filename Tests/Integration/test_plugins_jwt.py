@@ -31,6 +31,7 @@ from websockets.sync.client import connect as websocket_connect
 from conftest import ECHO_IDL
 from support.gateway import Gateway, start_with_config, write_routes
 from support.h2conn import H2Connection
+from support.positions import position
 from support.processes import free_port
 from test_http_proxy import upstream  # noqa: F401 (the stdlib HTTP echo server, as a fixture)
 from test_metrics import scrape, value
@@ -738,14 +739,6 @@ CHECK_ROUTE = CHECK_SERVICES + """routes:
     plugins:
       jwt_auth:
 """
-
-
-def position(text, needle):
-    """(line, column), both from 1, of the first `needle` in `text`."""
-    for number, line in enumerate(text.splitlines(), 1):
-        if needle in line:
-            return number, line.index(needle) + 1
-    raise AssertionError("%r is not in the file" % needle)
 
 
 @pytest.fixture(scope="module")
