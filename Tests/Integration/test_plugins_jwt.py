@@ -12,11 +12,14 @@ stdlib HTTP echo upstream of test_http_proxy.py, which answers the headers it re
 
 import base64
 import datetime
+import functools
 import hashlib
 import hmac
+import http.server
 import json
 import re
 import secrets
+import threading
 import time
 import urllib.request
 
@@ -717,6 +720,87 @@ def test_a_gateway_level_jwt_auth_covers_every_route(sluice_bin, tmp_path, keys,
         assert_ok(gateway.post("/b/bob", {}), "bob")
     finally:
         child.stop()
+
+
+def jwks_server(directory):
+    """A stdlib HTTP server on a free loopback port serving `directory` (an identity provider's JWKS)."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(directory))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def eventually(check, seconds=15):
+    """Polls `check` until it holds (each `jwks_refresh` is 1 s here), failing with its last value."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = check()
+        if value is True or time.monotonic() > deadline:
+            return value
+        time.sleep(0.1)
+
+
+def test_a_jwks_url_is_fetched_and_refreshed(sluice_bin, tmp_path, keys, demo_backend):
+    """The keys an identity provider publishes are fetched at start and every jwks_refresh: a key rotated in is
+    accepted and one dropped is refused, without a reload; a document that breaks keeps the keys there are."""
+    www = tmp_path / "www"
+    www.mkdir()
+    (www / "jwks.json").write_text(json.dumps({"keys": [jwk(keys.rsa, "one")]}))
+    server = jwks_server(www)
+    url = "http://127.0.0.1:%d/jwks.json" % server.server_address[1]
+    routes = write_routes(tmp_path / "routes", {
+        "services": [echo_service("echo", demo_backend)],
+        "routes": [say("/remote/{req.name}", {"jwks_url": url, "jwks_refresh": "1s", "claims": {"sub": "req.user"}})]})
+    gateway = Gateway.start(sluice_bin, routes, tmp_path / "gw.log", extra=("--admin", "off", "--watch", "off"))
+    try:
+        def status(key, kid):
+            return gateway.post("/remote/bob", {}, headers=bearer(sign(key, "RS256", kid=kid))).status
+
+        assert_ok(gateway.post("/remote/bob", {}, headers=bearer(sign(keys.rsa, "RS256", kid="one"))), "bob", user="alice")
+        assert_unauthorized(gateway.post("/remote/bob", {}, headers=bearer(sign(keys.rsa_other, "RS256", kid="two"))))
+        # The provider rotates: both keys for a while, then only the new one.
+        (www / "jwks.json").write_text(json.dumps({"keys": [jwk(keys.rsa, "one"), jwk(keys.rsa_other, "two")]}))
+        assert eventually(lambda: status(keys.rsa_other, "two") == 200) is True
+        assert status(keys.rsa, "one") == 200
+        (www / "jwks.json").write_text(json.dumps({"keys": [jwk(keys.rsa_other, "two")]}))
+        assert eventually(lambda: status(keys.rsa, "one") == 401) is True
+        # A broken document (or none) is refused: the keys stay as they were.
+        (www / "jwks.json").write_text("{not json")
+        time.sleep(2.5)
+        assert status(keys.rsa_other, "two") == 200
+        (www / "jwks.json").unlink()
+        time.sleep(2.5)
+        assert status(keys.rsa_other, "two") == 200
+        assert status(keys.rsa, "one") == 401
+    finally:
+        gateway.stop()
+        server.shutdown()
+
+
+def test_a_jwks_url_that_cannot_be_reached_yet_refuses_until_it_can(sluice_bin, tmp_path, keys, demo_backend):
+    port = free_port()
+    routes = write_routes(tmp_path / "routes", {
+        "services": [echo_service("echo", demo_backend)],
+        "routes": [say("/remote/{req.name}", {"jwks_url": "http://127.0.0.1:%d/jwks.json" % port, "jwks_refresh": "1s"})]})
+    gateway = Gateway.start(sluice_bin, routes, tmp_path / "gw.log", extra=("--admin", "off", "--watch", "off"))
+    www = tmp_path / "www"
+    www.mkdir()
+    (www / "jwks.json").write_text(json.dumps({"keys": [jwk(keys.rsa, "one")]}))
+    server = None
+    try:
+        token = bearer(sign(keys.rsa, "RS256", kid="one"))
+        refused = gateway.post("/remote/bob", {}, headers=token)
+        assert refused.status == 401 and refused.json["error"]["plugin"] == "jwt_auth", refused
+        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(www))
+        handler.log_message = lambda *args: None
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        assert eventually(lambda: gateway.post("/remote/bob", {}, headers=token).status == 200) is True
+    finally:
+        gateway.stop()
+        if server:
+            server.shutdown()
 
 
 # --- 7. `sluice check` -------------------------------------------------------------------------------------------

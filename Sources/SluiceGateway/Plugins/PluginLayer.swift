@@ -56,6 +56,11 @@ public struct PluginLayer: Sendable, Hashable {
         for (name, setting) in entries {
             guard case .jwtAuth(var settings) = setting, settings.verifiers == nil else { continue }
             settings.verifiers = try await JWTVerifiers.prepare(settings.keys)
+            if let source = settings.remote {
+                let remote = JWTRemoteKeys(source: source, fixedKeys: settings.keys, fixed: settings.verifiers)
+                await remote.start()
+                settings.remoteKeys = remote
+            }
             entries[name] = .jwtAuth(settings)
         }
     }

@@ -28,6 +28,10 @@ struct PluginConfigTests {
          "echo.yaml:10:35: 'secret' must be at least 32 bytes for HS256 (48 for HS384, 64 for HS512)"),
         ("a claim path the call does not have", "{jwt_auth: {secret: 0123456789abcdef0123456789abcdef, claims: {sub: req.nope}}}",
          "echo.yaml:10:83: claim 'sub' binds 'req.nope', which is not in the arguments of Say: 'req' has no field 'nope' (fields: name, verbose, user, tags, inner, attrs, page)"),
+        ("a JWKS URL that is not http(s)", "{jwt_auth: {jwks_url: 'ftp://idp.test/jwks'}}",
+         "echo.yaml:10:37: 'jwks_url' must be an http:// or https:// URL, not 'ftp://idp.test/jwks'"),
+        ("a refresh without a URL", "{jwt_auth: {secret: 0123456789abcdef0123456789abcdef, jwks_refresh: 1m}}",
+         "echo.yaml:10:69: 'jwks_refresh' is how often 'jwks_url' is fetched; there is no 'jwks_url'"),
         ("a bad size", "{request_size: lots}",
          "echo.yaml:10:30: bad size 'lots' for 'request_size' (expected a positive number with a unit: 512B, 64KiB, 8MiB, 1GiB)"),
     ]

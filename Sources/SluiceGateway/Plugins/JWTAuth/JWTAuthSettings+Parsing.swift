@@ -1,11 +1,12 @@
 internal import Crypto
 internal import Foundation
 internal import JWTKit
+internal import NIOCore
 internal import Yams
 
 extension PluginReader {
     static let jwtAuthKeys = [
-        "secret", "algorithms", "public_keys", "jwks_file", "issuer", "audience", "leeway", "from", "claims", "claim_headers",
+        "secret", "algorithms", "public_keys", "jwks_file", "jwks_url", "jwks_refresh", "issuer", "audience", "leeway", "from", "claims", "claim_headers",
         "hide_credentials",
     ]
     static let jwtAlgorithms = ["HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"]
@@ -65,11 +66,31 @@ extension PluginReader {
         } else if fields["jwks_file"] != nil {
             valid = false
         }
-        if valid && settings.keys.isEmpty {
-            reader.error(at: node, "'jwt_auth' needs a key: 'secret', 'public_keys' or 'jwks_file'")
+        if let field = fields["jwks_url"], let url = reader.string(field.value, what: "'jwks_url'") {
+            if url.hasPrefix("http://") || url.hasPrefix("https://"), url.count > 8 {
+                var refresh = TimeAmount.minutes(5)
+                if let refreshField = fields["jwks_refresh"] {
+                    if let value = reader.duration(refreshField.value, what: "'jwks_refresh'") { refresh = value } else { valid = false }
+                }
+                settings.remote = JWTRemoteKeys.Source(url: url, refresh: refresh, origin: reader.origin(of: field.value))
+                fingerprint.append("jwks_url:\(url) every \(refresh.nanoseconds)")
+            } else {
+                reader.error(at: field.value, "'jwks_url' must be an http:// or https:// URL, not '\(url)'")
+                valid = false
+            }
+        } else if fields["jwks_url"] != nil {
+            valid = false
+        } else if let field = fields["jwks_refresh"] {
+            reader.error(at: field.key, "'jwks_refresh' is how often 'jwks_url' is fetched; there is no 'jwks_url'")
             valid = false
         }
-        let supported = Set(settings.keys.flatMap(\.algorithms))
+        if valid && settings.keys.isEmpty && settings.remote == nil {
+            reader.error(at: node, "'jwt_auth' needs a key: 'secret', 'public_keys', 'jwks_file' or 'jwks_url'")
+            valid = false
+        }
+        // What a fetched JWKS may hold is known only once fetched: any public-key algorithm.
+        let remoteAlgorithms = settings.remote == nil ? [] : Self.jwtAlgorithms.filter { !$0.hasPrefix("HS") }
+        let supported = Set(settings.keys.flatMap(\.algorithms) + remoteAlgorithms)
         if let field = fields["algorithms"] {
             if let names = strings(field.value, what: "'algorithms'") {
                 let items = field.value.sequence.map(Array.init) ?? []
@@ -165,64 +186,12 @@ extension PluginReader {
         return nil
     }
 
-    /// A JWK's public key, made now so that a key jwt-kit cannot use is a `check` error.
-    private static func publicKey(_ jwk: JWK) throws -> JWTKeySource.Material {
-        switch (jwk.keyType, jwk.curve?.rawValue) {
-        case (.rsa, _):
-            guard let modulus = jwk.modulus, let exponent = jwk.exponent else { throw JWTAuthSetupError("it has no 'n' and 'e'") }
-            return .rsa(try Insecure.RSA.PublicKey(modulus: modulus, exponent: exponent))
-        case (.ecdsa, "P-256"), (.ecdsa, "P-384"):
-            guard let x = jwk.x, let y = jwk.y else { throw JWTAuthSetupError("it has no 'x' and 'y'") }
-            return jwk.curve?.rawValue == "P-256"
-                ? .ecdsaP256(try ES256PublicKey(parameters: (x, y))) : .ecdsaP384(try ES384PublicKey(parameters: (x, y)))
-        case (.octetKeyPair, "Ed25519"):
-            guard let x = jwk.x else { throw JWTAuthSetupError("it has no 'x'") }
-            return .eddsa(try EdDSA.PublicKey(x: x, curve: .ed25519))
-        default:
-            throw JWTAuthSetupError("unsupported key type or curve")
-        }
-    }
-
     /// A JWKS document's public keys, each under its `kid`.
     private mutating func jwks(_ text: String, file: String, at node: Node, into keys: inout [JWTKeySource]) -> Bool {
-        let set: JWKS
-        do {
-            set = try JSONDecoder().decode(JWKS.self, from: Data(text.utf8))
-        } catch {
-            reader.error(at: node, "'\(file)' is not a JWKS document ({\"keys\": [...]}): \(error)")
-            return false
-        }
-        var valid = true
-        for (index, jwk) in set.keys.enumerated() {
-            guard jwk.privateExponent == nil else {
-                reader.error(at: node, "key \(index) of '\(file)' is a private key; a JWKS for verifying holds public keys only")
-                valid = false
-                continue
-            }
-            let material: JWTKeySource.Material
-            do {
-                material = try Self.publicKey(jwk)
-            } catch {
-                reader.error(at: node, "key \(index) of '\(file)' (kty \(jwk.keyType.rawValue)) is not a usable RSA, P-256, P-384 or Ed25519 public key: \(error)")
-                valid = false
-                continue
-            }
-            var algorithms = JWTKeySource.algorithms(of: material)
-            if let alg = jwk.algorithm?.rawValue {
-                // The JWK's own `alg` is the only one it verifies (RFC 7517 §4.4).
-                guard algorithms.contains(alg) else {
-                    reader.error(at: node, "key \(index) of '\(file)' says alg \(alg), which its kind of key cannot verify")
-                    valid = false
-                    continue
-                }
-                algorithms = [alg]
-            }
-            keys.append(JWTKeySource(kid: jwk.keyIdentifier?.string, material: material, algorithms: algorithms, origin: reader.origin(of: node)))
-        }
-        if set.keys.isEmpty {
-            reader.error(at: node, "'\(file)' has no keys")
-            valid = false
-        }
-        return valid
+        let document = JWKSDocument(text, name: file, origin: reader.origin(of: node))
+        for problem in document.problems { reader.error(at: node, problem) }
+        keys += document.keys
+        return document.problems.isEmpty
     }
+
 }

@@ -1,4 +1,5 @@
 internal import JWTKit
+internal import NIOCore
 internal import SluiceJSON
 
 /// `jwt_auth`: a signed JWT (RFC 7519) from the `Authorization: Bearer` header (or another header, a query
@@ -38,6 +39,11 @@ public struct JWTAuthSettings: Sendable, Hashable {
     /// jwt-kit's verifiers, made when the configuration is prepared (``JWTVerifiers/prepare(_:)``); until then
     /// every token is refused.
     var verifiers: JWTVerifiers?
+    /// `jwks_url` and `jwks_refresh`; nil without one.
+    var remote: JWTRemoteKeys.Source?
+    /// Its fetcher, started when the configuration is prepared; its verifiers (the fixed keys' with the fetched
+    /// ones) then replace ``verifiers``.
+    var remoteKeys: JWTRemoteKeys?
     /// What the settings were made from (key material included), for equality: verifiers compare by it.
     var fingerprint: String = ""
 
@@ -76,7 +82,7 @@ public struct JWTAuthSettings: Sendable, Hashable {
 
     /// Checks `text` at `now` (seconds since 1970): its claims when it is good.
     func verify(_ text: Substring, now: Double) throws(Refusal) -> JWTClaims {
-        guard let verifiers else { throw Refusal(reason: "no key verifies tokens here yet") }
+        guard let verifiers = remoteKeys?.verifiers ?? verifiers else { throw Refusal(reason: "no key verifies tokens here yet") }
         let seen = JWTVerifiedTokens.current
         let claims: JWTClaims
         if let entry = seen.entry(text, keys: verifiers.generation), algorithms.contains(entry.algorithm) {
