@@ -27,6 +27,13 @@ public struct IPRestrictionSettings: Sendable, Hashable {
     }
 
     private func isTrusted(_ address: IPAddress) -> Bool { trustedProxies.contains { $0.contains(address) } }
+
+    /// The refusal (403) of a request from an address the lists do not let in; nil when they do.
+    func check(_ request: FlowRequestItems) -> GatewayError? {
+        let forwarded = trustedProxies.isEmpty ? [] : request.headers.values("x-forwarded-for")
+        if let address = clientAddress(peer: request.remoteAddress, forwardedFor: forwarded), permits(address) { return nil }
+        return GatewayError(.forbidden, "the client address \(request.remoteAddress ?? "unknown") is not allowed", plugin: .ipRestriction)
+    }
 }
 
 extension Substring {

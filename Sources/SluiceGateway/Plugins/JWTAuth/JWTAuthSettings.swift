@@ -80,6 +80,43 @@ public struct JWTAuthSettings: Sendable, Hashable {
         var reason: String
     }
 
+    /// The request's token, verified: its claims go into `pass` (for the call's fields and the headers named); a
+    /// request without a good one is refused.
+    func authenticate(_ request: FlowRequestItems, pass: inout PluginPass) -> GatewayError? {
+        guard let text = token(in: request), !text.isEmpty else {
+            return GatewayError(.unauthorized, "no bearer token", plugin: .jwtAuth, challenge: challenge(nil))
+        }
+        let claims: JWTClaims
+        do {
+            claims = try verify(text, now: WallTime.now().secondsSince1970)
+        } catch {
+            return refusal(error.reason, forbidden: error.forbidden)
+        }
+        for binding in claimFields {
+            // A field the route fills from the token is never left to the client: no claim, no call.
+            guard let value = claims.values[binding.claim] else {
+                return refusal("the token has no '\(binding.claim)' claim, which this route needs")
+            }
+            for text in value.texts {
+                pass.claimValues.append(BoundValue(path: binding.fieldPath, text: text, source: "claim '\(binding.claim)'"))
+            }
+        }
+        for (claim, header) in claimHeaders {
+            guard let value = claims.values[claim] else { continue }
+            let text = value.texts.joined(separator: ",")
+            // A header value holds no control characters (RFC 9110 §5.5): such a claim is refused, not sent.
+            guard !text.utf8.contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) else {
+                return refusal("the token's '\(claim)' claim cannot be sent as a header")
+            }
+            pass.claimHeaderValues.append((header, text))
+        }
+        return nil
+    }
+
+    private func refusal(_ reason: String, forbidden: Bool = false) -> GatewayError {
+        GatewayError(forbidden ? .forbidden : .unauthorized, reason, plugin: .jwtAuth, challenge: challenge(reason))
+    }
+
     /// Checks `text` at `now` (seconds since 1970): its claims when it is good.
     func verify(_ text: Substring, now: Double) throws(Refusal) -> JWTClaims {
         guard let verifiers = remoteKeys?.verifiers ?? verifiers else { throw Refusal(reason: "no key verifies tokens here yet") }

@@ -16,6 +16,24 @@ public struct KeyAuthSettings: Sendable, Hashable {
     /// The key's header is not passed on.
     var hideCredentials: Bool
 
+    /// The request's key: its consumer goes into `pass`; a missing or unknown key is refused (401), a consumer the
+    /// route does not allow too (403).
+    func authenticate(_ request: FlowRequestItems, pass: inout PluginPass) -> GatewayError? {
+        let key = header.flatMap { request.header($0) } ?? query.flatMap { request.urlParam($0) }
+        guard let key, !key.isEmpty else {
+            let place = header.map { "header '\($0)'" } ?? query.map { "query parameter '\($0)'" } ?? "request"
+            return GatewayError(.unauthorized, "no API key in the \(place)", plugin: .keyAuth, challenge: challenge)
+        }
+        guard let consumer = consumers[KeyDigest(key: key)] else {
+            return GatewayError(.unauthorized, "the API key is not valid", plugin: .keyAuth, challenge: challenge)
+        }
+        pass.consumer = consumer
+        if let allowedConsumers, !allowedConsumers.contains(consumer) {
+            return GatewayError(.forbidden, "consumer '\(consumer)' may not use this route", plugin: .keyAuth)
+        }
+        return nil
+    }
+
     /// `WWW-Authenticate` of a 401: no registered scheme exists for API keys, so it names where one goes.
     var challenge: String {
         var value = "ApiKey realm=\"sluice\""
