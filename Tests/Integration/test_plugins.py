@@ -25,7 +25,7 @@ from websockets.sync.client import connect as websocket_connect
 
 from conftest import ECHO_IDL, STORE_IDL
 from support.gateway import Gateway, Response, start_with_config, write_routes
-from support.h2conn import H2Connection
+from support.h2_requests import h2_requests
 from support.positions import assert_error, position
 from support.processes import Child, free_port
 from test_grpc_passthrough import relay, relay_gen, relay_service  # noqa: F401 (relay, relay_gen: fixtures)
@@ -224,23 +224,6 @@ def edge(sluice_bin, tmp_path_factory, demo_backend, upstream, dev_certs):  # no
 
 
 # --- clients and assertions ------------------------------------------------------------------------------------
-
-def h2_requests(port, requests, tls_ca=None):
-    """[(method, path, body, headers dict)] on one HTTP/2 connection (h2c, or h2 over TLS with `tls_ca`)."""
-    conn = H2Connection(port, tls_ca=tls_ca).start()
-    try:
-        ids = [conn.request(method, path, body, headers=list(headers.items()))
-               for method, path, body, headers in requests]
-        assert conn.wait_for_responses(ids)
-        answers = []
-        for stream in ids:
-            answer = conn.responses[stream]
-            answers.append(Response(answer["status"], [(k, v) for k, v in answer["headers"] if not k.startswith(":")],
-                                    answer["body"]))
-        return answers
-    finally:
-        conn.close()
-
 
 def h2_one(port, method, path, body=None, headers=None, tls_ca=None):
     return h2_requests(port, [(method, path, body, headers or {})], tls_ca=tls_ca)[0]

@@ -38,6 +38,7 @@ from support import codegen
 from support import grpc_gateway_peer as peer
 from support.gateway import Gateway, Response, start_with_config, write_routes
 from support.grpc_gateway_routes import grpc_service
+from support.h2_requests import h2_requests
 from support.h2conn import H2Connection
 from support.positions import assert_error, position
 from support.processes import Child, wait_for_port
@@ -270,23 +271,6 @@ def gw(sluice_bin, tmp_path_factory, demo, grpc_backend, student, upstream, dead
 
 
 # --- clients -------------------------------------------------------------------------------------------------------
-
-def h2_requests(port, requests):
-    """[(method, path, body, headers dict)] on one h2c connection: Responses in order."""
-    conn = H2Connection(port).start()
-    try:
-        ids = [conn.request(method, path, body, headers=list(headers.items()))
-               for method, path, body, headers in requests]
-        assert conn.wait_for_responses(ids, timeout=15), conn.responses
-        answers = []
-        for stream in ids:
-            answer = conn.responses[stream]
-            answers.append(Response(answer["status"], [(k, v) for k, v in answer["headers"] if not k.startswith(":")],
-                                    answer["body"]))
-        return answers
-    finally:
-        conn.close()
-
 
 def ws_messages(port, messages):
     """Sends each message (its id set to its index) and reads its reply before the next."""
