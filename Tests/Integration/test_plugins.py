@@ -24,7 +24,7 @@ from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect as websocket_connect
 
 from conftest import ECHO_IDL, STORE_IDL
-from support.gateway import Gateway, Response, start_with_config, write_routes
+from support.gateway import Gateway, start_with_config, write_routes
 from support.h2_requests import h2_requests
 from support.positions import assert_error, position
 from support.processes import Child, free_port
